@@ -1,0 +1,90 @@
+"""The app factory: a Bolt app wired to the database, the handlers and the Web API."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+import handlers
+from bot.runtime import Runtime
+from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
+from bot.settings import Settings
+from bot.slack_client import build_web_client
+from models.database import Database
+from models.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+
+log = logging.getLogger(__name__)
+
+OAUTH_STATE_TTL_S = 600
+
+
+class Mode(StrEnum):
+    HTTP = "http"
+    SOCKET = "socket"
+
+
+class PmoApp(App):
+    """A Bolt app that keeps the runtime it was built with, for the server, scheduler and CLI."""
+
+    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.runtime = runtime
+        self.router = handlers.CommandRouter()
+
+
+def create_app(settings: Settings, *, database: Database | None = None, mode: Mode = Mode.HTTP) -> PmoApp:
+    """Build the Bolt app with every handler registered.
+
+    `process_before_response` makes the HTTP answer leave as soon as the listener returns, not
+    after Bolt's 10 ms ack-polling loop; slow work goes to lazy listeners.
+    """
+    database = database or Database(settings.database_url)
+    runtime = Runtime(settings=settings, database=database)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    common: dict[str, Any] = {
+        "runtime": runtime,
+        "signing_secret": secret,
+        "process_before_response": True,
+        # Sockets carry no signatures; HTTP requests are always verified.
+        "request_verification_enabled": mode is Mode.HTTP,
+        "logger": logging.getLogger("slack_bolt"),
+    }
+    if settings.uses_oauth and mode is Mode.HTTP:
+        app = PmoApp(
+            client=build_web_client(settings), oauth_settings=_oauth_settings(settings, database), **common
+        )
+    else:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        # No auth.test at start: the bot starts (and /healthz answers) even while Slack can't
+        # be reached; the token is checked on the first request.
+        app = PmoApp(client=build_web_client(settings, token), token_verification_enabled=False, **common)
+    handlers.register_all(app, runtime, app.router)
+    return app
+
+
+def _oauth_settings(settings: Settings, database: Database) -> OAuthSettings:
+    client_id = settings.slack_client_id or ""
+    return OAuthSettings(
+        client_id=client_id,
+        client_secret=settings.slack_client_secret.get_secret_value()
+        if settings.slack_client_secret
+        else None,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=SQLAlchemyInstallationStore(
+            client_id=client_id,
+            engine=database.engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+        ),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=OAUTH_STATE_TTL_S, engine=database.engine, table_name=OAUTH_STATES_TABLE
+        ),
+    )

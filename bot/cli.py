@@ -1,0 +1,173 @@
+"""`pmo-bot`: serve over HTTP or Socket Mode, and look after the database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from types import FrameType
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import Mode, PmoApp, create_app
+from bot.scheduler import Ticker
+from bot.scopes import EVENTS_PATH
+from bot.settings import Settings, SettingsError, load_settings
+from bot.socket_mode import socket_handler
+from bot.web import make_server
+from models.database import Database
+from models.migrate import current_revision, head_revision, make_revision, upgrade
+
+log = logging.getLogger("pmo-bot")
+
+EXIT_CONFIG = 2
+EXIT_UNAVAILABLE = 1
+
+
+class StartupError(Exception):
+    """Something outside the settings that stops start-up (an unreachable database)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pmo-bot", description="PMO bot: a project management office in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve Slack over HTTP at /slack/events (and /healthz)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--no-scheduler", action="store_true", help="don't run the minute tick in this process"
+    )
+    serve.set_defaults(run=run_serve)
+
+    socket = commands.add_parser("socket", help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
+    socket.add_argument(
+        "--no-scheduler", action="store_true", help="don't run the minute tick in this process"
+    )
+    socket.set_defaults(run=run_socket)
+
+    db = commands.add_parser("db", help="the database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="migrate the schema to the newest version").set_defaults(
+        run=run_db_upgrade
+    )
+    db_commands.add_parser("current", help="show the schema version").set_defaults(run=run_db_current)
+    revision = db_commands.add_parser(
+        "revision", help="(developers) autogenerate a migration from the models"
+    )
+    revision.add_argument("-m", "--message", required=True)
+    revision.set_defaults(run=run_db_revision)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings)
+        return args.run(settings, args)
+    except SettingsError as error:
+        for line in error.lines:
+            print(f"pmo-bot: {line}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartupError as error:
+        print(f"pmo-bot: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.pmo_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+
+
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    """The database, migrated to the newest schema; a clear sentence when it can't be reached."""
+    database = Database(settings.database_url)
+    try:
+        if migrate:
+            upgrade(database)
+        elif not database.ping():
+            raise SQLAlchemyError("no answer")
+    except SQLAlchemyError as error:
+        where = database.url.render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StartupError(f"cannot use the database at {where}: {reason}") from None
+    return database
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    settings.require_http()
+    app = create_app(settings, database=open_database(settings))
+    server = make_server(app, host=args.host, port=args.port, threads=args.threads)
+    with scheduler_running(app, enabled=not args.no_scheduler):
+        log.info("serving Slack at http://%s:%s%s", args.host, server.effective_port, EVENTS_PATH)
+        stop_on_sigterm(server.close)
+        with suppress(KeyboardInterrupt):
+            server.run()
+    return 0
+
+
+def run_socket(settings: Settings, args: argparse.Namespace) -> int:
+    settings.require_socket()
+    app = create_app(settings, database=open_database(settings), mode=Mode.SOCKET)
+    token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
+    handler = socket_handler(app, token)
+    with scheduler_running(app, enabled=not args.no_scheduler):
+        stop_on_sigterm(handler.close)
+        try:
+            handler.start()
+        except KeyboardInterrupt:
+            handler.close()
+    return 0
+
+
+def run_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    where = database.url.render_as_string(hide_password=True)
+    print(f"database at {where} is at version {current_revision(database)}")
+    return 0
+
+
+def run_db_current(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings, migrate=False)
+    current, head = current_revision(database), head_revision()
+    print(
+        f"current {current or 'none'}, newest {head}"
+        + ("" if current == head else " (run: pmo-bot db upgrade)")
+    )
+    return 0
+
+
+def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    make_revision(database, args.message)
+    return 0
+
+
+@contextmanager
+def scheduler_running(app: PmoApp, *, enabled: bool) -> Iterator[None]:
+    ticker = Ticker(app.runtime) if enabled else None
+    if ticker is not None:
+        ticker.start()
+    try:
+        yield
+    finally:
+        if ticker is not None:
+            ticker.shutdown()
+
+
+def stop_on_sigterm(stop: Callable[[], None]) -> None:
+    """Containers stop processes with SIGTERM; treat it like Ctrl-C."""
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        stop()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)

@@ -1,0 +1,69 @@
+"""Every sentence the bot writes comes from a message catalog, through `Translator`.
+
+Catalogs are TOML files in bot/locales, one per language, with nested tables flattened to
+dotted keys ("help.title"). Placeholders use str.format syntax ("{verb}"). Handlers never hold
+user-facing text themselves, so a new language is a new catalog and nothing else.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LANGUAGE = "en"
+
+
+class MissingMessageError(KeyError):
+    """A key asked for that no catalog has: a bug, caught by tests before users see it."""
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = str(value)
+    return flat
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    with (LOCALES_DIR / f"{language}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def available_languages() -> list[str]:
+    return sorted(path.stem for path in LOCALES_DIR.glob("*.toml"))
+
+
+def language_for_locale(locale: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """Slack locales look like "zh-CN" or "en-US"; pick the catalog that serves them."""
+    if not locale:
+        return default
+    languages = available_languages()
+    if locale in languages:
+        return locale
+    base = locale.split("-")[0]
+    matches = [language for language in languages if language.split("-")[0] == base]
+    return matches[0] if matches else default
+
+
+class Translator:
+    """Turns message keys into sentences in one language, falling back to English."""
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language if language in available_languages() else DEFAULT_LANGUAGE
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        template = catalog(self.language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+        if template is None:
+            raise MissingMessageError(key)
+        return template.format(**params) if params else template
+
+    def has(self, key: str) -> bool:
+        return key in catalog(self.language) or key in catalog(DEFAULT_LANGUAGE)

@@ -1,0 +1,68 @@
+"""One tick a minute that runs every registered pass.
+
+No schedule lives in APScheduler: its job stores cannot be shared between processes. Each
+process ticks in memory, and each pass asks the database what is due and claims it in the
+delivery log before sending, so replicas and restarts never send twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_jobs(runtime: Runtime, now: datetime, names: list[str] | None = None) -> dict[str, str]:
+    """Run the named passes (all by default) as of `now`; one failing pass doesn't stop the rest."""
+    outcome: dict[str, str] = {}
+    for name, job in runtime.jobs.items():
+        if names is not None and name not in names:
+            continue
+        try:
+            job(now)
+            outcome[name] = "ok"
+        except Exception:
+            log.exception("scheduled pass %s failed at %s", name, now.isoformat())
+            outcome[name] = "failed"
+    return outcome
+
+
+class Ticker:
+    """The per-process minute tick."""
+
+    def __init__(self, runtime: Runtime, clock: Clock = utc_now) -> None:
+        self.runtime = runtime
+        self.clock = clock
+        self.scheduler = BackgroundScheduler(timezone=UTC)
+        self.scheduler.add_job(
+            self.tick,
+            CronTrigger(second=0, timezone=UTC),
+            id="tick",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=30,
+        )
+
+    def tick(self) -> None:
+        run_jobs(self.runtime, self.clock())
+
+    def start(self) -> None:
+        self.scheduler.start()
+        log.info("scheduler started: one tick a minute for %s", ", ".join(self.runtime.jobs) or "no jobs")
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -1,0 +1,143 @@
+"""Configuration from the environment (and an optional .env file), checked at start-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+Language = Literal["en", "zh-CN"]
+
+
+class SettingsError(Exception):
+    """Configuration that cannot work; each line names the variable and what is wrong."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _secret_with_prefix(value: SecretStr | None, prefix: str, what: str) -> SecretStr | None:
+    if value is not None and not value.get_secret_value().startswith(prefix):
+        raise ValueError(f"must be {what} starting with {prefix!r}")
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///pmo-bot.db"
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    pmo_admins: Annotated[frozenset[str], NoDecode] = Field(default_factory=frozenset)
+    pmo_portfolio_channel: str | None = None
+    pmo_language: Language = "en"
+    pmo_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL such as sqlite:///pmo-bot.db") from None
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _secret_with_prefix(value, "xoxb-", "a bot token")
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _secret_with_prefix(value, "xapp-", "an app-level token")
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("pmo_admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> frozenset[str]:
+        ids = [part.strip() for part in str(value or "").split(",") if part.strip()]
+        bad = [user_id for user_id in ids if not USER_ID.match(user_id)]
+        if bad:
+            raise ValueError(
+                f"must be Slack user ids separated by commas (like U012ABC); not {', '.join(bad)}"
+            )
+        return frozenset(ids)
+
+    @field_validator("pmo_portfolio_channel")
+    @classmethod
+    def _portfolio_channel(cls, value: str | None) -> str | None:
+        if value and not CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel id like C012ABC (not a channel name)")
+        return value or None
+
+    @property
+    def uses_oauth(self) -> bool:
+        """Serve many workspaces through Slack's OAuth install flow."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    def require_http(self) -> None:
+        """What `pmo-bot serve` cannot do without."""
+        lines = []
+        if self.slack_signing_secret is None:
+            lines.append(
+                _missing("SLACK_SIGNING_SECRET", "the Signing Secret from your app's Basic Information")
+            )
+        if self.slack_bot_token is None and not self.uses_oauth:
+            lines.append(
+                _missing(
+                    "SLACK_BOT_TOKEN",
+                    "the Bot User OAuth Token; for many workspaces set SLACK_CLIENT_ID and "
+                    "SLACK_CLIENT_SECRET instead",
+                )
+            )
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            name = "SLACK_CLIENT_SECRET" if self.slack_client_id else "SLACK_CLIENT_ID"
+            lines.append(_missing(name, "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together"))
+        if lines:
+            raise SettingsError(lines)
+
+    def require_socket(self) -> None:
+        """What `pmo-bot socket` cannot do without."""
+        lines = []
+        if self.slack_app_token is None:
+            lines.append(_missing("SLACK_APP_TOKEN", "an app-level token with connections:write (xapp-…)"))
+        if self.slack_bot_token is None:
+            lines.append(_missing("SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-…)"))
+        if lines:
+            raise SettingsError(lines)
+
+
+def _missing(variable: str, hint: str) -> str:
+    return f"{variable}: not set ({hint})"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError([_describe(error) for error in exc.errors()]) from None
+
+
+def _describe(error: dict) -> str:
+    field = str(error["loc"][0]) if error.get("loc") else "settings"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field.upper()}: {message}"

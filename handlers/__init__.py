@@ -1,0 +1,26 @@
+"""Everything that reacts to Slack, one module per capability, each with `register(...)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App, BoltContext
+
+from bot.runtime import Runtime
+from handlers import command, errors, events, help, home, projects
+from handlers.command import CommandRouter
+from handlers.context import RUNTIME_KEY
+
+CAPABILITIES = (errors, events, command, help, projects, home)
+
+__all__ = ["CAPABILITIES", "CommandRouter", "register_all"]
+
+
+def register_all(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.use
+    def attach_runtime(context: BoltContext, next: Callable[[], None]) -> None:
+        context[RUNTIME_KEY] = runtime
+        next()
+
+    for capability in CAPABILITIES:
+        capability.register(app, runtime, router)

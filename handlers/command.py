@@ -1,0 +1,214 @@
+"""`/pmo <verb> …`: one slash command, a registry of verbs, and the answers they give.
+
+Capabilities add their verbs with `CommandRouter.verb`; `/pmo help` lists whatever is
+registered, so help can never fall behind the commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
+from bot.runtime import Runtime
+from handlers.context import Ctx, ctx_from
+from models.errors import DomainError
+
+SLASH_COMMAND = "/pmo"
+SHARE_ACTION = "pmo_share_reply"
+# A button value holds at most 2,000 characters; the command text travels in it.
+SHARE_VALUE_MAX = 2000
+
+
+class SlashCommand(BaseModel):
+    """The fields of a slash command payload that the bot relies on."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    command: str
+    text: str = ""
+    trigger_id: str | None = None
+    response_url: str | None = None
+
+
+class ShareAction(BaseModel):
+    """A click on "Share in channel": the command to run again and where."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    channel_id: str
+    command_text: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_payload(cls, body: Any) -> Any:
+        if not isinstance(body, dict) or "actions" not in body:
+            return body
+        return {
+            "channel_id": (body.get("channel") or {}).get("id"),
+            "command_text": next(
+                (a.get("value", "") for a in body["actions"] if a.get("action_id") == SHARE_ACTION), None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer to a command: ephemeral unless the user asked to share it."""
+
+    text: str
+    blocks: list[Block] | None = None
+    in_channel: bool = False
+
+    def ack_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "text": self.text,
+            "response_type": "in_channel" if self.in_channel else "ephemeral",
+        }
+        if self.blocks:
+            args["blocks"] = self.blocks
+        return args
+
+
+@dataclass(frozen=True)
+class Invocation:
+    ctx: Ctx
+    command: SlashCommand
+    verb: str
+    args: str
+
+    @property
+    def words(self) -> list[str]:
+        return self.args.split()
+
+
+# A verb answers with a Reply, or with None when it has answered another way (a modal).
+VerbHandler = Callable[[Invocation], Reply | None]
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    usage: str
+    example: str
+    run: VerbHandler
+    shareable: bool = False
+
+    @property
+    def summary_key(self) -> str:
+        return f"verbs.{self.name}"
+
+
+class UsageError(Exception):
+    """Arguments a verb cannot read; the answer shows how to write the command."""
+
+    def __init__(self, detail_key: str, **params: Any) -> None:
+        super().__init__(detail_key)
+        self.detail_key = detail_key
+        self.params = params
+
+
+class CommandRouter:
+    def __init__(self) -> None:
+        self._verbs: dict[str, Verb] = {}
+
+    def verb(
+        self, name: str, *, usage: str, example: str, shareable: bool = False
+    ) -> Callable[[VerbHandler], VerbHandler]:
+        """Register a verb; a shareable one's answers carry a "Share in channel" button."""
+
+        def add(run: VerbHandler) -> VerbHandler:
+            if name in self._verbs:
+                raise ValueError(f"/pmo {name} is registered twice")
+            self._verbs[name] = Verb(name=name, usage=usage, example=example, run=run, shareable=shareable)
+            return run
+
+        return add
+
+    @property
+    def verbs(self) -> list[Verb]:
+        return list(self._verbs.values())
+
+    def find(self, name: str) -> Verb | None:
+        return self._verbs.get(name)
+
+    def suggest(self, name: str) -> str | None:
+        matches = difflib.get_close_matches(name, self._verbs, n=1, cutoff=0.5)
+        return matches[0] if matches else None
+
+    def dispatch(self, ctx: Ctx, command: SlashCommand) -> Reply | None:
+        verb_name, _, args = command.text.strip().partition(" ")
+        verb_name = verb_name.lower() or "help"
+        verb = self.find(verb_name)
+        if verb is None:
+            return self._unknown(ctx, verb_name)
+        try:
+            reply = verb.run(Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
+        except UsageError as error:
+            detail = ctx.t(error.detail_key, **error.params)
+            return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
+        except DomainError as error:
+            return Reply(ctx.t(error.key, **error.params))
+        if reply is not None and verb.shareable and reply.blocks and len(command.text) <= SHARE_VALUE_MAX:
+            return with_share_button(reply, ctx, command.text)
+        return reply
+
+    def _unknown(self, ctx: Ctx, verb_name: str) -> Reply:
+        suggestion = self.suggest(verb_name)
+        if suggestion is None:
+            return Reply(ctx.t("command.unknown", verb=verb_name))
+        return Reply(ctx.t("command.unknown_suggest", verb=verb_name, suggestion=suggestion))
+
+
+def with_share_button(reply: Reply, ctx: Ctx, command_text: str) -> Reply:
+    share = actions(button(ctx.t("command.share"), action_id=SHARE_ACTION, value=command_text))
+    blocks = [*(reply.blocks or [])[: MESSAGE_BLOCKS_MAX - 1], share]
+    return Reply(text=reply.text, blocks=blocks, in_channel=reply.in_channel)
+
+
+def shared(reply: Reply) -> Reply:
+    """The same answer for everyone in the channel, without the button that shared it."""
+    blocks = [block for block in reply.blocks or [] if not _is_share_row(block)]
+    return Reply(text=reply.text, blocks=blocks, in_channel=True)
+
+
+def _is_share_row(block: Block) -> bool:
+    return block.get("type") == "actions" and any(
+        element.get("action_id") == SHARE_ACTION for element in block.get("elements", [])
+    )
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.action(SHARE_ACTION)
+    def on_share(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """Run the command again for whoever clicked, and post the fresh answer in the channel."""
+        ack()
+        action = ShareAction.model_validate(body)
+        ctx = ctx_from(context, body)
+        command = SlashCommand(
+            team_id=ctx.team_id,
+            user_id=ctx.user_id,
+            channel_id=action.channel_id,
+            command=SLASH_COMMAND,
+            text=action.command_text,
+        )
+        reply = router.dispatch(ctx, command)
+        if reply is not None:
+            respond(**shared(reply).ack_args(), replace_original=False)
+
+    @app.command(SLASH_COMMAND)
+    def on_pmo(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        command = SlashCommand.model_validate(body)
+        reply = router.dispatch(ctx_from(context, body), command)
+        if reply is None:
+            ack()
+        else:
+            ack(**reply.ack_args())

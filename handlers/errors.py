@@ -1,0 +1,70 @@
+"""The one place failures end: the user gets a sentence, the log gets the details."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import exc as sa_exc
+
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.command import CommandRouter
+from handlers.context import RUNTIME_KEY, translator_for
+
+log = logging.getLogger(__name__)
+
+DATABASE_OUTAGES = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def is_database_outage(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, DATABASE_OUTAGES)
+
+
+def apology(error: BaseException, t: Translator) -> str:
+    if is_database_outage(error):
+        log.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
+        return t("errors.database")
+    reference = uuid.uuid4().hex[:8]
+    log.error("unexpected error (ref %s)", reference, exc_info=error)
+    return t("errors.unexpected", ref=reference)
+
+
+def json_response(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+
+
+def first_input_block(view: dict[str, Any]) -> str | None:
+    return next(
+        (block.get("block_id") for block in view.get("blocks", []) if block.get("type") == "input"), None
+    )
+
+
+def answer(body: dict[str, Any], message: str) -> BoltResponse:
+    """Say `message` where the user is looking, in the shape this kind of request allows."""
+    if "command" in body:
+        return json_response({"response_type": "ephemeral", "text": message})
+    if body.get("type") == "view_submission":
+        # Errors beside a field keep the modal open with everything the user typed.
+        block_id = first_input_block(body.get("view", {}))
+        if block_id is not None:
+            return json_response({"response_action": "errors", "errors": {block_id: message}})
+    response_url = body.get("response_url") or next(
+        (url.get("response_url") for url in body.get("response_urls", [])), None
+    )
+    if response_url:
+        WebhookClient(response_url).send(text=message, response_type="ephemeral", replace_original=False)
+    return BoltResponse(status=200, body="")
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
+        active: Runtime = context.get(RUNTIME_KEY, runtime)
+        return answer(body or {}, apology(error, translator_for(active)))

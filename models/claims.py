@@ -1,0 +1,40 @@
+"""Insert-if-absent, the primitive behind exactly-once sends and event de-duplication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.base import Base
+
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def insert_if_absent(
+    model: type[Base], values: dict[str, Any], *, conflict: list[str], dialect: str
+) -> Insert:
+    """`INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING <primary key>`.
+
+    The same statement works on SQLite (3.35+) and PostgreSQL, and only the caller whose insert
+    took effect gets a row back.
+    """
+    try:
+        insert = _INSERTS[dialect]
+    except KeyError:
+        raise NotImplementedError(f"no insert-if-absent for the {dialect} dialect") from None
+    primary_key = model.__mapper__.primary_key
+    return (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict).returning(*primary_key)
+    )
+
+
+def claim(
+    target: Session | Connection, model: type[Base], values: dict[str, Any], *, conflict: list[str]
+) -> bool:
+    """Insert the row unless one with the same conflict columns exists; True if this call did."""
+    dialect = target.get_bind().dialect.name if isinstance(target, Session) else target.dialect.name
+    stmt = insert_if_absent(model, values, conflict=conflict, dialect=dialect)
+    return target.execute(stmt).first() is not None

@@ -1,0 +1,123 @@
+"""The engine, its dialect settings, and sessions scoped to one workspace."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import scoping
+from models.claims import claim
+from models.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+# Execution option that asks SQLite for a write lock at BEGIN rather than at the first write;
+# without it two threads that read then write lose updates or fail with "database is locked".
+IMMEDIATE = "pmo_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 3
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def build_engine(database_url: str, *, echo: bool = False) -> Engine:
+    url = make_url(database_url)
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        _configure_sqlite(engine)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and cannot do BEGIN IMMEDIATE, so it is
+    # switched off and SQLAlchemy emits BEGIN itself (the recipe in SQLAlchemy's SQLite docs).
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """The application's database: an engine and the sessions opened on it."""
+
+    def __init__(self, database_url: str, *, echo: bool = False) -> None:
+        self.url = make_url(database_url)
+        self.engine = build_engine(database_url, echo=echo)
+        self._writer = self.engine.execution_options(**{IMMEDIATE: True})
+        self._sessions = sessionmaker(expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @contextmanager
+    def session(self, team_id: str, *, write: bool = True) -> Iterator[Session]:
+        """A unit of work inside one workspace: committed on success, rolled back on error."""
+        with self._open(write=write, info={scoping.TEAM_KEY: team_id}) as session:
+            yield session
+
+    @contextmanager
+    def system_session(self, *, write: bool = True) -> Iterator[Session]:
+        """A session that may read every workspace, for the scheduler's passes only."""
+        with self._open(write=write, info={scoping.SYSTEM_KEY: True}) as session:
+            yield session
+
+    @contextmanager
+    def _open(self, *, write: bool, info: dict[str, Any]) -> Iterator[Session]:
+        session = self._sessions(bind=self._writer if write else self.engine, info=info)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ensure_workspace(self, team_id: str, *, enterprise_id: str | None = None) -> None:
+        """Record a workspace the first time a request from it arrives (idempotent)."""
+        with self._writer.begin() as conn:
+            claim(conn, Workspace, {"team_id": team_id, "enterprise_id": enterprise_id}, conflict=["team_id"])
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            log.warning("database ping failed: %s", exc.__class__.__name__)
+            return False
+        return True
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,50 @@
+"""Standup answers, meetings and the decision log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, ProjectItem, UTCDateTime
+
+
+class StandupReport(ProjectItem, Base):
+    """One member's answer for one local day; a second answer that day replaces the first."""
+
+    __tablename__ = "standup_reports"
+    __table_args__ = (UniqueConstraint("project_id", "user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    yesterday: Mapped[str | None] = mapped_column(Text)
+    today: Mapped[str | None] = mapped_column(Text)
+    blockers: Mapped[str | None] = mapped_column(Text)
+    blocker_issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Meeting(ProjectItem, Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(32))
+
+
+class Decision(ProjectItem, Base):
+    """An entry of the project's decision log."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    decided_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,107 @@
+"""Every sentence the code asks for exists in every catalog."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_app
+from bot.i18n import MissingMessageError, Translator, available_languages, catalog, language_for_locale
+from bot.settings import Settings
+from handlers.command import CommandRouter
+from handlers.help import register as register_help
+from models.enums import Phase
+from models.portfolio import ProjectFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [path for folder in ("bot", "handlers", "models") for path in (ROOT / folder).rglob("*.py")]
+# Calls whose first argument is a message key.
+KEYED_CALLS = {"t", "UsageError", "DomainError", "NotFoundError", "ForbiddenError", "InvalidError"}
+
+
+def called_name(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+def keys_in_code() -> tuple[set[str], set[str]]:
+    """Literal keys, and the literal prefixes of keys built with f-strings."""
+    literal: set[str] = set()
+    prefixes: set[str] = set()
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not (isinstance(node, ast.Call) and called_name(node) in KEYED_CALLS and node.args):
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                literal.add(first.value)
+            elif isinstance(first, ast.JoinedStr) and isinstance(first.values[0], ast.Constant):
+                prefixes.add(str(first.values[0].value))
+    return literal, prefixes
+
+
+def test_the_scan_finds_keys() -> None:
+    literal, prefixes = keys_in_code()
+    assert "command.unknown" in literal and "projects.title." in prefixes
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_every_literal_key_is_in_the_catalog(language: str) -> None:
+    literal, prefixes = keys_in_code()
+    keys = set(catalog(language))
+    assert sorted(literal - keys) == []
+    assert sorted(prefix for prefix in prefixes if not any(key.startswith(prefix) for key in keys)) == []
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_keys_built_from_enums_exist(language: str) -> None:
+    keys = set(catalog(language))
+    wanted = {f"phase.{phase.value}" for phase in Phase}
+    wanted |= {f"projects.title.{which.value}" for which in ProjectFilter}
+    wanted |= {f"projects.none.{which.value}" for which in ProjectFilter}
+    assert sorted(wanted - keys) == []
+
+
+def test_every_registered_verb_has_a_summary() -> None:
+    app = create_app(
+        Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s", database_url="sqlite://")
+    )
+    translator = Translator("en")
+    assert [verb.name for verb in app.router.verbs if not translator.has(verb.summary_key)] == []
+
+
+def test_all_catalogs_have_the_same_keys() -> None:
+    english = set(catalog("en"))
+    for language in available_languages():
+        assert set(catalog(language)) == english, language
+
+
+def test_a_missing_key_is_an_error_not_a_blank() -> None:
+    with pytest.raises(MissingMessageError):
+        Translator("en")("no.such.key")
+
+
+def test_placeholders_are_filled() -> None:
+    assert (
+        Translator("en")("command.unknown", verb="zap")
+        == "I don't know `/pmo zap`. `/pmo help` lists every verb."
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("en-US", "en"), ("en-GB", "en"), (None, "en"), ("xx-YY", "en"), ("en", "en")]
+)
+def test_language_for_slack_locale(locale: str | None, expected: str) -> None:
+    assert language_for_locale(locale) == expected
+
+
+def test_router_rejects_a_verb_registered_twice() -> None:
+    router = CommandRouter()
+    register_help(None, None, router)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="registered twice"):
+        register_help(None, None, router)  # type: ignore[arg-type]

@@ -1,0 +1,170 @@
+"""`pmo-bot` as an operator runs it: a real process, real settings from the environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.fakeslack import FakeSlack
+from tests.slackdriver import SlackDriver
+
+START_TIMEOUT_S = 20
+
+
+def pmo_bot() -> list[str]:
+    """The installed console script, or the same entry point through this interpreter."""
+    script = shutil.which("pmo-bot")
+    return (
+        [script]
+        if script
+        else [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+    )
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """The caller's environment without any PMO or Slack settings, plus `values`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PMO_", "DATABASE_URL"))}
+    env.update(values)
+    return env
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [*pmo_bot(), *args]
+    return subprocess.run(command, check=False, env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": SIGNING_SECRET}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": "not-a-token"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": BOT_TOKEN, "PMO_ADMINS": "alice"}, "PMO_ADMINS"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": BOT_TOKEN, "PMO_LANGUAGE": "fr"}, "PMO_LANGUAGE"),
+        (
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": BOT_TOKEN, "DATABASE_URL": "nonsense"},
+            "DATABASE_URL",
+        ),
+        (
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": BOT_TOKEN, "PMO_PORTFOLIO_CHANNEL": "#pmo"},
+            "PMO_PORTFOLIO_CHANNEL",
+        ),
+        (
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_CLIENT_ID": "1.2"},
+            "SLACK_CLIENT_SECRET",
+        ),
+    ],
+)
+def test_bad_settings_stop_serve_with_one_line_and_exit_2(
+    env: dict[str, str], variable: str, tmp_path: Path
+) -> None:
+    result = run(["serve", "--no-scheduler"], clean_env(**env), tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"pmo-bot: {variable}: ")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "pmo-bot.db").exists(), "nothing may be created before settings are good"
+
+
+def test_socket_mode_needs_an_app_token(tmp_path: Path) -> None:
+    result = run(["socket"], clean_env(SLACK_BOT_TOKEN=BOT_TOKEN), tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == "pmo-bot: SLACK_APP_TOKEN: not set (an app-level token with connections:write (xapp-…))"
+    )
+
+
+def test_an_unreachable_database_stops_start_up_with_a_sentence(tmp_path: Path) -> None:
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DATABASE_URL=f"postgresql+psycopg://pmo:secret@127.0.0.1:{free_port()}/pmo",
+    )
+    result = run(["serve", "--no-scheduler"], env, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "pmo-bot: cannot use the database at postgresql+psycopg://pmo:***@127.0.0.1"
+    )
+    assert "secret" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_db_upgrade_and_current(tmp_path: Path) -> None:
+    env = clean_env()
+    assert "is at version" in run(["db", "upgrade"], env, tmp_path).stdout
+    current = run(["db", "current"], env, tmp_path)
+    assert current.returncode == 0
+    assert "run: pmo-bot db upgrade" not in current.stdout
+    assert (tmp_path / "pmo-bot.db").exists(), "SQLite in the working folder is the default"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, FakeSlack]]:
+    fake = FakeSlack().start()
+    fake.add_workspace("T0001", bot_token=BOT_TOKEN)
+    port = free_port()
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.api_url
+    )
+    process = subprocess.Popen(
+        [*pmo_bot(), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        yield process, url, fake
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        fake.stop()
+
+
+def wait_healthy(url: str, process: subprocess.Popen[str]) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < START_TIMEOUT_S:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                return time.monotonic() - started
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("pmo-bot serve did not answer /healthz")
+
+
+def test_serve_answers_slack_and_stops_on_sigterm(
+    served: tuple[subprocess.Popen[str], str, FakeSlack],
+) -> None:
+    process, url, fake = served
+    wait_healthy(url, process)
+    driver = SlackDriver(url, SIGNING_SECRET, fake=fake)
+    reply = driver.command("help")
+    assert reply.status == 200
+    assert "PMO bot: what you can ask" in reply.json()["text"]
+    assert driver.command("help", signature="v0=forged").status == 401
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert fake.violations == []

@@ -1,0 +1,203 @@
+"""The database layer: migrations, workspace scoping, types and write locking, on both databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from models import Project, Workspace
+from models.base import utcnow
+from models.claims import claim
+from models.database import Database
+from models.enums import Phase
+from models.migrate import current_revision, head_revision, target_metadata, upgrade
+from models.project import CostEntry
+from models.records import Delivery
+from models.scoping import ScopeError
+from tests.conftest import OTHER_TEAM, TEAM, fresh_database_url
+
+
+def add_project(database: Database, team_id: str, key: str, channel: str = "C100", **fields: object) -> int:
+    database.ensure_workspace(team_id)
+    with database.session(team_id) as db:
+        project = Project(key=key, name=f"Project {key}", channel_id=channel, created_by="U0001", **fields)
+        db.add(project)
+        db.flush()
+        return project.id
+
+
+def test_migrations_reach_head_and_match_the_models(database: Database) -> None:
+    assert current_revision(database) == head_revision()
+    with database.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), target_metadata())
+    assert differences == [], "the models changed without a migration: run `pmo-bot db revision -m …`"
+
+
+def test_upgrade_again_is_a_no_op(database: Database) -> None:
+    upgrade(database)
+    upgrade(database)
+    assert current_revision(database) == head_revision()
+
+
+def test_replicas_starting_together_migrate_once(database_url: str, tmp_path: Path) -> None:
+    """Three `pmo-bot db upgrade` processes at once: all succeed and the schema is at head."""
+    fresh = fresh_database_url(database_url, tmp_path)
+    env = {**os.environ, "DATABASE_URL": fresh}
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from bot.cli import main; sys.exit(main(['db', 'upgrade']))",
+    ]
+    processes = [
+        subprocess.Popen(
+            command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    database = Database(fresh)
+    assert current_revision(database) == head_revision()
+    database.dispose()
+
+
+def test_queries_see_only_their_workspace(database: Database) -> None:
+    add_project(database, TEAM, "APL")
+    add_project(database, OTHER_TEAM, "APL")
+    add_project(database, OTHER_TEAM, "ZEN", channel="C200")
+    with database.session(TEAM, write=False) as db:
+        assert [p.team_id for p in db.scalars(select(Project))] == [TEAM]
+        assert db.scalar(select(func.count(Project.id))) == 1
+    with database.session(OTHER_TEAM, write=False) as db:
+        assert sorted(p.key for p in db.scalars(select(Project))) == ["APL", "ZEN"]
+
+
+def test_updates_and_deletes_are_scoped_too(database: Database) -> None:
+    add_project(database, TEAM, "APL")
+    add_project(database, OTHER_TEAM, "APL")
+    with database.session(TEAM) as db:
+        db.execute(update(Project).values(name="renamed"))
+    with database.system_session(write=False) as db:
+        names = {p.team_id: p.name for p in db.scalars(select(Project))}
+    assert names == {TEAM: "renamed", OTHER_TEAM: "Project APL"}
+
+
+def test_a_row_of_another_workspace_is_refused(database: Database) -> None:
+    database.ensure_workspace(TEAM)
+    database.ensure_workspace(OTHER_TEAM)
+    with pytest.raises(ScopeError), database.session(TEAM) as db:
+        db.add(Project(team_id=OTHER_TEAM, key="X", name="x", channel_id="C1", created_by="U1"))
+    with database.system_session(write=False) as db:
+        assert db.scalar(select(func.count(Project.id))) == 0
+
+
+def test_a_session_without_workspace_cannot_query(database: Database) -> None:
+    session = database._sessions(bind=database.engine)
+    with pytest.raises(ScopeError):
+        session.scalars(select(Project)).all()
+    session.close()
+
+
+def test_new_rows_take_the_session_workspace(database: Database) -> None:
+    project_id = add_project(database, TEAM, "APL")
+    with database.session(TEAM, write=False) as db:
+        assert db.get(Project, project_id).team_id == TEAM
+
+
+def test_key_is_unique_per_workspace_and_one_open_project_per_channel(database: Database) -> None:
+    add_project(database, TEAM, "APL", channel="C1")
+    with pytest.raises(IntegrityError):
+        add_project(database, TEAM, "APL", channel="C2")
+    with pytest.raises(IntegrityError):
+        add_project(database, TEAM, "BOX", channel="C1")
+    # A closed project frees its channel for the next one.
+    with database.session(TEAM) as db:
+        db.execute(update(Project).values(phase=Phase.CLOSED))
+    add_project(database, TEAM, "BOX", channel="C1")
+
+
+def test_naive_datetimes_are_refused_and_times_come_back_in_utc(database: Database) -> None:
+    project_id = add_project(database, TEAM, "APL")
+    with pytest.raises(StatementError, match="naive datetime"), database.session(TEAM) as db:
+        db.get(Project, project_id).closed_at = datetime(2026, 12, 1, 9, 0)
+    with database.session(TEAM, write=False) as db:
+        created = db.get(Project, project_id).created_at
+    assert created.utcoffset() is not None and created.utcoffset().total_seconds() == 0
+
+
+def test_money_sums_exactly(database: Database) -> None:
+    project_id = add_project(database, TEAM, "APL")
+    with database.session(TEAM) as db:
+        for _ in range(10):
+            db.add(
+                CostEntry(
+                    project_id=project_id,
+                    amount=Decimal("0.10"),
+                    category="x",
+                    description="d",
+                    spent_on=utcnow().date(),
+                    logged_by="U1",
+                )
+            )
+    with database.session(TEAM, write=False) as db:
+        assert db.scalar(select(func.sum(CostEntry.amount))) == Decimal("1.00")
+
+
+def test_claim_is_won_once(database: Database) -> None:
+    database.ensure_workspace(TEAM)
+    values = {"team_id": TEAM, "key": "digest:1:2026-W49", "kind": "digest"}
+    with database.session(TEAM) as db:
+        first = claim(db, Delivery, values, conflict=["team_id", "key"])
+    with database.session(TEAM) as db:
+        second = claim(db, Delivery, values, conflict=["team_id", "key"])
+    assert (first, second) == (True, False)
+
+
+def test_read_then_write_loses_no_update_under_concurrency(database: Database) -> None:
+    """What BEGIN IMMEDIATE (SQLite) and FOR UPDATE (PostgreSQL) are for."""
+    project_id = add_project(database, TEAM, "APL")
+    errors: list[BaseException] = []
+
+    def bump() -> None:
+        try:
+            for _ in range(10):
+                with database.session(TEAM) as db:
+                    project = db.scalars(
+                        select(Project).where(Project.id == project_id).with_for_update()
+                    ).one()
+                    project.task_seq = project.task_seq + 1
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.session(TEAM, write=False) as db:
+        assert db.get(Project, project_id).task_seq == 40
+
+
+def test_ensure_workspace_is_idempotent(database: Database) -> None:
+    database.ensure_workspace(TEAM)
+    database.ensure_workspace(TEAM)
+    with database.system_session(write=False) as db:
+        assert db.scalar(select(func.count()).select_from(Workspace)) == 1
+
+
+def test_ping_says_whether_the_database_answers(database: Database, tmp_path) -> None:
+    assert database.ping()
+    unreachable = Database(f"sqlite:///{tmp_path}/missing-dir/pmo.db")
+    assert not unreachable.ping()

@@ -1,0 +1,92 @@
+"""Many workspaces: Slack's OAuth install flow, installations kept by slack-sdk's SQLAlchemy store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
+from models import Workspace
+from models.database import Database
+from models.migrate import slack_store_metadata
+from tests.conftest import RunningBot, make_settings, serving
+from tests.fakeslack import FakeSlack
+from tests.slackdriver import SlackDriver
+
+CLIENT_ID = "1111.2222"
+NEW_TEAM = "T0777"
+NEW_TOKEN = "xoxb-installed-T0777"
+STATE_COOKIE = "slack-app-oauth-state"
+
+
+@pytest.fixture
+def multi_bot(fake_slack: FakeSlack, database: Database, database_url: str) -> Iterator[RunningBot]:
+    settings = make_settings(
+        fake_slack, database_url, slack_bot_token=None, slack_client_id=CLIENT_ID, slack_client_secret="shh"
+    )
+    with serving(create_app(settings, database=database), fake_slack) as running:
+        yield running
+
+
+def installations(database: Database) -> int:
+    table = slack_store_metadata().tables["slack_installations"]
+    with database.engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(table))
+
+
+def start_install(bot: RunningBot) -> str:
+    page = requests.get(bot.url + INSTALL_PATH, timeout=5)
+    assert page.status_code == 200
+    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.text)
+    assert link is not None, page.text
+    query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
+    assert query["client_id"] == [CLIENT_ID]
+    assert sorted(query["scope"][0].split(",")) == sorted(BOT_SCOPES)
+    return query["state"][0]
+
+
+def finish_install(bot: RunningBot, state: str, code: str = "code-1") -> requests.Response:
+    return requests.get(
+        bot.url + REDIRECT_PATH,
+        params={"code": code, "state": state},
+        headers={"Cookie": f"{STATE_COOKIE}={state}"},
+        timeout=5,
+    )
+
+
+def test_a_workspace_installs_and_then_uses_the_app(multi_bot: RunningBot) -> None:
+    multi_bot.fake.oauth_grant("code-1", team_id=NEW_TEAM, team_name="Initech", bot_token=NEW_TOKEN)
+    done = finish_install(multi_bot, start_install(multi_bot))
+    assert done.status_code == 200, done.text
+    assert installations(multi_bot.database) == 1
+    [exchange] = multi_bot.fake.calls_to("oauth.v2.access")
+    assert exchange.args["code"] == "code-1"
+
+    driver = SlackDriver(multi_bot.url, multi_bot.slack.signing_secret, fake=multi_bot.fake, team_id=NEW_TEAM)
+    reply = driver.command("projects", team=NEW_TEAM)
+    assert reply.json()["text"] == "There are no open projects in this workspace yet."
+    with multi_bot.database.system_session(write=False) as db:
+        assert list(db.scalars(select(Workspace.team_id))) == [NEW_TEAM]
+
+
+def test_a_forged_state_installs_nothing(multi_bot: RunningBot) -> None:
+    multi_bot.fake.oauth_grant("code-1", team_id=NEW_TEAM, team_name="Initech", bot_token=NEW_TOKEN)
+    start_install(multi_bot)
+    done = finish_install(multi_bot, "forged-state")
+    assert done.status_code >= 400
+    assert installations(multi_bot.database) == 0
+    assert multi_bot.fake.calls_to("oauth.v2.access") == []
+
+
+def test_a_workspace_that_never_installed_is_told_so_and_nothing_is_stored(multi_bot: RunningBot) -> None:
+    reply = multi_bot.slack.command("projects", team="T0999")
+    assert reply.status in (200, 401)
+    assert "no open projects" not in reply.text
+    with multi_bot.database.system_session(write=False) as db:
+        assert db.scalar(select(func.count()).select_from(Workspace)) == 0
