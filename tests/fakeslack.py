@@ -541,7 +541,6 @@ class ResponseUrl:
     uses: int = 0
 
 
-POLL_INTERVAL_S = 0.02
 DEFAULT_SOCKET_MODE_URL = "wss://wss-primary.slack.com/link/?ticket=fake-ticket"
 
 
@@ -1033,6 +1032,9 @@ def basic_credentials(headers: Message) -> JsonDict:
 # --------------------------------------------------------------------------------------------
 # The server.
 # --------------------------------------------------------------------------------------------
+
+
+POLL_INTERVAL_S = 0.02
 
 
 class _Server(ThreadingHTTPServer):
