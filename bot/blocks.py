@@ -91,3 +91,127 @@ def fit(blocks: list[Block], *, limit: int, overflow: Block) -> list[Block]:
     if len(blocks) <= limit:
         return blocks
     return [*blocks[: limit - 1], overflow]
+
+
+# -- modals and their inputs (block_id and action_id are both the field's name, so a form's
+# values and its errors are addressed by field)
+
+INPUT_LABEL_MAX = 2000
+TEXT_INPUT_MAX = 3000
+PLACEHOLDER_MAX = 150
+OPTION_TEXT_MAX = 75
+OPTIONS_MAX = 100
+PRIVATE_METADATA_MAX = 3000
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, OPTION_TEXT_MAX), "value": value}
+
+
+def _input(field: str, label: str, element: dict[str, Any], *, optional: bool, hint: str | None) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": field,
+        "label": plain(label, INPUT_LABEL_MAX),
+        "element": {"action_id": field, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, INPUT_LABEL_MAX)
+    return block
+
+
+def text_input(
+    field: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    multiline: bool = False,
+    optional: bool = False,
+    placeholder: str | None = None,
+    hint: str | None = None,
+    max_length: int | None = None,
+) -> Block:
+    element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline}
+    if initial:
+        element["initial_value"] = clip(initial, TEXT_INPUT_MAX)
+    if placeholder:
+        element["placeholder"] = plain(placeholder, PLACEHOLDER_MAX)
+    if max_length:
+        element["max_length"] = max_length
+    return _input(field, label, element, optional=optional, hint=hint)
+
+
+def select_input(
+    field: str,
+    label: str,
+    options: list[dict[str, Any]],
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    element: dict[str, Any] = {"type": "static_select", "options": options[:OPTIONS_MAX]}
+    chosen = next((item for item in options if item["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return _input(field, label, element, optional=optional, hint=hint)
+
+
+def user_input(
+    field: str, label: str, *, initial: str | None = None, optional: bool = False, hint: str | None = None
+) -> Block:
+    element: dict[str, Any] = {"type": "users_select"}
+    if initial:
+        element["initial_user"] = initial
+    return _input(field, label, element, optional=optional, hint=hint)
+
+
+def checkbox_input(field: str, label: str, choice: str, *, checked: bool = False) -> Block:
+    box = option(choice, "yes")
+    element: dict[str, Any] = {"type": "checkboxes", "options": [box]}
+    if checked:
+        element["initial_options"] = [box]
+    return _input(field, label, element, optional=True, hint=None)
+
+
+def modal(
+    *, callback_id: str, title: str, submit: str, close: str, blocks: list[Block], private_metadata: str = ""
+) -> dict[str, Any]:
+    if len(private_metadata) > PRIVATE_METADATA_MAX:
+        raise ValueError("private_metadata is over Slack's 3,000 characters")
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, MODAL_TITLE_MAX),
+        "submit": plain(submit, MODAL_TITLE_MAX),
+        "close": plain(close, MODAL_TITLE_MAX),
+        "blocks": blocks[:VIEW_BLOCKS_MAX],
+        "private_metadata": private_metadata,
+    }
+
+
+def submitted_values(view: dict[str, Any]) -> dict[str, str | None]:
+    """A submitted modal's inputs by field, as text: typed text, the chosen option, user or date."""
+    values: dict[str, str | None] = {}
+    for block_id, elements in (view.get("state") or {}).get("values", {}).items():
+        for element in elements.values():
+            values[block_id] = _element_value(element)
+    return values
+
+
+def _element_value(element: dict[str, Any]) -> str | None:
+    kind = element.get("type")
+    if kind == "static_select":
+        chosen = element.get("selected_option")
+        return chosen["value"] if chosen else None
+    if kind == "users_select":
+        return element.get("selected_user")
+    if kind == "datepicker":
+        return element.get("selected_date")
+    if kind == "checkboxes":
+        return "yes" if element.get("selected_options") else None
+    if kind == "multi_users_select":
+        return ",".join(element.get("selected_users") or []) or None
+    value = element.get("value")
+    return value.strip() if isinstance(value, str) and value.strip() else None

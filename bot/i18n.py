@@ -1,8 +1,10 @@
 """Every sentence the bot writes comes from a message catalog, through `Translator`.
 
-Catalogs are TOML files in bot/locales, one per language, with nested tables flattened to
-dotted keys ("help.title"). Placeholders use str.format syntax ("{verb}"). Handlers never hold
-user-facing text themselves, so a new language is a new catalog and nothing else.
+Catalogs are TOML files in bot/locales/<language>/, one file per capability so each handler
+module owns its messages; nested tables are flattened to dotted keys ("help.title") and a key
+defined in two files of one language is an error. Placeholders use str.format syntax ("{verb}").
+Handlers never hold user-facing text themselves, so a new language is a new catalog and nothing
+else.
 """
 
 from __future__ import annotations
@@ -33,12 +35,19 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    with (LOCALES_DIR / f"{language}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / language).glob("*.toml")):
+        with path.open("rb") as handle:
+            messages = _flatten(tomllib.load(handle))
+        twice = merged.keys() & messages.keys()
+        if twice:
+            raise ValueError(f"{path.name} defines keys another {language} catalog has: {sorted(twice)}")
+        merged.update(messages)
+    return merged
 
 
 def available_languages() -> list[str]:
-    return sorted(path.stem for path in LOCALES_DIR.glob("*.toml"))
+    return sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir())
 
 
 def language_for_locale(locale: str | None, default: str = DEFAULT_LANGUAGE) -> str:

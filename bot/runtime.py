@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.settings import Settings
 from models.database import Database
+
+log = logging.getLogger(__name__)
+
+# Work too slow to finish inside Slack's 3-second ack (charts, files) runs on these threads.
+SLOW_WORKERS = 2
 
 # A scheduled pass: given the (UTC) time it runs as, it finds what is due and does it.
 Job = Callable[[datetime], None]
@@ -19,6 +27,7 @@ class Runtime:
     database: Database
     jobs: dict[str, Job] = field(default_factory=dict)
     _known_teams: set[str] = field(default_factory=set)
+    _slow: ThreadPoolExecutor | None = None
 
     def add_job(self, name: str, job: Job) -> None:
         if name in self.jobs:
@@ -34,3 +43,17 @@ class Runtime:
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.pmo_admins
+
+    def defer(self, work: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run `work` after the request has been answered; failures are logged, never lost."""
+        if self._slow is None:
+            self._slow = ThreadPoolExecutor(max_workers=SLOW_WORKERS, thread_name_prefix="pmo-slow")
+        future = self._slow.submit(work, *args)
+        future.add_done_callback(_log_failure)
+        return future
+
+
+def _log_failure(future: Future[Any]) -> None:
+    error = future.exception()
+    if error is not None:
+        log.error("deferred work failed", exc_info=error)

@@ -7,11 +7,39 @@ from collections.abc import Callable
 from slack_bolt import App, BoltContext
 
 from bot.runtime import Runtime
-from handlers import command, errors, events, help, home, projects
+from handlers import (
+    charter,
+    command,
+    errors,
+    events,
+    gantt,
+    help,
+    home,
+    phase,
+    plan,
+    projects,
+    quality,
+    tasks,
+    team,
+)
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY
 
-CAPABILITIES = (errors, events, command, help, projects, home)
+CAPABILITIES = (
+    errors,
+    events,
+    command,
+    help,
+    projects,
+    home,
+    charter,
+    phase,
+    team,
+    tasks,
+    plan,
+    quality,
+    gantt,
+)
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]
 

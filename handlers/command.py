@@ -17,7 +17,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
 from bot.runtime import Runtime
 from handlers.context import Ctx, ctx_from
-from models.errors import DomainError
+from models.errors import DomainError, InvalidError
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
@@ -154,6 +154,9 @@ class CommandRouter:
             reply = verb.run(Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
         except UsageError as error:
             detail = ctx.t(error.detail_key, **error.params)
+            return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
+        except InvalidError as error:
+            detail = ctx.t(error.key, **error.params)
             return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
         except DomainError as error:
             return Reply(ctx.t(error.key, **error.params))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from models.access import Actor
 
 RUNTIME_KEY = "pmo_runtime"
 
@@ -38,6 +39,10 @@ class Ctx:
     @property
     def is_admin(self) -> bool:
         return self.runtime.is_admin(self.user_id)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user_id=self.user_id, is_admin=self.is_admin)
 
 
 def runtime_of(context: BoltContext) -> Runtime:

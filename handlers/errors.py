@@ -15,6 +15,8 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY, translator_for
+from handlers.forms import field_errors
+from models.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,20 @@ def answer(body: dict[str, Any], message: str) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
+def refusal(error: DomainError, body: dict[str, Any], t: Translator) -> BoltResponse:
+    """Input the domain would not take: beside its field in a modal, else where the user looks."""
+    if body.get("type") == "view_submission":
+        errors = field_errors(error, t, body.get("view", {}))
+        if errors:
+            return json_response({"response_action": "errors", "errors": errors})
+    return answer(body, t(error.key, **error.params))
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
         active: Runtime = context.get(RUNTIME_KEY, runtime)
-        return answer(body or {}, apology(error, translator_for(active)))
+        t = translator_for(active)
+        if isinstance(error, DomainError):
+            return refusal(error, body or {}, t)
+        return answer(body or {}, apology(error, t))

@@ -10,7 +10,7 @@ from typing import Any
 
 
 class DomainError(Exception):
-    def __init__(self, key: str, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, key: str, /, *, field: str | None = None, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.field = field
@@ -27,3 +27,21 @@ class ForbiddenError(DomainError):
 
 class InvalidError(DomainError):
     """Input that cannot be accepted as it is."""
+
+
+class InvalidFormError(InvalidError):
+    """Several fields wrong at once: a modal shows each beside its field, a command the first."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(first.key, field=first.field, **first.params)
+        self.errors = errors
+
+
+def check_all(*checks: DomainError | None) -> None:
+    """Raise every problem found together, so a form is corrected in one go."""
+    errors = [error for error in checks if error is not None]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InvalidFormError(errors)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.enums import Phase
+from models.errors import NotFoundError
 from models.project import Member, Project
 
 
@@ -32,3 +33,35 @@ def list_projects(*, db: Session, user_id: str, which: ProjectFilter = ProjectFi
             )
         )
     return list(db.scalars(query))
+
+
+def project_in_channel(db: Session, channel_id: str | None) -> Project | None:
+    """The open project bound to a channel, if any."""
+    if not channel_id:
+        return None
+    return db.scalar(select(Project).where(Project.channel_id == channel_id, Project.phase != Phase.CLOSED))
+
+
+def project_by_key(db: Session, key: str) -> Project | None:
+    return db.scalar(select(Project).where(Project.key == key.upper()))
+
+
+def find_project(db: Session, *, channel_id: str | None, key: str | None = None) -> Project:
+    """The project named by key, else the channel's; a clear refusal when there is none."""
+    if key:
+        project = project_by_key(db, key)
+        if project is None:
+            raise NotFoundError("project.unknown_key", key=key.upper())
+        return project
+    project = project_in_channel(db, channel_id)
+    if project is None:
+        raise NotFoundError("project.none_in_channel")
+    return project
+
+
+def project_by_id(db: Session, project_id: int | None) -> Project:
+    """A project a modal or button named by id; one of another workspace is simply not found."""
+    project = db.scalar(select(Project).where(Project.id == project_id)) if project_id else None
+    if project is None:
+        raise NotFoundError("project.gone")
+    return project

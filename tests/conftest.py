@@ -35,6 +35,7 @@ OTHER_TEAM = "T0002"
 BOT_TOKEN = "xoxb-test-T0001"
 OTHER_BOT_TOKEN = "xoxb-test-T0002"
 ALICE, BOB, CAROL = "U0001", "U0002", "U0003"
+ADMIN = "U0009"  # a PMO administrator (PMO_ADMINS) in every running bot
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("PMO_TEST_REQUIRE_POSTGRES") == "1"
@@ -121,6 +122,7 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.add_user(TEAM, ALICE, name="alice", real_name="Alice Chen", tz="Asia/Shanghai", locale="zh-CN")
     fake.add_user(TEAM, BOB, name="bob", real_name="Bob Smith", tz="America/New_York")
     fake.add_user(TEAM, CAROL, name="carol", real_name="Carol Díaz", tz="Europe/Madrid")
+    fake.add_user(TEAM, ADMIN, name="pat", real_name="Pat Okafor", tz="Europe/London")
     yield fake
     fake.stop()
     assert fake.violations == [], "the app sent Slack something it would reject"
@@ -132,7 +134,7 @@ def make_settings(fake: FakeSlack, database_url: str, **overrides: object) -> Se
         "slack_bot_token": BOT_TOKEN,
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": fake.api_url,
-        "pmo_admins": "",
+        "pmo_admins": ADMIN,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -1,0 +1,183 @@
+"""Charts as PNG bytes from plain data: the Gantt chart of a plan.
+
+Drawn with matplotlib's object API on the Agg canvas, never pyplot, whose global state is not
+safe in a threaded web server. Text may be Chinese, so CJK-capable fonts are preferred when
+installed, with DejaVu Sans as the fallback.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+# matplotlib logs a warning for every missing font it tries; the fallback is deliberate.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Source Han Sans SC", "DejaVu Sans"]
+PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D", "#72B7B2", "#EECA3B", "#FF9DA6"]
+NO_OWNER = "#9E9E9E"
+LATE = "#D62728"
+CRITICAL_EDGE = "#111111"
+TODAY = "#E45756"
+MILESTONE = "#333333"
+ROWS_MAX = 200
+DPI = 100
+ROW_INCHES = 0.32
+WIDTH_INCHES = 12
+DEFAULT_LABELS = {
+    "today": "today",
+    "critical": "critical path",
+    "late": "late",
+    "empty": "nothing scheduled yet",
+}
+
+
+@dataclass(frozen=True)
+class GanttBar:
+    key: str
+    title: str
+    owner: str | None
+    start: date
+    end: date
+    depth: int = 0
+    percent: int = 0
+    late: bool = False
+    critical: bool = False
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GanttMilestone:
+    name: str
+    due: date
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class GanttChart:
+    title: str
+    today: date
+    bars: tuple[GanttBar, ...]
+    milestones: tuple[GanttMilestone, ...] = ()
+    labels: Mapping[str, str] | None = None
+
+
+def owner_colours(bars: tuple[GanttBar, ...]) -> dict[str | None, str]:
+    owners = list(dict.fromkeys(bar.owner for bar in bars if bar.owner is not None))
+    colours: dict[str | None, str] = {owner: PALETTE[n % len(PALETTE)] for n, owner in enumerate(owners)}
+    colours[None] = NO_OWNER
+    return colours
+
+
+def _label(chart: GanttChart, name: str) -> str:
+    return (chart.labels or {}).get(name) or DEFAULT_LABELS[name]
+
+
+def _figure(rows: int) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(WIDTH_INCHES, max(2.5, 1.2 + rows * ROW_INCHES)), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    return figure, axes
+
+
+def _draw_bars(axes: Axes, bars: tuple[GanttBar, ...], colours: dict[str | None, str]) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for row, bar in enumerate(bars):
+        rows[bar.key] = row
+        start = mdates.date2num(bar.start)
+        width = (bar.end - bar.start).days + 1
+        colour = LATE if bar.late else colours[bar.owner]
+        edge = CRITICAL_EDGE if bar.critical else colour
+        axes.barh(
+            row,
+            width,
+            left=start,
+            height=0.6,
+            color=colour,
+            edgecolor=edge,
+            linewidth=2.2 if bar.critical else 0.5,
+        )
+        if bar.percent:
+            axes.barh(row, width * min(bar.percent, 100) / 100, left=start, height=0.25, color="#00000055")
+    return rows
+
+
+def _draw_dependencies(axes: Axes, bars: tuple[GanttBar, ...], rows: dict[str, int]) -> None:
+    ends = {bar.key: bar.end for bar in bars}
+    for bar in bars:
+        for before in bar.depends_on:
+            if before not in rows:
+                continue
+            axes.annotate(
+                "",
+                xy=(mdates.date2num(bar.start), rows[bar.key]),
+                xytext=(mdates.date2num(ends[before] + timedelta(days=1)), rows[before]),
+                arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8},
+            )
+
+
+def _draw_milestones(axes: Axes, chart: GanttChart, first_row: int) -> None:
+    for offset, milestone in enumerate(chart.milestones):
+        axes.plot(
+            mdates.date2num(milestone.due),
+            first_row + offset,
+            marker="D",
+            markersize=9,
+            color=LATE if milestone.late else MILESTONE,
+        )
+
+
+def _row_labels(chart: GanttChart, bars: tuple[GanttBar, ...]) -> list[str]:
+    labels = [f"{'  ' * bar.depth}{bar.key} {bar.title}"[:48] for bar in bars]
+    return labels + [f"◆ {milestone.name}"[:48] for milestone in chart.milestones]
+
+
+def _legend(axes: Axes, chart: GanttChart, colours: dict[str | None, str]) -> None:
+    handles = [Patch(color=colour, label=owner) for owner, colour in colours.items() if owner is not None]
+    handles.append(
+        Patch(facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label=_label(chart, "critical"))
+    )
+    handles.append(Patch(color=LATE, label=_label(chart, "late")))
+    axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85, prop={"family": FONTS})
+
+
+def render_gantt(chart: GanttChart) -> bytes:
+    """The chart as PNG bytes; at most ROWS_MAX task rows are drawn, with a note of the rest."""
+    bars = chart.bars[:ROWS_MAX]
+    rows = len(bars) + len(chart.milestones)
+    figure, axes = _figure(rows)
+    figure.set_layout_engine("constrained")
+    axes.set_title(chart.title, fontfamily=FONTS)
+    if rows == 0:
+        axes.text(0.5, 0.5, _label(chart, "empty"), ha="center", va="center", transform=axes.transAxes)
+        axes.set_axis_off()
+        return _png(figure)
+    colours = owner_colours(bars)
+    positions = _draw_bars(axes, bars, colours)
+    _draw_dependencies(axes, bars, positions)
+    _draw_milestones(axes, chart, len(bars))
+    axes.axvline(mdates.date2num(chart.today), color=TODAY, linestyle="--", linewidth=1.2)
+    axes.set_yticks(range(rows), _row_labels(chart, bars), fontsize=8, fontfamily=FONTS)
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator())
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
+    axes.grid(axis="x", alpha=0.3)
+    _legend(axes, chart, colours)
+    if len(chart.bars) > ROWS_MAX:
+        figure.text(0.01, 0.005, f"… +{len(chart.bars) - ROWS_MAX}", fontsize=8)
+    return _png(figure)
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()

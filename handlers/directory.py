@@ -1,0 +1,78 @@
+"""What Slack knows about people (time zone, locale, name), looked up once a day and cached.
+
+Dates people type are read in their own time zone, so nearly every form needs this; a cache in
+the database keeps it to one `users.info` call per person per day across every process.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select, update
+
+from handlers.context import Ctx
+from models.base import utcnow
+from models.claims import claim
+from models.workspace import SlackUser
+
+log = logging.getLogger(__name__)
+
+FRESH_FOR = timedelta(days=1)
+DEFAULT_TZ = "UTC"
+NOT_FOUND = {"user_not_found", "users_not_found"}
+
+
+def _cached(ctx: Ctx, user_id: str) -> SlackUser | None:
+    with ctx.db(write=False) as db:
+        user = db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
+    if user is not None and utcnow() - user.fetched_at < FRESH_FOR:
+        return user
+    return None
+
+
+def _store(ctx: Ctx, profile: dict[str, object]) -> SlackUser:
+    values = {
+        "team_id": ctx.team_id,
+        "user_id": str(profile["id"]),
+        "name": profile.get("real_name") or profile.get("name"),
+        "tz": profile.get("tz") or DEFAULT_TZ,
+        "locale": profile.get("locale"),
+        "is_bot": bool(profile.get("is_bot")),
+        "deleted": bool(profile.get("deleted")),
+        "fetched_at": utcnow(),
+    }
+    with ctx.db() as db:
+        if not claim(db, SlackUser, values, conflict=["team_id", "user_id"]):
+            db.execute(
+                update(SlackUser)
+                .where(SlackUser.user_id == values["user_id"])
+                .values({key: value for key, value in values.items() if key != "team_id"})
+            )
+        return db.scalars(select(SlackUser).where(SlackUser.user_id == values["user_id"])).one()
+
+
+def lookup(ctx: Ctx, user_id: str) -> SlackUser | None:
+    """The person as Slack describes them, or None when they are not in this workspace."""
+    cached = _cached(ctx, user_id)
+    if cached is not None:
+        return cached
+    try:
+        answer = ctx.client.users_info(user=user_id, include_locale=True)
+    except SlackApiError as error:
+        if error.response.get("error") in NOT_FOUND:
+            return None
+        raise
+    return _store(ctx, answer["user"])
+
+
+def is_person(ctx: Ctx, user_id: str) -> bool:
+    """A real, active person of this workspace (not a bot, not deactivated)."""
+    user = lookup(ctx, user_id)
+    return user is not None and not user.is_bot and not user.deleted
+
+
+def time_zone(ctx: Ctx, user_id: str) -> str:
+    user = lookup(ctx, user_id)
+    return (user.tz if user else None) or DEFAULT_TZ

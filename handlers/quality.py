@@ -1,0 +1,96 @@
+"""`/pmo quality`: acceptance criteria per deliverable, planned reviews and their results."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
+from bot.formats import fmt_date, mention
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.directory import is_person
+from handlers.forms import DateContext, read_date, read_user
+from models.errors import InvalidError
+from models.portfolio import find_project
+from models.quality_plan import DeliverablePlan, add_criterion, plan_review, quality_plan
+
+
+def deliverable_lines(plan: DeliverablePlan, t: Translator) -> str:
+    lines = [t("quality.deliverable", key=plan.key, name=plan.name)]
+    lines += [t("quality.criterion", text=criterion.text) for criterion in plan.criteria] or [
+        t("quality.no_criteria")
+    ]
+    lines += [
+        t(
+            "quality.review",
+            reviewer=mention(review.reviewer_id, t),
+            due=fmt_date(review.due_date, t),
+            status=t(f"quality.status.{review.status.value}"),
+        )
+        for review in plan.reviews
+    ] or [t("quality.no_reviews")]
+    return "\n".join(lines)
+
+
+def quality_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        plans = quality_plan(db, project)
+    title = ctx.t("quality.title", key=project.key, name=project.name)
+    if not plans:
+        return Reply(ctx.t("quality.none", key=project.key))
+    lines = [deliverable_lines(plan, ctx.t) for plan in plans]
+    blocks = fit(
+        [header(title), *sections(lines)],
+        limit=MESSAGE_BLOCKS_MAX,
+        overflow=context(ctx.t("quality.too_many", count=len(plans))),
+    )
+    return Reply(title + "\n" + "\n".join(lines), blocks=blocks)
+
+
+def add_quality_criterion(invocation: Invocation, args: list[str]) -> Reply:
+    if len(args) < 2:
+        raise UsageError("quality.criterion_form")
+    ctx = invocation.ctx
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        add_criterion(db=db, actor=ctx.actor, project=project, key=args[0], text=" ".join(args[1:]))
+    return Reply(ctx.t("quality.criterion_added", key=args[0].upper()))
+
+
+def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
+    if len(args) < 3:
+        raise UsageError("quality.review_form")
+    ctx = invocation.ctx
+    reviewer = read_user(args[1])
+    if not is_person(ctx, reviewer):
+        raise InvalidError("forms.not_in_workspace", user=reviewer)
+    due = read_date(" ".join(args[2:]), DateContext.of(ctx))
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        plan_review(db=db, actor=ctx.actor, project=project, key=args[0], reviewer_id=reviewer, due=due)
+    return Reply(
+        ctx.t("quality.review_planned", key=args[0].upper(), reviewer=reviewer, due=fmt_date(due, ctx.t))
+    )
+
+
+QUALITY_ACTIONS = {"criterion": add_quality_criterion, "review": plan_quality_review}
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb(
+        "quality",
+        usage="quality [criterion <KEY> <text> | review <KEY> @reviewer <when>]",
+        example="quality review APL-M1 @carol dec 10",
+        shareable=True,
+    )
+    def quality_verb(invocation: Invocation) -> Reply:
+        words = invocation.words
+        if not words:
+            return quality_reply(invocation)
+        action = QUALITY_ACTIONS.get(words[0].lower())
+        if action is None:
+            raise UsageError("quality.bad_action", given=words[0])
+        return action(invocation, words[1:])

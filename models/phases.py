@@ -1,0 +1,175 @@
+"""Phases and the gates between them.
+
+A gate lists what a PMO would ask for before a project moves on, and the move is refused with
+that list rather than made with gaps. A PMO administrator may override a gate, with a reason
+that stays in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.access import Action, Actor, require
+from models.audit import record
+from models.base import utcnow
+from models.change import ChangeRequest
+from models.enums import Acceptance, ChangeStatus, Phase, TaskStatus
+from models.errors import DomainError, InvalidError
+from models.project import BudgetLine, Project
+from models.risks import count_risks
+from models.work import Milestone, Task
+
+ORDER = (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.CLOSED)
+OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing missing before a gate opens: a message key and its parameters."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def next_phase(phase: Phase) -> Phase | None:
+    index = ORDER.index(phase)
+    return ORDER[index + 1] if index + 1 < len(ORDER) else None
+
+
+def _initiation_gaps(db: Session, project: Project) -> list[Gap]:
+    wanted = {
+        "goal": project.goal,
+        "scope": project.scope_in,
+        "sponsor": project.sponsor_id,
+        "start_date": project.start_date,
+        "target_end_date": project.target_end_date,
+    }
+    gaps = [Gap(f"gate.missing.{name}") for name, value in wanted.items() if not value]
+    if count_risks(db, project) == 0:
+        gaps.append(Gap("gate.missing.risk"))
+    return gaps
+
+
+def _planning_gaps(db: Session, project: Project) -> list[Gap]:
+    tasks = db.execute(
+        select(
+            func.count(Task.id),
+            func.count(Task.id).filter(Task.owner_id.is_(None)),
+            func.count(Task.id).filter(Task.due_date.is_(None)),
+        ).where(Task.project_id == project.id, Task.status != TaskStatus.CANCELLED)
+    ).one()
+    total, unowned, undated = tasks
+    gaps: list[Gap] = []
+    if total == 0:
+        gaps.append(Gap("gate.missing.tasks"))
+    if unowned:
+        gaps.append(Gap("gate.missing.owners", {"count": unowned}))
+    if undated:
+        gaps.append(Gap("gate.missing.due_dates", {"count": undated}))
+    if not db.scalar(select(func.count(Milestone.id)).where(Milestone.project_id == project.id)):
+        gaps.append(Gap("gate.missing.milestone"))
+    has_lines = db.scalar(select(func.count(BudgetLine.id)).where(BudgetLine.project_id == project.id))
+    if not project.budget and not has_lines:
+        gaps.append(Gap("gate.missing.budget"))
+    return gaps
+
+
+def _execution_gaps(db: Session, project: Project) -> list[Gap]:
+    # The closing checklist itself (finish, cancel or carry over) happens in the closing phase.
+    return []
+
+
+def _closing_gaps(db: Session, project: Project) -> list[Gap]:
+    gaps: list[Gap] = []
+    pending = db.scalar(
+        select(func.count(ChangeRequest.id)).where(
+            ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING
+        )
+    )
+    if pending:
+        gaps.append(Gap("gate.missing.changes_decided", {"count": pending}))
+    unsettled = (Acceptance.PENDING, Acceptance.SENT_BACK)
+    deliverables = db.scalar(
+        select(func.count(Task.id)).where(
+            Task.project_id == project.id, Task.is_deliverable, Task.acceptance.in_(unsettled)
+        )
+    ) + db.scalar(
+        select(func.count(Milestone.id)).where(
+            Milestone.project_id == project.id, Milestone.is_deliverable, Milestone.acceptance.in_(unsettled)
+        )
+    )
+    if deliverables:
+        gaps.append(Gap("gate.missing.acceptance", {"count": deliverables}))
+    open_tasks = db.scalar(
+        select(func.count(Task.id)).where(
+            Task.project_id == project.id, Task.status.in_(OPEN_TASK), Task.disposition.is_(None)
+        )
+    )
+    if open_tasks:
+        gaps.append(Gap("gate.missing.open_tasks", {"count": open_tasks}))
+    return gaps
+
+
+GATES: dict[Phase, Callable[[Session, Project], list[Gap]]] = {
+    Phase.INITIATION: _initiation_gaps,
+    Phase.PLANNING: _planning_gaps,
+    Phase.EXECUTION: _execution_gaps,
+    Phase.CLOSING: _closing_gaps,
+}
+
+
+def gate_gaps(db: Session, project: Project) -> list[Gap]:
+    """What the project still lacks to leave its current phase."""
+    gate = GATES.get(project.phase)
+    return gate(db, project) if gate else []
+
+
+class GateClosedError(DomainError):
+    """The gate found gaps; they are listed instead of moving."""
+
+    def __init__(self, project: Project, target: Phase, gaps: list[Gap]) -> None:
+        super().__init__("gate.closed", key=project.key, phase=target.value)
+        self.gaps = gaps
+        self.target = target
+
+
+def move_phase(
+    *, db: Session, actor: Actor, project: Project, target: Phase, override_reason: str | None = None
+) -> list[Gap]:
+    """Move to the next phase; returns the gaps overridden (empty when the gate was clear)."""
+    require(db, project, actor, Action.MOVE_PHASE)
+    expected = next_phase(project.phase)
+    if target != expected:
+        raise InvalidError(
+            "gate.not_next",
+            current=project.phase.value,
+            given=target.value,
+            expected=expected.value if expected else "",
+        )
+    gaps = gate_gaps(db, project)
+    if gaps and override_reason is None:
+        raise GateClosedError(project, target, gaps)
+    if gaps:
+        require(db, project, actor, Action.OVERRIDE_GATE)
+        if not override_reason.strip():
+            raise InvalidError("gate.override_needs_reason")
+    before = project.phase
+    project.phase = target
+    if target is Phase.CLOSED:
+        project.closed_at = utcnow()
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="phase.override" if gaps else "phase.move",
+        subject=project.key,
+        before={"phase": before},
+        after={"phase": target},
+        reason=override_reason if gaps else None,
+    )
+    return gaps

@@ -1,0 +1,112 @@
+"""The risk register: raising risks, scoring them, and reading the register by score."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.access import Action, Actor, require, require_open
+from models.audit import record
+from models.enums import RiskStatus, RiskStrategy
+from models.errors import DomainError, InvalidError, NotFoundError, check_all
+from models.keys import ItemKind, item_key, next_number, parse_item_key
+from models.project import Project
+from models.risk import SCALE, Risk, RiskAssessment
+
+# A risk scored this high is everyone's business: it is posted to the project channel.
+ANNOUNCE_SCORE = 15
+TITLE_MAX = 300
+
+
+class RiskForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str
+    probability: int
+    impact: int
+    description: str | None = None
+    category: str | None = None
+    owner_id: str | None = None
+    strategy: RiskStrategy | None = None
+    response_actions: str | None = None
+    trigger: str | None = None
+    contingency: str | None = None
+    review_date: date | None = None
+    source_link: str | None = None
+
+
+def risk_key(project: Project, risk: Risk) -> str:
+    return item_key(project.key, ItemKind.RISK, risk.number)
+
+
+def _scale_problem(value: int, field: str) -> DomainError | None:
+    if value not in SCALE:
+        return InvalidError("risk.bad_scale", field=field, given=value)
+    return None
+
+
+def check_risk(form: RiskForm) -> list[DomainError | None]:
+    title = (
+        None
+        if form.title and len(form.title) <= TITLE_MAX
+        else InvalidError("risk.bad_title", field="title", limit=TITLE_MAX)
+    )
+    return [title, _scale_problem(form.probability, "probability"), _scale_problem(form.impact, "impact")]
+
+
+def raise_risk(*, db: Session, actor: Actor, project: Project, form: RiskForm) -> Risk:
+    require(db, project, actor, Action.RAISE_RISK)
+    require_open(project)
+    check_all(*check_risk(form))
+    risk = Risk(
+        project_id=project.id,
+        team_id=project.team_id,
+        number=next_number(db, project, ItemKind.RISK),
+        created_by=actor.user_id,
+        **form.model_dump(),
+    )
+    db.add(risk)
+    db.flush()
+    db.add(
+        RiskAssessment(
+            team_id=project.team_id,
+            risk_id=risk.id,
+            probability=risk.probability,
+            impact=risk.impact,
+            assessed_by=actor.user_id,
+        )
+    )
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="risk.raise",
+        subject=risk_key(project, risk),
+        after=form.model_dump(exclude_none=True),
+    )
+    return risk
+
+
+def register(db: Session, project: Project, *, open_only: bool = False) -> list[Risk]:
+    """The register, highest score first."""
+    query = select(Risk).where(Risk.project_id == project.id)
+    if open_only:
+        query = query.where(Risk.status == RiskStatus.OPEN)
+    return list(db.scalars(query.order_by(Risk.score.desc(), Risk.number)))
+
+
+def count_risks(db: Session, project: Project) -> int:
+    return db.scalar(select(func.count(Risk.id)).where(Risk.project_id == project.id)) or 0
+
+
+def find_risk(db: Session, project: Project, key: str) -> Risk:
+    parsed = parse_item_key(key)
+    if parsed is None or parsed.kind is not ItemKind.RISK or parsed.project != project.key:
+        raise NotFoundError("risk.unknown_key", key=key)
+    risk = db.scalar(select(Risk).where(Risk.project_id == project.id, Risk.number == parsed.number))
+    if risk is None:
+        raise NotFoundError("risk.unknown_key", key=key)
+    return risk

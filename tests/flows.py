@@ -1,0 +1,79 @@
+"""Driving modals the way a person does: open with a command, fill fields by name, submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from models.database import Database
+from tests.conftest import ALICE, RunningBot
+from tests.slackdriver import Reply, SlackDriver
+
+CHANNEL = "C0001"
+
+
+def open_modal(bot: RunningBot, text: str, *, user: str = ALICE, channel: str = CHANNEL) -> dict[str, Any]:
+    """Run a command that opens a modal; the view as the app sent it to views.open."""
+    before = len(bot.fake.calls_to("views.open"))
+    reply = bot.slack.command(text, user=user, channel=channel)
+    assert reply.status == 200, reply.text
+    assert reply.text in ("", "null"), f"expected a modal, got an answer: {reply.text}"
+    calls = bot.fake.wait_for("views.open", before + 1)
+    assert calls[-1].ok, calls[-1].response
+    return calls[-1].args["view"]
+
+
+def element_state(block: dict[str, Any], value: str | None) -> dict[str, Any]:
+    element = block["element"]
+    kind = element["type"]
+    if kind == "static_select":
+        return SlackDriver.select_value(value)
+    if kind == "users_select":
+        return SlackDriver.users_value(value)
+    if kind == "checkboxes":
+        options = element["options"] if value else []
+        return {"type": "checkboxes", "selected_options": options}
+    return SlackDriver.text_value(value)
+
+
+def initial_value(block: dict[str, Any]) -> str | None:
+    element = block["element"]
+    if "initial_option" in element:
+        return element["initial_option"]["value"]
+    if "initial_options" in element:
+        return "yes"
+    return element.get("initial_user") or element.get("initial_value")
+
+
+def fill(view: dict[str, Any], values: dict[str, str | None]) -> dict[str, Any]:
+    """State for every input: what the modal was opened with, overridden by `values`."""
+    inputs = {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
+    unknown = set(values) - set(inputs)
+    assert not unknown, f"no such fields in the modal: {unknown}"
+    return {
+        block_id: {
+            block["element"]["action_id"]: element_state(block, values.get(block_id, initial_value(block)))
+        }
+        for block_id, block in inputs.items()
+    }
+
+
+def submit(
+    bot: RunningBot, view: dict[str, Any], values: dict[str, str | None], *, user: str = ALICE
+) -> Reply:
+    return bot.slack.view_submission(view, fill(view, values), user=user)
+
+
+def field_errors(reply: Reply) -> dict[str, str]:
+    """The errors a submission was answered with, by field ({} when it was accepted)."""
+    if reply.text in ("", "null"):
+        return {}
+    answer = reply.json()
+    assert answer.get("response_action") == "errors", answer
+    return answer["errors"]
+
+
+def count_rows(database: Database, model: type) -> int:
+    with database.system_session(write=False) as db:
+        return db.scalar(select(func.count()).select_from(model))

@@ -1,0 +1,86 @@
+"""The Gantt chart renderer: a real PNG, not blank, one bar per task."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import date, timedelta
+
+import numpy as np
+from matplotlib import image
+
+from bot.charts import LATE, ROWS_MAX, GanttBar, GanttChart, GanttMilestone, owner_colours, render_gantt
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def bars(count: int) -> tuple[GanttBar, ...]:
+    owners = ["Alice", "Bob"]
+    return tuple(
+        GanttBar(
+            key=f"APL-{n}",
+            title=f"Task {n}",
+            owner=owners[n % 2],
+            start=date(2026, 12, 1),
+            end=date(2026, 12, 10) + timedelta(days=n % 20),
+            late=n == 2,
+            critical=n in (0, 3),
+            depends_on=("APL-0",) if n == 3 else (),
+        )
+        for n in range(count)
+    )
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return image.imread(io.BytesIO(png))[:, :, :3]
+
+
+def hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+
+
+def runs(column: np.ndarray, colour: np.ndarray) -> int:
+    """How many separate vertical stretches of `colour` a pixel column crosses."""
+    matches = np.all(np.abs(column - colour) < 0.02, axis=1)
+    return int(np.count_nonzero(matches[1:] & ~matches[:-1]) + matches[0])
+
+
+def test_a_chart_is_a_png_of_sensible_size_and_not_blank() -> None:
+    chart = GanttChart(
+        "APL — Gantt", date(2026, 12, 5), bars(5), (GanttMilestone("Go-live", date(2026, 12, 20)),)
+    )
+    png = render_gantt(chart)
+    assert png.startswith(PNG_SIGNATURE)
+    picture = pixels(png)
+    height, width = picture.shape[:2]
+    assert 1000 <= width <= 1400 and 200 <= height <= 600
+    assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 50
+
+
+def test_one_bar_per_task_in_its_owners_colour_and_late_work_in_red() -> None:
+    chart = GanttChart("APL", date(2026, 12, 5), bars(5))
+    picture = pixels(render_gantt(chart))
+    colours = owner_colours(chart.bars)
+    late = hex_rgb(LATE)
+    # Every bar covers early December, left of the legend (upper right): across those columns
+    # the most common count of colour runs is one per bar.
+    counts = Counter(
+        (
+            runs(picture[:, x], hex_rgb(colours["Alice"])),
+            runs(picture[:, x], hex_rgb(colours["Bob"])),
+            runs(picture[:, x], late),
+        )
+        for x in range(0, picture.shape[1] * 2 // 5, 4)
+    )
+    assert counts.most_common(1)[0][0] == (2, 2, 1)  # APL-0, 4 / APL-1, 3 / APL-2 late
+
+
+def test_an_empty_plan_still_renders() -> None:
+    png = render_gantt(GanttChart("Empty", date(2026, 12, 5), ()))
+    assert png.startswith(PNG_SIGNATURE) and pixels(png).shape[0] >= 200
+
+
+def test_a_huge_plan_is_capped() -> None:
+    capped = pixels(render_gantt(GanttChart("Big", date(2026, 12, 5), bars(ROWS_MAX + 300))))
+    at_cap = pixels(render_gantt(GanttChart("Cap", date(2026, 12, 5), bars(ROWS_MAX))))
+    assert capped.shape[0] == at_cap.shape[0]

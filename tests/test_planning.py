@@ -1,0 +1,248 @@
+"""Work breakdown, dependencies, milestones, the plan and the quality plan, end to end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models import AcceptanceCriterion, Milestone, Project, QualityReview, Task, TaskDependency
+from models.enums import TaskStatus
+from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.flows import count_rows, field_errors, open_modal, submit
+from tests.test_charter import create
+
+
+def planned(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+
+
+def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
+    return bot.slack.command(text, user=user).json()["text"]
+
+
+def task(bot: RunningBot, number: int) -> Task:
+    with bot.database.system_session(write=False) as db:
+        return db.scalars(select(Task).where(Task.number == number)).one()
+
+
+def test_task_add_from_one_line_echoes_key_and_resolved_dates(bot: RunningBot) -> None:
+    planned(bot)
+    answer = say(bot, "task add Design the API <@U0003|carol> start 2026-12-01 due 2026-12-11 est 16")
+    assert answer == (
+        "Added *APL-1* Design the API · owner <@U0003> · start Tue 2026-12-01 · due Fri 2026-12-11 · 16 h"
+    )
+    created = task(bot, 1)
+    assert (created.owner_id, created.start_date, created.due_date, created.estimate_hours) == (
+        CAROL,
+        date(2026, 12, 1),
+        date(2026, 12, 11),
+        16.0,
+    )
+    assert created.baseline_due == date(2026, 12, 11)
+
+
+def test_tasks_nest_and_parents_roll_up_dates_estimates_and_progress(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Billing")
+    say(bot, "task add Invoices under APL-1 start 2026-12-01 due 2026-12-04 est 10")
+    say(bot, "task add Refunds under APL-1 start 2026-12-07 due 2026-12-18 est 30")
+    say(bot, "task add Refund rules under APL-3 start 2026-12-07 due 2026-12-09 est 6")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task).where(Task.number == 2)).one().percent_complete = 50
+    assert task(bot, 4).parent_id == task(bot, 3).id
+    blocks = str(bot.slack.command("plan").json()["blocks"])
+    # The parent spans its children and sums their leaf estimates: 10 + 6 (APL-3's own 30 is rolled up).
+    assert "*APL-1* Billing · nobody · Tue 2026-12-01 → Wed 2026-12-09 · 16 h · to do 31%" in blocks
+    assert blocks.index("APL-1") < blocks.index("APL-2") < blocks.index("APL-3") < blocks.index("APL-4")
+
+
+def test_bad_task_lines_answer_with_the_right_form_and_change_nothing(bot: RunningBot) -> None:
+    planned(bot)
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
+    bot.slack.command("task add Elsewhere", channel="C0002")
+    cases = [
+        ("task add X start 2026-12-10 due 2026-12-01", "is before the start"),
+        ("task add X <@U0009|pat>", "not on this project's team"),
+        ("task add X est -3", "positive number of hours"),
+        ("task add X est lots", "is not a number"),
+        ("task add X under APL-99", "no task APL-99"),
+        ("task add X under ZEUS-1", "belongs to another project"),
+        ("task add X due someday-ish", "can't read"),
+        ("task add due tomorrow", "Give the task a title"),
+        ("task frobnicate", "add, move or link"),
+    ]
+    for text, words in cases:
+        answer = say(bot, text)
+        assert words in answer, (text, answer)
+    with bot.database.system_session(write=False) as db:
+        assert db.scalar(select(Task.id).where(Task.title == "X")) is None
+    assert "/pmo task [add <title>" in say(bot, "task add X est -3")
+
+
+def test_only_the_team_plans_work(bot: RunningBot) -> None:
+    planned(bot)
+    assert "Only the project's team (manager, member)" in say(bot, "task add Sneaky", user=BOB)
+    assert count_rows(bot.database, Task) == 0
+
+
+def test_dependencies_refuse_cycles_and_early_starts_and_moves_warn_about_pushes(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Build start 2026-12-01 due 2026-12-04")
+    say(bot, "task add Test start 2026-12-07 due 2026-12-09 after APL-1")
+    say(bot, "task add Ship start 2026-12-10 due 2026-12-10 after APL-2")
+    assert "can't start on or before that day" in say(bot, "task add Early start 2026-12-02 after APL-1")
+    assert "loop of dependencies: APL-1 → APL-3 → APL-2 → APL-1" in say(bot, "task link APL-1 after APL-3")
+    assert count_rows(bot.database, TaskDependency) == 2
+
+    answer = say(bot, "task move APL-1 due 2026-12-08")
+    assert "*APL-1* now runs from Tue 2026-12-01 to Tue 2026-12-08." in answer
+    assert "pushes *APL-2*: it starts Mon 2026-12-07, but can't start before Wed 2026-12-09" in answer
+    assert "pushes *APL-3*" in answer
+    assert task(bot, 1).due_date == date(2026, 12, 8)
+
+
+def test_the_plan_marks_the_critical_path(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add A start 2026-12-01 due 2026-12-02")
+    say(bot, "task add Long start 2026-12-03 due 2026-12-10 after APL-1")
+    say(bot, "task add Short start 2026-12-03 due 2026-12-04 after APL-1")
+    say(bot, "task add D start 2026-12-11 due 2026-12-12 after APL-2 APL-3")
+    text = bot.slack.command("plan").json()["text"]
+    critical = {line.split("*")[1] for line in text.splitlines() if line.lstrip().startswith("🔺")}
+    assert critical == {"APL-1", "APL-2", "APL-4"}
+
+
+def test_a_long_plan_is_folded_with_a_show_more_button(bot: RunningBot) -> None:
+    planned(bot)
+    with bot.database.system_session() as db:
+        apollo = db.scalars(select(Project)).one()
+        apollo.task_seq = 130
+        for number in range(1, 131):
+            db.add(
+                Task(
+                    team_id=apollo.team_id,
+                    project_id=apollo.id,
+                    number=number,
+                    title=f"Task {number}",
+                    due_date=date(2027, 1, 1) + timedelta(days=number),
+                    created_by=ALICE,
+                )
+            )
+    answer = bot.slack.command("plan").json()
+    assert len(answer["blocks"]) <= 50
+    more = next(
+        block
+        for block in answer["blocks"]
+        if block["type"] == "actions" and block["elements"][0]["action_id"] == "plan_show_more"
+    )
+    value = more["elements"][0]["value"]
+    bot.slack.block_action("plan_show_more", value=value)
+    page = bot.fake.wait_for("response_url")[-1].args
+    assert page["replace_original"] is True and "Task 61" in page["text"] and "Task 60" not in page["text"]
+
+
+def test_task_modal_creates_a_task_and_shows_errors_beside_fields(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Parent")
+    view = open_modal(bot, "task")
+    errors = field_errors(
+        submit(
+            bot,
+            view,
+            {
+                "title": "Child",
+                "due_date": "2026-12-01",
+                "start_date": "2026-12-05",
+                "estimate_hours": "zero",
+                "parent": "APL-9",
+            },
+        )
+    )
+    assert set(errors) == {"estimate_hours"}  # unreadable fields first; the rest is checked once they read
+    assert count_rows(bot.database, Task) == 1
+    errors = field_errors(
+        submit(
+            bot,
+            view,
+            {"title": "Child", "due_date": "2026-12-01", "start_date": "2026-12-05", "parent": "APL-9"},
+        )
+    )
+    assert set(errors) == {"due_date", "parent"}
+    reply = submit(
+        bot,
+        view,
+        {
+            "title": "Child",
+            "owner_id": CAROL,
+            "parent": "APL-1",
+            "due_date": "2026-12-18",
+            "estimate_hours": "8",
+            "is_deliverable": "yes",
+        },
+    )
+    assert field_errors(reply) == {}
+    child = task(bot, 2)
+    assert (child.title, child.owner_id, child.is_deliverable) == ("Child", CAROL, True)
+    confirmation = bot.fake.wait_for("chat.postEphemeral")[-1].args
+    assert confirmation["user"] == ALICE and "Added *APL-2* Child" in confirmation["text"]
+
+
+def test_tasks_lists_by_filter(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Late one <@U0003> due 2020-01-01")
+    say(bot, "task add Mine <@U0001> due 2030-01-01")
+    say(bot, "task add Finished <@U0001> due 2030-01-02")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task).where(Task.number == 3)).one().status = TaskStatus.DONE
+    assert "APL-2" in say(bot, "tasks mine") and "APL-1" not in say(bot, "tasks mine")
+    assert "APL-1" in say(bot, "tasks overdue") and "APL-2" not in say(bot, "tasks overdue")
+    assert "APL-1" in say(bot, "tasks <@U0003|carol>") and "APL-2" not in say(bot, "tasks <@U0003|carol>")
+    assert "APL-3" in say(bot, "tasks done") and "APL-3" not in say(bot, "tasks")
+    assert "not a list of tasks" in say(bot, "tasks later")
+
+
+def test_milestones_are_added_and_listed_in_the_plan(bot: RunningBot) -> None:
+    planned(bot)
+    answer = say(bot, "milestone add Beta release due 2027-01-15 deliverable")
+    assert answer == "Added milestone *APL-M1* Beta release · due Fri 2027-01-15 · deliverable"
+    assert (
+        "◆ *APL-M1* Beta release · due Fri 2027-01-15 · deliverable"
+        in bot.slack.command("plan").json()["text"]
+    )
+    assert "before the project starts" in say(bot, "milestone add Too early due 2026-01-01")
+    assert "/pmo milestone add <name> due <when>" in say(bot, "milestone add Beta")
+    with bot.database.system_session(write=False) as db:
+        assert db.scalar(select(Milestone.is_deliverable)) is True
+    assert count_rows(bot.database, Milestone) == 1
+
+
+def test_quality_plan_shows_criteria_and_reviews_of_deliverables(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "milestone add Go-live due 2027-03-01 deliverable")
+    say(bot, "task add Not a deliverable")
+    assert "APL-M1 has no" not in say(bot, "quality")
+    assert "Acceptance criterion added to APL-M1" in say(
+        bot, "quality criterion APL-M1 All invoices reconcile"
+    )
+    assert "planned for Mon 2027-02-22" in say(bot, "quality review APL-M1 <@U0003|carol> 2027-02-22")
+    assert "is not marked as a deliverable" in say(bot, "quality criterion APL-1 Something")
+    assert "not an active person" in say(bot, "quality review APL-M1 <@U0999> 2027-02-22")
+    shown = say(bot, "quality")
+    assert "All invoices reconcile" in shown and "review by <@U0003> on Mon 2027-02-22 · planned" in shown
+    assert count_rows(bot.database, AcceptanceCriterion) == 1 and count_rows(bot.database, QualityReview) == 1
+
+
+def test_gantt_uploads_a_png_after_answering(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Build <@U0003> start 2026-12-01 due 2026-12-04")
+    say(bot, "task add Test <@U0001> start 2026-12-07 due 2026-12-09 after APL-1")
+    say(bot, "task add Undated")
+    say(bot, "milestone add Go-live due 2026-12-15")
+    assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
+    complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
+    assert complete.args["channel_id"] == "C0001"
+    assert "2 tasks, 1 milestones" in complete.args["initial_comment"]
+    upload = bot.fake.calls_to("upload")[-1]
+    assert upload.args.get("size", 1) > 0
