@@ -271,10 +271,8 @@ def open_edit(invocation: Invocation, key: str | None) -> None:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("new", usage="new", example="new")
+    @router.verb("new", usage="new", example="new", takes_args=False)
     def new_verb(invocation: Invocation) -> Reply | None:
-        if invocation.words:
-            raise UsageError("charter.new_takes_nothing")
         open_new(invocation)
         return None
 

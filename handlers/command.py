@@ -101,6 +101,7 @@ class Verb:
     example: str
     run: VerbHandler
     shareable: bool = False
+    takes_args: bool = True
 
     @property
     def summary_key(self) -> str:
@@ -121,14 +122,16 @@ class CommandRouter:
         self._verbs: dict[str, Verb] = {}
 
     def verb(
-        self, name: str, *, usage: str, example: str, shareable: bool = False
+        self, name: str, *, usage: str, example: str, shareable: bool = False, takes_args: bool = True
     ) -> Callable[[VerbHandler], VerbHandler]:
         """Register a verb; a shareable one's answers carry a "Share in channel" button."""
 
         def add(run: VerbHandler) -> VerbHandler:
             if name in self._verbs:
                 raise ValueError(f"/pmo {name} is registered twice")
-            self._verbs[name] = Verb(name=name, usage=usage, example=example, run=run, shareable=shareable)
+            self._verbs[name] = Verb(
+                name=name, usage=usage, example=example, run=run, shareable=shareable, takes_args=takes_args
+            )
             return run
 
         return add
@@ -150,25 +153,36 @@ class CommandRouter:
         verb = self.find(verb_name)
         if verb is None:
             return self._unknown(ctx, verb_name)
-        try:
-            reply = verb.run(Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
-        except UsageError as error:
-            detail = ctx.t(error.detail_key, **error.params)
-            return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
-        except InvalidError as error:
-            detail = ctx.t(error.key, **error.params)
-            return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
-        except DomainError as error:
-            return Reply(ctx.t(error.key, **error.params))
+        if args.strip() and not verb.takes_args:
+            return usage_reply(ctx, verb, ctx.t("command.takes_nothing", verb=verb.name))
+        reply = self._run(verb, Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
         if reply is not None and verb.shareable and reply.blocks and len(command.text) <= SHARE_VALUE_MAX:
             return with_share_button(reply, ctx, command.text)
         return reply
+
+    @staticmethod
+    def _run(verb: Verb, invocation: Invocation) -> Reply | None:
+        """The verb's answer, or what was wrong: with the command's form when the input was."""
+        ctx = invocation.ctx
+        try:
+            return verb.run(invocation)
+        except UsageError as error:
+            return usage_reply(ctx, verb, ctx.t(error.detail_key, **error.params))
+        except InvalidError as error:
+            return usage_reply(ctx, verb, ctx.t(error.key, **error.params))
+        except DomainError as error:
+            return Reply(ctx.t(error.key, **error.params))
 
     def _unknown(self, ctx: Ctx, verb_name: str) -> Reply:
         suggestion = self.suggest(verb_name)
         if suggestion is None:
             return Reply(ctx.t("command.unknown", verb=verb_name))
         return Reply(ctx.t("command.unknown_suggest", verb=verb_name, suggestion=suggestion))
+
+
+def usage_reply(ctx: Ctx, verb: Verb, detail: str) -> Reply:
+    """What was wrong with the arguments, and how to write the command."""
+    return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
 
 
 def with_share_button(reply: Reply, ctx: Ctx, command_text: str) -> Reply:

@@ -19,7 +19,7 @@ from bot.blocks import text_input
 from bot.dates import DateParseError, parse_date
 from bot.i18n import Translator
 from handlers.context import Ctx
-from handlers.directory import time_zone
+from handlers.directory import is_person, time_zone
 from models.base import utcnow
 from models.errors import DomainError, InvalidError, InvalidFormError
 
@@ -93,6 +93,14 @@ def read_user(text: str, field: str | None = None) -> str:
     if match is None:
         raise InvalidError("forms.bad_user", field=field, given=text)
     return match["id"]
+
+
+def read_person(ctx: Ctx, text: str) -> str:
+    """A person a command names, who must be an active member of this workspace."""
+    user_id = read_user(text)
+    if not is_person(ctx, user_id):
+        raise InvalidError("forms.not_in_workspace", user=user_id)
+    return user_id
 
 
 @dataclass

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot.charts import GanttBar, GanttChart, GanttMilestone, render_gantt
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx
 from handlers.directory import lookup
 from handlers.forms import DateContext
@@ -67,7 +67,8 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
     for task_id, depends_on in edge_list:
         edges.setdefault(task_id, []).append(depends_on)
     bars = [gantt_bar(project, row, keys, edges, today) for row in plan_rows(tasks, edge_list)]
-    bars = [replace(bar, owner=display_name(ctx, bar.owner)) for bar in bars if bar is not None]
+    names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
+    bars = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
     labels = {name: ctx.t(f"gantt.label.{name}") for name in ("today", "critical", "late", "empty")}
     chart = GanttChart(
         title=ctx.t("gantt.title", key=project.key, name=project.name),
@@ -97,10 +98,8 @@ def upload_gantt(ctx: Ctx, project_id: int, channel_id: str, today: date) -> Non
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("gantt", usage="gantt", example="gantt")
+    @router.verb("gantt", usage="gantt", example="gantt", takes_args=False)
     def gantt_verb(invocation: Invocation) -> Reply:
-        if invocation.words:
-            raise UsageError("gantt.takes_nothing")
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=invocation.command.channel_id)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, header, sections
 from bot.formats import fmt_date, fmt_hours, mention
@@ -80,7 +81,7 @@ def milestone_line(project: Project, milestone: Milestone, today: date, t: Trans
     )
 
 
-def plan_lines(db: Any, project: Project, today: date, t: Translator) -> list[str]:
+def plan_lines(db: Session, project: Project, today: date, t: Translator) -> list[str]:
     rows = plan_rows(project_tasks(db, project), dependency_edges(db, project))
     lines = [row_line(project, row, t) for row in rows] or [t("plan.no_tasks")]
     milestones = project_milestones(db, project)
@@ -141,10 +142,8 @@ def milestone_add(invocation: Invocation) -> Reply:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("plan", usage="plan", example="plan", shareable=True)
+    @router.verb("plan", usage="plan", example="plan", takes_args=False, shareable=True)
     def plan_verb(invocation: Invocation) -> Reply:
-        if invocation.words:
-            raise UsageError("plan.takes_nothing")
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=invocation.command.channel_id)

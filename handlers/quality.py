@@ -9,9 +9,7 @@ from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.directory import is_person
-from handlers.forms import DateContext, read_date, read_user
-from models.errors import InvalidError
+from handlers.forms import DateContext, read_date, read_person
 from models.portfolio import find_project
 from models.quality_plan import DeliverablePlan, add_criterion, plan_review, quality_plan
 
@@ -64,9 +62,7 @@ def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
     if len(args) < 3:
         raise UsageError("quality.review_form")
     ctx = invocation.ctx
-    reviewer = read_user(args[1])
-    if not is_person(ctx, reviewer):
-        raise InvalidError("forms.not_in_workspace", user=reviewer)
+    reviewer = read_person(ctx, args[1])
     due = read_date(" ".join(args[2:]), DateContext.of(ctx))
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)

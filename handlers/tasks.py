@@ -24,7 +24,7 @@ from bot.formats import fmt_date, fmt_hours, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.context import Ctx, ctx_from
+from handlers.context import ctx_from
 from handlers.forms import (
     USER_MENTION,
     DateContext,
@@ -217,7 +217,8 @@ def read_task_form(reader: FormReader) -> TaskForm:
     return form
 
 
-def tasks_reply(ctx: Ctx, invocation: Invocation) -> Reply:
+def tasks_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
     words = invocation.words
     if len(words) > 1:
         raise UsageError("tasks.bad_filter", given=" ".join(words))
@@ -267,7 +268,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         "tasks", usage="tasks [mine|overdue|open|done|@user]", example="tasks overdue", shareable=True
     )
     def tasks_verb(invocation: Invocation) -> Reply:
-        return tasks_reply(invocation.ctx, invocation)
+        return tasks_reply(invocation)
 
     @app.view(TASK_CALLBACK)
     def on_task(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:

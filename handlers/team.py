@@ -15,10 +15,16 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx
-from handlers.directory import is_person
-from handlers.forms import DateContext, read_date, read_number, read_user, read_whole, split_keywords
+from handlers.forms import (
+    DateContext,
+    read_date,
+    read_number,
+    read_person,
+    read_user,
+    read_whole,
+    split_keywords,
+)
 from models.enums import Role
-from models.errors import InvalidError
 from models.portfolio import find_project
 from models.project import Project
 from models.team import (
@@ -34,13 +40,6 @@ from models.team import (
 )
 
 ALLOC_KEYWORDS = ("from", "to", "capacity")
-
-
-def person(ctx: Ctx, text: str) -> str:
-    user_id = read_user(text)
-    if not is_person(ctx, user_id):
-        raise InvalidError("forms.not_in_workspace", user=user_id)
-    return user_id
 
 
 def parse_role(text: str) -> Role:
@@ -75,7 +74,7 @@ def parse_add(ctx: Ctx, words: list[str]) -> AddArgs:
     """`@user <role> [NN%] [responsibility…]`."""
     if len(words) < 2:
         raise UsageError("team.add_needs_user_and_role")
-    user_id, role, rest = person(ctx, words[0]), parse_role(words[1]), words[2:]
+    user_id, role, rest = read_person(ctx, words[0]), parse_role(words[1]), words[2:]
     percent = None
     if rest and rest[0].endswith("%"):
         percent, rest = read_whole(rest[0]), rest[1:]
@@ -180,7 +179,7 @@ def team_alloc(invocation: Invocation, args: list[str]) -> Reply:
     ctx = invocation.ctx
     if not args:
         raise UsageError("team.alloc_needs_user")
-    user_id = person(ctx, args[0])
+    user_id = read_person(ctx, args[0])
     allocation = parse_allocation(args[1:], DateContext.of(ctx))
 
     def change(db: Session, project: Project) -> str:
@@ -245,8 +244,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = find_project(db, channel_id=invocation.command.channel_id)
             return team_reply(project, team_loads(db, project, DateContext.of(ctx).today()), ctx.t)
 
-    @router.verb("people", usage="people", example="people")
+    @router.verb("people", usage="people", example="people", takes_args=False)
     def people_verb(invocation: Invocation) -> Reply:
-        if invocation.words:
-            raise UsageError("people.takes_nothing")
         return people_reply(invocation.ctx, DateContext.of(invocation.ctx).today())

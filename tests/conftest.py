@@ -155,7 +155,8 @@ class RunningBot:
 def serving(app: PmoApp, fake: FakeSlack) -> Iterator[RunningBot]:
     """Serve `app` with the same server `pmo-bot serve` uses, on an ephemeral loopback port."""
     server = make_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    stopping = threading.Event()
+    thread = threading.Thread(target=run_until_stopped, args=(server, stopping), name="waitress", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     driver = SlackDriver(url, SIGNING_SECRET, fake=fake, team_id=TEAM)
@@ -163,8 +164,18 @@ def serving(app: PmoApp, fake: FakeSlack) -> Iterator[RunningBot]:
         yield RunningBot(app=app, url=url, slack=driver, fake=fake, database=app.runtime.database)
     finally:
         driver.session.close()
+        stopping.set()
         stop_server(server)
         thread.join(timeout=5)
+
+
+def run_until_stopped(server: BaseWSGIServer | MultiSocketServer, stopping: threading.Event) -> None:
+    """Serve; the loop may be inside select() on a socket stop_server closes, which is no failure."""
+    try:
+        server.run()
+    except OSError:
+        if not stopping.is_set():
+            raise
 
 
 def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:

@@ -156,3 +156,8 @@ def test_an_answer_can_be_shared_in_the_channel(bot: RunningBot) -> None:
     assert posted.args["response_type"] == "in_channel"
     assert "*APL*" in posted.args["text"]
     assert SHARE_ACTION not in str(posted.args["blocks"])
+
+
+def test_a_verb_that_takes_nothing_says_so_with_its_form(bot: RunningBot) -> None:
+    answer = bot.slack.command("plan everything").json()["text"]
+    assert "`/pmo plan` takes nothing after it." in answer and "Write it like this: `/pmo plan`" in answer
