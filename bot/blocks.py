@@ -167,12 +167,25 @@ def user_input(
     return _input(field, label, element, optional=optional, hint=hint)
 
 
+def choices_input(
+    field: str,
+    label: str,
+    options: list[dict[str, Any]],
+    *,
+    initial: list[str] | tuple[str, ...] = (),
+    optional: bool = True,
+) -> Block:
+    """Checkboxes; submitted as the ticked values joined by commas."""
+    element: dict[str, Any] = {"type": "checkboxes", "options": options}
+    ticked = [item for item in options if item["value"] in initial]
+    if ticked:
+        element["initial_options"] = ticked
+    return _input(field, label, element, optional=optional, hint=None)
+
+
 def checkbox_input(field: str, label: str, choice: str, *, checked: bool = False) -> Block:
-    box = option(choice, "yes")
-    element: dict[str, Any] = {"type": "checkboxes", "options": [box]}
-    if checked:
-        element["initial_options"] = [box]
-    return _input(field, label, element, optional=True, hint=None)
+    """A single yes/no box, submitted as "yes" when ticked."""
+    return choices_input(field, label, [option(choice, "yes")], initial=["yes"] if checked else [])
 
 
 def modal(
@@ -210,7 +223,7 @@ def _element_value(element: dict[str, Any]) -> str | None:
     if kind == "datepicker":
         return element.get("selected_date")
     if kind == "checkboxes":
-        return "yes" if element.get("selected_options") else None
+        return ",".join(item["value"] for item in element.get("selected_options") or []) or None
     if kind == "multi_users_select":
         return ",".join(element.get("selected_users") or []) or None
     value = element.get("value")

@@ -8,8 +8,10 @@ from slack_bolt import App, BoltContext
 
 from bot.runtime import Runtime
 from handlers import (
+    budget,
     charter,
     command,
+    comms,
     errors,
     events,
     gantt,
@@ -19,6 +21,7 @@ from handlers import (
     plan,
     projects,
     quality,
+    risks,
     tasks,
     team,
 )
@@ -38,6 +41,9 @@ CAPABILITIES = (
     tasks,
     plan,
     quality,
+    risks,
+    budget,
+    comms,
     gantt,
 )
 

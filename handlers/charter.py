@@ -12,7 +12,6 @@ from bot.blocks import (
     context,
     header,
     modal,
-    option,
     section,
     select_input,
     submitted_values,
@@ -26,6 +25,7 @@ from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.directory import is_person, time_zone
 from handlers.forms import DateContext, FormReader, ModalState, date_input
+from handlers.risks import scale_options
 from models.access import Action, require, require_open
 from models.charter import (
     FIRST_RISKS_MAX,
@@ -38,7 +38,6 @@ from models.charter import (
 from models.errors import InvalidError
 from models.portfolio import find_project, project_by_id
 from models.project import Project
-from models.risk import SCALE
 from models.risks import RiskForm
 
 NEW_CALLBACK = "charter_new"
@@ -49,10 +48,6 @@ TEXT_FIELDS = ("goal", "scope_in", "scope_out", "stakeholders")
 class CharterState(ModalState):
     channel_id: str
     project_id: int | None = None
-
-
-def scale_options() -> list[dict[str, Any]]:
-    return [option(str(n), str(n)) for n in SCALE]
 
 
 def first_risk_blocks(t: Translator) -> list[Block]:

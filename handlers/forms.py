@@ -142,8 +142,9 @@ class FormReader:
     def fail(self, error: DomainError) -> None:
         self.errors.append(error)
 
-    def check(self) -> None:
-        """Raise everything found so far, together."""
+    def check(self, *more: DomainError | None) -> None:
+        """Raise everything found so far, with the domain's own `more` problems, together."""
+        self.errors += [problem for problem in more if problem is not None]
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:

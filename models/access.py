@@ -32,6 +32,7 @@ class Action(StrEnum):
     MANAGE_TEAM = "manage_team"
     PLAN_WORK = "plan_work"
     RAISE_RISK = "raise_risk"
+    EDIT_RISK = "edit_risk"
     SET_BUDGET = "set_budget"
     LOG_COST = "log_cost"
     EDIT_COMMS = "edit_comms"
@@ -52,6 +53,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_TEAM: MANAGERS,
     Action.PLAN_WORK: TEAM,
     Action.RAISE_RISK: EVERYONE,
+    Action.EDIT_RISK: TEAM,
     Action.SET_BUDGET: MANAGERS,
     Action.LOG_COST: TEAM,
     Action.EDIT_COMMS: MANAGERS,

@@ -6,17 +6,25 @@ the bot does not make.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.access import Action, Actor, require, require_open
+from models.audit import changed, record
 from models.comms import CommPlanLine
 from models.enums import Channel, CommKind
+from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.project import Project
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = "mon,tue,wed,thu,fri"
+TIME_ZONE_OWNERS = ("member", "project")
+LOCAL_TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
+AUDIENCE_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -63,3 +71,76 @@ def plan_lines(db: Session, project: Project) -> list[CommPlanLine]:
     order = list(CommKind)
     lines = db.scalars(select(CommPlanLine).where(CommPlanLine.project_id == project.id)).all()
     return sorted(lines, key=lambda line: order.index(line.kind))
+
+
+class CommLineForm(BaseModel):
+    """One line of the plan as a manager edits it."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    audience: str
+    channel: Channel
+    days: list[str]
+    local_time: str
+    time_zone_of: str
+    enabled: bool
+    notes: str | None = None
+
+
+def find_line(db: Session, project: Project, kind: str) -> CommPlanLine:
+    line = next((line for line in plan_lines(db, project) if line.kind.value == kind.lower()), None)
+    if line is None:
+        raise NotFoundError("comms.unknown_line", given=kind, known=", ".join(k.value for k in CommKind))
+    return line
+
+
+def normal_time(text: str) -> str | None:
+    """ "9:30" → "09:30"; None when it is not a time of day on a 24-hour clock."""
+    match = LOCAL_TIME.match(text.strip())
+    return f"{int(match['hour']):02d}:{match['minute']}" if match else None
+
+
+def line_problems(form: CommLineForm) -> list[DomainError | None]:
+    unknown_days = [day for day in form.days if day not in WEEKDAYS]
+    return [
+        None
+        if form.audience and len(form.audience) <= AUDIENCE_MAX
+        else InvalidError("comms.bad_audience", field="audience", limit=AUDIENCE_MAX),
+        None
+        if form.days and not unknown_days
+        else InvalidError("comms.bad_days", field="days", given=", ".join(unknown_days)),
+        None
+        if normal_time(form.local_time)
+        else InvalidError("comms.bad_time", field="local_time", given=form.local_time),
+        None
+        if form.time_zone_of in TIME_ZONE_OWNERS
+        else InvalidError("comms.bad_time_zone_of", field="time_zone_of", given=form.time_zone_of),
+    ]
+
+
+def edit_line(
+    *, db: Session, actor: Actor, project: Project, line: CommPlanLine, form: CommLineForm
+) -> dict[str, object]:
+    """Change one line of the plan; returns the changed fields' new values, audited."""
+    require(db, project, actor, Action.EDIT_COMMS)
+    require_open(project)
+    check_all(*line_problems(form))
+    wanted = form.model_dump() | {
+        # Stored in week order whatever order they were ticked in, so the plan reads Mon→Sun.
+        "days": ",".join(day for day in WEEKDAYS if day in form.days),
+        "local_time": normal_time(form.local_time),
+    }
+    before, after = changed({name: getattr(line, name) for name in wanted}, wanted)
+    for name in after:
+        setattr(line, name, wanted[name])
+    if after:
+        record(
+            db,
+            project_id=project.id,
+            actor_id=actor.user_id,
+            action="comms.edit",
+            subject=line.kind.value,
+            before=before,
+            after=after,
+        )
+    return after

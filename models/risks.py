@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import Action, Actor, require, require_open
-from models.audit import record
+from models.audit import changed, record
 from models.enums import RiskStatus, RiskStrategy
 from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.keys import ItemKind, item_key, next_number, parse_item_key
 from models.project import Project
 from models.risk import SCALE, Risk, RiskAssessment
+from models.team import not_on_team
 
 # A risk scored this high is everyone's business: it is posted to the project channel.
 ANNOUNCE_SCORE = 15
@@ -57,10 +58,27 @@ def check_risk(form: RiskForm) -> list[DomainError | None]:
     return [title, _scale_problem(form.probability, "probability"), _scale_problem(form.impact, "impact")]
 
 
+def risk_problems(db: Session, project: Project, form: RiskForm) -> list[DomainError | None]:
+    return [*check_risk(form), not_on_team(db, project, form.owner_id)]
+
+
+def _assess(db: Session, risk: Risk, user_id: str) -> None:
+    """Keep every scoring, so the register can show whether a risk is growing or shrinking."""
+    db.add(
+        RiskAssessment(
+            team_id=risk.team_id,
+            risk_id=risk.id,
+            probability=risk.probability,
+            impact=risk.impact,
+            assessed_by=user_id,
+        )
+    )
+
+
 def raise_risk(*, db: Session, actor: Actor, project: Project, form: RiskForm) -> Risk:
     require(db, project, actor, Action.RAISE_RISK)
     require_open(project)
-    check_all(*check_risk(form))
+    check_all(*risk_problems(db, project, form))
     risk = Risk(
         project_id=project.id,
         team_id=project.team_id,
@@ -70,15 +88,7 @@ def raise_risk(*, db: Session, actor: Actor, project: Project, form: RiskForm) -
     )
     db.add(risk)
     db.flush()
-    db.add(
-        RiskAssessment(
-            team_id=project.team_id,
-            risk_id=risk.id,
-            probability=risk.probability,
-            impact=risk.impact,
-            assessed_by=actor.user_id,
-        )
-    )
+    _assess(db, risk, actor.user_id)
     record(
         db,
         project_id=project.id,
@@ -90,12 +100,57 @@ def raise_risk(*, db: Session, actor: Actor, project: Project, form: RiskForm) -
     return risk
 
 
-def register(db: Session, project: Project, *, open_only: bool = False) -> list[Risk]:
+def edit_risk(
+    *, db: Session, actor: Actor, project: Project, risk: Risk, form: RiskForm
+) -> dict[str, object]:
+    """Change a risk; returns the fields that changed, before and after having been audited."""
+    require(db, project, actor, Action.EDIT_RISK)
+    require_open(project)
+    check_all(*risk_problems(db, project, form))
+    wanted = form.model_dump()
+    current = {name: getattr(risk, name) for name in wanted}
+    before, after = changed(current, wanted)
+    if not after:
+        return {}
+    rescored = {"probability", "impact"} & after.keys()
+    for name in after:
+        setattr(risk, name, wanted[name])
+    if rescored:
+        _assess(db, risk, actor.user_id)
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="risk.edit",
+        subject=risk_key(project, risk),
+        before=before,
+        after=after,
+    )
+    return after
+
+
+def risk_register(db: Session, project: Project, *, open_only: bool = False) -> list[Risk]:
     """The register, highest score first."""
     query = select(Risk).where(Risk.project_id == project.id)
     if open_only:
         query = query.where(Risk.status == RiskStatus.OPEN)
     return list(db.scalars(query.order_by(Risk.score.desc(), Risk.number)))
+
+
+def previous_scores(db: Session, risks: list[Risk]) -> dict[int, int]:
+    """Each risk's score before its latest assessment, for the ones assessed more than once."""
+    ids = [risk.id for risk in risks]
+    if not ids:
+        return {}
+    scored = db.execute(
+        select(RiskAssessment.risk_id, RiskAssessment.probability * RiskAssessment.impact)
+        .where(RiskAssessment.risk_id.in_(ids))
+        .order_by(RiskAssessment.risk_id, RiskAssessment.id)
+    ).all()
+    history: dict[int, list[int]] = {}
+    for risk_id, score in scored:
+        history.setdefault(risk_id, []).append(score)
+    return {risk_id: scores[-2] for risk_id, scores in history.items() if len(scores) > 1}
 
 
 def count_risks(db: Session, project: Project) -> int:

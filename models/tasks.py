@@ -21,7 +21,7 @@ from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.keys import ItemKind, item_key, next_number, parse_item_key
 from models.project import Project
 from models.schedule import Item, Push, dependency_violation, pushed_by, would_create_cycle
-from models.team import active_members
+from models.team import not_on_team
 from models.work import Task, TaskDependency
 
 OPEN = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
@@ -85,17 +85,6 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
     return problems
 
 
-def _owner_problem(db: Session, project: Project, owner_id: str | None) -> DomainError | None:
-    if owner_id is None:
-        return None
-    if (
-        owner_id in {member.user_id for member in active_members(db, project)}
-        or owner_id == project.manager_id
-    ):
-        return None
-    return InvalidError("tasks.owner_not_in_team", field="owner_id", user=owner_id)
-
-
 @dataclass
 class Links:
     parent: Task | None
@@ -128,7 +117,7 @@ def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> 
     links = _links(db, project, form)
     check_all(
         *_basic_problems(form),
-        _owner_problem(db, project, form.owner_id),
+        not_on_team(db, project, form.owner_id),
         *links.problems,
         _dependency_problem(form, links.predecessors),
     )

@@ -17,7 +17,7 @@ from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.base import utcnow
 from models.enums import Phase, Role, TaskStatus
-from models.errors import InvalidError, check_all
+from models.errors import DomainError, InvalidError, check_all
 from models.project import Member, Project
 from models.work import Task
 
@@ -48,6 +48,17 @@ def active_members(db: Session, project: Project) -> list[Member]:
         select(Member).where(Member.project_id == project.id, Member.released_at.is_(None))
     ).all()
     return sorted(members, key=lambda member: (order.index(member.role), member.created_at, member.id))
+
+
+def not_on_team(
+    db: Session, project: Project, user_id: str | None, field: str = "owner_id"
+) -> DomainError | None:
+    """Work and risks are owned by the team: refuse someone who is not on it."""
+    if user_id is None or user_id == project.manager_id:
+        return None
+    if user_id in {member.user_id for member in active_members(db, project)}:
+        return None
+    return InvalidError("team.owner_not_in_team", field=field, user=user_id)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,11 @@ def element_state(block: dict[str, Any], value: str | None) -> dict[str, Any]:
     if kind == "users_select":
         return SlackDriver.users_value(value)
     if kind == "checkboxes":
-        options = element["options"] if value else []
-        return {"type": "checkboxes", "selected_options": options}
+        ticked = (value or "").split(",")
+        return {
+            "type": "checkboxes",
+            "selected_options": [o for o in element["options"] if o["value"] in ticked],
+        }
     return SlackDriver.text_value(value)
 
 
@@ -42,7 +45,7 @@ def initial_value(block: dict[str, Any]) -> str | None:
     if "initial_option" in element:
         return element["initial_option"]["value"]
     if "initial_options" in element:
-        return "yes"
+        return ",".join(item["value"] for item in element["initial_options"])
     return element.get("initial_user") or element.get("initial_value")
 
 

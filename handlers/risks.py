@@ -1,0 +1,296 @@
+"""`/pmo risk [edit <KEY>]` and `/pmo risks`: the risk register and each risk's response plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.orm import Session
+
+from bot.blocks import (
+    MESSAGE_BLOCKS_MAX,
+    Block,
+    context,
+    fit,
+    header,
+    modal,
+    option,
+    section,
+    sections,
+    select_input,
+    submitted_values,
+    text_input,
+    user_input,
+)
+from bot.formats import fmt_date, mention
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.context import Ctx, ctx_from
+from handlers.forms import DateContext, FormReader, ModalState, date_input
+from models.access import Action, require, require_open
+from models.enums import RiskStrategy
+from models.portfolio import find_project, project_by_id
+from models.project import Project
+from models.risk import SCALE, Risk
+from models.risks import (
+    ANNOUNCE_SCORE,
+    TITLE_MAX,
+    RiskForm,
+    edit_risk,
+    find_risk,
+    previous_scores,
+    raise_risk,
+    risk_key,
+    risk_problems,
+    risk_register,
+)
+
+NEW_CALLBACK = "risk_new"
+EDIT_CALLBACK = "risk_edit"
+# Scores from 15 are posted to the channel; from 6 they are worth watching.
+WATCH_SCORE = 6
+ALL_WORD = "all"
+
+
+class RiskState(ModalState):
+    project_id: int
+    channel_id: str
+    risk_id: int | None = None
+
+
+def scale_options() -> list[dict[str, Any]]:
+    return [option(str(n), str(n)) for n in SCALE]
+
+
+def scale_input(field: str, t: Translator, value: int | None) -> Block:
+    return select_input(
+        field,
+        t(f"risks.field.{field}"),
+        scale_options(),
+        initial=str(value or 3),
+        hint=t(f"risks.hint.{field}"),
+    )
+
+
+def strategy_options(t: Translator) -> list[dict[str, Any]]:
+    return [option(t(f"risks.strategy.{strategy.value}"), strategy.value) for strategy in RiskStrategy]
+
+
+def risk_blocks(t: Translator, risk: Risk | None) -> list[Block]:
+    """The risk's inputs, prefilled from `risk` when it is being edited."""
+
+    def current(name: str) -> Any:
+        return getattr(risk, name) if risk is not None else None
+
+    def long_text(name: str) -> Block:
+        return text_input(
+            name, t(f"risks.field.{name}"), initial=current(name), multiline=True, optional=True
+        )
+
+    strategy = current("strategy")
+    return [
+        text_input("title", t("risks.field.title"), initial=current("title"), max_length=TITLE_MAX),
+        long_text("description"),
+        text_input(
+            "category",
+            t("risks.field.category"),
+            initial=current("category"),
+            optional=True,
+            max_length=100,
+            placeholder=t("risks.hint.category"),
+        ),
+        scale_input("probability", t, current("probability")),
+        scale_input("impact", t, current("impact")),
+        user_input("owner_id", t("risks.field.owner_id"), initial=current("owner_id"), optional=True),
+        select_input(
+            "strategy",
+            t("risks.field.strategy"),
+            strategy_options(t),
+            initial=strategy.value if strategy else None,
+            optional=True,
+        ),
+        long_text("response_actions"),
+        long_text("trigger"),
+        long_text("contingency"),
+        date_input("review_date", t("risks.field.review_date"), t, initial=current("review_date")),
+    ]
+
+
+def risk_modal(t: Translator, state: RiskState, risk: Risk | None) -> dict[str, Any]:
+    editing = risk is not None
+    return modal(
+        callback_id=EDIT_CALLBACK if editing else NEW_CALLBACK,
+        title=t("risks.edit_title" if editing else "risks.new_title"),
+        submit=t("risks.save" if editing else "risks.raise"),
+        close=t("charter.cancel"),
+        blocks=risk_blocks(t, risk),
+        private_metadata=state.encode(),
+    )
+
+
+def read_risk_form(reader: FormReader, db: Session, project: Project) -> RiskForm:
+    """The typed risk; its problems and the domain's are shown together beside their fields."""
+    strategy = reader.text("strategy")
+    form = RiskForm(
+        title=reader.text("title") or "",
+        description=reader.text("description"),
+        category=reader.text("category"),
+        probability=reader.whole("probability") or 0,
+        impact=reader.whole("impact") or 0,
+        owner_id=reader.text("owner_id"),
+        strategy=RiskStrategy(strategy) if strategy in set(RiskStrategy) else None,
+        response_actions=reader.text("response_actions"),
+        trigger=reader.text("trigger"),
+        contingency=reader.text("contingency"),
+        review_date=reader.date("review_date"),
+    )
+    reader.check(*risk_problems(db, project, form))
+    return form
+
+
+def level(score: int) -> str:
+    if score >= ANNOUNCE_SCORE:
+        return "🔴"
+    return "🟠" if score >= WATCH_SCORE else "🟢"
+
+
+def trend(score: int, previous: int | None) -> str:
+    if previous is None or previous == score:
+        return ""
+    return "↑" if score > previous else "↓"
+
+
+def risk_line(project: Project, risk: Risk, previous: int | None, t: Translator) -> str:
+    strategy = t(f"risks.strategy.{risk.strategy.value}") if risk.strategy else t("risks.no_strategy")
+    return t(
+        "risks.line",
+        level=level(risk.score),
+        key=risk_key(project, risk),
+        title=risk.title,
+        probability=risk.probability,
+        impact=risk.impact,
+        score=risk.score,
+        trend=trend(risk.score, previous),
+        owner=mention(risk.owner_id, t),
+        strategy=strategy,
+        review=fmt_date(risk.review_date, t),
+        status=t(f"risks.status.{risk.status.value}"),
+    )
+
+
+def risk_detail(project: Project, risk: Risk, t: Translator) -> list[Block]:
+    """A risk as the channel sees it when it is raised high or rescored high."""
+    lines = [risk_line(project, risk, None, t)]
+    for name in ("description", "response_actions", "trigger", "contingency"):
+        value = getattr(risk, name)
+        if value:
+            lines.append(t("risks.detail", label=t(f"risks.field.{name}"), text=value))
+    return [section("\n".join(lines))]
+
+
+def register_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
+    words = [word.lower() for word in invocation.words]
+    if words not in ([], [ALL_WORD]):
+        raise UsageError("risks.bad_filter", given=" ".join(invocation.words))
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        risks = risk_register(db, project, open_only=not words)
+        previous = previous_scores(db, risks)
+        lines = [risk_line(project, risk, previous.get(risk.id), ctx.t) for risk in risks]
+    title = ctx.t("risks.title.all" if words else "risks.title.open", key=project.key, name=project.name)
+    if not lines:
+        return Reply(ctx.t("risks.none", title=title))
+    blocks = fit(
+        [header(title), *sections(lines), context(ctx.t("risks.footer"))],
+        limit=MESSAGE_BLOCKS_MAX,
+        overflow=context(ctx.t("risks.too_many", count=len(lines))),
+    )
+    return Reply(title + "\n" + "\n".join(lines), blocks=blocks)
+
+
+def open_risk_modal(invocation: Invocation, key: str | None) -> None:
+    ctx = invocation.ctx
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        require(db, project, ctx.actor, Action.EDIT_RISK if key else Action.RAISE_RISK)
+        require_open(project)
+        risk = find_risk(db, project, key) if key else None
+        state = RiskState(
+            project_id=project.id, channel_id=project.channel_id, risk_id=risk.id if risk else None
+        )
+        view = risk_modal(ctx.t, state, risk)
+    ctx.client.views_open(trigger_id=invocation.command.trigger_id, view=view)
+
+
+def announce(ctx: Ctx, project: Project, risk: Risk, message: str) -> None:
+    ctx.client.chat_postMessage(
+        channel=project.channel_id,
+        text=message,
+        blocks=[section(message), *risk_detail(project, risk, ctx.t)],
+    )
+
+
+def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
+    risk = db.get(Risk, risk_id) if risk_id is not None else None
+    if risk is None or risk.project_id != project.id:
+        raise UsageError("risks.gone")
+    return risk
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("risk", usage="risk [edit <KEY>]", example="risk edit APL-R3")
+    def risk_verb(invocation: Invocation) -> None:
+        words = invocation.words
+        if not words:
+            open_risk_modal(invocation, None)
+            return
+        if words[0].lower() != "edit" or len(words) != 2:
+            raise UsageError("risks.bad_args", given=" ".join(words))
+        open_risk_modal(invocation, words[1])
+
+    @router.verb("risks", usage="risks [all]", example="risks", shareable=True)
+    def risks_verb(invocation: Invocation) -> Reply:
+        return register_reply(invocation)
+
+    @app.view(NEW_CALLBACK)
+    def on_new(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = RiskState.decode(view)
+        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            form = read_risk_form(reader, db, project)
+            risk = raise_risk(db=db, actor=ctx.actor, project=project, form=form)
+            key, score = risk_key(project, risk), risk.score
+        ack()
+        if score >= ANNOUNCE_SCORE:
+            announce(ctx, project, risk, ctx.t("risks.raised_high", user=ctx.user_id, key=key, score=score))
+        ctx.client.chat_postEphemeral(
+            channel=state.channel_id,
+            user=ctx.user_id,
+            text=ctx.t("risks.raised", key=key, title=risk.title, score=score),
+        )
+
+    @app.view(EDIT_CALLBACK)
+    def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = RiskState.decode(view)
+        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            form = read_risk_form(reader, db, project)
+            risk = risk_in(db, project, state.risk_id)
+            before = risk.score
+            changes = edit_risk(db=db, actor=ctx.actor, project=project, risk=risk, form=form)
+            key = risk_key(project, risk)
+        ack()
+        fields = ", ".join(ctx.t(f"risks.field.{name}") for name in changes) or ctx.t("risks.nothing_changed")
+        if before < ANNOUNCE_SCORE <= risk.score:
+            announce(
+                ctx, project, risk, ctx.t("risks.rescored_high", user=ctx.user_id, key=key, score=risk.score)
+            )
+        ctx.client.chat_postEphemeral(
+            channel=state.channel_id, user=ctx.user_id, text=ctx.t("risks.edited", key=key, fields=fields)
+        )

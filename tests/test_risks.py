@@ -1,0 +1,189 @@
+"""The risk register and response plans: `/pmo risk`, `/pmo risk edit`, `/pmo risks`, end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from models import AuditEntry, Risk, RiskAssessment
+from models.enums import RiskStrategy
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.test_charter import create
+
+OUTSIDER = "U0004"
+
+
+def raised(bot: RunningBot, values: dict[str, str | None], *, user: str = ALICE) -> dict[str, str]:
+    view = open_modal(bot, "risk", user=user)
+    return field_errors(submit(bot, view, values, user=user))
+
+
+def risk(bot: RunningBot, number: int) -> Risk:
+    with bot.database.system_session(write=False) as db:
+        return db.scalars(select(Risk).where(Risk.number == number)).one()
+
+
+def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
+    return bot.slack.command(text, user=user).json()["text"]
+
+
+def channel_posts(bot: RunningBot) -> list[str]:
+    return [
+        call.args["text"] for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CHANNEL
+    ]
+
+
+def test_the_risk_modal_has_every_field_of_a_response_plan(bot: RunningBot) -> None:
+    create(bot)
+    view = open_modal(bot, "risk")
+    inputs = {block["block_id"]: block["element"] for block in view["blocks"] if block["type"] == "input"}
+    assert list(inputs) == [
+        "title",
+        "description",
+        "category",
+        "probability",
+        "impact",
+        "owner_id",
+        "strategy",
+        "response_actions",
+        "trigger",
+        "contingency",
+        "review_date",
+    ]
+    assert [o["value"] for o in inputs["probability"]["options"]] == ["1", "2", "3", "4", "5"]
+    assert [o["value"] for o in inputs["strategy"]["options"]] == ["avoid", "mitigate", "transfer", "accept"]
+
+
+def test_raising_a_risk_keeps_its_plan_scores_it_and_keys_it(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    errors = raised(
+        bot,
+        {
+            "title": "Payment provider API changes",
+            "description": "The provider announced v3",
+            "category": "vendor",
+            "probability": "3",
+            "impact": "4",
+            "owner_id": CAROL,
+            "strategy": "mitigate",
+            "response_actions": "Pin the SDK; test against the sandbox weekly",
+            "trigger": "Deprecation notice",
+            "contingency": "Fall back to the old gateway",
+            "review_date": "2026-12-15",
+        },
+    )
+    assert errors == {}
+    made = risk(bot, 1)
+    assert (made.score, made.owner_id, made.strategy, made.review_date, made.category) == (
+        12,
+        CAROL,
+        RiskStrategy.MITIGATE,
+        date(2026, 12, 15),
+        "vendor",
+    )
+    assert made.contingency == "Fall back to the old gateway"
+    confirmation = bot.fake.wait_for("chat.postEphemeral")[-1].args
+    assert confirmation["text"] == "Raised *APL-R1* Payment provider API changes · score 12."
+    # Scored under 15: the channel is not bothered with it.
+    assert not any("APL-R1" in text for text in channel_posts(bot))
+    assert count_rows(bot.database, RiskAssessment) == 1
+
+
+def test_a_risk_scored_15_or_more_is_posted_to_the_channel(bot: RunningBot) -> None:
+    create(bot)
+    assert raised(bot, {"title": "Vendor late", "probability": "3", "impact": "5"}, user=BOB) == {}
+    post = bot.fake.wait_for("chat.postMessage", 2)[-1].args
+    assert post["channel"] == CHANNEL
+    assert post["text"] == "⚠️ <@U0002> raised *APL-R1*, scored 15: it needs the team's attention."
+    assert "3×5 = *15*" in str(post["blocks"])
+
+
+def test_the_register_is_sorted_by_score_and_shows_the_trend(bot: RunningBot) -> None:
+    create(bot)
+    raised(bot, {"title": "Low", "probability": "1", "impact": "2"})
+    raised(bot, {"title": "High", "probability": "4", "impact": "5", "strategy": "avoid"})
+    raised(bot, {"title": "Middle", "probability": "3", "impact": "3"})
+    view = open_modal(bot, "risk edit APL-R1")
+    assert field_errors(submit(bot, view, {"probability": "2", "impact": "4"})) == {}
+
+    lines = say(bot, "risks").splitlines()
+    assert lines[0] == "APL · Apollo — open risks by score"
+    assert [line.split("*")[1] for line in lines[1:]] == ["APL-R2", "APL-R3", "APL-R1"]
+    assert lines[1].startswith("🔴 *APL-R2* High · 4×5 = *20* · nobody · avoid")
+    assert lines[2].startswith("🟠 *APL-R3* Middle · 3×3 = *9* · nobody · no response yet")
+    assert lines[3].startswith("🟠 *APL-R1* Low · 2×4 = *8*↑")
+
+
+def test_editing_a_risk_prefills_audits_the_change_and_rescoring_high_is_announced(bot: RunningBot) -> None:
+    create(bot)
+    raised(bot, {"title": "Scope creep", "probability": "2", "impact": "3", "review_date": "2026-12-20"})
+    view = open_modal(bot, "risk edit apl-r1")
+    inputs = {block["block_id"]: block["element"] for block in view["blocks"] if block["type"] == "input"}
+    assert inputs["title"]["initial_value"] == "Scope creep"
+    assert inputs["impact"]["initial_option"]["value"] == "3"
+    assert inputs["review_date"]["initial_value"] == "2026-12-20"
+
+    assert field_errors(submit(bot, view, {"probability": "5", "strategy": "accept"})) == {}
+    changed = risk(bot, 1)
+    assert (changed.probability, changed.impact, changed.strategy, changed.title) == (
+        5,
+        3,
+        RiskStrategy.ACCEPT,
+        "Scope creep",
+    )
+    with bot.database.system_session(write=False) as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "risk.edit")).one()
+    assert (entry.subject, entry.before, entry.after) == (
+        "APL-R1",
+        {"probability": 2, "strategy": None},
+        {"probability": 5, "strategy": "accept"},
+    )
+    assert "rescored *APL-R1* to 15" in channel_posts(bot)[-1]
+    assert bot.fake.wait_for("chat.postEphemeral", 2)[-1].args["text"] == (
+        "*APL-R1* updated: Probability (1–5), Response strategy."
+    )
+    assert count_rows(bot.database, RiskAssessment) == 2
+
+
+def test_bad_risks_show_each_error_beside_its_field_and_change_nothing(bot: RunningBot) -> None:
+    create(bot)
+    view = open_modal(bot, "risk")
+    reply = submit(
+        bot,
+        view,
+        {"title": "Vendor", "probability": "7", "owner_id": OUTSIDER, "review_date": "someday-ish"},
+    )
+    errors = field_errors(reply)
+    assert set(errors) == {"probability", "owner_id", "review_date"}
+    assert "from 1 to 5, not 7" in errors["probability"]
+    assert "not on this project's team" in errors["owner_id"]
+    assert "can't read" in errors["review_date"]
+    assert count_rows(bot.database, Risk) == 0
+
+
+def test_unknown_keys_and_bad_words_are_refused_with_the_form(bot: RunningBot) -> None:
+    create(bot)
+    opened = len(bot.fake.calls_to("views.open"))
+    assert "There is no risk `APL-R9` in this project." in say(bot, "risk edit APL-R9")
+    assert "There is no risk `APL-9`" in say(bot, "risk edit APL-9")
+    answer = say(bot, "risk delete APL-R1")
+    assert (
+        "`delete APL-R1` is not something I do with a risk" in answer and "/pmo risk [edit <KEY>]" in answer
+    )
+    assert "`closed` is not a register I know" in say(bot, "risks closed")
+    assert len(bot.fake.calls_to("views.open")) == opened
+
+
+def test_only_the_team_edits_risks_but_anyone_on_the_project_raises_them(bot: RunningBot) -> None:
+    create(bot)
+    raised(bot, {"title": "Vendor late", "probability": "2", "impact": "2"})
+    # Bob is the sponsor: he may raise a risk, not rework the team's response plan.
+    assert "Only the project's team (manager, member)" in say(bot, "risk edit APL-R1", user=BOB)
+    assert "Only people on the project" in say(bot, "risk", user=OUTSIDER)
+    assert raised(bot, {"title": "Budget cut", "probability": "2", "impact": "2"}, user=BOB) == {}
+    view = open_modal(bot, "risk edit APL-R1", user=ADMIN)
+    assert field_errors(submit(bot, view, {"title": "Vendor very late"}, user=ADMIN)) == {}
+    assert risk(bot, 1).title == "Vendor very late"
