@@ -22,6 +22,8 @@ from handlers import (
     projects,
     quality,
     risks,
+    status,
+    task_updates,
     tasks,
     team,
 )
@@ -45,6 +47,8 @@ CAPABILITIES = (
     budget,
     comms,
     gantt,
+    status,
+    task_updates,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import (
     Block,
@@ -245,6 +246,15 @@ def post_charter(client: WebClient, project: Project, t: Translator) -> None:
     )
 
 
+def channel_is_private(ctx: Ctx, channel_id: str) -> bool:
+    """Whether the project's channel is private; a channel Slack won't describe counts as private."""
+    try:
+        channel = ctx.client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError:
+        return True
+    return bool(channel.get("is_private"))
+
+
 def open_new(invocation: Invocation) -> None:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
@@ -293,6 +303,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         state = CharterState.decode(view)
         reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
         charter = read_charter(ctx, reader, key=(reader.text("key") or "").upper())
+        private = channel_is_private(ctx, state.channel_id)
         with ctx.db() as db:
             project = create_project(
                 db=db,
@@ -300,6 +311,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 channel_id=state.channel_id,
                 charter=charter,
                 first_risks=read_first_risks(reader),
+                private=private,
             )
         ack()
         post_charter(ctx.client, project, ctx.t)

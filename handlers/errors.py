@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import exc as sa_exc
 
@@ -48,7 +49,7 @@ def first_input_block(view: dict[str, Any]) -> str | None:
     )
 
 
-def answer(body: dict[str, Any], message: str) -> BoltResponse:
+def answer(body: dict[str, Any], message: str, client: WebClient | None = None) -> BoltResponse:
     """Say `message` where the user is looking, in the shape this kind of request allows."""
     if "command" in body:
         return json_response({"response_type": "ephemeral", "text": message})
@@ -62,16 +63,21 @@ def answer(body: dict[str, Any], message: str) -> BoltResponse:
     )
     if response_url:
         WebhookClient(response_url).send(text=message, response_type="ephemeral", replace_original=False)
+    elif client is not None and (user := (body.get("user") or {}).get("id")):
+        # A click on the Home tab has no response URL: the answer goes to the app's DM.
+        client.chat_postMessage(channel=user, text=message)
     return BoltResponse(status=200, body="")
 
 
-def refusal(error: DomainError, body: dict[str, Any], t: Translator) -> BoltResponse:
+def refusal(
+    error: DomainError, body: dict[str, Any], t: Translator, client: WebClient | None = None
+) -> BoltResponse:
     """Input the domain would not take: beside its field in a modal, else where the user looks."""
     if body.get("type") == "view_submission":
         errors = field_errors(error, t, body.get("view", {}))
         if errors:
             return json_response({"response_action": "errors", "errors": errors})
-    return answer(body, t(error.key, **error.params))
+    return answer(body, t(error.key, **error.params), client)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
@@ -80,5 +86,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         active: Runtime = context.get(RUNTIME_KEY, runtime)
         t = translator_for(active)
         if isinstance(error, DomainError):
-            return refusal(error, body or {}, t)
-        return answer(body or {}, apology(error, t))
+            return refusal(error, body or {}, t, context.client)
+        return answer(body or {}, apology(error, t), context.client)

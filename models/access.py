@@ -33,6 +33,8 @@ class Action(StrEnum):
     PLAN_WORK = "plan_work"
     RAISE_RISK = "raise_risk"
     EDIT_RISK = "edit_risk"
+    RAISE_ISSUE = "raise_issue"
+    UPDATE_TASK = "update_task"
     SET_BUDGET = "set_budget"
     LOG_COST = "log_cost"
     EDIT_COMMS = "edit_comms"
@@ -54,6 +56,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.PLAN_WORK: TEAM,
     Action.RAISE_RISK: EVERYONE,
     Action.EDIT_RISK: TEAM,
+    Action.RAISE_ISSUE: EVERYONE,
+    Action.UPDATE_TASK: TEAM,
     Action.SET_BUDGET: MANAGERS,
     Action.LOG_COST: TEAM,
     Action.EDIT_COMMS: MANAGERS,
@@ -97,3 +101,9 @@ def require_open(project: Project) -> None:
     """Closed projects are the record of what happened: nothing in them changes."""
     if project.phase is Phase.CLOSED:
         raise ForbiddenError("access.closed", key=project.key)
+
+
+def require_visible(db: Session, project: Project, actor: Actor) -> None:
+    """A project of a private channel is seen by its people and PMO administrators only."""
+    if project.private and not actor.is_admin and role_of(db, project, actor.user_id) is None:
+        raise ForbiddenError("access.private", key=project.key)

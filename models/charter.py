@@ -137,13 +137,21 @@ def ensure_channel_free(db: Session, channel_id: str) -> None:
 
 
 def create_project(
-    *, db: Session, actor: Actor, channel_id: str, charter: Charter, first_risks: list[RiskForm] = ()
+    *,
+    db: Session,
+    actor: Actor,
+    channel_id: str,
+    charter: Charter,
+    first_risks: list[RiskForm] = (),
+    private: bool = False,
 ) -> Project:
     """A new project in initiation, bound to `channel_id`, run by the named manager or the submitter."""
     check_all(_channel_problem(db, channel_id), _key_problem(db, charter.key), *check_charter(charter))
     values = charter.model_dump(include=set(CHARTER_FIELDS))
     values["manager_id"] = charter.manager_id or actor.user_id
-    project = Project(key=charter.key, channel_id=channel_id, created_by=actor.user_id, **values)
+    project = Project(
+        key=charter.key, channel_id=channel_id, created_by=actor.user_id, private=private, **values
+    )
     project.baseline_end_date = charter.target_end_date
     project.baseline_budget = charter.budget
     db.add(project)

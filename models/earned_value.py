@@ -1,0 +1,106 @@
+"""Earned value: how much work was planned by now, how much is done, and what it cost.
+
+Work is weighed by estimate: a leaf task's share of the budget is its estimate over the total
+(a task without an estimate weighs as much as the average estimated one). Planned value grows
+linearly from a task's start to its due date; earned value is its percent complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """What earned value needs of a leaf task."""
+
+    estimate_hours: float | None
+    percent_complete: int
+    start: date | None
+    due: date | None
+
+
+@dataclass(frozen=True)
+class EarnedValue:
+    budget: Decimal | None
+    planned_share: float
+    earned_share: float
+    actual_cost: Decimal
+
+    @property
+    def planned_value(self) -> Decimal | None:
+        return self._money(self.planned_share)
+
+    @property
+    def earned_value(self) -> Decimal | None:
+        return self._money(self.earned_share)
+
+    @property
+    def spi(self) -> float | None:
+        """Schedule performance: earned over planned; None before anything was planned."""
+        return round(self.earned_share / self.planned_share, 2) if self.planned_share else None
+
+    @property
+    def cpi(self) -> float | None:
+        """Cost performance: earned value over actual cost; None without a budget or spend."""
+        earned = self.earned_value
+        if earned is None or not self.actual_cost:
+            return None
+        return round(float(earned / self.actual_cost), 2)
+
+    @property
+    def estimate_at_completion(self) -> Decimal | None:
+        cpi = self.cpi
+        if self.budget is None:
+            return None
+        if not cpi:
+            return self.budget
+        return (self.budget / Decimal(str(cpi))).quantize(CENT)
+
+    def _money(self, share: float) -> Decimal | None:
+        if self.budget is None:
+            return None
+        return (self.budget * Decimal(str(share))).quantize(CENT)
+
+
+def weights(items: list[WorkItem]) -> list[float]:
+    estimated = [item.estimate_hours for item in items if item.estimate_hours]
+    fallback = sum(estimated) / len(estimated) if estimated else 1.0
+    return [item.estimate_hours or fallback for item in items]
+
+
+def planned_fraction(item: WorkItem, today: date) -> float:
+    """How much of the task should be done by the end of `today`: 0 before its start, 1 from its due."""
+    if item.due is None:
+        return 0.0
+    start = item.start or item.due
+    if today >= item.due:
+        return 1.0
+    if today < start:
+        return 0.0
+    days = (item.due - start).days + 1
+    return ((today - start).days + 1) / days
+
+
+def earned_value(
+    items: list[WorkItem], *, today: date, budget: Decimal | None, spent: Decimal
+) -> EarnedValue:
+    weighed = weights(items)
+    total = sum(weighed)
+    if not total:
+        return EarnedValue(budget, 0.0, 0.0, spent)
+    planned = sum(w * planned_fraction(item, today) for w, item in zip(weighed, items, strict=True))
+    earned = sum(w * item.percent_complete / 100 for w, item in zip(weighed, items, strict=True))
+    return EarnedValue(budget, planned / total, earned / total, spent)
+
+
+def forecast_finish(start: date | None, target_end: date | None, spi: float | None) -> date | None:
+    """The finish the schedule performance implies: the planned duration stretched by 1 / SPI."""
+    if start is None or target_end is None or not spi:
+        return target_end
+    planned_days = (target_end - start).days
+    return start + timedelta(days=round(planned_days / spi))

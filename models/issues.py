@@ -1,0 +1,70 @@
+"""The issue log: raising problems with an owner, from a command, a form or a blocked task."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from models.access import Action, Actor, require, require_open
+from models.audit import record
+from models.enums import Severity
+from models.errors import DomainError, InvalidError, check_all
+from models.issue import Issue
+from models.keys import ItemKind, item_key, next_number
+from models.project import Project
+from models.team import not_on_team
+
+TITLE_MAX = 300
+
+
+class IssueForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str
+    description: str | None = None
+    severity: Severity = Severity.MEDIUM
+    owner_id: str | None = None
+    due_date: date | None = None
+    task_id: int | None = None
+    risk_id: int | None = None
+    origin: str | None = None
+    source_link: str | None = None
+
+
+def issue_key(project: Project, issue: Issue) -> str:
+    return item_key(project.key, ItemKind.ISSUE, issue.number)
+
+
+def issue_problems(db: Session, project: Project, form: IssueForm) -> list[DomainError | None]:
+    title = (
+        None
+        if form.title and len(form.title) <= TITLE_MAX
+        else InvalidError("issues.bad_title", field="title", limit=TITLE_MAX)
+    )
+    return [title, not_on_team(db, project, form.owner_id)]
+
+
+def raise_issue(*, db: Session, actor: Actor, project: Project, form: IssueForm) -> Issue:
+    require(db, project, actor, Action.RAISE_ISSUE)
+    require_open(project)
+    check_all(*issue_problems(db, project, form))
+    issue = Issue(
+        project_id=project.id,
+        team_id=project.team_id,
+        number=next_number(db, project, ItemKind.ISSUE),
+        created_by=actor.user_id,
+        **form.model_dump(),
+    )
+    db.add(issue)
+    db.flush()
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="issue.raise",
+        subject=issue_key(project, issue),
+        after=form.model_dump(exclude_none=True),
+    )
+    return issue

@@ -1,0 +1,188 @@
+"""`/pmo status`, task updates, history and the App Home tab, end to end over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models import AuditEntry, Issue, Task
+from models.enums import Severity, TaskStatus
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.test_charter import create
+
+TODAY = date.today()
+
+
+def day(offset: int) -> str:
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def say(bot: RunningBot, text: str, user: str = ALICE, channel: str = CHANNEL) -> str:
+    return bot.slack.command(text, user=user, channel=channel).json()["text"]
+
+
+def running(bot: RunningBot) -> None:
+    """Apollo under way: one task late, one on time, a milestone ahead."""
+    create(bot, {"start_date": day(-20), "target_end_date": day(40)})
+    say(bot, "team add <@U0003> member")
+    say(bot, f"task add Build <@U0003> start {day(-10)} due {day(-1)} est 10")
+    say(bot, f"task add Test <@U0003> start {day(-10)} due {day(9)} est 10")
+    say(bot, f"milestone add Beta due {day(20)}")
+    say(bot, "budget set people 100000")
+    say(bot, "cost 1000 people contractor")
+
+
+def task(bot: RunningBot, number: int) -> Task:
+    with bot.database.system_session(write=False) as db:
+        return db.scalars(select(Task).where(Task.number == number)).one()
+
+
+def test_status_shows_health_reasons_progress_earned_value_and_what_is_late(bot: RunningBot) -> None:
+    running(bot)
+    say(bot, "done APL-2", user=CAROL)
+    lines = say(bot, "status").splitlines()
+    # Planned: all of Build (10 h) and 11 of Test's 20 days (5.5 h); earned: Test's 10 h.
+    # Of 120,000 EUR: PV 15.5 / 20, EV 10 / 20. SPI = 10 / 15.5 = 0.65, under 0.8: red.
+    assert lines[0] == "🔴 APL · Apollo — red"
+    assert "• SPI 0.65 is under 0.80: behind schedule" in lines
+    assert "• 1 task(s) overdue" in lines
+    assert "*Phase* initiation · *Progress* 1 of 2 tasks done · 50% of the work by estimate" in lines
+    earned = next(line for line in lines if line.startswith("*Earned value*"))
+    assert "PV 93,000.00 EUR · EV 60,000.00 EUR · AC 1,000.00 EUR · SPI 0.65 · CPI 60.00" in earned
+    assert any(line.startswith("• *APL-1* Build · <@U0003> · due ") for line in lines)
+    assert any(line.startswith("• *APL-M1* Beta · due ") and "forecast" in line for line in lines)
+    assert "*Budget* spent 1,000.00 EUR of 120,000.00 EUR · remaining 119,000.00 EUR" in lines
+
+
+def test_a_calm_project_is_green_and_says_so(bot: RunningBot) -> None:
+    create(bot)
+    lines = say(bot, "status").splitlines()
+    assert lines[0] == "🟢 APL · Apollo — green"
+    assert lines[1] == "Nothing is late, over budget or at high risk."
+    assert "SPI n/a · CPI n/a" in lines[3]
+
+
+def test_status_by_key_elsewhere_lists_mine_and_hides_private_projects(bot: RunningBot) -> None:
+    create(bot)
+    create(bot, {"key": "SEC", "name": "Secret"}, channel="G0001")
+    assert say(bot, "status APL", channel="C0042").startswith("🟢 APL · Apollo")
+    mine = say(bot, "status", channel="C0042")
+    assert mine.startswith("This channel has no project.") and "*APL* Apollo" in mine
+    assert "SEC belongs to a private channel" in say(bot, "status SEC", user=CAROL)
+    assert say(bot, "status SEC", user=ADMIN).startswith("🟢 SEC · Secret")
+    assert "There is no project `NOPE`" in say(bot, "status NOPE")
+
+
+def test_sharing_the_status_posts_it_to_the_channel(bot: RunningBot) -> None:
+    create(bot)
+    reply = bot.slack.command("status").json()
+    share = next(block for block in reply["blocks"] if block["type"] == "actions")["elements"][0]
+    bot.slack.block_action(share["action_id"], value=share["value"])
+    posted = bot.fake.wait_for("response_url")[-1].args
+    assert posted["response_type"] == "in_channel" and posted["text"].startswith("🟢 APL · Apollo — green")
+
+
+def test_done_update_and_assign_change_the_task_and_its_history(bot: RunningBot) -> None:
+    running(bot)
+    assert say(bot, "done APL-1", user=CAROL).startswith("*APL-1* Build · done · 100%")
+    assert task(bot, 1).status is TaskStatus.DONE and task(bot, 1).done_at is not None
+
+    view = open_modal(bot, "update APL-2", user=CAROL)
+    values = {"status": "in_progress", "percent_complete": "40", "due_date": day(12), "note": "API is slow"}
+    assert field_errors(submit(bot, view, values, user=CAROL)) == {}
+    updated = task(bot, 2)
+    assert (updated.status, updated.percent_complete, updated.due_date) == (
+        TaskStatus.IN_PROGRESS,
+        40,
+        TODAY + timedelta(days=12),
+    )
+
+    assert say(bot, "assign APL-2 <@U0001|alice>") == "*APL-2* Test now belongs to <@U0001>."
+    history = say(bot, "history APL-2")
+    assert history.splitlines()[0] == "APL-2 Test — history"
+    assert "task.assign · owner_id: <@U0003> → <@U0001>" in history
+    assert "task.update · status: todo → in_progress, percent_complete: 0 → 40" in history
+    assert "_API is slow_" in history
+
+
+def test_blocking_a_task_needs_a_reason_and_opens_a_linked_issue(bot: RunningBot) -> None:
+    running(bot)
+    view = open_modal(bot, "update APL-2", user=CAROL)
+    assert "blocker" in field_errors(submit(bot, view, {"status": "blocked"}, user=CAROL))
+    assert task(bot, 2).status is TaskStatus.TODO
+    values = {"status": "blocked", "blocker": "Waiting for the staging database"}
+    assert field_errors(submit(bot, view, values, user=CAROL)) == {}
+    with bot.database.system_session(write=False) as db:
+        issue = db.scalars(select(Issue)).one()
+    assert (issue.title, issue.task_id, issue.severity, issue.owner_id) == (
+        "Waiting for the staging database",
+        task(bot, 2).id,
+        Severity.HIGH,
+        CAROL,
+    )
+    confirmation = bot.fake.wait_for("chat.postEphemeral")[-1].args["text"]
+    assert "Opened issue *APL-I1* Waiting for the staging database, linked to the task." in confirmation
+
+
+def test_reassigning_past_capacity_says_so(bot: RunningBot) -> None:
+    running(bot)
+    say(bot, "team alloc <@U0003> 5%")
+    say(bot, f"task add Big job due {day(5)} est 80")
+    answer = say(bot, "assign APL-3 <@U0003>")
+    # 80 h plus Carol's two tasks of 10 h against 40 h × 5% × 4 weeks.
+    assert "⚠️ <@U0003> now has 100 h of work due in the next 4 weeks, more than the 8 h available." in answer
+
+
+def test_bad_updates_are_refused_and_change_nothing(bot: RunningBot) -> None:
+    running(bot)
+    before = len(bot.fake.calls_to("views.open"))
+    assert "There is no task APL-99" in say(bot, "done APL-99")
+    assert "There is no project `ZEUS`" in say(bot, "done ZEUS-1")
+    assert "Name one task by its key." in say(bot, "done")
+    assert "not on this project's team" in say(bot, "assign APL-1 <@U0009|pat>")
+    assert "Only the project's team (manager, member)" in say(bot, "done APL-1", user=BOB)
+    assert len(bot.fake.calls_to("views.open")) == before
+    view = open_modal(bot, "update APL-1", user=CAROL)
+    errors = field_errors(submit(bot, view, {"percent_complete": "140", "due_date": day(-30)}, user=CAROL))
+    assert "from 0 to 100, not 140" in errors["percent_complete"] and "before the start" in errors["due_date"]
+    assert (task(bot, 1).percent_complete, task(bot, 1).status, task(bot, 1).owner_id) == (
+        0,
+        TaskStatus.TODO,
+        CAROL,
+    )
+    with bot.database.system_session(write=False) as db:
+        changes = select(AuditEntry).where(AuditEntry.action.in_(["task.update", "task.assign"]))
+        assert db.scalars(changes).all() == []
+
+
+def test_a_stale_button_on_a_deleted_task_is_answered(bot: RunningBot) -> None:
+    running(bot)
+    with bot.database.system_session() as db:
+        db.delete(db.scalars(select(Task).where(Task.number == 1)).one())
+    bot.slack.block_action("task_done", value="APL-1", user=CAROL)
+    assert "There is no task APL-1" in bot.fake.wait_for("response_url")[-1].args["text"]
+
+
+def test_home_shows_my_tasks_overdue_first_my_projects_health_and_refreshes_on_change(
+    bot: RunningBot,
+) -> None:
+    running(bot)
+    bot.slack.event({"type": "app_home_opened", "user": CAROL, "tab": "home"})
+    home = bot.fake.wait_for("views.publish")[-1].args
+    assert home["user_id"] == CAROL
+    text = str(home["view"]["blocks"])
+    assert text.index("*APL-1* Build") < text.index("*APL-2* Test")
+    assert "⚠️ overdue" in text and "🔴 *APL* Apollo" in text
+    buttons = next(b for b in home["view"]["blocks"] if b["type"] == "actions")["elements"]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        ("task_done", "APL-1"),
+        ("task_update", "APL-1"),
+    ]
+
+    published = len(bot.fake.calls_to("views.publish"))
+    bot.slack.block_action("task_done", value="APL-1", user=CAROL, channel=None, view=home["view"])
+    refreshed = bot.fake.wait_for("views.publish", published + 1)[-1].args
+    assert refreshed["user_id"] == CAROL and "*APL-1* Build" not in str(refreshed["view"]["blocks"])
+    assert task(bot, 1).status is TaskStatus.DONE
