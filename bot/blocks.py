@@ -167,6 +167,14 @@ def user_input(
     return _input(field, label, element, optional=optional, hint=hint)
 
 
+def people_input(field: str, label: str, *, initial: list[str] | None = None, optional: bool = True) -> Block:
+    """Several people; submitted as their user ids joined by commas."""
+    element: dict[str, Any] = {"type": "multi_users_select"}
+    if initial:
+        element["initial_users"] = initial
+    return _input(field, label, element, optional=optional, hint=None)
+
+
 def choices_input(
     field: str,
     label: str,

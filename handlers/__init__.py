@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from bot.runtime import Runtime
 from handlers import (
     budget,
+    changes,
     charter,
     command,
     comms,
@@ -17,11 +18,14 @@ from handlers import (
     gantt,
     help,
     home,
+    issues,
+    meetings,
     phase,
     plan,
     projects,
     quality,
     risks,
+    shortcuts,
     status,
     task_updates,
     tasks,
@@ -49,6 +53,10 @@ CAPABILITIES = (
     gantt,
     status,
     task_updates,
+    issues,
+    changes,
+    shortcuts,
+    meetings,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

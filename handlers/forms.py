@@ -41,6 +41,15 @@ class ModalState(BaseModel):
 
 
 @dataclass(frozen=True)
+class Prefill:
+    """What a modal opened from a message starts with: its text, and a link back to it."""
+
+    title: str | None = None
+    description: str | None = None
+    source_link: str | None = None
+
+
+@dataclass(frozen=True)
 class DateContext:
     """Where "tomorrow" is read: the person's Slack time zone and the current moment."""
 

@@ -27,7 +27,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
-from handlers.forms import DateContext, FormReader, ModalState, date_input
+from handlers.forms import DateContext, FormReader, ModalState, Prefill, date_input
 from models.access import Action, require, require_open
 from models.enums import RiskStrategy
 from models.portfolio import find_project, project_by_id
@@ -57,6 +57,7 @@ class RiskState(ModalState):
     project_id: int
     channel_id: str
     risk_id: int | None = None
+    source_link: str | None = None
 
 
 def scale_options() -> list[dict[str, Any]]:
@@ -77,11 +78,11 @@ def strategy_options(t: Translator) -> list[dict[str, Any]]:
     return [option(t(f"risks.strategy.{strategy.value}"), strategy.value) for strategy in RiskStrategy]
 
 
-def risk_blocks(t: Translator, risk: Risk | None) -> list[Block]:
-    """The risk's inputs, prefilled from `risk` when it is being edited."""
+def risk_blocks(t: Translator, risk: Risk | None, prefill: Prefill) -> list[Block]:
+    """The risk's inputs, prefilled from `risk` when it is being edited, else from `prefill`."""
 
     def current(name: str) -> Any:
-        return getattr(risk, name) if risk is not None else None
+        return getattr(risk if risk is not None else prefill, name, None)
 
     def long_text(name: str) -> Block:
         return text_input(
@@ -117,14 +118,14 @@ def risk_blocks(t: Translator, risk: Risk | None) -> list[Block]:
     ]
 
 
-def risk_modal(t: Translator, state: RiskState, risk: Risk | None) -> dict[str, Any]:
+def risk_modal(t: Translator, state: RiskState, risk: Risk | None, prefill: Prefill) -> dict[str, Any]:
     editing = risk is not None
     return modal(
         callback_id=EDIT_CALLBACK if editing else NEW_CALLBACK,
         title=t("risks.edit_title" if editing else "risks.new_title"),
         submit=t("risks.save" if editing else "risks.raise"),
         close=t("charter.cancel"),
-        blocks=risk_blocks(t, risk),
+        blocks=risk_blocks(t, risk, prefill),
         private_metadata=state.encode(),
     )
 
@@ -210,18 +211,20 @@ def register_reply(invocation: Invocation) -> Reply:
     return Reply(title + "\n" + "\n".join(lines), blocks=blocks)
 
 
-def open_risk_modal(invocation: Invocation, key: str | None) -> None:
-    ctx = invocation.ctx
+def open_risk_form(ctx: Ctx, trigger_id: str, channel_id: str, key: str | None, prefill: Prefill) -> None:
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = find_project(db, channel_id=channel_id)
         require(db, project, ctx.actor, Action.EDIT_RISK if key else Action.RAISE_RISK)
         require_open(project)
         risk = find_risk(db, project, key) if key else None
         state = RiskState(
-            project_id=project.id, channel_id=project.channel_id, risk_id=risk.id if risk else None
+            project_id=project.id,
+            channel_id=project.channel_id,
+            risk_id=risk.id if risk else None,
+            source_link=prefill.source_link,
         )
-        view = risk_modal(ctx.t, state, risk)
-    ctx.client.views_open(trigger_id=invocation.command.trigger_id, view=view)
+        view = risk_modal(ctx.t, state, risk, prefill)
+    ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 
 def announce(ctx: Ctx, project: Project, risk: Risk, message: str) -> None:
@@ -243,12 +246,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb("risk", usage="risk [edit <KEY>]", example="risk edit APL-R3")
     def risk_verb(invocation: Invocation) -> None:
         words = invocation.words
-        if not words:
-            open_risk_modal(invocation, None)
-            return
-        if words[0].lower() != "edit" or len(words) != 2:
+        if words and (words[0].lower() != "edit" or len(words) != 2):
             raise UsageError("risks.bad_args", given=" ".join(words))
-        open_risk_modal(invocation, words[1])
+        command = invocation.command
+        key = words[1] if words else None
+        open_risk_form(invocation.ctx, command.trigger_id or "", command.channel_id, key, Prefill())
 
     @router.verb("risks", usage="risks [all]", example="risks", shareable=True)
     def risks_verb(invocation: Invocation) -> Reply:
@@ -261,7 +263,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
-            form = read_risk_form(reader, db, project)
+            form = read_risk_form(reader, db, project).model_copy(update={"source_link": state.source_link})
             risk = raise_risk(db=db, actor=ctx.actor, project=project, form=form)
             key, score = risk_key(project, risk), risk.score
         ack()

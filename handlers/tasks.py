@@ -24,12 +24,13 @@ from bot.formats import fmt_date, fmt_hours, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.context import ctx_from
+from handlers.context import Ctx, ctx_from
 from handlers.forms import (
     USER_MENTION,
     DateContext,
     FormReader,
     ModalState,
+    Prefill,
     date_input,
     read_date,
     read_number,
@@ -63,6 +64,7 @@ LIST_MAX = 40
 class TaskState(ModalState):
     project_id: int
     channel_id: str
+    source_link: str | None = None
 
 
 def task_line(project: Project, task: Task, t: Translator) -> str:
@@ -167,10 +169,16 @@ def task_link(invocation: Invocation, args: list[str]) -> Reply:
         return Reply(ctx.t("tasks.linked", key=task_key(project, task), after=task_key(project, before)))
 
 
-def task_modal(t: Translator, state: TaskState) -> dict[str, Any]:
+def task_modal(t: Translator, state: TaskState, prefill: Prefill) -> dict[str, Any]:
     blocks: list[Block] = [
-        text_input("title", t("tasks.field.title"), max_length=300),
-        text_input("description", t("tasks.field.description"), multiline=True, optional=True),
+        text_input("title", t("tasks.field.title"), initial=prefill.title, max_length=300),
+        text_input(
+            "description",
+            t("tasks.field.description"),
+            initial=prefill.description,
+            multiline=True,
+            optional=True,
+        ),
         user_input("owner_id", t("tasks.field.owner_id"), optional=True),
         text_input("parent", t("tasks.field.parent"), optional=True, placeholder=t("tasks.hint.key")),
         date_input("start_date", t("tasks.field.start_date"), t),
@@ -191,14 +199,15 @@ def task_modal(t: Translator, state: TaskState) -> dict[str, Any]:
     )
 
 
-def open_task_modal(invocation: Invocation) -> None:
-    ctx = invocation.ctx
+def open_task_form(ctx: Ctx, trigger_id: str, channel_id: str, prefill: Prefill) -> None:
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = find_project(db, channel_id=channel_id)
         require(db, project, ctx.actor, Action.PLAN_WORK)
         require_open(project)
-        state = TaskState(project_id=project.id, channel_id=project.channel_id)
-    ctx.client.views_open(trigger_id=invocation.command.trigger_id, view=task_modal(ctx.t, state))
+        state = TaskState(
+            project_id=project.id, channel_id=project.channel_id, source_link=prefill.source_link
+        )
+    ctx.client.views_open(trigger_id=trigger_id, view=task_modal(ctx.t, state, prefill))
 
 
 def read_task_form(reader: FormReader) -> TaskForm:
@@ -257,7 +266,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def task_verb(invocation: Invocation) -> Reply | None:
         words = invocation.words
         if not words:
-            open_task_modal(invocation)
+            command = invocation.command
+            open_task_form(invocation.ctx, command.trigger_id or "", command.channel_id, Prefill())
             return None
         action = TASK_ACTIONS.get(words[0].lower())
         if action is None:
@@ -275,6 +285,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx = ctx_from(context, body)
         state = TaskState.decode(view)
         form = read_task_form(FormReader(values=submitted_values(view), dates=DateContext.of(ctx)))
+        form = form.model_copy(update={"source_link": state.source_link})
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             task = add_task(db=db, actor=ctx.actor, project=project, form=form)

@@ -35,6 +35,8 @@ class Action(StrEnum):
     EDIT_RISK = "edit_risk"
     RAISE_ISSUE = "raise_issue"
     UPDATE_TASK = "update_task"
+    REQUEST_CHANGE = "request_change"
+    RECORD_MEETING = "record_meeting"
     SET_BUDGET = "set_budget"
     LOG_COST = "log_cost"
     EDIT_COMMS = "edit_comms"
@@ -58,6 +60,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.EDIT_RISK: TEAM,
     Action.RAISE_ISSUE: EVERYONE,
     Action.UPDATE_TASK: TEAM,
+    Action.REQUEST_CHANGE: EVERYONE,
+    Action.RECORD_MEETING: TEAM,
     Action.SET_BUDGET: MANAGERS,
     Action.LOG_COST: TEAM,
     Action.EDIT_COMMS: MANAGERS,

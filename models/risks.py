@@ -107,7 +107,8 @@ def edit_risk(
     require(db, project, actor, Action.EDIT_RISK)
     require_open(project)
     check_all(*risk_problems(db, project, form))
-    wanted = form.model_dump()
+    # Where a risk was first raised from stays as it was: the form does not show it.
+    wanted = form.model_dump(exclude={"source_link"})
     current = {name: getattr(risk, name) for name in wanted}
     before, after = changed(current, wanted)
     if not after:

@@ -31,6 +31,8 @@ def element_state(block: dict[str, Any], value: str | None) -> dict[str, Any]:
         return SlackDriver.select_value(value)
     if kind == "users_select":
         return SlackDriver.users_value(value)
+    if kind == "multi_users_select":
+        return {"type": kind, "selected_users": [user for user in (value or "").split(",") if user]}
     if kind == "checkboxes":
         ticked = (value or "").split(",")
         return {
@@ -46,6 +48,8 @@ def initial_value(block: dict[str, Any]) -> str | None:
         return element["initial_option"]["value"]
     if "initial_options" in element:
         return ",".join(item["value"] for item in element["initial_options"])
+    if "initial_users" in element:
+        return ",".join(element["initial_users"])
     return element.get("initial_user") or element.get("initial_value")
 
 

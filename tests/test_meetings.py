@@ -1,0 +1,80 @@
+"""`/pmo meeting` and `/pmo decisions`: records, decision log and action items as tasks, end to end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models import Decision, Meeting, Task
+from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.test_charter import create
+
+NEXT_WEEK = (date.today() + timedelta(days=7)).isoformat()
+
+
+def meeting_with_carol(bot: RunningBot) -> dict:
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    return open_modal(bot, "meeting")
+
+
+def test_a_meeting_logs_decisions_turns_action_items_into_tasks_and_posts_a_summary(bot: RunningBot) -> None:
+    view = meeting_with_carol(bot)
+    values = {
+        "kind": "review",
+        "attendees": f"{ALICE},{CAROL}",
+        "notes": "Went through the beta feedback",
+        "decisions": "Ship the beta on the 15th\nDrop the CSV export",
+        "actions": f"Send the vendor the specs @carol due {NEXT_WEEK}\nBook the launch room",
+    }
+    assert field_errors(submit(bot, view, values)) == {}
+    with bot.database.system_session(write=False) as db:
+        meeting = db.scalars(select(Meeting)).one()
+        tasks = db.scalars(select(Task).order_by(Task.number)).all()
+        decisions = db.scalars(select(Decision).order_by(Decision.id)).all()
+    assert (meeting.kind, meeting.attendees, meeting.notes) == (
+        "review",
+        [ALICE, CAROL],
+        "Went through the beta feedback",
+    )
+    assert [(t.title, t.owner_id, t.due_date) for t in tasks] == [
+        ("Send the vendor the specs", CAROL, date.fromisoformat(NEXT_WEEK)),
+        ("Book the launch room", None, None),
+    ]
+    assert [d.text for d in decisions] == ["Ship the beta on the 15th", "Drop the CSV export"]
+    post = bot.fake.wait_for("chat.postMessage", 2)[-1].args
+    assert post["channel"] == CHANNEL
+    assert post["text"].splitlines()[0].startswith("📝 <@U0001> recorded the review of ")
+    assert "• *Action* *APL-1* Send the vendor the specs · <@U0003> · due" in post["text"]
+
+    log = bot.slack.command("decisions").json()["text"].splitlines()
+    assert log[0] == "APL · Apollo — decision log"
+    assert [line.split(" · ")[1] for line in log[1:]] == ["Drop the CSV export", "Ship the beta on the 15th"]
+
+
+def test_an_unknown_owner_or_date_keeps_the_form_open_and_records_nothing(bot: RunningBot) -> None:
+    view = meeting_with_carol(bot)
+    values = {"decisions": "Go", "actions": "Call the bank @dave friday\nFix CI @carol someday-ish"}
+    errors = field_errors(submit(bot, view, values))
+    assert (
+        '`@dave` in "Call the bank @dave friday" is not someone on this project\'s team' in errors["actions"]
+    )
+    assert "can't read" in errors["actions"]
+    assert (
+        count_rows(bot.database, Meeting),
+        count_rows(bot.database, Task),
+        count_rows(bot.database, Decision),
+    ) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_only_the_team_records_meetings(bot: RunningBot) -> None:
+    create(bot)
+    answer = bot.slack.command("meeting", user=BOB).json()["text"]
+    assert "Only the project's team (manager, member)" in answer
+    assert "no decisions recorded yet" in bot.slack.command("decisions").json()["text"]
