@@ -18,8 +18,8 @@ from handlers.command import CommandRouter
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext
 from handlers.projects import project_line
+from handlers.status import HEALTH_MARK
 from handlers.task_actions import task_buttons
-from models.enums import Health
 from models.keys import ItemKind, item_key
 from models.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.portfolio import ProjectFilter, list_projects
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 # Two blocks a task (the line and its buttons) keep the tab under Slack's 100 blocks.
 TASKS_SHOWN = 20
-HEALTH_MARK = {Health.GREEN: "🟢", Health.AMBER: "🟡", Health.RED: "🔴"}
 WAITING_KIND = {"change": ItemKind.CHANGE, "task": ItemKind.TASK, "milestone": ItemKind.MILESTONE}
 
 

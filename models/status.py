@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
 
 from models.budget import budget_report
 from models.change import ChangeRequest
@@ -15,6 +15,7 @@ from models.earned_value import EarnedValue, WorkItem, earned_value, forecast_fi
 from models.enums import ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
 from models.health import AMBER_RISK_SCORE, RED_RISK_SCORE, Assessment, HealthFacts, assess
 from models.issue import Issue
+from models.leaves import is_leaf
 from models.project import CostEntry, Project
 from models.risk import Risk
 from models.work import Milestone, Task
@@ -63,13 +64,8 @@ class StatusReport:
 
 
 def leaf_tasks(project: Project) -> ColumnElement[bool]:
-    """Tasks with no children, cancelled ones left out: the work that is actually done."""
-    child = aliased(Task)
-    return and_(
-        Task.project_id == project.id,
-        Task.status != TaskStatus.CANCELLED,
-        ~exists().where(child.parent_id == Task.id),
-    )
+    """Leaf tasks, cancelled ones left out: the work that is actually done."""
+    return and_(Task.project_id == project.id, Task.status != TaskStatus.CANCELLED, is_leaf(project))
 
 
 def work_items(db: Session, project: Project) -> list[WorkItem]:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.base import utcnow
 from models.enums import Phase, Role, TaskStatus
 from models.errors import DomainError, InvalidError, check_all
+from models.leaves import is_leaf
 from models.project import Member, Project
 from models.work import Task
 
@@ -199,7 +200,6 @@ def workspace_allocations(db: Session, today: date, user_ids: list[str] | None =
 
 def open_hours_due(db: Session, project: Project, horizon: date) -> dict[str, float]:
     """Estimated hours of each owner's open leaf tasks due by `horizon` (overdue ones included)."""
-    child = aliased(Task)
     query = (
         select(Task.owner_id, func.sum(Task.estimate_hours))
         .where(
@@ -207,7 +207,7 @@ def open_hours_due(db: Session, project: Project, horizon: date) -> dict[str, fl
             Task.owner_id.is_not(None),
             Task.status.in_(OPEN_STATUSES),
             Task.due_date <= horizon,
-            ~select(child.id).where(child.parent_id == Task.id).exists(),
+            is_leaf(project),
         )
         .group_by(Task.owner_id)
     )

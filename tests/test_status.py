@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from models import AuditEntry, Issue, Task
+from models import AuditEntry, Issue, Milestone, Task
 from models.enums import Severity, TaskStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
@@ -186,3 +186,34 @@ def test_home_shows_my_tasks_overdue_first_my_projects_health_and_refreshes_on_c
     refreshed = bot.fake.wait_for("views.publish", published + 1)[-1].args
     assert refreshed["user_id"] == CAROL and "*APL-1* Build" not in str(refreshed["view"]["blocks"])
     assert task(bot, 1).status is TaskStatus.DONE
+
+
+def test_status_lists_top_risks_late_milestones_and_open_work(bot: RunningBot) -> None:
+    running(bot)
+    with bot.database.system_session() as db:
+        db.scalars(select(Milestone)).one().due_date = TODAY - timedelta(days=2)
+    bot.slack.command("issue Staging is down")
+    for title, p, i in (("Vendor late", "5", "4"), ("Key person leaves", "2", "2")):
+        view = open_modal(bot, "risk")
+        assert field_errors(submit(bot, view, {"title": title, "probability": p, "impact": i})) == {}
+    lines = say(bot, "status").splitlines()
+    assert "• 1 milestone(s) late" in lines
+    assert "• 1 open risk(s) scored 20 or more with no response" in lines
+    assert any(line.startswith("• *APL-M1* Beta") and line.endswith("⚠️ late") for line in lines)
+    assert lines[lines.index("*Top risks*") + 1 : lines.index("*Top risks*") + 3] == [
+        "🔴 *APL-R1* Vendor late · 20",
+        "🟢 *APL-R2* Key person leaves · 4",
+    ]
+    assert "*Open issues* 1 · *Change requests waiting for a decision* 0" in lines
+
+
+def test_home_lists_the_decisions_waiting_for_me(bot: RunningBot) -> None:
+    running(bot)
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("change", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, {"title": "Add refunds"}, user=CAROL)) == {}
+    bot.slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"})
+    home = bot.fake.wait_for("views.publish")[-1].args
+    assert home["user_id"] == ALICE
+    assert "Change request *APL-C1* Add refunds: approve or reject it" in str(home["view"]["blocks"])
