@@ -15,6 +15,7 @@ from bot.blocks import (
     fit,
     header,
     modal,
+    section,
     sections,
     submitted_values,
     text_input,
@@ -37,6 +38,7 @@ from handlers.forms import (
     read_user,
     split_keywords,
 )
+from handlers.task_actions import task_buttons
 from models.access import Action, require, require_open
 from models.portfolio import find_project, project_by_id
 from models.project import Project
@@ -116,7 +118,8 @@ def task_add(invocation: Invocation, args: list[str]) -> Reply:
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         task = add_task(db=db, actor=ctx.actor, project=project, form=form)
-        return Reply(added_text(project, task, ctx.t))
+        text = added_text(project, task, ctx.t)
+        return Reply(text, blocks=[section(text), task_buttons(project, task, ctx.t)])
 
 
 def pushes_text(project: Project, pushes: list[Push], tasks: dict[int, Task], t: Translator) -> list[str]:
@@ -290,5 +293,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             task = add_task(db=db, actor=ctx.actor, project=project, form=form)
             text = added_text(project, task, ctx.t)
+            blocks = [section(text), task_buttons(project, task, ctx.t)]
         ack()
-        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text)
+        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text, blocks=blocks)

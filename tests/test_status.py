@@ -217,3 +217,16 @@ def test_home_lists_the_decisions_waiting_for_me(bot: RunningBot) -> None:
     home = bot.fake.wait_for("views.publish")[-1].args
     assert home["user_id"] == ALICE
     assert "Change request *APL-C1* Add refunds: approve or reject it" in str(home["view"]["blocks"])
+
+
+def test_a_new_task_comes_with_done_and_update_buttons_that_work(bot: RunningBot) -> None:
+    running(bot)
+    reply = bot.slack.command(f"task add Write docs <@U0003> due {day(3)}").json()
+    buttons = next(block for block in reply["blocks"] if block["type"] == "actions")["elements"]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        ("task_done", "APL-3"),
+        ("task_update", "APL-3"),
+    ]
+    bot.slack.block_action("task_done", value="APL-3", user=CAROL)
+    assert bot.fake.wait_for("response_url")[-1].args["text"].startswith("*APL-3* Write docs · done · 100%")
+    assert task(bot, 3).status is TaskStatus.DONE
