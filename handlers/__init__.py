@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from bot.runtime import Runtime
 from handlers import (
     budget,
+    change_decisions,
     changes,
     charter,
     command,
@@ -55,6 +56,7 @@ CAPABILITIES = (
     task_updates,
     issues,
     changes,
+    change_decisions,
     shortcuts,
     meetings,
 )

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from bot.blocks import Block, modal, submitted_values, text_input
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation
+from handlers.change_decisions import send_request, withdraw_or_refuse
+from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx, ctx_from
 from handlers.forms import FormReader, ModalState, Prefill
 from models.access import Action, require, require_open
-from models.changes import TITLE_MAX, ChangeForm, change_key, change_problems, raise_change
+from models.changes import TITLE_MAX, ChangeForm, change_problems, raise_change
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 
@@ -87,10 +88,13 @@ def read_change(reader: FormReader, db: Session, project: Project, source_link: 
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("change", usage="change", example="change", takes_args=False)
-    def change_verb(invocation: Invocation) -> None:
+    @router.verb("change", usage="change [withdraw <KEY>]", example="change withdraw APL-C2")
+    def change_verb(invocation: Invocation) -> Reply | None:
+        if invocation.words:
+            return withdraw_or_refuse(invocation)
         command = invocation.command
         open_change_form(invocation.ctx, command.trigger_id or "", command.channel_id, Prefill())
+        return None
 
     @app.view(CALLBACK)
     def on_change(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -100,13 +104,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             form = read_change(FormReader(values=submitted_values(view)), db, project, state.source_link)
             change = raise_change(db=db, actor=ctx.actor, project=project, form=form)
-            deciders = ctx.t("changes.deciders_both" if change.needs_sponsor else "changes.deciders_manager")
-            text = ctx.t(
-                "changes.requested",
-                user=ctx.user_id,
-                key=change_key(project, change),
-                title=change.title,
-                deciders=deciders,
-            )
+            change_id = change.id
         ack()
-        ctx.client.chat_postMessage(channel=project.channel_id, text=text)
+        send_request(ctx, project, change_id)

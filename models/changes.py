@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.change import ChangeRequest, ChangeTarget
-from models.errors import DomainError, InvalidError, check_all
+from models.enums import ChangeStatus
+from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.keys import ItemKind, item_key, next_number, parse_item_key
 from models.milestones import find_milestone
 from models.project import Project
@@ -99,3 +101,27 @@ def raise_change(*, db: Session, actor: Actor, project: Project, form: ChangeFor
         after=form.model_dump(exclude_none=True),
     )
     return change
+
+
+def find_change(db: Session, project: Project, key: str) -> ChangeRequest:
+    parsed = parse_item_key(key)
+    if parsed is None or parsed.kind is not ItemKind.CHANGE or parsed.project != project.key:
+        raise NotFoundError("changes.unknown_key", key=key)
+    change = db.scalar(
+        select(ChangeRequest).where(
+            ChangeRequest.project_id == project.id, ChangeRequest.number == parsed.number
+        )
+    )
+    if change is None:
+        raise NotFoundError("changes.unknown_key", key=key)
+    return change
+
+
+def list_changes(db: Session, project: Project) -> list[ChangeRequest]:
+    """Pending first (oldest first: they have waited longest), then the decided, newest first."""
+    changes = db.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id)).all()
+    order = list(ChangeStatus)
+    return sorted(
+        changes,
+        key=lambda c: (order.index(c.status), c.number if c.status is ChangeStatus.PENDING else -c.number),
+    )

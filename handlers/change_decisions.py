@@ -1,0 +1,270 @@
+"""Change requests as messages with Approve and Reject, every copy kept up to date; `/pmo changes`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks import (
+    MESSAGE_BLOCKS_MAX,
+    Block,
+    actions,
+    button,
+    context,
+    fit,
+    header,
+    modal,
+    section,
+    sections,
+    submitted_values,
+    text_input,
+)
+from bot.formats import fmt_money, mention
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.context import Ctx, ctx_from
+from handlers.forms import DateContext, ModalState
+from handlers.home import refresh_homes
+from models.access import require_visible
+from models.change import ChangeDecision, ChangeRequest
+from models.change_decisions import decide, decider_ids, decisions_of, ensure_can_decide, withdraw
+from models.changes import change_key, find_change, list_changes
+from models.enums import ChangeStatus, Verdict
+from models.keys import parse_item_key
+from models.portfolio import find_project, project_by_id
+from models.project import Project
+from models.records import PostedMessage
+
+APPROVE_ACTION = "change_approve"
+REJECT_ACTION = "change_reject"
+DECISION_CALLBACK = "change_decision"
+STATUS_MARK = {
+    ChangeStatus.PENDING: "⏳",
+    ChangeStatus.APPROVED: "✅",
+    ChangeStatus.REJECTED: "❌",
+    ChangeStatus.WITHDRAWN: "↩️",
+}
+
+
+class DecisionState(ModalState):
+    project_id: int
+    change_id: int
+    verdict: Verdict
+
+
+def decision_line(decision: ChangeDecision, t: Translator) -> str:
+    return t(
+        f"changes.decided.{decision.verdict.value}",
+        user=decision.user_id,
+        seat=t(f"role.{decision.role.value}") if decision.role else "",
+        note=t("changes.with_note", note=decision.note) if decision.note else "",
+    )
+
+
+def change_text(project: Project, change: ChangeRequest, t: Translator) -> str:
+    return t(
+        "changes.headline",
+        mark=STATUS_MARK[change.status],
+        key=change_key(project, change),
+        title=change.title,
+        status=t(f"changes.status.{change.status.value}"),
+    )
+
+
+def change_blocks(
+    project: Project, change: ChangeRequest, decisions: list[ChangeDecision], t: Translator
+) -> list[Block]:
+    key = change_key(project, change)
+    lines = [
+        t("changes.requested_by", user=change.requested_by),
+        t(
+            "changes.impact",
+            days=change.schedule_days,
+            cost=fmt_money(change.cost_impact, project.currency, t),
+            scope=change.scope_impact or t("changes.no_scope"),
+        ),
+    ]
+    if change.reason:
+        lines.append(t("changes.reason", reason=change.reason))
+    deciders = ", ".join(mention(user, t) for user in decider_ids(project, change))
+    lines.append(t("changes.deciders", deciders=deciders or "—"))
+    lines += [decision_line(decision, t) for decision in decisions]
+    blocks = [section(change_text(project, change, t)), section("\n".join(lines))]
+    if change.status is ChangeStatus.PENDING:
+        blocks.append(
+            actions(
+                button(t("changes.approve"), action_id=APPROVE_ACTION, value=key, style="primary"),
+                button(t("changes.reject"), action_id=REJECT_ACTION, value=key, style="danger"),
+            )
+        )
+    return blocks
+
+
+def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
+    """Post the request to the channel and DM it to each decider, remembering every copy."""
+    with ctx.db(write=False) as db:
+        change = db.get(ChangeRequest, change_id)
+        if change is None:
+            return
+        text, blocks = change_text(project, change, ctx.t), change_blocks(project, change, [], ctx.t)
+        where = [project.channel_id, *decider_ids(project, change)]
+        key = change_key(project, change)
+    copies = []
+    for channel in dict.fromkeys(where):
+        try:
+            posted = ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except SlackApiError:
+            continue  # a decider we can't DM still has the channel copy
+        copies.append(
+            PostedMessage(team_id=ctx.team_id, subject=key, channel_id=posted["channel"], ts=posted["ts"])
+        )
+    with ctx.db() as db:
+        db.add_all(copies)
+
+
+def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
+    key = change_key(project, change)
+    text = change_text(project, change, ctx.t)
+    blocks = change_blocks(project, change, decisions_of(db, change), ctx.t)
+    for copy in db.scalars(select(PostedMessage).where(PostedMessage.subject == key)):
+        try:
+            ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
+        except SlackApiError:
+            continue  # a deleted copy must not keep the others stale
+
+
+def change_by_key(db: Session, ctx: Ctx, key: str, channel_id: str | None) -> tuple[Project, ChangeRequest]:
+    parsed = parse_item_key(key)
+    project = find_project(db, channel_id=channel_id, key=parsed.project if parsed else None)
+    require_visible(db, project, ctx.actor)
+    return project, find_change(db, project, key)
+
+
+def note_modal(t: Translator, state: DecisionState, key: str) -> dict[str, Any]:
+    verdict = state.verdict.value
+    return modal(
+        callback_id=DECISION_CALLBACK,
+        title=t(f"changes.note_title.{verdict}"),
+        submit=t(f"changes.{verdict}"),
+        close=t("charter.cancel"),
+        blocks=[
+            section(t("changes.note_intro", key=key)),
+            text_input("note", t("changes.field.note"), multiline=True),
+        ],
+        private_metadata=state.encode(),
+    )
+
+
+def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
+    key = body["actions"][0].get("value", "")
+    with ctx.db(write=False) as db:
+        project, change = change_by_key(db, ctx, key, None)
+        ensure_can_decide(db, project, change, ctx.actor)
+        state = DecisionState(project_id=project.id, change_id=change.id, verdict=verdict)
+    ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(ctx.t, state, key))
+
+
+def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
+    ctx.client.chat_postMessage(
+        channel=change.requested_by,
+        text=ctx.t(
+            f"changes.outcome.{change.status.value}",
+            key=change_key(project, change),
+            title=change.title,
+            user=ctx.user_id,
+        ),
+    )
+
+
+def change_list_line(project: Project, change: ChangeRequest, today: date, t: Translator) -> str:
+    return t(
+        "changes.list_line",
+        mark=STATUS_MARK[change.status],
+        key=change_key(project, change),
+        title=change.title,
+        status=t(f"changes.status.{change.status.value}"),
+        age=(today - change.created_at.date()).days,
+    )
+
+
+def changes_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        today = DateContext.of(ctx).today()
+        lines = [change_list_line(project, change, today, ctx.t) for change in list_changes(db, project)]
+    title = ctx.t("changes.list_title", key=project.key, name=project.name)
+    if not lines:
+        return Reply(ctx.t("changes.none", title=title))
+    blocks = fit(
+        [header(title), *sections(lines)], limit=MESSAGE_BLOCKS_MAX, overflow=context(ctx.t("status.cut"))
+    )
+    return Reply(title + "\n" + "\n".join(lines), blocks=blocks)
+
+
+def withdraw_reply(invocation: Invocation, key: str) -> Reply:
+    ctx = invocation.ctx
+    with ctx.db() as db:
+        project, change = change_by_key(db, ctx, key, invocation.command.channel_id)
+        withdraw(db=db, actor=ctx.actor, project=project, change_id=change.id)
+        update_copies(ctx, db, project, change)
+        text = change_text(project, change, ctx.t)
+    return Reply(text)
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("changes", usage="changes", example="changes", shareable=True, takes_args=False)
+    def changes_verb(invocation: Invocation) -> Reply:
+        return changes_reply(invocation)
+
+    @app.action(APPROVE_ACTION)
+    def on_approve(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        ask_for_note(ctx_from(context, body), body, Verdict.APPROVE)
+
+    @app.action(REJECT_ACTION)
+    def on_reject(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        ask_for_note(ctx_from(context, body), body, Verdict.REJECT)
+
+    @app.view(DECISION_CALLBACK)
+    def on_decision(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = DecisionState.decode(view)
+        note = submitted_values(view).get("note")
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            outcome = decide(
+                db=db,
+                actor=ctx.actor,
+                project=project,
+                change_id=state.change_id,
+                verdict=state.verdict,
+                note=note,
+            )
+            settled = outcome.settled
+        # Slack is told once the decision is committed, never while the request is locked.
+        ack()
+        with ctx.db(write=False) as db:
+            project = project_by_id(db, state.project_id)
+            change = db.get(ChangeRequest, state.change_id)
+            if change is None:
+                return
+            update_copies(ctx, db, project, change)
+            if settled:
+                tell_requester(ctx, project, change)
+            deciders = decider_ids(project, change)
+        refresh_homes(ctx, deciders)
+
+
+def withdraw_or_refuse(invocation: Invocation) -> Reply:
+    words = invocation.words
+    if len(words) != 2 or words[0].lower() != "withdraw":
+        raise UsageError("changes.bad_args", given=" ".join(words))
+    return withdraw_reply(invocation, words[1])

@@ -1,0 +1,216 @@
+"""Deciding change requests: who may, how many must, and applying an approved change once.
+
+The request row is locked while a decision is recorded (`SELECT … FOR UPDATE` on PostgreSQL;
+SQLite write transactions are `BEGIN IMMEDIATE`), so two deciders clicking at the same moment
+are serialised: one decision completes the request, the other is told what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.access import Actor, require_open
+from models.audit import record
+from models.base import utcnow
+from models.change import ChangeDecision, ChangeRequest, ChangeTarget
+from models.changes import change_key
+from models.enums import ChangeStatus, Role, Verdict
+from models.errors import DomainError, ForbiddenError
+from models.milestones import milestone_key
+from models.project import Project
+from models.tasks import task_key
+from models.work import Milestone, Task
+
+
+class Seat(StrEnum):
+    """Whose approval a request needs."""
+
+    MANAGER = "manager"
+    SPONSOR = "sponsor"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: ChangeRequest
+    decision: ChangeDecision
+    # True when this decision settled the request (approved or rejected).
+    settled: bool
+
+
+def seats(change: ChangeRequest) -> list[Seat]:
+    return [Seat.MANAGER, Seat.SPONSOR] if change.needs_sponsor else [Seat.MANAGER]
+
+
+def decider_ids(project: Project, change: ChangeRequest) -> list[str]:
+    people = {Seat.MANAGER: project.manager_id, Seat.SPONSOR: project.sponsor_id}
+    return [user for seat in seats(change) if (user := people[seat])]
+
+
+def locked_change(db: Session, project: Project, change_id: int) -> ChangeRequest:
+    change = db.scalar(
+        select(ChangeRequest)
+        .where(ChangeRequest.id == change_id, ChangeRequest.project_id == project.id)
+        .with_for_update()
+    )
+    if change is None:
+        raise DomainError("changes.gone")
+    return change
+
+
+def decisions_of(db: Session, change: ChangeRequest) -> list[ChangeDecision]:
+    return list(
+        db.scalars(
+            select(ChangeDecision)
+            .where(ChangeDecision.change_request_id == change.id)
+            .order_by(ChangeDecision.id)
+        )
+    )
+
+
+def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[Seat]) -> Seat:
+    """The seat the actor decides in; an administrator fills the first one still open."""
+    open_seats = [seat for seat in seats(change) if seat not in taken]
+    own = [
+        seat
+        for seat in open_seats
+        if (seat is Seat.MANAGER and project.manager_id == actor.user_id)
+        or (seat is Seat.SPONSOR and project.sponsor_id == actor.user_id)
+    ]
+    if own:
+        return own[0]
+    if actor.is_admin and open_seats:
+        return open_seats[0]
+    deciders = ", ".join(f"<@{user}>" for user in decider_ids(project, change)) or "—"
+    raise ForbiddenError("changes.not_decider", key=change_key(project, change), deciders=deciders)
+
+
+def ensure_can_decide(db: Session, project: Project, change: ChangeRequest, actor: Actor) -> None:
+    """Refuse early, before asking for a note, whoever could not decide now."""
+    _check_pending(project, change, db)
+    earlier = decisions_of(db, change)
+    if any(decision.user_id == actor.user_id for decision in earlier):
+        raise DomainError("changes.you_decided", key=change_key(project, change))
+    _seat_for(project, change, actor, {Seat(decision.role.value) for decision in earlier if decision.role})
+
+
+def _check_pending(project: Project, change: ChangeRequest, db: Session) -> None:
+    if change.status is ChangeStatus.PENDING:
+        return
+    last = decisions_of(db, change)
+    who = f"<@{last[-1].user_id}>" if last else f"<@{change.requested_by}>"
+    raise DomainError(f"changes.already.{change.status.value}", key=change_key(project, change), user=who)
+
+
+def decide(
+    *, db: Session, actor: Actor, project: Project, change_id: int, verdict: Verdict, note: str | None
+) -> Outcome:
+    require_open(project)
+    change = locked_change(db, project, change_id)
+    ensure_can_decide(db, project, change, actor)
+    earlier = decisions_of(db, change)
+    seat = _seat_for(project, change, actor, {Seat(d.role.value) for d in earlier if d.role})
+    decision = ChangeDecision(
+        team_id=project.team_id,
+        change_request_id=change.id,
+        user_id=actor.user_id,
+        role=Role(seat.value),
+        as_admin=actor.user_id not in (project.manager_id, project.sponsor_id),
+        verdict=verdict,
+        note=note,
+    )
+    db.add(decision)
+    approvals = {Seat(d.role.value) for d in earlier if d.verdict is Verdict.APPROVE and d.role} | (
+        {seat} if verdict is Verdict.APPROVE else set()
+    )
+    settled = verdict is Verdict.REJECT or approvals >= set(seats(change))
+    if settled:
+        change.status = ChangeStatus.APPROVED if verdict is Verdict.APPROVE else ChangeStatus.REJECTED
+        change.decided_at = utcnow()
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action=f"change.{verdict.value}",
+        subject=change_key(project, change),
+        after={"seat": seat.value, "status": change.status.value},
+        reason=note,
+    )
+    if change.status is ChangeStatus.APPROVED:
+        apply_change(db, actor, project, change)
+    db.flush()
+    return Outcome(change, decision, settled)
+
+
+def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequest) -> None:
+    """Move the end date and the named work, add to the budget; once, and audited as the change's."""
+    if change.applied_at is not None:
+        return
+    days = timedelta(days=change.schedule_days)
+
+    def audit(subject: str, before: dict[str, object], after: dict[str, object]) -> None:
+        entry = record(
+            db,
+            project_id=project.id,
+            actor_id=actor.user_id,
+            action="change.apply",
+            subject=subject,
+            before=before,
+            after=after,
+            reason=change_key(project, change),
+        )
+        entry.change_request_id = change.id
+
+    if days and project.target_end_date is not None:
+        before = project.target_end_date
+        project.target_end_date = before + days
+        audit(project.key, {"target_end_date": before}, {"target_end_date": project.target_end_date})
+    if change.cost_impact and project.budget is not None:
+        before_budget = project.budget
+        project.budget = before_budget + change.cost_impact
+        audit(project.key, {"budget": before_budget}, {"budget": project.budget})
+    for target in db.scalars(select(ChangeTarget).where(ChangeTarget.change_request_id == change.id)):
+        if target.milestone_id is not None and days:
+            milestone = db.get(Milestone, target.milestone_id)
+            if milestone is not None:
+                before_due = milestone.due_date
+                milestone.due_date = before_due + days
+                audit(
+                    milestone_key(project, milestone),
+                    {"due_date": before_due},
+                    {"due_date": milestone.due_date},
+                )
+        if target.task_id is not None and days:
+            task = db.get(Task, target.task_id)
+            if task is not None and task.due_date is not None:
+                before_due = task.due_date
+                task.due_date = before_due + days
+                task.start_date = task.start_date + days if task.start_date else None
+                audit(task_key(project, task), {"due_date": before_due}, {"due_date": task.due_date})
+    change.applied_at = utcnow()
+
+
+def withdraw(*, db: Session, actor: Actor, project: Project, change_id: int) -> ChangeRequest:
+    """The requester (or an administrator) takes a pending request back."""
+    require_open(project)
+    change = locked_change(db, project, change_id)
+    _check_pending(project, change, db)
+    if actor.user_id != change.requested_by and not actor.is_admin:
+        raise ForbiddenError(
+            "changes.not_requester", key=change_key(project, change), user=change.requested_by
+        )
+    change.status = ChangeStatus.WITHDRAWN
+    change.decided_at = utcnow()
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="change.withdraw",
+        subject=change_key(project, change),
+        after={"status": change.status.value},
+    )
+    return change

@@ -1,0 +1,157 @@
+"""Deciding change requests: Approve and Reject, every copy updated, the impact applied once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import AuditEntry, ChangeDecision, ChangeRequest, Milestone, Project
+from models.enums import ChangeStatus
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import field_errors, submit
+from tests.slackdriver import Reply
+from tests.test_charter import create
+
+
+def requested(bot: RunningBot, values: dict[str, str], thresholds: dict[str, str] | None = None) -> None:
+    """Apollo (ends 2027-03-31, budget 120,000) with Carol asking for a change to milestone APL-M1."""
+    create(bot, thresholds or {"change_threshold_days": "30", "change_threshold_amount": "50000"})
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("milestone add Beta due 2027-01-15")
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("change", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, {"targets": "APL-M1", **values}, user=CAROL)) == {}
+
+
+def click(bot: RunningBot, action: str, user: str, key: str = "APL-C1") -> dict | None:
+    """Click Approve or Reject; the note form it opened, or None when the click was refused."""
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action(action, value=key, user=user)
+    opened = bot.fake.calls_to("views.open")
+    return opened[-1].args["view"] if len(opened) > before else None
+
+
+def decide(bot: RunningBot, action: str, user: str, note: str = "OK") -> Reply:
+    view = click(bot, action, user)
+    assert view is not None, f"{user} could not open the decision form"
+    return submit(bot, view, {"note": note}, user=user)
+
+
+def change(bot: RunningBot) -> ChangeRequest:
+    with bot.database.system_session(write=False) as db:
+        return db.scalars(select(ChangeRequest)).one()
+
+
+def plan(bot: RunningBot) -> tuple[date | None, Decimal | None, date]:
+    with bot.database.system_session(write=False) as db:
+        project = db.scalars(select(Project)).one()
+        milestone = db.scalars(select(Milestone)).one()
+        return project.target_end_date, project.budget, milestone.due_date
+
+
+def test_the_manager_approves_with_a_note_and_the_impact_is_applied_and_every_copy_updated(
+    bot: RunningBot,
+) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "10", "cost_impact": "2500"})
+    updates_before = len(bot.fake.calls_to("chat.update"))
+    assert field_errors(decide(bot, "change_approve", ALICE, note="Worth it")) == {}
+
+    assert change(bot).status is ChangeStatus.APPROVED
+    assert plan(bot) == (date(2027, 4, 10), Decimal("122500.00"), date(2027, 1, 25))
+    with bot.database.system_session(write=False) as db:
+        project = db.scalars(select(Project)).one()
+        applied = db.scalars(select(AuditEntry).where(AuditEntry.action == "change.apply")).all()
+    assert project.baseline_end_date == date(2027, 3, 31)  # the baseline stays; the plan moves
+    assert {(entry.subject, entry.reason) for entry in applied} == {("APL", "APL-C1"), ("APL-M1", "APL-C1")}
+    assert all(entry.change_request_id == change(bot).id for entry in applied)
+
+    updates = bot.fake.wait_for("chat.update", updates_before + 2)[updates_before:]
+    assert {call.args["channel"] for call in updates} == {"C0001", "D" + ALICE}
+    assert all(
+        "approved" in call.args["text"] and "change_approve" not in str(call.args["blocks"])
+        for call in updates
+    )
+    assert "Approved by <@U0001> (manager): _Worth it_" in str(updates[0].args["blocks"])
+    told = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    assert told and told[-1]["text"].startswith("✅ Your change request *APL-C1* Add refunds is approved")
+
+
+def test_past_a_threshold_both_manager_and_sponsor_must_approve(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "45"})
+    assert field_errors(decide(bot, "change_approve", ALICE)) == {}
+    assert change(bot).status is ChangeStatus.PENDING
+    assert plan(bot)[0] == date(2027, 3, 31)  # nothing applied on one approval
+    assert field_errors(decide(bot, "change_approve", BOB)) == {}
+    assert change(bot).status is ChangeStatus.APPROVED
+    assert plan(bot)[0] == date(2027, 5, 15)
+
+
+def test_a_rejection_settles_it_and_applies_nothing(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "45"})
+    assert field_errors(decide(bot, "change_reject", BOB, note="Not this quarter")) == {}
+    assert change(bot).status is ChangeStatus.REJECTED
+    assert plan(bot) == (date(2027, 3, 31), Decimal("120000.00"), date(2027, 1, 15))
+
+
+def test_anyone_else_is_told_who_decides_and_a_second_click_changes_nothing(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "3"})
+    assert click(bot, "change_approve", CAROL) is None
+    refusal = bot.fake.wait_for("response_url")[-1].args["text"]
+    assert refusal == "Only <@U0001> or a PMO administrator can decide APL-C1: nothing was changed."
+
+    stale = click(bot, "change_approve", ALICE)  # opened twice, as a double click does
+    assert field_errors(decide(bot, "change_approve", ALICE)) == {}
+    assert stale is not None
+    again = field_errors(submit(bot, stale, {"note": "again"}))
+    assert "already approved" in again["note"]
+    assert click(bot, "change_approve", ALICE) is None
+    with bot.database.system_session(write=False) as db:
+        assert len(db.scalars(select(ChangeDecision)).all()) == 1
+    assert plan(bot)[0] == date(2027, 4, 3)  # moved 3 days once
+
+
+def test_a_withdrawn_request_cannot_be_decided(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "3"})
+    form = click(bot, "change_reject", ALICE)
+    assert (
+        "Only <@U0003>, who requested APL-C1"
+        in bot.slack.command("change withdraw APL-C1", user=BOB).json()["text"]
+    )
+    assert bot.slack.command("change withdraw APL-C1", user=CAROL).json()["text"].startswith("↩️")
+    assert form is not None
+    assert "was withdrawn by <@U0003>" in field_errors(submit(bot, form, {"note": "no"}))["note"]
+    assert change(bot).status is ChangeStatus.WITHDRAWN
+    lines = bot.slack.command("changes").json()["text"].splitlines()
+    assert lines == ["APL · Apollo — change requests", "↩️ *APL-C1* Add refunds · withdrawn · 0 day(s) old"]
+
+
+def test_a_stale_button_of_an_unknown_request_is_answered(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds"})
+    assert click(bot, "change_approve", ALICE, key="APL-C9") is None
+    assert "There is no change request `APL-C9`" in bot.fake.wait_for("response_url")[-1].args["text"]
+
+
+def test_two_deciders_approving_at_the_same_moment_apply_the_impact_once(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "10", "cost_impact": "1000"})
+    forms = {user: click(bot, "change_approve", user) for user in (ALICE, ADMIN)}
+    replies: dict[str, Reply] = {}
+    start = threading.Barrier(2)
+
+    def approve(user: str) -> None:
+        start.wait()
+        replies[user] = submit(bot, forms[user], {"note": "go"}, user=user)
+
+    threads = [threading.Thread(target=approve, args=(user,)) for user in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    outcomes = sorted(bool(field_errors(reply)) for reply in replies.values())
+    assert outcomes == [False, True]  # one decision recorded, the other told it was already approved
+    assert plan(bot) == (date(2027, 4, 10), Decimal("121000.00"), date(2027, 1, 25))
+    with bot.database.system_session(write=False) as db:
+        assert len(db.scalars(select(ChangeDecision)).all()) == 1
