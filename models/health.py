@@ -9,7 +9,7 @@ Red when any of:
 
 Amber when none of those but any of:
 - SPI or CPI is under 0.95;
-- a task is overdue;
+- a task or an issue is overdue;
 - a milestone's forecast is after its due date;
 - an open risk is scored 15 or more;
 - an open issue is high;
@@ -44,6 +44,7 @@ class HealthFacts:
     critical_issues: int = 0
     high_issues: int = 0
     overdue_tasks: int = 0
+    overdue_issues: int = 0
     budget: Decimal | None = None
     spent: Decimal = Decimal(0)
     categories_over_warning: int = 0
@@ -93,6 +94,7 @@ def amber_reasons(facts: HealthFacts) -> list[Reason]:
     found = [reason for reason in _index_reasons(facts, AMBER_INDEX) if reason.key not in red_keys]
     counted = (
         ("health.overdue_tasks", facts.overdue_tasks),
+        ("health.overdue_issues", facts.overdue_issues),
         ("health.slipping_milestones", facts.slipping_milestones),
         ("health.high_risks", facts.high_risks),
         ("health.high_issues", facts.high_issues),

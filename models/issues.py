@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import Action, Actor, require, require_open
 from models.audit import record
-from models.enums import Severity
-from models.errors import DomainError, InvalidError, check_all
+from models.base import utcnow
+from models.enums import IssueStatus, Severity
+from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.issue import Issue
-from models.keys import ItemKind, item_key, next_number
+from models.keys import ItemKind, item_key, next_number, parse_item_key
 from models.project import Project
 from models.team import not_on_team
 
@@ -66,5 +69,65 @@ def raise_issue(*, db: Session, actor: Actor, project: Project, form: IssueForm)
         action="issue.raise",
         subject=issue_key(project, issue),
         after=form.model_dump(exclude_none=True),
+    )
+    return issue
+
+
+class IssueFilter(StrEnum):
+    OPEN = "open"
+    MINE = "mine"
+    ALL = "all"
+
+
+def find_issue(db: Session, project: Project, key: str) -> Issue:
+    parsed = parse_item_key(key)
+    if parsed is None or parsed.kind is not ItemKind.ISSUE or parsed.project != project.key:
+        raise NotFoundError("issues.unknown_key", key=key)
+    issue = db.scalar(select(Issue).where(Issue.project_id == project.id, Issue.number == parsed.number))
+    if issue is None:
+        raise NotFoundError("issues.unknown_key", key=key)
+    return issue
+
+
+def list_issues(db: Session, project: Project, *, which: IssueFilter, user_id: str) -> list[Issue]:
+    """Open ones by severity then due date; `all` adds the resolved after them."""
+    query = select(Issue).where(Issue.project_id == project.id)
+    if which is not IssueFilter.ALL:
+        query = query.where(Issue.status == IssueStatus.OPEN)
+    if which is IssueFilter.MINE:
+        query = query.where(Issue.owner_id == user_id)
+    severity = list(Severity)
+    found = db.scalars(query).all()
+    return sorted(
+        found,
+        key=lambda i: (
+            i.status is not IssueStatus.OPEN,
+            -severity.index(i.severity),
+            i.due_date or date.max,
+            i.number,
+        ),
+    )
+
+
+def is_overdue(issue: Issue, today: date) -> bool:
+    return issue.status is IssueStatus.OPEN and issue.due_date is not None and issue.due_date < today
+
+
+def resolve_issue(*, db: Session, actor: Actor, project: Project, issue: Issue, resolution: str) -> Issue:
+    require(db, project, actor, Action.UPDATE_TASK)
+    require_open(project)
+    if issue.status is IssueStatus.RESOLVED:
+        raise DomainError("issues.already_resolved", key=issue_key(project, issue))
+    check_all(None if resolution.strip() else InvalidError("issues.resolution_needed", field="resolution"))
+    issue.status = IssueStatus.RESOLVED
+    issue.resolution = resolution.strip()
+    issue.resolved_at = utcnow()
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="issue.resolve",
+        subject=issue_key(project, issue),
+        after={"status": issue.status.value, "resolution": issue.resolution},
     )
     return issue

@@ -126,6 +126,11 @@ def issue_counts(db: Session, project: Project) -> dict[Severity, int]:
     return dict(rows)
 
 
+def overdue_issue_count(db: Session, project: Project, today: date) -> int:
+    late = and_(Issue.project_id == project.id, Issue.status == IssueStatus.OPEN, Issue.due_date < today)
+    return db.scalar(select(func.count()).where(late)) or 0
+
+
 def status_of(db: Session, project: Project, today: date) -> StatusReport:
     items = work_items(db, project)
     spent = total_spent(db, project)
@@ -147,6 +152,7 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
         critical_issues=issues.get(Severity.CRITICAL, 0),
         high_issues=issues.get(Severity.HIGH, 0),
         overdue_tasks=overdue_count,
+        overdue_issues=overdue_issue_count(db, project, today),
         budget=project.budget,
         spent=spent,
         categories_over_warning=sum(1 for line in categories if line.warning),

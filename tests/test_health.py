@@ -74,6 +74,7 @@ def test_a_task_without_dates_is_not_planned_yet() -> None:
         (HealthFacts(critical_issues=1), Health.RED, "health.critical_issues"),
         (HealthFacts(high_issues=1), Health.AMBER, "health.high_issues"),
         (HealthFacts(overdue_tasks=1), Health.AMBER, "health.overdue_tasks"),
+        (HealthFacts(overdue_issues=1), Health.AMBER, "health.overdue_issues"),
         (HealthFacts(slipping_milestones=1), Health.AMBER, "health.slipping_milestones"),
         (HealthFacts(categories_over_warning=1), Health.AMBER, "health.categories_over"),
         (HealthFacts(budget=Decimal(100), spent=Decimal(100)), Health.GREEN, None),

@@ -1,0 +1,76 @@
+"""The issue log: `/pmo issues`, resolving with a resolution, overdue issues in status, end to end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models import Issue
+from models.enums import IssueStatus
+from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, field_errors, submit
+from tests.test_charter import create
+
+YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+
+
+def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
+    return bot.slack.command(text, user=user).json()["text"]
+
+
+def logged(bot: RunningBot) -> None:
+    create(bot)
+    say(bot, "team add <@U0003> member")
+    say(bot, "issue Printer out of toner")
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("issue")
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    values = {"title": "Vendor API down", "severity": "critical", "owner_id": CAROL, "due_date": YESTERDAY}
+    assert field_errors(submit(bot, view, values)) == {}
+
+
+def test_the_log_lists_open_issues_most_severe_first_with_overdue_marked(bot: RunningBot) -> None:
+    logged(bot)
+    lines = say(bot, "issues").splitlines()
+    assert lines[0] == "APL · Apollo — open issues"
+    assert lines[1].startswith("🔴 *APL-I2* Vendor API down · critical · <@U0003> · due ")
+    assert lines[1].endswith("⚠️ overdue")
+    assert lines[2].startswith("🟡 *APL-I1* Printer out of toner · medium · nobody")
+    assert [line.split("*")[1] for line in say(bot, "issues mine", user=CAROL).splitlines()[1:]] == ["APL-I2"]
+    assert "• 1 issue(s) past their due date" in say(bot, "status").splitlines()
+
+
+def test_resolving_asks_for_the_resolution_and_records_it(bot: RunningBot) -> None:
+    logged(bot)
+    reply = bot.slack.command("issues").json()
+    button = next(block["accessory"] for block in reply["blocks"] if "accessory" in block)
+    assert (button["action_id"], button["value"]) == ("issue_resolve", "APL-I2")
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("issue_resolve", value="APL-I2", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert "resolution" in field_errors(submit(bot, view, {"resolution": None}, user=CAROL))
+    assert field_errors(submit(bot, view, {"resolution": "Switched to the backup region"}, user=CAROL)) == {}
+    with bot.database.system_session(write=False) as db:
+        issue = db.scalars(select(Issue).where(Issue.number == 2)).one()
+    assert (issue.status, issue.resolution) == (IssueStatus.RESOLVED, "Switched to the backup region")
+    post = bot.fake.wait_for("chat.postMessage", 2)[-1].args
+    assert post["channel"] == CHANNEL and post["text"].startswith(
+        "✅ <@U0003> resolved *APL-I2* Vendor API down."
+    )
+    assert "APL-I2" not in say(bot, "issues")
+    assert "✅ *APL-I2*" in say(bot, "issues all")
+    assert "APL-I2 is already resolved." in say(bot, "resolve APL-I2")
+
+
+def test_bad_issue_words_and_outsiders_are_refused(bot: RunningBot) -> None:
+    logged(bot)
+    assert "`closed` is not a list of issues" in say(bot, "issues closed")
+    assert "There is no issue `APL-I9`" in say(bot, "resolve APL-I9")
+    assert "Name one issue by its key." in say(bot, "resolve")
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("issue_resolve", value="APL-I1", user=BOB)
+    assert "Only the project's team (manager, member)" in bot.fake.wait_for("response_url")[-1].args["text"]
+    assert len(bot.fake.calls_to("views.open")) == before
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Issue).where(Issue.number == 1)).one().status is IssueStatus.OPEN
