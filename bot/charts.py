@@ -160,7 +160,7 @@ def render_gantt(chart: GanttChart) -> bytes:
     if rows == 0:
         axes.text(0.5, 0.5, _label(chart, "empty"), ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
-        return _png(figure)
+        return png_of(figure)
     colours = owner_colours(bars)
     positions = _draw_bars(axes, bars, colours)
     _draw_dependencies(axes, bars, positions)
@@ -174,10 +174,10 @@ def render_gantt(chart: GanttChart) -> bytes:
     _legend(axes, chart, colours)
     if len(chart.bars) > ROWS_MAX:
         figure.text(0.01, 0.005, f"… +{len(chart.bars) - ROWS_MAX}", fontsize=8)
-    return _png(figure)
+    return png_of(figure)
 
 
-def _png(figure: Figure) -> bytes:
+def png_of(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

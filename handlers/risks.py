@@ -23,6 +23,7 @@ from bot.blocks import (
     user_input,
 )
 from bot.formats import fmt_date, mention
+from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -51,6 +52,7 @@ EDIT_CALLBACK = "risk_edit"
 # Scores from 15 are posted to the channel; from 6 they are worth watching.
 WATCH_SCORE = 6
 ALL_WORD = "all"
+HEATMAP_WORD = "heatmap"
 
 
 class RiskState(ModalState):
@@ -242,6 +244,40 @@ def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
     return risk
 
 
+def heatmap_of(project: Project, risks: list[Risk], t: Translator) -> Heatmap:
+    cells: dict[tuple[int, int], list[str]] = {}
+    for risk in risks:
+        cells.setdefault((risk.probability, risk.impact), []).append(risk_key(project, risk))
+    return Heatmap(
+        title=t("risks.heatmap_title", key=project.key, name=project.name),
+        cells=cells,
+        probability_label=t("risks.field.probability"),
+        impact_label=t("risks.field.impact"),
+    )
+
+
+def upload_heatmap(ctx: Ctx, project_id: int) -> None:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        risks = risk_register(db, project, open_only=True)
+        heatmap = heatmap_of(project, risks, ctx.t)
+    ctx.client.files_upload_v2(
+        channel=project.channel_id,
+        file=render_heatmap(heatmap),
+        filename=f"{project.key}-risk-heatmap.png",
+        title=heatmap.title,
+        initial_comment=ctx.t("risks.heatmap_comment", user=ctx.user_id, key=project.key, count=len(risks)),
+    )
+
+
+def heatmap_reply(invocation: Invocation, runtime: Runtime) -> Reply:
+    ctx = invocation.ctx
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+    runtime.defer(upload_heatmap, ctx, project.id)
+    return Reply(ctx.t("risks.heatmap_drawing", key=project.key))
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb("risk", usage="risk [edit <KEY>]", example="risk edit APL-R3")
     def risk_verb(invocation: Invocation) -> None:
@@ -252,8 +288,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         key = words[1] if words else None
         open_risk_form(invocation.ctx, command.trigger_id or "", command.channel_id, key, Prefill())
 
-    @router.verb("risks", usage="risks [all]", example="risks", shareable=True)
+    @router.verb("risks", usage="risks [all|heatmap]", example="risks heatmap", shareable=True)
     def risks_verb(invocation: Invocation) -> Reply:
+        if [word.lower() for word in invocation.words] == [HEATMAP_WORD]:
+            return heatmap_reply(invocation, runtime)
         return register_reply(invocation)
 
     @app.view(NEW_CALLBACK)

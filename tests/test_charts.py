@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib import image
 
 from bot.charts import LATE, ROWS_MAX, GanttBar, GanttChart, GanttMilestone, owner_colours, render_gantt
+from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -84,3 +85,19 @@ def test_a_huge_plan_is_capped() -> None:
     capped = pixels(render_gantt(GanttChart("Big", date(2026, 12, 5), bars(ROWS_MAX + 300))))
     at_cap = pixels(render_gantt(GanttChart("Cap", date(2026, 12, 5), bars(ROWS_MAX))))
     assert capped.shape[0] == at_cap.shape[0]
+
+
+def test_the_heatmap_puts_each_key_in_its_cell_coloured_by_score() -> None:
+    cells = {(5, 4): ["APL-R1"], (1, 1): ["APL-R2"], (3, 3): [f"APL-R{n}" for n in range(3, 9)]}
+    heatmap = Heatmap("APL — risks", cells, "Probability", "Impact")
+    png = render_heatmap(heatmap)
+    assert png.startswith(PNG_SIGNATURE)
+    picture = pixels(png)
+    flat = picture.reshape(-1, 3)
+    # All three bands are drawn, each over several cells' worth of pixels.
+    area = {
+        c: int(np.count_nonzero(np.all(np.abs(flat - hex_rgb(c)) < 0.02, axis=1))) for c in (HIGH, WATCH, LOW)
+    }
+    assert all(count > 1000 for count in area.values()), area
+    assert cell_text(cells[(3, 3)]) == "APL-R3\nAPL-R4\nAPL-R5\nAPL-R6\n+2"
+    assert (cell_colour(5, 3), cell_colour(2, 3), cell_colour(1, 5)) == (HIGH, WATCH, LOW)

@@ -187,3 +187,14 @@ def test_only_the_team_edits_risks_but_anyone_on_the_project_raises_them(bot: Ru
     view = open_modal(bot, "risk edit APL-R1", user=ADMIN)
     assert field_errors(submit(bot, view, {"title": "Vendor very late"}, user=ADMIN)) == {}
     assert risk(bot, 1).title == "Vendor very late"
+
+
+def test_the_heatmap_is_uploaded_to_the_channel_after_answering(bot: RunningBot) -> None:
+    create(bot)
+    raised(bot, {"title": "Vendor late", "probability": "4", "impact": "5"})
+    raised(bot, {"title": "Scope creep", "probability": "2", "impact": "2"})
+    assert "Drawing the risk heatmap of APL" in say(bot, "risks heatmap")
+    complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
+    assert complete.args["channel_id"] == CHANNEL
+    assert "2 open risk(s)" in complete.args["initial_comment"]
+    assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
