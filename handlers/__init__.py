@@ -26,6 +26,7 @@ from handlers import (
     plan,
     projects,
     quality,
+    quality_reviews,
     risks,
     shortcuts,
     status,
@@ -61,6 +62,7 @@ CAPABILITIES = (
     change_decisions,
     shortcuts,
     meetings,
+    quality_reviews,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
+from bot.blocks import MESSAGE_BLOCKS_MAX, actions, context, fit, header, sections
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.forms import DateContext, read_date, read_person
+from handlers.quality_reviews import quality_result, record_button
+from models.enums import ReviewStatus
 from models.portfolio import find_project
 from models.quality_plan import DeliverablePlan, add_criterion, plan_review, quality_plan
 
@@ -40,8 +42,14 @@ def quality_reply(invocation: Invocation) -> Reply:
     if not plans:
         return Reply(ctx.t("quality.none", key=project.key))
     lines = [deliverable_lines(plan, ctx.t) for plan in plans]
+    mine = [
+        record_button(review, plan.key, ctx.t)
+        for plan in plans
+        for review in plan.reviews
+        if review.status is ReviewStatus.PLANNED and review.reviewer_id == ctx.user_id
+    ][:ACTIONS_MAX]
     blocks = fit(
-        [header(title), *sections(lines)],
+        [header(title), *sections(lines), *([actions(*mine)] if mine else [])],
         limit=MESSAGE_BLOCKS_MAX,
         overflow=context(ctx.t("quality.too_many", count=len(plans))),
     )
@@ -72,17 +80,23 @@ def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
     )
 
 
-QUALITY_ACTIONS = {"criterion": add_quality_criterion, "review": plan_quality_review}
+# Slack allows 25 elements in an actions block.
+ACTIONS_MAX = 25
+QUALITY_ACTIONS = {
+    "criterion": add_quality_criterion,
+    "review": plan_quality_review,
+    "result": quality_result,
+}
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "quality",
-        usage="quality [criterion <KEY> <text> | review <KEY> @reviewer <when>]",
+        usage="quality [criterion <KEY> <text> | review <KEY> @reviewer <when> | result <KEY>]",
         example="quality review APL-M1 @carol dec 10",
         shareable=True,
     )
-    def quality_verb(invocation: Invocation) -> Reply:
+    def quality_verb(invocation: Invocation) -> Reply | None:
         words = invocation.words
         if not words:
             return quality_reply(invocation)

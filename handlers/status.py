@@ -16,7 +16,7 @@ from handlers.projects import project_line
 from handlers.risks import level
 from models.access import require_visible
 from models.base import utcnow
-from models.enums import Health
+from models.enums import Health, ReviewStatus
 from models.milestones import milestone_key
 from models.portfolio import ProjectFilter, find_project, list_projects, project_in_channel
 from models.project import Project
@@ -126,6 +126,12 @@ def tail_lines(report: StatusReport, t: Translator) -> list[str]:
     project = report.project
     return [
         t("status.issues_changes", issues=report.open_issues, changes=report.pending_changes),
+        t(
+            "status.reviews",
+            passed=report.reviews.get(ReviewStatus.PASSED, 0),
+            failed=report.reviews.get(ReviewStatus.FAILED, 0),
+            planned=report.reviews.get(ReviewStatus.PLANNED, 0),
+        ),
         t(
             "status.budget",
             spent=money(report.spent, project, t),

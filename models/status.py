@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from models.budget import budget_report
 from models.change import ChangeRequest
 from models.earned_value import EarnedValue, WorkItem, earned_value, forecast_finish
-from models.enums import ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
+from models.enums import ChangeStatus, IssueStatus, ReviewStatus, RiskStatus, Severity, TaskStatus
 from models.health import AMBER_RISK_SCORE, RED_RISK_SCORE, Assessment, HealthFacts, assess
 from models.issue import Issue
 from models.leaves import is_leaf
 from models.project import CostEntry, Project
+from models.quality_reviews import review_counts
 from models.risk import Risk
 from models.work import Milestone, Task
 
@@ -57,6 +58,7 @@ class StatusReport:
     open_issues: int
     pending_changes: int
     spent: Decimal
+    reviews: dict[ReviewStatus, int]
 
     @property
     def remaining(self) -> Decimal | None:
@@ -182,4 +184,5 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
         open_issues=sum(issues.values()),
         pending_changes=pending or 0,
         spent=spent,
+        reviews=review_counts(db, project),
     )

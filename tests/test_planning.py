@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from models import AcceptanceCriterion, Milestone, Project, QualityReview, Task, TaskDependency
+from models import AcceptanceCriterion, Issue, Milestone, Project, QualityReview, Task, TaskDependency
 from models.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import count_rows, field_errors, open_modal, submit
@@ -246,3 +246,60 @@ def test_gantt_uploads_a_png_after_answering(bot: RunningBot) -> None:
     assert "2 tasks, 1 milestones" in complete.args["initial_comment"]
     upload = bot.fake.calls_to("upload")[-1]
     assert upload.args.get("size", 1) > 0
+
+
+def reviewed(bot: RunningBot) -> dict:
+    """Carol reviews deliverable APL-1 against two criteria; the form she opens from /pmo quality."""
+    planned(bot)
+    say(bot, "task add Billing API <@U0003|carol> due 2026-12-20")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task)).one().is_deliverable = True
+    say(bot, "quality criterion APL-1 Handles 100 requests a second")
+    say(bot, "quality criterion APL-1 Every endpoint documented")
+    say(bot, "quality review APL-1 <@U0003|carol> 2026-12-18")
+    reply = bot.slack.command("quality", user=CAROL).json()
+    button = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][0]
+    assert button["action_id"] == "quality_record" and button["text"]["text"] == "Record review of APL-1"
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("quality_record", value=button["value"], user=CAROL)
+    return bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+
+
+def criteria_fields(view: dict) -> list[str]:
+    return [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("criterion_")]
+
+
+def test_a_passed_review_is_recorded_against_each_criterion(bot: RunningBot) -> None:
+    view = reviewed(bot)
+    fields = criteria_fields(view)
+    assert len(fields) == 2
+    assert field_errors(submit(bot, view, dict.fromkeys(fields, "pass"), user=CAROL)) == {}
+    with bot.database.system_session(write=False) as db:
+        review = db.scalars(select(QualityReview)).one()
+    assert review.status.value == "passed"
+    assert "review by <@U0003> on Fri 2026-12-18 · passed" in say(bot, "quality")
+    assert "passed 1" in say(bot, "status")
+
+
+def test_a_failed_review_opens_an_issue_linked_to_the_deliverable(bot: RunningBot) -> None:
+    view = reviewed(bot)
+    first, second = criteria_fields(view)
+    values = {first: "pass", second: "fail", "note": "Refunds endpoint undocumented"}
+    assert field_errors(submit(bot, view, values, user=CAROL)) == {}
+    with bot.database.system_session(write=False) as db:
+        issue = db.scalars(select(Issue)).one()
+    assert issue.title == "APL-1 failed review: Every endpoint documented"
+    assert (issue.task_id, issue.owner_id, issue.origin) == (task(bot, 1).id, CAROL, "failed_review")
+    post = bot.fake.wait_for("chat.postMessage", 2)[-1].args["text"]
+    assert post.startswith("❌ <@U0003> recorded the review of *APL-1*: failed.") and "APL-I1" in post
+
+
+def test_only_the_reviewer_records_and_only_once(bot: RunningBot) -> None:
+    view = reviewed(bot)
+    fields = criteria_fields(view)
+    errors = field_errors(submit(bot, view, dict.fromkeys(fields, "pass"), user=BOB))
+    assert "This review is <@U0003>'s to record" in next(iter(errors.values()))
+    assert field_errors(submit(bot, view, dict.fromkeys(fields, "pass"), user=CAROL)) == {}
+    again = field_errors(submit(bot, view, dict.fromkeys(fields, "fail"), user=CAROL))
+    assert "already recorded: passed" in next(iter(again.values()))
+    assert "No review of APL-1 is waiting" in say(bot, "quality result APL-1", user=CAROL)

@@ -1,0 +1,137 @@
+"""Recording a quality review: pass or fail against each acceptance criterion.
+
+A failure opens an issue linked to the deliverable, so what failed gets an owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.access import Actor, require_open
+from models.audit import record
+from models.base import utcnow
+from models.enums import ReviewStatus, Severity
+from models.errors import DomainError, ForbiddenError, InvalidError
+from models.issue import Issue
+from models.issues import IssueForm, raise_issue
+from models.milestones import milestone_key
+from models.project import Project
+from models.quality import AcceptanceCriterion, QualityResult, QualityReview
+from models.tasks import task_key
+from models.work import Milestone, Task
+
+FAILED_ORIGIN = "failed_review"
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    review: QualityReview
+    issue: Issue | None
+
+
+def reviewed_item(db: Session, review: QualityReview) -> Task | Milestone:
+    item = db.get(Task, review.task_id) if review.task_id else db.get(Milestone, review.milestone_id)
+    if item is None:
+        raise DomainError("quality.review_gone")
+    return item
+
+
+def item_key_of(project: Project, item: Task | Milestone) -> str:
+    return milestone_key(project, item) if isinstance(item, Milestone) else task_key(project, item)
+
+
+def criteria_of(db: Session, review: QualityReview) -> list[AcceptanceCriterion]:
+    owner = (
+        AcceptanceCriterion.task_id == review.task_id
+        if review.task_id
+        else AcceptanceCriterion.milestone_id == review.milestone_id
+    )
+    return list(db.scalars(select(AcceptanceCriterion).where(owner).order_by(AcceptanceCriterion.id)))
+
+
+def review_in(db: Session, project: Project, review_id: int) -> QualityReview:
+    review = db.get(QualityReview, review_id)
+    if review is None or review.project_id != project.id:
+        raise DomainError("quality.review_gone")
+    return review
+
+
+def ensure_reviewer(project: Project, review: QualityReview, actor: Actor) -> None:
+    if actor.user_id != review.reviewer_id and not actor.is_admin:
+        raise ForbiddenError("quality.not_reviewer", user=review.reviewer_id)
+    if review.status is not ReviewStatus.PLANNED:
+        raise DomainError("quality.already_reviewed", status=review.status.value)
+
+
+def record_review(
+    *, db: Session, actor: Actor, project: Project, review_id: int, results: dict[int, bool], note: str | None
+) -> ReviewOutcome:
+    require_open(project)
+    review = review_in(db, project, review_id)
+    ensure_reviewer(project, review, actor)
+    criteria = criteria_of(db, review)
+    missing = [c for c in criteria if c.id not in results]
+    if missing:
+        raise InvalidError("quality.result_missing", field=f"criterion_{missing[0].id}")
+    db.add_all(
+        QualityResult(team_id=project.team_id, review_id=review.id, criterion_id=c.id, passed=results[c.id])
+        for c in criteria
+    )
+    failed = [c for c in criteria if not results[c.id]]
+    review.status = ReviewStatus.FAILED if failed else ReviewStatus.PASSED
+    review.note = note
+    review.reviewed_at = utcnow()
+    item = reviewed_item(db, review)
+    key = item_key_of(project, item)
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="quality.review",
+        subject=key,
+        after={"status": review.status.value, "failed": [c.text for c in failed]},
+        reason=note,
+    )
+    issue = (
+        _failure_issue(db, actor=actor, project=project, item=item, key=key, failed=failed, note=note)
+        if failed
+        else None
+    )
+    return ReviewOutcome(review, issue)
+
+
+def _failure_issue(
+    db: Session,
+    *,
+    actor: Actor,
+    project: Project,
+    item: Task | Milestone,
+    key: str,
+    failed: list[AcceptanceCriterion],
+    note: str | None,
+) -> Issue:
+    lines = [f"- {criterion.text}" for criterion in failed] + ([note] if note else [])
+    form = IssueForm(
+        title=f"{key} failed review: {failed[0].text}"[:300],
+        description="\n".join(lines),
+        severity=Severity.HIGH,
+        owner_id=item.owner_id if isinstance(item, Task) else project.manager_id,
+        task_id=item.id if isinstance(item, Task) else None,
+        origin=FAILED_ORIGIN,
+    )
+    issue = raise_issue(db=db, actor=actor, project=project, form=form)
+    if isinstance(item, Milestone):
+        issue.milestone_id = item.id
+    return issue
+
+
+def review_counts(db: Session, project: Project) -> dict[ReviewStatus, int]:
+    rows = db.execute(
+        select(QualityReview.status, func.count())
+        .where(QualityReview.project_id == project.id)
+        .group_by(QualityReview.status)
+    ).all()
+    return dict(rows)
