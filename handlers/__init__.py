@@ -27,6 +27,7 @@ from handlers import (
     projects,
     quality,
     quality_reviews,
+    risk_reviews,
     risks,
     shortcuts,
     status,
@@ -63,6 +64,7 @@ CAPABILITIES = (
     shortcuts,
     meetings,
     quality_reviews,
+    risk_reviews,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

@@ -22,13 +22,14 @@ from bot.blocks import (
     text_input,
     user_input,
 )
-from bot.formats import fmt_date, mention
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, FormReader, ModalState, Prefill, date_input
+from handlers.risk_lines import risk_line
+from handlers.risk_prompt import review_blocks
 from models.access import Action, require, require_open
 from models.enums import RiskStrategy
 from models.portfolio import find_project, project_by_id
@@ -49,8 +50,6 @@ from models.risks import (
 
 NEW_CALLBACK = "risk_new"
 EDIT_CALLBACK = "risk_edit"
-# Scores from 15 are posted to the channel; from 6 they are worth watching.
-WATCH_SCORE = 6
 ALL_WORD = "all"
 HEATMAP_WORD = "heatmap"
 
@@ -152,36 +151,6 @@ def read_risk_form(reader: FormReader, db: Session, project: Project) -> RiskFor
     return form
 
 
-def level(score: int) -> str:
-    if score >= ANNOUNCE_SCORE:
-        return "🔴"
-    return "🟠" if score >= WATCH_SCORE else "🟢"
-
-
-def trend(score: int, previous: int | None) -> str:
-    if previous is None or previous == score:
-        return ""
-    return "↑" if score > previous else "↓"
-
-
-def risk_line(project: Project, risk: Risk, previous: int | None, t: Translator) -> str:
-    strategy = t(f"risks.strategy.{risk.strategy.value}") if risk.strategy else t("risks.no_strategy")
-    return t(
-        "risks.line",
-        level=level(risk.score),
-        key=risk_key(project, risk),
-        title=risk.title,
-        probability=risk.probability,
-        impact=risk.impact,
-        score=risk.score,
-        trend=trend(risk.score, previous),
-        owner=mention(risk.owner_id, t),
-        strategy=strategy,
-        review=fmt_date(risk.review_date, t),
-        status=t(f"risks.status.{risk.status.value}"),
-    )
-
-
 def risk_detail(project: Project, risk: Risk, t: Translator) -> list[Block]:
     """A risk as the channel sees it when it is raised high or rescored high."""
     lines = [risk_line(project, risk, None, t)]
@@ -278,15 +247,28 @@ def heatmap_reply(invocation: Invocation, runtime: Runtime) -> Reply:
     return Reply(ctx.t("risks.heatmap_drawing", key=project.key))
 
 
+def review_reply(invocation: Invocation, key: str) -> Reply:
+    ctx = invocation.ctx
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        risk = find_risk(db, project, key)
+        blocks = review_blocks(project, risk, ctx.t)
+        text = ctx.t("risks.review_prompt", line=risk_line(project, risk, None, ctx.t))
+    return Reply(text, blocks=blocks)
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("risk", usage="risk [edit <KEY>]", example="risk edit APL-R3")
-    def risk_verb(invocation: Invocation) -> None:
+    @router.verb("risk", usage="risk [edit <KEY> | review <KEY>]", example="risk review APL-R3")
+    def risk_verb(invocation: Invocation) -> Reply | None:
         words = invocation.words
-        if words and (words[0].lower() != "edit" or len(words) != 2):
+        if words and (words[0].lower() not in ("edit", "review") or len(words) != 2):
             raise UsageError("risks.bad_args", given=" ".join(words))
+        if words and words[0].lower() == "review":
+            return review_reply(invocation, words[1])
         command = invocation.command
         key = words[1] if words else None
         open_risk_form(invocation.ctx, command.trigger_id or "", command.channel_id, key, Prefill())
+        return None
 
     @router.verb("risks", usage="risks [all|heatmap]", example="risks heatmap", shareable=True)
     def risks_verb(invocation: Invocation) -> Reply:

@@ -13,7 +13,7 @@ from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.forms import DateContext
 from handlers.projects import project_line
-from handlers.risks import level
+from handlers.risk_lines import level
 from models.access import require_visible
 from models.base import utcnow
 from models.enums import Health, ReviewStatus

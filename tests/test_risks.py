@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import AuditEntry, Risk, RiskAssessment
-from models.enums import RiskStrategy
+from models import AuditEntry, Issue, Risk, RiskAssessment
+from models.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.test_charter import create
@@ -170,9 +170,8 @@ def test_unknown_keys_and_bad_words_are_refused_with_the_form(bot: RunningBot) -
     assert "There is no risk `APL-R9` in this project." in say(bot, "risk edit APL-R9")
     assert "There is no risk `APL-9`" in say(bot, "risk edit APL-9")
     answer = say(bot, "risk delete APL-R1")
-    assert (
-        "`delete APL-R1` is not something I do with a risk" in answer and "/pmo risk [edit <KEY>]" in answer
-    )
+    assert "`delete APL-R1` is not something I do with a risk" in answer
+    assert "/pmo risk [edit <KEY> | review <KEY>]" in answer
     assert "`closed` is not a register I know" in say(bot, "risks closed")
     assert len(bot.fake.calls_to("views.open")) == opened
 
@@ -198,3 +197,64 @@ def test_the_heatmap_is_uploaded_to_the_channel_after_answering(bot: RunningBot)
     assert complete.args["channel_id"] == CHANNEL
     assert "2 open risk(s)" in complete.args["initial_comment"]
     assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
+
+
+def reviewing(bot: RunningBot) -> list[dict]:
+    """A risk owned by Carol, and the review prompt's buttons."""
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    values = {"title": "Vendor late", "probability": "3", "impact": "5", "owner_id": CAROL}
+    assert raised(bot, {**values, "contingency": "Switch to the backup vendor"}) == {}
+    reply = bot.slack.command("risk review APL-R1", user=CAROL).json()
+    assert reply["text"].startswith("Time to review this risk:")
+    return next(block for block in reply["blocks"] if block["type"] == "actions")["elements"]
+
+
+def test_a_review_prompt_offers_still_open_occurred_closed_and_update(bot: RunningBot) -> None:
+    buttons = reviewing(bot)
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        ("risk_still_open", "APL-R1"),
+        ("risk_occurred", "APL-R1"),
+        ("risk_closed", "APL-R1"),
+        ("risk_update", "APL-R1"),
+    ]
+    bot.slack.block_action("risk_still_open", value="APL-R1", user=CAROL)
+    answer = bot.fake.wait_for("response_url")[-1].args
+    assert answer["text"].startswith("*APL-R1* is still open; next review ")
+    assert risk(bot, 1).review_date is not None
+
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("risk_update", value="APL-R1", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert view["callback_id"] == "risk_edit"
+
+
+def test_a_risk_that_occurs_becomes_a_linked_issue_and_leaves_the_register(bot: RunningBot) -> None:
+    reviewing(bot)
+    bot.slack.block_action("risk_occurred", value="APL-R1", user=CAROL)
+    assert "has occurred: it is now issue *APL-I1*" in bot.fake.wait_for("response_url")[-1].args["text"]
+    with bot.database.system_session(write=False) as db:
+        issue = db.scalars(select(Issue)).one()
+    assert (issue.title, issue.risk_id, issue.owner_id, issue.severity.value) == (
+        "Vendor late",
+        risk(bot, 1).id,
+        CAROL,
+        "critical",
+    )
+    assert issue.description == "Switch to the backup vendor"
+    assert risk(bot, 1).status is RiskStatus.OCCURRED
+    assert "APL-R1" not in say(bot, "risks")
+    bot.slack.block_action("risk_closed", value="APL-R1", user=CAROL)
+    assert "APL-R1 is occurred already" in bot.fake.wait_for("response_url", 2)[-1].args["text"]
+
+
+def test_closing_needs_the_team_and_an_existing_risk(bot: RunningBot) -> None:
+    reviewing(bot)
+    bot.slack.block_action("risk_closed", value="APL-R1", user=BOB)
+    assert "Only the project's team (manager, member)" in bot.fake.wait_for("response_url")[-1].args["text"]
+    bot.slack.block_action("risk_closed", value="APL-R7", user=CAROL)
+    assert "There is no risk `APL-R7`" in bot.fake.wait_for("response_url", 2)[-1].args["text"]
+    assert risk(bot, 1).status is RiskStatus.OPEN
+    bot.slack.block_action("risk_closed", value="APL-R1", user=CAROL)
+    assert bot.fake.wait_for("response_url", 3)[-1].args["text"] == "✅ *APL-R1* is closed."
+    assert risk(bot, 1).status is RiskStatus.CLOSED

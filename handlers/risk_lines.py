@@ -1,0 +1,42 @@
+"""A risk as one line: its level, score, trend, owner, response and next review."""
+
+from __future__ import annotations
+
+from bot.formats import fmt_date, mention
+from bot.i18n import Translator
+from models.project import Project
+from models.risk import Risk
+from models.risks import ANNOUNCE_SCORE, risk_key
+
+# Scores from 15 are posted to the channel; from 6 they are worth watching.
+WATCH_SCORE = 6
+
+
+def level(score: int) -> str:
+    if score >= ANNOUNCE_SCORE:
+        return "🔴"
+    return "🟠" if score >= WATCH_SCORE else "🟢"
+
+
+def trend(score: int, previous: int | None) -> str:
+    if previous is None or previous == score:
+        return ""
+    return "↑" if score > previous else "↓"
+
+
+def risk_line(project: Project, risk: Risk, previous: int | None, t: Translator) -> str:
+    strategy = t(f"risks.strategy.{risk.strategy.value}") if risk.strategy else t("risks.no_strategy")
+    return t(
+        "risks.line",
+        level=level(risk.score),
+        key=risk_key(project, risk),
+        title=risk.title,
+        probability=risk.probability,
+        impact=risk.impact,
+        score=risk.score,
+        trend=trend(risk.score, previous),
+        owner=mention(risk.owner_id, t),
+        strategy=strategy,
+        review=fmt_date(risk.review_date, t),
+        status=t(f"risks.status.{risk.status.value}"),
+    )

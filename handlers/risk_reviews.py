@@ -1,0 +1,80 @@
+"""What the buttons of a risk's review prompt do: Still open, Occurred, Closed or Update."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy.orm import Session
+
+from bot.formats import fmt_date
+from bot.runtime import Runtime
+from handlers.command import CommandRouter
+from handlers.context import Ctx, ctx_from
+from handlers.forms import DateContext, Prefill
+from handlers.risk_prompt import CLOSED, OCCURRED, STILL_OPEN, UPDATE
+from handlers.risks import open_risk_form
+from models.issues import issue_key
+from models.keys import parse_item_key
+from models.portfolio import find_project
+from models.project import Project
+from models.risk import Risk
+from models.risk_reviews import close_risk, risk_occurred, still_open
+from models.risks import find_risk, risk_key
+
+
+def risk_by_key(db: Session, key: str) -> tuple[Project, Risk]:
+    parsed = parse_item_key(key)
+    project = find_project(db, channel_id=None, key=parsed.project if parsed else "")
+    return project, find_risk(db, project, key)
+
+
+def answer_still_open(ctx: Ctx, db: Session, project: Project, risk: Risk) -> str:
+    day = still_open(db=db, actor=ctx.actor, project=project, risk=risk, today=DateContext.of(ctx).today())
+    return ctx.t("risks.reviewed_open", key=risk_key(project, risk), day=fmt_date(day, ctx.t))
+
+
+def answer_occurred(ctx: Ctx, db: Session, project: Project, risk: Risk) -> str:
+    issue = risk_occurred(db=db, actor=ctx.actor, project=project, risk=risk)
+    return ctx.t("risks.reviewed_occurred", key=risk_key(project, risk), issue=issue_key(project, issue))
+
+
+def answer_closed(ctx: Ctx, db: Session, project: Project, risk: Risk) -> str:
+    close_risk(db=db, actor=ctx.actor, project=project, risk=risk)
+    return ctx.t("risks.reviewed_closed", key=risk_key(project, risk))
+
+
+Answer = Callable[[Ctx, Session, Project, Risk], str]
+ANSWERS: dict[str, Answer] = {STILL_OPEN: answer_still_open, OCCURRED: answer_occurred, CLOSED: answer_closed}
+
+
+def on_answer(answer: Answer) -> Callable[..., None]:
+    def listener(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()
+        ctx = ctx_from(context, body)
+        with ctx.db() as db:
+            project, risk = risk_by_key(db, body["actions"][0].get("value", ""))
+            text = answer(ctx, db, project, risk)
+            channel = project.channel_id
+        if body.get("response_url"):
+            respond(text=text, replace_original=True)
+        else:
+            ctx.client.chat_postMessage(channel=ctx.user_id, text=text)
+        ctx.client.chat_postMessage(channel=channel, text=text)
+
+    return listener
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    for action_id, answer in ANSWERS.items():
+        app.action(action_id)(on_answer(answer))
+
+    @app.action(UPDATE)
+    def on_update(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        ctx = ctx_from(context, body)
+        key = body["actions"][0].get("value", "")
+        with ctx.db(write=False) as db:
+            project, _ = risk_by_key(db, key)
+        open_risk_form(ctx, body["trigger_id"], project.channel_id, key, Prefill())
