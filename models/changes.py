@@ -12,8 +12,8 @@ from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.change import ChangeRequest, ChangeTarget
 from models.enums import ChangeStatus
-from models.errors import DomainError, InvalidError, NotFoundError, check_all
-from models.keys import ItemKind, item_key, next_number, parse_item_key
+from models.errors import DomainError, InvalidError, check_all
+from models.keys import ItemKind, find_numbered, item_key, next_number, parse_item_key
 from models.milestones import find_milestone
 from models.project import Project
 from models.tasks import find_task
@@ -104,17 +104,7 @@ def raise_change(*, db: Session, actor: Actor, project: Project, form: ChangeFor
 
 
 def find_change(db: Session, project: Project, key: str) -> ChangeRequest:
-    parsed = parse_item_key(key)
-    if parsed is None or parsed.kind is not ItemKind.CHANGE or parsed.project != project.key:
-        raise NotFoundError("changes.unknown_key", key=key)
-    change = db.scalar(
-        select(ChangeRequest).where(
-            ChangeRequest.project_id == project.id, ChangeRequest.number == parsed.number
-        )
-    )
-    if change is None:
-        raise NotFoundError("changes.unknown_key", key=key)
-    return change
+    return find_numbered(db, project, ChangeRequest, ItemKind.CHANGE, key=key, missing="changes.unknown_key")
 
 
 def list_changes(db: Session, project: Project) -> list[ChangeRequest]:

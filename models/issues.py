@@ -13,9 +13,9 @@ from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.base import utcnow
 from models.enums import IssueStatus, Severity
-from models.errors import DomainError, InvalidError, NotFoundError, check_all
+from models.errors import DomainError, InvalidError, check_all
 from models.issue import Issue
-from models.keys import ItemKind, item_key, next_number, parse_item_key
+from models.keys import ItemKind, find_numbered, item_key, next_number
 from models.project import Project
 from models.team import not_on_team
 
@@ -80,13 +80,7 @@ class IssueFilter(StrEnum):
 
 
 def find_issue(db: Session, project: Project, key: str) -> Issue:
-    parsed = parse_item_key(key)
-    if parsed is None or parsed.kind is not ItemKind.ISSUE or parsed.project != project.key:
-        raise NotFoundError("issues.unknown_key", key=key)
-    issue = db.scalar(select(Issue).where(Issue.project_id == project.id, Issue.number == parsed.number))
-    if issue is None:
-        raise NotFoundError("issues.unknown_key", key=key)
-    return issue
+    return find_numbered(db, project, Issue, ItemKind.ISSUE, key=key, missing="issues.unknown_key")
 
 
 def list_issues(db: Session, project: Project, *, which: IssueFilter, user_id: str) -> list[Issue]:

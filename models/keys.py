@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models.errors import NotFoundError
 from models.project import Project
 
 PROJECT_KEY = re.compile(r"^[A-Z]{2,6}$")
@@ -65,3 +67,26 @@ def next_number(db: Session, project: Project, kind: ItemKind) -> int:
     ).scalar_one()
     db.expire(project, [counter.key])
     return number
+
+
+class Numbered(Protocol):
+    """A project item numbered within its project: a risk, an issue, a change request…"""
+
+    project_id: Any
+    number: Any
+
+
+N = TypeVar("N", bound=Numbered)
+
+
+def find_numbered(
+    db: Session, project: Project, model: type[N], kind: ItemKind, *, key: str, missing: str
+) -> N:
+    """The item of `project` that `key` names, or a NotFoundError with the message key `missing`."""
+    parsed = parse_item_key(key)
+    found = None
+    if parsed is not None and parsed.kind is kind and parsed.project == project.key:
+        found = db.scalar(select(model).where(model.project_id == project.id, model.number == parsed.number))
+    if found is None:
+        raise NotFoundError(missing, key=key)
+    return found

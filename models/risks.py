@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from models.access import Action, Actor, require, require_open
 from models.audit import changed, record
 from models.enums import RiskStatus, RiskStrategy
-from models.errors import DomainError, InvalidError, NotFoundError, check_all
-from models.keys import ItemKind, item_key, next_number, parse_item_key
+from models.errors import DomainError, InvalidError, check_all
+from models.keys import ItemKind, find_numbered, item_key, next_number
 from models.project import Project
 from models.risk import SCALE, Risk, RiskAssessment
 from models.team import not_on_team
@@ -159,10 +159,4 @@ def count_risks(db: Session, project: Project) -> int:
 
 
 def find_risk(db: Session, project: Project, key: str) -> Risk:
-    parsed = parse_item_key(key)
-    if parsed is None or parsed.kind is not ItemKind.RISK or parsed.project != project.key:
-        raise NotFoundError("risk.unknown_key", key=key)
-    risk = db.scalar(select(Risk).where(Risk.project_id == project.id, Risk.number == parsed.number))
-    if risk is None:
-        raise NotFoundError("risk.unknown_key", key=key)
-    return risk
+    return find_numbered(db, project, Risk, ItemKind.RISK, key=key, missing="risk.unknown_key")
