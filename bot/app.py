@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -56,16 +59,30 @@ def create_app(settings: Settings, *, database: Database | None = None, mode: Mo
         "logger": logging.getLogger("slack_bolt"),
     }
     if settings.uses_oauth and mode is Mode.HTTP:
-        app = PmoApp(
-            client=build_web_client(settings), oauth_settings=_oauth_settings(settings, database), **common
-        )
+        oauth = _oauth_settings(settings, database)
+        app = PmoApp(client=build_web_client(settings), oauth_settings=oauth, **common)
+        runtime.clients = installed_clients(settings, oauth.installation_store)
     else:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
         # No auth.test at start: the bot starts (and /healthz answers) even while Slack can't
         # be reached; the token is checked on the first request.
         app = PmoApp(client=build_web_client(settings, token), token_verification_enabled=False, **common)
+        single = app.client
+        runtime.clients = lambda team_id: single
     handlers.register_all(app, runtime, app.router)
     return app
+
+
+def installed_clients(settings: Settings, store: InstallationStore) -> Callable[[str], WebClient]:
+    """Each workspace's client, with the bot token its installation stored."""
+
+    def client_for(team_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise LookupError(f"the app is not installed in workspace {team_id}")
+        return build_web_client(settings, bot.bot_token)
+
+    return client_for
 
 
 def _oauth_settings(settings: Settings, database: Database) -> OAuthSettings:

@@ -8,17 +8,19 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from types import FrameType
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import Mode, PmoApp, create_app
-from bot.scheduler import Ticker
+from bot.scheduler import Ticker, run_jobs
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
 from bot.web import make_server
 from models.database import Database
+from models.deliveries import recent_deliveries
 from models.migrate import current_revision, head_revision, make_revision, upgrade
 
 log = logging.getLogger("pmo-bot")
@@ -51,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-scheduler", action="store_true", help="don't run the minute tick in this process"
     )
     socket.set_defaults(run=run_socket)
+
+    jobs = commands.add_parser("jobs", help="scheduled work: run a pass by hand, or see recent sends")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run = jobs_commands.add_parser("run", help="run passes once, as if the clock read --at")
+    run.add_argument("names", nargs="+", metavar="PASS", help="which passes (e.g. reviews)")
+    run.add_argument("--at", type=moment, help="ISO-8601 time with its offset (default: now)")
+    run.set_defaults(run=run_jobs_now)
+    status = jobs_commands.add_parser("status", help="recent, failed and uncertain sends")
+    status.add_argument("--limit", type=int, default=30)
+    status.set_defaults(run=run_jobs_status)
 
     db = commands.add_parser("db", help="the database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -125,6 +137,45 @@ def run_socket(settings: Settings, args: argparse.Namespace) -> int:
             handler.start()
         except KeyboardInterrupt:
             handler.close()
+    return 0
+
+
+def moment(text: str) -> datetime:
+    """An ISO-8601 time with its offset; a time without one is ambiguous, so it is refused."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time, like 2026-12-01T09:30+08:00"
+        ) from None
+    if when.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no offset: add one, like +00:00 or Z")
+    return when.astimezone(UTC)
+
+
+def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
+    app = create_app(settings, database=open_database(settings))
+    unknown = sorted(set(args.names) - set(app.runtime.jobs))
+    if unknown:
+        print(
+            f"pmo-bot: no pass named {', '.join(unknown)}; the passes are {', '.join(app.runtime.jobs)}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    at = args.at or datetime.now(UTC)
+    outcome = run_jobs(app.runtime, at, args.names)
+    for name, result in outcome.items():
+        print(f"{name}: {result} (as of {at.isoformat()})")
+    return 0 if all(result == "ok" for result in outcome.values()) else 1
+
+
+def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    with database.system_session(write=False) as db:
+        for delivery in recent_deliveries(db, limit=args.limit):
+            error = f" · {delivery.last_error}" if delivery.last_error else ""
+            when = f"{delivery.created_at:%Y-%m-%d %H:%M}"
+            print(f"{when} {delivery.state.value:9} {delivery.key} (attempts {delivery.attempts}){error}")
     return 0
 
 

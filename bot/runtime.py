@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from slack_sdk import WebClient
+
 from bot.settings import Settings
 from models.database import Database
 
@@ -26,6 +28,8 @@ class Runtime:
     settings: Settings
     database: Database
     jobs: dict[str, Job] = field(default_factory=dict)
+    # The Web API client of a workspace, for work no request started (scheduled sends).
+    clients: Callable[[str], WebClient] | None = None
     _known_teams: set[str] = field(default_factory=set)
     _slow: ThreadPoolExecutor | None = None
 
@@ -40,6 +44,11 @@ class Runtime:
             return
         self.database.ensure_workspace(team_id, enterprise_id=enterprise_id)
         self._known_teams.add(team_id)
+
+    def client_for(self, team_id: str) -> WebClient:
+        if self.clients is None:
+            raise RuntimeError("no Slack client configured for scheduled work")
+        return self.clients(team_id)
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.pmo_admins

@@ -27,6 +27,7 @@ from handlers import (
     projects,
     quality,
     quality_reviews,
+    reviews,
     risk_reviews,
     risks,
     shortcuts,
@@ -65,6 +66,7 @@ CAPABILITIES = (
     meetings,
     quality_reviews,
     risk_reviews,
+    reviews,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

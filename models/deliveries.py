@@ -1,0 +1,73 @@
+"""The delivery log: a scheduled send is claimed by key before it is made, so it is made once.
+
+Whoever inserts the key first sends (`INSERT … ON CONFLICT DO NOTHING RETURNING`). A send
+that failed is claimed again once its back-off has passed; one whose outcome is unknown (the
+connection dropped after Slack may have posted) is marked uncertain and never re-sent blindly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.claims import claim
+from models.enums import DeliveryState
+from models.records import Delivery
+
+# Waits before the 2nd, 3rd… attempt; after the last one a failed send stays failed, visibly.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+ERROR_MAX = 500
+
+
+def claim_delivery(db: Session, *, team_id: str, key: str, kind: str, now: datetime) -> int | None:
+    """The delivery's id if this caller should send it now, else None."""
+    values = {"team_id": team_id, "key": key, "kind": kind, "state": DeliveryState.CLAIMED, "attempts": 1}
+    if claim(db, Delivery, values, conflict=["team_id", "key"]):
+        return db.scalar(select(Delivery.id).where(Delivery.team_id == team_id, Delivery.key == key))
+    retried = db.execute(
+        update(Delivery)
+        .where(
+            Delivery.team_id == team_id,
+            Delivery.key == key,
+            Delivery.state == DeliveryState.FAILED,
+            Delivery.next_attempt_at.is_not(None),
+            Delivery.next_attempt_at <= now,
+        )
+        .values(state=DeliveryState.CLAIMED, attempts=Delivery.attempts + 1, next_attempt_at=None)
+        .returning(Delivery.id)
+    ).first()
+    return retried[0] if retried else None
+
+
+def mark_sent(
+    db: Session, delivery_id: int, *, now: datetime, channel_id: str | None, ts: str | None
+) -> None:
+    db.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.SENT, sent_at=now, channel_id=channel_id, message_ts=ts, last_error=None)
+    )
+
+
+def mark_failed(db: Session, delivery_id: int, *, now: datetime, error: str) -> None:
+    attempts = db.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 1
+    retry = now + BACKOFF[attempts - 1] if attempts <= len(BACKOFF) else None
+    db.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.FAILED, last_error=error[:ERROR_MAX], next_attempt_at=retry)
+    )
+
+
+def mark_uncertain(db: Session, delivery_id: int, *, error: str) -> None:
+    db.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.UNCERTAIN, last_error=error[:ERROR_MAX])
+    )
+
+
+def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:
+    return list(db.scalars(select(Delivery).order_by(Delivery.id.desc()).limit(limit)))

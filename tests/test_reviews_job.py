@@ -1,0 +1,120 @@
+"""The `reviews` pass through `pmo-bot jobs run reviews --at …`: review DMs and chased changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from models import ChangeRequest, Delivery, QualityReview, Task
+from models.enums import DeliveryState
+from tests.conftest import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, RunningBot
+from tests.flows import field_errors, open_modal, submit
+from tests.test_charter import create
+from tests.test_cli import clean_env, run
+
+
+def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str) -> str:
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=bot.fake.api_url,
+        DATABASE_URL=bot.database.url.render_as_string(hide_password=False),
+        PMO_ADMINS=ADMIN,
+    )
+    done = run(["jobs", "run", "reviews", "--at", at, *extra], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def dms_to(bot: RunningBot, user: str) -> list[str]:
+    return [
+        call.args["text"] for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == user
+    ]
+
+
+def with_reviews(bot: RunningBot) -> None:
+    """Apollo (time zone Asia/Shanghai from Alice) with a risk and a quality review due 2026-12-07."""
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    view = open_modal(bot, "risk")
+    values = {"title": "Vendor late", "owner_id": CAROL, "review_date": "2026-12-07"}
+    assert field_errors(submit(bot, view, values)) == {}
+    bot.slack.command("task add Billing API <@U0003|carol> due 2026-12-20")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task)).one().is_deliverable = True
+    bot.slack.command("quality criterion APL-1 Every endpoint documented")
+    bot.slack.command("quality review APL-1 <@U0003|carol> 2026-12-07")
+
+
+def test_review_dms_go_out_on_the_day_from_nine_local_once(bot: RunningBot, tmp_path: Path) -> None:
+    with_reviews(bot)
+    # 08:30 in Shanghai on the day: too early.
+    jobs(bot, tmp_path, "2026-12-07T08:30+08:00")
+    assert not any("due for review" in text for text in dms_to(bot, CAROL))
+    # 09:05: both reviews reach Carol, with their buttons.
+    assert "reviews: ok" in jobs(bot, tmp_path, "2026-12-07T09:05+08:00")
+    sent = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    texts = [args["text"] for args in sent]
+    assert "🔎 Risk *APL-R1* Vendor late is due for review." in texts
+    assert any(text.startswith("🔎 The quality review of *APL-1* is due") for text in texts)
+    risk_dm = next(args for args in sent if "APL-R1" in args["text"])
+    assert "risk_occurred" in str(risk_dm["blocks"])
+    # Run again, and again later that day: nothing twice.
+    jobs(bot, tmp_path, "2026-12-07T09:06+08:00")
+    jobs(bot, tmp_path, "2026-12-07T17:00+08:00")
+    assert len([t for t in dms_to(bot, CAROL) if "due" in t]) == 2
+    with bot.database.system_session(write=False) as db:
+        states = db.execute(select(Delivery.kind, Delivery.state)).all()
+    assert sorted(states) == [("quality_review", DeliveryState.SENT), ("risk_review", DeliveryState.SENT)]
+
+
+def test_a_review_missed_while_down_is_caught_up_and_a_recorded_one_is_not_sent(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    with_reviews(bot)
+    with bot.database.system_session() as db:
+        db.execute(update(QualityReview).values(status="passed"))
+    jobs(bot, tmp_path, "2026-12-09T10:00+08:00")  # two days late
+    texts = dms_to(bot, CAROL)
+    assert "🔎 Risk *APL-R1* Vendor late is due for review." in texts
+    assert not any("quality review" in text for text in texts)
+
+
+def test_an_undecided_change_reminds_after_two_working_days_and_escalates_after_four(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    create(bot)
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("change", user=ALICE)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, {"title": "Add refunds"})) == {}
+    with bot.database.system_session() as db:  # asked on Friday 2026-12-04, 10:00 in Shanghai
+        db.execute(update(ChangeRequest).values(created_at=datetime.fromisoformat("2026-12-04T02:00+00:00")))
+    jobs(bot, tmp_path, "2026-12-07T10:00+08:00")  # Monday: one working day
+    assert not any("waited" in text for text in dms_to(bot, ALICE))
+    jobs(bot, tmp_path, "2026-12-08T10:00+08:00")  # Tuesday: two
+    assert "⏳ Change request *APL-C1* has waited 2 working days for your decision." in dms_to(bot, ALICE)
+    assert not dms_to(bot, ADMIN)
+    jobs(bot, tmp_path, "2026-12-10T10:00+08:00")  # Thursday: four
+    assert dms_to(bot, ADMIN) == [
+        "⚠️ Change request *APL-C1* of Apollo has waited 4 working days without a decision."
+    ]
+    jobs(bot, tmp_path, "2026-12-11T10:00+08:00")
+    assert len(dms_to(bot, ADMIN)) == 1 and len([t for t in dms_to(bot, ALICE) if "waited" in t]) == 1
+    assert not any("waited" in text for text in dms_to(bot, BOB))  # below the thresholds: no sponsor
+
+
+def test_bad_job_names_and_times_are_refused(bot: RunningBot, tmp_path: Path) -> None:
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DATABASE_URL=bot.database.url.render_as_string(hide_password=False),
+    )
+    unknown = run(["jobs", "run", "parties"], env, tmp_path)
+    assert unknown.returncode == 2 and "no pass named parties" in unknown.stderr
+    naive = run(["jobs", "run", "reviews", "--at", "2026-12-07T09:00"], env, tmp_path)
+    assert naive.returncode == 2 and "has no offset" in naive.stderr
+    status = run(["jobs", "status"], env, tmp_path)
+    assert status.returncode == 0
