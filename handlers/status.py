@@ -73,6 +73,7 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
             "status.forecast",
             finish=fmt_date(report.forecast_finish, t),
             target=fmt_date(project.target_end_date, t),
+            baseline=fmt_date(project.baseline_end_date, t),
         ),
     ]
 

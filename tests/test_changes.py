@@ -66,6 +66,8 @@ def test_the_manager_approves_with_a_note_and_the_impact_is_applied_and_every_co
         project = db.scalars(select(Project)).one()
         applied = db.scalars(select(AuditEntry).where(AuditEntry.action == "change.apply")).all()
     assert project.baseline_end_date == date(2027, 3, 31)  # the baseline stays; the plan moves
+    status = bot.slack.command("status").json()["text"]
+    assert "· target Sat 2027-04-10 · baseline Wed 2027-03-31" in status
     assert {(entry.subject, entry.reason) for entry in applied} == {("APL", "APL-C1"), ("APL-M1", "APL-C1")}
     assert all(entry.change_request_id == change(bot).id for entry in applied)
 
