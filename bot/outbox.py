@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -47,3 +49,25 @@ def send_once(runtime: Runtime, *, team_id: str, key: str, kind: str, now: datet
     with runtime.database.session(team_id) as db:
         mark_sent(db, delivery_id, now=now, channel_id=answer.get("channel"), ts=answer.get("ts"))
     return True
+
+
+@dataclass(frozen=True)
+class Dm:
+    """One direct message to send once: its delivery key, kind, recipient and content."""
+
+    key: str
+    kind: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def send_dm(runtime: Runtime, *, team_id: str, now: datetime, dm: Dm) -> bool:
+    return send_once(
+        runtime,
+        team_id=team_id,
+        key=dm.key,
+        kind=dm.kind,
+        now=now,
+        send=lambda client: client.chat_postMessage(channel=dm.user, text=dm.text, blocks=dm.blocks),
+    )

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from bot.runtime import Runtime
 from handlers import (
     budget,
+    calendar,
     change_decisions,
     changes,
     charter,
@@ -27,6 +28,7 @@ from handlers import (
     projects,
     quality,
     quality_reviews,
+    reminders,
     reviews,
     risk_reviews,
     risks,
@@ -67,6 +69,8 @@ CAPABILITIES = (
     quality_reviews,
     risk_reviews,
     reviews,
+    calendar,
+    reminders,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

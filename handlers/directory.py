@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
@@ -32,13 +33,16 @@ def _cached(ctx: Ctx, user_id: str) -> SlackUser | None:
     return None
 
 
-def _store(ctx: Ctx, profile: dict[str, object]) -> SlackUser:
+def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
+    details = profile.get("profile") or {}
     values = {
         "team_id": ctx.team_id,
         "user_id": str(profile["id"]),
         "name": profile.get("real_name") or profile.get("name"),
         "tz": profile.get("tz") or DEFAULT_TZ,
         "locale": profile.get("locale"),
+        "status_text": (details.get("status_text") or "")[:200] or None,
+        "status_emoji": (details.get("status_emoji") or "")[:100] or None,
         "is_bot": bool(profile.get("is_bot")),
         "deleted": bool(profile.get("deleted")),
         "fetched_at": utcnow(),

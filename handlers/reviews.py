@@ -8,7 +8,6 @@ Each send is claimed in the delivery log, so it is made once whatever runs the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,9 +15,9 @@ from slack_bolt import App
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks import Block, actions, section
+from bot.blocks import actions, section
 from bot.i18n import Translator
-from bot.outbox import send_once
+from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
 from handlers.change_decisions import change_blocks
 from handlers.command import CommandRouter
@@ -85,17 +84,6 @@ def pending_changes(db: Session, project: Project) -> list[ChangeRequest]:
     )
 
 
-@dataclass(frozen=True)
-class Dm:
-    """One direct message to send once: its delivery key, kind, recipient and content."""
-
-    key: str
-    kind: str
-    user: str
-    text: str
-    blocks: list[Block]
-
-
 class ReviewPass:
     """One pass over one workspace, as of `now`."""
 
@@ -104,14 +92,7 @@ class ReviewPass:
         self.t: Translator = translator_for(runtime)
 
     def send(self, dm: Dm) -> None:
-        send_once(
-            self.runtime,
-            team_id=self.team_id,
-            key=dm.key,
-            kind=dm.kind,
-            now=self.now,
-            send=lambda client: client.chat_postMessage(channel=dm.user, text=dm.text, blocks=dm.blocks),
-        )
+        send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
 
     def run(self) -> None:
         # Gathered first and sent after, so no transaction stays open while Slack is called.

@@ -16,3 +16,9 @@ def is_leaf(project: Project) -> ColumnElement[bool]:
     child = aliased(Task)
     parents = select(child.parent_id).where(child.project_id == project.id, child.parent_id.is_not(None))
     return Task.id.not_in(parents)
+
+
+def has_no_children() -> ColumnElement[bool]:
+    """Tasks no task names as its parent, across the projects a query spans."""
+    child = aliased(Task)
+    return Task.id.not_in(select(child.parent_id).where(child.parent_id.is_not(None)))

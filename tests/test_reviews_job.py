@@ -15,15 +15,18 @@ from tests.test_charter import create
 from tests.test_cli import clean_env, run
 
 
-def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str) -> str:
-    env = clean_env(
+def jobs_env(bot: RunningBot) -> dict[str, str]:
+    return clean_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=bot.fake.api_url,
         DATABASE_URL=bot.database.url.render_as_string(hide_password=False),
         PMO_ADMINS=ADMIN,
     )
-    done = run(["jobs", "run", "reviews", "--at", at, *extra], env, tmp_path)
+
+
+def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str) -> str:
+    done = run(["jobs", "run", "reviews", "--at", at, *extra], jobs_env(bot), tmp_path)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

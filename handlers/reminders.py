@@ -1,0 +1,256 @@
+"""The `reminders` pass and its buttons: overdue work chased once a working day, at the owner's 09:00.
+
+One DM per owner lists their overdue tasks and issues, each with Done (or Resolve), Snooze
+1 day and New date. Each project's manager gets a summary of what is more than three days
+late, and of the overdue work of people who are away. Nobody is chased on a holiday or while
+away. What time and which days come from each project's communication plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks import Block, actions, button, modal, section, submitted_values
+from bot.formats import fmt_date
+from bot.i18n import Translator
+from bot.outbox import Dm, send_dm
+from bot.runtime import Runtime
+from handlers.command import CommandRouter, UsageError
+from handlers.context import Ctx, ctx_from, translator_for
+from handlers.directory import lookup, time_zone
+from handlers.forms import DateContext, FormReader, ModalState, date_input
+from handlers.issue_log import RESOLVE_ACTION
+from handlers.task_actions import DONE_ACTION
+from models.away import absent_on, is_holiday, status_says_away
+from models.comms_plan import WEEKDAYS
+from models.issue import Issue
+from models.issues import find_issue
+from models.keys import ItemKind, parse_item_key
+from models.overdue import TASK, OverdueItem, move_due, overdue_candidates, snooze
+from models.portfolio import find_project
+from models.project import Project
+from models.tasks import find_task
+from models.work import Task
+from models.workspace import Workspace
+
+SNOOZE_ACTION = "reminder_snooze"
+NEW_DATE_ACTION = "reminder_new_date"
+NEW_DATE_CALLBACK = "reminder_new_date_form"
+ITEMS_SHOWN = 15
+SUMMARY_AFTER_DAYS = 3
+
+
+class NewDateState(ModalState):
+    key: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Someone's local date and time."""
+
+    today: date
+    clock: time
+
+    @classmethod
+    def of(cls, now: datetime, tz: str) -> Moment:
+        local = now.astimezone(ZoneInfo(tz))
+        return cls(local.date(), local.time())
+
+
+def item_blocks(item: OverdueItem, today: date, t: Translator) -> list[Block]:
+    line = t(
+        "reminders.item",
+        key=item.key,
+        title=item.title,
+        project=item.project.key,
+        due=fmt_date(item.due, t),
+        days=(today - item.due).days,
+    )
+    finish = (
+        button(t("updates.done_button"), action_id=DONE_ACTION, value=item.key, style="primary")
+        if item.kind == TASK
+        else button(t("issues.resolve"), action_id=RESOLVE_ACTION, value=item.key, style="primary")
+    )
+    return [
+        section(line),
+        actions(
+            finish,
+            button(t("reminders.snooze"), action_id=SNOOZE_ACTION, value=item.key),
+            button(t("reminders.new_date"), action_id=NEW_DATE_ACTION, value=item.key),
+        ),
+    ]
+
+
+def reminder_blocks(items: list[OverdueItem], today: date, t: Translator) -> tuple[str, list[Block]]:
+    text = t("reminders.title", count=len(items))
+    blocks: list[Block] = [section(text)]
+    for item in items[:ITEMS_SHOWN]:
+        blocks += item_blocks(item, today, t)
+    return text, blocks
+
+
+def summary_text(project: Project, items: list[OverdueItem], today: date, t: Translator) -> str:
+    lines = [t("reminders.summary_title", key=project.key, name=project.name, count=len(items))]
+    lines += [
+        t(
+            "reminders.summary_item",
+            key=item.key,
+            title=item.title,
+            owner=item.owner_id,
+            days=(today - item.due).days,
+        )
+        for item in items
+    ]
+    return "\n".join(lines)
+
+
+class ReminderPass:
+    """One pass over one workspace, as of `now`."""
+
+    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
+        self.runtime, self.team_id, self.now = runtime, team_id, now
+        self.t = translator_for(runtime)
+        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+
+    def moment(self, user_id: str) -> Moment:
+        return Moment.of(self.now, time_zone(self.ctx, user_id))
+
+    def away(self, db: Session, user_id: str, today: date) -> bool:
+        return absent_on(db, user_id, today) or status_says_away(lookup(self.ctx, user_id))
+
+    def run(self) -> None:
+        latest = (self.now + timedelta(days=1)).date()
+        # Gathered first and sent after, so no transaction stays open while Slack is called.
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            by_owner: dict[str, list[OverdueItem]] = defaultdict(list)
+            for item in overdue_candidates(db, latest):
+                by_owner[item.owner_id].append(item)
+            outgoing = [
+                dm for owner, items in sorted(by_owner.items()) if (dm := self.for_owner(db, owner, items))
+            ]
+            outgoing += self.summaries(db, by_owner)
+        for dm in outgoing:
+            self.send(dm)
+
+    def sendable(self, item: OverdueItem, moment: Moment) -> bool:
+        weekday = WEEKDAYS[moment.today.weekday()]
+        return item.due_for(moment.today) and weekday in item.days and moment.clock >= item.send_at
+
+    def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> Dm | None:
+        moment = self.moment(owner)
+        due = [item for item in items if self.sendable(item, moment)]
+        if not due or is_holiday(db, moment.today) or self.away(db, owner, moment.today):
+            return None
+        text, blocks = reminder_blocks(due, moment.today, self.t)
+        return Dm(f"reminder:{owner}:{moment.today}", "reminder", owner, text, blocks)
+
+    def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Dm]:
+        by_project: dict[int, list[OverdueItem]] = defaultdict(list)
+        for owner, items in by_owner.items():
+            owner_today = self.moment(owner).today
+            away = self.away(db, owner, owner_today)
+            for item in items:
+                if item.due_for(owner_today) and (away or (owner_today - item.due).days > SUMMARY_AFTER_DAYS):
+                    by_project[item.project.id].append(item)
+        dms = []
+        for items in by_project.values():
+            project = items[0].project
+            manager = project.manager_id
+            if manager is None:
+                continue
+            moment = self.moment(manager)
+            if (
+                not self.sendable(items[0], moment)
+                or is_holiday(db, moment.today)
+                or self.away(db, manager, moment.today)
+            ):
+                continue
+            text = summary_text(project, items, moment.today, self.t)
+            key = f"overdue_summary:{project.id}:{moment.today}"
+            dms.append(Dm(key, "overdue_summary", manager, text, [section(text)]))
+        return dms
+
+    def send(self, dm: Dm) -> None:
+        send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
+
+
+def run_reminders(runtime: Runtime, now: datetime) -> None:
+    with runtime.database.system_session(write=False) as db:
+        teams = list(db.scalars(select(Workspace.team_id)))
+    for team_id in teams:
+        ReminderPass(runtime, team_id, now).run()
+
+
+def item_by_key(db: Session, key: str) -> tuple[Project, Task | Issue]:
+    parsed = parse_item_key(key)
+    project = find_project(db, channel_id=None, key=parsed.project if parsed else "")
+    if parsed is not None and parsed.kind is ItemKind.ISSUE:
+        return project, find_issue(db, project, key)
+    return project, find_task(db, project, key)
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    runtime.add_job("reminders", lambda now: run_reminders(runtime, now))
+
+    @app.action(SNOOZE_ACTION)
+    def on_snooze(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()
+        ctx = ctx_from(context, body)
+        key = body["actions"][0].get("value", "")
+        tomorrow = DateContext.of(ctx).today() + timedelta(days=1)
+        with ctx.db() as db:
+            project, thing = item_by_key(db, key)
+            snooze(db, actor=ctx.actor, project=project, thing=thing, key=key, until=tomorrow)
+        text = ctx.t("reminders.snoozed", key=key, day=fmt_date(tomorrow, ctx.t))
+        if body.get("response_url"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        else:
+            ctx.client.chat_postMessage(channel=ctx.user_id, text=text)
+
+    @app.action(NEW_DATE_ACTION)
+    def on_new_date(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        ctx = ctx_from(context, body)
+        key = body["actions"][0].get("value", "")
+        with ctx.db(write=False) as db:
+            item_by_key(db, key)  # a stale button is refused before a form opens
+        view = modal(
+            callback_id=NEW_DATE_CALLBACK,
+            title=ctx.t("reminders.new_date"),
+            submit=ctx.t("updates.save"),
+            close=ctx.t("charter.cancel"),
+            blocks=[
+                section(ctx.t("reminders.new_date_intro", key=key)),
+                date_input("due_date", ctx.t("updates.field.due_date"), ctx.t),
+            ],
+            private_metadata=NewDateState(key=key).encode(),
+        )
+        ctx.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(NEW_DATE_CALLBACK)
+    def on_new_date_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = NewDateState.decode(view)
+        dates = DateContext.of(ctx)
+        reader = FormReader(values=submitted_values(view), dates=dates)
+        due = reader.date("due_date")
+        reader.check()
+        if due is None:
+            raise UsageError("reminders.new_date_needed")
+        with ctx.db() as db:
+            project, thing = item_by_key(db, state.key)
+            move_due(
+                db, actor=ctx.actor, project=project, thing=thing, key=state.key, due=due, today=dates.today()
+            )
+        ack()
+        ctx.client.chat_postMessage(
+            channel=ctx.user_id, text=ctx.t("reminders.moved", key=state.key, day=fmt_date(due, ctx.t))
+        )

@@ -1,0 +1,119 @@
+"""Overdue reminders through `pmo-bot jobs run reminders --at …`, across time zones, holidays and absences."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from models import Issue, Task
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
+from tests.flows import field_errors, submit
+from tests.test_charter import create
+from tests.test_cli import run
+from tests.test_reviews_job import dms_to, jobs_env
+
+
+def reminders(bot: RunningBot, tmp_path: Path, at: str) -> None:
+    done = run(["jobs", "run", "reminders", "--at", at], jobs_env(bot), tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def overdue(bot: RunningBot) -> None:
+    """Carol (Madrid) and Bob (New York) each own a task due Friday 2026-12-04; Alice manages."""
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("team add <@U0002> member")  # Bob, the sponsor, also does some work
+    bot.slack.command("task add Build <@U0003|carol> start 2026-12-01 due 2026-12-04")
+    bot.slack.command("task add Docs <@U0002|bob> start 2026-12-01 due 2026-12-04")
+    bot.slack.command("issue Flaky CI")
+    with bot.database.system_session() as db:
+        db.execute(update(Issue).values(owner_id=CAROL, due_date=date(2026, 12, 3)))
+
+
+def reminder_dms(bot: RunningBot, user: str) -> list[str]:
+    return [text for text in dms_to(bot, user) if text.startswith("⏰")]
+
+
+def test_each_owner_is_reminded_at_nine_in_their_own_time_zone_once_a_day(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    overdue(bot)
+    # Monday 2026-12-07 08:30 in Madrid is 02:30 in New York: nobody yet.
+    reminders(bot, tmp_path, "2026-12-07T07:30+00:00")
+    assert reminder_dms(bot, CAROL) == [] and reminder_dms(bot, BOB) == []
+    # 09:10 in Madrid: Carol, with both her task and her issue; Bob's morning is still to come.
+    reminders(bot, tmp_path, "2026-12-07T08:10+00:00")
+    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue item(s):"]
+    assert reminder_dms(bot, BOB) == []
+    dm = next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL)
+    assert "*APL-I1* Flaky CI · APL · due Thu 2026-12-03 · 4 day(s) late" in str(dm["blocks"])
+    assert {"task_done", "reminder_snooze", "reminder_new_date", "issue_resolve"} <= {
+        element["action_id"]
+        for block in dm["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+    # 09:05 in New York: Bob. Later runs that day send nothing again.
+    reminders(bot, tmp_path, "2026-12-07T14:05+00:00")
+    reminders(bot, tmp_path, "2026-12-07T20:00+00:00")
+    assert len(reminder_dms(bot, CAROL)) == 1 and len(reminder_dms(bot, BOB)) == 1
+
+
+def test_no_reminders_on_weekends_or_holidays_and_not_to_people_away(bot: RunningBot, tmp_path: Path) -> None:
+    overdue(bot)
+    reminders(bot, tmp_path, "2026-12-05T10:00+00:00")  # Saturday
+    assert reminder_dms(bot, CAROL) == []
+    assert (
+        "is a holiday" in bot.slack.command("holidays add 2026-12-08, Inmaculada", user=ADMIN).json()["text"]
+    )
+    assert (
+        "Only PMO administrators" in bot.slack.command("holidays add 2026-12-09", user=CAROL).json()["text"]
+    )
+    reminders(bot, tmp_path, "2026-12-08T10:00+00:00")  # the holiday
+    assert reminder_dms(bot, CAROL) == []
+    answer = bot.slack.command("away 2026-12-09 to 2026-12-11", user=CAROL).json()["text"]
+    assert answer.startswith("Away from Wed 2026-12-09 to Fri 2026-12-11")
+    reminders(bot, tmp_path, "2026-12-09T10:00+00:00")
+    assert reminder_dms(bot, CAROL) == []
+    # Away: her overdue work goes to the manager's summary instead.
+    summary = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
+    assert summary and "*APL-1* Build · <@U0003>" in summary[0]
+
+
+def test_snooze_quiets_an_item_until_tomorrow_and_a_new_date_moves_it(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    overdue(bot)
+    bot.slack.block_action("reminder_snooze", value="APL-I1", user=CAROL)
+    assert "*APL-I1* is quiet until" in bot.fake.wait_for("response_url")[-1].args["text"]
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("reminder_new_date", value="APL-1", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert (
+        "already passed"
+        in field_errors(submit(bot, view, {"due_date": "2026-01-01"}, user=CAROL))["due_date"]
+    )
+    assert field_errors(submit(bot, view, {"due_date": "2027-01-15"}, user=CAROL)) == {}
+    with bot.database.system_session(write=False) as db:
+        assert db.scalar(select(Task.due_date).where(Task.number == 1)) == date(2027, 1, 15)
+    bot.slack.block_action("reminder_snooze", value="APL-9", user=CAROL)
+    assert "There is no task APL-9" in bot.fake.wait_for("response_url", 2)[-1].args["text"]
+
+
+def test_a_slack_status_that_says_away_is_respected(bot: RunningBot, tmp_path: Path) -> None:
+    bot.fake.add_user(
+        TEAM, "U0005", name="dave", real_name="Dave Li", tz="Europe/Madrid", status_emoji=":palm_tree:"
+    )
+    bot.fake.add_user(
+        TEAM, "U0006", name="erin", real_name="Erin Wu", tz="Europe/Madrid", status_text="OOO until Monday"
+    )
+    create(bot)
+    for user in ("U0005", "U0006"):
+        bot.slack.command(f"team add <@{user}> member")
+        bot.slack.command(f"task add Job of {user} <@{user}> start 2026-12-01 due 2026-12-02")
+    reminders(bot, tmp_path, "2026-12-07T10:00+00:00")
+    assert reminder_dms(bot, "U0005") == [] and reminder_dms(bot, "U0006") == []
+    summary = next(text for text in dms_to(bot, ALICE) if text.startswith("📋"))
+    assert "<@U0005>" in summary and "<@U0006>" in summary
