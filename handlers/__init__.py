@@ -33,6 +33,7 @@ from handlers import (
     risk_reviews,
     risks,
     shortcuts,
+    standups,
     status,
     task_updates,
     tasks,
@@ -71,6 +72,7 @@ CAPABILITIES = (
     reviews,
     calendar,
     reminders,
+    standups,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

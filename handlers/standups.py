@@ -1,0 +1,272 @@
+"""Standups: the prompt DM at each member's morning, the answer form, and the day's channel summary.
+
+The summary is one post per project and day, edited as answers arrive (late ones included).
+Blockers become issues and stay listed in the following days until resolved; who has not
+answered is listed at the end. Days, time, whose time zone and on/off come from the
+communication plan (`/pmo standup config` edits that line).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks import (
+    Block,
+    actions,
+    button,
+    choices_input,
+    context,
+    modal,
+    option,
+    section,
+    submitted_values,
+    text_input,
+)
+from bot.formats import fmt_date, mention
+from bot.i18n import Translator
+from bot.outbox import Dm, send_dm, send_once
+from bot.runtime import Runtime
+from handlers.command import CommandRouter, Invocation, UsageError
+from handlers.comms import open_line_modal
+from handlers.context import Ctx, ctx_from, translator_for
+from handlers.directory import lookup, time_zone
+from handlers.forms import ModalState
+from models.away import absent_on, is_holiday, status_says_away
+from models.base import utcnow
+from models.comms import CommPlanLine
+from models.comms_plan import WEEKDAYS
+from models.enums import CommKind, Phase, TaskStatus
+from models.issues import issue_key
+from models.portfolio import find_project, project_by_id
+from models.project import Project
+from models.records import Delivery
+from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
+from models.tasks import task_key
+from models.work import Task
+from models.workspace import Workspace
+
+ANSWER_ACTION = "standup_answer"
+CALLBACK = "standup_form"
+# A morning prompt is pointless by the afternoon: it is sent within this long of its time.
+WINDOW = timedelta(hours=3)
+TASK_CHOICES = 10
+OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
+class StandupState(ModalState):
+    project_id: int
+    day: date
+
+
+def summary_key(project: Project, day: date) -> str:
+    return f"standup_summary:{project.id}:{day.isoformat()}"
+
+
+def standup_line(db: Session, project: Project) -> CommPlanLine | None:
+    return db.scalar(
+        select(CommPlanLine).where(
+            CommPlanLine.project_id == project.id,
+            CommPlanLine.kind == CommKind.STANDUP,
+            CommPlanLine.enabled.is_(True),
+        )
+    )
+
+
+def local_moment(now: datetime, tz: str) -> datetime:
+    return now.astimezone(ZoneInfo(tz))
+
+
+def in_window(line: CommPlanLine, local: datetime) -> bool:
+    hour, minute = (int(part) for part in line.local_time.split(":"))
+    start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return WEEKDAYS[local.weekday()] in line.days.split(",") and start <= local < start + WINDOW
+
+
+def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
+    text = t("standups.prompt", key=project.key, name=project.name, day=fmt_date(day, t))
+    value = f"{project.id}:{day.isoformat()}"
+    return text, [
+        section(text),
+        actions(button(t("standups.answer"), action_id=ANSWER_ACTION, value=value, style="primary")),
+    ]
+
+
+class StandupPass:
+    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
+        self.runtime, self.team_id, self.now = runtime, team_id, now
+        self.t = translator_for(runtime)
+        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+
+    def run(self) -> None:
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
+            outgoing = [dm for project in projects for dm in self.prompts(db, project)]
+        for dm in outgoing:
+            send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
+
+    def prompts(self, db: Session, project: Project) -> list[Dm]:
+        line = standup_line(db, project)
+        if line is None:
+            return []
+        dms = []
+        for user in standup_people(db, project):
+            tz = time_zone(self.ctx, user) if line.time_zone_of == "member" else project.timezone
+            local = local_moment(self.now, tz)
+            day = local.date()
+            if not in_window(line, local) or is_holiday(db, day):
+                continue
+            if absent_on(db, user, day) or status_says_away(lookup(self.ctx, user)):
+                continue
+            text, blocks = prompt_blocks(project, day, self.t)
+            dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
+        return dms
+
+
+def run_standups(runtime: Runtime, now: datetime) -> None:
+    with runtime.database.system_session(write=False) as db:
+        teams = list(db.scalars(select(Workspace.team_id)))
+    for team_id in teams:
+        StandupPass(runtime, team_id, now).run()
+
+
+def answer_modal(t: Translator, state: StandupState, project: Project, tasks: list[Task]) -> dict[str, Any]:
+    blocks: list[Block] = [
+        section(t("standups.form_intro", key=project.key, day=fmt_date(state.day, t))),
+        text_input("yesterday", t("standups.field.yesterday"), multiline=True, optional=True),
+        text_input("today", t("standups.field.today"), multiline=True, optional=True),
+    ]
+    if tasks:
+        choices = [
+            option(f"{task_key(project, task)} {task.title}", task_key(project, task)) for task in tasks
+        ]
+        blocks.append(choices_input("today_tasks", t("standups.field.today_tasks"), choices))
+    blocks.append(text_input("blockers", t("standups.field.blockers"), multiline=True, optional=True))
+    return modal(
+        callback_id=CALLBACK,
+        title=t("standups.form_title"),
+        submit=t("standups.send"),
+        close=t("charter.cancel"),
+        blocks=blocks,
+        private_metadata=state.encode(),
+    )
+
+
+def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        tasks = db.scalars(
+            select(Task)
+            .where(Task.project_id == project.id, Task.owner_id == ctx.user_id, Task.status.in_(OPEN_TASK))
+            .order_by(Task.due_date, Task.number)
+            .limit(TASK_CHOICES)
+        ).all()
+        view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, list(tasks))
+    ctx.client.views_open(trigger_id=trigger_id, view=view)
+
+
+def read_answer(view: dict[str, Any]) -> StandupAnswer:
+    values = submitted_values(view)
+    picked = [key for key in (values.get("today_tasks") or "").split(",") if key]
+    today = "\n".join(part for part in [values.get("today"), ", ".join(picked)] if part) or None
+    return StandupAnswer(yesterday=values.get("yesterday"), today=today, blockers=values.get("blockers"))
+
+
+def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
+    reports = reports_of(db, project, day)
+    title = t("standups.summary_title", key=project.key, name=project.name, day=fmt_date(day, t))
+    blocks: list[Block] = [section(title)]
+    for report in reports:
+        lines = [t("standups.who", user=report.user_id)]
+        for name in ("yesterday", "today", "blockers"):
+            value = getattr(report, name)
+            if value:
+                lines.append(t(f"standups.said.{name}", text=value))
+        blocks.append(section("\n".join(lines)))
+    still = [issue for issue in open_blockers(db, project, day)]
+    if still:
+        blocks.append(
+            section(
+                t(
+                    "standups.still_blocked",
+                    items=", ".join(f"*{issue_key(project, i)}* {i.title}" for i in still),
+                )
+            )
+        )
+    answered = {report.user_id for report in reports}
+    missing = [user for user in standup_people(db, project) if user not in answered]
+    if missing:
+        blocks.append(context(t("standups.missing", people=", ".join(mention(user, t) for user in missing))))
+    return title, blocks
+
+
+def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
+    """Post the day's summary the first time, then edit that one post."""
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        text, blocks = summary(db, project, day, ctx.t)
+        posted = db.scalar(select(Delivery).where(Delivery.key == summary_key(project, day)))
+        channel, ts = project.channel_id, (posted.message_ts if posted else None)
+    if ts:
+        try:
+            ctx.client.chat_update(channel=posted.channel_id or channel, ts=ts, text=text, blocks=blocks)
+            return
+        except SlackApiError:
+            return  # a deleted summary is not re-posted: the answers are still recorded
+    send_once(
+        ctx.runtime,
+        team_id=ctx.team_id,
+        key=summary_key(project, day),
+        kind="standup_summary",
+        now=utcnow(),
+        send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
+    )
+
+
+def parse_value(value: str) -> tuple[int, date]:
+    project_id, _, day = value.partition(":")
+    try:
+        return int(project_id), date.fromisoformat(day)
+    except ValueError:
+        raise UsageError("standups.stale") from None
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    runtime.add_job("standups", lambda now: run_standups(runtime, now))
+
+    @router.verb("standup", usage="standup [config]", example="standup config")
+    def standup_verb(invocation: Invocation) -> None:
+        ctx, command = invocation.ctx, invocation.command
+        words = [word.lower() for word in invocation.words]
+        if words == ["config"]:
+            open_line_modal(ctx, command.trigger_id or "", "standup", channel_id=command.channel_id, key=None)
+            return
+        if words:
+            raise UsageError("standups.bad_args", given=" ".join(invocation.words))
+        with ctx.db(write=False) as db:
+            project = find_project(db, channel_id=command.channel_id)
+            day = local_moment(utcnow(), time_zone(ctx, ctx.user_id)).date()
+        open_answer(ctx, command.trigger_id or "", project.id, day)
+
+    @app.action(ANSWER_ACTION)
+    def on_answer_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        project_id, day = parse_value(body["actions"][0].get("value", ""))
+        open_answer(ctx_from(context, body), body["trigger_id"], project_id, day)
+
+    @app.view(CALLBACK)
+    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = StandupState.decode(view)
+        answer = read_answer(view)
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            answer_standup(db=db, actor=ctx.actor, project=project, day=state.day, answer=answer)
+        ack()
+        post_summary(ctx, state.project_id, state.day)

@@ -1,0 +1,96 @@
+"""Standups through `pmo-bot jobs run standups --at …`: prompts at each member's morning, answers, summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from models import Issue, StandupReport
+from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.test_charter import create
+from tests.test_cli import run
+from tests.test_reviews_job import dms_to, jobs_env
+
+
+def standups(bot: RunningBot, tmp_path: Path, at: str) -> None:
+    done = run(["jobs", "run", "standups", "--at", at], jobs_env(bot), tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def prompts(bot: RunningBot, user: str) -> list[str]:
+    return [text for text in dms_to(bot, user) if text.startswith("☀️ Standup for")]
+
+
+def team(bot: RunningBot) -> None:
+    """Alice (Shanghai) manages, Carol (Madrid) and Bob (New York) are members."""
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("team add <@U0002> member")
+
+
+def answer(bot: RunningBot, user: str, values: dict[str, str | None]) -> None:
+    prompt = next(
+        c.args for c in reversed(bot.fake.calls_to("chat.postMessage")) if c.args["channel"] == user
+    )
+    button = next(b for b in prompt["blocks"] if b["type"] == "actions")["elements"][0]
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action(button["action_id"], value=button["value"], user=user)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, values, user=user)) == {}
+
+
+def test_each_member_is_prompted_at_their_own_0930_within_the_morning_once(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    team(bot)
+    standups(bot, tmp_path, "2026-12-07T01:35+00:00")  # 09:35 in Shanghai, 02:35 in Madrid
+    assert len(prompts(bot, ALICE)) == 1 and prompts(bot, CAROL) == [] and prompts(bot, BOB) == []
+    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # 09:40 in Madrid; Shanghai is past its window
+    standups(bot, tmp_path, "2026-12-07T08:45+00:00")
+    assert len(prompts(bot, CAROL)) == 1 and len(prompts(bot, ALICE)) == 1
+    standups(bot, tmp_path, "2026-12-07T19:00+00:00")  # 14:00 in New York: too late for Bob's morning
+    assert prompts(bot, BOB) == []
+    standups(bot, tmp_path, "2026-12-08T14:31+00:00")  # Tuesday 09:31 in New York
+    assert len(prompts(bot, BOB)) == 1
+    standups(bot, tmp_path, "2026-12-12T01:35+00:00")  # Saturday in Shanghai: no standup
+    assert len(prompts(bot, ALICE)) == 1
+
+
+def test_answers_build_one_summary_post_edited_as_they_arrive_with_blockers_as_issues(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    team(bot)
+    bot.slack.command("task add Build <@U0003|carol> due 2026-12-20")
+    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Carol's morning (and nobody else's)
+    answer(bot, CAROL, {"yesterday": "Schema", "today_tasks": "APL-1", "blockers": "No staging database"})
+    post = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL][-1]
+    text = str(post["blocks"])
+    assert "Standup · APL Apollo · Mon 2026-12-07" in post["text"]
+    assert "Yesterday: Schema" in text and "Today: APL-1" in text and "Blocked: No staging database" in text
+    assert "Not answered yet: <@U0001>, <@U0002>" in text
+    with bot.database.system_session(write=False) as db:
+        issue = db.scalars(select(Issue)).one()
+        report = db.scalars(select(StandupReport)).one()
+    assert (issue.title, issue.owner_id, report.blocker_issue_id) == ("No staging database", CAROL, issue.id)
+
+    # Alice answers later the same day from the command: the same post is edited, not a new one.
+    posts_before = len([c for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL])
+    view = open_modal(bot, "standup")
+    view["private_metadata"] = (
+        view["private_metadata"].replace('"day":"', '"day":"2026-12-07"#').split("#")[0] + "}"
+    )
+    assert field_errors(submit(bot, view, {"today": "Reviews"})) == {}
+    updates = bot.fake.wait_for("chat.update")
+    assert "Today: Reviews" in str(updates[-1].args["blocks"])
+    assert (
+        len([c for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL])
+        == posts_before
+    )
+
+    # The next day the unresolved blocker is still listed.
+    standups(bot, tmp_path, "2026-12-08T08:40+00:00")
+    answer(bot, CAROL, {"today": "Still waiting"})
+    next_day = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL][-1]
+    assert "Still blocked:* *APL-I1* No staging database" in str(next_day["blocks"])
