@@ -15,6 +15,7 @@ from handlers import (
     charter,
     command,
     comms,
+    digests,
     errors,
     events,
     gantt,
@@ -73,6 +74,7 @@ CAPABILITIES = (
     calendar,
     reminders,
     standups,
+    digests,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

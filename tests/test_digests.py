@@ -1,0 +1,102 @@
+"""Weekly digests and the portfolio digest through `pmo-bot jobs run digests --at …`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import update
+
+from models import CostEntry, HealthSnapshot, Issue, Project, Task
+from models.enums import Health, TaskStatus
+from tests.conftest import RunningBot
+from tests.flows import CHANNEL
+from tests.test_charter import create
+from tests.test_cli import run
+from tests.test_reviews_job import jobs_env
+
+PMO_CHANNEL = "C0PMO"
+MONDAY_0905_SHANGHAI = "2026-12-07T01:05+00:00"
+
+
+def digests(bot: RunningBot, tmp_path: Path, at: str) -> None:
+    env = jobs_env(bot) | {"PMO_PORTFOLIO_CHANNEL": PMO_CHANNEL}
+    done = run(["jobs", "run", "digests", "--at", at], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def channel_posts(bot: RunningBot) -> list[str]:
+    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+
+
+def busy_week(bot: RunningBot) -> None:
+    """Apollo (Shanghai time) finished Build on Friday, has Test due Wednesday, and spent 1,200."""
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("task add Build <@U0003|carol> start 2026-12-01 due 2026-12-04")
+    bot.slack.command("task add Test <@U0003|carol> start 2026-12-08 due 2026-12-09")
+    bot.slack.command("budget set people 10000")
+    bot.slack.command("cost 1200 people contractor")
+    with bot.database.system_session() as db:
+        db.execute(
+            update(Task)
+            .where(Task.number == 1)
+            .values(
+                status=TaskStatus.DONE,
+                percent_complete=100,
+                done_at=datetime.fromisoformat("2026-12-04T09:00+00:00"),
+            )
+        )
+        db.execute(update(CostEntry).values(spent_on=date(2026, 12, 3)))
+        project = db.query(Project).one()
+        db.add(
+            HealthSnapshot(
+                team_id=project.team_id, project_id=project.id, week="2026-W49", health=Health.AMBER
+            )
+        )
+
+
+def test_the_weekly_digest_goes_out_on_monday_at_nine_in_the_project_time_zone_once(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    busy_week(bot)
+    digests(bot, tmp_path, "2026-12-07T00:55+00:00")  # 08:55 in Shanghai
+    assert not any(text.startswith("📰") for text in channel_posts(bot))
+    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    digests(bot, tmp_path, "2026-12-07T09:00+00:00")  # later that day: not again
+    posts = [text for text in channel_posts(bot) if text.startswith("📰")]
+    assert len(posts) == 1
+    lines = posts[0].splitlines()
+    assert lines[0] == "📰 APL · Apollo — week 2026-W50"
+    assert lines[1] == "*Health* 🟢 green (was 🟡 amber last week)"
+    assert "✅ *Done this week* (1): *APL-1* Build" in lines
+    assert "📅 *Due in the coming week:* *APL-2* Test" in lines
+    assert "💶 *Spent* 1,200.00 EUR this week · 1,200.00 EUR in all of 120,000.00 EUR" in lines
+    digests(bot, tmp_path, "2026-12-08T01:05+00:00")  # Tuesday: no digest
+    assert len([text for text in channel_posts(bot) if text.startswith("📰")]) == 1
+
+
+def test_a_quiet_project_says_so_in_one_line(bot: RunningBot, tmp_path: Path) -> None:
+    create(bot)
+    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    assert (
+        "📰 APL · Apollo — week 2026-W50: nothing to report (green, nothing done, due, slipped or spent)."
+        in (channel_posts(bot))
+    )
+
+
+def test_the_portfolio_digest_ranks_projects_by_health_with_a_chart(bot: RunningBot, tmp_path: Path) -> None:
+    busy_week(bot)
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
+    bot.slack.command("issue Data centre on fire", channel="C0002")
+    with bot.database.system_session() as db:
+        db.execute(update(Issue).values(severity="critical"))
+    digests(bot, tmp_path, "2026-12-07T09:30+00:00")
+    upload = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1].args
+    assert upload["channel_id"] == PMO_CHANNEL
+    lines = upload["initial_comment"].splitlines()
+    assert lines[0] == "🗂 *Portfolio* — week 2026-W50, most in need first"
+    assert lines[1].startswith("🔴 *ZEUS* Zeus") and lines[2].startswith("🟢 *APL* Apollo")
+    assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
+    digests(bot, tmp_path, "2026-12-07T10:30+00:00")
+    assert len(bot.fake.calls_to("files.completeUploadExternal")) == 1
