@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk.errors import SlackApiError
@@ -182,14 +182,16 @@ def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
     )
 
 
-def change_list_line(project: Project, change: ChangeRequest, today: date, t: Translator) -> str:
+def change_list_line(project: Project, change: ChangeRequest, dates: DateContext, t: Translator) -> str:
+    # Both ends in the reader's time zone: a request made late yesterday UTC may be today's there.
+    created = change.created_at.astimezone(ZoneInfo(dates.tz)).date()
     return t(
         "changes.list_line",
         mark=STATUS_MARK[change.status],
         key=change_key(project, change),
         title=change.title,
         status=t(f"changes.status.{change.status.value}"),
-        age=(today - change.created_at.date()).days,
+        age=(dates.today() - created).days,
     )
 
 
@@ -197,8 +199,8 @@ def changes_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
-        today = DateContext.of(ctx).today()
-        lines = [change_list_line(project, change, today, ctx.t) for change in list_changes(db, project)]
+        dates = DateContext.of(ctx)
+        lines = [change_list_line(project, change, dates, ctx.t) for change in list_changes(db, project)]
     title = ctx.t("changes.list_title", key=project.key, name=project.name)
     if not lines:
         return Reply(ctx.t("changes.none", title=title))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -11,6 +13,13 @@ from tests.conftest import ALICE, RunningBot
 from tests.slackdriver import Reply, SlackDriver
 
 CHANNEL = "C0001"
+# Alice's Slack time zone, which the charter gives the project unless told otherwise.
+PROJECT_TZ = "Asia/Shanghai"
+
+
+def local_today(tz: str = PROJECT_TZ) -> date:
+    """Today where the project is: the test machine's own date is a day behind in the evening UTC."""
+    return datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
 
 
 def open_modal(bot: RunningBot, text: str, *, user: str = ALICE, channel: str = CHANNEL) -> dict[str, Any]:

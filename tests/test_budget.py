@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, BudgetLine, CostEntry
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, count_rows
+from tests.flows import CHANNEL, count_rows, local_today
 from tests.test_charter import create
 
 
@@ -80,7 +80,7 @@ def test_a_category_passing_90_percent_is_flagged_and_announced_once(bot: Runnin
 
 def test_bad_budget_and_cost_lines_say_what_is_wrong_and_change_nothing(bot: RunningBot) -> None:
     budgeted(bot)
-    tomorrow = (date.today() + timedelta(days=3)).isoformat()
+    tomorrow = (local_today() + timedelta(days=3)).isoformat()
     cases = [
         ("budget set people -5", "can't be negative"),
         ("budget set people lots", "lots"),

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from models import Issue
 from models.enums import IssueStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, submit
+from tests.flows import CHANNEL, field_errors, local_today, submit
 from tests.test_charter import create
 
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+YESTERDAY = (local_today() - timedelta(days=1)).isoformat()
 
 
 def say(bot: RunningBot, text: str, user: str = ALICE) -> str:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from models import AuditEntry, Issue, Milestone, Task
 from models.enums import Severity, TaskStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
-TODAY = date.today()
 
 
 def day(offset: int) -> str:
-    return (TODAY + timedelta(days=offset)).isoformat()
+    return (local_today() + timedelta(days=offset)).isoformat()
 
 
 def say(bot: RunningBot, text: str, user: str = ALICE, channel: str = CHANNEL) -> str:
@@ -24,10 +23,10 @@ def say(bot: RunningBot, text: str, user: str = ALICE, channel: str = CHANNEL) -
 
 
 def running(bot: RunningBot) -> None:
-    """Apollo under way: one task late, one on time, a milestone ahead."""
+    """Apollo under way: one task late (in every time zone), one on time, a milestone ahead."""
     create(bot, {"start_date": day(-20), "target_end_date": day(40)})
     say(bot, "team add <@U0003> member")
-    say(bot, f"task add Build <@U0003> start {day(-10)} due {day(-1)} est 10")
+    say(bot, f"task add Build <@U0003> start {day(-10)} due {day(-2)} est 10")
     say(bot, f"task add Test <@U0003> start {day(-10)} due {day(9)} est 10")
     say(bot, f"milestone add Beta due {day(20)}")
     say(bot, "budget set people 100000")
@@ -96,7 +95,7 @@ def test_done_update_and_assign_change_the_task_and_its_history(bot: RunningBot)
     assert (updated.status, updated.percent_complete, updated.due_date) == (
         TaskStatus.IN_PROGRESS,
         40,
-        TODAY + timedelta(days=12),
+        local_today() + timedelta(days=12),
     )
 
     assert say(bot, "assign APL-2 <@U0001|alice>") == "*APL-2* Test now belongs to <@U0001>."
@@ -191,7 +190,7 @@ def test_home_shows_my_tasks_overdue_first_my_projects_health_and_refreshes_on_c
 def test_status_lists_top_risks_late_milestones_and_open_work(bot: RunningBot) -> None:
     running(bot)
     with bot.database.system_session() as db:
-        db.scalars(select(Milestone)).one().due_date = TODAY - timedelta(days=2)
+        db.scalars(select(Milestone)).one().due_date = local_today() - timedelta(days=2)
     bot.slack.command("issue Staging is down")
     for title, p, i in (("Vendor late", "5", "4"), ("Key person leaves", "2", "2")):
         view = open_modal(bot, "risk")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models import AuditEntry, Member, Project, Task
 from models.enums import Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import local_today
 from tests.test_charter import create
 
 DAN = "U0999"  # not in the workspace
@@ -110,7 +111,7 @@ def test_load_beyond_capacity_is_shown_and_flagged(bot: RunningBot) -> None:
     create(bot)
     with bot.database.system_session() as db:
         apollo = db.scalars(select(Project)).one()
-        soon = date.today() + timedelta(days=7)
+        soon = local_today() + timedelta(days=7)
         for number in (1, 2):
             db.add(
                 Task(
