@@ -127,8 +127,13 @@ class ReminderPass:
         return absent_on(db, user_id, today) or status_says_away(lookup(self.ctx, user_id))
 
     def run(self) -> None:
-        latest = (self.now + timedelta(days=1)).date()
         # Gathered first and sent after, so no transaction stays open while Slack is called.
+        for dm in self.due():
+            self.send(dm)
+
+    def due(self) -> list[Dm]:
+        """Every reminder and manager summary due now."""
+        latest = (self.now + timedelta(days=1)).date()
         with self.runtime.database.session(self.team_id, write=False) as db:
             by_owner: dict[str, list[OverdueItem]] = defaultdict(list)
             for item in overdue_candidates(db, latest):
@@ -136,9 +141,7 @@ class ReminderPass:
             outgoing = [
                 dm for owner, items in sorted(by_owner.items()) if (dm := self.for_owner(db, owner, items))
             ]
-            outgoing += self.summaries(db, by_owner)
-        for dm in outgoing:
-            self.send(dm)
+            return outgoing + self.summaries(db, by_owner)
 
     def sendable(self, item: OverdueItem, moment: Moment) -> bool:
         weekday = WEEKDAYS[moment.today.weekday()]

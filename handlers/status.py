@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
 from bot.formats import fmt_date, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.context import Ctx
 from handlers.forms import DateContext
 from handlers.projects import project_line
 from handlers.risk_lines import level
@@ -160,13 +162,10 @@ def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]
     return text, fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(t("status.cut")))
 
 
-def my_projects_reply(invocation: Invocation) -> Reply:
-    ctx = invocation.ctx
-    with ctx.db(write=False) as db:
-        lines = [
-            project_line(p, ctx.t)
-            for p in list_projects(db=db, user_id=ctx.user_id, which=ProjectFilter.MINE)
-        ]
+def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
+    lines = [
+        project_line(p, ctx.t) for p in list_projects(db=db, user_id=ctx.user_id, which=ProjectFilter.MINE)
+    ]
     if not lines:
         return Reply(ctx.t("status.no_project_here"))
     title = ctx.t("status.pick_project")
@@ -179,13 +178,11 @@ def status_reply(invocation: Invocation) -> Reply:
     if len(words) > 1:
         raise UsageError("status.bad_args", given=" ".join(words))
     key = words[0] if words else None
-    channel_id = invocation.command.channel_id
+    channel = invocation.command.channel_id
     with ctx.db(write=False) as db:
-        nothing_here = key is None and project_in_channel(db, channel_id) is None
-    if nothing_here:
-        return my_projects_reply(invocation)
-    with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=channel_id, key=key)
+        project = find_project(db, channel_id=channel, key=key) if key else project_in_channel(db, channel)
+        if project is None:
+            return my_projects_reply(db, ctx)
         require_visible(db, project, ctx.actor)
         # The project's own calendar, so everyone who asks sees the same status.
         today = DateContext(tz=project.timezone, now=utcnow()).today()

@@ -67,10 +67,21 @@ class EarnedValue:
         return (self.budget * Decimal(str(share))).quantize(CENT)
 
 
-def weights(items: list[WorkItem]) -> list[float]:
-    estimated = [item.estimate_hours for item in items if item.estimate_hours]
-    fallback = sum(estimated) / len(estimated) if estimated else 1.0
-    return [item.estimate_hours or fallback for item in items]
+@dataclass(frozen=True)
+class WorkSums:
+    """Leaf work summed, kept apart for estimated and unestimated tasks.
+
+    An unestimated task weighs as much as the average estimated one, which is only known once
+    everything is summed; so its shares are kept as plain fractions until then.
+    """
+
+    count: int = 0  # leaf tasks
+    estimated: int = 0  # of them with an estimate
+    hours: float = 0.0  # their estimates
+    earned_hours: float = 0.0  # estimate x share done, over estimated tasks
+    earned_unestimated: float = 0.0  # share done, over unestimated tasks
+    planned_hours: float = 0.0  # estimate x share planned by today, over estimated tasks
+    planned_unestimated: float = 0.0  # share planned by today, over unestimated tasks
 
 
 def planned_fraction(item: WorkItem, today: date) -> float:
@@ -86,16 +97,34 @@ def planned_fraction(item: WorkItem, today: date) -> float:
     return ((today - start).days + 1) / days
 
 
+def work_sums(items: list[WorkItem], today: date) -> WorkSums:
+    estimated = [item for item in items if item.estimate_hours]
+    unestimated = [item for item in items if not item.estimate_hours]
+    return WorkSums(
+        count=len(items),
+        estimated=len(estimated),
+        hours=sum(item.estimate_hours or 0.0 for item in estimated),
+        earned_hours=sum((item.estimate_hours or 0.0) * item.percent_complete / 100 for item in estimated),
+        earned_unestimated=sum(item.percent_complete / 100 for item in unestimated),
+        planned_hours=sum((item.estimate_hours or 0.0) * planned_fraction(item, today) for item in estimated),
+        planned_unestimated=sum(planned_fraction(item, today) for item in unestimated),
+    )
+
+
+def earned_value_of(sums: WorkSums, *, budget: Decimal | None, spent: Decimal) -> EarnedValue:
+    fallback = sums.hours / sums.estimated if sums.estimated else 1.0
+    total = sums.hours + (sums.count - sums.estimated) * fallback
+    if not total:
+        return EarnedValue(budget, 0.0, 0.0, spent)
+    planned = sums.planned_hours + fallback * sums.planned_unestimated
+    earned = sums.earned_hours + fallback * sums.earned_unestimated
+    return EarnedValue(budget, planned / total, earned / total, spent)
+
+
 def earned_value(
     items: list[WorkItem], *, today: date, budget: Decimal | None, spent: Decimal
 ) -> EarnedValue:
-    weighed = weights(items)
-    total = sum(weighed)
-    if not total:
-        return EarnedValue(budget, 0.0, 0.0, spent)
-    planned = sum(w * planned_fraction(item, today) for w, item in zip(weighed, items, strict=True))
-    earned = sum(w * item.percent_complete / 100 for w, item in zip(weighed, items, strict=True))
-    return EarnedValue(budget, planned / total, earned / total, spent)
+    return earned_value_of(work_sums(items, today), budget=budget, spent=spent)
 
 
 def forecast_finish(start: date | None, target_end: date | None, spi: float | None) -> date | None:

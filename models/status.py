@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from models.budget import budget_report
 from models.change import ChangeRequest
-from models.earned_value import EarnedValue, WorkItem, earned_value, forecast_finish
+from models.earned_value import EarnedValue, WorkItem, WorkSums, earned_value_of, forecast_finish, work_sums
 from models.enums import ChangeStatus, IssueStatus, ReviewStatus, RiskStatus, Severity, TaskStatus
 from models.health import AMBER_RISK_SCORE, RED_RISK_SCORE, Assessment, HealthFacts, assess
 from models.issue import Issue
 from models.leaves import is_leaf
-from models.project import CostEntry, Project
+from models.project import Project
 from models.quality_reviews import review_counts
 from models.risk import Risk
 from models.work import Milestone, Task
@@ -70,33 +70,69 @@ def leaf_tasks(project: Project) -> ColumnElement[bool]:
     return and_(Task.project_id == project.id, Task.status != TaskStatus.CANCELLED, is_leaf(project))
 
 
-def work_items(db: Session, project: Project) -> list[WorkItem]:
-    rows = db.execute(
-        select(Task.estimate_hours, Task.percent_complete, Task.status, Task.start_date, Task.due_date).where(
-            leaf_tasks(project)
-        )
-    ).all()
-    return [
-        WorkItem(estimate, 100 if status is TaskStatus.DONE else percent, start, due)
-        for estimate, percent, status, start, due in rows
-    ]
+@dataclass(frozen=True)
+class LeafWork:
+    sums: WorkSums
+    done: int
+    overdue: int
 
 
-def progress(items: list[WorkItem], value: EarnedValue) -> Progress:
-    done = sum(1 for item in items if item.percent_complete >= 100)
-    return Progress(done=done, total=len(items), weighted_percent=round(value.earned_share * 100))
+def leaf_work(db: Session, project: Project, today: date) -> LeafWork:
+    """Earned value's sums, progress and the overdue count of the leaf tasks, summed in SQL.
+
+    Only tasks under way today (started, not yet due) are read row by row: their planned share
+    is a fraction of their days. A query per figure, or every task read into Python, made
+    `/pmo status` of a 2,000-task project several times slower.
+    """
+    effective = case((Task.status == TaskStatus.DONE, 100), else_=Task.percent_complete)
+    hours = func.nullif(Task.estimate_hours, 0)  # no estimate and 0 both weigh as the average
+    unestimated = hours.is_(None)
+    planned_in_full = Task.due_date <= today
+    overdue = and_(Task.status.in_(OPEN_TASK), Task.due_date < today)
+    row = db.execute(
+        select(
+            func.count(),
+            func.count(hours),
+            func.sum(hours),
+            func.sum(hours * effective),
+            func.sum(case((unestimated, effective), else_=0)),
+            func.sum(case((planned_in_full, hours), else_=None)),
+            func.sum(case((and_(unestimated, planned_in_full), 1), else_=0)),
+            func.sum(case((effective >= 100, 1), else_=0)),
+            func.sum(case((overdue, 1), else_=0)),
+        ).where(leaf_tasks(project))
+    ).one()
+    count, estimated, *totals = (value or 0 for value in row)
+    hours_sum, earned_hours, earned_unestimated, planned_hours, planned_unestimated, done, late = totals
+    under_way = work_sums(
+        [
+            WorkItem(estimate, 0, start, due)
+            for estimate, start, due in db.execute(
+                select(Task.estimate_hours, Task.start_date, Task.due_date).where(
+                    leaf_tasks(project), Task.start_date <= today, Task.due_date > today
+                )
+            )
+        ],
+        today,
+    )
+    sums = WorkSums(
+        count=count,
+        estimated=estimated,
+        hours=float(hours_sum),
+        earned_hours=float(earned_hours) / 100,
+        earned_unestimated=float(earned_unestimated) / 100,
+        planned_hours=float(planned_hours) + under_way.planned_hours,
+        planned_unestimated=float(planned_unestimated) + under_way.planned_unestimated,
+    )
+    return LeafWork(sums, int(done), int(late))
 
 
-def total_spent(db: Session, project: Project) -> Decimal:
-    spent = db.scalar(select(func.sum(CostEntry.amount)).where(CostEntry.project_id == project.id))
-    return spent or Decimal("0.00")
-
-
-def overdue_tasks(db: Session, project: Project, today: date) -> tuple[list[Task], int]:
+def overdue_tasks(db: Session, project: Project, today: date) -> list[Task]:
+    """The first few overdue leaf tasks, most overdue first."""
     where = and_(leaf_tasks(project), Task.status.in_(OPEN_TASK), Task.due_date < today)
-    count = db.scalar(select(func.count()).select_from(Task).where(where)) or 0
-    shown = db.scalars(select(Task).where(where).order_by(Task.due_date, Task.number).limit(OVERDUE_SHOWN))
-    return list(shown), count
+    return list(
+        db.scalars(select(Task).where(where).order_by(Task.due_date, Task.number).limit(OVERDUE_SHOWN))
+    )
 
 
 def milestone_forecasts(db: Session, project: Project, slip_days: int) -> list[MilestoneForecast]:
@@ -111,39 +147,36 @@ def milestone_forecasts(db: Session, project: Project, slip_days: int) -> list[M
 
 def risk_counts(db: Session, project: Project) -> tuple[int, int]:
     """Open risks scored for red without a response, and open risks scored high."""
-    open_risks = and_(Risk.project_id == project.id, Risk.status == RiskStatus.OPEN)
-    unanswered = db.scalar(
-        select(func.count()).where(open_risks, Risk.score >= RED_RISK_SCORE, Risk.strategy.is_(None))
-    )
-    high = db.scalar(select(func.count()).where(open_risks, Risk.score >= AMBER_RISK_SCORE))
-    return unanswered or 0, high or 0
+    unanswered = and_(Risk.score >= RED_RISK_SCORE, Risk.strategy.is_(None))
+    counts = db.execute(
+        select(
+            func.sum(case((unanswered, 1), else_=0)),
+            func.sum(case((Risk.score >= AMBER_RISK_SCORE, 1), else_=0)),
+        ).where(Risk.project_id == project.id, Risk.status == RiskStatus.OPEN)
+    ).one()
+    return int(counts[0] or 0), int(counts[1] or 0)
 
 
-def issue_counts(db: Session, project: Project) -> dict[Severity, int]:
+def issue_counts(db: Session, project: Project, today: date) -> tuple[dict[Severity, int], int]:
+    """Open issues by severity, and how many of them are overdue."""
     rows = db.execute(
-        select(Issue.severity, func.count())
+        select(Issue.severity, func.count(), func.sum(case((Issue.due_date < today, 1), else_=0)))
         .where(Issue.project_id == project.id, Issue.status == IssueStatus.OPEN)
         .group_by(Issue.severity)
     ).all()
-    return dict(rows)
-
-
-def overdue_issue_count(db: Session, project: Project, today: date) -> int:
-    late = and_(Issue.project_id == project.id, Issue.status == IssueStatus.OPEN, Issue.due_date < today)
-    return db.scalar(select(func.count()).where(late)) or 0
+    return {severity: count for severity, count, _ in rows}, sum(int(late or 0) for _, _, late in rows)
 
 
 def status_of(db: Session, project: Project, today: date) -> StatusReport:
-    items = work_items(db, project)
-    spent = total_spent(db, project)
-    value = earned_value(items, today=today, budget=project.budget, spent=spent)
+    work = leaf_work(db, project, today)
+    budget = budget_report(db, project)
+    spent = budget.spent  # every cost entry is in a category, planned or not
+    value = earned_value_of(work.sums, budget=project.budget, spent=spent)
     finish = forecast_finish(project.start_date, project.target_end_date, value.spi)
     slip = (finish - project.target_end_date).days if finish and project.target_end_date else 0
     milestones = milestone_forecasts(db, project, slip)
-    overdue, overdue_count = overdue_tasks(db, project, today)
     unanswered, high = risk_counts(db, project)
-    issues = issue_counts(db, project)
-    categories = budget_report(db, project).categories
+    issues, overdue_issues = issue_counts(db, project, today)
     facts = HealthFacts(
         late_milestones=sum(1 for m in milestones if m.late(today)),
         slipping_milestones=sum(1 for m in milestones if m.forecast > m.milestone.due_date),
@@ -153,11 +186,11 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
         high_risks=high,
         critical_issues=issues.get(Severity.CRITICAL, 0),
         high_issues=issues.get(Severity.HIGH, 0),
-        overdue_tasks=overdue_count,
-        overdue_issues=overdue_issue_count(db, project, today),
+        overdue_tasks=work.overdue,
+        overdue_issues=overdue_issues,
         budget=project.budget,
         spent=spent,
-        categories_over_warning=sum(1 for line in categories if line.warning),
+        categories_over_warning=sum(1 for line in budget.categories if line.warning),
     )
     top_risks = db.scalars(
         select(Risk)
@@ -174,12 +207,14 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
         project=project,
         today=today,
         assessment=assess(facts),
-        progress=progress(items, value),
+        progress=Progress(
+            done=work.done, total=work.sums.count, weighted_percent=round(value.earned_share * 100)
+        ),
         value=value,
         forecast_finish=finish,
         milestones=milestones[:NEXT_MILESTONES],
-        overdue=overdue,
-        overdue_count=overdue_count,
+        overdue=overdue_tasks(db, project, today) if work.overdue else [],
+        overdue_count=work.overdue,
         top_risks=list(top_risks),
         open_issues=sum(issues.values()),
         pending_changes=pending or 0,
