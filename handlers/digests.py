@@ -7,10 +7,14 @@ down. The portfolio digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UT
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +22,7 @@ from bot.blocks import Block, header, section
 from bot.formats import fmt_money, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
-from bot.outbox import send_once
+from bot.outbox import Outgoing, send_all, send_once
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
@@ -28,11 +32,12 @@ from handlers.status import HEALTH_MARK
 from models.changes import change_key
 from models.comms import CommPlanLine
 from models.comms_plan import WEEKDAYS
-from models.digest import Digest, health_history, iso_week, keep_snapshot, weekly_digest
+from models.deliveries import settled_keys
+from models.digest import Digest, health_history, iso_week, keep_snapshots, weekly_digests
 from models.enums import CommKind, Phase
 from models.project import Project
 from models.risks import risk_key
-from models.status import status_of
+from models.status import statuses_of
 from models.tasks import task_key
 from models.team import workspace_allocations
 from models.work import Task
@@ -40,6 +45,8 @@ from models.workspace import Workspace
 
 PORTFOLIO_DAY, PORTFOLIO_TIME = "mon", time(9, 0)
 HISTORY_WEEKS = 8
+# Digests prepared in one transaction: enough to amortise the queries, few enough to stay short.
+BATCH = 100
 
 
 def health_text(digest: Digest, t: Translator) -> str:
@@ -98,10 +105,26 @@ def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
     return title + "\n" + "\n".join(lines), [header(title), section("\n".join(lines))]
 
 
+def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
+    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def digest_plans(db: Session) -> dict[int, CommPlanLine]:
+    """Each project's digest line of its communication plan, when it is on."""
+    lines = db.scalars(
+        select(CommPlanLine).where(CommPlanLine.kind == CommKind.DIGEST, CommPlanLine.enabled.is_(True))
+    )
+    return {line.project_id: line for line in lines}
+
+
 def due_now(line: CommPlanLine, local: datetime) -> bool:
     """The plan's day, from its time until the end of that day."""
     hour, minute = (int(part) for part in line.local_time.split(":"))
     return WEEKDAYS[local.weekday()] in line.days.split(",") and local.time() >= time(hour, minute)
+
+
+def digest_key(project: Project, today: date) -> str:
+    return f"digest:{project.id}:{iso_week(today)}"
 
 
 class DigestPass:
@@ -109,43 +132,53 @@ class DigestPass:
         self.runtime, self.team_id, self.now = runtime, team_id, now
         self.t = translator_for(runtime)
 
+    def local_today(self, project: Project) -> date:
+        return self.now.astimezone(ZoneInfo(project.timezone)).date()
+
     def run(self) -> None:
-        with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
-            due = [(project.id, project.channel_id) for project in projects if self.is_due(db, project)]
-        for project_id, channel in due:
-            self.send_digest(project_id, channel)
+        for batch in self.due_batches():
+            self.send_digests(batch)
         if self.runtime.settings.pmo_portfolio_channel:
             self.send_portfolio(self.runtime.settings.pmo_portfolio_channel)
 
-    def is_due(self, db: Session, project: Project) -> bool:
-        line = db.scalar(
-            select(CommPlanLine).where(
-                CommPlanLine.project_id == project.id,
-                CommPlanLine.kind == CommKind.DIGEST,
-                CommPlanLine.enabled.is_(True),
-            )
-        )
-        return line is not None and due_now(line, self.now.astimezone(ZoneInfo(project.timezone)))
+    def due_batches(self) -> list[list[int]]:
+        """Ids of the projects whose digest is due and not yet sent, by time zone, a batch at a time.
 
-    def send_digest(self, project_id: int, channel: str) -> None:
+        Sent digests are left out before any is prepared: the pass runs every minute, and a
+        Monday of recomputing a thousand digests only to find them sent would be wasted.
+        """
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
+            plans = digest_plans(db)
+            due = [
+                project
+                for project in projects
+                if (plan := plans.get(project.id))
+                and due_now(plan, self.now.astimezone(ZoneInfo(project.timezone)))
+            ]
+            keys = {project.id: digest_key(project, self.local_today(project)) for project in due}
+            sent = settled_keys(db, list(keys.values()), self.now)
+        by_zone: dict[str, list[int]] = defaultdict(list)
+        for project in due:
+            if keys[project.id] not in sent:
+                by_zone[project.timezone].append(project.id)
+        return [ids[start : start + BATCH] for ids in by_zone.values() for start in range(0, len(ids), BATCH)]
+
+    def send_digests(self, project_ids: list[int]) -> None:
+        """Prepare a batch in one transaction, then post them, several channels at a time."""
         with self.runtime.database.session(self.team_id) as db:
-            project = db.get(Project, project_id)
-            if project is None:
+            projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
+            if not projects:
                 return
-            today = self.now.astimezone(ZoneInfo(project.timezone)).date()
-            digest = weekly_digest(db, project, today)
-            keep_snapshot(db, project, digest)
-            text, blocks = digest_message(digest, self.t)
-            key = f"digest:{project.id}:{digest.week}"
-        send_once(
-            self.runtime,
-            team_id=self.team_id,
-            key=key,
-            kind="digest",
-            now=self.now,
-            send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
-        )
+            today = self.local_today(projects[0])
+            digests = weekly_digests(db, projects, today)
+            keep_snapshots(db, digests.values())
+            outgoing = []
+            for project in projects:
+                text, blocks = digest_message(digests[project.id], self.t)
+                post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
+                outgoing.append(Outgoing(digest_key(project, today), "digest", project.channel_id, post))
+        send_all(self.runtime, team_id=self.team_id, now=self.now, outgoing=outgoing)
 
     def send_portfolio(self, channel: str) -> None:
         utc = self.now.astimezone(ZoneInfo("UTC"))
@@ -169,7 +202,8 @@ class DigestPass:
 
 def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHistory]:
     projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED).order_by(Project.key)).all()
-    healths = {project.id: status_of(db, project, today).assessment.health for project in projects}
+    statuses = statuses_of(db, projects, today)
+    healths = {project.id: statuses[project.id].assessment.health for project in projects}
     order = {"red": 0, "amber": 1, "green": 2}
     ranked = sorted(projects, key=lambda p: (order[healths[p.id].value], p.key))
     lines = [t("digests.portfolio_title", week=iso_week(today))]

@@ -23,7 +23,7 @@ from handlers.task_actions import task_buttons
 from models.keys import ItemKind, item_key
 from models.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.portfolio import ProjectFilter, list_projects
-from models.status import status_of
+from models.status import statuses_of
 from models.tasks import task_key
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,9 @@ def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) ->
 
 def project_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
     projects = list_projects(db=db, user_id=user_id, which=ProjectFilter.MINE)
+    statuses = statuses_of(db, projects, dates.today())
     lines = [
-        f"{HEALTH_MARK[status_of(db, project, dates.today()).assessment.health]} {project_line(project, t)}"
+        f"{HEALTH_MARK[statuses[project.id].assessment.health]} {project_line(project, t)}"
         for project in projects
     ]
     return [section(t("home.projects_title")), section("\n".join(lines) if lines else t("home.no_projects"))]

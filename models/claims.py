@@ -14,9 +14,9 @@ _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def insert_if_absent(
-    model: type[Base], values: dict[str, Any], *, conflict: list[str], dialect: str
+    model: type[Base], values: dict[str, Any] | list[dict[str, Any]], *, conflict: list[str], dialect: str
 ) -> Insert:
-    """`INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING <primary key>`.
+    """`INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING <primary key>`, of one row or several.
 
     The same statement works on SQLite (3.35+) and PostgreSQL, and only the caller whose insert
     took effect gets a row back.
@@ -27,7 +27,7 @@ def insert_if_absent(
         raise NotImplementedError(f"no insert-if-absent for the {dialect} dialect") from None
     primary_key = model.__mapper__.primary_key
     return (
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict).returning(*primary_key)
+        insert(model).values(values).on_conflict_do_nothing(index_elements=conflict).returning(*primary_key)
     )
 
 
@@ -35,6 +35,14 @@ def claim(
     target: Session | Connection, model: type[Base], values: dict[str, Any], *, conflict: list[str]
 ) -> bool:
     """Insert the row unless one with the same conflict columns exists; True if this call did."""
+    return claim_rows(target, model, [values], conflict=conflict) == 1
+
+
+def claim_rows(
+    target: Session | Connection, model: type[Base], rows: list[dict[str, Any]], *, conflict: list[str]
+) -> int:
+    """Insert each row unless one with the same conflict columns exists, in one statement; how many did."""
+    if not rows:
+        return 0
     dialect = target.get_bind().dialect.name if isinstance(target, Session) else target.dialect.name
-    stmt = insert_if_absent(model, values, conflict=conflict, dialect=dialect)
-    return target.execute(stmt).first() is not None
+    return len(target.execute(insert_if_absent(model, rows, conflict=conflict, dialect=dialect)).all())

@@ -7,6 +7,7 @@ connection dropped after Slack may have posted) is marked uncertain and never re
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -39,6 +40,18 @@ def claim_delivery(db: Session, *, team_id: str, key: str, kind: str, now: datet
         .returning(Delivery.id)
     ).first()
     return retried[0] if retried else None
+
+
+def settled_keys(db: Session, keys: Collection[str], now: datetime) -> set[str]:
+    """Those of `keys` that `claim_delivery` would refuse now: a pass need not even prepare them."""
+    rows = db.execute(
+        select(Delivery.key, Delivery.state, Delivery.next_attempt_at).where(Delivery.key.in_(keys))
+    )
+    return {
+        key
+        for key, state, retry_at in rows
+        if not (state is DeliveryState.FAILED and retry_at is not None and retry_at <= now)
+    }
 
 
 def mark_sent(

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from models.change import ChangeRequest
-from models.claims import claim
+from models.claims import claim_rows
 from models.enums import ChangeStatus, Health, RiskStatus, TaskStatus
+from models.grouped import first_of_each, per_project
 from models.health import Reason
 from models.project import CostEntry, Project
 from models.records import HealthSnapshot
 from models.risk import Risk
-from models.status import OPEN_TASK, StatusReport, leaf_tasks, status_of
+from models.status import OPEN_TASK, StatusReport, statuses_of
+from models.status_figures import leaf_tasks_of
 from models.work import Task
 
 WEEK = timedelta(days=7)
@@ -69,76 +72,113 @@ def week_start(project: Project, today: date) -> datetime:
     return datetime.combine(today - WEEK, time(0), tzinfo=ZoneInfo(project.timezone))
 
 
-def _tasks(db: Session, *conditions: object, limit: int = SHOWN) -> list[Task]:
-    return list(db.scalars(select(Task).where(*conditions).order_by(Task.due_date, Task.number).limit(limit)))
-
-
 def weekly_digest(db: Session, project: Project, today: date) -> Digest:
-    since = week_start(project, today)
-    week = iso_week(today)
-    previous = db.scalar(
-        select(HealthSnapshot.health).where(
-            HealthSnapshot.project_id == project.id, HealthSnapshot.week == iso_week(today - WEEK)
-        )
-    )
-    status = status_of(db, project, today)
-    leaves = leaf_tasks(project)
+    return weekly_digests(db, [project], today)[project.id]
+
+
+def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dict[int, Digest]:
+    """The digest of each project as of `today` in a fixed number of queries.
+
+    The projects share a time zone (the week starts at the same moment for all of them): the
+    digest pass groups them so.
+    """
+    if not projects:
+        return {}
+    if len({project.timezone for project in projects}) > 1:
+        raise ValueError("a batch of digests is for projects of one time zone")
+    ids = [project.id for project in projects]
+    since = week_start(projects[0], today)
+    leaves = leaf_tasks_of(ids)
+    open_leaves = (leaves, Task.status.in_(OPEN_TASK))
     done_in_week = (leaves, Task.status == TaskStatus.DONE, Task.done_at >= since)
-    return Digest(
-        project=project,
-        week=week,
-        status=status,
-        previous_health=previous,
-        slipped=_tasks(db, leaves, Task.status.in_(OPEN_TASK), Task.due_date > Task.baseline_due),
-        done=_tasks(db, *done_in_week),
-        done_count=db.scalar(select(func.count()).select_from(Task).where(*done_in_week)) or 0,
-        due_next=_tasks(
-            db, leaves, Task.status.in_(OPEN_TASK), Task.due_date >= today, Task.due_date < today + WEEK
-        ),
-        new_risks=list(
-            db.scalars(
-                select(Risk)
-                .where(
-                    Risk.project_id == project.id, Risk.status == RiskStatus.OPEN, Risk.created_at >= since
-                )
-                .order_by(Risk.score.desc())
-                .limit(SHOWN)
+    by_due = [Task.due_date, Task.number]
+    statuses = statuses_of(db, projects, today)
+    previous = dict(
+        db.execute(
+            select(HealthSnapshot.project_id, HealthSnapshot.health).where(
+                HealthSnapshot.project_id.in_(ids), HealthSnapshot.week == iso_week(today - WEEK)
             )
-        ),
-        decided_changes=list(
-            db.scalars(
-                select(ChangeRequest).where(
-                    ChangeRequest.project_id == project.id,
-                    ChangeRequest.status.in_([ChangeStatus.APPROVED, ChangeStatus.REJECTED]),
-                    ChangeRequest.decided_at >= since,
-                )
-            )
-        ),
-        spent_this_week=db.scalar(
-            select(func.sum(CostEntry.amount)).where(
-                CostEntry.project_id == project.id,
-                CostEntry.spent_on > today - WEEK,
-                CostEntry.spent_on <= today,
-            )
-        )
-        or Decimal("0.00"),
+        ).all()
     )
-
-
-def keep_snapshot(db: Session, project: Project, digest: Digest) -> None:
-    """This week's health, kept once, for next week's comparison and the portfolio chart."""
-    claim(
+    slipped = first_of_each(
+        db, Task, *open_leaves, Task.due_date > Task.baseline_due, order_by=by_due, limit=SHOWN
+    )
+    done = first_of_each(db, Task, *done_in_week, order_by=by_due, limit=SHOWN)
+    done_count = _tasks_per_project(db, *done_in_week)
+    due_next = first_of_each(
         db,
-        HealthSnapshot,
+        Task,
+        *open_leaves,
+        Task.due_date >= today,
+        Task.due_date < today + WEEK,
+        order_by=by_due,
+        limit=SHOWN,
+    )
+    new_risks = first_of_each(
+        db,
+        Risk,
+        Risk.project_id.in_(ids),
+        Risk.status == RiskStatus.OPEN,
+        Risk.created_at >= since,
+        order_by=[Risk.score.desc(), Risk.number],
+        limit=SHOWN,
+    )
+    decided = per_project(
+        db.scalars(
+            select(ChangeRequest)
+            .where(
+                ChangeRequest.project_id.in_(ids),
+                ChangeRequest.status.in_([ChangeStatus.APPROVED, ChangeStatus.REJECTED]),
+                ChangeRequest.decided_at >= since,
+            )
+            .order_by(ChangeRequest.number)
+        )
+    )
+    spent = dict(
+        db.execute(
+            select(CostEntry.project_id, func.sum(CostEntry.amount))
+            .where(
+                CostEntry.project_id.in_(ids), CostEntry.spent_on > today - WEEK, CostEntry.spent_on <= today
+            )
+            .group_by(CostEntry.project_id)
+        ).all()
+    )
+    return {
+        project.id: Digest(
+            project=project,
+            week=iso_week(today),
+            status=statuses[project.id],
+            previous_health=previous.get(project.id),
+            slipped=slipped.get(project.id, []),
+            done=done.get(project.id, []),
+            done_count=done_count.get(project.id, 0),
+            due_next=due_next.get(project.id, []),
+            new_risks=new_risks.get(project.id, []),
+            decided_changes=decided.get(project.id, []),
+            spent_this_week=spent.get(project.id) or Decimal("0.00"),
+        )
+        for project in projects
+    }
+
+
+def _tasks_per_project(db: Session, *where: ColumnElement[bool]) -> dict[int, int]:
+    rows = db.execute(select(Task.project_id, func.count()).where(*where).group_by(Task.project_id))
+    return {project_id: count for project_id, count in rows}
+
+
+def keep_snapshots(db: Session, digests: Iterable[Digest]) -> None:
+    """This week's health of each project, kept once, for next week's comparison and the portfolio chart."""
+    rows = [
         {
-            "team_id": project.team_id,
-            "project_id": project.id,
+            "team_id": digest.project.team_id,
+            "project_id": digest.project.id,
             "week": digest.week,
             "health": digest.health,
             "reasons": [reason.key for reason in digest.reasons],
-        },
-        conflict=["project_id", "week"],
-    )
+        }
+        for digest in digests
+    ]
+    claim_rows(db, HealthSnapshot, rows, conflict=["project_id", "week"])
 
 
 def health_history(db: Session, weeks: list[str]) -> dict[int, dict[str, Health]]:

@@ -5,6 +5,8 @@ A failure opens an issue linked to the deliverable, so what failed gets an owner
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -129,9 +131,16 @@ def _failure_issue(
 
 
 def review_counts(db: Session, project: Project) -> dict[ReviewStatus, int]:
+    return review_counts_of(db, [project.id]).get(project.id, {})
+
+
+def review_counts_of(db: Session, ids: Sequence[int]) -> dict[int, dict[ReviewStatus, int]]:
     rows = db.execute(
-        select(QualityReview.status, func.count())
-        .where(QualityReview.project_id == project.id)
-        .group_by(QualityReview.status)
-    ).all()
-    return dict(rows)
+        select(QualityReview.project_id, QualityReview.status, func.count())
+        .where(QualityReview.project_id.in_(ids))
+        .group_by(QualityReview.project_id, QualityReview.status)
+    )
+    found: dict[int, dict[ReviewStatus, int]] = defaultdict(dict)
+    for project_id, status, count in rows:
+        found[project_id][status] = count
+    return found

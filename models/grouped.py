@@ -1,0 +1,51 @@
+"""Rows for many projects at once: one query hands back what each project needs, by project id.
+
+A pass over a thousand projects that asks a query per figure per project spends its time in
+round trips and statement overhead; asking once for all of them keeps its cost per project flat.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+ProjectIds = Sequence[int]
+
+
+class ProjectRow(Protocol):
+    id: Any
+    project_id: Any
+
+
+R = TypeVar("R", bound=ProjectRow)
+
+
+def per_project(rows: Iterable[R]) -> dict[int, list[R]]:
+    grouped: dict[int, list[R]] = defaultdict(list)
+    for row in rows:
+        grouped[row.project_id].append(row)
+    return grouped
+
+
+def first_of_each(
+    db: Session,
+    model: type[R],
+    *where: ColumnElement[bool],
+    order_by: Sequence[Any],
+    limit: int,
+) -> dict[int, list[R]]:
+    """The first `limit` rows of each project in `order_by` order (ROW_NUMBER per project)."""
+    project_id: InstrumentedAttribute[int] = model.project_id
+    rank = func.row_number().over(partition_by=project_id, order_by=order_by).label("rank")
+    ranked = select(model.id.label("id"), rank).where(*where).subquery()
+    rows = db.scalars(
+        select(model)
+        .join(ranked, model.id == ranked.c.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(project_id, ranked.c.rank)
+    )
+    return per_project(rows)

@@ -1,0 +1,171 @@
+"""The figures behind a status, for any number of projects: a grouped query each, summed in SQL.
+
+Only tasks under way today (started, not yet due) are read row by row, since their planned
+share is a fraction of their days; everything else is a count or a sum. Reading every task
+into Python, or a query per figure per project, made status and the digest pass many times
+slower on big projects and big workspaces.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from models.change import ChangeRequest
+from models.earned_value import WorkItem, WorkSums, work_sums
+from models.enums import ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
+from models.grouped import ProjectIds, first_of_each, per_project
+from models.health import AMBER_RISK_SCORE, RED_RISK_SCORE
+from models.issue import Issue
+from models.leaves import leaves_of
+from models.risk import Risk
+from models.work import Milestone, Task
+
+OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+TOP_RISKS = 3
+OVERDUE_SHOWN = 5
+
+
+def leaf_tasks_of(ids: ProjectIds) -> ColumnElement[bool]:
+    """Leaf tasks of these projects, cancelled ones left out: the work that is actually done."""
+    return and_(Task.project_id.in_(ids), Task.status != TaskStatus.CANCELLED, leaves_of(ids))
+
+
+@dataclass(frozen=True)
+class LeafWork:
+    sums: WorkSums
+    done: int
+    overdue: int
+
+
+def _sum(condition: ColumnElement[bool], value: object = 1) -> ColumnElement[float]:
+    return func.coalesce(func.sum(case((condition, value), else_=None)), 0)
+
+
+def leaf_work_of(db: Session, ids: ProjectIds, today: date) -> dict[int, LeafWork]:
+    """Earned value's sums, progress and the overdue count of each project's leaf tasks."""
+    effective = case((Task.status == TaskStatus.DONE, 100), else_=Task.percent_complete)
+    hours = func.nullif(Task.estimate_hours, 0)  # no estimate and 0 both weigh as the average
+    unestimated = hours.is_(None)
+    planned_in_full = Task.due_date <= today
+    rows = db.execute(
+        select(
+            Task.project_id,
+            func.count(),
+            func.count(hours),
+            func.coalesce(func.sum(hours), 0),
+            func.coalesce(func.sum(hours * effective), 0),
+            _sum(unestimated, effective),
+            _sum(planned_in_full, hours),
+            _sum(and_(unestimated, planned_in_full)),
+            _sum(effective >= 100),
+            _sum(and_(Task.status.in_(OPEN_TASK), Task.due_date < today)),
+        )
+        .where(leaf_tasks_of(ids))
+        .group_by(Task.project_id)
+    ).all()
+    under_way = _under_way(db, ids, today)
+    found = {}
+    for project_id, count, estimated, hours_sum, earned, earned_un, planned, planned_un, done, late in rows:
+        partly = under_way.get(project_id, WorkSums())
+        sums = WorkSums(
+            count=count,
+            estimated=estimated,
+            hours=float(hours_sum),
+            earned_hours=float(earned) / 100,
+            earned_unestimated=float(earned_un) / 100,
+            planned_hours=float(planned) + partly.planned_hours,
+            planned_unestimated=float(planned_un) + partly.planned_unestimated,
+        )
+        found[project_id] = LeafWork(sums, int(done), int(late))
+    return found
+
+
+def _under_way(db: Session, ids: ProjectIds, today: date) -> dict[int, WorkSums]:
+    """The planned share of tasks started but not yet due, which grows day by day."""
+    items: dict[int, list[WorkItem]] = defaultdict(list)
+    rows = db.execute(
+        select(Task.project_id, Task.estimate_hours, Task.start_date, Task.due_date).where(
+            leaf_tasks_of(ids), Task.start_date <= today, Task.due_date > today
+        )
+    )
+    for project_id, estimate, start, due in rows:
+        items[project_id].append(WorkItem(estimate, 0, start, due))
+    return {project_id: work_sums(found, today) for project_id, found in items.items()}
+
+
+def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[Task]]:
+    """The first few overdue leaf tasks of each project, most overdue first."""
+    if not ids:
+        return {}
+    late = (leaf_tasks_of(ids), Task.status.in_(OPEN_TASK), Task.due_date < today)
+    return first_of_each(db, Task, *late, order_by=[Task.due_date, Task.number], limit=OVERDUE_SHOWN)
+
+
+def open_milestones_of(db: Session, ids: ProjectIds) -> dict[int, list[Milestone]]:
+    """Open milestones, soonest first."""
+    rows = db.scalars(
+        select(Milestone)
+        .where(Milestone.project_id.in_(ids), Milestone.completed_on.is_(None))
+        .order_by(Milestone.due_date, Milestone.number)
+    )
+    return per_project(rows)
+
+
+@dataclass(frozen=True)
+class RiskFigures:
+    unanswered_red: int  # open, scored for red, without a response
+    high: int  # open and scored high
+    top: list[Risk]
+
+
+def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
+    open_risk = (Risk.project_id.in_(ids), Risk.status == RiskStatus.OPEN)
+    counts = db.execute(
+        select(
+            Risk.project_id,
+            _sum(and_(Risk.score >= RED_RISK_SCORE, Risk.strategy.is_(None))),
+            _sum(Risk.score >= AMBER_RISK_SCORE),
+        )
+        .where(*open_risk)
+        .group_by(Risk.project_id)
+    ).all()
+    top = first_of_each(db, Risk, *open_risk, order_by=[Risk.score.desc(), Risk.number], limit=TOP_RISKS)
+    return {
+        project_id: RiskFigures(int(unanswered), int(high), top.get(project_id, []))
+        for project_id, unanswered, high in counts
+    }
+
+
+@dataclass(frozen=True)
+class IssueFigures:
+    by_severity: dict[Severity, int]
+    overdue: int
+
+
+def issues_of(db: Session, ids: ProjectIds, today: date) -> dict[int, IssueFigures]:
+    """Open issues by severity, and how many of them are overdue."""
+    rows = db.execute(
+        select(Issue.project_id, Issue.severity, func.count(), _sum(Issue.due_date < today))
+        .where(Issue.project_id.in_(ids), Issue.status == IssueStatus.OPEN)
+        .group_by(Issue.project_id, Issue.severity)
+    ).all()
+    found: dict[int, IssueFigures] = {}
+    for project_id, severity, count, late in rows:
+        figures = found.setdefault(project_id, IssueFigures({}, 0))
+        figures.by_severity[severity] = count
+        found[project_id] = IssueFigures(figures.by_severity, figures.overdue + int(late))
+    return found
+
+
+def pending_changes_of(db: Session, ids: ProjectIds) -> dict[int, int]:
+    rows = db.execute(
+        select(ChangeRequest.project_id, func.count())
+        .where(ChangeRequest.project_id.in_(ids), ChangeRequest.status == ChangeStatus.PENDING)
+        .group_by(ChangeRequest.project_id)
+    )
+    return {project_id: count for project_id, count in rows}
