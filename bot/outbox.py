@@ -54,6 +54,13 @@ def send_once(runtime: Runtime, *, team_id: str, key: str, kind: str, now: datet
     return True
 
 
+Blocks = list[dict[str, Any]]
+
+
+def post_dm(client: WebClient, user: str, text: str, blocks: Blocks) -> SlackResponse:
+    return client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+
 @dataclass(frozen=True)
 class Dm:
     """One direct message to send once: its delivery key, kind, recipient and content."""
@@ -62,13 +69,26 @@ class Dm:
     kind: str
     user: str
     text: str
-    blocks: list[dict[str, Any]]
+    blocks: Blocks
+
+    def post(self, client: WebClient) -> SlackResponse:
+        return post_dm(client, self.user, self.text, self.blocks)
+
+
+@dataclass(frozen=True)
+class DmLater:
+    """A direct message found due, written only when it is sent: a pass may find thousands."""
+
+    key: str
+    kind: str
+    user: str
+    write: Callable[[], tuple[str, Blocks]]
 
     def outgoing(self) -> Outgoing:
         return Outgoing(self.key, self.kind, self.user, self.post)
 
     def post(self, client: WebClient) -> SlackResponse:
-        return client.chat_postMessage(channel=self.user, text=self.text, blocks=self.blocks)
+        return post_dm(client, self.user, *self.write())
 
 
 def send_dm(runtime: Runtime, *, team_id: str, now: datetime, dm: Dm) -> bool:

@@ -7,6 +7,7 @@ the database keeps it to one `users.info` call per person per day across every p
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -25,12 +26,14 @@ DEFAULT_TZ = "UTC"
 NOT_FOUND = {"user_not_found", "users_not_found"}
 
 
+def _fresh(user: SlackUser | None) -> bool:
+    return user is not None and utcnow() - user.fetched_at < FRESH_FOR
+
+
 def _cached(ctx: Ctx, user_id: str) -> SlackUser | None:
     with ctx.db(write=False) as db:
         user = db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
-    if user is not None and utcnow() - user.fetched_at < FRESH_FOR:
-        return user
-    return None
+    return user if _fresh(user) else None
 
 
 def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
@@ -69,6 +72,17 @@ def lookup(ctx: Ctx, user_id: str) -> SlackUser | None:
             return None
         raise
     return _store(ctx, answer["user"])
+
+
+def lookup_many(ctx: Ctx, user_ids: Collection[str]) -> dict[str, SlackUser | None]:
+    """Many people at once, for a scheduled pass: the cached ones in one query, the rest from Slack."""
+    with ctx.db(write=False) as db:
+        cached = db.scalars(select(SlackUser).where(SlackUser.user_id.in_(user_ids)))
+        found: dict[str, SlackUser | None] = {user.user_id: user for user in cached if _fresh(user)}
+    for user_id in user_ids:
+        if user_id not in found:
+            found[user_id] = lookup(ctx, user_id)
+    return found
 
 
 def is_person(ctx: Ctx, user_id: str) -> bool:

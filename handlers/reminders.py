@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,16 +22,17 @@ from sqlalchemy.orm import Session
 from bot.blocks import Block, actions, button, modal, section, submitted_values
 from bot.formats import fmt_date
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm
+from bot.outbox import DmLater, send_all
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, UsageError
 from handlers.context import Ctx, ctx_from, translator_for
-from handlers.directory import lookup, time_zone
+from handlers.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
 from handlers.task_actions import DONE_ACTION
-from models.away import absent_on, is_holiday, status_says_away
+from models.away import DaysOff, days_off, status_says_away
 from models.comms_plan import WEEKDAYS
+from models.deliveries import settled_keys
 from models.issue import Issue
 from models.issues import find_issue
 from models.keys import ItemKind, parse_item_key
@@ -39,7 +41,7 @@ from models.portfolio import find_project
 from models.project import Project
 from models.tasks import find_task
 from models.work import Task
-from models.workspace import Workspace
+from models.workspace import SlackUser, Workspace
 
 SNOOZE_ACTION = "reminder_snooze"
 NEW_DATE_ACTION = "reminder_new_date"
@@ -97,7 +99,9 @@ def reminder_blocks(items: list[OverdueItem], today: date, t: Translator) -> tup
     return text, blocks
 
 
-def summary_text(project: Project, items: list[OverdueItem], today: date, t: Translator) -> str:
+def summary_message(
+    project: Project, items: list[OverdueItem], today: date, t: Translator
+) -> tuple[str, list[Block]]:
     lines = [t("reminders.summary_title", key=project.key, name=project.name, count=len(items))]
     lines += [
         t(
@@ -109,57 +113,85 @@ def summary_text(project: Project, items: list[OverdueItem], today: date, t: Tra
         )
         for item in items
     ]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return text, [section(text)]
 
 
 class ReminderPass:
-    """One pass over one workspace, as of `now`."""
+    """One pass over one workspace, as of `now`.
+
+    The people, their days off and what was already sent are read once for the whole pass: the
+    pass runs every minute, over every overdue task of the workspace.
+    """
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
         self.t = translator_for(runtime)
         self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+        self.people: dict[str, SlackUser | None] = {}
+        self.days_off = DaysOff()
+        self.settled: set[str] = set()
 
     def moment(self, user_id: str) -> Moment:
-        return Moment.of(self.now, time_zone(self.ctx, user_id))
+        user = self.people[user_id] if user_id in self.people else lookup(self.ctx, user_id)
+        return Moment.of(self.now, (user.tz if user else None) or DEFAULT_TZ)
 
-    def away(self, db: Session, user_id: str, today: date) -> bool:
-        return absent_on(db, user_id, today) or status_says_away(lookup(self.ctx, user_id))
+    def away(self, user_id: str, today: date) -> bool:
+        return self.days_off.absent(user_id, today) or status_says_away(self.people.get(user_id))
+
+    def off(self, user_id: str, today: date) -> bool:
+        return self.days_off.is_holiday(today) or self.away(user_id, today)
 
     def run(self) -> None:
         # Gathered first and sent after, so no transaction stays open while Slack is called.
-        for dm in self.due():
-            self.send(dm)
+        send_all(
+            self.runtime, team_id=self.team_id, now=self.now, outgoing=[dm.outgoing() for dm in self.due()]
+        )
 
-    def due(self) -> list[Dm]:
-        """Every reminder and manager summary due now."""
+    def due(self) -> list[DmLater]:
+        """Every reminder and manager summary due now and not yet sent."""
         latest = (self.now + timedelta(days=1)).date()
         with self.runtime.database.session(self.team_id, write=False) as db:
             by_owner: dict[str, list[OverdueItem]] = defaultdict(list)
             for item in overdue_candidates(db, latest):
                 by_owner[item.owner_id].append(item)
-            outgoing = [
-                dm for owner, items in sorted(by_owner.items()) if (dm := self.for_owner(db, owner, items))
-            ]
-            return outgoing + self.summaries(db, by_owner)
+            projects = {item.project.id: item.project for items in by_owner.values() for item in items}
+            managers = {p.manager_id for p in projects.values() if p.manager_id}
+            self.people = lookup_many(self.ctx, by_owner.keys() | managers)
+            days = {self.moment(user).today for user in self.people}
+            if days:
+                self.days_off = days_off(db, list(self.people), min(days), max(days))
+            keys = [self.reminder_key(owner) for owner in by_owner]
+            keys += [self.summary_key(p) for p in projects.values() if p.manager_id]
+            self.settled = settled_keys(db, keys, self.now)
+        outgoing = [dm for owner, items in sorted(by_owner.items()) if (dm := self.for_owner(owner, items))]
+        return outgoing + self.summaries(by_owner)
+
+    def reminder_key(self, owner: str) -> str:
+        return f"reminder:{owner}:{self.moment(owner).today}"
+
+    def summary_key(self, project: Project) -> str:
+        return f"overdue_summary:{project.id}:{self.moment(project.manager_id or '').today}"
 
     def sendable(self, item: OverdueItem, moment: Moment) -> bool:
         weekday = WEEKDAYS[moment.today.weekday()]
-        return item.due_for(moment.today) and weekday in item.days and moment.clock >= item.send_at
+        return item.due_for(moment.today) and weekday in item.plan.days and moment.clock >= item.plan.send_at
 
-    def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> Dm | None:
+    def for_owner(self, owner: str, items: list[OverdueItem]) -> DmLater | None:
+        key = self.reminder_key(owner)
+        if key in self.settled:
+            return None
         moment = self.moment(owner)
         due = [item for item in items if self.sendable(item, moment)]
-        if not due or is_holiday(db, moment.today) or self.away(db, owner, moment.today):
+        if not due or self.off(owner, moment.today):
             return None
-        text, blocks = reminder_blocks(due, moment.today, self.t)
-        return Dm(f"reminder:{owner}:{moment.today}", "reminder", owner, text, blocks)
+        return DmLater(key, "reminder", owner, partial(reminder_blocks, due, moment.today, self.t))
 
-    def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Dm]:
+    def summaries(self, by_owner: dict[str, list[OverdueItem]]) -> list[DmLater]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
         for owner, items in by_owner.items():
             owner_today = self.moment(owner).today
-            away = self.away(db, owner, owner_today)
+            away = self.away(owner, owner_today)
             for item in items:
                 if item.due_for(owner_today) and (away or (owner_today - item.due).days > SUMMARY_AFTER_DAYS):
                     by_project[item.project.id].append(item)
@@ -167,22 +199,14 @@ class ReminderPass:
         for items in by_project.values():
             project = items[0].project
             manager = project.manager_id
-            if manager is None:
+            if manager is None or self.summary_key(project) in self.settled:
                 continue
             moment = self.moment(manager)
-            if (
-                not self.sendable(items[0], moment)
-                or is_holiday(db, moment.today)
-                or self.away(db, manager, moment.today)
-            ):
+            if not self.sendable(items[0], moment) or self.off(manager, moment.today):
                 continue
-            text = summary_text(project, items, moment.today, self.t)
-            key = f"overdue_summary:{project.id}:{moment.today}"
-            dms.append(Dm(key, "overdue_summary", manager, text, [section(text)]))
+            write = partial(summary_message, project, items, moment.today, self.t)
+            dms.append(DmLater(self.summary_key(project), "overdue_summary", manager, write))
         return dms
-
-    def send(self, dm: Dm) -> None:
-        send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
 
 
 def run_reminders(runtime: Runtime, now: datetime) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -31,3 +34,31 @@ def absent_on(db: Session, user_id: str, day: date) -> bool:
         )
         is not None
     )
+
+
+@dataclass(frozen=True)
+class DaysOff:
+    """Holidays and people's absences over a few days, read once for a whole pass."""
+
+    holidays: frozenset[date] = frozenset()
+    absences: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self.holidays
+
+    def absent(self, user_id: str, day: date) -> bool:
+        return any(start <= day <= end for start, end in self.absences.get(user_id, []))
+
+
+def days_off(db: Session, user_ids: Collection[str], first: date, last: date) -> DaysOff:
+    """Holidays from `first` to `last`, and the absences of `user_ids` that touch those days."""
+    holidays = db.scalars(select(Holiday.day).where(Holiday.day >= first, Holiday.day <= last))
+    absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    rows = db.execute(
+        select(Absence.user_id, Absence.start, Absence.end).where(
+            Absence.user_id.in_(user_ids), Absence.start <= last, Absence.end >= first
+        )
+    )
+    for user_id, start, end in rows:
+        absences[user_id].append((start, end))
+    return DaysOff(frozenset(holidays), dict(absences))

@@ -14,10 +14,9 @@ from models.comms import CommPlanLine
 from models.enums import CommKind, IssueStatus, Phase, TaskStatus
 from models.errors import InvalidError
 from models.issue import Issue
-from models.issues import issue_key
+from models.keys import ItemKind, item_key
 from models.leaves import has_no_children
 from models.project import Project
-from models.tasks import task_key
 from models.work import Task
 
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
@@ -25,86 +24,84 @@ TASK, ISSUE = "task", "issue"
 
 
 @dataclass(frozen=True)
-class OverdueItem:
+class ReminderPlan:
+    """When a project's reminders go out: weekday names and a local time, from its plan."""
+
     project: Project
+    days: frozenset[str]
+    send_at: time
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    plan: ReminderPlan
     kind: str
-    key: str
+    number: int
     title: str
     owner_id: str
     due: date
     snoozed_until: date | None
-    # When the project's reminders go out: weekday names and a local time, from its plan.
-    days: frozenset[str]
-    send_at: time
+
+    @property
+    def project(self) -> Project:
+        return self.plan.project
+
+    @property
+    def key(self) -> str:
+        return item_key(self.project.key, ItemKind.TASK if self.kind == TASK else ItemKind.ISSUE, self.number)
 
     def due_for(self, today: date) -> bool:
         """Overdue on `today` and not snoozed past it."""
         return self.due < today and (self.snoozed_until is None or self.snoozed_until <= today)
 
 
-def _line_join(kind: CommKind) -> tuple[type[CommPlanLine], object]:
-    return CommPlanLine, and_(
-        CommPlanLine.project_id == Project.id, CommPlanLine.kind == kind, CommPlanLine.enabled.is_(True)
-    )
-
-
-def _item(
-    project: Project, line: CommPlanLine, *, kind: str, key: str, thing: Task | Issue, title: str
-) -> OverdueItem:
-    hour, minute = (int(part) for part in line.local_time.split(":"))
-    return OverdueItem(
-        project=project,
-        kind=kind,
-        key=key,
-        title=title,
-        owner_id=thing.owner_id or "",
-        due=thing.due_date,  # type: ignore[arg-type]
-        snoozed_until=thing.snoozed_until,
-        days=frozenset(line.days.split(",")),
-        send_at=time(hour, minute),
-    )
+def reminder_plans(db: Session) -> dict[int, ReminderPlan]:
+    """Open projects whose reminders are on, by id."""
+    rows = db.execute(
+        select(Project, CommPlanLine)
+        .join(CommPlanLine, CommPlanLine.project_id == Project.id)
+        .where(
+            Project.phase != Phase.CLOSED,
+            CommPlanLine.kind == CommKind.REMINDERS,
+            CommPlanLine.enabled.is_(True),
+        )
+    ).all()
+    plans = {}
+    for project, line in rows:
+        hour, minute = (int(part) for part in line.local_time.split(":"))
+        plans[project.id] = ReminderPlan(project, frozenset(line.days.split(",")), time(hour, minute))
+    return plans
 
 
 def overdue_candidates(db: Session, before: date) -> list[OverdueItem]:
     """Owned open tasks and issues due before `before` in open projects whose reminders are on.
 
-    `before` is the latest local date anywhere; each owner's own date narrows it down.
+    `before` is the latest local date anywhere; each owner's own date narrows it down. Only the
+    columns a reminder shows are read: the pass runs every minute over the whole workspace.
     """
-    line, on = _line_join(CommKind.REMINDERS)
-    open_project = Project.phase != Phase.CLOSED
-    tasks = db.execute(
-        select(Project, line, Task)
-        .join(line, on)
-        .join(Task, Task.project_id == Project.id)
-        .where(
-            open_project,
-            Task.owner_id.is_not(None),
-            Task.status.in_(OPEN_TASK),
-            Task.due_date < before,
-            has_no_children(),
+    plans = reminder_plans(db)
+    found: list[OverdueItem] = []
+    for model, kind, still_open in (
+        (Task, TASK, and_(Task.status.in_(OPEN_TASK), has_no_children())),
+        (Issue, ISSUE, Issue.status == IssueStatus.OPEN),
+    ):
+        owned_and_late = (model.project_id.in_(plans), model.owner_id.is_not(None), model.due_date < before)
+        rows = db.execute(
+            select(
+                model.project_id,
+                model.number,
+                model.title,
+                model.owner_id,
+                model.due_date,
+                model.snoozed_until,
+            )
+            .where(*owned_and_late, still_open)
+            .order_by(model.due_date, model.number)
         )
-        .order_by(Task.due_date, Task.number)
-    ).all()
-    issues = db.execute(
-        select(Project, line, Issue)
-        .join(line, on)
-        .join(Issue, Issue.project_id == Project.id)
-        .where(
-            open_project,
-            Issue.owner_id.is_not(None),
-            Issue.status == IssueStatus.OPEN,
-            Issue.due_date < before,
-        )
-        .order_by(Issue.due_date, Issue.number)
-    ).all()
-    found = [
-        _item(project, plan, kind=TASK, key=task_key(project, task), thing=task, title=task.title)
-        for project, plan, task in tasks
-    ]
-    found += [
-        _item(project, plan, kind=ISSUE, key=issue_key(project, issue), thing=issue, title=issue.title)
-        for project, plan, issue in issues
-    ]
+        found += [
+            OverdueItem(plans[project_id], kind, number, title, owner_id, due, snoozed_until)
+            for project_id, number, title, owner_id, due, snoozed_until in rows
+        ]
     return found
 
 
