@@ -16,11 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk import WebClient
 from waitress import create_server
 
+from benchmarks.bare_app import bare_app
 from benchmarks.harness import (
     Figure,
     fake_slack,
@@ -56,7 +55,11 @@ RATIO_TARGET = 3.0
 def bare_server(fake: FakeSlack, *, before_response: bool) -> Iterator[SlackDriver]:
     """A bare Bolt app acking `/pmo` with fixed text, on the server and threads `pmo-bot serve` uses."""
     server = create_server(
-        SlackRequestHandler(bare_app(fake, before_response=before_response)),
+        SlackRequestHandler(
+            bare_app(
+                fake.api_url, signing_secret=SIGNING_SECRET, token=BOT_TOKEN, before_response=before_response
+            )
+        ),
         host="127.0.0.1",
         port=0,
         threads=DEFAULT_THREADS,
@@ -72,22 +75,6 @@ def bare_server(fake: FakeSlack, *, before_response: bool) -> Iterator[SlackDriv
         stopping.set()
         stop_server(server)
         thread.join(timeout=5)
-
-
-def bare_app(fake: FakeSlack, *, before_response: bool) -> App:
-    client = WebClient(token=BOT_TOKEN, base_url=fake.api_url)
-    app = App(
-        signing_secret=SIGNING_SECRET,
-        client=client,
-        token_verification_enabled=False,
-        process_before_response=before_response,
-    )
-
-    @app.command("/pmo")
-    def answer(ack: Ack) -> None:
-        ack(text="ok")
-
-    return app
 
 
 def measure(url: str, requests: int) -> tuple[str, dict[str, list[float]]]:

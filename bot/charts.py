@@ -3,21 +3,24 @@
 Drawn with matplotlib's object API on the Agg canvas, never pyplot, whose global state is not
 safe in a threaded web server. Text may be Chinese, so CJK-capable fonts are preferred when
 installed, with DejaVu Sans as the fallback.
+
+matplotlib (with numpy and Pillow) is imported when the first chart is drawn, not at start-up:
+it is most of the bot's start time and a third of its memory, and most processes never draw.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # matplotlib logs a warning for every missing font it tries; the fallback is deliberate.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
@@ -82,14 +85,26 @@ def _label(chart: GanttChart, name: str) -> str:
     return (chart.labels or {}).get(name) or DEFAULT_LABELS[name]
 
 
+def matplotlib(module: str) -> Any:
+    """A matplotlib module, imported on first use (see above)."""
+    return importlib.import_module(f"matplotlib.{module}")
+
+
+def new_figure(**size: Any) -> Figure:
+    """A figure on the Agg canvas (no display, safe in threads)."""
+    figure = matplotlib("figure").Figure(**size)
+    matplotlib("backends.backend_agg").FigureCanvasAgg(figure)
+    return figure
+
+
 def _figure(rows: int) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_INCHES, max(2.5, 1.2 + rows * ROW_INCHES)), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(figsize=(WIDTH_INCHES, max(2.5, 1.2 + rows * ROW_INCHES)), dpi=DPI)
     axes = figure.add_subplot()
     return figure, axes
 
 
 def _draw_bars(axes: Axes, bars: tuple[GanttBar, ...], colours: dict[str | None, str]) -> dict[str, int]:
+    mdates = matplotlib("dates")
     rows: dict[str, int] = {}
     for row, bar in enumerate(bars):
         rows[bar.key] = row
@@ -112,6 +127,7 @@ def _draw_bars(axes: Axes, bars: tuple[GanttBar, ...], colours: dict[str | None,
 
 
 def _draw_dependencies(axes: Axes, bars: tuple[GanttBar, ...], rows: dict[str, int]) -> None:
+    mdates = matplotlib("dates")
     ends = {bar.key: bar.end for bar in bars}
     for bar in bars:
         for before in bar.depends_on:
@@ -126,6 +142,7 @@ def _draw_dependencies(axes: Axes, bars: tuple[GanttBar, ...], rows: dict[str, i
 
 
 def _draw_milestones(axes: Axes, chart: GanttChart, first_row: int) -> None:
+    mdates = matplotlib("dates")
     for offset, milestone in enumerate(chart.milestones):
         axes.plot(
             mdates.date2num(milestone.due),
@@ -142,16 +159,18 @@ def _row_labels(chart: GanttChart, bars: tuple[GanttBar, ...]) -> list[str]:
 
 
 def _legend(axes: Axes, chart: GanttChart, colours: dict[str | None, str]) -> None:
-    handles = [Patch(color=colour, label=owner) for owner, colour in colours.items() if owner is not None]
+    patch = matplotlib("patches").Patch
+    handles = [patch(color=colour, label=owner) for owner, colour in colours.items() if owner is not None]
     handles.append(
-        Patch(facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label=_label(chart, "critical"))
+        patch(facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label=_label(chart, "critical"))
     )
-    handles.append(Patch(color=LATE, label=_label(chart, "late")))
+    handles.append(patch(color=LATE, label=_label(chart, "late")))
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85, prop={"family": FONTS})
 
 
 def render_gantt(chart: GanttChart) -> bytes:
     """The chart as PNG bytes; at most ROWS_MAX task rows are drawn, with a note of the rest."""
+    mdates = matplotlib("dates")
     bars = chart.bars[:ROWS_MAX]
     rows = len(bars) + len(chart.milestones)
     figure, axes = _figure(rows)
