@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ class Runtime:
     clients: Callable[[str], WebClient] | None = None
     _known_teams: set[str] = field(default_factory=set)
     _slow: ThreadPoolExecutor | None = None
+    _waiting: set[str] = field(default_factory=set)
+    _waiting_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_job(self, name: str, job: Job) -> None:
         if name in self.jobs:
@@ -60,6 +63,24 @@ class Runtime:
         future = self._slow.submit(work, *args)
         future.add_done_callback(_log_failure)
         return future
+
+    def defer_once(self, key: str, work: Callable[..., Any], *args: Any) -> None:
+        """Like `defer`, but work already waiting under `key` is not queued again.
+
+        Twenty clicks on one person's tasks refresh their Home tab once or twice, not twenty
+        times: under load the queue stays as long as the number of people, not of clicks.
+        """
+        with self._waiting_lock:
+            if key in self._waiting:
+                return
+            self._waiting.add(key)
+
+        def run() -> None:
+            with self._waiting_lock:
+                self._waiting.discard(key)  # a change from now on needs a run of its own
+            work(*args)
+
+        self.defer(run)
 
 
 def _log_failure(future: Future[Any]) -> None:
