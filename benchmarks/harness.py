@@ -136,9 +136,11 @@ class QueryCounter:
             self._on = False
 
 
-def fake_slack(*, people: Iterable[str] = (), tz: str = "Asia/Shanghai") -> FakeSlack:
+def fake_slack(
+    *, people: Iterable[str] = (), tz: str = "Asia/Shanghai", kind: type[FakeSlack] = FakeSlack
+) -> FakeSlack:
     """The fake Web API on loopback, knowing the benchmark's workspace and its people."""
-    fake = FakeSlack().start()
+    fake = kind().start()
     fake.add_workspace(TEAM, bot_token=BOT_TOKEN, name="Acme")
     for user in people:
         fake.add_user(TEAM, user, tz=tz)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import zip_longest
 from typing import Any
 from urllib.error import URLError
 
@@ -106,25 +107,23 @@ class Outgoing:
 
 
 def send_all(runtime: Runtime, *, team_id: str, now: datetime, outgoing: list[Outgoing]) -> int:
-    """Send each once, several channels at a time; how many this call sent.
+    """Send each once, several at a time; how many this call sent.
 
     Slack takes 100 to 300 ms to answer a post, so a pass of a thousand digests one after the
-    other would take minutes. Posts to one channel stay in order on one worker, which also
-    keeps within Slack's one message a second per channel without waiting on 429s.
+    other would take minutes. Sends go in waves of one message per channel: a channel's
+    messages keep their order and are spread across the pass, which keeps within Slack's one
+    message a second per channel rather than sleeping on its 429s.
     """
     by_channel: dict[str, list[Outgoing]] = defaultdict(list)
     for item in outgoing:
         by_channel[item.channel].append(item)
+    waves = [[item for item in wave if item is not None] for wave in zip_longest(*by_channel.values())]
 
-    def send_channel(items: list[Outgoing]) -> int:
-        return sum(
-            send_once(runtime, team_id=team_id, key=item.key, kind=item.kind, now=now, send=item.send)
-            for item in items
-        )
+    def send(item: Outgoing) -> bool:
+        return send_once(runtime, team_id=team_id, key=item.key, kind=item.kind, now=now, send=item.send)
 
     if len(by_channel) <= 1:
-        return sum(send_channel(items) for items in by_channel.values())
-    with ThreadPoolExecutor(
-        max_workers=min(SEND_WORKERS, len(by_channel)), thread_name_prefix="pmo-send"
-    ) as pool:
-        return sum(pool.map(send_channel, by_channel.values()))
+        return sum(send(item) for item in outgoing)
+    workers = min(SEND_WORKERS, len(by_channel))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
+        return sum(sum(pool.map(send, wave)) for wave in waves)
