@@ -30,6 +30,7 @@ from handlers import (
     quality,
     quality_reviews,
     reminders,
+    replays,
     reviews,
     risk_reviews,
     risks,
@@ -45,6 +46,7 @@ from handlers.context import RUNTIME_KEY
 
 CAPABILITIES = (
     errors,
+    replays,
     events,
     command,
     help,

@@ -165,19 +165,24 @@ class DigestPass:
         return [ids[start : start + BATCH] for ids in by_zone.values() for start in range(0, len(ids), BATCH)]
 
     def send_digests(self, project_ids: list[int]) -> None:
-        """Prepare a batch in one transaction, then post them, several channels at a time."""
-        with self.runtime.database.session(self.team_id) as db:
+        """Prepare a batch, keep its health snapshots, then post them, several channels at a time.
+
+        The digests are read in a read-only transaction: on SQLite a write transaction holds
+        the database's one write lock, and a batch takes long enough to stall everyone's clicks.
+        """
+        with self.runtime.database.session(self.team_id, write=False) as db:
             projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
             if not projects:
                 return
             today = self.local_today(projects[0])
             digests = weekly_digests(db, projects, today)
-            keep_snapshots(db, digests.values())
             outgoing = []
             for project in projects:
                 text, blocks = digest_message(digests[project.id], self.t)
                 post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
                 outgoing.append(Outgoing(digest_key(project, today), "digest", project.channel_id, post))
+        with self.runtime.database.session(self.team_id) as db:
+            keep_snapshots(db, digests.values())
         send_all(self.runtime, team_id=self.team_id, now=self.now, outgoing=outgoing)
 
     def send_portfolio(self, channel: str) -> None:

@@ -30,6 +30,7 @@ from handlers.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
 from handlers.task_actions import DONE_ACTION
+from models.access import require_visible
 from models.away import DaysOff, days_off, status_says_away
 from models.comms_plan import WEEKDAYS
 from models.deliveries import settled_keys
@@ -216,9 +217,11 @@ def run_reminders(runtime: Runtime, now: datetime) -> None:
         ReminderPass(runtime, team_id, now).run()
 
 
-def item_by_key(db: Session, key: str) -> tuple[Project, Task | Issue]:
+def item_by_key(db: Session, ctx: Ctx, key: str) -> tuple[Project, Task | Issue]:
+    """The task or issue a reminder's button names; a private project's only for its people."""
     parsed = parse_item_key(key)
     project = find_project(db, channel_id=None, key=parsed.project if parsed else "")
+    require_visible(db, project, ctx.actor)
     if parsed is not None and parsed.kind is ItemKind.ISSUE:
         return project, find_issue(db, project, key)
     return project, find_task(db, project, key)
@@ -234,7 +237,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         key = body["actions"][0].get("value", "")
         tomorrow = DateContext.of(ctx).today() + timedelta(days=1)
         with ctx.db() as db:
-            project, thing = item_by_key(db, key)
+            project, thing = item_by_key(db, ctx, key)
             snooze(db, actor=ctx.actor, project=project, thing=thing, key=key, until=tomorrow)
         text = ctx.t("reminders.snoozed", key=key, day=fmt_date(tomorrow, ctx.t))
         if body.get("response_url"):
@@ -248,7 +251,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx = ctx_from(context, body)
         key = body["actions"][0].get("value", "")
         with ctx.db(write=False) as db:
-            item_by_key(db, key)  # a stale button is refused before a form opens
+            item_by_key(db, ctx, key)  # a stale button is refused before a form opens
         view = modal(
             callback_id=NEW_DATE_CALLBACK,
             title=ctx.t("reminders.new_date"),
@@ -273,7 +276,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if due is None:
             raise UsageError("reminders.new_date_needed")
         with ctx.db() as db:
-            project, thing = item_by_key(db, state.key)
+            project, thing = item_by_key(db, ctx, state.key)
             move_due(
                 db, actor=ctx.actor, project=project, thing=thing, key=state.key, due=due, today=dates.today()
             )
