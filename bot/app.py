@@ -54,6 +54,8 @@ def create_app(settings: Settings, *, database: Database | None = None, mode: Mo
         "runtime": runtime,
         "signing_secret": secret,
         "process_before_response": True,
+        # A click or form no listener knows reaches the error handler, which answers it in words.
+        "raise_error_for_unhandled_request": True,
         # Sockets carry no signatures; HTTP requests are always verified.
         "request_verification_enabled": mode is Mode.HTTP,
         "logger": logging.getLogger("slack_bolt"),

@@ -19,6 +19,7 @@ HEALTH_PATH = "/healthz"
 # Slack's payloads are a few kilobytes; anything near this is not from Slack.
 MAX_BODY_BYTES = 2 * 1024 * 1024
 DEFAULT_THREADS = 8
+UNREADABLE = (ValueError, TypeError, AttributeError, LookupError)
 
 StartResponse = Callable[..., Any]
 
@@ -33,14 +34,26 @@ class WebApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self.health(start_response)
-        return self.slack(environ, start_response)
+        try:
+            return self.slack(environ, start_response)
+        except UNREADABLE as error:
+            # Bolt reads the body into its listeners' arguments before any of our code runs: a
+            # payload that is not a JSON object, or a click without actions, fails there.
+            log.warning("refused a body Bolt could not read: %s", error.__class__.__name__)
+            return plain(start_response, "400 Bad Request", b"not a Slack request")
 
     def health(self, start_response: StartResponse) -> Iterable[bytes]:
         healthy = self.app.runtime.database.ping()
         status = "200 OK" if healthy else "503 Service Unavailable"
         body = json.dumps({"status": "ok" if healthy else "unavailable", "database": healthy}).encode()
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+        return plain(start_response, status, body, "application/json")
+
+
+def plain(
+    start_response: StartResponse, status: str, body: bytes, kind: str = "text/plain"
+) -> Iterable[bytes]:
+    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def make_server(

@@ -24,6 +24,7 @@ from handlers import (
     issue_log,
     issues,
     meetings,
+    payloads,
     phase,
     plan,
     projects,
@@ -47,6 +48,7 @@ from handlers.context import RUNTIME_KEY
 CAPABILITIES = (
     errors,
     replays,
+    payloads,
     events,
     command,
     help,

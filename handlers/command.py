@@ -23,6 +23,8 @@ SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
 # A button value holds at most 2,000 characters; the command text travels in it.
 SHARE_VALUE_MAX = 2000
+# Longer than anyone types after /pmo: refused before it is read (and echoed back in answers).
+COMMAND_TEXT_MAX = 4000
 
 
 class SlashCommand(BaseModel):
@@ -148,6 +150,10 @@ class CommandRouter:
         return matches[0] if matches else None
 
     def dispatch(self, ctx: Ctx, command: SlashCommand) -> Reply | None:
+        if len(command.text) > COMMAND_TEXT_MAX:
+            return Reply(
+                ctx.t("command.too_long", length=f"{len(command.text):,}", limit=f"{COMMAND_TEXT_MAX:,}")
+            )
         verb_name, _, args = command.text.strip().partition(" ")
         verb_name = verb_name.lower() or "help"
         verb = self.find(verb_name)

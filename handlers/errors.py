@@ -7,7 +7,9 @@ import logging
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import exc as sa_exc
@@ -43,10 +45,14 @@ def json_response(payload: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
 
 
-def first_input_block(view: dict[str, Any]) -> str | None:
-    return next(
-        (block.get("block_id") for block in view.get("blocks", []) if block.get("type") == "input"), None
+def first_input_block(view: Any) -> str | None:
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    inputs = (
+        [b for b in blocks if isinstance(b, dict) and b.get("type") == "input"]
+        if isinstance(blocks, list)
+        else []
     )
+    return inputs[0].get("block_id") if inputs else None
 
 
 def answer(body: dict[str, Any], message: str, client: WebClient | None = None) -> BoltResponse:
@@ -59,11 +65,12 @@ def answer(body: dict[str, Any], message: str, client: WebClient | None = None) 
         if block_id is not None:
             return json_response({"response_action": "errors", "errors": {block_id: message}})
     response_url = body.get("response_url") or next(
-        (url.get("response_url") for url in body.get("response_urls", [])), None
+        (url.get("response_url") for url in body.get("response_urls") or [] if isinstance(url, dict)), None
     )
-    if response_url:
+    user = body.get("user")
+    if isinstance(response_url, str) and response_url:
         WebhookClient(response_url).send(text=message, response_type="ephemeral", replace_original=False)
-    elif client is not None and (user := (body.get("user") or {}).get("id")):
+    elif client is not None and isinstance(user, dict) and (user := user.get("id")):
         # A click on the Home tab has no response URL: the answer goes to the app's DM.
         client.chat_postMessage(channel=user, text=message)
     return BoltResponse(status=200, body="")
@@ -87,4 +94,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         t = translator_for(active)
         if isinstance(error, DomainError):
             return refusal(error, body or {}, t, context.client)
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("no listener for a %s request", (body or {}).get("type") or "slash command")
+            return answer(body or {}, t("errors.unhandled"), context.client)
+        if isinstance(error, ValidationError):  # a form's private_metadata we did not write
+            log.warning("unreadable request: %s", error.errors()[:3])
+            return answer(body or {}, t("errors.unreadable"), context.client)
         return answer(body or {}, apology(error, t), context.client)
