@@ -6,6 +6,7 @@ once with each error beside its field and everything typed still in place.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -83,10 +84,14 @@ def read_amount(text: str, field: str | None = None) -> Decimal:
 
 
 def read_number(text: str, field: str | None = None) -> float:
+    """A number of hours as people write it: 8, 7.5, 7,5, 8h; never "nan" or "inf", which Python reads."""
     try:
-        return float(text.strip().rstrip("hH").replace(",", "."))
+        number = float(text.strip().rstrip("hH").replace(",", "."))
     except ValueError:
         raise InvalidError("forms.bad_number", field=field, given=text) from None
+    if not math.isfinite(number):
+        raise InvalidError("forms.bad_number", field=field, given=text)
+    return number
 
 
 def read_whole(text: str, field: str | None = None) -> int:
