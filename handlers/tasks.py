@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.orm import Session
 
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
@@ -53,6 +54,7 @@ from models.tasks import (
     move_dates,
     project_tasks,
     task_key,
+    task_problems,
 )
 from models.work import Task
 
@@ -213,7 +215,8 @@ def open_task_form(ctx: Ctx, trigger_id: str, channel_id: str, prefill: Prefill)
     ctx.client.views_open(trigger_id=trigger_id, view=task_modal(ctx.t, state, prefill))
 
 
-def read_task_form(reader: FormReader) -> TaskForm:
+def read_task_form(reader: FormReader, db: Session, project: Project) -> TaskForm:
+    """The typed task; what could not be read and what the plan refuses, shown together."""
     form = TaskForm(
         title=reader.text("title") or "",
         description=reader.text("description"),
@@ -225,7 +228,7 @@ def read_task_form(reader: FormReader) -> TaskForm:
         is_deliverable=reader.text("is_deliverable") == "yes",
         depends_on=[key for key in KEY_LIST.split(reader.text("depends_on") or "") if key],
     )
-    reader.check()
+    reader.check(*task_problems(db, project, form))
     return form
 
 
@@ -287,10 +290,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_task(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         ctx = ctx_from(context, body)
         state = TaskState.decode(view)
-        form = read_task_form(FormReader(values=submitted_values(view), dates=DateContext.of(ctx)))
-        form = form.model_copy(update={"source_link": state.source_link})
+        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
+            form = read_task_form(reader, db, project).model_copy(update={"source_link": state.source_link})
             task = add_task(db=db, actor=ctx.actor, project=project, form=form)
             text = added_text(project, task, ctx.t)
             blocks = [section(text), task_buttons(project, task, ctx.t)]
