@@ -22,6 +22,7 @@ from bot.blocks import (
     text_input,
     user_input,
 )
+from bot.formats import fmt_date
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -206,6 +207,13 @@ def announce(ctx: Ctx, project: Project, risk: Risk, message: str) -> None:
     )
 
 
+def with_review_date(text: str, risk: Risk, t: Translator) -> str:
+    """The review date as it was read from plain words, so a misreading is seen at once."""
+    if risk.review_date is None:
+        return text
+    return f"{text} {t('risks.next_review', day=fmt_date(risk.review_date, t))}"
+
+
 def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
     risk = db.get(Risk, risk_id) if risk_id is not None else None
     if risk is None or risk.project_id != project.id:
@@ -289,10 +297,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ack()
         if score >= ANNOUNCE_SCORE:
             announce(ctx, project, risk, ctx.t("risks.raised_high", user=ctx.user_id, key=key, score=score))
+        raised = ctx.t("risks.raised", key=key, title=risk.title, score=score)
         ctx.client.chat_postEphemeral(
-            channel=state.channel_id,
-            user=ctx.user_id,
-            text=ctx.t("risks.raised", key=key, title=risk.title, score=score),
+            channel=state.channel_id, user=ctx.user_id, text=with_review_date(raised, risk, ctx.t)
         )
 
     @app.view(EDIT_CALLBACK)
@@ -313,6 +320,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             announce(
                 ctx, project, risk, ctx.t("risks.rescored_high", user=ctx.user_id, key=key, score=risk.score)
             )
-        ctx.client.chat_postEphemeral(
-            channel=state.channel_id, user=ctx.user_id, text=ctx.t("risks.edited", key=key, fields=fields)
-        )
+        edited = ctx.t("risks.edited", key=key, fields=fields)
+        if "review_date" in changes:
+            edited = with_review_date(edited, risk, ctx.t)
+        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=edited)

@@ -86,7 +86,9 @@ def test_raising_a_risk_keeps_its_plan_scores_it_and_keys_it(bot: RunningBot) ->
     )
     assert made.contingency == "Fall back to the old gateway"
     confirmation = bot.fake.wait_for("chat.postEphemeral")[-1].args
-    assert confirmation["text"] == "Raised *APL-R1* Payment provider API changes · score 12."
+    assert confirmation["text"] == (
+        "Raised *APL-R1* Payment provider API changes · score 12. Next review Tue 2026-12-15."
+    )
     # Scored under 15: the channel is not bothered with it.
     assert not any("APL-R1" in text for text in channel_posts(bot))
     assert count_rows(bot.database, RiskAssessment) == 1
