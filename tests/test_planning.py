@@ -286,6 +286,11 @@ def test_a_failed_review_opens_an_issue_linked_to_the_deliverable(bot: RunningBo
     assert (issue.task_id, issue.owner_id, issue.origin) == (task(bot, 1).id, CAROL, "failed_review")
     post = bot.fake.wait_for("chat.postMessage", 2)[-1].args["text"]
     assert post.startswith("❌ <@U0003> recorded the review of *APL-1*: failed.") and "APL-I1" in post
+    shown = say(bot, "quality").splitlines()
+    assert "    ✅ Handles 100 requests a second · passed" in shown
+    assert "    ❌ Every endpoint documented · failed" in shown
+    assert "    🔎 review by <@U0003> on Fri 2026-12-18 · failed · _Refunds endpoint undocumented_" in shown
+    assert "failed 1" in say(bot, "status")
 
 
 def test_only_the_reviewer_records_and_only_once(bot: RunningBot) -> None:
