@@ -523,6 +523,7 @@ class Upload:
     filename: str
     length: int
     received: int | None = None
+    content: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -823,8 +824,9 @@ def files_get_upload_url(state: SlackState, call: Call) -> JsonDict:
     return {"upload_url": f"{state.base_url}upload/{upload.file_id}", "file_id": upload.file_id}
 
 
-def upload_bytes(state: SlackState, call: Call, *, size: int) -> Answer:
+def upload_bytes(state: SlackState, call: Call, *, body: bytes) -> Answer:
     """The POST of a file's bytes to the URL files.getUploadURLExternal gave out."""
+    size = len(body)
     upload = state.uploads.get(call.args["file_id"])
     if upload is None:
         raise SlackError("file_not_found", "bytes sent to an upload URL this fake never gave out", status=404)
@@ -832,6 +834,7 @@ def upload_bytes(state: SlackState, call: Call, *, size: int) -> Answer:
         problem = f"{size} bytes uploaded, but files.getUploadURLExternal announced {upload.length}"
         raise SlackError("invalid_length", problem, status=400)
     upload.received = size
+    upload.content = body
     return Answer.text(f"OK - {size}")
 
 
@@ -1253,6 +1256,12 @@ class FakeSlack:
                 self._changed.wait(left)
             return found
 
+    def uploaded(self, file_id: str) -> bytes:
+        """The bytes the app uploaded as `file_id` (empty until they arrive)."""
+        with self._lock:
+            upload = self._state.uploads.get(file_id)
+            return upload.content if upload else b""
+
     def reset(self) -> None:
         """Forget calls and violations (not workspaces, grants or pending failures)."""
         with self._lock:
@@ -1313,7 +1322,7 @@ class FakeSlack:
             "length": len(request.body),
         }
         call = Call("upload", args, None, upload.team_id if upload else None)
-        return self._serve(Method(partial(upload_bytes, size=len(request.body)), token=TokenKind.NONE), call)
+        return self._serve(Method(partial(upload_bytes, body=request.body), token=TokenKind.NONE), call)
 
     def _serve(self, method: Method, call: Call, problems: Problems = ()) -> Answer:
         """Check the call as Slack would, answer it (or fail it as a test asked), record both."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy import select
 
+from bot.charts import LATE, PALETTE
 from models import AcceptanceCriterion, Issue, Milestone, Project, QualityReview, Task, TaskDependency
 from models.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import count_rows, field_errors, open_modal, submit
+from tests.flows import count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
+from tests.test_charts import PNG_SIGNATURE, hex_rgb, pixels, runs
 
 
 def planned(bot: RunningBot) -> None:
@@ -20,6 +23,10 @@ def planned(bot: RunningBot) -> None:
 
 def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
     return bot.slack.command(text, user=user).json()["text"]
+
+
+def day(offset: int) -> str:
+    return (local_today() + timedelta(days=offset)).isoformat()
 
 
 def task(bot: RunningBot, number: int) -> Task:
@@ -228,18 +235,31 @@ def test_quality_plan_shows_criteria_and_reviews_of_deliverables(bot: RunningBot
     assert count_rows(bot.database, AcceptanceCriterion) == 1 and count_rows(bot.database, QualityReview) == 1
 
 
-def test_gantt_uploads_a_png_after_answering(bot: RunningBot) -> None:
-    planned(bot)
-    say(bot, "task add Build <@U0003> start 2026-12-01 due 2026-12-04")
-    say(bot, "task add Test <@U0001> start 2026-12-07 due 2026-12-09 after APL-1")
+def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-30)})
+    bot.slack.command("team add <@U0003> member")
+    say(bot, f"task add Late <@U0003> start {day(-10)} due {day(-1)}")
+    say(bot, f"task add Build <@U0003> start {day(-5)} due {day(5)}")
+    say(bot, f"task add Test <@U0001> start {day(-5)} due {day(8)}")
     say(bot, "task add Undated")
-    say(bot, "milestone add Go-live due 2026-12-15")
+    say(bot, f"milestone add Go-live due {day(10)}")
     assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == "C0001"
-    assert "2 tasks, 1 milestones" in complete.args["initial_comment"]
-    upload = bot.fake.calls_to("upload")[-1]
-    assert upload.args.get("size", 1) > 0
+    assert "3 tasks, 1 milestones" in complete.args["initial_comment"]
+    png = bot.fake.uploaded(complete.args["files"][0]["id"])
+    assert png.startswith(PNG_SIGNATURE) and len(png) == bot.fake.calls_to("upload")[-1].args["length"]
+    picture = pixels(png)
+    assert picture.shape[1] >= 1000 and picture.shape[0] >= 200
+    assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 50  # not blank
+    # Owners are coloured in plan order (Carol, then Alice); late work is red whoever owns it.
+    carol, alice = (hex_rgb(colour) for colour in PALETTE[:2])
+    columns = range(0, picture.shape[1] * 2 // 5, 4)  # left of the legend
+    counts = [
+        (runs(picture[:, x], carol), runs(picture[:, x], alice), runs(picture[:, x], hex_rgb(LATE)))
+        for x in columns
+    ]
+    assert (1, 1, 1) in counts and max(max(count) for count in counts) == 1
 
 
 def reviewed(bot: RunningBot) -> dict:

@@ -11,6 +11,7 @@ from models.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.test_charter import create
+from tests.test_charts import PNG_SIGNATURE
 
 OUTSIDER = "U0004"
 
@@ -198,7 +199,8 @@ def test_the_heatmap_is_uploaded_to_the_channel_after_answering(bot: RunningBot)
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == CHANNEL
     assert "2 open risk(s)" in complete.args["initial_comment"]
-    assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
+    png = bot.fake.uploaded(complete.args["files"][0]["id"])
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
 
 
 def reviewing(bot: RunningBot) -> list[dict]:
