@@ -203,6 +203,25 @@ def test_status_lists_top_risks_late_milestones_and_open_work(bot: RunningBot) -
         "🟢 *APL-R2* Key person leaves · 4",
     ]
     assert "*Open issues* 1 · *Change requests waiting for a decision* 0" in lines
+    assert lines[lines.index("*Open issues* 1 · *Change requests waiting for a decision* 0") + 1].startswith(
+        "🟡 *APL-I1* Staging is down · medium · nobody"
+    )
+
+
+def test_status_lists_the_worst_open_issues_and_the_changes_waiting_longest(bot: RunningBot) -> None:
+    running(bot)
+    for title in ("Printer jam", "Wiki slow", "Laptop lost", "Badge broken"):
+        say(bot, f"issue {title}")
+    view = open_modal(bot, "issue")
+    assert field_errors(submit(bot, view, {"title": "Payments down", "severity": "critical"})) == {}
+    view = open_modal(bot, "change", user=CAROL)
+    assert field_errors(submit(bot, view, {"title": "Add refunds"}, user=CAROL)) == {}
+    lines = say(bot, "status").splitlines()
+    at = lines.index("*Open issues* 5 · *Change requests waiting for a decision* 1")
+    assert lines[at + 1].startswith("🔴 *APL-I5* Payments down · critical")
+    assert [line.split("*")[1] for line in lines[at + 1 : at + 4]] == ["APL-I5", "APL-I1", "APL-I2"]
+    assert lines[at + 4] == "…and 2 more issue(s): `/pmo issues`"
+    assert lines[at + 5] == "⏳ *APL-C1* Add refunds · waiting 0 day(s)"
 
 
 def test_home_lists_the_decisions_waiting_for_me(bot: RunningBot) -> None:
