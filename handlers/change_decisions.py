@@ -30,7 +30,7 @@ from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, ModalState
-from handlers.home import refresh_homes
+from handlers.home import refresh_homes, refresh_later
 from models.access import require_visible
 from models.change import ChangeDecision, ChangeRequest
 from models.change_decisions import decide, decider_ids, decisions_of, ensure_can_decide, withdraw
@@ -113,7 +113,8 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         if change is None:
             return
         text, blocks = change_text(project, change, ctx.t), change_blocks(project, change, [], ctx.t)
-        where = [project.channel_id, *decider_ids(project, change)]
+        deciders = decider_ids(project, change)
+        where = [project.channel_id, *deciders]
         key = change_key(project, change)
     copies = []
     for channel in dict.fromkeys(where):
@@ -126,6 +127,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         )
     with ctx.db() as db:
         db.add_all(copies)
+    refresh_homes(ctx, deciders)
 
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
@@ -217,6 +219,8 @@ def withdraw_reply(invocation: Invocation, key: str) -> Reply:
         withdraw(db=db, actor=ctx.actor, project=project, change_id=change.id)
         update_copies(ctx, db, project, change)
         text = change_text(project, change, ctx.t)
+        deciders = decider_ids(project, change)
+    refresh_later(ctx, deciders)
     return Reply(text)
 
 

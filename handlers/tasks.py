@@ -39,6 +39,7 @@ from handlers.forms import (
     read_user,
     split_keywords,
 )
+from handlers.home import refresh_homes, refresh_later
 from handlers.task_actions import task_buttons
 from models.access import Action, require, require_open
 from models.portfolio import find_project, project_by_id
@@ -121,7 +122,9 @@ def task_add(invocation: Invocation, args: list[str]) -> Reply:
         project = find_project(db, channel_id=invocation.command.channel_id)
         task = add_task(db=db, actor=ctx.actor, project=project, form=form)
         text = added_text(project, task, ctx.t)
-        return Reply(text, blocks=[section(text), task_buttons(project, task, ctx.t)])
+        blocks = [section(text), task_buttons(project, task, ctx.t)]
+    refresh_later(ctx, [form.owner_id])
+    return Reply(text, blocks=blocks)
 
 
 def pushes_text(project: Project, pushes: list[Push], tasks: dict[int, Task], t: Translator) -> list[str]:
@@ -160,6 +163,8 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
             )
         ]
         lines += pushes_text(project, pushes, tasks, ctx.t)
+        owners = [task.owner_id, *(tasks[push.id].owner_id for push in pushes)]
+    refresh_later(ctx, owners)
     return Reply("\n".join(lines))
 
 
@@ -299,3 +304,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             blocks = [section(text), task_buttons(project, task, ctx.t)]
         ack()
         ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text, blocks=blocks)
+        refresh_homes(ctx, [form.owner_id])
