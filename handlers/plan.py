@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import ctx_from
 from handlers.forms import DateContext, read_date, split_keywords
+from models.errors import NotFoundError
 from models.milestones import add_milestone, milestone_key, project_milestones
 from models.portfolio import find_project
 from models.project import Project
@@ -111,7 +112,7 @@ def plan_page(project: Project, lines: list[str], offset: int, t: Translator) ->
 def parse_more(value: str) -> tuple[str, int]:
     key, _, offset = value.partition(":")
     if not offset.isdigit():
-        raise UsageError("plan.bad_page")
+        raise NotFoundError("plan.bad_page")
     return key, int(offset)
 
 

@@ -33,6 +33,7 @@ from handlers.risk_lines import risk_line
 from handlers.risk_prompt import review_blocks
 from models.access import Action, require, require_open
 from models.enums import RiskStrategy
+from models.errors import NotFoundError
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.risk import SCALE, Risk
@@ -217,7 +218,7 @@ def with_review_date(text: str, risk: Risk, t: Translator) -> str:
 def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
     risk = db.get(Risk, risk_id) if risk_id is not None else None
     if risk is None or risk.project_id != project.id:
-        raise UsageError("risks.gone")
+        raise NotFoundError("risks.gone")
     return risk
 
 

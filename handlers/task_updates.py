@@ -30,6 +30,7 @@ from handlers.task_actions import DONE_ACTION, UPDATE_ACTION
 from models.access import require_visible
 from models.audit import history
 from models.enums import TaskStatus
+from models.errors import NotFoundError
 from models.issues import issue_key
 from models.keys import parse_item_key
 from models.portfolio import find_project, project_by_id
@@ -275,7 +276,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             task = db.get(Task, state.task_id)
             if task is None or task.project_id != project.id:
-                raise UsageError("updates.task_gone")
+                raise NotFoundError("updates.task_gone")
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
             text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
         ack()

@@ -61,6 +61,12 @@ def test_resolving_asks_for_the_resolution_and_records_it(bot: RunningBot) -> No
     assert "APL-I2" not in say(bot, "issues")
     assert "✅ *APL-I2*" in say(bot, "issues all")
     assert "APL-I2 is already resolved." in say(bot, "resolve APL-I2")
+    # The Resolve button of an older copy of the list, clicked after the fact.
+    bot.slack.block_action("issue_resolve", value="APL-I2", user=CAROL)
+    assert bot.fake.wait_for("response_url")[-1].args["text"] == "APL-I2 is already resolved."
+    # The resolution form, submitted a second time.
+    again = field_errors(submit(bot, view, {"resolution": "Again"}, user=CAROL))
+    assert again == {"resolution": "APL-I2 is already resolved."}
 
 
 def test_bad_issue_words_and_outsiders_are_refused(bot: RunningBot) -> None:
