@@ -150,6 +150,14 @@ def test_a_long_plan_is_folded_with_a_show_more_button(bot: RunningBot) -> None:
     assert page["replace_original"] is True and "Task 61" in page["text"] and "Task 60" not in page["text"]
 
 
+def test_show_more_of_a_private_project_is_refused_to_people_outside_it(bot: RunningBot) -> None:
+    create(bot, {"key": "SEC", "name": "Secret"}, channel="G0001")
+    bot.slack.block_action("plan_show_more", value="SEC:0", user=CAROL, channel="G0001")
+    assert "SEC belongs to a private channel" in bot.fake.wait_for("response_url")[-1].args["text"]
+    bot.slack.block_action("plan_show_more", value="SEC:0", user=ALICE, channel="G0001")
+    assert bot.fake.wait_for("response_url", 2)[-1].args["text"].startswith("SEC · Secret — plan")
+
+
 def test_task_modal_creates_a_task_and_shows_errors_beside_fields(bot: RunningBot) -> None:
     planned(bot)
     say(bot, "task add Parent")
