@@ -43,11 +43,11 @@ from models.risks import (
     RiskForm,
     edit_risk,
     find_risk,
-    previous_scores,
     raise_risk,
     risk_key,
     risk_problems,
     risk_register,
+    score_history,
 )
 
 NEW_CALLBACK = "risk_new"
@@ -171,8 +171,8 @@ def register_reply(invocation: Invocation) -> Reply:
     with ctx.db(write=False) as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         risks = risk_register(db, project, open_only=not words)
-        previous = previous_scores(db, risks)
-        lines = [risk_line(project, risk, previous.get(risk.id), ctx.t) for risk in risks]
+        history = score_history(db, risks)
+        lines = [risk_line(project, risk, history.get(risk.id), ctx.t) for risk in risks]
     title = ctx.t("risks.title.all" if words else "risks.title.open", key=project.key, name=project.name)
     if not lines:
         return Reply(ctx.t("risks.none", title=title))

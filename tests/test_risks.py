@@ -111,13 +111,23 @@ def test_the_register_is_sorted_by_score_and_shows_the_trend(bot: RunningBot) ->
     raised(bot, {"title": "Middle", "probability": "3", "impact": "3"})
     view = open_modal(bot, "risk edit APL-R1")
     assert field_errors(submit(bot, view, {"probability": "2", "impact": "4"})) == {}
+    view = open_modal(bot, "risk edit APL-R3")
+    assert field_errors(submit(bot, view, {"probability": "2"})) == {}  # 9 → 6
+    view = open_modal(bot, "risk edit APL-R3")
+    assert field_errors(submit(bot, view, {"title": "Middle risk"})) == {}  # not rescored: no new score
+    view = open_modal(bot, "risk edit APL-R3")
+    assert field_errors(submit(bot, view, {"probability": "3", "impact": "4"})) == {}  # 6 → 12
 
     lines = say(bot, "risks").splitlines()
     assert lines[0] == "APL · Apollo — open risks by score"
     assert [line.split("*")[1] for line in lines[1:]] == ["APL-R2", "APL-R3", "APL-R1"]
     assert lines[1].startswith("🔴 *APL-R2* High · 4×5 = *20* · nobody · avoid")
-    assert lines[2].startswith("🟠 *APL-R3* Middle · 3×3 = *9* · nobody · no response yet")
-    assert lines[3].startswith("🟠 *APL-R1* Low · 2×4 = *8*↑")
+    assert lines[2].startswith("🟠 *APL-R3* Middle risk · 3×4 = *12* ↑ 9→6→12 · nobody · no response yet")
+    assert lines[3].startswith("🟠 *APL-R1* Low · 2×4 = *8* ↑ 2→8 · nobody")
+    with bot.database.system_session(write=False) as db:
+        score = RiskAssessment.probability * RiskAssessment.impact
+        kept = db.scalars(select(score).order_by(RiskAssessment.id))
+        assert list(kept) == [2, 20, 9, 8, 6, 12]  # every scoring, in order
 
 
 def test_editing_a_risk_prefills_audits_the_change_and_rescoring_high_is_announced(bot: RunningBot) -> None:
