@@ -30,6 +30,7 @@ from handlers import (
     quality,
     quality_reviews,
     reminders,
+    reports,
     reviews,
     risk_reviews,
     risks,
@@ -75,6 +76,7 @@ CAPABILITIES = (
     reminders,
     standups,
     digests,
+    reports,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]
