@@ -184,6 +184,20 @@ def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
     )
 
 
+def tell_requester_waiting(ctx: Ctx, project: Project, change: ChangeRequest, waiting: list[str]) -> None:
+    """One approval of two: the requester hears of it, and whose decision is still missing."""
+    ctx.client.chat_postMessage(
+        channel=change.requested_by,
+        text=ctx.t(
+            "changes.partly.approved",
+            key=change_key(project, change),
+            title=change.title,
+            user=ctx.user_id,
+            waiting=", ".join(mention(user, ctx.t) for user in waiting) or "—",
+        ),
+    )
+
+
 def change_list_line(project: Project, change: ChangeRequest, dates: DateContext, t: Translator) -> str:
     # Both ends in the reader's time zone: a request made late yesterday UTC may be today's there.
     created = change.created_at.astimezone(ZoneInfo(dates.tz)).date()
@@ -263,9 +277,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if change is None:
                 return
             update_copies(ctx, db, project, change)
+            deciders = decider_ids(project, change)
             if settled:
                 tell_requester(ctx, project, change)
-            deciders = decider_ids(project, change)
+            else:
+                decided = {decision.user_id for decision in decisions_of(db, change)}
+                waiting = [user for user in deciders if user not in decided]
+                tell_requester_waiting(ctx, project, change, waiting)
         refresh_homes(ctx, deciders)
 
 

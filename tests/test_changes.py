@@ -90,6 +90,11 @@ def test_past_a_threshold_both_manager_and_sponsor_must_approve(bot: RunningBot)
     assert field_errors(decide(bot, "change_approve", ALICE)) == {}
     assert change(bot).status is ChangeStatus.PENDING
     assert plan(bot)[0] == date(2027, 3, 31)  # nothing applied on one approval
+    told = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    assert told[-1]["text"] == (
+        "⏳ <@U0001> approved your change request *APL-C1* Add refunds; "
+        "it still needs <@U0002> to approve it."
+    )
     assert field_errors(decide(bot, "change_approve", BOB)) == {}
     assert change(bot).status is ChangeStatus.APPROVED
     assert plan(bot)[0] == date(2027, 5, 15)
