@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
@@ -27,15 +28,15 @@ from handlers.command import CommandRouter
 from handlers.context import Ctx, translator_for
 from handlers.digests import due_now
 from handlers.directory import time_zone
+from handlers.reviews import open_projects, workspaces
 from handlers.status import control_lines, headline, milestone_lines, overdue_lines, reason_lines, risk_lines
 from handlers.status import status_blocks as report_blocks
 from models.away import is_holiday
 from models.comms import CommPlanLine
 from models.comms_plan import audience_people
-from models.enums import Channel, CommKind, Phase
+from models.enums import Channel, CommKind
 from models.project import Project
 from models.status import StatusReport, status_of
-from models.workspace import Workspace
 
 Message = tuple[str, list[Block]]
 
@@ -82,19 +83,27 @@ class Send:
     message: Message
 
 
+@dataclass
 class ReportPass:
     """One pass over one workspace, as of `now`."""
 
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+    runtime: Runtime
+    team_id: str
+    now: datetime
+
+    @cached_property
+    def t(self) -> Translator:
+        return translator_for(self.runtime)
+
+    @cached_property
+    def ctx(self) -> Ctx:
+        """People's time zones are looked up as a listener would, through the workspace's client."""
+        return Ctx(self.runtime, self.team_id, "", None, self.t, self.runtime.client_for(self.team_id))
 
     def run(self) -> None:
         # Gathered first and sent after, so no transaction stays open while Slack is called.
         with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
-            outgoing = [send for project in projects for send in self.for_project(db, project)]
+            outgoing = [send for project in open_projects(db) for send in self.for_project(db, project)]
         for send in outgoing:
             text, blocks = send.message
             send_once(
@@ -142,9 +151,7 @@ class ReportPass:
 
 
 def run_reports(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
+    for team_id in workspaces(runtime):
         ReportPass(runtime, team_id, now).run()
 
 

@@ -158,10 +158,14 @@ class ReviewPass:
         return dms
 
 
-def run_reviews(runtime: Runtime, now: datetime) -> None:
+def workspaces(runtime: Runtime) -> list[str]:
+    """Every workspace's team id: a pass runs once for each, in its own sessions."""
     with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
+        return list(db.scalars(select(Workspace.team_id)))
+
+
+def run_reviews(runtime: Runtime, now: datetime) -> None:
+    for team_id in workspaces(runtime):
         ReviewPass(runtime, team_id, now).run()
 
 

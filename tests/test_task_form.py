@@ -66,20 +66,15 @@ def test_each_refusal_shows_beside_its_field_and_nothing_is_added(bot: RunningBo
     bot.slack.command("task add Elsewhere", channel="C0002")
     say(bot, "task add Build start 2026-12-01 due 2026-12-04")
     view = open_modal(bot, "task")
-    errors = field_errors(
-        submit(
-            bot,
-            view,
-            {
-                "title": "Test",
-                "owner_id": "U0009",
-                "parent": "ZEUS-1",
-                "start_date": "2026-12-03",
-                "estimate_hours": "-2",
-                "depends_on": "APL-1 APL-77",
-            },
-        )
-    )
+    refused = {
+        "title": "Test",
+        "owner_id": "U0009",
+        "parent": "ZEUS-1",
+        "start_date": "2026-12-03",
+        "estimate_hours": "-2",
+        "depends_on": "APL-1 APL-77",
+    }
+    errors = field_errors(submit(bot, view, refused))
     assert set(errors) == {"owner_id", "parent", "start_date", "estimate_hours", "depends_on"}
     assert "not on this project's team" in errors["owner_id"]
     assert "belongs to another project" in errors["parent"]
