@@ -33,7 +33,14 @@ from handlers.forms import DateContext, ModalState
 from handlers.home import refresh_homes, refresh_later
 from models.access import require_visible
 from models.change import ChangeDecision, ChangeRequest
-from models.change_decisions import decide, decider_ids, decisions_of, ensure_can_decide, withdraw
+from models.change_decisions import (
+    chase_copies,
+    decide,
+    decider_ids,
+    decisions_of,
+    ensure_can_decide,
+    withdraw,
+)
 from models.changes import change_key, find_change, list_changes
 from models.enums import ChangeStatus, Verdict
 from models.keys import parse_item_key
@@ -134,9 +141,11 @@ def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest
     key = change_key(project, change)
     text = change_text(project, change, ctx.t)
     blocks = change_blocks(project, change, decisions_of(db, change), ctx.t)
-    for copy in db.scalars(select(PostedMessage).where(PostedMessage.subject == key)):
+    posted = db.scalars(select(PostedMessage).where(PostedMessage.subject == key))
+    copies = [(copy.channel_id, copy.ts) for copy in posted] + chase_copies(db, change)
+    for channel, ts in copies:
         try:
-            ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
+            ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         except SlackApiError:
             continue  # a deleted copy must not keep the others stale
 

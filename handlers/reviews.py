@@ -26,7 +26,7 @@ from handlers.quality_reviews import record_button
 from handlers.risk_prompt import review_blocks
 from models.calendar import holidays, working_days_between
 from models.change import ChangeRequest
-from models.change_decisions import decider_ids, decisions_of
+from models.change_decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_of
 from models.changes import change_key
 from models.enums import ChangeStatus, Phase, ReviewStatus, RiskStatus
 from models.project import Project
@@ -145,14 +145,14 @@ class ReviewPass:
             if waited >= REMIND_AFTER:
                 text = self.t("reviews.change_reminder", key=key, days=waited)
                 dms += [
-                    Dm(f"change_reminder:{change.id}:{user}", "change_reminder", user, text, blocks)
+                    Dm(chase_key(REMINDER, change, user), REMINDER, user, text, blocks)
                     for user in decider_ids(project, change)
                     if user not in decided
                 ]
             if waited >= ESCALATE_AFTER:
                 text = self.t("reviews.change_escalation", key=key, days=waited, name=project.name)
                 dms += [
-                    Dm(f"change_escalation:{change.id}:{admin}", "change_escalation", admin, text, blocks)
+                    Dm(chase_key(ESCALATION, change, admin), ESCALATION, admin, text, blocks)
                     for admin in sorted(self.runtime.settings.pmo_admins)
                 ]
         return dms

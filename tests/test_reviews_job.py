@@ -121,3 +121,29 @@ def test_bad_job_names_and_times_are_refused(bot: RunningBot, tmp_path: Path) ->
     assert naive.returncode == 2 and "has no offset" in naive.stderr
     status = run(["jobs", "status"], env, tmp_path)
     assert status.returncode == 0
+
+
+def test_a_decision_updates_the_reminders_and_escalations_that_chased_it(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    create(bot)
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("change", user=ALICE)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, {"title": "Add refunds"})) == {}
+    with bot.database.system_session() as db:
+        db.execute(update(ChangeRequest).values(created_at=datetime.fromisoformat("2026-12-04T02:00+00:00")))
+    jobs(bot, tmp_path, "2026-12-10T10:00+08:00")  # reminded and escalated
+    chased = {
+        call.args["channel"]: call.response["ts"]
+        for call in bot.fake.calls_to("chat.postMessage")
+        if "waited 4 working days" in call.args["text"]
+    }
+    assert set(chased) == {ALICE, ADMIN}
+    bot.slack.block_action("change_approve", value="APL-C1", user=ADMIN)
+    form = bot.fake.wait_for("views.open", before + 2)[-1].args["view"]
+    assert field_errors(submit(bot, form, {"note": "Go"}, user=ADMIN)) == {}
+    updated = {call.args["ts"]: call.args for call in bot.fake.calls_to("chat.update")}
+    for ts in chased.values():
+        assert ts in updated and "change_approve" not in str(updated[ts]["blocks"])
+        assert "approved" in updated[ts]["text"]
