@@ -140,8 +140,11 @@ class Session:
                     message=origin.message,
                     response_url=url,
                 )
+            # A click in the Home tab shows the tab again as the app republishes it.
+            self.home_wanted = actor if target.view is not None else None
             self.send(urlencode({"payload": json.dumps(payload)}), FORM)
             self.after(actor)
+            self.home_wanted = None
 
     def home(self) -> None:
         """Open the app's Home tab, as Slack tells the app when someone does."""
