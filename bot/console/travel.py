@@ -28,6 +28,8 @@ def read_moment(text: str, *, tz: str, now: datetime) -> datetime:
     step = STEP.match(text)
     if step:
         return now + timedelta(**{STEP_UNITS[step[2].lower()]: int(step[1])})
+    if text.startswith("+"):
+        raise MomentError(text)
     zone = ZoneInfo(tz)
     try:
         moment = datetime.fromisoformat(text.replace(" ", "T", 1))
