@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -229,14 +229,8 @@ def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
 
 @contextmanager
 def scheduler_running(app: PmoApp, *, enabled: bool) -> Iterator[None]:
-    ticker = Ticker(app.runtime) if enabled else None
-    if ticker is not None:
-        ticker.start()
-    try:
+    with Ticker(app.runtime) if enabled else nullcontext():
         yield
-    finally:
-        if ticker is not None:
-            ticker.shutdown()
 
 
 def stop_on_sigterm(stop: Callable[[], None]) -> None:

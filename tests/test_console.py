@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.console.run import ConsoleOptions, run_console
+from bot.console.run import ConsoleOptions, ConsoleTicker, console_session, run_console
+from bot.console.terminal import Terminal
 from bot.settings import Settings
 from models import ChangeRequest, Project, Risk, Task
 from models.clock import CLOCK
@@ -234,3 +236,26 @@ def test_wrong_lines_get_a_clear_answer_and_change_nothing(database_url: str, tm
         assert db.scalars(select(Project)).all() == []
         assert db.scalars(select(Task)).all() == []
     database.dispose()
+
+
+def test_at_a_terminal_the_minute_tick_runs_the_passes_on_the_consoles_clock(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    database = Database(database_url)
+    out = io.StringIO()
+    terminal = Terminal(io.StringIO(), out, interactive=False)
+    try:
+        with console_session(settings, database, terminal, tmp_path) as session:
+            CLOCK.travel_to(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+            session.command("/pmo new", answers={"name": "Apollo", "key": "APL", "start_date": "2026-12-01"})
+            CLOCK.travel_to(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # Monday 09:00 in Shanghai
+            assert "📰" not in out.getvalue()
+            with ConsoleTicker(session) as ticker:
+                assert ticker.scheduler.running
+                ticker.tick()
+            assert not ticker.scheduler.running
+    finally:
+        database.dispose()
+    assert not CLOCK.travelled
+    assert "📰 APL · Apollo — week 2026-W50: nothing to report" in out.getvalue()

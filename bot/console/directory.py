@@ -28,6 +28,7 @@ class Person:
     real_name: str
     tz: str
     user_id: str
+    locale: str = "en-US"  # Slack's locale for them, which picks the language they are answered in
 
 
 # Three people on three continents, so local times differ, and a PMO administrator.
@@ -53,7 +54,14 @@ class Directory:
         self.channels: dict[str, str] = {}  # id -> name
         fake.add_workspace(TEAM, bot_token=BOT_TOKEN, name=TEAM_NAME)
         for person in PEOPLE:
-            fake.add_user(TEAM, person.user_id, name=person.name, real_name=person.real_name, tz=person.tz)
+            fake.add_user(
+                TEAM,
+                person.user_id,
+                name=person.name,
+                real_name=person.real_name,
+                tz=person.tz,
+                locale=person.locale,
+            )
 
     def person(self, text: str) -> Person | None:
         """`@bob`, `bob` or `UBOB`."""

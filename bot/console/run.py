@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -53,17 +53,25 @@ def console_settings(settings: Settings, fake: FakeSlack, directory: Directory) 
     )
 
 
-def run_console(settings: Settings, database: Database, options: ConsoleOptions) -> int:
-    terminal = Terminal(options.stdin, options.stdout, interactive=options.interactive)
-    t = Translator(settings.pmo_language)
+@contextmanager
+def console_session(
+    settings: Settings, database: Database, terminal: Terminal, files_dir: Path
+) -> Iterator[Session]:
+    """The app, built as `pmo-bot serve` builds it, facing a pretend Slack, and someone to type."""
     with FakeSlack() as fake, back_in_the_present():
         directory = Directory(fake)
         app = create_app(console_settings(settings, fake, directory), database=database, mode=Mode.HTTP)
-        session = Session(app, directory, Feed(fake, options.files_dir), terminal, t)
-        terminal.say(t("console.banner"))
+        yield Session(app, directory, Feed(fake, files_dir), terminal, Translator(settings.pmo_language))
+
+
+def run_console(settings: Settings, database: Database, options: ConsoleOptions) -> int:
+    terminal = Terminal(options.stdin, options.stdout, interactive=options.interactive)
+    with console_session(settings, database, terminal, options.files_dir) as session:
+        terminal.say(session.t("console.banner"))
         if options.demo:
             load_demo(session)
-        with ticking(session, enabled=options.interactive):
+        # At a terminal the passes run every minute, as in production; a script runs them on `:time`.
+        with ConsoleTicker(session) if options.interactive else nullcontext():
             repl.run(session)
     return 0
 
@@ -85,16 +93,3 @@ class ConsoleTicker(Ticker):
 
     def tick(self) -> None:
         self.session.run_passes(self.clock())
-
-
-@contextmanager
-def ticking(session: Session, *, enabled: bool) -> Iterator[None]:
-    """At a terminal the passes run every minute, as in production; a script runs them on `:time`."""
-    ticker = ConsoleTicker(session) if enabled else None
-    if ticker is not None:
-        ticker.start()
-    try:
-        yield
-    finally:
-        if ticker is not None:
-            ticker.shutdown()
