@@ -11,8 +11,10 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from bot.console import demo
 from bot.console.run import ConsoleOptions, ConsoleTicker, console_session, run_console
 from bot.console.terminal import Terminal
 from bot.settings import Settings
@@ -259,3 +261,13 @@ def test_at_a_terminal_the_minute_tick_runs_the_passes_on_the_consoles_clock(
         database.dispose()
     assert not CLOCK.travelled
     assert "📰 APL · Apollo — week 2026-W50: nothing to report" in out.getvalue()
+
+
+def test_a_demo_step_the_app_refuses_says_so_and_leaves_the_console_usable(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = [demo.Step(0, "alice", "/pmo new", {"name": "Apollo", "key": "A"})]  # a key too short
+    monkeypatch.setattr(demo, "demo_steps", lambda start: broken)
+    output = run_script(database_url, tmp_path, "/pmo projects\n:quit\n", demo=True)
+    assert "⚠ The demo could not be loaded: New project charter: {'key':" in output
+    assert "alice@#apollo> /pmo projects" in output

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.console.directory import TEAM
-from bot.console.session import Session
+from bot.console.modal import AnswerError
+from bot.console.session import ScriptError, Session
 from models.clock import CLOCK, utcnow
 from models.project import Project
 
@@ -133,6 +134,17 @@ def has_demo(session: Session) -> bool:
         return db.scalar(select(Project.id).where(Project.key == KEY)) is not None
 
 
+def run_step(session: Session, step: Step, start: date) -> None:
+    """One step, typed by its person in the project's channel, mid-morning where they are."""
+    person = session.directory.person(step.user)
+    if person is None:
+        raise ScriptError(f"nobody called {step.user}")
+    day = start + timedelta(days=step.day)
+    CLOCK.travel_to(datetime.combine(day, WORKDAY_TIME, tzinfo=ZoneInfo(person.tz)))
+    session.user, session.channel = person.user_id, session.directory.channel(CHANNEL)
+    session.command(step.text, answers=step.answers)
+
+
 def load_demo(session: Session) -> None:
     """Make the demo project, unless this database has it from an earlier session."""
     terminal = session.terminal
@@ -140,19 +152,16 @@ def load_demo(session: Session) -> None:
         terminal.say(session.t("console.demo_exists", key=KEY))
         return
     start = demo_start()
-    with terminal.quiet():
-        for step in demo_steps(start):
-            person = session.directory.person(step.user)
-            # Mid-morning where the person is, so "today" is the step's day for them too.
-            day = start + timedelta(days=step.day)
-            CLOCK.travel_to(datetime.combine(day, WORKDAY_TIME, tzinfo=ZoneInfo(person.tz)))
-            session.user = person.user_id
-            session.channel = session.directory.channel(CHANNEL)
-            session.command(step.text, answers=step.answers)
+    terminal.say(session.t("console.demo_loading", name=NAME))
+    try:
+        with terminal.quiet():
+            for step in demo_steps(start):
+                run_step(session, step, start)
+    except (ScriptError, AnswerError) as error:
+        terminal.say(session.t("console.demo_failed", error=str(error)))
+        return
+    finally:
         CLOCK.reset()
     session.user = session.directory.person("alice").user_id
     session.clickables.clear()
-    people = (
-        "@alice (Shanghai, manager), @bob (New York), @carol (Madrid), @pat (London, sponsor and PMO admin)"
-    )
-    terminal.say(session.t("console.demo_loaded", name=NAME, key=KEY, channel=CHANNEL, people=people))
+    terminal.say(session.t("console.demo_loaded", name=NAME, key=KEY, channel=CHANNEL))
