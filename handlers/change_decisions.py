@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
     Block,
-    actions,
-    button,
     context,
     fit,
     header,
@@ -27,6 +25,8 @@ from bot.blocks import (
 from bot.formats import fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.change_buttons import APPROVE_ACTION, REJECT_ACTION, decision_buttons
+from handlers.checklist import refresh_checklists
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, ModalState
@@ -41,8 +41,6 @@ from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.records import PostedMessage
 
-APPROVE_ACTION = "change_approve"
-REJECT_ACTION = "change_reject"
 DECISION_CALLBACK = "change_decision"
 STATUS_MARK = {
     ChangeStatus.PENDING: "⏳",
@@ -97,12 +95,7 @@ def change_blocks(
     lines += [decision_line(decision, t) for decision in decisions]
     blocks = [section(change_text(project, change, t)), section("\n".join(lines))]
     if change.status is ChangeStatus.PENDING:
-        blocks.append(
-            actions(
-                button(t("changes.approve"), action_id=APPROVE_ACTION, value=key, style="primary"),
-                button(t("changes.reject"), action_id=REJECT_ACTION, value=key, style="danger"),
-            )
-        )
+        blocks.append(decision_buttons(key, t))
     return blocks
 
 
@@ -263,6 +256,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 tell_requester(ctx, project, change)
             deciders = decider_ids(project, change)
         refresh_homes(ctx, deciders)
+        if settled:
+            refresh_checklists(ctx, project.id)
 
 
 def withdraw_or_refuse(invocation: Invocation) -> Reply:

@@ -523,6 +523,7 @@ class Upload:
     filename: str
     length: int
     received: int | None = None
+    content: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -823,15 +824,16 @@ def files_get_upload_url(state: SlackState, call: Call) -> JsonDict:
     return {"upload_url": f"{state.base_url}upload/{upload.file_id}", "file_id": upload.file_id}
 
 
-def upload_bytes(state: SlackState, call: Call, *, size: int) -> Answer:
+def upload_bytes(state: SlackState, call: Call, *, body: bytes) -> Answer:
     """The POST of a file's bytes to the URL files.getUploadURLExternal gave out."""
     upload = state.uploads.get(call.args["file_id"])
     if upload is None:
         raise SlackError("file_not_found", "bytes sent to an upload URL this fake never gave out", status=404)
+    size = len(body)
     if size != upload.length:
         problem = f"{size} bytes uploaded, but files.getUploadURLExternal announced {upload.length}"
         raise SlackError("invalid_length", problem, status=400)
-    upload.received = size
+    upload.received, upload.content = size, body
     return Answer.text(f"OK - {size}")
 
 
@@ -1253,6 +1255,14 @@ class FakeSlack:
                 self._changed.wait(left)
             return found
 
+    def uploaded(self, filename: str) -> bytes:
+        """The bytes of the last file uploaded under `filename`, once they arrived."""
+        with self._lock:
+            found = [u for u in self._state.uploads.values() if u.filename == filename and u.received]
+        if not found:
+            raise AssertionError(f"no file {filename!r} was uploaded")
+        return found[-1].content
+
     def reset(self) -> None:
         """Forget calls and violations (not workspaces, grants or pending failures)."""
         with self._lock:
@@ -1313,7 +1323,7 @@ class FakeSlack:
             "length": len(request.body),
         }
         call = Call("upload", args, None, upload.team_id if upload else None)
-        return self._serve(Method(partial(upload_bytes, size=len(request.body)), token=TokenKind.NONE), call)
+        return self._serve(Method(partial(upload_bytes, body=request.body), token=TokenKind.NONE), call)
 
     def _serve(self, method: Method, call: Call, problems: Problems = ()) -> Answer:
         """Check the call as Slack would, answer it (or fail it as a test asked), record both."""
