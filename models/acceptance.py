@@ -17,10 +17,10 @@ from models.access import Actor, require_open, require_sponsor
 from models.audit import record
 from models.base import utcnow
 from models.checklist import key_of, title_of
-from models.enums import Acceptance, Severity, TaskStatus
+from models.enums import Acceptance, TaskStatus
 from models.errors import DomainError, InvalidError
 from models.issue import Issue
-from models.issues import IssueForm, raise_issue
+from models.issues import raise_deliverable_issue
 from models.project import Project
 from models.quality_plan import find_deliverable
 from models.work import Milestone, Task
@@ -107,22 +107,6 @@ def _reopen(item: Task | Milestone) -> None:
         item.completed_on = None
 
 
-def _rework_issue(db: Session, actor: Actor, project: Project, item: Task | Milestone, note: str) -> Issue:
-    owner = item.owner_id if isinstance(item, Task) else None
-    form = IssueForm(
-        title=f"{key_of(project, item)} sent back: {note}"[:300],
-        description=note,
-        severity=Severity.HIGH,
-        owner_id=owner or project.manager_id,
-        task_id=item.id if isinstance(item, Task) else None,
-        origin=SENT_BACK_ORIGIN,
-    )
-    issue = raise_issue(db=db, actor=actor, project=project, form=form)
-    if isinstance(item, Milestone):
-        issue.milestone_id = item.id
-    return issue
-
-
 def decide_deliverable(
     *,
     db: Session,
@@ -146,7 +130,15 @@ def decide_deliverable(
     issue = None
     if verdict is Verdict.SEND_BACK:
         _reopen(item)
-        issue = _rework_issue(db, actor, project, item, note or "")
+        issue = raise_deliverable_issue(
+            db,
+            actor=actor,
+            project=project,
+            item=item,
+            title=f"{key_of(project, item)} sent back: {note}",
+            description=note or "",
+            origin=SENT_BACK_ORIGIN,
+        )
     elif isinstance(item, Milestone) and item.completed_on is None and verdict is Verdict.ACCEPT:
         item.completed_on = today
     record(
