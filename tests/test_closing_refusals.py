@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from models import AuditEntry, Task
+from models import AuditEntry, Project, Task
 from models.enums import Acceptance, Disposition, Phase, TaskStatus
-from tests.closing_flows import apollo, checklist_posts, click, clicked_open, project, say, task, wait_until
+from tests.closing_flows import (
+    apollo,
+    buttons,
+    checklist_posts,
+    click,
+    clicked_open,
+    has_dm_button,
+    project,
+    say,
+    task,
+    wait_until,
+)
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import field_errors, submit
 
@@ -105,3 +116,14 @@ def test_checklist_buttons_wait_for_the_closing_phase(bot: RunningBot) -> None:
     # Outsiders may not give lessons (the form is refused before it opens).
     bot.slack.block_action("lessons_answer", value=str(project(bot).id), user=ADMIN.replace("9", "8"))
     assert "Only people on the project" in bot.fake.calls_to("response_url")[-1].args["text"]
+
+
+def test_moving_to_closing_by_phase_starts_the_same_flow(bot: RunningBot) -> None:
+    apollo(bot)
+    with bot.database.system_session() as db:
+        db.execute(update(Project).values(phase=Phase.EXECUTION))
+    answer = say(bot, "phase closing")
+    assert "moved APL to closing" in answer and "The closing checklist follows" in answer
+    wait_until(lambda: bool(checklist_posts(bot)))
+    wait_until(lambda: has_dm_button(bot, CAROL, "lessons_answer"))
+    assert ("closing_carry", "APL-3") in buttons(checklist_posts(bot)[0])
