@@ -12,10 +12,8 @@ from bot.blocks import (
     context,
     fit,
     header,
-    modal,
     section,
     submitted_values,
-    text_input,
 )
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -30,7 +28,7 @@ from handlers.checklist import (
 )
 from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx, ctx_from
-from handlers.forms import ModalState
+from handlers.forms import ModalState, NoteForm, note_modal
 from handlers.home import refresh_homes
 from models.acceptance import (
     NOTE_MAX,
@@ -56,24 +54,15 @@ class AcceptanceState(ModalState):
     verdict: Verdict
 
 
-def note_modal(t: Translator, state: AcceptanceState, line: str) -> dict[str, Any]:
-    verdict = state.verdict.value
-    return modal(
+def acceptance_form(t: Translator, verdict: Verdict, line: str) -> NoteForm:
+    return NoteForm(
         callback_id=CALLBACK,
-        title=t(f"acceptance.title.{verdict}"),
-        submit=t(f"acceptance.{verdict}"),
-        close=t("charter.cancel"),
-        blocks=[
-            section(line),
-            text_input(
-                "note",
-                t(f"acceptance.field.note.{verdict}"),
-                multiline=True,
-                optional=state.verdict is Verdict.ACCEPT,
-                max_length=NOTE_MAX,
-            ),
-        ],
-        private_metadata=state.encode(),
+        title=t(f"acceptance.title.{verdict.value}"),
+        submit=t(f"acceptance.{verdict.value}"),
+        intro=line,
+        label=t(f"acceptance.field.note.{verdict.value}"),
+        optional=verdict is Verdict.ACCEPT,
+        max_length=NOTE_MAX,
     )
 
 
@@ -84,7 +73,9 @@ def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
         item = deliverable_for_decision(db, project, ctx.actor, key, verdict)
         state = AcceptanceState(project_id=project.id, key=key_of(project, item), verdict=verdict)
         line = deliverable_line(project, item, ctx.t)
-    ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(ctx.t, state, line))
+    ctx.client.views_open(
+        trigger_id=body["trigger_id"], view=note_modal(acceptance_form(ctx.t, verdict, line), state, ctx.t)
+    )
 
 
 def outcome_text(project: Project, outcome: Accepted, note: str | None, user: str, t: Translator) -> str:
