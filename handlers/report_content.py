@@ -277,6 +277,6 @@ def quality_section(report: FinalReport, t: Translator, names: Names) -> Section
                     reviews=len(rows),
                 )
             ),
-            none_or(Table(headers, rows, widths=(2, 3, 2, 2, 2, 4, 4)), t),
+            none_or(Table(headers, rows, widths=(3, 3, 2, 2, 2, 4, 4)), t),
         ],
     )
