@@ -1262,6 +1262,14 @@ class FakeSlack:
                 self._changed.wait(left)
             return found
 
+    def uploaded_bytes(self, filename: str) -> bytes:
+        """The bytes of the last file uploaded under `filename`, once they arrived."""
+        with self._lock:
+            found = [u for u in self._state.uploads.values() if u.filename == filename and u.received]
+        if not found:
+            raise AssertionError(f"no file {filename!r} was uploaded")
+        return found[-1].content
+
     def reset(self) -> None:
         """Forget calls and violations (not workspaces, grants or pending failures)."""
         with self._lock:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from bot.blocks import text_input
+from bot.blocks import modal, section, text_input
 from bot.dates import DateParseError, parse_date
 from bot.i18n import Translator
 from handlers.context import Ctx
@@ -199,4 +199,30 @@ def date_input(field: str, label: str, t: Translator, *, initial: date | None = 
         optional=True,
         initial=initial.isoformat() if initial else None,
         placeholder=t("charter.hint.date"),
+    )
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    """A decision that asks for a note: what the modal says and how the note is labelled."""
+
+    callback_id: str
+    title: str
+    submit: str
+    intro: str
+    label: str
+    optional: bool = False
+    max_length: int | None = None
+
+
+def note_modal(form: NoteForm, state: ModalState, t: Translator) -> dict[str, Any]:
+    """A one-field modal for the note that goes with a decision (approve, reject, accept…)."""
+    note = text_input("note", form.label, multiline=True, optional=form.optional, max_length=form.max_length)
+    return modal(
+        callback_id=form.callback_id,
+        title=form.title,
+        submit=form.submit,
+        close=t("charter.cancel"),
+        blocks=[section(form.intro), note],
+        private_metadata=state.encode(),
     )

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,13 +30,14 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm, send_once
+from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.comms import open_line_modal
 from handlers.context import Ctx, ctx_from, translator_for
 from handlers.directory import lookup, time_zone
 from handlers.forms import ModalState
+from handlers.living_post import post_or_edit
 from models.away import absent_on, is_holiday, status_says_away
 from models.base import utcnow
 from models.comms import CommPlanLine
@@ -46,7 +46,6 @@ from models.enums import CommKind, Phase, TaskStatus
 from models.issues import issue_key
 from models.portfolio import find_project, project_by_id
 from models.project import Project
-from models.records import Delivery
 from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks import task_key
 from models.work import Task
@@ -211,21 +210,13 @@ def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         text, blocks = summary(db, project, day, ctx.t)
-        posted = db.scalar(select(Delivery).where(Delivery.key == summary_key(project, day)))
-        channel, ts = project.channel_id, (posted.message_ts if posted else None)
-    if ts:
-        try:
-            ctx.client.chat_update(channel=posted.channel_id or channel, ts=ts, text=text, blocks=blocks)
-            return
-        except SlackApiError:
-            return  # a deleted summary is not re-posted: the answers are still recorded
-    send_once(
-        ctx.runtime,
-        team_id=ctx.team_id,
+    post_or_edit(
+        ctx,
         key=summary_key(project, day),
         kind="standup_summary",
-        now=utcnow(),
-        send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
+        channel=project.channel_id,
+        text=text,
+        blocks=blocks,
     )
 
 
