@@ -112,7 +112,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         change = db.get(ChangeRequest, change_id)
         if change is None:
             return
-        text, blocks = change_text(project, change, ctx.t), change_blocks(project, change, [], ctx.t)
+        # Every copy is one message kept in step, so all speak the project's language.
+        t = ctx.t_project(project)
+        text, blocks = change_text(project, change, t), change_blocks(project, change, [], t)
         where = [project.channel_id, *decider_ids(project, change)]
         key = change_key(project, change)
     copies = []
@@ -130,8 +132,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
     key = change_key(project, change)
-    text = change_text(project, change, ctx.t)
-    blocks = change_blocks(project, change, decisions_of(db, change), ctx.t)
+    t = ctx.t_project(project)
+    text = change_text(project, change, t)
+    blocks = change_blocks(project, change, decisions_of(db, change), t)
     for copy in db.scalars(select(PostedMessage).where(PostedMessage.subject == key)):
         try:
             ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
@@ -171,9 +174,10 @@ def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
 
 
 def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
+    t = ctx.t_for(change.requested_by)
     ctx.client.chat_postMessage(
         channel=change.requested_by,
-        text=ctx.t(
+        text=t(
             f"changes.outcome.{change.status.value}",
             key=change_key(project, change),
             title=change.title,

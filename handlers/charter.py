@@ -314,7 +314,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 private=private,
             )
         ack()
-        post_charter(ctx.client, project, ctx.t)
+        post_charter(ctx.client, project, ctx.t_project(project))
 
     @app.view(EDIT_CALLBACK)
     def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -327,9 +327,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             changes = edit_charter(db=db, actor=ctx.actor, project=project, charter=charter)
         ack()
         if changes:
-            fields = ", ".join(ctx.t(f"charter.field.{name}") for name in changes)
+            t = ctx.t_project(project)
+            fields = t("formats.list_separator").join(t(f"charter.field.{name}") for name in changes)
             ctx.client.chat_postMessage(
                 channel=project.channel_id,
-                text=ctx.t("charter.edited", user=ctx.user_id, fields=fields),
-                blocks=charter_message(project, ctx.t),
+                text=t("charter.edited", user=ctx.user_id, fields=fields),
+                blocks=charter_message(project, t),
             )

@@ -215,9 +215,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if line is None:
                 raise UsageError("comms.gone")
             changes = edit_line(db=db, actor=ctx.actor, project=project, line=line, form=form)
-            text = line_text(line, ctx.t)
+            t = ctx.t_project(project)
+            text = line_text(line, t)
         ack()
         if changes:
             ctx.client.chat_postMessage(
-                channel=project.channel_id, text=ctx.t("comms.changed", user=ctx.user_id) + "\n" + text
+                channel=project.channel_id, text=t("comms.changed", user=ctx.user_id) + "\n" + text
             )

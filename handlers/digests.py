@@ -22,7 +22,7 @@ from bot.outbox import send_once
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
-from handlers.context import translator_for
+from handlers.context import project_translator, translator_for
 from handlers.risk_lines import level
 from handlers.status import HEALTH_MARK
 from models.changes import change_key
@@ -107,6 +107,7 @@ def due_now(line: CommPlanLine, local: datetime) -> bool:
 class DigestPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
+        # The portfolio channel belongs to no project: it reads the workspace's language.
         self.t = translator_for(runtime)
 
     def run(self) -> None:
@@ -136,7 +137,7 @@ class DigestPass:
             today = self.now.astimezone(ZoneInfo(project.timezone)).date()
             digest = weekly_digest(db, project, today)
             keep_snapshot(db, project, digest)
-            text, blocks = digest_message(digest, self.t)
+            text, blocks = digest_message(digest, project_translator(self.runtime, project))
             key = f"digest:{project.id}:{digest.week}"
         send_once(
             self.runtime,

@@ -207,6 +207,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             recorded = record_meeting(db=db, actor=ctx.actor, project=project, form=form)
-            text = summary(project, form, recorded, ctx.user_id, ctx.t)
+            text = summary(project, form, recorded, ctx.user_id, ctx.t_project(project))
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text=text)

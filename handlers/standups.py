@@ -35,7 +35,7 @@ from bot.outbox import Dm, send_dm, send_once
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.comms import open_line_modal
-from handlers.context import Ctx, ctx_from, translator_for
+from handlers.context import Ctx, ctx_from, job_ctx
 from handlers.directory import lookup, time_zone
 from handlers.forms import ModalState
 from models.away import absent_on, is_holiday, status_says_away
@@ -101,8 +101,7 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
 class StandupPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+        self.ctx = job_ctx(runtime, team_id)
 
     def run(self) -> None:
         with self.runtime.database.session(self.team_id, write=False) as db:
@@ -124,7 +123,7 @@ class StandupPass:
                 continue
             if absent_on(db, user, day) or status_says_away(lookup(self.ctx, user)):
                 continue
-            text, blocks = prompt_blocks(project, day, self.t)
+            text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
         return dms
 
@@ -210,7 +209,7 @@ def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
     """Post the day's summary the first time, then edit that one post."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        text, blocks = summary(db, project, day, ctx.t)
+        text, blocks = summary(db, project, day, ctx.t_project(project))
         posted = db.scalar(select(Delivery).where(Delivery.key == summary_key(project, day)))
         channel, ts = project.channel_id, (posted.message_ts if posted else None)
     if ts:

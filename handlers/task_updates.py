@@ -19,7 +19,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_moment, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -172,7 +172,7 @@ def assign_reply(invocation: Invocation) -> Reply:
     return Reply("\n".join(lines))
 
 
-def history_line(entry: AuditEntry, t: Translator) -> str:
+def history_line(entry: AuditEntry, tz: str, t: Translator) -> str:
     after = entry.after or {}
     before = entry.before or {}
     changes = ", ".join(
@@ -186,7 +186,7 @@ def history_line(entry: AuditEntry, t: Translator) -> str:
     )
     return t(
         "updates.history_line",
-        when=entry.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        when=fmt_moment(entry.created_at, tz, t),
         user=entry.actor_id,
         action=entry.action,
         changes=changes or "—",
@@ -207,11 +207,12 @@ def history_reply(invocation: Invocation) -> Reply:
     if len(words) != 1:
         raise UsageError("updates.history_form")
     ctx = invocation.ctx
+    tz = DateContext.of(ctx).tz  # times as the reader's clock showed them
     with ctx.db(write=False) as db:
         project, task = locate(db, ctx, words[0], invocation.command.channel_id)
         key = task_key(project, task)
         entries = history(db, project_id=project.id, subject=key, limit=HISTORY_MAX)
-        lines = [history_line(entry, ctx.t) for entry in entries]
+        lines = [history_line(entry, tz, ctx.t) for entry in entries]
     title = ctx.t("updates.history_title", key=key, title=task.title)
     if not lines:
         return Reply(ctx.t("updates.no_history", key=key))

@@ -132,8 +132,9 @@ def flag_to_manager(ctx: Ctx, project: Project, before: frozenset[str], load: Lo
     new = overload_flags(load) - before
     if not new or load is None or not project.manager_id:
         return
-    flags = "\n".join(flag_lines(load, new, ctx.t))
-    text = ctx.t("team.flag_dm", user=load.member.user_id, key=project.key, flags=flags)
+    t = ctx.t_for(project.manager_id)
+    flags = "\n".join(flag_lines(load, new, t))
+    text = t("team.flag_dm", user=load.member.user_id, key=project.key, flags=flags)
     ctx.client.chat_postMessage(channel=project.manager_id, text=text)
 
 

@@ -75,8 +75,8 @@ def _dates_problem(charter: Charter) -> DomainError | None:
         return InvalidError(
             "charter.end_before_start",
             field="target_end_date",
-            start=charter.start_date.isoformat(),
-            end=charter.target_end_date.isoformat(),
+            start=charter.start_date,
+            end=charter.target_end_date,
         )
     return None
 

@@ -54,7 +54,7 @@ def _problems(task: Task, update: TaskUpdate) -> list[DomainError | None]:
         None
         if due is None or task.start_date is None or due >= task.start_date
         else InvalidError(
-            "tasks.due_before_start", field="due_date", due=due.isoformat(), start=task.start_date.isoformat()
+            "tasks.due_before_start", field="due_date", due=due, start=task.start_date
         ),
         None
         if update.status is not TaskStatus.BLOCKED or task.status is TaskStatus.BLOCKED or update.blocker
