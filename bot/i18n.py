@@ -54,6 +54,11 @@ def available_languages() -> list[str]:
     return sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir())
 
 
+def language_name(language: str) -> str:
+    """A language as its own speakers name it ("简体中文"), so anyone can find theirs in a list."""
+    return Translator(language)("language.name")
+
+
 def language_for_locale(locale: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     """Slack locales look like "zh-CN" or "en-US"; pick the catalog that serves them."""
     if not locale:

@@ -51,6 +51,8 @@ class Charter(BaseModel):
     timezone: str = "UTC"
     change_threshold_days: int | None = None
     change_threshold_amount: Decimal | None = None
+    # What the project's channel reads: posts, digests, charts. None is the workspace default.
+    language: str | None = None
 
 
 # The charter fields kept on the project, in the order a charter reads.
