@@ -7,7 +7,7 @@ from datetime import date
 
 from slack_bolt import App
 
-from bot.charts import GanttBar, GanttChart, GanttMilestone, render_gantt
+from bot.charts import DEFAULT_LABELS, GanttBar, GanttChart, GanttMilestone, render_gantt
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx
@@ -71,7 +71,7 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
     bars = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
     # Posted to the channel, so drawn in the project's language.
     t = ctx.t_project(project)
-    labels = {name: t(f"gantt.label.{name}") for name in ("today", "critical", "late", "empty")}
+    labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
     chart = GanttChart(
         title=t("gantt.title", key=project.key, name=project.name),
         today=today,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import create_app
+from bot.charts import DEFAULT_LABELS
 from bot.i18n import MissingMessageError, Translator, available_languages, catalog, language_for_locale
 from bot.settings import Settings
 from handlers.command import CommandRouter
@@ -66,6 +67,7 @@ def test_keys_built_from_enums_exist(language: str) -> None:
     wanted = {f"phase.{phase.value}" for phase in Phase}
     wanted |= {f"projects.title.{which.value}" for which in ProjectFilter}
     wanted |= {f"projects.none.{which.value}" for which in ProjectFilter}
+    wanted |= {f"gantt.label.{name}" for name in DEFAULT_LABELS}
     assert sorted(wanted - keys) == []
 
 
