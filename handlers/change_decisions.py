@@ -24,7 +24,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_money, mention
+from bot.formats import fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -92,7 +92,7 @@ def change_blocks(
     ]
     if change.reason:
         lines.append(t("changes.reason", reason=change.reason))
-    deciders = ", ".join(mention(user, t) for user in decider_ids(project, change))
+    deciders = fmt_list((mention(user, t) for user in decider_ids(project, change)), t)
     lines.append(t("changes.deciders", deciders=deciders or "—"))
     lines += [decision_line(decision, t) for decision in decisions]
     blocks = [section(change_text(project, change, t)), section("\n".join(lines))]

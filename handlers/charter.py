@@ -20,7 +20,7 @@ from bot.blocks import (
     text_input,
     user_input,
 )
-from bot.formats import fmt_date, fmt_money, mention
+from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator, available_languages, language_name
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -359,7 +359,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ack()
         if changes:
             t = ctx.t_project(project)
-            fields = t("formats.list_separator").join(t(f"charter.field.{name}") for name in changes)
+            fields = fmt_list((t(f"charter.field.{name}") for name in changes), t)
             ctx.client.chat_postMessage(
                 channel=project.channel_id,
                 text=t("charter.edited", user=ctx.user_id, fields=fields),

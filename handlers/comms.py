@@ -22,6 +22,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
+from bot.formats import fmt_list
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -59,7 +60,7 @@ def days_text(days: str, t: Translator) -> str:
         return t("comms.workdays")
     if days == EVERY_DAY:
         return t("comms.every_day")
-    return ", ".join(t(f"formats.weekday.{day}") for day in days.split(",") if day)
+    return fmt_list((t(f"formats.weekday.{day}") for day in days.split(",") if day), t)
 
 
 def line_text(line: CommPlanLine, t: Translator) -> str:

@@ -22,6 +22,7 @@ from bot.blocks import (
     text_input,
     user_input,
 )
+from bot.formats import fmt_list
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -311,7 +312,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             changes = edit_risk(db=db, actor=ctx.actor, project=project, risk=risk, form=form)
             key = risk_key(project, risk)
         ack()
-        fields = ", ".join(ctx.t(f"risks.field.{name}") for name in changes) or ctx.t("risks.nothing_changed")
+        fields = fmt_list((ctx.t(f"risks.field.{name}") for name in changes), ctx.t) or ctx.t(
+            "risks.nothing_changed"
+        )
         if before < ANNOUNCE_SCORE <= risk.score:
             t = ctx.t_project(project)
             message = t("risks.rescored_high", user=ctx.user_id, key=key, score=risk.score)

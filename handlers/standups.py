@@ -29,7 +29,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
 from bot.outbox import Dm, send_dm, send_once
 from bot.runtime import Runtime
@@ -194,14 +194,15 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
             section(
                 t(
                     "standups.still_blocked",
-                    items=", ".join(f"*{issue_key(project, i)}* {i.title}" for i in still),
+                    items=fmt_list((f"*{issue_key(project, i)}* {i.title}" for i in still), t),
                 )
             )
         )
     answered = {report.user_id for report in reports}
     missing = [user for user in standup_people(db, project) if user not in answered]
     if missing:
-        blocks.append(context(t("standups.missing", people=", ".join(mention(user, t) for user in missing))))
+        people = fmt_list([mention(user, t) for user in missing], t)
+        blocks.append(context(t("standups.missing", people=people)))
     return title, blocks
 
 

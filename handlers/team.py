@@ -10,7 +10,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
-from bot.formats import fmt_date, fmt_hours
+from bot.formats import fmt_date, fmt_hours, fmt_list
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -212,9 +212,12 @@ def people_reply(ctx: Ctx, today: date) -> Reply:
         return Reply(ctx.t("people.empty"))
     lines = []
     for entry in people:
-        projects = ", ".join(
-            ctx.t("people.project", key=key, role=ctx.t(f"role.{role.value}"), percent=pct)
-            for key, role, pct in entry.projects
+        projects = fmt_list(
+            (
+                ctx.t("people.project", key=key, role=ctx.t(f"role.{role.value}"), percent=pct)
+                for key, role, pct in entry.projects
+            ),
+            ctx.t,
         )
         warn = " " + ctx.t("people.over") if entry.total > 100 else ""
         lines.append(ctx.t("people.line", user=entry.user_id, total=entry.total, projects=projects) + warn)
