@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bot.charts import FONTS, png_of
+from bot.charts import png_of
 
 PLANNED = "#C9CED6"
 STATE_COLOURS = {"done": "#54A24B", "open": "#F58518", "carried": "#B279A2", "cancelled": "#9E9E9E"}
@@ -75,8 +75,8 @@ def _figure(width: float, height: float) -> Figure:
 
 def _empty(figure: Figure, title: str, text: str) -> bytes:
     axes = figure.add_subplot()
-    axes.set_title(title, fontfamily=FONTS)
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, fontfamily=FONTS)
+    axes.set_title(title)
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes)
     axes.set_axis_off()
     return png_of(figure)
 
@@ -106,15 +106,15 @@ def render_plan_vs_actual(chart: PlanVsActual) -> bytes:
         if mark.actual:
             axes.plot(mdates.date2num(mark.actual), row_index, marker="D", color=MILESTONE, markersize=7)
     labels = [row.label[:48] for row in rows] + [f"◆ {mark.label}"[:48] for mark in chart.milestones]
-    axes.set_yticks(range(count), labels, fontsize=8, fontfamily=FONTS)
+    axes.set_yticks(range(count), labels, fontsize=8)
     axes.invert_yaxis()
     axes.xaxis.set_major_locator(mdates.AutoDateLocator())
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
     axes.grid(axis="x", alpha=0.3)
-    axes.set_title(chart.title, fontfamily=FONTS)
+    axes.set_title(chart.title)
     handles = [Patch(color=PLANNED, label=chart.labels["planned"])]
     handles += [Patch(color=colour, label=chart.labels[state]) for state, colour in STATE_COLOURS.items()]
-    axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85, prop={"family": FONTS})
+    axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
     if len(chart.rows) > ROWS_MAX:
         figure.text(0.01, 0.005, f"… +{len(chart.rows) - ROWS_MAX}", fontsize=8)
     return png_of(figure)
@@ -158,10 +158,10 @@ def render_cost_over_time(chart: CostCurve) -> bytes:
     if chart.baseline_budget is not None and chart.baseline_budget != chart.budget:
         axes.axhline(float(chart.baseline_budget), color=BUDGET, linewidth=1, linestyle=":")
         handles.append(Patch(facecolor="white", edgecolor=BUDGET, label=chart.labels["baseline"]))
-    axes.set_ylabel(chart.currency, fontfamily=FONTS)
+    axes.set_ylabel(chart.currency)
     axes.xaxis.set_major_locator(mdates.AutoDateLocator())
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
     axes.grid(alpha=0.3)
-    axes.set_title(chart.title, fontfamily=FONTS)
-    axes.legend(handles=handles, loc="upper left", fontsize=8, prop={"family": FONTS})
+    axes.set_title(chart.title)
+    axes.legend(handles=handles, loc="upper left", fontsize=8)
     return png_of(figure)

@@ -1,8 +1,8 @@
 """The report as a PDF (fpdf2): a title page header, numbered sections, tables and the charts.
 
 The fonts are Unicode TrueType files found by `report_fonts`, the one place to change them: the
-DejaVu Sans that ships inside matplotlib covers Latin, Greek and Cyrillic text; a CJK-capable font
-set there makes Chinese names and text print too.
+DejaVu Sans that ships inside matplotlib covers Latin, Greek and Cyrillic text, and the CJK font
+of `bot.fonts` is its fallback, so Chinese names and text print too.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from bot.fonts import cjk_font
 from bot.report_doc import Chart, Paragraph, Part, ReportDocument, Section, Table
 
 FAMILY = "Report"
@@ -22,16 +23,20 @@ BODY_SIZE = 9.5
 LINE = 5.0
 
 
+CJK_FAMILY = "ReportCJK"
+
+
 @dataclass(frozen=True)
 class FontFiles:
     regular: Path
     bold: Path
+    cjk: Path | None
 
 
 def report_fonts() -> FontFiles:
-    """The TrueType files the PDF is set in (swap here for a CJK font such as Noto Sans CJK)."""
+    """The font files the PDF is set in; glyphs DejaVu lacks (Chinese) come from the CJK font."""
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return FontFiles(regular=folder / "DejaVuSans.ttf", bold=folder / "DejaVuSans-Bold.ttf")
+    return FontFiles(regular=folder / "DejaVuSans.ttf", bold=folder / "DejaVuSans-Bold.ttf", cjk=cjk_font())
 
 
 class _ReportPdf(FPDF):
@@ -112,6 +117,11 @@ def render_pdf(document: ReportDocument) -> bytes:
     pdf = _ReportPdf(document.footer)
     pdf.add_font(FAMILY, "", str(fonts.regular))
     pdf.add_font(FAMILY, "B", str(fonts.bold))
+    if fonts.cjk is not None:
+        # One file serves both weights: no bold Chinese face ships with it.
+        pdf.add_font(CJK_FAMILY, "", str(fonts.cjk))
+        pdf.add_font(CJK_FAMILY, "B", str(fonts.cjk))
+        pdf.set_fallback_fonts([CJK_FAMILY])
     pdf.set_title(document.title)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()

@@ -20,7 +20,7 @@ from bot.blocks import (
     sections,
     submitted_values,
 )
-from bot.formats import fmt_money, mention
+from bot.formats import fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.change_buttons import APPROVE_ACTION, REJECT_ACTION, decision_buttons
@@ -88,7 +88,7 @@ def change_blocks(
     ]
     if change.reason:
         lines.append(t("changes.reason", reason=change.reason))
-    deciders = ", ".join(mention(user, t) for user in decider_ids(project, change))
+    deciders = fmt_list((mention(user, t) for user in decider_ids(project, change)), t)
     lines.append(t("changes.deciders", deciders=deciders or "—"))
     lines += [decision_line(decision, t) for decision in decisions]
     blocks = [section(change_text(project, change, t)), section("\n".join(lines))]
@@ -103,7 +103,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         change = db.get(ChangeRequest, change_id)
         if change is None:
             return
-        text, blocks = change_text(project, change, ctx.t), change_blocks(project, change, [], ctx.t)
+        # Every copy is one message kept in step, so all speak the project's language.
+        t = ctx.t_project(project)
+        text, blocks = change_text(project, change, t), change_blocks(project, change, [], t)
         where = [project.channel_id, *decider_ids(project, change)]
         key = change_key(project, change)
     copies = []
@@ -121,8 +123,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
     key = change_key(project, change)
-    text = change_text(project, change, ctx.t)
-    blocks = change_blocks(project, change, decisions_of(db, change), ctx.t)
+    t = ctx.t_project(project)
+    text = change_text(project, change, t)
+    blocks = change_blocks(project, change, decisions_of(db, change), t)
     for copy in db.scalars(select(PostedMessage).where(PostedMessage.subject == key)):
         try:
             ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
@@ -159,9 +162,10 @@ def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
 
 
 def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
+    t = ctx.t_for(change.requested_by)
     ctx.client.chat_postMessage(
         channel=change.requested_by,
-        text=ctx.t(
+        text=t(
             f"changes.outcome.{change.status.value}",
             key=change_key(project, change),
             title=change.title,

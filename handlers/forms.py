@@ -23,7 +23,6 @@ from handlers.directory import is_person, time_zone
 from models.base import utcnow
 from models.errors import DomainError, InvalidError, InvalidFormError
 
-DATE_EXAMPLE = "next friday, in 2 weeks, dec 15, 2026-12-15, 下周五"
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
 USER_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 RAW_USER_ID = re.compile(r"^(?P<id>[UW][A-Z0-9]{2,})$")
@@ -68,7 +67,7 @@ def read_date(text: str, dates: DateContext, field: str | None = None) -> date:
     try:
         return parse_date(text, tz=dates.tz, now=dates.now)
     except DateParseError:
-        raise InvalidError("forms.bad_date", field=field, given=text, examples=DATE_EXAMPLE) from None
+        raise InvalidError("forms.bad_date", field=field, given=text) from None
 
 
 def read_amount(text: str, field: str | None = None) -> Decimal:

@@ -56,14 +56,14 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                     text,
                     blocks=[section(text), section("\n".join(f"• {line}" for line in lines)), section(hint)],
                 )
-        phase = ctx.t(f"phase.{target.value}")
+        # Said in the channel, so in the project's language.
+        t = ctx.t_project(project)
+        phase = t(f"phase.{target.value}")
         follows = after_phase_move(ctx, project.id, target)
         if overridden:
-            text = ctx.t(
-                "phase.moved_override", user=ctx.user_id, key=project.key, phase=phase, reason=reason
-            )
+            text = t("phase.moved_override", user=ctx.user_id, key=project.key, phase=phase, reason=reason)
         else:
-            text = ctx.t("phase.moved", user=ctx.user_id, key=project.key, phase=phase)
+            text = t("phase.moved", user=ctx.user_id, key=project.key, phase=phase)
         return Reply(f"{text}\n{follows}" if follows else text, in_channel=True)
 
 
