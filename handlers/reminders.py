@@ -24,7 +24,7 @@ from bot.i18n import Translator
 from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, UsageError
-from handlers.context import Ctx, ctx_from, translator_for
+from handlers.context import ctx_from, job_ctx
 from handlers.directory import lookup, time_zone
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
@@ -117,8 +117,7 @@ class ReminderPass:
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+        self.ctx = job_ctx(runtime, team_id)
 
     def moment(self, user_id: str) -> Moment:
         return Moment.of(self.now, time_zone(self.ctx, user_id))
@@ -149,7 +148,7 @@ class ReminderPass:
         due = [item for item in items if self.sendable(item, moment)]
         if not due or is_holiday(db, moment.today) or self.away(db, owner, moment.today):
             return None
-        text, blocks = reminder_blocks(due, moment.today, self.t)
+        text, blocks = reminder_blocks(due, moment.today, self.ctx.t_for(owner))
         return Dm(f"reminder:{owner}:{moment.today}", "reminder", owner, text, blocks)
 
     def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Dm]:
@@ -173,7 +172,7 @@ class ReminderPass:
                 or self.away(db, manager, moment.today)
             ):
                 continue
-            text = summary_text(project, items, moment.today, self.t)
+            text = summary_text(project, items, moment.today, self.ctx.t_for(manager))
             key = f"overdue_summary:{project.id}:{moment.today}"
             dms.append(Dm(key, "overdue_summary", manager, text, [section(text)]))
         return dms

@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.outbox import send_once
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
-from handlers.context import Ctx, translator_for
+from handlers.context import Ctx, job_ctx, project_translator
 from handlers.digests import due_now
 from handlers.directory import time_zone
 from handlers.reviews import open_projects, workspaces
@@ -92,13 +92,9 @@ class ReportPass:
     now: datetime
 
     @cached_property
-    def t(self) -> Translator:
-        return translator_for(self.runtime)
-
-    @cached_property
     def ctx(self) -> Ctx:
-        """People's time zones are looked up as a listener would, through the workspace's client."""
-        return Ctx(self.runtime, self.team_id, "", None, self.t, self.runtime.client_for(self.team_id))
+        """People's time zones and languages are looked up through the workspace's client."""
+        return job_ctx(self.runtime, self.team_id)
 
     def run(self) -> None:
         # Gathered first and sent after, so no transaction stays open while Slack is called.
@@ -145,9 +141,17 @@ class ReportPass:
         if not due:
             return []
         today = self.now.astimezone(ZoneInfo(project.timezone)).date()
-        message = RENDERERS[line.kind](status_of(db, project, today), self.t)
-        kind = line.kind.value
-        return [Send(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, message) for who, day in due]
+        report, render, kind = status_of(db, project, today), RENDERERS[line.kind], line.kind.value
+        sends = []
+        for who, day in due:
+            # The channel reads the project's language; a person their own.
+            t = (
+                project_translator(self.runtime, project)
+                if who == project.channel_id
+                else self.ctx.t_for(who)
+            )
+            sends.append(Send(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, render(report, t)))
+        return sends
 
 
 def run_reports(runtime: Runtime, now: datetime) -> None:

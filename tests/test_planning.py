@@ -255,7 +255,7 @@ def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: Ru
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == "C0001"
     assert "3 tasks, 1 milestones" in complete.args["initial_comment"]
-    png = bot.fake.uploaded(complete.args["files"][0]["id"])
+    png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
     assert png.startswith(PNG_SIGNATURE) and len(png) == bot.fake.calls_to("upload")[-1].args["length"]
     picture = pixels(png)
     assert picture.shape[1] >= 1000 and picture.shape[0] >= 200
