@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_database, timed
 from benchmarks.ratelimited import POST, RateLimitedSlack
 from benchmarks.scenario import people
+from bot.fakeslack import FakeSlack
 from bot.outbox import Dm, Outgoing, send_all
 from bot.runtime import Runtime
 from models.database import Database
@@ -28,7 +29,6 @@ from models.deliveries import BACKOFF
 from models.enums import DeliveryState
 from models.records import Delivery
 from tests.conftest import TEAM
-from tests.fakeslack import FakeSlack
 
 NAME = "dms"
 KINDS = ("reminder", "overdue_summary", "risk_review", "quality_review", "change_reminder")

@@ -19,10 +19,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.app import Mode, PmoApp, create_app
+from bot.fakeslack import FakeSlack
 from models.database import Database
 from models.migrate import upgrade
 from tests.conftest import BOT_TOKEN, TEAM, make_settings
-from tests.fakeslack import FakeSlack
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from benchmarks.harness import (
     timings,
 )
 from benchmarks.scenario import Shape, build_workspace
+from bot.fakeslack import FakeSlack
 from bot.web import DEFAULT_THREADS
 from models.database import Database
 from tests.conftest import (
@@ -42,7 +43,6 @@ from tests.conftest import (
     serving,
     stop_server,
 )
-from tests.fakeslack import FakeSlack
 from tests.slackdriver import SlackDriver
 
 NAME = "status"

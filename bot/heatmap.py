@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from bot.charts import FONTS, matplotlib, new_figure, png_of
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-if TYPE_CHECKING:
-    from matplotlib.patches import Rectangle
+from bot.charts import png_of
 
 SIZE = 5
 KEYS_PER_CELL = 4
@@ -44,30 +44,29 @@ def cell_text(keys: list[str]) -> str:
 
 
 def render_heatmap(heatmap: Heatmap) -> bytes:
-    figure = new_figure(figsize=(7, 6))
+    figure = Figure(figsize=(7, 6))
+    FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for probability in range(1, SIZE + 1):
         for impact in range(1, SIZE + 1):
             axes.add_patch(_cell(impact, probability))
             keys = heatmap.cells.get((probability, impact), [])
             if keys:
-                axes.text(
-                    impact, probability, cell_text(keys), ha="center", va="center", fontsize=8, family=FONTS
-                )
+                axes.text(impact, probability, cell_text(keys), ha="center", va="center", fontsize=8)
     axes.set_xlim(0.5, SIZE + 0.5)
     axes.set_ylim(0.5, SIZE + 0.5)
     axes.set_xticks(range(1, SIZE + 1))
     axes.set_yticks(range(1, SIZE + 1))
-    axes.set_xlabel(heatmap.impact_label, family=FONTS)
-    axes.set_ylabel(heatmap.probability_label, family=FONTS)
-    axes.set_title(heatmap.title, family=FONTS)
+    axes.set_xlabel(heatmap.impact_label)
+    axes.set_ylabel(heatmap.probability_label)
+    axes.set_title(heatmap.title)
     axes.set_aspect("equal")
-    figure.tight_layout()
+    figure.set_layout_engine("tight")  # laid out when drawn, once png_of has set the fonts
     return png_of(figure)
 
 
 def _cell(impact: int, probability: int) -> Rectangle:
-    return matplotlib("patches").Rectangle(
+    return Rectangle(
         (impact - 0.5, probability - 0.5),
         1,
         1,

@@ -22,6 +22,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
+from bot.formats import fmt_list
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -40,6 +41,7 @@ from models.comms_plan import (
     plan_lines,
 )
 from models.enums import Channel
+from models.errors import NotFoundError
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 
@@ -59,7 +61,7 @@ def days_text(days: str, t: Translator) -> str:
         return t("comms.workdays")
     if days == EVERY_DAY:
         return t("comms.every_day")
-    return ", ".join(t(f"formats.weekday.{day}") for day in days.split(",") if day)
+    return fmt_list((t(f"formats.weekday.{day}") for day in days.split(",") if day), t)
 
 
 def line_text(line: CommPlanLine, t: Translator) -> str:
@@ -179,7 +181,7 @@ def read_line_form(reader: FormReader) -> CommLineForm:
 def parse_edit_value(value: str) -> tuple[str, str]:
     key, _, kind = value.partition(":")
     if not key or not kind:
-        raise UsageError("comms.bad_args", given=value)
+        raise NotFoundError("comms.bad_args", given=value)
     return key, kind
 
 
@@ -213,11 +215,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             line = next((line for line in plan_lines(db, project) if line.id == state.line_id), None)
             if line is None:
-                raise UsageError("comms.gone")
+                raise NotFoundError("comms.gone")
             changes = edit_line(db=db, actor=ctx.actor, project=project, line=line, form=form)
-            text = line_text(line, ctx.t)
+            t = ctx.t_project(project)
+            text = line_text(line, t)
         ack()
         if changes:
             ctx.client.chat_postMessage(
-                channel=project.channel_id, text=ctx.t("comms.changed", user=ctx.user_id) + "\n" + text
+                channel=project.channel_id, text=t("comms.changed", user=ctx.user_id) + "\n" + text
             )

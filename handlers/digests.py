@@ -19,14 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, header, section
-from bot.formats import fmt_money, mention
+from bot.formats import fmt_list, fmt_money, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
 from bot.outbox import Outgoing, send_all, send_once
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
-from handlers.context import translator_for
+from handlers.context import project_translator, translator_for
 from handlers.risk_lines import level
 from handlers.status import HEALTH_MARK
 from models.changes import change_key
@@ -58,7 +58,7 @@ def health_text(digest: Digest, t: Translator) -> str:
 
 
 def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
-    return ", ".join(f"*{task_key(project, task)}* {task.title}" for task in tasks)
+    return fmt_list((f"*{task_key(project, task)}* {task.title}" for task in tasks), t)
 
 
 def digest_lines(digest: Digest, t: Translator) -> list[str]:
@@ -77,12 +77,12 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
     if digest.due_next:
         lines.append(t("digests.due_next", items=task_list(project, digest.due_next, t)))
     if digest.new_risks:
-        risks = ", ".join(f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in digest.new_risks)
+        new = digest.new_risks
+        risks = fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in new], t)
         lines.append(t("digests.new_risks", items=risks))
     if digest.decided_changes:
-        changes = ", ".join(
-            f"{STATUS_MARK[c.status]} *{change_key(project, c)}* {c.title}" for c in digest.decided_changes
-        )
+        marked = [(STATUS_MARK[c.status], change_key(project, c), c.title) for c in digest.decided_changes]
+        changes = fmt_list([f"{mark} *{key}* {title}" for mark, key, title in marked], t)
         lines.append(t("digests.changes", items=changes))
     lines.append(
         t(
@@ -130,6 +130,7 @@ def digest_key(project: Project, today: date) -> str:
 class DigestPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
+        # The portfolio channel belongs to no project: it reads the workspace's language.
         self.t = translator_for(runtime)
 
     def local_today(self, project: Project) -> date:
@@ -178,7 +179,7 @@ class DigestPass:
             digests = weekly_digests(db, projects, today)
             outgoing = []
             for project in projects:
-                text, blocks = digest_message(digests[project.id], self.t)
+                text, blocks = digest_message(digests[project.id], project_translator(self.runtime, project))
                 post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
                 outgoing.append(Outgoing(digest_key(project, today), "digest", project.channel_id, post))
         with self.runtime.database.session(self.team_id) as db:
@@ -224,7 +225,7 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
     ]
     over = {user: total for user, total in workspace_allocations(db, today).items() if total > 100}
     if over:
-        people = ", ".join(f"{mention(user, t)} {total}%" for user, total in sorted(over.items()))
+        people = fmt_list((f"{mention(user, t)} {total}%" for user, total in sorted(over.items())), t)
         lines.append(t("digests.over_allocated", people=people))
     weeks = [iso_week(today - timedelta(weeks=n)) for n in reversed(range(HISTORY_WEEKS))]
     history = health_history(db, weeks)

@@ -9,6 +9,7 @@ away. What time and which days come from each project's communication plan.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -25,7 +26,7 @@ from bot.i18n import Translator
 from bot.outbox import DmLater, send_all
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, UsageError
-from handlers.context import Ctx, ctx_from, translator_for
+from handlers.context import Ctx, ctx_from, job_ctx
 from handlers.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
@@ -49,6 +50,9 @@ NEW_DATE_ACTION = "reminder_new_date"
 NEW_DATE_CALLBACK = "reminder_new_date_form"
 ITEMS_SHOWN = 15
 SUMMARY_AFTER_DAYS = 3
+
+
+Message = tuple[str, list[Block]]
 
 
 class NewDateState(ModalState):
@@ -127,8 +131,7 @@ class ReminderPass:
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+        self.ctx = job_ctx(runtime, team_id)
         self.people: dict[str, SlackUser | None] = {}
         self.days_off = DaysOff()
         self.settled: set[str] = set()
@@ -139,6 +142,10 @@ class ReminderPass:
 
     def away(self, user_id: str, today: date) -> bool:
         return self.days_off.absent(user_id, today) or status_says_away(self.people.get(user_id))
+
+    def in_language_of(self, user_id: str, write: Callable[..., Message], *args: Any) -> Message:
+        """A DM written in its reader's language, when it is sent (not while the pass looks)."""
+        return write(*args, self.ctx.t_for(user_id))
 
     def off(self, user_id: str, today: date) -> bool:
         return self.days_off.is_holiday(today) or self.away(user_id, today)
@@ -186,7 +193,8 @@ class ReminderPass:
         due = [item for item in items if self.sendable(item, moment)]
         if not due or self.off(owner, moment.today):
             return None
-        return DmLater(key, "reminder", owner, partial(reminder_blocks, due, moment.today, self.t))
+        write = partial(self.in_language_of, owner, reminder_blocks, due, moment.today)
+        return DmLater(key, "reminder", owner, write)
 
     def summaries(self, by_owner: dict[str, list[OverdueItem]]) -> list[DmLater]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
@@ -205,7 +213,7 @@ class ReminderPass:
             moment = self.moment(manager)
             if not self.sendable(items[0], moment) or self.off(manager, moment.today):
                 continue
-            write = partial(summary_message, project, items, moment.today, self.t)
+            write = partial(self.in_language_of, manager, summary_message, project, items, moment.today)
             dms.append(DmLater(self.summary_key(project), "overdue_summary", manager, write))
         return dms
 

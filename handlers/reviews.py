@@ -8,6 +8,7 @@ Each send is claimed in the delivery log, so it is made once whatever runs the p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,17 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import actions, section
-from bot.i18n import Translator
 from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
 from handlers.change_decisions import change_blocks
 from handlers.command import CommandRouter
-from handlers.context import translator_for
+from handlers.context import job_ctx
 from handlers.quality_reviews import record_button
 from handlers.risk_prompt import review_blocks
 from models.calendar import holidays, working_days_between
-from models.change import ChangeRequest
-from models.change_decisions import decider_ids, decisions_of
+from models.change import ChangeDecision, ChangeRequest
+from models.change_decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_of
 from models.changes import change_key
 from models.enums import ChangeStatus, Phase, ReviewStatus, RiskStatus
 from models.project import Project
@@ -84,12 +84,22 @@ def pending_changes(db: Session, project: Project) -> list[ChangeRequest]:
     )
 
 
+@dataclass(frozen=True)
+class Chase:
+    """A change request still waiting, and for how many working days."""
+
+    project: Project
+    change: ChangeRequest
+    decisions: list[ChangeDecision]
+    waited: int
+
+
 class ReviewPass:
     """One pass over one workspace, as of `now`."""
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t: Translator = translator_for(runtime)
+        self.ctx = job_ctx(runtime, team_id)
 
     def send(self, dm: Dm) -> None:
         send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
@@ -113,23 +123,22 @@ class ReviewPass:
         ]
 
     def risk_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
-        return [
-            Dm(
-                f"risk_review:{risk.id}:{risk.review_date}",
-                "risk_review",
-                risk.owner_id or "",
-                self.t("reviews.risk_due", key=risk_key(project, risk), title=risk.title),
-                review_blocks(project, risk, self.t),
-            )
-            for risk in due_risks(db, project, today)
-        ]
+        dms = []
+        for risk in due_risks(db, project, today):
+            t = self.ctx.t_for(risk.owner_id)
+            text = t("reviews.risk_due", key=risk_key(project, risk), title=risk.title)
+            blocks = review_blocks(project, risk, t)
+            key = f"risk_review:{risk.id}:{risk.review_date}"
+            dms.append(Dm(key, "risk_review", risk.owner_id or "", text, blocks))
+        return dms
 
     def quality_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
         dms = []
         for review in due_quality_reviews(db, project, today):
             key = item_key_of(project, reviewed_item(db, review))
-            text = self.t("reviews.quality_due", key=key)
-            blocks = [section(text), actions(record_button(review, key, self.t))]
+            t = self.ctx.t_for(review.reviewer_id)
+            text = t("reviews.quality_due", key=key)
+            blocks = [section(text), actions(record_button(review, key, t))]
             dms.append(Dm(f"quality_review:{review.id}", "quality_review", review.reviewer_id, text, blocks))
         return dms
 
@@ -138,30 +147,33 @@ class ReviewPass:
         for change in pending_changes(db, project):
             asked_on = local_now(project, change.created_at).date()
             waited = working_days_between(asked_on, today, holidays(db, asked_on, today))
-            key = change_key(project, change)
-            decisions = decisions_of(db, change)
-            blocks = change_blocks(project, change, decisions, self.t)
-            decided = {decision.user_id for decision in decisions}
+            chase = Chase(project, change, decisions_of(db, change), waited)
+            decided = {decision.user_id for decision in chase.decisions}
             if waited >= REMIND_AFTER:
-                text = self.t("reviews.change_reminder", key=key, days=waited)
-                dms += [
-                    Dm(f"change_reminder:{change.id}:{user}", "change_reminder", user, text, blocks)
-                    for user in decider_ids(project, change)
-                    if user not in decided
-                ]
+                deciders = [user for user in decider_ids(project, change) if user not in decided]
+                dms += [self.change_dm(chase, REMINDER, user) for user in deciders]
             if waited >= ESCALATE_AFTER:
-                text = self.t("reviews.change_escalation", key=key, days=waited, name=project.name)
-                dms += [
-                    Dm(f"change_escalation:{change.id}:{admin}", "change_escalation", admin, text, blocks)
-                    for admin in sorted(self.runtime.settings.pmo_admins)
-                ]
+                admins = sorted(self.runtime.settings.pmo_admins)
+                dms += [self.change_dm(chase, ESCALATION, admin) for admin in admins]
         return dms
+
+    def change_dm(self, chase: Chase, kind: str, user: str) -> Dm:
+        """The request as its deciders see it, in the language of the one it is sent to."""
+        t = self.ctx.t_for(user)
+        project, change = chase.project, chase.change
+        text = t(f"reviews.{kind}", key=change_key(project, change), days=chase.waited, name=project.name)
+        blocks = change_blocks(project, change, chase.decisions, t)
+        return Dm(chase_key(kind, change, user), kind, user, text, blocks)
+
+
+def workspaces(runtime: Runtime) -> list[str]:
+    """Every workspace's team id: a pass runs once for each, in its own sessions."""
+    with runtime.database.system_session(write=False) as db:
+        return list(db.scalars(select(Workspace.team_id)))
 
 
 def run_reviews(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
+    for team_id in workspaces(runtime):
         ReviewPass(runtime, team_id, now).run()
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,15 +28,16 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm, send_once
+from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.comms import open_line_modal
-from handlers.context import Ctx, ctx_from, translator_for
+from handlers.context import Ctx, ctx_from, job_ctx
 from handlers.directory import lookup, time_zone
 from handlers.forms import ModalState
+from handlers.living_post import post_or_edit
 from models.away import absent_on, is_holiday, status_says_away
 from models.base import utcnow
 from models.comms import CommPlanLine
@@ -46,7 +46,6 @@ from models.enums import CommKind, Phase, TaskStatus
 from models.issues import issue_key
 from models.portfolio import find_project, project_by_id
 from models.project import Project
-from models.records import Delivery
 from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks import task_key
 from models.work import Task
@@ -101,8 +100,7 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
 class StandupPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+        self.ctx = job_ctx(runtime, team_id)
 
     def run(self) -> None:
         with self.runtime.database.session(self.team_id, write=False) as db:
@@ -124,7 +122,7 @@ class StandupPass:
                 continue
             if absent_on(db, user, day) or status_says_away(lookup(self.ctx, user)):
                 continue
-            text, blocks = prompt_blocks(project, day, self.t)
+            text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
         return dms
 
@@ -195,14 +193,15 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
             section(
                 t(
                     "standups.still_blocked",
-                    items=", ".join(f"*{issue_key(project, i)}* {i.title}" for i in still),
+                    items=fmt_list((f"*{issue_key(project, i)}* {i.title}" for i in still), t),
                 )
             )
         )
     answered = {report.user_id for report in reports}
     missing = [user for user in standup_people(db, project) if user not in answered]
     if missing:
-        blocks.append(context(t("standups.missing", people=", ".join(mention(user, t) for user in missing))))
+        people = fmt_list([mention(user, t) for user in missing], t)
+        blocks.append(context(t("standups.missing", people=people)))
     return title, blocks
 
 
@@ -210,22 +209,14 @@ def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
     """Post the day's summary the first time, then edit that one post."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        text, blocks = summary(db, project, day, ctx.t)
-        posted = db.scalar(select(Delivery).where(Delivery.key == summary_key(project, day)))
-        channel, ts = project.channel_id, (posted.message_ts if posted else None)
-    if ts:
-        try:
-            ctx.client.chat_update(channel=posted.channel_id or channel, ts=ts, text=text, blocks=blocks)
-            return
-        except SlackApiError:
-            return  # a deleted summary is not re-posted: the answers are still recorded
-    send_once(
-        ctx.runtime,
-        team_id=ctx.team_id,
+        text, blocks = summary(db, project, day, ctx.t_project(project))
+    post_or_edit(
+        ctx,
         key=summary_key(project, day),
         kind="standup_summary",
-        now=utcnow(),
-        send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
+        channel=project.channel_id,
+        text=text,
+        blocks=blocks,
     )
 
 

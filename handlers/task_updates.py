@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -19,7 +21,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, fmt_moment, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -30,6 +32,7 @@ from handlers.task_actions import DONE_ACTION, UPDATE_ACTION
 from models.access import require_visible
 from models.audit import history
 from models.enums import TaskStatus
+from models.errors import NotFoundError
 from models.issues import issue_key
 from models.keys import parse_item_key
 from models.portfolio import find_project, project_by_id
@@ -42,6 +45,8 @@ from models.work import Task
 UPDATE_CALLBACK = "task_update_form"
 HISTORY_MAX = 30
 USER_FIELDS = frozenset({"owner_id", "manager_id", "sponsor_id"})
+# The audit log keeps dates as ISO text; shown, they read like every other date.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class UpdateState(ModalState):
@@ -84,9 +89,16 @@ def mark_done(ctx: Ctx, key: str, channel_id: str | None) -> str:
         result = update_task(
             db=db, actor=ctx.actor, project=project, task=task, update=TaskUpdate(status=TaskStatus.DONE)
         )
-        text, owner = updated_text(project, task, result, ctx.t), task.owner_id
-    refresh_homes(ctx, {ctx.user_id, owner})
+        text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
+    refresh_homes(ctx, touched)
     return text
+
+
+def touched_by(project: Project, task: Task, actor_id: str) -> set[str | None]:
+    """Whose Home tab a task's change alters: the actor's, the owner's, and the sponsor's once
+    a deliverable is finished and waits for acceptance."""
+    finished = task.is_deliverable and task.status is TaskStatus.DONE
+    return {actor_id, task.owner_id, project.sponsor_id if finished else None}
 
 
 def status_options(t: Translator) -> list[dict[str, Any]]:
@@ -172,26 +184,39 @@ def assign_reply(invocation: Invocation) -> Reply:
     return Reply("\n".join(lines))
 
 
-def history_line(entry: AuditEntry, t: Translator) -> str:
+def history_line(entry: AuditEntry, tz: str, t: Translator) -> str:
     after = entry.after or {}
     before = entry.before or {}
-    changes = ", ".join(
-        t(
-            "updates.change",
-            field=name,
-            before=_shown(name, before.get(name), t),
-            after=_shown(name, value, t),
-        )
-        for name, value in after.items()
+    changes = fmt_list(
+        (
+            t(
+                "updates.change",
+                field=_field_label(name, t),
+                before=_shown(name, before.get(name), t),
+                after=_shown(name, value, t),
+            )
+            for name, value in after.items()
+        ),
+        t,
     )
     return t(
         "updates.history_line",
-        when=entry.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        when=fmt_moment(entry.created_at, tz, t),
         user=entry.actor_id,
-        action=entry.action,
+        action=_labelled(f"updates.action.{entry.action}", entry.action, t),
         changes=changes or "—",
         note=t("updates.history_note", note=entry.reason) if entry.reason else "",
     )
+
+
+def _labelled(key: str, raw: str, t: Translator) -> str:
+    """The catalog's word for a recorded code; a code no catalog names yet is shown as it is."""
+    return t(key) if t.has(key) else raw
+
+
+def _field_label(name: str, t: Translator) -> str:
+    label = next((key for key in (f"tasks.field.{name}", f"updates.field.{name}") if t.has(key)), None)
+    return t(label) if label else name
 
 
 def _shown(field: str, value: object, t: Translator) -> str:
@@ -199,6 +224,10 @@ def _shown(field: str, value: object, t: Translator) -> str:
         return "∅"
     if field in USER_FIELDS:
         return mention(str(value), t)
+    if field == "status":
+        return _labelled(f"tasks.status.{value}", str(value), t)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return fmt_date(date.fromisoformat(value), t)
     return str(value)
 
 
@@ -207,11 +236,12 @@ def history_reply(invocation: Invocation) -> Reply:
     if len(words) != 1:
         raise UsageError("updates.history_form")
     ctx = invocation.ctx
+    tz = DateContext.of(ctx).tz  # times as the reader's clock showed them
     with ctx.db(write=False) as db:
         project, task = locate(db, ctx, words[0], invocation.command.channel_id)
         key = task_key(project, task)
         entries = history(db, project_id=project.id, subject=key, limit=HISTORY_MAX)
-        lines = [history_line(entry, ctx.t) for entry in entries]
+        lines = [history_line(entry, tz, ctx.t) for entry in entries]
     title = ctx.t("updates.history_title", key=key, title=task.title)
     if not lines:
         return Reply(ctx.t("updates.no_history", key=key))
@@ -268,9 +298,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             task = db.get(Task, state.task_id)
             if task is None or task.project_id != project.id:
-                raise UsageError("updates.task_gone")
+                raise NotFoundError("updates.task_gone")
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
-            text, owner = updated_text(project, task, result, ctx.t), task.owner_id
+            text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
         ack()
         ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text)
-        refresh_homes(ctx, {ctx.user_id, owner})
+        refresh_homes(ctx, touched)

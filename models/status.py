@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from models.budget import BudgetReport, budget_reports
-from models.earned_value import EarnedValue, WorkSums, earned_value_of, forecast_finish
-from models.enums import ReviewStatus, Severity
+from models.change import ChangeRequest
+from models.earned_value import EarnedValue, WorkItem, WorkSums, earned_value_of, forecast_finish
+from models.enums import ReviewStatus, Severity, TaskStatus
 from models.health import Assessment, HealthFacts, assess
+from models.issue import Issue
 from models.project import Project
 from models.quality_reviews import review_counts_of
 from models.risk import Risk
@@ -29,10 +31,12 @@ from models.status_figures import (
     overdue_of,
     pending_changes_of,
     risks_of,
+    waiting_changes_of,
+    worst_issues_of,
 )
 from models.work import Milestone, Task
 
-__all__ = ["OPEN_TASK", "StatusReport", "leaf_tasks", "status_of", "statuses_of"]
+__all__ = ["OPEN_TASK", "StatusReport", "leaf_tasks", "status_of", "statuses_of", "work_items"]
 
 NEXT_MILESTONES = 3
 
@@ -67,6 +71,8 @@ class StatusReport:
     top_risks: list[Risk]
     open_issues: int
     pending_changes: int
+    worst_issues: list[Issue]
+    waiting_changes: list[ChangeRequest]
     spent: Decimal
     reviews: dict[ReviewStatus, int]
 
@@ -78,6 +84,19 @@ class StatusReport:
 def leaf_tasks(project: Project) -> ColumnElement[bool]:
     """Leaf tasks, cancelled ones left out: the work that is actually done."""
     return leaf_tasks_of([project.id])
+
+
+def work_items(db: Session, project: Project) -> list[WorkItem]:
+    """Every leaf task's figures, for a curve over the whole schedule (the final report draws one)."""
+    rows = db.execute(
+        select(Task.estimate_hours, Task.percent_complete, Task.status, Task.start_date, Task.due_date).where(
+            leaf_tasks(project)
+        )
+    )
+    return [
+        WorkItem(estimate, 100 if status is TaskStatus.DONE else percent, start, due)
+        for estimate, percent, status, start, due in rows
+    ]
 
 
 def milestone_forecasts(milestones: list[Milestone], slip_days: int) -> list[MilestoneForecast]:
@@ -97,6 +116,8 @@ class Figures:
     pending: dict[int, int]
     reviews: dict[int, dict[ReviewStatus, int]]
     overdue: dict[int, list[Task]]
+    worst_issues: dict[int, list[Issue]]
+    waiting_changes: dict[int, list[ChangeRequest]]
 
 
 def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures:
@@ -111,6 +132,8 @@ def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures
         pending=pending_changes_of(db, ids),
         reviews=review_counts_of(db, ids),
         overdue=overdue_of(db, [i for i in ids if i in work and work[i].overdue], today),
+        worst_issues=worst_issues_of(db, ids),
+        waiting_changes=waiting_changes_of(db, ids),
     )
 
 
@@ -164,6 +187,8 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         top_risks=risks.top,
         open_issues=sum(issues.by_severity.values()),
         pending_changes=figures.pending.get(project.id, 0),
+        worst_issues=figures.worst_issues.get(project.id, []),
+        waiting_changes=figures.waiting_changes.get(project.id, []),
         spent=spent,
         reviews=figures.reviews.get(project.id, {}),
     )

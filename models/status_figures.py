@@ -28,6 +28,8 @@ from models.work import Milestone, Task
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 TOP_RISKS = 3
 OVERDUE_SHOWN = 5
+ISSUES_SHOWN = 3
+CHANGES_SHOWN = 3
 
 
 def leaf_tasks_of(ids: ProjectIds) -> ColumnElement[bool]:
@@ -169,3 +171,17 @@ def pending_changes_of(db: Session, ids: ProjectIds) -> dict[int, int]:
         .group_by(ChangeRequest.project_id)
     )
     return {project_id: count for project_id, count in rows}
+
+
+def worst_issues_of(db: Session, ids: ProjectIds) -> dict[int, list[Issue]]:
+    """The most severe open issues of each project, the longest-standing first among equals."""
+    rank = case({severity: n for n, severity in enumerate(reversed(Severity))}, value=Issue.severity)
+    open_issue = (Issue.project_id.in_(ids), Issue.status == IssueStatus.OPEN)
+    return first_of_each(db, Issue, *open_issue, order_by=[rank, Issue.number], limit=ISSUES_SHOWN)
+
+
+def waiting_changes_of(db: Session, ids: ProjectIds) -> dict[int, list[ChangeRequest]]:
+    """Change requests waiting for a decision, the longest waiting first."""
+    waiting = (ChangeRequest.project_id.in_(ids), ChangeRequest.status == ChangeStatus.PENDING)
+    by_age = [ChangeRequest.created_at, ChangeRequest.number]
+    return first_of_each(db, ChangeRequest, *waiting, order_by=by_age, limit=CHANGES_SHOWN)

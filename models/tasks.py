@@ -78,8 +78,8 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
             InvalidError(
                 "tasks.due_before_start",
                 field="due_date",
-                start=form.start_date.isoformat(),
-                due=form.due_date.isoformat(),
+                start=form.start_date,
+                due=form.due_date,
             )
         )
     return problems
@@ -108,19 +108,28 @@ def _dependency_problem(form: TaskForm, predecessors: Sequence[Task]) -> DomainE
     latest = dependency_violation(form.start_date, [task.due_date for task in predecessors])
     if latest is None:
         return None
-    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest.isoformat())
+    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest)
+
+
+def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> list[DomainError | None]:
+    return [
+        *_basic_problems(form),
+        not_on_team(db, project, form.owner_id),
+        *links.problems,
+        _dependency_problem(form, links.predecessors),
+    ]
+
+
+def task_problems(db: Session, project: Project, form: TaskForm) -> list[DomainError | None]:
+    """Everything wrong with a new task, for a form to show beside its fields at once."""
+    return _problems(db, project, form, _links(db, project, form))
 
 
 def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> Task:
     require(db, project, actor, Action.PLAN_WORK)
     require_open(project)
     links = _links(db, project, form)
-    check_all(
-        *_basic_problems(form),
-        not_on_team(db, project, form.owner_id),
-        *links.problems,
-        _dependency_problem(form, links.predecessors),
-    )
+    check_all(*_problems(db, project, form, links))
     task = Task(
         project_id=project.id,
         team_id=project.team_id,

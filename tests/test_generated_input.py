@@ -14,6 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bot.fakeslack import check_message_payload
 from handlers.command import UsageError
 from handlers.forms import (
     DateContext,
@@ -31,7 +32,6 @@ from handlers.team import parse_allocation
 from models.errors import DomainError
 from models.keys import parse_item_key
 from tests.conftest import ALICE, RunningBot
-from tests.fakeslack import check_message_payload
 from tests.flows import fill, open_modal
 from tests.integrity import contents
 from tests.test_charter import create

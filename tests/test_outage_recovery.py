@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
+from bot.fakeslack import FakeSlack
 from models import Task
 from models.database import Database
 from tests.conftest import RunningBot, make_settings, serving
-from tests.fakeslack import FakeSlack
 from tests.flows import field_errors, open_modal, submit
 from tests.tcpproxy import TcpProxy
 from tests.test_charter import create

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import text
 
+from bot import slack_payloads as payloads
 from models.access import Actor
 from models.charter import Charter, create_project
 from models.database import Database
@@ -19,28 +20,18 @@ from models.tasks import TaskForm, add_task
 from tests.conftest import ADMIN, ALICE, CAROL, OTHER_TEAM, TEAM, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.integrity import contents
-from tests.slackdriver import APP_ID, VERIFICATION_TOKEN
 from tests.test_changes import requested
 from tests.test_charter import create
 
 PRIVATE = "G0001"
 
 
-def command_body(bot: RunningBot, text: str, *, user: str = ALICE, channel: str = CHANNEL) -> str:
+def command_body(bot: RunningBot, text: str) -> str:
     """A slash command's form body, fixed, so the very same signed request can be sent twice."""
-    return urlencode(
-        {
-            "token": VERIFICATION_TOKEN,
-            "team_id": TEAM,
-            "channel_id": channel,
-            "user_id": user,
-            "command": "/pmo",
-            "text": text,
-            "api_app_id": APP_ID,
-            "response_url": bot.fake.response_url(TEAM),
-            "trigger_id": bot.slack.trigger_id(),
-        }
+    form = payloads.command_form(
+        text, user=ALICE, channel=CHANNEL, team=TEAM, command="/pmo", response_url=bot.fake.response_url(TEAM)
     )
+    return urlencode(form)
 
 
 def test_forged_stale_early_and_replayed_requests_are_turned_away_and_change_nothing(bot: RunningBot) -> None:

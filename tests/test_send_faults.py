@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack import Answer, FakeSlack, Incoming
 from models import Delivery
 from models.access import Actor
 from models.charter import Charter, create_project
 from models.database import Database
 from models.enums import DeliveryState
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot
-from tests.fakeslack import Answer, FakeSlack, Incoming
 from tests.flows import CHANNEL
 from tests.test_charter import create
 from tests.test_cli import clean_env, pmo_bot, run
