@@ -143,7 +143,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 note=note,
                 today=as_of(project),
             )
-            text = outcome_text(project, outcome, note, ctx.user_id, ctx.t)
+            # Posted to the channel, so in the project's language whoever decided.
+            text = outcome_text(project, outcome, note, ctx.user_id, ctx.t_project(project))
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text=text)
         refresh_checklists(ctx, project.id)
