@@ -96,14 +96,14 @@ def clicked_open(bot: RunningBot, action: str, key: str, user: str) -> dict[str,
     return opened[-1].args["view"] if len(opened) > before else None
 
 
-def checklist_posts(bot: RunningBot) -> list[dict[str, Any]]:
+def checklist_posts(bot: RunningBot, title: str = CHECKLIST_TITLE) -> list[dict[str, Any]]:
     """Every version of the checklist the channel saw: posted, then edited, in order."""
     return [
         call.args
         for call in bot.fake.calls
         if call.method in ("chat.postMessage", "chat.update")
         and call.args.get("channel") == CHANNEL
-        and str(call.args.get("text", "")).startswith(CHECKLIST_TITLE)
+        and str(call.args.get("text", "")).startswith(title)
     ]
 
 
