@@ -14,12 +14,13 @@ from models.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus
 from tests.closing_flows import (
     apollo,
     buttons,
+    channel_texts,
     checklist_posts,
     click,
     clicked_open,
     dm_button,
+    give_lessons,
     has_dm_button,
-    open_view,
     project,
     say,
     task,
@@ -33,16 +34,6 @@ def accept(bot: RunningBot, action: str, key: str, note: str | None) -> dict:
     view = clicked_open(bot, action, key, BOB)
     assert view is not None, f"Bob could not open the form of {key}"
     return field_errors(submit(bot, view, {"note": note}, user=BOB))
-
-
-def give_lessons(bot: RunningBot, user: str, values: dict[str, str | None]) -> dict:
-    button = dm_button(bot, user, "lessons_answer")
-    view = open_view(bot, lambda: bot.slack.block_action("lessons_answer", value=button["value"], user=user))
-    return field_errors(submit(bot, view, values, user=user))
-
-
-def channel_texts(bot: RunningBot) -> list[str]:
-    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
 
 
 def section_of(markdown: str, title: str) -> str:

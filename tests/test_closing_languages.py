@@ -20,16 +20,7 @@ from bot.fonts import cjk_font
 from bot.formats import fmt_date
 from models import Issue, Task
 from models.enums import Phase
-from tests.closing_flows import (
-    checklist_posts,
-    click,
-    clicked_open,
-    dm_button,
-    has_dm_button,
-    open_view,
-    project,
-    wait_until,
-)
+from tests import closing_flows as closing
 from tests.conftest import ADMIN, ALICE, BOB, WEI, RunningBot
 from tests.flows import CHANNEL, field_errors, local_today, submit
 from tests.test_languages import ZH, chinese_project, english_words, say, texts, zh_date
@@ -74,10 +65,6 @@ def lessons_dm(bot: RunningBot, user: str) -> dict:
     return next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == user)
 
 
-def channel_texts(bot: RunningBot) -> list[str]:
-    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
-
-
 def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot) -> None:
     closing_project(bot)
     started = bot.slack.command("close", user=WEI).json()
@@ -85,8 +72,8 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     assert started["text"].startswith("<@U0005> 开始了 APL 的收尾：")
 
     # The checklist is Chinese through and through: title, groups, lines and buttons.
-    wait_until(lambda: bool(checklist_posts(bot, CHECKLIST)))
-    checklist = checklist_posts(bot, CHECKLIST)[0]
+    closing.wait_until(lambda: bool(closing.checklist_posts(bot, CHECKLIST)))
+    checklist = closing.checklist_posts(bot, CHECKLIST)[0]
     shown = texts(checklist["blocks"])
     assert (
         "*未完成的任务（2）*" in shown and "*尚未验收的交付物（1）* — 由 <@U0002> 验收、退回或豁免" in shown
@@ -95,42 +82,49 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     assert english_words(" ".join(shown)) == [], english_words(" ".join(shown))
 
     # Lessons are asked in each person's own language.
-    wait_until(lambda: all(has_dm_button(bot, user, "lessons_answer") for user in (WEI, ALICE, BOB)))
+    closing.wait_until(
+        lambda: all(closing.has_dm_button(bot, user, "lessons_answer") for user in (WEI, ALICE, BOB))
+    )
     to_wei, to_alice = lessons_dm(bot, WEI), lessons_dm(bot, ALICE)
     assert to_wei["text"].startswith("🎓 *APL* 阿波罗 即将收尾。哪些做得好？")
-    assert dm_button(bot, WEI, "lessons_answer")["text"]["text"] == "填写经验教训"
+    assert closing.dm_button(bot, WEI, "lessons_answer")["text"]["text"] == "填写经验教训"
     assert to_alice["text"].startswith("🎓 *APL* 阿波罗 is closing. What went well")
-    assert dm_button(bot, ALICE, "lessons_answer")["text"]["text"] == "Give my lessons"
+    assert closing.dm_button(bot, ALICE, "lessons_answer")["text"]["text"] == "Give my lessons"
 
     # Wei settles the open work, then Bob (English) decides in English forms: the channel, and
     # the checklist his decisions edit, stay Chinese.
-    assert click(bot, "closing_carry", "APL-2", user=WEI).startswith(
+    assert closing.click(bot, "closing_carry", "APL-2", user=WEI).startswith(
         "➡️ <@U0005> 处理了 *APL-2* 编写文档：已结转"
     )
-    click(bot, "closing_cancel", "APL-3", user=WEI)
-    form = clicked_open(bot, "deliverable_send_back", "APL-1", BOB)
+    closing.click(bot, "closing_cancel", "APL-3", user=WEI)
+    form = closing.clicked_open(bot, "deliverable_send_back", "APL-1", BOB)
     assert form is not None and form["title"]["text"] == "Send back deliverable"
     assert field_errors(submit(bot, form, {"note": "缺少接口文档"}, user=BOB)) == {}
-    wait_until(
+    closing.wait_until(
         lambda: any(
             text.startswith("↩️ <@U0002> 退回了 *APL-1* 设计接口：_缺少接口文档_")
-            for text in channel_texts(bot)
+            for text in closing.channel_texts(bot)
         )
     )
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(Issue.title).where(Issue.number == 1)).one() == "APL-1 被退回：缺少接口文档"
-    assert click(bot, "closing_finish", "APL-1", user=WEI) == "✅ <@U0005> 处理了 *APL-1* 设计接口：已完成。"
-    click(bot, "closing_finish", "APL-I1", user=WEI)
-    form = clicked_open(bot, "deliverable_accept", "APL-1", BOB)
+    assert (
+        closing.click(bot, "closing_finish", "APL-1", user=WEI)
+        == "✅ <@U0005> 处理了 *APL-1* 设计接口：已完成。"
+    )
+    closing.click(bot, "closing_finish", "APL-I1", user=WEI)
+    form = closing.clicked_open(bot, "deliverable_accept", "APL-1", BOB)
     assert form is not None and field_errors(submit(bot, form, {"note": None}, user=BOB)) == {}
-    wait_until(lambda: "✅ <@U0002> 验收了 *APL-1* 设计接口" in channel_texts(bot))
-    wait_until(lambda: "已没有未处理的事项" in checklist_posts(bot, CHECKLIST)[-1]["text"])
-    assert english_words(" ".join(texts(checklist_posts(bot, CHECKLIST)[-1]["blocks"]))) == []
+    closing.wait_until(lambda: "✅ <@U0002> 验收了 *APL-1* 设计接口" in closing.channel_texts(bot))
+    closing.wait_until(lambda: "已没有未处理的事项" in closing.checklist_posts(bot, CHECKLIST)[-1]["text"])
+    assert english_words(" ".join(texts(closing.checklist_posts(bot, CHECKLIST)[-1]["blocks"]))) == []
 
     # Alice answers in her English form, Wei in his Chinese one: one Chinese retrospective.
-    assert give_lessons(bot, ALICE, "Lessons learned", ALICES_LESSONS) == {}
-    assert give_lessons(bot, WEI, "经验教训", WEIS_LESSONS) == {}
-    wait_until(lambda: len(retrospectives(bot)) == 2)
+    for user, title, values in ((ALICE, "Lessons learned", ALICES_LESSONS), (WEI, "经验教训", WEIS_LESSONS)):
+        form = closing.lessons_form(bot, user)
+        assert form["title"]["text"] == title
+        assert field_errors(submit(bot, form, values, user=user)) == {}
+    closing.wait_until(lambda: len(retrospectives(bot)) == 2)
     assert retrospectives(bot) == [
         "APL · 阿波罗 — 项目回顾\n1 份回答 · 平均评分 5.0（满分 5 分）",
         "APL · 阿波罗 — 项目回顾\n2 份回答 · 平均评分 4.5（满分 5 分）",
@@ -139,15 +133,8 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     # A PMO administrator (English) closes it: the channel reads Chinese.
     closed = bot.slack.command("phase closed", user=ADMIN).json()
     assert closed["text"].startswith("<@U0009> 已将 APL 推进到已关闭阶段。\n项目已归档：从现在起只读")
-    assert project(bot).phase is Phase.CLOSED
+    assert closing.project(bot).phase is Phase.CLOSED
     check_chinese_report(bot)
-
-
-def give_lessons(bot: RunningBot, user: str, title: str, values: dict[str, str]) -> dict:
-    button = dm_button(bot, user, "lessons_answer")
-    view = open_view(bot, lambda: bot.slack.block_action("lessons_answer", value=button["value"], user=user))
-    assert view["title"]["text"] == title
-    return field_errors(submit(bot, view, values, user=user))
 
 
 def retrospectives(bot: RunningBot) -> list[str]:
