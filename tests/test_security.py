@@ -144,3 +144,13 @@ def test_a_task_form_cannot_be_pointed_at_another_workspace_or_a_private_project
     errors = field_errors(submit(bot, view, {"title": "Sneaked across"}))
     assert errors, "a form naming another workspace's project must be refused"
     assert contents(bot.database) == before
+
+
+def test_a_member_cannot_close_the_project(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("team add <@U0003> member")
+    before = contents(bot.database)
+    answer = bot.slack.command("close", user=CAROL).json()
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("Only the project's manager (<@U0001>) or a PMO administrator can close")
+    assert contents(bot.database) == before
