@@ -13,16 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-
-from matplotlib import dates as mdates
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.text import Text
+from typing import TYPE_CHECKING, Any
 
 from bot.fonts import cjk_font
+from bot.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+mdates = lazy_module("matplotlib.dates")
+font_manager = lazy_module("matplotlib.font_manager")
+mpatches = lazy_module("matplotlib.patches")
 
 # matplotlib logs a warning for every missing font it tries; the fallback is deliberate.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
@@ -102,9 +104,15 @@ def _label(chart: GanttChart, name: str) -> str:
     return label_of(chart.labels, name)
 
 
+def agg_figure(**size: Any) -> Figure:
+    """A figure on the Agg canvas: no display, safe in threads."""
+    figure = lazy_module("matplotlib.figure").Figure(**size)
+    lazy_module("matplotlib.backends.backend_agg").FigureCanvasAgg(figure)
+    return figure
+
+
 def _figure(rows: int) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_INCHES, max(2.5, 1.2 + rows * ROW_INCHES)), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = agg_figure(figsize=(WIDTH_INCHES, max(2.5, 1.2 + rows * ROW_INCHES)), dpi=DPI)
     axes = figure.add_subplot()
     return figure, axes
 
@@ -162,11 +170,15 @@ def _row_labels(chart: GanttChart, bars: tuple[GanttBar, ...]) -> list[str]:
 
 
 def _legend(axes: Axes, chart: GanttChart, colours: dict[str | None, str]) -> None:
-    handles = [Patch(color=colour, label=owner) for owner, colour in colours.items() if owner is not None]
+    handles = [
+        mpatches.Patch(color=colour, label=owner) for owner, colour in colours.items() if owner is not None
+    ]
     handles.append(
-        Patch(facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label=_label(chart, "critical"))
+        mpatches.Patch(
+            facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label=_label(chart, "critical")
+        )
     )
-    handles.append(Patch(color=LATE, label=_label(chart, "late")))
+    handles.append(mpatches.Patch(color=LATE, label=_label(chart, "late")))
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
 
 
@@ -230,7 +242,7 @@ def set_fonts(figure: Figure) -> None:
     families = list(font_families())
     for axes in figure.axes:
         axes.tick_params(labelfontfamily=families)
-    for text in figure.findobj(Text):
+    for text in figure.findobj(lazy_module("matplotlib.text").Text):
         text.set_fontfamily(families)
 
 

@@ -17,8 +17,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from matplotlib import font_manager
-from matplotlib.ft2font import FT2Font
+from bot.lazy import lazy_module
 
 try:
     import pylopdf_fonts_zh_cn
@@ -26,6 +25,7 @@ except ImportError:  # an install made by hand without it: the system's fonts ar
     pylopdf_fonts_zh_cn = None
 
 log = logging.getLogger(__name__)
+font_manager = lazy_module("matplotlib.font_manager")
 
 # Families to look for among the system's fonts, Simplified Chinese forms first.
 SYSTEM_FAMILIES = (
@@ -75,6 +75,6 @@ def system_font() -> Path | None:
 def draws_chinese(path: Path) -> bool:
     """Whether the file is a font with glyphs for Chinese (a font missing or broken has none)."""
     try:
-        return FT2Font(str(path)).get_char_index(ord(PROBE)) != 0
+        return lazy_module("matplotlib.ft2font").FT2Font(str(path)).get_char_index(ord(PROBE)) != 0
     except (OSError, RuntimeError):
         return False

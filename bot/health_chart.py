@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from bot.charts import agg_figure, mpatches, png_of
 
-from bot.charts import png_of
+if TYPE_CHECKING:
+    pass
 
 COLOURS = {"green": "#54A24B", "amber": "#F2A541", "red": "#E45756"}
 UNKNOWN = "#DDDDDD"
@@ -25,13 +25,14 @@ class HealthHistory:
 
 def render_health_history(history: HealthHistory) -> bytes:
     labels = list(history.rows)
-    figure = Figure(figsize=(1.5 + 0.9 * len(history.weeks), 1.2 + 0.45 * max(len(labels), 1)))
-    FigureCanvasAgg(figure)
+    figure = agg_figure(figsize=(1.5 + 0.9 * len(history.weeks), 1.2 + 0.45 * max(len(labels), 1)))
     axes = figure.add_subplot()
     for row, label in enumerate(labels):
         for column, week in enumerate(history.weeks):
             colour = COLOURS.get(history.rows[label].get(week, ""), UNKNOWN)
-            axes.add_patch(Rectangle((column, row), 1, 1, facecolor=colour, edgecolor="white", linewidth=2))
+            axes.add_patch(
+                mpatches.Rectangle((column, row), 1, 1, facecolor=colour, edgecolor="white", linewidth=2)
+            )
     axes.set_xlim(0, len(history.weeks))
     axes.set_ylim(0, max(len(labels), 1))
     axes.set_xticks([n + 0.5 for n in range(len(history.weeks))], history.weeks, fontsize=7)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from bot.charts import agg_figure, mpatches, png_of
 
-from bot.charts import png_of
+if TYPE_CHECKING:
+    from matplotlib.patches import Rectangle
 
 SIZE = 5
 KEYS_PER_CELL = 4
@@ -44,8 +44,7 @@ def cell_text(keys: list[str]) -> str:
 
 
 def render_heatmap(heatmap: Heatmap) -> bytes:
-    figure = Figure(figsize=(7, 6))
-    FigureCanvasAgg(figure)
+    figure = agg_figure(figsize=(7, 6))
     axes = figure.add_subplot()
     for probability in range(1, SIZE + 1):
         for impact in range(1, SIZE + 1):
@@ -66,7 +65,7 @@ def render_heatmap(heatmap: Heatmap) -> bytes:
 
 
 def _cell(impact: int, probability: int) -> Rectangle:
-    return Rectangle(
+    return mpatches.Rectangle(
         (impact - 0.5, probability - 0.5),
         1,
         1,

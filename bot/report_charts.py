@@ -10,13 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from matplotlib import dates as mdates
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from bot.charts import agg_figure, date_axis, mdates, mpatches, png_of
 
-from bot.charts import date_axis, png_of
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PLANNED = "#C9CED6"
 STATE_COLOURS = {"done": "#54A24B", "open": "#F58518", "carried": "#B279A2", "cancelled": "#9E9E9E"}
@@ -68,8 +67,7 @@ class CostCurve:
 
 
 def _figure(width: float, height: float) -> Figure:
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
+    figure = agg_figure(figsize=(width, height), dpi=100)
     figure.set_layout_engine("constrained")
     return figure
 
@@ -112,8 +110,10 @@ def render_plan_vs_actual(chart: PlanVsActual) -> bytes:
     date_axis(axes, chart.labels)
     axes.grid(axis="x", alpha=0.3)
     axes.set_title(chart.title)
-    handles = [Patch(color=PLANNED, label=chart.labels["planned"])]
-    handles += [Patch(color=colour, label=chart.labels[state]) for state, colour in STATE_COLOURS.items()]
+    handles = [mpatches.Patch(color=PLANNED, label=chart.labels["planned"])]
+    handles += [
+        mpatches.Patch(color=colour, label=chart.labels[state]) for state, colour in STATE_COLOURS.items()
+    ]
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
     if len(chart.rows) > ROWS_MAX:
         figure.text(0.01, 0.005, f"… +{len(chart.rows) - ROWS_MAX}", fontsize=8)
@@ -149,15 +149,15 @@ def render_cost_over_time(chart: CostCurve) -> bytes:
             color=STATE_COLOURS["open"],
             linestyle="--",
         )
-    handles = [Patch(color=ACTUAL, label=chart.labels["spent"])]
+    handles = [mpatches.Patch(color=ACTUAL, label=chart.labels["spent"])]
     if chart.planned:
-        handles.append(Patch(color=STATE_COLOURS["open"], label=chart.labels["planned"]))
+        handles.append(mpatches.Patch(color=STATE_COLOURS["open"], label=chart.labels["planned"]))
     if chart.budget is not None:
         axes.axhline(float(chart.budget), color=BUDGET, linewidth=1.2)
-        handles.append(Patch(color=BUDGET, label=chart.labels["budget"]))
+        handles.append(mpatches.Patch(color=BUDGET, label=chart.labels["budget"]))
     if chart.baseline_budget is not None and chart.baseline_budget != chart.budget:
         axes.axhline(float(chart.baseline_budget), color=BUDGET, linewidth=1, linestyle=":")
-        handles.append(Patch(facecolor="white", edgecolor=BUDGET, label=chart.labels["baseline"]))
+        handles.append(mpatches.Patch(facecolor="white", edgecolor=BUDGET, label=chart.labels["baseline"]))
     axes.set_ylabel(chart.currency)
     date_axis(axes, chart.labels)
     axes.grid(alpha=0.3)

@@ -9,10 +9,10 @@ from slack_bolt import App
 
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
+from bot.lazy import lazy_module
 from bot.report_charts import render_cost_over_time, render_plan_vs_actual
 from bot.report_doc import Chart, ReportDocument, Section
 from bot.report_markdown import render_markdown
-from bot.report_pdf import render_pdf
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx
@@ -40,6 +40,9 @@ from models.access import require_visible
 from models.final_report import FinalReport, final_report
 from models.portfolio import find_project, project_by_id
 from models.project import Project
+
+# fpdf is imported when the first report is written, not when the bot starts (see bot/lazy.py).
+report_pdf = lazy_module("bot.report_pdf")
 
 
 def charts_section(report: FinalReport, t: Translator) -> Section:
@@ -123,7 +126,7 @@ def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
                 "title": t("report.file.markdown", title=document.title),
             },
             {
-                "file": render_pdf(document),
+                "file": report_pdf.render_pdf(document),
                 "filename": f"{stem}.pdf",
                 "title": t("report.file.pdf", title=document.title),
             },
