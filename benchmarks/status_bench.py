@@ -96,29 +96,25 @@ def measure(url: str, requests: int) -> tuple[str, dict[str, list[float]]]:
     return headline.splitlines()[0], {name: milliseconds(values) for name, values in found.items()}
 
 
+def within_ratio(name: str, status: list[float], baseline: list[float], baseline_name: str) -> Figure:
+    return Figure(
+        name,
+        median(status),
+        "ms",
+        baseline=median(baseline),
+        baseline_name=baseline_name,
+        target=f"≤ {RATIO_TARGET:g}×",
+        met=median(status) <= RATIO_TARGET * median(baseline),
+    )
+
+
 def figures(found: dict[str, list[float]]) -> list[Figure]:
     status, bare, default = found["status"], found["bare"], found["bare default"]
     return [
         Figure("bare Bolt, process_before_response", median(bare), "ms"),
         Figure("bare Bolt, Bolt's default", median(default), "ms"),
-        Figure(
-            "/pmo status median",
-            median(status),
-            "ms",
-            baseline=median(bare),
-            baseline_name="bare (same config)",
-            target=f"≤ {RATIO_TARGET:g}×",
-            met=median(status) <= RATIO_TARGET * median(bare),
-        ),
-        Figure(
-            "/pmo status median vs Bolt default",
-            median(status),
-            "ms",
-            baseline=median(default),
-            baseline_name="bare (default)",
-            target=f"≤ {RATIO_TARGET:g}×",
-            met=median(status) <= RATIO_TARGET * median(default),
-        ),
+        within_ratio("/pmo status median", status, bare, "bare (same config)"),
+        within_ratio("/pmo status median vs Bolt default", status, default, "bare (default)"),
         Figure(
             "/pmo status p99",
             percentile(status, 0.99),
