@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -75,6 +76,11 @@ class Database:
         self.engine = build_engine(database_url, echo=echo)
         self._writer = self.engine.execution_options(**{IMMEDIATE: True})
         self._sessions = sessionmaker(expire_on_commit=False)
+        # SQLite has one write lock per file, and a thread that finds it taken sleeps in SQLite's
+        # busy handler, up to 100 ms a try. This process's threads queue for it here instead, in
+        # turn and without sleeping (other processes still wait out the busy timeout). Re-entrant:
+        # a nested write session in one thread behaves as it did before.
+        self._write_turn = threading.RLock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,21 +98,25 @@ class Database:
         with self._open(write=write, info={scoping.SYSTEM_KEY: True}) as session:
             yield session
 
+    def _turn(self, write: bool) -> AbstractContextManager[object]:
+        return self._write_turn if write and self._write_turn is not None else nullcontext()
+
     @contextmanager
     def _open(self, *, write: bool, info: dict[str, Any]) -> Iterator[Session]:
-        session = self._sessions(bind=self._writer if write else self.engine, info=info)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._turn(write):
+            session = self._sessions(bind=self._writer if write else self.engine, info=info)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def ensure_workspace(self, team_id: str, *, enterprise_id: str | None = None) -> None:
         """Record a workspace the first time a request from it arrives (idempotent)."""
-        with self._writer.begin() as conn:
+        with self._turn(write=True), self._writer.begin() as conn:
             claim(conn, Workspace, {"team_id": team_id, "enterprise_id": enterprise_id}, conflict=["team_id"])
 
     def ping(self) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 ProjectIds = Sequence[int]
 
@@ -38,14 +38,14 @@ def first_of_each(
     order_by: Sequence[Any],
     limit: int,
 ) -> dict[int, list[R]]:
-    """The first `limit` rows of each project in `order_by` order (ROW_NUMBER per project)."""
+    """The first `limit` rows of each project in `order_by` order (ROW_NUMBER per project).
+
+    The rows are read from the ranked subquery itself: joined back to their table instead,
+    PostgreSQL planned a loop over the subquery for every row of freshly loaded tables.
+    """
     project_id: InstrumentedAttribute[int] = model.project_id
     rank = func.row_number().over(partition_by=project_id, order_by=order_by).label("rank")
-    ranked = select(model.id.label("id"), rank).where(*where).subquery()
-    rows = db.scalars(
-        select(model)
-        .join(ranked, model.id == ranked.c.id)
-        .where(ranked.c.rank <= limit)
-        .order_by(project_id, ranked.c.rank)
-    )
+    ranked = select(model, rank).where(*where).subquery()
+    row = aliased(model, ranked)
+    rows = db.scalars(select(row).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank))
     return per_project(rows)
