@@ -101,13 +101,14 @@ def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dic
         ).all()
     )
     slipped = first_of_each(
-        db, Task, *open_leaves, Task.due_date > Task.baseline_due, order_by=by_due, limit=SHOWN
+        db, Task, ids, *open_leaves, Task.due_date > Task.baseline_due, order_by=by_due, limit=SHOWN
     )
-    done = first_of_each(db, Task, *done_in_week, order_by=by_due, limit=SHOWN)
+    done = first_of_each(db, Task, ids, *done_in_week, order_by=by_due, limit=SHOWN)
     done_count = _tasks_per_project(db, *done_in_week)
     due_next = first_of_each(
         db,
         Task,
+        ids,
         *open_leaves,
         Task.due_date >= today,
         Task.due_date < today + WEEK,
@@ -117,7 +118,7 @@ def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dic
     new_risks = first_of_each(
         db,
         Risk,
-        Risk.project_id.in_(ids),
+        ids,
         Risk.status == RiskStatus.OPEN,
         Risk.created_at >= since,
         order_by=[Risk.score.desc(), Risk.number],

@@ -105,7 +105,7 @@ def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[Task
     if not ids:
         return {}
     late = (leaf_tasks_of(ids), Task.status.in_(OPEN_TASK), Task.due_date < today)
-    return first_of_each(db, Task, *late, order_by=[Task.due_date, Task.number], limit=OVERDUE_SHOWN)
+    return first_of_each(db, Task, ids, *late, order_by=[Task.due_date, Task.number], limit=OVERDUE_SHOWN)
 
 
 def open_milestones_of(db: Session, ids: ProjectIds) -> dict[int, list[Milestone]]:
@@ -136,7 +136,14 @@ def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
         .where(*open_risk)
         .group_by(Risk.project_id)
     ).all()
-    top = first_of_each(db, Risk, *open_risk, order_by=[Risk.score.desc(), Risk.number], limit=TOP_RISKS)
+    top = first_of_each(
+        db,
+        Risk,
+        ids,
+        Risk.status == RiskStatus.OPEN,
+        order_by=[Risk.score.desc(), Risk.number],
+        limit=TOP_RISKS,
+    )
     return {
         project_id: RiskFigures(int(unanswered), int(high), top.get(project_id, []))
         for project_id, unanswered, high in counts
@@ -176,12 +183,12 @@ def pending_changes_of(db: Session, ids: ProjectIds) -> dict[int, int]:
 def worst_issues_of(db: Session, ids: ProjectIds) -> dict[int, list[Issue]]:
     """The most severe open issues of each project, the longest-standing first among equals."""
     rank = case({severity: n for n, severity in enumerate(reversed(Severity))}, value=Issue.severity)
-    open_issue = (Issue.project_id.in_(ids), Issue.status == IssueStatus.OPEN)
-    return first_of_each(db, Issue, *open_issue, order_by=[rank, Issue.number], limit=ISSUES_SHOWN)
+    open_issue = Issue.status == IssueStatus.OPEN
+    return first_of_each(db, Issue, ids, open_issue, order_by=[rank, Issue.number], limit=ISSUES_SHOWN)
 
 
 def waiting_changes_of(db: Session, ids: ProjectIds) -> dict[int, list[ChangeRequest]]:
     """Change requests waiting for a decision, the longest waiting first."""
-    waiting = (ChangeRequest.project_id.in_(ids), ChangeRequest.status == ChangeStatus.PENDING)
+    waiting = ChangeRequest.status == ChangeStatus.PENDING
     by_age = [ChangeRequest.created_at, ChangeRequest.number]
-    return first_of_each(db, ChangeRequest, *waiting, order_by=by_age, limit=CHANGES_SHOWN)
+    return first_of_each(db, ChangeRequest, ids, waiting, order_by=by_age, limit=CHANGES_SHOWN)
