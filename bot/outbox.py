@@ -2,7 +2,9 @@
 
 A Slack error after slack-sdk's own retries (429 with Retry-After, 5xx) is a failure, tried
 again later with back-off. A dropped connection is uncertain: Slack may have posted, so the
-send is not repeated blindly and stays visible in `pmo-bot jobs status`.
+send is not repeated blindly and stays visible in `pmo-bot jobs status`. So is a claim whose
+process died before it could record the outcome (see models.deliveries.STALE_CLAIM).
+Posts are paced per channel (bot.pacing) so a pass with many sends stays under Slack's limits.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ Send = Callable[[WebClient], SlackResponse]
 UNCERTAIN_ERRORS = (URLError, TimeoutError, ConnectionError)
 
 
-def send_once(runtime: Runtime, *, team_id: str, key: str, kind: str, now: datetime, send: Send) -> bool:
-    """Send unless another process or an earlier pass already did; True when this call sent."""
+def send_once(
+    runtime: Runtime, *, team_id: str, key: str, kind: str, now: datetime, channel: str, send: Send
+) -> bool:
+    """Send to `channel` unless another process or an earlier pass already did; True when this call sent."""
     with runtime.database.session(team_id) as db:
         delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now)
     if delivery_id is None:
         return False
+    runtime.pacer.wait(team_id, channel)
     try:
         answer = send(runtime.client_for(team_id))
     except SlackApiError as error:
@@ -69,5 +74,6 @@ def send_dm(runtime: Runtime, *, team_id: str, now: datetime, dm: Dm) -> bool:
         key=dm.key,
         kind=dm.kind,
         now=now,
+        channel=dm.user,
         send=lambda client: client.chat_postMessage(channel=dm.user, text=dm.text, blocks=dm.blocks),
     )

@@ -1,17 +1,17 @@
 """The `digests` pass: each project's weekly digest, and the portfolio digest for the PMO channel.
 
 A project's digest goes out at its communication plan's day and time in the project's time
-zone (Monday 09:00 by default), once per ISO week, caught up later that day if the bot was
-down. The portfolio digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UTC.
+zone (Monday 09:00 by default), once per ISO week; missed while the bot was down, it is caught
+up within three days (models.occurrences), still keyed by the week it was due. The portfolio
+digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UTC, caught up the same way.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, header, section
@@ -22,23 +22,24 @@ from bot.outbox import send_once
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
-from handlers.context import translator_for
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.risk_lines import level
 from handlers.status import HEALTH_MARK
 from models.changes import change_key
-from models.comms import CommPlanLine
-from models.comms_plan import WEEKDAYS
+from models.comms_plan import enabled_line
+from models.deliveries import still_to_send
 from models.digest import Digest, health_history, iso_week, keep_snapshot, weekly_digest
-from models.enums import CommKind, Phase
+from models.enums import CommKind
+from models.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
+from models.portfolio import open_projects, project_by_id
 from models.project import Project
+from models.risk import Risk
 from models.risks import risk_key
 from models.status import status_of
 from models.tasks import task_key
 from models.team import workspace_allocations
 from models.work import Task
-from models.workspace import Workspace
 
-PORTFOLIO_DAY, PORTFOLIO_TIME = "mon", time(9, 0)
 HISTORY_WEEKS = 8
 
 
@@ -52,6 +53,10 @@ def health_text(digest: Digest, t: Translator) -> str:
 
 def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
     return ", ".join(f"*{task_key(project, task)}* {task.title}" for task in tasks)
+
+
+def risk_list(project: Project, risks: list[Risk]) -> str:
+    return ", ".join(f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks)
 
 
 def digest_lines(digest: Digest, t: Translator) -> list[str]:
@@ -70,8 +75,9 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
     if digest.due_next:
         lines.append(t("digests.due_next", items=task_list(project, digest.due_next, t)))
     if digest.new_risks:
-        risks = ", ".join(f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in digest.new_risks)
-        lines.append(t("digests.new_risks", items=risks))
+        lines.append(t("digests.new_risks", items=risk_list(project, digest.new_risks)))
+    if digest.top_risks:
+        lines.append(t("digests.top_risks", items=risk_list(project, digest.top_risks)))
     if digest.decided_changes:
         changes = ", ".join(
             f"{STATUS_MARK[c.status]} *{change_key(project, c)}* {c.title}" for c in digest.decided_changes
@@ -98,77 +104,71 @@ def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
     return title + "\n" + "\n".join(lines), [header(title), section("\n".join(lines))]
 
 
-def due_now(line: CommPlanLine, local: datetime) -> bool:
-    """The plan's day, from its time until the end of that day."""
-    hour, minute = (int(part) for part in line.local_time.split(":"))
-    return WEEKDAYS[local.weekday()] in line.days.split(",") and local.time() >= time(hour, minute)
-
-
-class DigestPass:
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-
+class DigestPass(ScheduledPass):
     def run(self) -> None:
         with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
-            due = [(project.id, project.channel_id) for project in projects if self.is_due(db, project)]
-        for project_id, channel in due:
-            self.send_digest(project_id, channel)
+            due = [
+                (project.id, day)
+                for project in open_projects(db)
+                if (day := self.due_on(db, project)) and self.unsent(db, digest_key(project.id, day))
+            ]
+        for project_id, day in due:
+            self.send_digest(project_id, day)
         if self.runtime.settings.pmo_portfolio_channel:
             self.send_portfolio(self.runtime.settings.pmo_portfolio_channel)
 
-    def is_due(self, db: Session, project: Project) -> bool:
-        line = db.scalar(
-            select(CommPlanLine).where(
-                CommPlanLine.project_id == project.id,
-                CommPlanLine.kind == CommKind.DIGEST,
-                CommPlanLine.enabled.is_(True),
-            )
-        )
-        return line is not None and due_now(line, self.now.astimezone(ZoneInfo(project.timezone)))
+    def unsent(self, db: Session, key: str) -> bool:
+        return still_to_send(db, key=key, now=self.now)
 
-    def send_digest(self, project_id: int, channel: str) -> None:
+    def due_on(self, db: Session, project: Project) -> date | None:
+        line = enabled_line(db, project, CommKind.DIGEST)
+        return None if line is None else Recurrence.of(line, DIGEST_WINDOW).due_on(self.now, project.timezone)
+
+    def send_digest(self, project_id: int, due_on: date) -> None:
         with self.runtime.database.session(self.team_id) as db:
-            project = db.get(Project, project_id)
-            if project is None:
-                return
+            project = project_by_id(db, project_id)
             today = self.now.astimezone(ZoneInfo(project.timezone)).date()
-            digest = weekly_digest(db, project, today)
+            digest = weekly_digest(db, project, today, due_on=due_on)
             keep_snapshot(db, project, digest)
             text, blocks = digest_message(digest, self.t)
-            key = f"digest:{project.id}:{digest.week}"
+            channel = project.channel_id
         send_once(
             self.runtime,
             team_id=self.team_id,
-            key=key,
+            key=digest_key(project_id, due_on),
             kind="digest",
             now=self.now,
+            channel=channel,
             send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
         )
 
     def send_portfolio(self, channel: str) -> None:
-        utc = self.now.astimezone(ZoneInfo("UTC"))
-        if WEEKDAYS[utc.weekday()] != PORTFOLIO_DAY or utc.time() < PORTFOLIO_TIME:
-            return
-        today = utc.date()
+        due_on = PORTFOLIO.due_on(self.now, "UTC")
+        key = f"portfolio:{self.team_id}:{iso_week(due_on)}" if due_on else ""
         with self.runtime.database.session(self.team_id, write=False) as db:
-            text, history = portfolio(db, today, self.t)
+            if due_on is None or not self.unsent(db, key):
+                return
+            text, history = portfolio(db, self.now.astimezone(UTC).date(), self.t)
         png = render_health_history(history)
         send_once(
             self.runtime,
             team_id=self.team_id,
-            key=f"portfolio:{self.team_id}:{iso_week(today)}",
+            key=key,
             kind="portfolio",
             now=self.now,
+            channel=channel,
             send=lambda client: client.files_upload_v2(
-                channel=channel, file=png, filename=f"portfolio-{iso_week(today)}.png", initial_comment=text
+                channel=channel, file=png, filename=f"portfolio-{iso_week(due_on)}.png", initial_comment=text
             ),
         )
 
 
+def digest_key(project_id: int, due_on: date) -> str:
+    return f"digest:{project_id}:{iso_week(due_on)}"
+
+
 def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHistory]:
-    projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED).order_by(Project.key)).all()
+    projects = open_projects(db)
     healths = {project.id: status_of(db, project, today).assessment.health for project in projects}
     order = {"red": 0, "amber": 1, "green": 2}
     ranked = sorted(projects, key=lambda p: (order[healths[p.id].value], p.key))
@@ -196,10 +196,7 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
 
 
 def run_digests(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
-        DigestPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, DigestPass)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

@@ -9,28 +9,24 @@ away. What time and which days come from each project's communication plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, actions, button, modal, section, submitted_values
 from bot.formats import fmt_date
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm
+from bot.outbox import Dm
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, UsageError
-from handlers.context import Ctx, ctx_from, translator_for
-from handlers.directory import lookup, time_zone
+from handlers.context import ctx_from
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.task_actions import DONE_ACTION
-from models.away import absent_on, is_holiday, status_says_away
-from models.comms_plan import WEEKDAYS
 from models.issue import Issue
 from models.issues import find_issue
 from models.keys import ItemKind, parse_item_key
@@ -39,7 +35,6 @@ from models.portfolio import find_project
 from models.project import Project
 from models.tasks import find_task
 from models.work import Task
-from models.workspace import Workspace
 
 SNOOZE_ACTION = "reminder_snooze"
 NEW_DATE_ACTION = "reminder_new_date"
@@ -50,19 +45,6 @@ SUMMARY_AFTER_DAYS = 3
 
 class NewDateState(ModalState):
     key: str
-
-
-@dataclass(frozen=True)
-class Moment:
-    """Someone's local date and time."""
-
-    today: date
-    clock: time
-
-    @classmethod
-    def of(cls, now: datetime, tz: str) -> Moment:
-        local = now.astimezone(ZoneInfo(tz))
-        return cls(local.date(), local.time())
 
 
 def item_blocks(item: OverdueItem, today: date, t: Translator) -> list[Block]:
@@ -112,23 +94,9 @@ def summary_text(project: Project, items: list[OverdueItem], today: date, t: Tra
     return "\n".join(lines)
 
 
-class ReminderPass:
-    """One pass over one workspace, as of `now`."""
-
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
-
-    def moment(self, user_id: str) -> Moment:
-        return Moment.of(self.now, time_zone(self.ctx, user_id))
-
-    def away(self, db: Session, user_id: str, today: date) -> bool:
-        return absent_on(db, user_id, today) or status_says_away(lookup(self.ctx, user_id))
-
+class ReminderPass(ScheduledPass):
     def run(self) -> None:
         latest = (self.now + timedelta(days=1)).date()
-        # Gathered first and sent after, so no transaction stays open while Slack is called.
         with self.runtime.database.session(self.team_id, write=False) as db:
             by_owner: dict[str, list[OverdueItem]] = defaultdict(list)
             for item in overdue_candidates(db, latest):
@@ -137,25 +105,29 @@ class ReminderPass:
                 dm for owner, items in sorted(by_owner.items()) if (dm := self.for_owner(db, owner, items))
             ]
             outgoing += self.summaries(db, by_owner)
-        for dm in outgoing:
-            self.send(dm)
+        self.send_all(outgoing)
 
-    def sendable(self, item: OverdueItem, moment: Moment) -> bool:
-        weekday = WEEKDAYS[moment.today.weekday()]
-        return item.due_for(moment.today) and weekday in item.days and moment.clock >= item.send_at
+    def due_today(self, items: list[OverdueItem], user: str) -> tuple[date | None, list[OverdueItem]]:
+        """The user's reminder day, if their reminder is due now, and the items overdue on it."""
+        tz = self.time_zone(user)
+        days = [item.recurrence.due_on(self.now, tz) for item in items]
+        today = max((day for day in days if day is not None), default=None)
+        if today is None:
+            return None, []
+        due = [item for item, day in zip(items, days, strict=True) if day == today and item.due_for(day)]
+        return today, due
 
     def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> Dm | None:
-        moment = self.moment(owner)
-        due = [item for item in items if self.sendable(item, moment)]
-        if not due or is_holiday(db, moment.today) or self.away(db, owner, moment.today):
+        today, due = self.due_today(items, owner)
+        if today is None or not due or self.off(db, owner, today):
             return None
-        text, blocks = reminder_blocks(due, moment.today, self.t)
-        return Dm(f"reminder:{owner}:{moment.today}", "reminder", owner, text, blocks)
+        text, blocks = reminder_blocks(due, today, self.t)
+        return Dm(f"reminder:{owner}:{today}", "reminder", owner, text, blocks)
 
     def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Dm]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
         for owner, items in by_owner.items():
-            owner_today = self.moment(owner).today
+            owner_today = self.now.astimezone(ZoneInfo(self.time_zone(owner))).date()
             away = self.away(db, owner, owner_today)
             for item in items:
                 if item.due_for(owner_today) and (away or (owner_today - item.due).days > SUMMARY_AFTER_DAYS):
@@ -166,27 +138,17 @@ class ReminderPass:
             manager = project.manager_id
             if manager is None:
                 continue
-            moment = self.moment(manager)
-            if (
-                not self.sendable(items[0], moment)
-                or is_holiday(db, moment.today)
-                or self.away(db, manager, moment.today)
-            ):
+            today = items[0].recurrence.due_on(self.now, self.time_zone(manager))
+            if today is None or self.off(db, manager, today):
                 continue
-            text = summary_text(project, items, moment.today, self.t)
-            key = f"overdue_summary:{project.id}:{moment.today}"
+            text = summary_text(project, items, today, self.t)
+            key = f"overdue_summary:{project.id}:{today}"
             dms.append(Dm(key, "overdue_summary", manager, text, [section(text)]))
         return dms
 
-    def send(self, dm: Dm) -> None:
-        send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
-
 
 def run_reminders(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
-        ReminderPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, ReminderPass)
 
 
 def item_by_key(db: Session, key: str) -> tuple[Project, Task | Issue]:

@@ -8,7 +8,9 @@ communication plan (`/pmo standup config` edits that line).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,31 +33,28 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm, send_once
+from bot.outbox import Dm, send_once
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.comms import open_line_modal
-from handlers.context import Ctx, ctx_from, translator_for
-from handlers.directory import lookup, time_zone
+from handlers.context import Ctx, ctx_from
+from handlers.directory import time_zone
 from handlers.forms import ModalState
-from models.away import absent_on, is_holiday, status_says_away
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from models.base import utcnow
-from models.comms import CommPlanLine
-from models.comms_plan import WEEKDAYS
-from models.enums import CommKind, Phase, TaskStatus
+from models.comms_plan import enabled_line
+from models.enums import CommKind, TaskStatus
 from models.issues import issue_key
-from models.portfolio import find_project, project_by_id
+from models.occurrences import STANDUP_WINDOW, Recurrence
+from models.portfolio import find_project, open_projects, project_by_id
 from models.project import Project
 from models.records import Delivery
 from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks import task_key
 from models.work import Task
-from models.workspace import Workspace
 
 ANSWER_ACTION = "standup_answer"
 CALLBACK = "standup_form"
-# A morning prompt is pointless by the afternoon: it is sent within this long of its time.
-WINDOW = timedelta(hours=3)
 TASK_CHOICES = 10
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
@@ -65,28 +64,12 @@ class StandupState(ModalState):
     day: date
 
 
-def summary_key(project: Project, day: date) -> str:
-    return f"standup_summary:{project.id}:{day.isoformat()}"
-
-
-def standup_line(db: Session, project: Project) -> CommPlanLine | None:
-    return db.scalar(
-        select(CommPlanLine).where(
-            CommPlanLine.project_id == project.id,
-            CommPlanLine.kind == CommKind.STANDUP,
-            CommPlanLine.enabled.is_(True),
-        )
-    )
+def summary_key(project_id: int, day: date) -> str:
+    return f"standup_summary:{project_id}:{day.isoformat()}"
 
 
 def local_moment(now: datetime, tz: str) -> datetime:
     return now.astimezone(ZoneInfo(tz))
-
-
-def in_window(line: CommPlanLine, local: datetime) -> bool:
-    hour, minute = (int(part) for part in line.local_time.split(":"))
-    start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return WEEKDAYS[local.weekday()] in line.days.split(",") and start <= local < start + WINDOW
 
 
 def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
@@ -98,31 +81,22 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
     ]
 
 
-class StandupPass:
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
-
+class StandupPass(ScheduledPass):
     def run(self) -> None:
         with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
-            outgoing = [dm for project in projects for dm in self.prompts(db, project)]
-        for dm in outgoing:
-            send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
+            outgoing = [dm for project in open_projects(db) for dm in self.prompts(db, project)]
+        self.send_all(outgoing)
 
     def prompts(self, db: Session, project: Project) -> list[Dm]:
-        line = standup_line(db, project)
+        line = enabled_line(db, project, CommKind.STANDUP)
         if line is None:
             return []
+        recurrence = Recurrence.of(line, STANDUP_WINDOW)
         dms = []
         for user in standup_people(db, project):
-            tz = time_zone(self.ctx, user) if line.time_zone_of == "member" else project.timezone
-            local = local_moment(self.now, tz)
-            day = local.date()
-            if not in_window(line, local) or is_holiday(db, day):
-                continue
-            if absent_on(db, user, day) or status_says_away(lookup(self.ctx, user)):
+            tz = self.time_zone(user) if line.time_zone_of == "member" else project.timezone
+            day = recurrence.due_on(self.now, tz)
+            if day is None or self.off(db, user, day):
                 continue
             text, blocks = prompt_blocks(project, day, self.t)
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
@@ -130,10 +104,7 @@ class StandupPass:
 
 
 def run_standups(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
-        StandupPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, StandupPass)
 
 
 def answer_modal(t: Translator, state: StandupState, project: Project, tasks: list[Task]) -> dict[str, Any]:
@@ -206,27 +177,58 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
     return title, blocks
 
 
-def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
-    """Post the day's summary the first time, then edit that one post."""
+@dataclass(frozen=True)
+class Summary:
+    text: str
+    blocks: list[Block]
+    channel: str
+    # Where the day's post is, once it has been posted.
+    posted: tuple[str, str] | None
+
+
+def current_summary(ctx: Ctx, project_id: int, day: date) -> Summary:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         text, blocks = summary(db, project, day, ctx.t)
-        posted = db.scalar(select(Delivery).where(Delivery.key == summary_key(project, day)))
-        channel, ts = project.channel_id, (posted.message_ts if posted else None)
-    if ts:
-        try:
-            ctx.client.chat_update(channel=posted.channel_id or channel, ts=ts, text=text, blocks=blocks)
-            return
-        except SlackApiError:
-            return  # a deleted summary is not re-posted: the answers are still recorded
-    send_once(
+        sent = db.scalar(select(Delivery).where(Delivery.key == summary_key(project.id, day)))
+        posted = None
+        if sent is not None and sent.message_ts:
+            posted = (sent.channel_id or project.channel_id, sent.message_ts)
+        return Summary(text, blocks, project.channel_id, posted)
+
+
+def edit_summary(ctx: Ctx, current: Summary) -> None:
+    if current.posted is None:
+        return
+    channel, ts = current.posted
+    # A deleted summary is not re-posted: the answers are still recorded.
+    with suppress(SlackApiError):
+        ctx.client.chat_update(channel=channel, ts=ts, text=current.text, blocks=current.blocks)
+
+
+def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
+    """Post the day's summary the first time, then edit that one post."""
+    current = current_summary(ctx, project_id, day)
+    if current.posted:
+        edit_summary(ctx, current)
+        return
+    sent = send_once(
         ctx.runtime,
         team_id=ctx.team_id,
-        key=summary_key(project, day),
+        key=summary_key(project_id, day),
         kind="standup_summary",
         now=utcnow(),
-        send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
+        channel=current.channel,
+        send=lambda client: client.chat_postMessage(
+            channel=current.channel, text=current.text, blocks=current.blocks
+        ),
     )
+    # An answer saved while the first post was on its way is in the database but maybe not in
+    # the post: whoever finds the post there now (the poster, or an answer that lost the race
+    # to post) edits it to the latest.
+    latest = current_summary(ctx, project_id, day)
+    if not sent or latest.blocks != current.blocks:
+        edit_summary(ctx, latest)
 
 
 def parse_value(value: str) -> tuple[int, date]:

@@ -40,6 +40,7 @@ class Digest:
     done_count: int
     due_next: list[Task]
     new_risks: list[Risk]
+    top_risks: list[Risk]
     decided_changes: list[ChangeRequest]
     spent_this_week: Decimal
 
@@ -73,16 +74,26 @@ def _tasks(db: Session, *conditions: object, limit: int = SHOWN) -> list[Task]:
     return list(db.scalars(select(Task).where(*conditions).order_by(Task.due_date, Task.number).limit(limit)))
 
 
-def weekly_digest(db: Session, project: Project, today: date) -> Digest:
+def weekly_digest(db: Session, project: Project, today: date, *, due_on: date | None = None) -> Digest:
+    """The digest as of `today`, for the week of `due_on` (its scheduled day, when caught up later)."""
     since = week_start(project, today)
-    week = iso_week(today)
+    week_of = due_on or today
+    week = iso_week(week_of)
     previous = db.scalar(
         select(HealthSnapshot.health).where(
-            HealthSnapshot.project_id == project.id, HealthSnapshot.week == iso_week(today - WEEK)
+            HealthSnapshot.project_id == project.id, HealthSnapshot.week == iso_week(week_of - WEEK)
         )
     )
     status = status_of(db, project, today)
     leaves = leaf_tasks(project)
+    new_risks = list(
+        db.scalars(
+            select(Risk)
+            .where(Risk.project_id == project.id, Risk.status == RiskStatus.OPEN, Risk.created_at >= since)
+            .order_by(Risk.score.desc())
+            .limit(SHOWN)
+        )
+    )
     done_in_week = (leaves, Task.status == TaskStatus.DONE, Task.done_at >= since)
     return Digest(
         project=project,
@@ -95,16 +106,8 @@ def weekly_digest(db: Session, project: Project, today: date) -> Digest:
         due_next=_tasks(
             db, leaves, Task.status.in_(OPEN_TASK), Task.due_date >= today, Task.due_date < today + WEEK
         ),
-        new_risks=list(
-            db.scalars(
-                select(Risk)
-                .where(
-                    Risk.project_id == project.id, Risk.status == RiskStatus.OPEN, Risk.created_at >= since
-                )
-                .order_by(Risk.score.desc())
-                .limit(SHOWN)
-            )
-        ),
+        new_risks=new_risks,
+        top_risks=[risk for risk in status.top_risks if risk not in new_risks],
         decided_changes=list(
             db.scalars(
                 select(ChangeRequest).where(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from models.errors import InvalidError
 from models.issue import Issue
 from models.issues import issue_key
 from models.leaves import has_no_children
+from models.occurrences import DAYTIME_WINDOW, Recurrence
 from models.project import Project
 from models.tasks import task_key
 from models.work import Task
@@ -33,9 +34,8 @@ class OverdueItem:
     owner_id: str
     due: date
     snoozed_until: date | None
-    # When the project's reminders go out: weekday names and a local time, from its plan.
-    days: frozenset[str]
-    send_at: time
+    # When the project's reminders go out (its plan's days and time, in the owner's time zone).
+    recurrence: Recurrence
 
     def due_for(self, today: date) -> bool:
         """Overdue on `today` and not snoozed past it."""
@@ -51,7 +51,6 @@ def _line_join(kind: CommKind) -> tuple[type[CommPlanLine], object]:
 def _item(
     project: Project, line: CommPlanLine, *, kind: str, key: str, thing: Task | Issue, title: str
 ) -> OverdueItem:
-    hour, minute = (int(part) for part in line.local_time.split(":"))
     return OverdueItem(
         project=project,
         kind=kind,
@@ -60,8 +59,7 @@ def _item(
         owner_id=thing.owner_id or "",
         due=thing.due_date,  # type: ignore[arg-type]
         snoozed_until=thing.snoozed_until,
-        days=frozenset(line.days.split(",")),
-        send_at=time(hour, minute),
+        recurrence=Recurrence.of(line, DAYTIME_WINDOW),
     )
 
 

@@ -75,7 +75,8 @@ def test_no_reminders_on_weekends_or_holidays_and_not_to_people_away(bot: Runnin
     assert reminder_dms(bot, CAROL) == []
     answer = bot.slack.command("away 2026-12-09 to 2026-12-11", user=CAROL).json()["text"]
     assert answer.startswith("Away from Wed 2026-12-09 to Fri 2026-12-11")
-    reminders(bot, tmp_path, "2026-12-09T10:00+00:00")
+    # 09:30 in Madrid, 16:30 in Shanghai: still within Alice's working day.
+    reminders(bot, tmp_path, "2026-12-09T08:30+00:00")
     assert reminder_dms(bot, CAROL) == []
     # Away: her overdue work goes to the manager's summary instead.
     summary = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
@@ -113,7 +114,7 @@ def test_a_slack_status_that_says_away_is_respected(bot: RunningBot, tmp_path: P
     for user in ("U0005", "U0006"):
         bot.slack.command(f"team add <@{user}> member")
         bot.slack.command(f"task add Job of {user} <@{user}> start 2026-12-01 due 2026-12-02")
-    reminders(bot, tmp_path, "2026-12-07T10:00+00:00")
+    reminders(bot, tmp_path, "2026-12-07T08:30+00:00")  # 09:30 in Madrid, 16:30 in Shanghai
     assert reminder_dms(bot, "U0005") == [] and reminder_dms(bot, "U0006") == []
     summary = next(text for text in dms_to(bot, ALICE) if text.startswith("📋"))
     assert "<@U0005>" in summary and "<@U0006>" in summary
