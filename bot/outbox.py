@@ -37,9 +37,9 @@ def send_once(
         delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now)
     if delivery_id is None:
         return False
-    runtime.pacer.wait(team_id, channel)
     try:
-        answer = send(runtime.client_for(team_id))
+        with runtime.pacer.slot(team_id, channel):
+            answer = send(runtime.client_for(team_id))
     except SlackApiError as error:
         reason = str(error.response.get("error") or error)
         log.warning("send %s failed: %s", key, reason)

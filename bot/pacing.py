@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 POST_INTERVAL_S = 1.0
 FORGET_AFTER = 1_000  # channels remembered before the idle ones are dropped
@@ -27,13 +28,24 @@ class Pacer:
         self._lock = threading.Lock()
         self._next: dict[tuple[str, str], float] = {}
 
-    def wait(self, team_id: str, channel: str) -> None:
-        """Return when a post to `channel` may go; reserves the slot before sleeping, so threads queue."""
+    @contextmanager
+    def slot(self, team_id: str, channel: str) -> Iterator[None]:
+        """Wait for the channel's next slot, post inside it; the next one starts a second after this ends.
+
+        Counting from the end, not the start, keeps the spacing when a post itself waited (a
+        Retry-After inside the client). The slot is reserved before sleeping, so threads queue.
+        """
+        key = (team_id, channel)
         with self._lock:
             now = self.clock()
             if len(self._next) > FORGET_AFTER:
-                self._next = {key: at for key, at in self._next.items() if at > now}
-            slot = max(now, self._next.get((team_id, channel), now))
-            self._next[(team_id, channel)] = slot + self.interval
-        if slot > now:
-            self.sleep(slot - now)
+                self._next = {other: at for other, at in self._next.items() if at > now}
+            start = max(now, self._next.get(key, now))
+            self._next[key] = start + self.interval
+        if start > now:
+            self.sleep(start - now)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._next[key] = max(self._next.get(key, 0.0), self.clock() + self.interval)
