@@ -56,6 +56,7 @@ from models.work import Task
 ANSWER_ACTION = "standup_answer"
 CALLBACK = "standup_form"
 TASK_CHOICES = 10
+EDIT_ROUNDS = 3
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
@@ -197,38 +198,46 @@ def current_summary(ctx: Ctx, project_id: int, day: date) -> Summary:
         return Summary(text, blocks, project.channel_id, posted)
 
 
-def edit_summary(ctx: Ctx, current: Summary) -> None:
-    if current.posted is None:
-        return
-    channel, ts = current.posted
-    # A deleted summary is not re-posted: the answers are still recorded.
-    with suppress(SlackApiError):
-        ctx.client.chat_update(channel=channel, ts=ts, text=current.text, blocks=current.blocks)
+def keep_current(ctx: Ctx, project_id: int, day: date, current: Summary) -> None:
+    """Edit the day's post to `current`, then again while answers saved meanwhile change it.
+
+    Edits from answers arriving together may reach Slack out of order; whoever edits last
+    re-reads and edits again, so the post ends up showing every answer.
+    """
+    for _ in range(EDIT_ROUNDS):
+        if current.posted is None:
+            return  # still on its way: its poster re-reads once it is posted
+        channel, ts = current.posted
+        # A deleted summary is not re-posted: the answers are still recorded.
+        with suppress(SlackApiError):
+            ctx.client.chat_update(channel=channel, ts=ts, text=current.text, blocks=current.blocks)
+        latest = current_summary(ctx, project_id, day)
+        if latest.blocks == current.blocks:
+            return
+        current = latest
 
 
 def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
     """Post the day's summary the first time, then edit that one post."""
     current = current_summary(ctx, project_id, day)
-    if current.posted:
-        edit_summary(ctx, current)
-        return
-    sent = send_once(
-        ctx.runtime,
-        team_id=ctx.team_id,
-        key=summary_key(project_id, day),
-        kind="standup_summary",
-        now=utcnow(),
-        channel=current.channel,
-        send=lambda client: client.chat_postMessage(
-            channel=current.channel, text=current.text, blocks=current.blocks
-        ),
-    )
-    # An answer saved while the first post was on its way is in the database but maybe not in
-    # the post: whoever finds the post there now (the poster, or an answer that lost the race
-    # to post) edits it to the latest.
-    latest = current_summary(ctx, project_id, day)
-    if not sent or latest.blocks != current.blocks:
-        edit_summary(ctx, latest)
+    if current.posted is None:
+        sent = send_once(
+            ctx.runtime,
+            team_id=ctx.team_id,
+            key=summary_key(project_id, day),
+            kind="standup_summary",
+            now=utcnow(),
+            channel=current.channel,
+            send=lambda client: client.chat_postMessage(
+                channel=current.channel, text=current.text, blocks=current.blocks
+            ),
+        )
+        # Answers saved while the first post was on its way are in the database, maybe not in it.
+        latest = current_summary(ctx, project_id, day)
+        if sent and latest.blocks == current.blocks:
+            return
+        current = latest
+    keep_current(ctx, project_id, day, current)
 
 
 def parse_value(value: str) -> tuple[int, date]:
