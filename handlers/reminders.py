@@ -21,12 +21,13 @@ from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.outbox import Dm
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, UsageError
+from handlers.command import CommandRouter
 from handlers.context import ctx_from
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
 from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.task_actions import DONE_ACTION
+from models.errors import InvalidError
 from models.issue import Issue
 from models.issues import find_issue
 from models.keys import ItemKind, parse_item_key
@@ -65,7 +66,7 @@ def item_blocks(item: OverdueItem, today: date, t: Translator) -> list[Block]:
         section(line),
         actions(
             finish,
-            button(t("reminders.snooze"), action_id=SNOOZE_ACTION, value=item.key),
+            button(t("reminders.snooze"), action_id=SNOOZE_ACTION, value=f"{item.key}:{today.isoformat()}"),
             button(t("reminders.new_date"), action_id=NEW_DATE_ACTION, value=item.key),
         ),
     ]
@@ -151,6 +152,18 @@ def run_reminders(runtime: Runtime, now: datetime) -> None:
     run_in_every_workspace(runtime, now, ReminderPass)
 
 
+def snooze_value(value: str) -> tuple[str, date | None]:
+    """`APL-3:2026-12-07`: the item and the day of the reminder it was snoozed from.
+
+    "Snooze 1 day" quiets the reminder after that one, whenever the button is clicked.
+    """
+    key, _, day = value.partition(":")
+    try:
+        return key, date.fromisoformat(day) if day else None
+    except ValueError:
+        raise InvalidError("reminders.stale") from None
+
+
 def item_by_key(db: Session, key: str) -> tuple[Project, Task | Issue]:
     parsed = parse_item_key(key)
     project = find_project(db, channel_id=None, key=parsed.project if parsed else "")
@@ -166,8 +179,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_snooze(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()
         ctx = ctx_from(context, body)
-        key = body["actions"][0].get("value", "")
-        tomorrow = DateContext.of(ctx).today() + timedelta(days=1)
+        key, reminded_on = snooze_value(body["actions"][0].get("value", ""))
+        tomorrow = (reminded_on or DateContext.of(ctx).today()) + timedelta(days=1)
         with ctx.db() as db:
             project, thing = item_by_key(db, key)
             snooze(db, actor=ctx.actor, project=project, thing=thing, key=key, until=tomorrow)
@@ -206,7 +219,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         due = reader.date("due_date")
         reader.check()
         if due is None:
-            raise UsageError("reminders.new_date_needed")
+            raise InvalidError("reminders.new_date_needed", field="due_date")
         with ctx.db() as db:
             project, thing = item_by_key(db, state.key)
             move_due(

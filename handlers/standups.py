@@ -44,6 +44,7 @@ from handlers.passes import ScheduledPass, run_in_every_workspace
 from models.base import utcnow
 from models.comms_plan import enabled_line
 from models.enums import CommKind, TaskStatus
+from models.errors import InvalidError
 from models.issues import issue_key
 from models.occurrences import STANDUP_WINDOW, Recurrence
 from models.portfolio import find_project, open_projects, project_by_id
@@ -245,7 +246,7 @@ def parse_value(value: str) -> tuple[int, date]:
     try:
         return int(project_id), date.fromisoformat(day)
     except ValueError:
-        raise UsageError("standups.stale") from None
+        raise InvalidError("standups.stale") from None
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

@@ -38,8 +38,11 @@ class OverdueItem:
     recurrence: Recurrence
 
     def due_for(self, today: date) -> bool:
-        """Overdue on `today` and not snoozed past it."""
-        return self.due < today and (self.snoozed_until is None or self.snoozed_until <= today)
+        """Overdue on `today` and not snoozed through it.
+
+        Snoozing on a reminder's day quiets the next one: `snoozed_until` is the last quiet day.
+        """
+        return self.due < today and (self.snoozed_until is None or self.snoozed_until < today)
 
 
 def _line_join(kind: CommKind) -> tuple[type[CommPlanLine], object]:

@@ -16,6 +16,7 @@ from models import Delivery
 from models.base import utcnow
 from models.enums import DeliveryState
 from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
+from tests.fakeslack import Stall
 from tests.test_cli import pmo_bot, run
 from tests.test_reminders import overdue, reminder_dms
 from tests.test_reviews_job import jobs, jobs_env, with_reviews
@@ -36,6 +37,28 @@ def states(bot: RunningBot) -> dict[str, DeliveryState]:
 
 def later(moment: str, **delta: float) -> str:
     return (datetime.fromisoformat(moment) + timedelta(**delta)).isoformat()
+
+
+def killed_while_held(bot: RunningBot, tmp_path: Path, args: list[str], held: Stall) -> None:
+    """Run `pmo-bot args`, kill it while Slack holds the call `held`, then let Slack finish that call.
+
+    Slack goes on to do what it was asked (post the message) though the asker is gone.
+    """
+    process = subprocess.Popen(
+        [*pmo_bot(), *args],
+        env=jobs_env(bot),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert held.arrived.wait(30), f"pmo-bot {' '.join(args)} never made the call to hold"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    done = len(bot.fake.calls_to(held.method))
+    held.release()
+    bot.fake.wait_for(held.method, done + 1)
 
 
 def test_a_rate_limited_post_waits_for_retry_after_and_posts_to_one_channel_are_spread(
@@ -99,22 +122,7 @@ def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twic
     bot.slack.command(f"task add Slides <@{ADMIN}|pat> start 2026-12-01 due 2026-12-03")
     at = "2026-12-07T15:00+00:00"  # 10:00 in New York, 16:00 in Madrid, 15:00 in London
     held = bot.fake.stall_next("chat.postMessage", where=lambda args: args.get("channel") == CAROL)
-    process = subprocess.Popen(
-        [*pmo_bot(), "jobs", "run", "reminders", "--at", at],
-        env=jobs_env(bot),
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert held.arrived.wait(30), "the pass never reached Carol's reminder"
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-    # Slack goes on to post what it was asked, though the asker is gone.
-    posted = len(bot.fake.calls_to("chat.postMessage"))
-    held.release()
-    bot.fake.wait_for("chat.postMessage", posted + 1)
+    killed_while_held(bot, tmp_path, ["jobs", "run", "reminders", "--at", at], held)
     assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 0]
 
     done = run(["jobs", "run", "reminders", "--at", later(at, minutes=1)], jobs_env(bot), tmp_path)

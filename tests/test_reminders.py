@@ -88,7 +88,10 @@ def test_snooze_quiets_an_item_until_tomorrow_and_a_new_date_moves_it(
 ) -> None:
     overdue(bot)
     bot.slack.block_action("reminder_snooze", value="APL-I1", user=CAROL)
-    assert "*APL-I1* is quiet until" in bot.fake.wait_for("response_url")[-1].args["text"]
+    assert (
+        "*APL-I1* is snoozed: no reminder about it until after"
+        in bot.fake.wait_for("response_url")[-1].args["text"]
+    )
     before = len(bot.fake.calls_to("views.open"))
     bot.slack.block_action("reminder_new_date", value="APL-1", user=CAROL)
     view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
@@ -96,11 +99,16 @@ def test_snooze_quiets_an_item_until_tomorrow_and_a_new_date_moves_it(
         "already passed"
         in field_errors(submit(bot, view, {"due_date": "2026-01-01"}, user=CAROL))["due_date"]
     )
+    assert field_errors(submit(bot, view, {"due_date": None}, user=CAROL)) == {
+        "due_date": "Give the new due date."
+    }
     assert field_errors(submit(bot, view, {"due_date": "2027-01-15"}, user=CAROL)) == {}
     with bot.database.system_session(write=False) as db:
         assert db.scalar(select(Task.due_date).where(Task.number == 1)) == date(2027, 1, 15)
     bot.slack.block_action("reminder_snooze", value="APL-9", user=CAROL)
     assert "There is no task APL-9" in bot.fake.wait_for("response_url", 2)[-1].args["text"]
+    bot.slack.block_action("reminder_snooze", value="APL-1:someday", user=CAROL)
+    assert bot.fake.wait_for("response_url", 3)[-1].args["text"] == "That reminder button is no longer valid."
 
 
 def test_a_slack_status_that_says_away_is_respected(bot: RunningBot, tmp_path: Path) -> None:

@@ -147,6 +147,9 @@ def test_late_answers_edit_their_own_day_and_a_blocker_is_listed_until_resolved(
     assert "Late but here" in str(monday["blocks"]) and "Late but here" not in str(tuesday["blocks"])
     assert "Not answered yet: <@U0001>" in str(monday["blocks"])
 
+    bot.slack.block_action("standup_answer", value="7:yesterday", user=BOB)
+    assert bot.fake.wait_for("response_url")[-1].args["text"] == "That standup button is no longer valid."
+
     # Resolved, the blocker drops out of the following days' summaries.
     bot.slack.block_action("issue_resolve", value="APL-I1", user=CAROL)
     view = bot.fake.wait_for("views.open")[-1].args["view"]

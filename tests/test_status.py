@@ -13,7 +13,6 @@ from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 
-
 def day(offset: int) -> str:
     return (local_today() + timedelta(days=offset)).isoformat()
 
