@@ -25,6 +25,7 @@ from models.deliveries import (
     deliveries_needing_attention,
     expire_stale_claims,
     recent_deliveries,
+    send_again,
 )
 from models.enums import DeliveryState
 from models.migrate import current_revision, head_revision, make_revision, upgrade
@@ -70,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = jobs_commands.add_parser("status", help="recent, failed and uncertain sends")
     status.add_argument("--limit", type=int, default=30)
     status.set_defaults(run=run_jobs_status)
+    resend = jobs_commands.add_parser(
+        "resend", help="send a failed or uncertain send again (check Slack first: it may post twice)"
+    )
+    resend.add_argument("key", help="its key, as jobs status shows it")
+    resend.set_defaults(run=run_jobs_resend)
 
     db = commands.add_parser("db", help="the database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -190,6 +196,19 @@ def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
             print(f"Nothing failed or uncertain in the past {ATTENTION_FOR.days} days.")
         print(f"Most recent sends ({len(recent)}):")
         print("\n".join(delivery_line(delivery) for delivery in recent))
+    return 0
+
+
+def run_jobs_resend(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    now = datetime.now(UTC)
+    with database.system_session() as db:
+        expire_stale_claims(db, now=now)
+        released = send_again(db, key=args.key, now=now)
+    if not released:
+        print(f"pmo-bot: no failed or uncertain send with the key {args.key}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"{args.key} will be sent by the next pass that finds it due")
     return 0
 
 

@@ -112,6 +112,19 @@ def expire_stale_claims(db: Session, *, now: datetime) -> int:
     return result.rowcount or 0
 
 
+def send_again(db: Session, *, key: str, now: datetime) -> int:
+    """An operator's call on a failed or uncertain send: the next pass that finds it due sends it.
+
+    For an uncertain send this may post a second copy; whoever calls it has checked Slack.
+    """
+    result = db.execute(
+        update(Delivery)
+        .where(Delivery.key == key, Delivery.state.in_([DeliveryState.FAILED, DeliveryState.UNCERTAIN]))
+        .values(state=DeliveryState.FAILED, next_attempt_at=now)
+    )
+    return result.rowcount or 0
+
+
 def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:
     return list(db.scalars(select(Delivery).order_by(Delivery.id.desc()).limit(limit)))
 

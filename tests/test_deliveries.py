@@ -75,7 +75,7 @@ def test_a_rate_limited_post_waits_for_retry_after_and_posts_to_one_channel_are_
     assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}
 
 
-def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_is_never_repeated(
+def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_an_operator_says(
     bot: RunningBot, tmp_path: Path
 ) -> None:
     with_reviews(bot)
@@ -112,6 +112,15 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_is_never_re
     assert (
         "(1):" in attention and "uncertain quality_review:1" in attention and "risk_review" not in attention
     )
+
+    # The operator looks in Slack, finds the prompt missing, and has it sent again.
+    assert run(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path).returncode == 2
+    resent = run(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
+    assert resent.stdout == "quality_review:1 will be sent by the next pass that finds it due\n"
+    jobs(bot, tmp_path, later(REVIEWS_DUE, minutes=3))
+    assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}
+    quality = [c for c in bot.fake.calls_to("chat.postMessage") if "quality review" in c.args["text"]]
+    assert [c.ok for c in quality] == [True, True]
 
 
 def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twice(
