@@ -26,6 +26,7 @@ from waitress import create_server
 
 from benchmarks.scenario import big_project
 from bot.app import Mode, create_app
+from bot.fakeslack import FakeSlack
 from bot.web import DEFAULT_THREADS
 from models.database import Database
 from models.migrate import upgrade
@@ -39,7 +40,6 @@ from tests.conftest import (
     serving,
     stop_server,
 )
-from tests.fakeslack import FakeSlack
 from tests.slackdriver import SlackDriver
 
 CHANNEL = "C0BENCH"

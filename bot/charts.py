@@ -1,8 +1,8 @@
 """Charts as PNG bytes from plain data: the Gantt chart of a plan.
 
 Drawn with matplotlib's object API on the Agg canvas, never pyplot, whose global state is not
-safe in a threaded web server. Text may be Chinese, so CJK-capable fonts are preferred when
-installed, with DejaVu Sans as the fallback.
+safe in a threaded web server. Text may be Chinese: every text of a figure is set in the font
+bot/fonts.py finds, with DejaVu Sans for what it lacks (or for everything, when none is found).
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from matplotlib import dates as mdates
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from bot.fonts import cjk_font
 
 # matplotlib logs a warning for every missing font it tries; the fallback is deliberate.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
-FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Source Han Sans SC", "DejaVu Sans"]
+DEFAULT_FONT = "DejaVu Sans"
 PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D", "#72B7B2", "#EECA3B", "#FF9DA6"]
 NO_OWNER = "#9E9E9E"
 LATE = "#D62728"
@@ -33,11 +38,18 @@ ROWS_MAX = 200
 DPI = 100
 ROW_INCHES = 0.32
 WIDTH_INCHES = 12
+# Every word a chart writes; the handler fills each from the catalog (gantt.label.<name>). The
+# axis_* entries are strftime patterns for the time axis: ticks, and the date at its end.
 DEFAULT_LABELS = {
     "today": "today",
     "critical": "critical path",
     "late": "late",
     "empty": "nothing scheduled yet",
+    "axis_year": "%Y",
+    "axis_month": "%b",
+    "axis_day": "%d",
+    "axis_month_of_year": "%Y-%b",
+    "axis_day_of_month": "%Y-%b-%d",
 }
 
 
@@ -147,7 +159,23 @@ def _legend(axes: Axes, chart: GanttChart, colours: dict[str | None, str]) -> No
         Patch(facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label=_label(chart, "critical"))
     )
     handles.append(Patch(color=LATE, label=_label(chart, "late")))
-    axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85, prop={"family": FONTS})
+    axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
+
+
+def _date_axis(axes: Axes, chart: GanttChart) -> None:
+    """Dates on the time axis as the chart's language writes them ("Dec" or "12月")."""
+    year, month, day = (_label(chart, f"axis_{part}") for part in ("year", "month", "day"))
+    month_of_year, day_of_month = _label(chart, "axis_month_of_year"), _label(chart, "axis_day_of_month")
+    locator = mdates.AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(
+            locator,
+            formats=[year, month, day, "%H:%M", "%H:%M", "%S"],
+            zero_formats=["", year, month, day, "%H:%M", "%H:%M"],
+            offset_formats=["", year, month_of_year, day_of_month, day_of_month, day_of_month],
+        )
+    )
 
 
 def render_gantt(chart: GanttChart) -> bytes:
@@ -156,7 +184,7 @@ def render_gantt(chart: GanttChart) -> bytes:
     rows = len(bars) + len(chart.milestones)
     figure, axes = _figure(rows)
     figure.set_layout_engine("constrained")
-    axes.set_title(chart.title, fontfamily=FONTS)
+    axes.set_title(chart.title)
     if rows == 0:
         axes.text(0.5, 0.5, _label(chart, "empty"), ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
@@ -166,10 +194,9 @@ def render_gantt(chart: GanttChart) -> bytes:
     _draw_dependencies(axes, bars, positions)
     _draw_milestones(axes, chart, len(bars))
     axes.axvline(mdates.date2num(chart.today), color=TODAY, linestyle="--", linewidth=1.2)
-    axes.set_yticks(range(rows), _row_labels(chart, bars), fontsize=8, fontfamily=FONTS)
+    axes.set_yticks(range(rows), _row_labels(chart, bars), fontsize=8)
     axes.invert_yaxis()
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator())
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
+    _date_axis(axes, chart)
     axes.grid(axis="x", alpha=0.3)
     _legend(axes, chart, colours)
     if len(chart.bars) > ROWS_MAX:
@@ -177,7 +204,27 @@ def render_gantt(chart: GanttChart) -> bytes:
     return png_of(figure)
 
 
+@cache
+def font_families() -> tuple[str, ...]:
+    """The font that draws Chinese, made known to matplotlib once, then the default font."""
+    path = cjk_font()
+    if path is None:
+        return (DEFAULT_FONT,)
+    font_manager.fontManager.addfont(str(path))
+    return (font_manager.FontProperties(fname=str(path)).get_name(), DEFAULT_FONT)
+
+
+def set_fonts(figure: Figure) -> None:
+    """Every text of the figure, ticks drawn later included, in the families that draw it."""
+    families = list(font_families())
+    for axes in figure.axes:
+        axes.tick_params(labelfontfamily=families)
+    for text in figure.findobj(Text):
+        text.set_fontfamily(families)
+
+
 def png_of(figure: Figure) -> bytes:
+    set_fonts(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

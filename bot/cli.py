@@ -7,13 +7,15 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
+from pathlib import Path
 from types import FrameType
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import Mode, PmoApp, create_app
+from bot.console.run import ConsoleOptions, run_console
 from bot.scheduler import Ticker, run_jobs
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
@@ -76,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resend.add_argument("key", help="its key, as jobs status shows it")
     resend.set_defaults(run=run_jobs_resend)
+
+    console = commands.add_parser(
+        "console", help="try PMO bot in this terminal: the same app and database, with a pretend Slack"
+    )
+    console.add_argument("--demo", action="store_true", help="first load a small, realistic demo project")
+    console.add_argument(
+        "--files",
+        type=Path,
+        default=Path("pmo-files"),
+        help="where files the bot posts are saved (./pmo-files)",
+    )
+    console.set_defaults(run=run_console_here)
 
     db = commands.add_parser("db", help="the database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -223,6 +237,17 @@ def delivery_line(delivery: Delivery) -> str:
     return f"  {when} {delivery.state.value:9} {delivery.key} (attempts {delivery.attempts}{retry}){error}"
 
 
+def run_console_here(settings: Settings, args: argparse.Namespace) -> int:
+    if "pmo_log_level" not in settings.model_fields_set:
+        # Log lines would break up the transcript; warnings and errors still reach stderr.
+        logging.getLogger().setLevel(logging.WARNING)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    options = ConsoleOptions(
+        demo=args.demo, files_dir=args.files, stdin=sys.stdin, stdout=sys.stdout, interactive=interactive
+    )
+    return run_console(settings, open_database(settings), options)
+
+
 def run_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings)
     where = database.url.render_as_string(hide_password=True)
@@ -248,14 +273,8 @@ def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
 
 @contextmanager
 def scheduler_running(app: PmoApp, *, enabled: bool) -> Iterator[None]:
-    ticker = Ticker(app.runtime) if enabled else None
-    if ticker is not None:
-        ticker.start()
-    try:
+    with Ticker(app.runtime) if enabled else nullcontext():
         yield
-    finally:
-        if ticker is not None:
-            ticker.shutdown()
 
 
 def stop_on_sigterm(stop: Callable[[], None]) -> None:

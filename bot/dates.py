@@ -11,10 +11,12 @@ today) and "8月3日" without a year (the next such day).
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
+
+from models.clock import utcnow
 
 LANGUAGES = ["en", "zh"]
 # Further than this from today is a typo or a misreading ("the 45th" read as 2045), not a plan.
@@ -111,7 +113,7 @@ def _dateparser(text: str, local_now: datetime) -> date | None:
 
 def parse_date(text: str, *, tz: str, now: datetime | None = None) -> date:
     """The date `text` means to someone in time zone `tz` at `now`, preferring the future."""
-    local_now = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    local_now = (now or utcnow()).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
     today = local_now.date()
     normalised = normalise(text, today)
     found = normalised if isinstance(normalised, date) else _dateparser(normalised, local_now)

@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from bot.charts import FONTS, png_of
+from bot.charts import png_of
 
 COLOURS = {"green": "#54A24B", "amber": "#F2A541", "red": "#E45756"}
 UNKNOWN = "#DDDDDD"
@@ -34,9 +34,9 @@ def render_health_history(history: HealthHistory) -> bytes:
             axes.add_patch(Rectangle((column, row), 1, 1, facecolor=colour, edgecolor="white", linewidth=2))
     axes.set_xlim(0, len(history.weeks))
     axes.set_ylim(0, max(len(labels), 1))
-    axes.set_xticks([n + 0.5 for n in range(len(history.weeks))], history.weeks, fontsize=7, family=FONTS)
-    axes.set_yticks([n + 0.5 for n in range(len(labels))], labels, fontsize=8, family=FONTS)
+    axes.set_xticks([n + 0.5 for n in range(len(history.weeks))], history.weeks, fontsize=7)
+    axes.set_yticks([n + 0.5 for n in range(len(labels))], labels, fontsize=8)
     axes.invert_yaxis()
-    axes.set_title(history.title, family=FONTS)
-    figure.tight_layout()
+    axes.set_title(history.title)
+    figure.set_layout_engine("tight")  # laid out when drawn, once png_of has set the fonts
     return png_of(figure)

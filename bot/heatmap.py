@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from bot.charts import FONTS, png_of
+from bot.charts import png_of
 
 SIZE = 5
 KEYS_PER_CELL = 4
@@ -52,18 +52,16 @@ def render_heatmap(heatmap: Heatmap) -> bytes:
             axes.add_patch(_cell(impact, probability))
             keys = heatmap.cells.get((probability, impact), [])
             if keys:
-                axes.text(
-                    impact, probability, cell_text(keys), ha="center", va="center", fontsize=8, family=FONTS
-                )
+                axes.text(impact, probability, cell_text(keys), ha="center", va="center", fontsize=8)
     axes.set_xlim(0.5, SIZE + 0.5)
     axes.set_ylim(0.5, SIZE + 0.5)
     axes.set_xticks(range(1, SIZE + 1))
     axes.set_yticks(range(1, SIZE + 1))
-    axes.set_xlabel(heatmap.impact_label, family=FONTS)
-    axes.set_ylabel(heatmap.probability_label, family=FONTS)
-    axes.set_title(heatmap.title, family=FONTS)
+    axes.set_xlabel(heatmap.impact_label)
+    axes.set_ylabel(heatmap.probability_label)
+    axes.set_title(heatmap.title)
     axes.set_aspect("equal")
-    figure.tight_layout()
+    figure.set_layout_engine("tight")  # laid out when drawn, once png_of has set the fonts
     return png_of(figure)
 
 

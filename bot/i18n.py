@@ -2,17 +2,21 @@
 
 Catalogs are TOML files in bot/locales/<language>/, one file per capability so each handler
 module owns its messages; nested tables are flattened to dotted keys ("help.title") and a key
-defined in two files of one language is an error. Placeholders use str.format syntax ("{verb}").
-Handlers never hold user-facing text themselves, so a new language is a new catalog and nothing
-else.
+defined in two files of one language is an error. Placeholders use str.format syntax ("{verb}");
+a `date` given as a placeholder's value is written the way the language writes dates
+(bot/formats.py). Handlers never hold user-facing text themselves, so a new language is a new
+catalog and nothing else.
 """
 
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from bot.formats import fmt_date
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -50,6 +54,11 @@ def available_languages() -> list[str]:
     return sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir())
 
 
+def language_name(language: str) -> str:
+    """A language as its own speakers name it ("简体中文"), so anyone can find theirs in a list."""
+    return Translator(language)("language.name")
+
+
 def language_for_locale(locale: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     """Slack locales look like "zh-CN" or "en-US"; pick the catalog that serves them."""
     if not locale:
@@ -72,7 +81,16 @@ class Translator:
         template = catalog(self.language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
         if template is None:
             raise MissingMessageError(key)
-        return template.format(**params) if params else template
+        if not params:
+            return template
+        return template.format(**{name: self._shown(value) for name, value in params.items()})
+
+    def _shown(self, value: Any) -> Any:
+        # A date handed to any message (an error's "due 2026-12-15") reads as this language
+        # writes dates, like every other date the bot shows.
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return fmt_date(value, self)
+        return value
 
     def has(self, key: str) -> bool:
         return key in catalog(self.language) or key in catalog(DEFAULT_LANGUAGE)

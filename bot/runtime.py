@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +37,8 @@ class Runtime:
     pacer: Pacer = field(default_factory=Pacer)
     _known_teams: set[str] = field(default_factory=set)
     _slow: ThreadPoolExecutor | None = None
+    _pending: set[Future[Any]] = field(default_factory=set)
+    _pending_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_job(self, name: str, job: Job) -> None:
         if name in self.jobs:
@@ -61,8 +65,29 @@ class Runtime:
         if self._slow is None:
             self._slow = ThreadPoolExecutor(max_workers=SLOW_WORKERS, thread_name_prefix="pmo-slow")
         future = self._slow.submit(work, *args)
+        with self._pending_lock:
+            self._pending.add(future)
         future.add_done_callback(_log_failure)
+        future.add_done_callback(self._forget)
         return future
+
+    def settle(self, timeout: float) -> bool:
+        """Wait for the deferred work started so far, and what it defers in turn; True when done.
+
+        `pmo-bot console` shows what a command did once its slow part has finished too.
+        """
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            with self._pending_lock:
+                pending = list(self._pending)
+            if not pending:
+                return True
+            wait(pending, timeout=left)
+        return False
+
+    def _forget(self, future: Future[Any]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
 
 
 def _log_failure(future: Future[Any]) -> None:

@@ -15,14 +15,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime import Runtime
+from models.clock import utcnow
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def run_jobs(runtime: Runtime, now: datetime, names: list[str] | None = None) -> dict[str, str]:
@@ -43,7 +40,7 @@ def run_jobs(runtime: Runtime, now: datetime, names: list[str] | None = None) ->
 class Ticker:
     """The per-process minute tick."""
 
-    def __init__(self, runtime: Runtime, clock: Clock = utc_now) -> None:
+    def __init__(self, runtime: Runtime, clock: Clock = utcnow) -> None:
         self.runtime = runtime
         self.clock = clock
         self.scheduler = BackgroundScheduler(timezone=UTC)
@@ -69,3 +66,10 @@ class Ticker:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    def __enter__(self) -> Ticker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()

@@ -8,21 +8,27 @@ from slack_bolt import App, BoltContext
 
 from bot.runtime import Runtime
 from handlers import (
+    acceptance,
     budget,
     calendar,
     change_decisions,
     changes,
     charter,
+    closing,
     command,
     comms,
     digests,
+    documents,
     errors,
     events,
+    exports,
+    final_report,
     gantt,
     help,
     home,
     issue_log,
     issues,
+    lessons,
     meetings,
     phase,
     plan,
@@ -75,6 +81,12 @@ CAPABILITIES = (
     reminders,
     standups,
     digests,
+    closing,
+    acceptance,
+    lessons,
+    documents,
+    final_report,
+    exports,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

@@ -136,9 +136,12 @@ def cost_reply(invocation: Invocation) -> Reply:
     )
     standing = category_line(line, project.currency, ctx.t)
     if line.warning and not was_warning:
+        t = ctx.t_project(project)
         ctx.client.chat_postMessage(
             channel=project.channel_id,
-            text=ctx.t("budget.passed_warning", key=project.key, category=category) + "\n" + standing,
+            text=t("budget.passed_warning", key=project.key, category=category)
+            + "\n"
+            + category_line(line, project.currency, t),
         )
     return Reply(text + "\n" + standing)
 

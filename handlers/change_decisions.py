@@ -13,23 +13,21 @@ from sqlalchemy.orm import Session
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
     Block,
-    actions,
-    button,
     context,
     fit,
     header,
-    modal,
     section,
     sections,
     submitted_values,
-    text_input,
 )
-from bot.formats import fmt_money, mention
+from bot.formats import fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.change_buttons import APPROVE_ACTION, REJECT_ACTION, decision_buttons
+from handlers.checklist import refresh_checklists
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
-from handlers.forms import DateContext, ModalState
+from handlers.forms import DateContext, ModalState, NoteForm, note_modal
 from handlers.home import refresh_homes
 from models.access import require_visible
 from models.change import ChangeDecision, ChangeRequest
@@ -41,8 +39,6 @@ from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.records import PostedMessage
 
-APPROVE_ACTION = "change_approve"
-REJECT_ACTION = "change_reject"
 DECISION_CALLBACK = "change_decision"
 STATUS_MARK = {
     ChangeStatus.PENDING: "⏳",
@@ -92,17 +88,12 @@ def change_blocks(
     ]
     if change.reason:
         lines.append(t("changes.reason", reason=change.reason))
-    deciders = ", ".join(mention(user, t) for user in decider_ids(project, change))
+    deciders = fmt_list((mention(user, t) for user in decider_ids(project, change)), t)
     lines.append(t("changes.deciders", deciders=deciders or "—"))
     lines += [decision_line(decision, t) for decision in decisions]
     blocks = [section(change_text(project, change, t)), section("\n".join(lines))]
     if change.status is ChangeStatus.PENDING:
-        blocks.append(
-            actions(
-                button(t("changes.approve"), action_id=APPROVE_ACTION, value=key, style="primary"),
-                button(t("changes.reject"), action_id=REJECT_ACTION, value=key, style="danger"),
-            )
-        )
+        blocks.append(decision_buttons(key, t))
     return blocks
 
 
@@ -112,7 +103,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         change = db.get(ChangeRequest, change_id)
         if change is None:
             return
-        text, blocks = change_text(project, change, ctx.t), change_blocks(project, change, [], ctx.t)
+        # Every copy is one message kept in step, so all speak the project's language.
+        t = ctx.t_project(project)
+        text, blocks = change_text(project, change, t), change_blocks(project, change, [], t)
         where = [project.channel_id, *decider_ids(project, change)]
         key = change_key(project, change)
     copies = []
@@ -130,8 +123,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
     key = change_key(project, change)
-    text = change_text(project, change, ctx.t)
-    blocks = change_blocks(project, change, decisions_of(db, change), ctx.t)
+    t = ctx.t_project(project)
+    text = change_text(project, change, t)
+    blocks = change_blocks(project, change, decisions_of(db, change), t)
     for copy in db.scalars(select(PostedMessage).where(PostedMessage.subject == key)):
         try:
             ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
@@ -146,18 +140,13 @@ def change_by_key(db: Session, ctx: Ctx, key: str, channel_id: str | None) -> tu
     return project, find_change(db, project, key)
 
 
-def note_modal(t: Translator, state: DecisionState, key: str) -> dict[str, Any]:
-    verdict = state.verdict.value
-    return modal(
+def decision_form(t: Translator, verdict: Verdict, key: str) -> NoteForm:
+    return NoteForm(
         callback_id=DECISION_CALLBACK,
-        title=t(f"changes.note_title.{verdict}"),
-        submit=t(f"changes.{verdict}"),
-        close=t("charter.cancel"),
-        blocks=[
-            section(t("changes.note_intro", key=key)),
-            text_input("note", t("changes.field.note"), multiline=True),
-        ],
-        private_metadata=state.encode(),
+        title=t(f"changes.note_title.{verdict.value}"),
+        submit=t(f"changes.{verdict.value}"),
+        intro=t("changes.note_intro", key=key),
+        label=t("changes.field.note"),
     )
 
 
@@ -167,13 +156,16 @@ def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
         project, change = change_by_key(db, ctx, key, None)
         ensure_can_decide(db, project, change, ctx.actor)
         state = DecisionState(project_id=project.id, change_id=change.id, verdict=verdict)
-    ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(ctx.t, state, key))
+    ctx.client.views_open(
+        trigger_id=body["trigger_id"], view=note_modal(decision_form(ctx.t, verdict, key), state, ctx.t)
+    )
 
 
 def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
+    t = ctx.t_for(change.requested_by)
     ctx.client.chat_postMessage(
         channel=change.requested_by,
-        text=ctx.t(
+        text=t(
             f"changes.outcome.{change.status.value}",
             key=change_key(project, change),
             title=change.title,
@@ -263,6 +255,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 tell_requester(ctx, project, change)
             deciders = decider_ids(project, change)
         refresh_homes(ctx, deciders)
+        if settled:
+            refresh_checklists(ctx, project.id)
 
 
 def withdraw_or_refuse(invocation: Invocation) -> Reply:

@@ -13,14 +13,15 @@ from bot.blocks import (
     context,
     header,
     modal,
+    option,
     section,
     select_input,
     submitted_values,
     text_input,
     user_input,
 )
-from bot.formats import fmt_date, fmt_money, mention
-from bot.i18n import Translator
+from bot.formats import fmt_date, fmt_list, fmt_money, mention
+from bot.i18n import Translator, available_languages, language_name
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
@@ -124,6 +125,13 @@ def charter_blocks(t: Translator, charter: Charter, *, with_key: bool) -> list[B
         text_input(
             "timezone", t("charter.field.timezone"), initial=charter.timezone, hint=t("charter.hint.timezone")
         ),
+        select_input(
+            "language",
+            t("charter.field.language"),
+            language_options(),
+            initial=charter.language,
+            hint=t("charter.hint.language"),
+        ),
         text_input(
             "change_threshold_days",
             t("charter.field.change_threshold_days"),
@@ -141,12 +149,17 @@ def charter_blocks(t: Translator, charter: Charter, *, with_key: bool) -> list[B
     return blocks
 
 
+def language_options() -> list[dict[str, Any]]:
+    return [option(language_name(language), language) for language in available_languages()]
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
 def new_modal(t: Translator, state: CharterState, user_id: str, tz: str) -> dict[str, Any]:
-    blank = Charter(name="", key="", manager_id=user_id, timezone=tz)
+    # A new project speaks its creator's language until the charter says otherwise.
+    blank = Charter(name="", key="", manager_id=user_id, timezone=tz, language=t.language)
     blocks = charter_blocks(t, blank, with_key=True) + first_risk_blocks(t)
     return modal(
         callback_id=NEW_CALLBACK,
@@ -188,10 +201,20 @@ def read_charter(ctx: Ctx, reader: FormReader, *, key: str) -> Charter:
         timezone=reader.text("timezone") or "UTC",
         change_threshold_days=reader.whole("change_threshold_days"),
         change_threshold_amount=reader.amount("change_threshold_amount"),
+        language=read_language(reader),
         **{field: reader.text(field) for field in TEXT_FIELDS},
     )
     reader.check()
     return charter
+
+
+def read_language(reader: FormReader) -> str | None:
+    """One of the catalogs' languages; anything else is a forged form, refused beside the field."""
+    language = reader.text("language")
+    if language is not None and language not in available_languages():
+        reader.fail(InvalidError("charter.bad_language", field="language"))
+        return None
+    return language
 
 
 def read_first_risks(reader: FormReader) -> list[RiskForm]:
@@ -227,7 +250,12 @@ def charter_message(project: Project, t: Translator) -> list[Block]:
         ),
         t("charter.show.budget", budget=fmt_money(charter.budget, charter.currency, t)),
         t("charter.show.stakeholders", stakeholders=charter.stakeholders or t("charter.show.missing")),
-        t("charter.show.timezone", timezone=charter.timezone, phase=t(f"phase.{project.phase.value}")),
+        t(
+            "charter.show.timezone",
+            timezone=charter.timezone,
+            language=language_name(charter.language) if charter.language else t("charter.show.missing"),
+            phase=t(f"phase.{project.phase.value}"),
+        ),
     ]
     return [
         header(t("charter.show.title", key=project.key, name=project.name)),
@@ -271,7 +299,10 @@ def open_edit(invocation: Invocation, key: str | None) -> None:
         require(db, project, ctx.actor, Action.EDIT_CHARTER)
         require_open(project)
         state = CharterState(channel_id=project.channel_id, project_id=project.id)
-        view = edit_modal(ctx.t, state, charter_of(project))
+        # A project from before languages were chosen shows the one its channel reads today.
+        charter = charter_of(project)
+        charter.language = charter.language or ctx.t_project(project).language
+        view = edit_modal(ctx.t, state, charter)
     ctx.client.views_open(trigger_id=invocation.command.trigger_id, view=view)
 
 
@@ -314,7 +345,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 private=private,
             )
         ack()
-        post_charter(ctx.client, project, ctx.t)
+        post_charter(ctx.client, project, ctx.t_project(project))
 
     @app.view(EDIT_CALLBACK)
     def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -327,9 +358,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             changes = edit_charter(db=db, actor=ctx.actor, project=project, charter=charter)
         ack()
         if changes:
-            fields = ", ".join(ctx.t(f"charter.field.{name}") for name in changes)
+            t = ctx.t_project(project)
+            fields = fmt_list((t(f"charter.field.{name}") for name in changes), t)
             ctx.client.chat_postMessage(
                 channel=project.channel_id,
-                text=ctx.t("charter.edited", user=ctx.user_id, fields=fields),
-                blocks=charter_message(project, ctx.t),
+                text=t("charter.edited", user=ctx.user_id, fields=fields),
+                blocks=charter_message(project, t),
             )

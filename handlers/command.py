@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -18,6 +18,7 @@ from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
 from bot.runtime import Runtime
 from handlers.context import Ctx, ctx_from
 from models.errors import DomainError, InvalidError
+from models.portfolio import project_in_channel
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
@@ -203,13 +204,22 @@ def _is_share_row(block: Block) -> bool:
     )
 
 
+def in_channel_language(ctx: Ctx, channel_id: str) -> Ctx:
+    """The same request, speaking the language of the project whose channel will read it."""
+    with ctx.db(write=False) as db:
+        project = project_in_channel(db, channel_id)
+        if project is None:
+            return ctx
+        return replace(ctx, language=ctx.t_project(project).language)
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(SHARE_ACTION)
     def on_share(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         """Run the command again for whoever clicked, and post the fresh answer in the channel."""
         ack()
         action = ShareAction.model_validate(body)
-        ctx = ctx_from(context, body)
+        ctx = in_channel_language(ctx_from(context, body), action.channel_id)
         command = SlashCommand(
             team_id=ctx.team_id,
             user_id=ctx.user_id,

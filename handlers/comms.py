@@ -22,6 +22,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
+from bot.formats import fmt_list
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -59,7 +60,7 @@ def days_text(days: str, t: Translator) -> str:
         return t("comms.workdays")
     if days == EVERY_DAY:
         return t("comms.every_day")
-    return ", ".join(t(f"formats.weekday.{day}") for day in days.split(",") if day)
+    return fmt_list((t(f"formats.weekday.{day}") for day in days.split(",") if day), t)
 
 
 def line_text(line: CommPlanLine, t: Translator) -> str:
@@ -215,9 +216,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if line is None:
                 raise UsageError("comms.gone")
             changes = edit_line(db=db, actor=ctx.actor, project=project, line=line, form=form)
-            text = line_text(line, ctx.t)
+            t = ctx.t_project(project)
+            text = line_text(line, t)
         ack()
         if changes:
             ctx.client.chat_postMessage(
-                channel=project.channel_id, text=ctx.t("comms.changed", user=ctx.user_id) + "\n" + text
+                channel=project.channel_id, text=t("comms.changed", user=ctx.user_id) + "\n" + text
             )

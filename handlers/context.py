@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -13,7 +14,11 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.directory import language_of
 from models.access import Actor
+
+if TYPE_CHECKING:
+    from models.project import Project
 
 RUNTIME_KEY = "pmo_runtime"
 
@@ -26,8 +31,23 @@ class Ctx:
     team_id: str
     user_id: str
     channel_id: str | None
-    t: Translator
     client: WebClient
+    # Fixed by the caller (a scheduled pass speaks each recipient's language); None means the
+    # asking person's own, from their Slack locale.
+    language: str | None = None
+
+    @cached_property
+    def t(self) -> Translator:
+        """Answers in the asking person's language."""
+        return Translator(self.language or language_of(self, self.user_id))
+
+    def t_for(self, user_id: str | None) -> Translator:
+        """Someone else's language, for a message sent to them alone (a DM, their Home tab)."""
+        return Translator(language_of(self, user_id) if user_id else self.runtime.settings.pmo_language)
+
+    def t_project(self, project: Project) -> Translator:
+        """The project's language, for what its channel reads."""
+        return project_translator(self.runtime, project)
 
     @contextmanager
     def db(self, *, write: bool = True) -> Iterator[Session]:
@@ -49,10 +69,26 @@ def runtime_of(context: BoltContext) -> Runtime:
     return context[RUNTIME_KEY]
 
 
+def project_translator(runtime: Runtime, project: Project) -> Translator:
+    """A project speaks the language its charter names; older projects the workspace default."""
+    return Translator(project.language or runtime.settings.pmo_language)
+
+
 def translator_for(runtime: Runtime) -> Translator:
-    # The user's Slack locale takes over once it is looked up (users.info); until then the
-    # workspace default.
+    """The workspace default (PMO_LANGUAGE), for what no person or project owns."""
     return Translator(runtime.settings.pmo_language)
+
+
+def job_ctx(runtime: Runtime, team_id: str) -> Ctx:
+    """A context for a scheduled pass: nobody asked, so nobody's language is assumed."""
+    return Ctx(
+        runtime=runtime,
+        team_id=team_id,
+        user_id="",
+        channel_id=None,
+        client=runtime.client_for(team_id),
+        language=runtime.settings.pmo_language,
+    )
 
 
 def ctx_from(context: BoltContext, body: dict[str, Any]) -> Ctx:
@@ -60,11 +96,14 @@ def ctx_from(context: BoltContext, body: dict[str, Any]) -> Ctx:
     team_id = context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
     if not team_id:
         raise ValueError("a Slack request without a workspace (team id)")
-    return Ctx(
+    ctx = Ctx(
         runtime=runtime,
         team_id=team_id,
         user_id=context.user_id or "",
         channel_id=context.channel_id,
-        t=translator_for(runtime),
         client=context.client,
     )
+    # Settled now, before a listener opens a write transaction: looking the person up may
+    # write to the people cache, which must not wait on the listener's own lock (SQLite).
+    _ = ctx.t
+    return ctx

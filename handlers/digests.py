@@ -15,13 +15,14 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, header, section
-from bot.formats import fmt_money, mention
+from bot.formats import fmt_list, fmt_money, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
 from bot.outbox import send_once
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
+from handlers.context import project_translator, translator_for
 from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.risk_lines import level
 from handlers.status import HEALTH_MARK
@@ -52,11 +53,11 @@ def health_text(digest: Digest, t: Translator) -> str:
 
 
 def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
-    return ", ".join(f"*{task_key(project, task)}* {task.title}" for task in tasks)
+    return fmt_list((f"*{task_key(project, task)}* {task.title}" for task in tasks), t)
 
 
-def risk_list(project: Project, risks: list[Risk]) -> str:
-    return ", ".join(f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks)
+def risk_list(project: Project, risks: list[Risk], t: Translator) -> str:
+    return fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks], t)
 
 
 def digest_lines(digest: Digest, t: Translator) -> list[str]:
@@ -75,13 +76,12 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
     if digest.due_next:
         lines.append(t("digests.due_next", items=task_list(project, digest.due_next, t)))
     if digest.new_risks:
-        lines.append(t("digests.new_risks", items=risk_list(project, digest.new_risks)))
+        lines.append(t("digests.new_risks", items=risk_list(project, digest.new_risks, t)))
     if digest.top_risks:
-        lines.append(t("digests.top_risks", items=risk_list(project, digest.top_risks)))
+        lines.append(t("digests.top_risks", items=risk_list(project, digest.top_risks, t)))
     if digest.decided_changes:
-        changes = ", ".join(
-            f"{STATUS_MARK[c.status]} *{change_key(project, c)}* {c.title}" for c in digest.decided_changes
-        )
+        marked = [(STATUS_MARK[c.status], change_key(project, c), c.title) for c in digest.decided_changes]
+        changes = fmt_list([f"{mark} *{key}* {title}" for mark, key, title in marked], t)
         lines.append(t("digests.changes", items=changes))
     lines.append(
         t(
@@ -130,7 +130,7 @@ class DigestPass(ScheduledPass):
             today = self.now.astimezone(ZoneInfo(project.timezone)).date()
             digest = weekly_digest(db, project, today, due_on=due_on)
             keep_snapshot(db, project, digest)
-            text, blocks = digest_message(digest, self.t)
+            text, blocks = digest_message(digest, project_translator(self.runtime, project))
             channel = project.channel_id
         send_once(
             self.runtime,
@@ -148,7 +148,8 @@ class DigestPass(ScheduledPass):
         with self.runtime.database.session(self.team_id, write=False) as db:
             if due_on is None or not self.unsent(db, key):
                 return
-            text, history = portfolio(db, self.now.astimezone(UTC).date(), self.t)
+            # The portfolio channel belongs to no project: it reads the workspace's language.
+            text, history = portfolio(db, self.now.astimezone(UTC).date(), translator_for(self.runtime))
         png = render_health_history(history)
         send_once(
             self.runtime,
@@ -185,7 +186,7 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
     ]
     over = {user: total for user, total in workspace_allocations(db, today).items() if total > 100}
     if over:
-        people = ", ".join(f"{mention(user, t)} {total}%" for user, total in sorted(over.items()))
+        people = fmt_list((f"{mention(user, t)} {total}%" for user, total in sorted(over.items())), t)
         lines.append(t("digests.over_allocated", people=people))
     weeks = [iso_week(today - timedelta(weeks=n)) for n in reversed(range(HISTORY_WEEKS))]
     history = health_history(db, weeks)

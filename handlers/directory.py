@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
-from handlers.context import Ctx
+from bot.i18n import language_for_locale
 from models.base import utcnow
 from models.claims import claim
 from models.workspace import SlackUser
+
+if TYPE_CHECKING:
+    # Ctx settles its language through this module, so the import runs one way only.
+    from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +85,20 @@ def is_person(ctx: Ctx, user_id: str) -> bool:
 def time_zone(ctx: Ctx, user_id: str) -> str:
     user = lookup(ctx, user_id)
     return (user.tz if user else None) or DEFAULT_TZ
+
+
+def language_of(ctx: Ctx, user_id: str) -> str:
+    """The catalog a person reads: their Slack locale's, else the workspace default.
+
+    Language only changes how things are said, so a Slack that won't describe the person, or a
+    database that is down, costs them their language, never the answer.
+    """
+    default = ctx.runtime.settings.pmo_language
+    if not user_id:
+        return default
+    try:
+        user = lookup(ctx, user_id)
+    except (SlackApiError, SQLAlchemyError) as error:
+        log.warning("no locale for %s (%s): answering in %s", user_id, error.__class__.__name__, default)
+        return default
+    return language_for_locale(user.locale if user else None, default)

@@ -15,7 +15,7 @@ from sqlalchemy import exc as sa_exc
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
-from handlers.context import RUNTIME_KEY, translator_for
+from handlers.context import RUNTIME_KEY, ctx_from, translator_for
 from handlers.forms import field_errors
 from models.errors import DomainError
 
@@ -80,11 +80,24 @@ def refusal(
     return answer(body, t(error.key, **error.params), client)
 
 
+def error_translator(
+    error: Exception, body: dict[str, Any], context: BoltContext, runtime: Runtime
+) -> Translator:
+    """The user's language when it can still be had; the workspace default when not."""
+    active: Runtime = context.get(RUNTIME_KEY, runtime)
+    if is_database_outage(error):
+        return translator_for(active)
+    try:
+        return ctx_from(context, body).t
+    except Exception:  # an error about the error must not hide the apology
+        log.warning("could not settle the language of a failed request", exc_info=True)
+        return translator_for(active)
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
-        active: Runtime = context.get(RUNTIME_KEY, runtime)
-        t = translator_for(active)
+        t = error_translator(error, body or {}, context, runtime)
         if isinstance(error, DomainError):
             return refusal(error, body or {}, t, context.client)
         return answer(body or {}, apology(error, t), context.client)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from bot.blocks import text_input
+from bot.blocks import modal, section, text_input
 from bot.dates import DateParseError, parse_date
 from bot.i18n import Translator
 from handlers.context import Ctx
@@ -23,7 +23,6 @@ from handlers.directory import is_person, time_zone
 from models.base import utcnow
 from models.errors import DomainError, InvalidError, InvalidFormError
 
-DATE_EXAMPLE = "next friday, in 2 weeks, dec 15, 2026-12-15, 下周五"
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
 USER_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 RAW_USER_ID = re.compile(r"^(?P<id>[UW][A-Z0-9]{2,})$")
@@ -68,7 +67,7 @@ def read_date(text: str, dates: DateContext, field: str | None = None) -> date:
     try:
         return parse_date(text, tz=dates.tz, now=dates.now)
     except DateParseError:
-        raise InvalidError("forms.bad_date", field=field, given=text, examples=DATE_EXAMPLE) from None
+        raise InvalidError("forms.bad_date", field=field, given=text) from None
 
 
 def read_amount(text: str, field: str | None = None) -> Decimal:
@@ -199,4 +198,30 @@ def date_input(field: str, label: str, t: Translator, *, initial: date | None = 
         optional=True,
         initial=initial.isoformat() if initial else None,
         placeholder=t("charter.hint.date"),
+    )
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    """A decision that asks for a note: what the modal says and how the note is labelled."""
+
+    callback_id: str
+    title: str
+    submit: str
+    intro: str
+    label: str
+    optional: bool = False
+    max_length: int | None = None
+
+
+def note_modal(form: NoteForm, state: ModalState, t: Translator) -> dict[str, Any]:
+    """A one-field modal for the note that goes with a decision (approve, reject, accept…)."""
+    note = text_input("note", form.label, multiline=True, optional=form.optional, max_length=form.max_length)
+    return modal(
+        callback_id=form.callback_id,
+        title=form.title,
+        submit=form.submit,
+        close=t("charter.cancel"),
+        blocks=[section(form.intro), note],
+        private_metadata=state.encode(),
     )

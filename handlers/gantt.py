@@ -7,7 +7,7 @@ from datetime import date
 
 from slack_bolt import App
 
-from bot.charts import GanttBar, GanttChart, GanttMilestone, render_gantt
+from bot.charts import DEFAULT_LABELS, GanttBar, GanttChart, GanttMilestone, render_gantt
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx
@@ -69,9 +69,11 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
     bars = [gantt_bar(project, row, keys, edges, today) for row in plan_rows(tasks, edge_list)]
     names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
     bars = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
-    labels = {name: ctx.t(f"gantt.label.{name}") for name in ("today", "critical", "late", "empty")}
+    # Posted to the channel, so drawn in the project's language.
+    t = ctx.t_project(project)
+    labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
     chart = GanttChart(
-        title=ctx.t("gantt.title", key=project.key, name=project.name),
+        title=t("gantt.title", key=project.key, name=project.name),
         today=today,
         bars=tuple(bars),
         milestones=tuple(gantt_milestone(milestone, today) for milestone in milestones),
@@ -87,7 +89,7 @@ def upload_gantt(ctx: Ctx, project_id: int, channel_id: str, today: date) -> Non
         file=render_gantt(chart),
         filename=f"{project.key}-gantt-{today.isoformat()}.png",
         title=chart.title,
-        initial_comment=ctx.t(
+        initial_comment=ctx.t_project(project)(
             "gantt.comment",
             user=ctx.user_id,
             key=project.key,

@@ -86,8 +86,10 @@ def home_view(db: Session, user_id: str, dates: DateContext, t: Translator) -> d
 
 
 def publish_home(ctx: Ctx, user_id: str) -> None:
+    # The tab is the person's own, whoever's action refreshed it: their language and time zone.
+    t, dates = ctx.t_for(user_id), DateContext.of(ctx, user_id)
     with ctx.db(write=False) as db:
-        view = home_view(db, user_id, DateContext.of(ctx, user_id), ctx.t)
+        view = home_view(db, user_id, dates, t)
     ctx.client.views_publish(user_id=user_id, view=view)
 
 

@@ -139,9 +139,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if issue is None or issue.project_id != project.id:
                 raise UsageError("issues.gone")
             resolve_issue(db=db, actor=ctx.actor, project=project, issue=issue, resolution=resolution)
-            text = ctx.t(
-                "issues.resolved", user=ctx.user_id, key=issue_key(project, issue), title=issue.title
-            )
-            text += "\n" + ctx.t("issues.resolution", text=issue.resolution)
+            t = ctx.t_project(project)
+            text = t("issues.resolved", user=ctx.user_id, key=issue_key(project, issue), title=issue.title)
+            text += "\n" + t("issues.resolution", text=issue.resolution)
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text=text)

@@ -21,7 +21,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply
@@ -142,7 +142,7 @@ def summary(project: Project, form: MeetingForm, recorded: Recorded, user_id: st
         ),
         t(
             "meetings.attended",
-            people=", ".join(mention(u, t) for u in form.attendees) or t("meetings.nobody"),
+            people=fmt_list((mention(u, t) for u in form.attendees), t) or t("meetings.nobody"),
         ),
     ]
     lines += [t("meetings.decision", text=decision.text) for decision in recorded.decisions]
@@ -207,6 +207,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             recorded = record_meeting(db=db, actor=ctx.actor, project=project, form=form)
-            text = summary(project, form, recorded, ctx.user_id, ctx.t)
+            text = summary(project, form, recorded, ctx.user_id, ctx.t_project(project))
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text=text)

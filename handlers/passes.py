@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
-from handlers.context import Ctx, translator_for
+from handlers.context import job_ctx
 from handlers.directory import lookup, time_zone
 from models.away import absent_on, is_holiday, status_says_away
 from models.workspace import Workspace
@@ -25,8 +25,7 @@ class ScheduledPass:
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.t = translator_for(runtime)
-        self.ctx = Ctx(runtime, team_id, "", None, self.t, runtime.client_for(team_id))
+        self.ctx = job_ctx(runtime, team_id)
 
     def run(self) -> None:
         raise NotImplementedError

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.blocks import header, section
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.closing import after_phase_move
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from models.enums import Phase
 from models.phases import Gap, GateClosedError, gate_gaps, move_phase, next_phase
@@ -55,14 +56,15 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                     text,
                     blocks=[section(text), section("\n".join(f"• {line}" for line in lines)), section(hint)],
                 )
-        phase = ctx.t(f"phase.{target.value}")
+        # Said in the channel, so in the project's language.
+        t = ctx.t_project(project)
+        phase = t(f"phase.{target.value}")
+        follows = after_phase_move(ctx, project.id, target)
         if overridden:
-            text = ctx.t(
-                "phase.moved_override", user=ctx.user_id, key=project.key, phase=phase, reason=reason
-            )
+            text = t("phase.moved_override", user=ctx.user_id, key=project.key, phase=phase, reason=reason)
         else:
-            text = ctx.t("phase.moved", user=ctx.user_id, key=project.key, phase=phase)
-        return Reply(text, in_channel=True)
+            text = t("phase.moved", user=ctx.user_id, key=project.key, phase=phase)
+        return Reply(f"{text}\n{follows}" if follows else text, in_channel=True)
 
 
 def where_it_stands(t: Translator, key: str, phase: Phase, gaps: list[Gap]) -> Reply:

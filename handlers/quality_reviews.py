@@ -132,8 +132,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 db=db, actor=ctx.actor, project=project, review_id=state.review_id, results=results, note=note
             )
             key = item_key_of(project, reviewed_item(db, outcome.review))
-            lines = [ctx.t(f"quality.recorded.{outcome.review.status.value}", user=ctx.user_id, key=key)]
+            t = ctx.t_project(project)
+            lines = [t(f"quality.recorded.{outcome.review.status.value}", user=ctx.user_id, key=key)]
             if outcome.issue is not None:
-                lines.append(ctx.t("quality.issue_opened", key=issue_key(project, outcome.issue)))
+                lines.append(t("quality.issue_opened", key=issue_key(project, outcome.issue)))
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text="\n".join(lines))

@@ -122,7 +122,7 @@ class ReminderPass(ScheduledPass):
         today, due = self.due_today(items, owner)
         if today is None or not due or self.off(db, owner, today):
             return None
-        text, blocks = reminder_blocks(due, today, self.t)
+        text, blocks = reminder_blocks(due, today, self.ctx.t_for(owner))
         return Dm(f"reminder:{owner}:{today}", "reminder", owner, text, blocks)
 
     def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Dm]:
@@ -142,7 +142,7 @@ class ReminderPass(ScheduledPass):
             today = items[0].recurrence.due_on(self.now, self.time_zone(manager))
             if today is None or self.off(db, manager, today):
                 continue
-            text = summary_text(project, items, today, self.t)
+            text = summary_text(project, items, today, self.ctx.t_for(manager))
             key = f"overdue_summary:{project.id}:{today}"
             dms.append(Dm(key, "overdue_summary", manager, text, [section(text)]))
         return dms

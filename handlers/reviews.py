@@ -9,6 +9,7 @@ day. Each send is claimed in the delivery log, so it is made once whatever runs 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,7 @@ from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.quality_reviews import record_button
 from handlers.risk_prompt import review_blocks
 from models.calendar import holidays, working_days_between
-from models.change import ChangeRequest
+from models.change import ChangeDecision, ChangeRequest
 from models.change_decisions import decider_ids, decisions_of
 from models.changes import change_key
 from models.enums import ChangeStatus, ReviewStatus, RiskStatus
@@ -76,6 +77,16 @@ def pending_changes(db: Session, project: Project) -> list[ChangeRequest]:
     )
 
 
+@dataclass(frozen=True)
+class Chase:
+    """A change request still waiting, and for how many working days."""
+
+    project: Project
+    change: ChangeRequest
+    decisions: list[ChangeDecision]
+    waited: int
+
+
 class ReviewPass(ScheduledPass):
     def run(self) -> None:
         with self.runtime.database.session(self.team_id, write=False) as db:
@@ -94,23 +105,22 @@ class ReviewPass(ScheduledPass):
         return [dm for dm in due if not self.off(db, dm.user, today)]
 
     def risk_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
-        return [
-            Dm(
-                f"risk_review:{risk.id}:{risk.review_date}",
-                "risk_review",
-                risk.owner_id or "",
-                self.t("reviews.risk_due", key=risk_key(project, risk), title=risk.title),
-                review_blocks(project, risk, self.t),
-            )
-            for risk in due_risks(db, project, today)
-        ]
+        dms = []
+        for risk in due_risks(db, project, today):
+            t = self.ctx.t_for(risk.owner_id)
+            text = t("reviews.risk_due", key=risk_key(project, risk), title=risk.title)
+            blocks = review_blocks(project, risk, t)
+            key = f"risk_review:{risk.id}:{risk.review_date}"
+            dms.append(Dm(key, "risk_review", risk.owner_id or "", text, blocks))
+        return dms
 
     def quality_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
         dms = []
         for review in due_quality_reviews(db, project, today):
             key = item_key_of(project, reviewed_item(db, review))
-            text = self.t("reviews.quality_due", key=key)
-            blocks = [section(text), actions(record_button(review, key, self.t))]
+            t = self.ctx.t_for(review.reviewer_id)
+            text = t("reviews.quality_due", key=key)
+            blocks = [section(text), actions(record_button(review, key, t))]
             dms.append(Dm(f"quality_review:{review.id}", "quality_review", review.reviewer_id, text, blocks))
         return dms
 
@@ -119,24 +129,23 @@ class ReviewPass(ScheduledPass):
         for change in pending_changes(db, project):
             asked_on = change.created_at.astimezone(ZoneInfo(project.timezone)).date()
             waited = working_days_between(asked_on, today, holidays(db, asked_on, today))
-            key = change_key(project, change)
-            decisions = decisions_of(db, change)
-            blocks = change_blocks(project, change, decisions, self.t)
-            decided = {decision.user_id for decision in decisions}
+            chase = Chase(project, change, decisions_of(db, change), waited)
+            decided = {decision.user_id for decision in chase.decisions}
             if waited >= REMIND_AFTER:
-                text = self.t("reviews.change_reminder", key=key, days=waited)
-                dms += [
-                    Dm(f"change_reminder:{change.id}:{user}", "change_reminder", user, text, blocks)
-                    for user in decider_ids(project, change)
-                    if user not in decided
-                ]
+                deciders = [user for user in decider_ids(project, change) if user not in decided]
+                dms += [self.change_dm(chase, "change_reminder", user) for user in deciders]
             if waited >= ESCALATE_AFTER:
-                text = self.t("reviews.change_escalation", key=key, days=waited, name=project.name)
-                dms += [
-                    Dm(f"change_escalation:{change.id}:{admin}", "change_escalation", admin, text, blocks)
-                    for admin in sorted(self.runtime.settings.pmo_admins)
-                ]
+                admins = sorted(self.runtime.settings.pmo_admins)
+                dms += [self.change_dm(chase, "change_escalation", admin) for admin in admins]
         return dms
+
+    def change_dm(self, chase: Chase, kind: str, user: str) -> Dm:
+        """The request as its deciders see it, in the language of the one it is sent to."""
+        t = self.ctx.t_for(user)
+        project, change = chase.project, chase.change
+        text = t(f"reviews.{kind}", key=change_key(project, change), days=chase.waited, name=project.name)
+        blocks = change_blocks(project, change, chase.decisions, t)
+        return Dm(f"{kind}:{change.id}:{user}", kind, user, text, blocks)
 
 
 def run_reviews(runtime: Runtime, now: datetime) -> None:

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.formats import fmt_date
+from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import Ctx, ctx_from
@@ -30,22 +31,29 @@ def risk_by_key(db: Session, key: str) -> tuple[Project, Risk]:
     return project, find_risk(db, project, key)
 
 
-def answer_still_open(ctx: Ctx, db: Session, project: Project, risk: Risk) -> str:
+# What was done, said in whichever language it is written for: the reviewer's and the channel's.
+Message = Callable[[Translator], str]
+
+
+def answer_still_open(ctx: Ctx, db: Session, project: Project, risk: Risk) -> Message:
     day = still_open(db=db, actor=ctx.actor, project=project, risk=risk, today=DateContext.of(ctx).today())
-    return ctx.t("risks.reviewed_open", key=risk_key(project, risk), day=fmt_date(day, ctx.t))
+    key = risk_key(project, risk)
+    return lambda t: t("risks.reviewed_open", key=key, day=fmt_date(day, t))
 
 
-def answer_occurred(ctx: Ctx, db: Session, project: Project, risk: Risk) -> str:
+def answer_occurred(ctx: Ctx, db: Session, project: Project, risk: Risk) -> Message:
     issue = risk_occurred(db=db, actor=ctx.actor, project=project, risk=risk)
-    return ctx.t("risks.reviewed_occurred", key=risk_key(project, risk), issue=issue_key(project, issue))
+    key, issue_ref = risk_key(project, risk), issue_key(project, issue)
+    return lambda t: t("risks.reviewed_occurred", key=key, issue=issue_ref)
 
 
-def answer_closed(ctx: Ctx, db: Session, project: Project, risk: Risk) -> str:
+def answer_closed(ctx: Ctx, db: Session, project: Project, risk: Risk) -> Message:
     close_risk(db=db, actor=ctx.actor, project=project, risk=risk)
-    return ctx.t("risks.reviewed_closed", key=risk_key(project, risk))
+    key = risk_key(project, risk)
+    return lambda t: t("risks.reviewed_closed", key=key)
 
 
-Answer = Callable[[Ctx, Session, Project, Risk], str]
+Answer = Callable[[Ctx, Session, Project, Risk], Message]
 ANSWERS: dict[str, Answer] = {STILL_OPEN: answer_still_open, OCCURRED: answer_occurred, CLOSED: answer_closed}
 
 
@@ -55,13 +63,14 @@ def on_answer(answer: Answer) -> Callable[..., None]:
         ctx = ctx_from(context, body)
         with ctx.db() as db:
             project, risk = risk_by_key(db, body["actions"][0].get("value", ""))
-            text = answer(ctx, db, project, risk)
-            channel = project.channel_id
+            message = answer(ctx, db, project, risk)
+            channel, channel_t = project.channel_id, ctx.t_project(project)
+        text = message(ctx.t)
         if body.get("response_url"):
             respond(text=text, replace_original=True)
         else:
             ctx.client.chat_postMessage(channel=ctx.user_id, text=text)
-        ctx.client.chat_postMessage(channel=channel, text=text)
+        ctx.client.chat_postMessage(channel=channel, text=message(channel_t))
 
     return listener
 

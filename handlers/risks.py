@@ -22,6 +22,7 @@ from bot.blocks import (
     text_input,
     user_input,
 )
+from bot.formats import fmt_list
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -198,11 +199,12 @@ def open_risk_form(ctx: Ctx, trigger_id: str, channel_id: str, key: str | None, 
     ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 
-def announce(ctx: Ctx, project: Project, risk: Risk, message: str) -> None:
+def announce(ctx: Ctx, project: Project, risk: Risk, message: str, t: Translator) -> None:
+    """Tell the channel, in the project's language `t` that `message` was written in."""
     ctx.client.chat_postMessage(
         channel=project.channel_id,
         text=message,
-        blocks=[section(message), *risk_detail(project, risk, ctx.t)],
+        blocks=[section(message), *risk_detail(project, risk, t)],
     )
 
 
@@ -229,13 +231,14 @@ def upload_heatmap(ctx: Ctx, project_id: int) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         risks = risk_register(db, project, open_only=True)
-        heatmap = heatmap_of(project, risks, ctx.t)
+        t = ctx.t_project(project)
+        heatmap = heatmap_of(project, risks, t)
     ctx.client.files_upload_v2(
         channel=project.channel_id,
         file=render_heatmap(heatmap),
         filename=f"{project.key}-risk-heatmap.png",
         title=heatmap.title,
-        initial_comment=ctx.t("risks.heatmap_comment", user=ctx.user_id, key=project.key, count=len(risks)),
+        initial_comment=t("risks.heatmap_comment", user=ctx.user_id, key=project.key, count=len(risks)),
     )
 
 
@@ -288,7 +291,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             key, score = risk_key(project, risk), risk.score
         ack()
         if score >= ANNOUNCE_SCORE:
-            announce(ctx, project, risk, ctx.t("risks.raised_high", user=ctx.user_id, key=key, score=score))
+            t = ctx.t_project(project)
+            announce(ctx, project, risk, t("risks.raised_high", user=ctx.user_id, key=key, score=score), t)
         ctx.client.chat_postEphemeral(
             channel=state.channel_id,
             user=ctx.user_id,
@@ -308,11 +312,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             changes = edit_risk(db=db, actor=ctx.actor, project=project, risk=risk, form=form)
             key = risk_key(project, risk)
         ack()
-        fields = ", ".join(ctx.t(f"risks.field.{name}") for name in changes) or ctx.t("risks.nothing_changed")
+        fields = fmt_list((ctx.t(f"risks.field.{name}") for name in changes), ctx.t) or ctx.t(
+            "risks.nothing_changed"
+        )
         if before < ANNOUNCE_SCORE <= risk.score:
-            announce(
-                ctx, project, risk, ctx.t("risks.rescored_high", user=ctx.user_id, key=key, score=risk.score)
-            )
+            t = ctx.t_project(project)
+            message = t("risks.rescored_high", user=ctx.user_id, key=key, score=risk.score)
+            announce(ctx, project, risk, message, t)
         ctx.client.chat_postEphemeral(
             channel=state.channel_id, user=ctx.user_id, text=ctx.t("risks.edited", key=key, fields=fields)
         )

@@ -8,14 +8,12 @@ communication plan (`/pmo standup config` edits that line).
 
 from __future__ import annotations
 
-from contextlib import suppress
-from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,15 +29,16 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
-from bot.outbox import Dm, send_once
+from bot.outbox import Dm
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.comms import open_line_modal
 from handlers.context import Ctx, ctx_from
 from handlers.directory import time_zone
 from handlers.forms import ModalState
+from handlers.living_post import post_or_edit
 from handlers.passes import ScheduledPass, run_in_every_workspace
 from models.base import utcnow
 from models.comms_plan import enabled_line
@@ -49,7 +48,6 @@ from models.issues import issue_key
 from models.occurrences import STANDUP_WINDOW, Recurrence
 from models.portfolio import find_project, open_projects, project_by_id
 from models.project import Project
-from models.records import Delivery
 from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks import task_key
 from models.work import Task
@@ -57,7 +55,6 @@ from models.work import Task
 ANSWER_ACTION = "standup_answer"
 CALLBACK = "standup_form"
 TASK_CHOICES = 10
-EDIT_ROUNDS = 3
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
@@ -100,7 +97,7 @@ class StandupPass(ScheduledPass):
             day = recurrence.due_on(self.now, tz)
             if day is None or self.off(db, user, day):
                 continue
-            text, blocks = prompt_blocks(project, day, self.t)
+            text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
         return dms
 
@@ -168,77 +165,35 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
             section(
                 t(
                     "standups.still_blocked",
-                    items=", ".join(f"*{issue_key(project, i)}* {i.title}" for i in still),
+                    items=fmt_list((f"*{issue_key(project, i)}* {i.title}" for i in still), t),
                 )
             )
         )
     answered = {report.user_id for report in reports}
     missing = [user for user in standup_people(db, project) if user not in answered]
     if missing:
-        blocks.append(context(t("standups.missing", people=", ".join(mention(user, t) for user in missing))))
+        people = fmt_list([mention(user, t) for user in missing], t)
+        blocks.append(context(t("standups.missing", people=people)))
     return title, blocks
-
-
-@dataclass(frozen=True)
-class Summary:
-    text: str
-    blocks: list[Block]
-    channel: str
-    # Where the day's post is, once it has been posted.
-    posted: tuple[str, str] | None
-
-
-def current_summary(ctx: Ctx, project_id: int, day: date) -> Summary:
-    with ctx.db(write=False) as db:
-        project = project_by_id(db, project_id)
-        text, blocks = summary(db, project, day, ctx.t)
-        sent = db.scalar(select(Delivery).where(Delivery.key == summary_key(project.id, day)))
-        posted = None
-        if sent is not None and sent.message_ts:
-            posted = (sent.channel_id or project.channel_id, sent.message_ts)
-        return Summary(text, blocks, project.channel_id, posted)
-
-
-def keep_current(ctx: Ctx, project_id: int, day: date, current: Summary) -> None:
-    """Edit the day's post to `current`, then again while answers saved meanwhile change it.
-
-    Edits from answers arriving together may reach Slack out of order; whoever edits last
-    re-reads and edits again, so the post ends up showing every answer.
-    """
-    for _ in range(EDIT_ROUNDS):
-        if current.posted is None:
-            return  # still on its way: its poster re-reads once it is posted
-        channel, ts = current.posted
-        # A deleted summary is not re-posted: the answers are still recorded.
-        with suppress(SlackApiError):
-            ctx.client.chat_update(channel=channel, ts=ts, text=current.text, blocks=current.blocks)
-        latest = current_summary(ctx, project_id, day)
-        if latest.blocks == current.blocks:
-            return
-        current = latest
 
 
 def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
     """Post the day's summary the first time, then edit that one post."""
-    current = current_summary(ctx, project_id, day)
-    if current.posted is None:
-        sent = send_once(
-            ctx.runtime,
-            team_id=ctx.team_id,
-            key=summary_key(project_id, day),
-            kind="standup_summary",
-            now=utcnow(),
-            channel=current.channel,
-            send=lambda client: client.chat_postMessage(
-                channel=current.channel, text=current.text, blocks=current.blocks
-            ),
-        )
-        # Answers saved while the first post was on its way are in the database, maybe not in it.
-        latest = current_summary(ctx, project_id, day)
-        if sent and latest.blocks == current.blocks:
-            return
-        current = latest
-    keep_current(ctx, project_id, day, current)
+    with ctx.db(write=False) as db:
+        channel = project_by_id(db, project_id).channel_id
+    post_or_edit(
+        ctx,
+        key=summary_key(project_id, day),
+        kind="standup_summary",
+        channel=channel,
+        render=partial(current_summary, ctx, project_id, day),
+    )
+
+
+def current_summary(ctx: Ctx, project_id: int, day: date) -> tuple[str, list[Block]]:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        return summary(db, project, day, ctx.t_project(project))
 
 
 def parse_value(value: str) -> tuple[int, date]:

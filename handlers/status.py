@@ -11,14 +11,13 @@ from bot.formats import fmt_date, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.forms import DateContext
 from handlers.projects import project_line
 from handlers.risk_lines import level
 from models.access import require_visible
-from models.base import utcnow
+from models.closeout import as_of
 from models.enums import Health, ReviewStatus
 from models.milestones import milestone_key
-from models.portfolio import ProjectFilter, find_project, list_projects, project_in_channel
+from models.portfolio import ProjectFilter, find_project, list_projects, project_of_channel
 from models.project import Project
 from models.risks import risk_key
 from models.status import StatusReport, status_of
@@ -181,14 +180,14 @@ def status_reply(invocation: Invocation) -> Reply:
     key = words[0] if words else None
     channel_id = invocation.command.channel_id
     with ctx.db(write=False) as db:
-        nothing_here = key is None and project_in_channel(db, channel_id) is None
+        nothing_here = key is None and project_of_channel(db, channel_id) is None
     if nothing_here:
         return my_projects_reply(invocation)
     with ctx.db(write=False) as db:
         project = find_project(db, channel_id=channel_id, key=key)
         require_visible(db, project, ctx.actor)
-        # The project's own calendar, so everyone who asks sees the same status.
-        today = DateContext(tz=project.timezone, now=utcnow()).today()
+        # The project's own calendar, so everyone who asks sees the same status; an archive as it closed.
+        today = as_of(project)
         text, blocks = status_blocks(status_of(db, project, today), ctx.t)
     return Reply(text, blocks=blocks)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -19,7 +21,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, fmt_moment, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -42,6 +44,8 @@ from models.work import Task
 UPDATE_CALLBACK = "task_update_form"
 HISTORY_MAX = 30
 USER_FIELDS = frozenset({"owner_id", "manager_id", "sponsor_id"})
+# The audit log keeps dates as ISO text; shown, they read like every other date.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class UpdateState(ModalState):
@@ -172,26 +176,39 @@ def assign_reply(invocation: Invocation) -> Reply:
     return Reply("\n".join(lines))
 
 
-def history_line(entry: AuditEntry, t: Translator) -> str:
+def history_line(entry: AuditEntry, tz: str, t: Translator) -> str:
     after = entry.after or {}
     before = entry.before or {}
-    changes = ", ".join(
-        t(
-            "updates.change",
-            field=name,
-            before=_shown(name, before.get(name), t),
-            after=_shown(name, value, t),
-        )
-        for name, value in after.items()
+    changes = fmt_list(
+        (
+            t(
+                "updates.change",
+                field=_field_label(name, t),
+                before=_shown(name, before.get(name), t),
+                after=_shown(name, value, t),
+            )
+            for name, value in after.items()
+        ),
+        t,
     )
     return t(
         "updates.history_line",
-        when=entry.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        when=fmt_moment(entry.created_at, tz, t),
         user=entry.actor_id,
-        action=entry.action,
+        action=_labelled(f"updates.action.{entry.action}", entry.action, t),
         changes=changes or "—",
         note=t("updates.history_note", note=entry.reason) if entry.reason else "",
     )
+
+
+def _labelled(key: str, raw: str, t: Translator) -> str:
+    """The catalog's word for a recorded code; a code no catalog names yet is shown as it is."""
+    return t(key) if t.has(key) else raw
+
+
+def _field_label(name: str, t: Translator) -> str:
+    label = next((key for key in (f"tasks.field.{name}", f"updates.field.{name}") if t.has(key)), None)
+    return t(label) if label else name
 
 
 def _shown(field: str, value: object, t: Translator) -> str:
@@ -199,6 +216,10 @@ def _shown(field: str, value: object, t: Translator) -> str:
         return "∅"
     if field in USER_FIELDS:
         return mention(str(value), t)
+    if field == "status":
+        return _labelled(f"tasks.status.{value}", str(value), t)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return fmt_date(date.fromisoformat(value), t)
     return str(value)
 
 
@@ -207,11 +228,12 @@ def history_reply(invocation: Invocation) -> Reply:
     if len(words) != 1:
         raise UsageError("updates.history_form")
     ctx = invocation.ctx
+    tz = DateContext.of(ctx).tz  # times as the reader's clock showed them
     with ctx.db(write=False) as db:
         project, task = locate(db, ctx, words[0], invocation.command.channel_id)
         key = task_key(project, task)
         entries = history(db, project_id=project.id, subject=key, limit=HISTORY_MAX)
-        lines = [history_line(entry, ctx.t) for entry in entries]
+        lines = [history_line(entry, tz, ctx.t) for entry in entries]
     title = ctx.t("updates.history_title", key=key, title=task.title)
     if not lines:
         return Reply(ctx.t("updates.no_history", key=key))

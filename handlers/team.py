@@ -10,7 +10,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
-from bot.formats import fmt_date, fmt_hours
+from bot.formats import fmt_date, fmt_hours, fmt_list
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -132,8 +132,9 @@ def flag_to_manager(ctx: Ctx, project: Project, before: frozenset[str], load: Lo
     new = overload_flags(load) - before
     if not new or load is None or not project.manager_id:
         return
-    flags = "\n".join(flag_lines(load, new, ctx.t))
-    text = ctx.t("team.flag_dm", user=load.member.user_id, key=project.key, flags=flags)
+    t = ctx.t_for(project.manager_id)
+    flags = "\n".join(flag_lines(load, new, t))
+    text = t("team.flag_dm", user=load.member.user_id, key=project.key, flags=flags)
     ctx.client.chat_postMessage(channel=project.manager_id, text=text)
 
 
@@ -211,9 +212,12 @@ def people_reply(ctx: Ctx, today: date) -> Reply:
         return Reply(ctx.t("people.empty"))
     lines = []
     for entry in people:
-        projects = ", ".join(
-            ctx.t("people.project", key=key, role=ctx.t(f"role.{role.value}"), percent=pct)
-            for key, role, pct in entry.projects
+        projects = fmt_list(
+            (
+                ctx.t("people.project", key=key, role=ctx.t(f"role.{role.value}"), percent=pct)
+                for key, role, pct in entry.projects
+            ),
+            ctx.t,
         )
         warn = " " + ctx.t("people.over") if entry.total > 100 else ""
         lines.append(ctx.t("people.line", user=entry.user_id, total=entry.total, projects=projects) + warn)

@@ -42,6 +42,9 @@ class Action(StrEnum):
     EDIT_COMMS = "edit_comms"
     PLAN_QUALITY = "plan_quality"
     VIEW_PEOPLE = "view_people"
+    CLOSE_PROJECT = "close_project"
+    ADD_DOCUMENT = "add_document"
+    RECORD_LESSON = "record_lesson"
 
 
 MANAGERS = frozenset({Role.MANAGER})
@@ -67,6 +70,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.EDIT_COMMS: MANAGERS,
     Action.PLAN_QUALITY: TEAM,
     Action.VIEW_PEOPLE: frozenset(),
+    Action.CLOSE_PROJECT: MANAGERS,
+    Action.ADD_DOCUMENT: EVERYONE,
+    Action.RECORD_LESSON: EVERYONE,
 }
 
 
@@ -105,6 +111,14 @@ def require_open(project: Project) -> None:
     """Closed projects are the record of what happened: nothing in them changes."""
     if project.phase is Phase.CLOSED:
         raise ForbiddenError("access.closed", key=project.key)
+
+
+def require_sponsor(project: Project, actor: Actor) -> None:
+    """Deliverables are accepted by the project's sponsor (or a PMO administrator), nobody else."""
+    if actor.is_admin or (project.sponsor_id is not None and actor.user_id == project.sponsor_id):
+        return
+    sponsor = f"<@{project.sponsor_id}>" if project.sponsor_id else ""
+    raise ForbiddenError("access.denied.accept_deliverable", sponsor=sponsor)
 
 
 def require_visible(db: Session, project: Project, actor: Actor) -> None:

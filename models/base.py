@@ -11,6 +11,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from models.clock import utcnow
+
 # Alembic needs stable constraint names to alter them later (and SQLite batch mode needs
 # names to recreate tables), so every constraint is named by convention.
 NAMING_CONVENTION = {
@@ -70,10 +72,6 @@ class Money(TypeDecorator[Decimal]):
         if value is None:
             return None
         return (Decimal(value) / 100).quantize(CENT)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):

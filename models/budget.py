@@ -137,7 +137,7 @@ def log_cost(
     check_all(
         None if amount > 0 else InvalidError("budget.cost_not_positive"),
         None if description.strip() else InvalidError("budget.cost_needs_what"),
-        None if spent_on <= today else InvalidError("budget.cost_in_future", day=spent_on.isoformat()),
+        None if spent_on <= today else InvalidError("budget.cost_in_future", day=spent_on),
     )
     entry = CostEntry(
         project_id=project.id,

@@ -44,7 +44,7 @@ def upcoming_holidays(db: Session, today: date) -> list[Holiday]:
 
 def add_absence(db: Session, *, actor: Actor, team_id: str, start: date, end: date) -> Absence:
     if end < start:
-        raise InvalidError("calendar.away_backwards", start=start.isoformat(), end=end.isoformat())
+        raise InvalidError("calendar.away_backwards", start=start, end=end)
     absence = Absence(team_id=team_id, user_id=actor.user_id, start=start, end=end)
     db.add(absence)
     record(

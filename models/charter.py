@@ -51,6 +51,8 @@ class Charter(BaseModel):
     timezone: str = "UTC"
     change_threshold_days: int | None = None
     change_threshold_amount: Decimal | None = None
+    # What the project's channel reads: posts, digests, charts. None is the workspace default.
+    language: str | None = None
 
 
 # The charter fields kept on the project, in the order a charter reads.
@@ -75,8 +77,8 @@ def _dates_problem(charter: Charter) -> DomainError | None:
         return InvalidError(
             "charter.end_before_start",
             field="target_end_date",
-            start=charter.start_date.isoformat(),
-            end=charter.target_end_date.isoformat(),
+            start=charter.start_date,
+            end=charter.target_end_date,
         )
     return None
 

@@ -18,6 +18,7 @@ from models.issue import Issue
 from models.keys import ItemKind, find_numbered, item_key, next_number
 from models.project import Project
 from models.team import not_on_team
+from models.work import Milestone, Task
 
 TITLE_MAX = 300
 
@@ -70,6 +71,31 @@ def raise_issue(*, db: Session, actor: Actor, project: Project, form: IssueForm)
         subject=issue_key(project, issue),
         after=form.model_dump(exclude_none=True),
     )
+    return issue
+
+
+def raise_deliverable_issue(
+    db: Session,
+    *,
+    actor: Actor,
+    project: Project,
+    item: Task | Milestone,
+    title: str,
+    description: str,
+    origin: str,
+) -> Issue:
+    """A high-severity issue about a deliverable, owned by whoever owns the work (a milestone's manager)."""
+    form = IssueForm(
+        title=title[:TITLE_MAX],
+        description=description,
+        severity=Severity.HIGH,
+        owner_id=item.owner_id if isinstance(item, Task) else project.manager_id,
+        task_id=item.id if isinstance(item, Task) else None,
+        origin=origin,
+    )
+    issue = raise_issue(db=db, actor=actor, project=project, form=form)
+    if isinstance(item, Milestone):
+        issue.milestone_id = item.id
     return issue
 
 

@@ -31,7 +31,7 @@ def add_milestone(
         None
         if name and len(name) <= NAME_MAX
         else InvalidError("milestones.bad_name", field="name", limit=NAME_MAX),
-        InvalidError("milestones.before_start", field="due", start=project.start_date.isoformat())
+        InvalidError("milestones.before_start", field="due", start=project.start_date)
         if project.start_date and due < project.start_date
         else None,
     )

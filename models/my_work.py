@@ -14,6 +14,8 @@ from models.project import Project
 from models.work import Milestone, Task
 
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+# A deliverable sent back and finished again waits for the sponsor once more.
+AWAITING = (Acceptance.PENDING, Acceptance.SENT_BACK)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def deliverables_to_accept(db: Session, user_id: str) -> list[Waiting]:
             Project.sponsor_id == user_id,
             Task.is_deliverable.is_(True),
             Task.status == TaskStatus.DONE,
-            Task.acceptance == Acceptance.PENDING,
+            Task.acceptance.in_(AWAITING),
         )
         .order_by(Project.key, Task.number)
     ).all()
@@ -80,7 +82,7 @@ def deliverables_to_accept(db: Session, user_id: str) -> list[Waiting]:
             Project.sponsor_id == user_id,
             Milestone.is_deliverable.is_(True),
             Milestone.completed_on.is_not(None),
-            Milestone.acceptance == Acceptance.PENDING,
+            Milestone.acceptance.in_(AWAITING),
         )
         .order_by(Project.key, Milestone.number)
     ).all()

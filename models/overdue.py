@@ -133,12 +133,10 @@ def move_due(
     require(db, project, actor, Action.UPDATE_TASK)
     require_open(project)
     if due < today:
-        raise InvalidError("reminders.new_date_past", field="due_date", day=due.isoformat())
+        raise InvalidError("reminders.new_date_past", field="due_date", day=due)
     start = getattr(thing, "start_date", None)
     if start is not None and due < start:
-        raise InvalidError(
-            "tasks.due_before_start", field="due_date", due=due.isoformat(), start=start.isoformat()
-        )
+        raise InvalidError("tasks.due_before_start", field="due_date", due=due, start=start)
     before = thing.due_date
     thing.due_date = due
     thing.snoozed_until = None

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.access import Action, Actor, require
+from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.base import utcnow
-from models.change import ChangeRequest
-from models.enums import Acceptance, ChangeStatus, Phase, TaskStatus
+from models.checklist import checklist_of
+from models.closeout import as_of, release_team
+from models.enums import Phase, TaskStatus
 from models.errors import DomainError, InvalidError
 from models.project import BudgetLine, Project
 from models.risks import count_risks
@@ -85,34 +86,7 @@ def _execution_gaps(db: Session, project: Project) -> list[Gap]:
 
 
 def _closing_gaps(db: Session, project: Project) -> list[Gap]:
-    gaps: list[Gap] = []
-    pending = db.scalar(
-        select(func.count(ChangeRequest.id)).where(
-            ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING
-        )
-    )
-    if pending:
-        gaps.append(Gap("gate.missing.changes_decided", {"count": pending}))
-    unsettled = (Acceptance.PENDING, Acceptance.SENT_BACK)
-    deliverables = db.scalar(
-        select(func.count(Task.id)).where(
-            Task.project_id == project.id, Task.is_deliverable, Task.acceptance.in_(unsettled)
-        )
-    ) + db.scalar(
-        select(func.count(Milestone.id)).where(
-            Milestone.project_id == project.id, Milestone.is_deliverable, Milestone.acceptance.in_(unsettled)
-        )
-    )
-    if deliverables:
-        gaps.append(Gap("gate.missing.acceptance", {"count": deliverables}))
-    open_tasks = db.scalar(
-        select(func.count(Task.id)).where(
-            Task.project_id == project.id, Task.status.in_(OPEN_TASK), Task.disposition.is_(None)
-        )
-    )
-    if open_tasks:
-        gaps.append(Gap("gate.missing.open_tasks", {"count": open_tasks}))
-    return gaps
+    return [Gap(key, {"count": count}) for key, count in checklist_of(db, project).gaps().items()]
 
 
 GATES: dict[Phase, Callable[[Session, Project], list[Gap]]] = {
@@ -143,6 +117,7 @@ def move_phase(
 ) -> list[Gap]:
     """Move to the next phase; returns the gaps overridden (empty when the gate was clear)."""
     require(db, project, actor, Action.MOVE_PHASE)
+    require_open(project)
     expected = next_phase(project.phase)
     if target != expected:
         raise InvalidError(
@@ -162,6 +137,7 @@ def move_phase(
     project.phase = target
     if target is Phase.CLOSED:
         project.closed_at = utcnow()
+        release_team(db, project, as_of(project))
     record(
         db,
         project_id=project.id,

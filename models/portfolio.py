@@ -47,18 +47,31 @@ def project_in_channel(db: Session, channel_id: str | None) -> Project | None:
     return db.scalar(select(Project).where(Project.channel_id == channel_id, Project.phase != Phase.CLOSED))
 
 
+def project_of_channel(db: Session, channel_id: str | None) -> Project | None:
+    """The channel's open project, else the one it last closed: an archive still answers in its channel."""
+    project = project_in_channel(db, channel_id)
+    if project is not None or not channel_id:
+        return project
+    return db.scalar(
+        select(Project)
+        .where(Project.channel_id == channel_id, Project.phase == Phase.CLOSED)
+        .order_by(Project.closed_at.desc(), Project.id.desc())
+        .limit(1)
+    )
+
+
 def project_by_key(db: Session, key: str) -> Project | None:
     return db.scalar(select(Project).where(Project.key == key.upper()))
 
 
 def find_project(db: Session, *, channel_id: str | None, key: str | None = None) -> Project:
-    """The project named by key, else the channel's; a clear refusal when there is none."""
+    """The project named by key, else the channel's (a closed one, read-only, until a new one starts)."""
     if key:
         project = project_by_key(db, key)
         if project is None:
             raise NotFoundError("project.unknown_key", key=key.upper())
         return project
-    project = project_in_channel(db, channel_id)
+    project = project_of_channel(db, channel_id)
     if project is None:
         raise NotFoundError("project.none_in_channel")
     return project

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from models.access import Actor, require_open
 from models.audit import record
 from models.base import utcnow
-from models.enums import ReviewStatus, Severity
+from models.enums import ReviewStatus
 from models.errors import DomainError, ForbiddenError, InvalidError
 from models.issue import Issue
-from models.issues import IssueForm, raise_issue
+from models.issues import raise_deliverable_issue
 from models.milestones import milestone_key
 from models.project import Project
 from models.quality import AcceptanceCriterion, QualityResult, QualityReview
@@ -114,18 +114,15 @@ def _failure_issue(
     note: str | None,
 ) -> Issue:
     lines = [f"- {criterion.text}" for criterion in failed] + ([note] if note else [])
-    form = IssueForm(
-        title=f"{key} failed review: {failed[0].text}"[:300],
+    return raise_deliverable_issue(
+        db,
+        actor=actor,
+        project=project,
+        item=item,
+        title=f"{key} failed review: {failed[0].text}",
         description="\n".join(lines),
-        severity=Severity.HIGH,
-        owner_id=item.owner_id if isinstance(item, Task) else project.manager_id,
-        task_id=item.id if isinstance(item, Task) else None,
         origin=FAILED_ORIGIN,
     )
-    issue = raise_issue(db=db, actor=actor, project=project, form=form)
-    if isinstance(item, Milestone):
-        issue.milestone_id = item.id
-    return issue
 
 
 def review_counts(db: Session, project: Project) -> dict[ReviewStatus, int]:

@@ -53,9 +53,7 @@ def _problems(task: Task, update: TaskUpdate) -> list[DomainError | None]:
         else InvalidError("updates.bad_percent", field="percent_complete", given=percent),
         None
         if due is None or task.start_date is None or due >= task.start_date
-        else InvalidError(
-            "tasks.due_before_start", field="due_date", due=due.isoformat(), start=task.start_date.isoformat()
-        ),
+        else InvalidError("tasks.due_before_start", field="due_date", due=due, start=task.start_date),
         None
         if update.status is not TaskStatus.BLOCKED or task.status is TaskStatus.BLOCKED or update.blocker
         else InvalidError("updates.blocker_needed", field="blocker"),

@@ -78,8 +78,8 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
             InvalidError(
                 "tasks.due_before_start",
                 field="due_date",
-                start=form.start_date.isoformat(),
-                due=form.due_date.isoformat(),
+                start=form.start_date,
+                due=form.due_date,
             )
         )
     return problems
@@ -108,7 +108,7 @@ def _dependency_problem(form: TaskForm, predecessors: Sequence[Task]) -> DomainE
     latest = dependency_violation(form.start_date, [task.due_date for task in predecessors])
     if latest is None:
         return None
-    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest.isoformat())
+    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest)
 
 
 def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> Task:

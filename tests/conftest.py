@@ -22,11 +22,11 @@ from sqlalchemy.engine import make_url
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.app import Mode, PmoApp, create_app
+from bot.fakeslack import FakeSlack
 from bot.settings import Settings
 from bot.web import make_server
 from models.database import Database
 from models.migrate import target_metadata, upgrade
-from tests.fakeslack import FakeSlack
 from tests.slackdriver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"
@@ -35,6 +35,7 @@ OTHER_TEAM = "T0002"
 BOT_TOKEN = "xoxb-test-T0001"
 OTHER_BOT_TOKEN = "xoxb-test-T0002"
 ALICE, BOB, CAROL = "U0001", "U0002", "U0003"
+WEI = "U0005"  # reads Slack in Simplified Chinese (zh-CN), in Alice's time zone
 ADMIN = "U0009"  # a PMO administrator (PMO_ADMINS) in every running bot
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
@@ -119,10 +120,11 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
     fake.add_workspace(TEAM, bot_token=BOT_TOKEN, name="Acme")
     fake.add_workspace(OTHER_TEAM, bot_token=OTHER_BOT_TOKEN, name="Globex")
-    fake.add_user(TEAM, ALICE, name="alice", real_name="Alice Chen", tz="Asia/Shanghai", locale="zh-CN")
+    fake.add_user(TEAM, ALICE, name="alice", real_name="Alice Chen", tz="Asia/Shanghai", locale="en-US")
     fake.add_user(TEAM, BOB, name="bob", real_name="Bob Smith", tz="America/New_York")
     fake.add_user(TEAM, CAROL, name="carol", real_name="Carol Díaz", tz="Europe/Madrid")
     fake.add_user(TEAM, ADMIN, name="pat", real_name="Pat Okafor", tz="Europe/London")
+    fake.add_user(TEAM, WEI, name="wei", real_name="李伟", tz="Asia/Shanghai", locale="zh-CN")
     yield fake
     fake.stop()
     assert fake.violations == [], "the app sent Slack something it would reject"

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from bot.slack_payloads import view_state
 from models.database import Database
 from tests.conftest import ALICE, RunningBot
-from tests.slackdriver import Reply, SlackDriver
+from tests.slackdriver import Reply
 
 CHANNEL = "C0001"
 # Alice's Slack time zone, which the charter gives the project unless told otherwise.
@@ -33,46 +34,9 @@ def open_modal(bot: RunningBot, text: str, *, user: str = ALICE, channel: str = 
     return calls[-1].args["view"]
 
 
-def element_state(block: dict[str, Any], value: str | None) -> dict[str, Any]:
-    element = block["element"]
-    kind = element["type"]
-    if kind == "static_select":
-        return SlackDriver.select_value(value)
-    if kind == "users_select":
-        return SlackDriver.users_value(value)
-    if kind == "multi_users_select":
-        return {"type": kind, "selected_users": [user for user in (value or "").split(",") if user]}
-    if kind == "checkboxes":
-        ticked = (value or "").split(",")
-        return {
-            "type": "checkboxes",
-            "selected_options": [o for o in element["options"] if o["value"] in ticked],
-        }
-    return SlackDriver.text_value(value)
-
-
-def initial_value(block: dict[str, Any]) -> str | None:
-    element = block["element"]
-    if "initial_option" in element:
-        return element["initial_option"]["value"]
-    if "initial_options" in element:
-        return ",".join(item["value"] for item in element["initial_options"])
-    if "initial_users" in element:
-        return ",".join(element["initial_users"])
-    return element.get("initial_user") or element.get("initial_value")
-
-
 def fill(view: dict[str, Any], values: dict[str, str | None]) -> dict[str, Any]:
     """State for every input: what the modal was opened with, overridden by `values`."""
-    inputs = {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
-    unknown = set(values) - set(inputs)
-    assert not unknown, f"no such fields in the modal: {unknown}"
-    return {
-        block_id: {
-            block["element"]["action_id"]: element_state(block, values.get(block_id, initial_value(block)))
-        }
-        for block_id, block in inputs.items()
-    }
+    return view_state(view, values)
 
 
 def submit(

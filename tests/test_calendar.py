@@ -34,7 +34,7 @@ def test_holidays_are_added_by_administrators_once_and_listed_when_still_to_come
 
 def test_an_absence_needs_two_dates_in_order(bot: RunningBot) -> None:
     assert "Write when you leave and when you are back" in say(bot, "away tomorrow", user=CAROL)
-    assert "You come back (2026-12-09) before you leave (2026-12-11)." in say(
+    assert "You come back (Wed 2026-12-09) before you leave (Fri 2026-12-11)." in say(
         bot, "away 2026-12-11 to 2026-12-09", user=CAROL
     )
     assert say(bot, "away 2026-12-24 to 2027-01-02", user=CAROL).startswith(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
+import string
 from pathlib import Path
 
 import pytest
 
 from bot.app import create_app
+from bot.charts import DEFAULT_LABELS
 from bot.i18n import MissingMessageError, Translator, available_languages, catalog, language_for_locale
 from bot.settings import Settings
 from handlers.command import CommandRouter
@@ -64,6 +67,7 @@ def test_keys_built_from_enums_exist(language: str) -> None:
     wanted = {f"phase.{phase.value}" for phase in Phase}
     wanted |= {f"projects.title.{which.value}" for which in ProjectFilter}
     wanted |= {f"projects.none.{which.value}" for which in ProjectFilter}
+    wanted |= {f"gantt.label.{name}" for name in DEFAULT_LABELS}
     assert sorted(wanted - keys) == []
 
 
@@ -75,10 +79,52 @@ def test_every_registered_verb_has_a_summary() -> None:
     assert [verb.name for verb in app.router.verbs if not translator.has(verb.summary_key)] == []
 
 
-def test_all_catalogs_have_the_same_keys() -> None:
-    english = set(catalog("en"))
-    for language in available_languages():
-        assert set(catalog(language)) == english, language
+def placeholders(template: str) -> set[str]:
+    """The names a template fills in; "{month:02d}" and "{month}" both name month."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def catalog_problems(english: dict[str, str], other: dict[str, str]) -> list[str]:
+    """Every way `other` fails to say what English says: a key missing or extra, a placeholder off."""
+    problems = [f"missing {key}" for key in sorted(english.keys() - other.keys())]
+    problems += [f"extra {key}" for key in sorted(other.keys() - english.keys())]
+    for key in sorted(english.keys() & other.keys()):
+        wanted, found = sorted(placeholders(english[key])), sorted(placeholders(other[key]))
+        if wanted != found:
+            problems.append(f"placeholders of {key}: {found} instead of {wanted}")
+    return problems
+
+
+def test_there_is_more_than_one_language() -> None:
+    assert available_languages() == ["en", "zh-CN"]
+
+
+@pytest.mark.parametrize("language", [language for language in available_languages() if language != "en"])
+def test_every_catalog_says_what_english_says(language: str) -> None:
+    assert catalog_problems(catalog("en"), catalog(language)) == []
+
+
+def test_the_comparison_catches_a_missing_key_an_extra_one_and_a_placeholder_off() -> None:
+    english = {"a": "Hello {name}", "b": "{day:02d} days", "c": "Bye"}
+    other = {"a": "你好", "b": "{day} 天", "d": "多余"}
+    assert catalog_problems(english, other) == [
+        "missing c",
+        "extra d",
+        "placeholders of a: [] instead of ['name']",
+    ]
+
+
+@pytest.mark.parametrize("language", [language for language in available_languages() if language != "en"])
+def test_nothing_is_left_in_english(language: str) -> None:
+    """A message that reads exactly as in English may only be layout: placeholders and marks."""
+    english, other = catalog("en"), catalog(language)
+    words = re.compile(r"[A-Za-z]{2,}")
+    untranslated = [
+        key
+        for key, text in other.items()
+        if text == english.get(key) and words.search(re.sub(r"\{[^}]*\}", "", text))
+    ]
+    assert untranslated == []
 
 
 def test_a_missing_key_is_an_error_not_a_blank() -> None:
@@ -94,7 +140,17 @@ def test_placeholders_are_filled() -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "expected"), [("en-US", "en"), ("en-GB", "en"), (None, "en"), ("xx-YY", "en"), ("en", "en")]
+    ("locale", "expected"),
+    [
+        ("en-US", "en"),
+        ("en-GB", "en"),
+        (None, "en"),
+        ("xx-YY", "en"),
+        ("en", "en"),
+        ("zh-CN", "zh-CN"),
+        ("zh-TW", "zh-CN"),  # nearer to a Chinese reader than English is
+        ("zh", "zh-CN"),
+    ],
 )
 def test_language_for_slack_locale(locale: str | None, expected: str) -> None:
     assert language_for_locale(locale) == expected

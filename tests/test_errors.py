@@ -6,10 +6,10 @@ import json
 
 from sqlalchemy.exc import OperationalError
 
+from bot.fakeslack import FakeSlack
 from bot.i18n import Translator
 from handlers.errors import answer, apology, is_database_outage
 from tests.conftest import TEAM
-from tests.fakeslack import FakeSlack
 
 OUTAGE = OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
 

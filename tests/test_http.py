@@ -6,12 +6,12 @@ import time
 
 from sqlalchemy import func, select
 
+from bot.fakeslack import check_message_payload
 from handlers.command import SHARE_ACTION, SLASH_COMMAND
 from models import InboundEvent, Member, Project, Workspace
 from models.database import Database
 from models.enums import Phase, Role
 from tests.conftest import ALICE, BOB, OTHER_TEAM, TEAM, RunningBot
-from tests.fakeslack import check_message_payload
 
 
 def seed_project(

@@ -100,8 +100,8 @@ def test_done_update_and_assign_change_the_task_and_its_history(bot: RunningBot)
     assert say(bot, "assign APL-2 <@U0001|alice>") == "*APL-2* Test now belongs to <@U0001>."
     history = say(bot, "history APL-2")
     assert history.splitlines()[0] == "APL-2 Test — history"
-    assert "task.assign · owner_id: <@U0003> → <@U0001>" in history
-    assert "task.update · status: todo → in_progress, percent_complete: 0 → 40" in history
+    assert "assigned · Owner: <@U0003> → <@U0001>" in history
+    assert "updated · Status: to do → in progress, Percent complete: 0 → 40" in history
     assert "_API is slow_" in history
 
 

@@ -1,9 +1,10 @@
 """A fake Slack Web API on loopback, as strict as real Slack about what it accepts.
 
-End-to-end tests point the app's `WebClient(base_url=fake.api_url)` here. The fake answers the
-way Slack does, records every call, and notes a *violation* for anything real Slack would reject
-(a missing argument, an unknown token, a Block Kit limit), so that a test passing against it does
-not start failing the day the app meets production. Tests assert `fake.violations == []`.
+End-to-end tests point the app's `WebClient(base_url=fake.api_url)` here, and so does
+`pmo-bot console`, which runs the real app against it. The fake answers the way Slack does,
+records every call, and notes a *violation* for anything real Slack would reject (a missing
+argument, an unknown token, a Block Kit limit), so that a test passing against it does not start
+failing the day the app meets production. Tests assert `fake.violations == []`.
 
 It runs a stdlib `ThreadingHTTPServer` on 127.0.0.1 and needs nothing else. Every request is
 handled under one lock: the fake is small and fast, and serialising it rules out races in the
@@ -437,6 +438,7 @@ class Call:
     team_id: str | None  # the workspace the token belongs to
     status: int = 200  # the HTTP status answered
     response: JsonDict = field(default_factory=dict)  # the JSON answered ({} for plain text)
+    url_key: str | None = None  # which response URL or upload URL a "response_url"/"upload" call used
     at: float = field(default_factory=time.monotonic)  # when it arrived, to check retry pacing
 
     @property
@@ -543,6 +545,7 @@ class Upload:
     filename: str
     length: int
     received: int | None = None
+    content: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -843,15 +846,16 @@ def files_get_upload_url(state: SlackState, call: Call) -> JsonDict:
     return {"upload_url": f"{state.base_url}upload/{upload.file_id}", "file_id": upload.file_id}
 
 
-def upload_bytes(state: SlackState, call: Call, *, size: int) -> Answer:
+def upload_bytes(state: SlackState, call: Call, *, content: bytes) -> Answer:
     """The POST of a file's bytes to the URL files.getUploadURLExternal gave out."""
+    size = len(content)
     upload = state.uploads.get(call.args["file_id"])
     if upload is None:
         raise SlackError("file_not_found", "bytes sent to an upload URL this fake never gave out", status=404)
     if size != upload.length:
         problem = f"{size} bytes uploaded, but files.getUploadURLExternal announced {upload.length}"
         raise SlackError("invalid_length", problem, status=400)
-    upload.received = size
+    upload.received, upload.content = size, content
     return Answer.text(f"OK - {size}")
 
 
@@ -1270,6 +1274,11 @@ class FakeSlack:
 
     # -- what the app did
 
+    def uploaded(self, file_id: str) -> Upload | None:
+        """A file the app uploaded (its bytes once they arrived), by the id Slack gave it."""
+        with self._lock:
+            return self._state.uploads.get(file_id)
+
     @property
     def calls(self) -> list[Call]:
         with self._lock:
@@ -1297,6 +1306,14 @@ class FakeSlack:
                     )
                 self._changed.wait(left)
             return found
+
+    def uploaded_bytes(self, filename: str) -> bytes:
+        """The bytes of the last file uploaded under `filename`, once they arrived."""
+        with self._lock:
+            found = [u for u in self._state.uploads.values() if u.filename == filename and u.received]
+        if not found:
+            raise AssertionError(f"no file {filename!r} was uploaded")
+        return found[-1].content
 
     def reset(self) -> None:
         """Forget calls and violations (not workspaces, grants or pending failures)."""
@@ -1357,7 +1374,7 @@ class FakeSlack:
         if request.content_type != "application/json":
             problems.append(f"a response URL takes a JSON body, not {request.content_type}")
         target = self._state.response_urls.get(key)
-        call = Call("response_url", args, None, target.team_id if target else None)
+        call = Call("response_url", args, None, target.team_id if target else None, url_key=key)
         return self._serve(
             Method(partial(response_url_post, key=key), check=check_response, token=TokenKind.NONE),
             call,
@@ -1371,8 +1388,8 @@ class FakeSlack:
             "filename": upload.filename if upload else None,
             "length": len(request.body),
         }
-        call = Call("upload", args, None, upload.team_id if upload else None)
-        return self._serve(Method(partial(upload_bytes, size=len(request.body)), token=TokenKind.NONE), call)
+        call = Call("upload", args, None, upload.team_id if upload else None, url_key=file_id)
+        return self._serve(Method(partial(upload_bytes, content=request.body), token=TokenKind.NONE), call)
 
     def _serve(self, method: Method, call: Call, problems: Problems = ()) -> Answer:
         """Check the call as Slack would, answer it (or fail it as a test asked), record both."""

@@ -1,0 +1,1 @@
+"""`pmo-bot console`: the real app against a pretend Slack, driven from a terminal or a script."""

@@ -1,0 +1,63 @@
+"""`/pmo export [tasks|risks|issues|changes|costs|audit]`: CSV files uploaded after the answer."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.context import Ctx
+from models.access import require_visible
+from models.closeout import as_of
+from models.exports import Export, export_csv
+from models.portfolio import find_project, project_by_id
+
+
+def parse_exports(words: list[str]) -> list[Export]:
+    if not words:
+        return list(Export)
+    wanted = []
+    for word in words:
+        try:
+            wanted.append(Export(word.lower()))
+        except ValueError:
+            raise UsageError("exports.unknown", given=word, choices=", ".join(Export)) from None
+    return list(dict.fromkeys(wanted))
+
+
+def upload_exports(ctx: Ctx, project_id: int, channel_id: str, which: list[Export]) -> None:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        files = {kind: export_csv(db, project, kind) for kind in which}
+        day = as_of(project).isoformat()
+    ctx.client.files_upload_v2(
+        channel=channel_id,
+        initial_comment=ctx.t(
+            "exports.comment",
+            user=ctx.user_id,
+            key=project.key,
+            files=", ".join(kind.value for kind in which),
+        ),
+        file_uploads=[
+            {
+                "content": content,
+                "filename": f"{project.key}-{kind.value}-{day}.csv",
+                "title": ctx.t("exports.file_title", key=project.key, what=kind.value),
+            }
+            for kind, content in files.items()
+        ],
+    )
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb(
+        "export", usage="export [tasks|risks|issues|changes|costs|audit]", example="export tasks risks"
+    )
+    def export_verb(invocation: Invocation) -> Reply:
+        ctx = invocation.ctx
+        which = parse_exports(invocation.words)
+        with ctx.db(write=False) as db:
+            project = find_project(db, channel_id=invocation.command.channel_id)
+            require_visible(db, project, ctx.actor)
+        runtime.defer(upload_exports, ctx, project.id, invocation.command.channel_id, which)
+        return Reply(ctx.t("exports.coming", key=project.key, count=len(which)))

@@ -1,0 +1,296 @@
+"""Closing end to end over HTTP: checklist, acceptance, lessons, the final report, the archive."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from models import Issue, Lesson, Member, Milestone, Risk, Task
+from models.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
+from tests.closing_flows import (
+    apollo,
+    buttons,
+    checklist_posts,
+    click,
+    clicked_open,
+    dm_button,
+    has_dm_button,
+    open_view,
+    project,
+    say,
+    task,
+    wait_until,
+)
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, field_errors, local_today, submit
+
+
+def accept(bot: RunningBot, action: str, key: str, note: str | None) -> dict:
+    view = clicked_open(bot, action, key, BOB)
+    assert view is not None, f"Bob could not open the form of {key}"
+    return field_errors(submit(bot, view, {"note": note}, user=BOB))
+
+
+def give_lessons(bot: RunningBot, user: str, values: dict[str, str | None]) -> dict:
+    button = dm_button(bot, user, "lessons_answer")
+    view = open_view(bot, lambda: bot.slack.block_action("lessons_answer", value=button["value"], user=user))
+    return field_errors(submit(bot, view, values, user=user))
+
+
+def channel_texts(bot: RunningBot) -> list[str]:
+    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+
+
+def section_of(markdown: str, title: str) -> str:
+    """The text of the Markdown section whose heading ends with `title`, up to the next heading."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("## ") and line.endswith(title))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def start(bot: RunningBot) -> dict:
+    """Apollo, closing started by Alice; the first checklist post."""
+    apollo(bot)
+    answer = bot.slack.command("close").json()
+    assert answer["response_type"] == "in_channel" and "started closing APL" in answer["text"]
+    wait_until(lambda: bool(checklist_posts(bot)))
+    wait_until(lambda: all(has_dm_button(bot, user, "lessons_answer") for user in (ALICE, BOB, CAROL)))
+    return checklist_posts(bot)[0]
+
+
+GATE_GAPS = (
+    "a decision on every change request (1 waiting)",
+    "every deliverable accepted or waived by the sponsor (2 not yet)",
+    "every task finished, cancelled or carried over (3 still open)",
+    "every issue resolved, cancelled or carried over (2 still open)",
+    "every risk closed, cancelled or carried over (1 still open)",
+)
+CAROLS_LESSONS = {
+    "went_well": "Pairing on the API",
+    "went_badly": "Vendor delays hurt",
+    "next_time": "Sign the vendor contract before kickoff",
+    "rating": "4",
+}
+IN_THE_PDF = (
+    "The charter against what happened",
+    "Earned value at close",
+    "Carried-over items",
+    "Lessons learned",
+    "Document register",
+    "Charts",
+    "Carol Díaz",
+    "Missing the admin guide",
+)
+
+
+def test_closing_a_project_with_open_work_end_to_end(bot: RunningBot) -> None:
+    check_checklist(bot, start(bot))
+    settle_open_items(bot)
+    accept_one_and_send_one_back(bot)
+    finish_rework_and_collect_lessons(bot)
+    close_and_check_report(bot)
+    check_read_only(bot)
+
+
+def check_checklist(bot: RunningBot, checklist: dict) -> None:
+    assert project(bot).phase is Phase.CLOSING
+    shown = buttons(checklist)
+    for key in ("APL-3", "APL-4", "APL-5", "APL-I1", "APL-I2", "APL-R2"):
+        assert ("closing_carry", key) in shown and ("closing_finish", key) in shown
+    assert ("change_approve", "APL-C1") in shown and ("closing_finish", "APL-M1") in shown
+    assert {("deliverable_accept", "APL-1"), ("deliverable_send_back", "APL-2")} <= set(shown)
+    assert not any(key == "APL-1" and action.startswith("closing_") for action, key in shown)  # done already
+    # Everyone on the team is asked once for their lessons, by DM with the form's button.
+    for user in (ALICE, BOB, CAROL):
+        assert dm_button(bot, user, "lessons_answer")["value"] == str(project(bot).id)
+    # The gate lists what is left instead of closing.
+    refused = str(bot.slack.command("phase closed").json()["blocks"])
+    assert [gap for gap in GATE_GAPS if gap not in refused] == []
+    assert project(bot).phase is Phase.CLOSING
+
+
+def settle_open_items(bot: RunningBot) -> None:
+    """The manager settles the open items; each click edits the checklist."""
+    assert "carried over" in click(bot, "closing_carry", "APL-3")
+    assert "finished" in click(bot, "closing_finish", "APL-4")
+    assert "cancelled" in click(bot, "closing_cancel", "APL-5")
+    click(bot, "closing_carry", "APL-I1")
+    click(bot, "closing_finish", "APL-I2")
+    click(bot, "closing_carry", "APL-R2")
+    click(bot, "closing_finish", "APL-M1")
+    assert click(bot, "closing_carry", "APL-3") == "APL-3 is already settled: nothing was changed."
+    latest = buttons(checklist_posts(bot)[-1])
+    assert ("closing_carry", "APL-3") not in latest and ("closing_finish", "APL-M1") not in latest
+    assert (task(bot, 3).status, task(bot, 3).disposition) == (TaskStatus.TODO, Disposition.CARRIED_OVER)
+    assert (task(bot, 4).status, task(bot, 4).percent_complete) == (TaskStatus.DONE, 100)
+    assert task(bot, 5).status is TaskStatus.CANCELLED
+    # The change request is decided from the checklist.
+    view = clicked_open(bot, "change_approve", "APL-C1", ALICE)
+    assert view is not None and field_errors(submit(bot, view, {"note": "Refunds are worth it"})) == {}
+
+
+def accept_one_and_send_one_back(bot: RunningBot) -> None:
+    assert accept(bot, "deliverable_accept", "APL-1", "Great work") == {}
+    assert "note" in accept(bot, "deliverable_send_back", "APL-2", None)  # a reason is needed
+    assert accept(bot, "deliverable_send_back", "APL-2", "Missing the admin guide") == {}
+    reopened = task(bot, 2)
+    assert (reopened.status, reopened.acceptance) == (TaskStatus.IN_PROGRESS, Acceptance.SENT_BACK)
+    assert reopened.done_at is None
+    with bot.database.system_session(write=False) as db:
+        rework = db.scalars(select(Issue).where(Issue.task_id == reopened.id)).one()
+    assert (rework.number, rework.owner_id, rework.description) == (3, CAROL, "Missing the admin guide")
+    posted = channel_texts(bot)
+    assert "✅ <@U0002> accepted *APL-1* Build API: _Great work_" in posted
+    sent_back = [text for text in posted if text.startswith("↩️ <@U0002> sent back *APL-2* Write docs")]
+    assert len(sent_back) == 1 and "issue *APL-I3* is opened for <@U0003>" in sent_back[0]
+    assert clicked_open(bot, "deliverable_accept", "APL-2", BOB) is None  # not finished again yet
+    assert "not finished yet" in bot.fake.calls_to("response_url")[-1].args["text"]
+
+
+def finish_rework_and_collect_lessons(bot: RunningBot) -> None:
+    click(bot, "closing_finish", "APL-2")
+    click(bot, "closing_finish", "APL-I3")
+    assert accept(bot, "deliverable_accept", "APL-2", None) == {}
+    assert set(give_lessons(bot, CAROL, {"rating": None})) == {"went_well", "rating"}
+    assert give_lessons(bot, CAROL, CAROLS_LESSONS) == {}
+    assert give_lessons(bot, ALICE, {"went_well": "Early demos", "rating": "5"}) == {}
+    retro = [
+        c.args
+        for c in bot.fake.calls
+        if c.method in ("chat.postMessage", "chat.update")
+        and str(c.args.get("text", "")).startswith("APL · Apollo — retrospective")
+    ]
+    assert [(r.get("ts") is None, r["text"].splitlines()[1]) for r in retro] == [
+        (True, "1 answer(s) · average rating 4.0 of 5"),  # posted once…
+        (False, "2 answer(s) · average rating 4.5 of 5"),  # …then edited
+    ]
+    assert "Still to answer: <@U0002>" in str(retro[-1]["blocks"])
+    assert "Vendor delays hurt" in str(retro[-1]["blocks"])
+    assert "Nothing is left open" in checklist_posts(bot)[-1]["text"]
+
+
+def close_and_check_report(bot: RunningBot) -> None:
+    # Before closing Carol is allocated; closing releases her on the close date.
+    assert "APL (member, 50%)" in say(bot, "people", user=ADMIN).replace("*", "")
+    uploads_before = len(bot.fake.calls_to("files.completeUploadExternal"))
+    closed = bot.slack.command("phase closed").json()
+    assert "moved APL to closed" in closed["text"] and "The final report follows" in closed["text"]
+    today = local_today()
+    assert project(bot).phase is Phase.CLOSED
+    with bot.database.system_session(write=False) as db:
+        assert set(db.scalars(select(Member.allocated_to))) == {today}
+    assert "APL" not in say(bot, "people", user=ADMIN)
+    # The final report: one upload with the Markdown and the PDF.
+    complete = bot.fake.wait_for("files.completeUploadExternal", uploads_before + 1, timeout=60)[-1]
+    assert complete.args["channel_id"] == CHANNEL and len(complete.args["files"]) == 2
+    stem = f"APL-report-{today.isoformat()}"
+    check_report(bot.fake.uploaded_bytes(f"{stem}.md").decode(), today.isoformat())
+    pdf = PdfReader(io.BytesIO(bot.fake.uploaded_bytes(f"{stem}.pdf")))
+    assert len(pdf.pages) >= 3
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert [words for words in IN_THE_PDF if words not in text] == []
+    assert sum(len(page.images) for page in pdf.pages) == 2  # the two charts
+
+
+def check_report(markdown: str, today: str) -> None:
+    assert markdown.startswith("# APL · Apollo — final report")
+    charter = section_of(markdown, "The charter against what happened")
+    assert "| End | 2027-03-31 | 2027-04-10 | " + today + " |" in charter
+    assert "| Budget / spent | 120,000.00 EUR | 122,500.00 EUR | 1,200.00 EUR |" in charter
+    assert "| APL-C1 | Add refunds | +10 | 2,500.00 EUR |" in charter and "1 approved" in charter
+    value = section_of(markdown, "Earned value at close")
+    assert "| Actual cost (AC) | 1,200.00 EUR |" in value and "| Progress | 3 of 4 tasks done" in value
+    milestones = section_of(markdown, "Milestones planned against actual")
+    assert f"| APL-M1 | Go-live | 2027-01-15 | 2027-01-15 | {today} |" in milestones
+    deliverables = section_of(markdown, "Deliverables and acceptance")
+    assert "| APL-1 | Build API | accepted | Bob Smith | Great work |" in deliverables
+    assert "| APL-2 | Write docs | accepted | Bob Smith |" in deliverables
+    risks = section_of(markdown, "Risks")
+    assert "2 risk(s) identified: 1 occurred, 0 closed, 1 carried over." in risks
+    assert "| APL-R1 | Vendor late | 20 |" in risks and "| APL-I2 |" in risks
+    issues = section_of(markdown, "Issues")
+    assert "| APL-I1 | Flaky CI | medium | — | carried over |" in issues
+    assert (
+        "| APL-I3 | APL-2 sent back: Missing the admin guide | high | Carol Díaz | resolved at closing |"
+        in issues
+    )
+    assert "| APL-1 | Carol Díaz | 2026-12-18 | planned | 0 of 0 passed |" in section_of(
+        markdown, "Quality results"
+    )
+    carried = section_of(markdown, "Carried-over items")
+    assert "| APL-3 | task | Load test | Carol Díaz | to do · 0% | 2026-12-15 |" in carried
+    assert "| APL-I1 | issue | Flaky CI |" in carried and "| APL-R2 | risk | Key person leaves |" in carried
+    assert "APL-4" not in carried and "APL-5" not in carried
+    lessons = section_of(markdown, "Lessons learned")
+    assert "2 answer(s), average rating 4.5 of 5." in lessons
+    assert (
+        "**Carol Díaz — rated 4 of 5**" in lessons
+        and "Next time: Sign the vendor contract before kickoff" in lessons
+    )
+    team = section_of(markdown, "Team and roles")
+    assert f"| Carol Díaz | member | backend and API | 50% | — | {today} |" in team
+    documents = section_of(markdown, "Document register")
+    assert "| Apollo charter | charter | https://docs.example.com/apollo/charter | Alice Chen |" in documents
+    assert "drawn in the PDF edition" in section_of(markdown, "Charts")
+
+
+REFUSED_WHEN_CLOSED = (
+    "task add Sneaky extra",
+    "done APL-3",
+    "doc add https://x.example.com/a Late doc",
+    "close",
+    "team add <@U0009> member",
+    "issue Late issue",
+    "phase closed",
+)
+
+
+def check_read_only(bot: RunningBot) -> None:
+    """A closed project refuses every change, still answers what it was asked, and is searchable."""
+    closed = "APL is closed and read-only"
+    with bot.database.system_session(write=False) as db:
+        tasks_before = db.scalar(select(func.count(Task.id)))
+    for command in REFUSED_WHEN_CLOSED:
+        assert closed in say(bot, command), command
+    assert closed in click(bot, "closing_finish", "APL-3")
+    assert clicked_open(bot, "deliverable_accept", "APL-1", BOB) is None
+    assert closed in bot.fake.calls_to("response_url")[-1].args["text"]
+    bot.slack.block_action("lessons_answer", value=dm_button(bot, BOB, "lessons_answer")["value"], user=BOB)
+    assert closed in bot.fake.calls_to("response_url")[-1].args["text"]
+    with bot.database.system_session(write=False) as db:
+        assert db.scalar(select(func.count(Task.id))) == tasks_before
+        assert db.scalar(select(func.count(Lesson.id))) == 2
+        assert task(bot, 3).status is TaskStatus.TODO
+
+    status = say(bot, "status").splitlines()
+    assert status[0].endswith("APL · Apollo — green")
+    assert status[2].startswith("*Phase* closed · *Progress* 3 of 4 tasks done")
+    uploads = len(bot.fake.calls_to("files.completeUploadExternal"))
+    assert "Writing the report of APL" in say(bot, "report")
+    bot.fake.wait_for("files.completeUploadExternal", uploads + 1, timeout=60)
+    found = say(bot, "lessons vendor", user=CAROL)
+    assert "*APL* Apollo" in found and "Vendor delays hurt" in found and "Early demos" not in found
+    assert say(bot, "lessons nowhere") == "No lessons learned of a closed project mention “nowhere”."
+    assert "Early demos" in say(bot, "lessons")
+
+
+def test_the_states_recorded_for_every_settled_item(bot: RunningBot) -> None:
+    start(bot)
+    click(bot, "closing_finish", "APL-I1")
+    click(bot, "closing_cancel", "APL-I2")
+    click(bot, "closing_finish", "APL-R2")
+    with bot.database.system_session(write=False) as db:
+        issues = dict(db.execute(select(Issue.number, Issue.status)).all())
+        dispositions = dict(db.execute(select(Issue.number, Issue.disposition)).all())
+        risk = db.scalars(select(Risk).where(Risk.number == 2)).one()
+        milestone = db.scalars(select(Milestone)).one()
+    assert issues == {1: IssueStatus.RESOLVED, 2: IssueStatus.RESOLVED}
+    assert dispositions == {1: Disposition.FINISHED, 2: Disposition.CANCELLED}
+    assert (risk.status, risk.disposition) == (RiskStatus.CLOSED, Disposition.FINISHED)
+    assert milestone.completed_on is None
+    assert "can only be marked reached" in click(bot, "closing_carry", "APL-M1")
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Milestone)).one().completed_on is None

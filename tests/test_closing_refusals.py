@@ -1,0 +1,129 @@
+"""What closing refuses, and says why: the wrong person, an undecided change, stale buttons and forms."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from models import AuditEntry, Project, Task
+from models.enums import Acceptance, Disposition, Phase, TaskStatus
+from tests.closing_flows import (
+    apollo,
+    buttons,
+    checklist_posts,
+    click,
+    clicked_open,
+    has_dm_button,
+    project,
+    say,
+    task,
+    wait_until,
+)
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import field_errors, submit
+
+
+def closing(bot: RunningBot) -> None:
+    apollo(bot)
+    say(bot, "close")
+    wait_until(lambda: bool(checklist_posts(bot)))
+
+
+def test_only_the_manager_or_an_administrator_closes(bot: RunningBot) -> None:
+    apollo(bot)
+    for user in (CAROL, BOB):
+        answer = say(bot, "close", user=user)
+        assert answer == (
+            "Only the project's manager (<@U0001>) or a PMO administrator can close the project: "
+            "nothing was changed."
+        )
+    assert project(bot).phase is Phase.INITIATION
+    assert "started closing APL" in say(bot, "close", user=ADMIN)
+    wait_until(lambda: bool(checklist_posts(bot)))
+    assert project(bot).phase is Phase.CLOSING
+    assert say(bot, "close") == "APL is closing already: here is its checklist again."
+    wait_until(lambda: len(checklist_posts(bot)) >= 2)
+    assert "Only the project's manager" in click(bot, "closing_carry", "APL-3", user=CAROL)
+    assert task(bot, 3).disposition is None
+
+
+def test_only_the_sponsor_or_an_administrator_accepts(bot: RunningBot) -> None:
+    closing(bot)
+    for user in (ALICE, CAROL):
+        assert clicked_open(bot, "deliverable_accept", "APL-1", user) is None
+        refusal = bot.fake.calls_to("response_url")[-1].args["text"]
+        assert refusal.startswith("Only the project's sponsor (<@U0002>) or a PMO administrator can accept")
+    assert task(bot, 1).acceptance is Acceptance.PENDING
+    view = clicked_open(bot, "deliverable_waive", "APL-1", ADMIN)
+    assert view is not None
+    assert "note" in field_errors(submit(bot, view, {"note": None}, user=ADMIN))  # a waiver says why
+    assert field_errors(submit(bot, view, {"note": "Replaced by the vendor's API"}, user=ADMIN)) == {}
+    assert (task(bot, 1).acceptance, task(bot, 1).accepted_by) == (Acceptance.WAIVED, ADMIN)
+    with bot.database.system_session(write=False) as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "deliverable.waive")).one()
+    assert entry.after == {"acceptance": "waived", "as_admin": True}
+
+
+def test_the_project_cannot_close_while_a_change_is_undecided(bot: RunningBot) -> None:
+    closing(bot)
+    for key in ("APL-3", "APL-4", "APL-5", "APL-I1", "APL-I2", "APL-R2"):
+        click(bot, "closing_carry", key)
+    for key in ("APL-1", "APL-2"):
+        view = clicked_open(bot, "deliverable_accept", key, BOB)
+        assert view is not None and field_errors(submit(bot, view, {"note": None}, user=BOB)) == {}
+    blocks = str(bot.slack.command("phase closed").json()["blocks"])
+    assert "a decision on every change request (1 waiting)" in blocks
+    assert "accepted or waived" not in blocks and "still open" not in blocks
+    assert project(bot).phase is Phase.CLOSING
+    view = clicked_open(bot, "change_reject", "APL-C1", ALICE)
+    assert view is not None and field_errors(submit(bot, view, {"note": "Not now"})) == {}
+    wait_until(lambda: "Nothing is left open" in checklist_posts(bot)[-1]["text"])
+    assert "moved APL to closed" in say(bot, "phase closed")
+    assert project(bot).phase is Phase.CLOSED
+    bot.fake.wait_for("files.completeUploadExternal", timeout=60)
+
+
+def test_stale_buttons_and_forms_change_nothing(bot: RunningBot) -> None:
+    closing(bot)
+    assert "There is no task APL-99 in this project." in click(bot, "closing_finish", "APL-99")
+    assert "`garbage` is not an item of a project's checklist." in click(bot, "closing_finish", "garbage")
+    assert "There is no project `ZZZ`" in click(bot, "closing_carry", "ZZZ-1")
+    # The sponsor opens Accept twice (a double click); the second form finds it decided already.
+    first = clicked_open(bot, "deliverable_accept", "APL-1", BOB)
+    second = clicked_open(bot, "deliverable_accept", "APL-1", BOB)
+    assert first is not None and second is not None
+    assert field_errors(submit(bot, first, {"note": "Good"}, user=BOB)) == {}
+    assert field_errors(submit(bot, second, {"note": "Twice"}, user=BOB)) == {
+        "note": "APL-1 was already accepted by <@U0002>: nothing was changed."
+    }
+    assert task(bot, 1).acceptance_note == "Good"
+    assert clicked_open(bot, "deliverable_send_back", "APL-1", BOB) is None
+    # A settled item's buttons, clicked from an old copy of the checklist, are refused.
+    click(bot, "closing_cancel", "APL-5")
+    assert click(bot, "closing_finish", "APL-5") == "APL-5 is already settled: nothing was changed."
+    assert (task(bot, 5).status, task(bot, 5).disposition) == (TaskStatus.CANCELLED, Disposition.CANCELLED)
+    # The lessons button of a project that no longer exists.
+    bot.slack.block_action("lessons_answer", value="424242", user=CAROL)
+    assert "That project no longer exists" in bot.fake.calls_to("response_url")[-1].args["text"]
+    bot.slack.block_action("lessons_answer", value="not-a-number", user=CAROL)
+    assert "That button no longer works" in bot.fake.calls_to("response_url")[-1].args["text"]
+
+
+def test_checklist_buttons_wait_for_the_closing_phase(bot: RunningBot) -> None:
+    apollo(bot)
+    assert "APL is not closing: `/pmo close` starts closing it first." in click(bot, "closing_carry", "APL-3")
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Task).where(Task.number == 3)).one().disposition is None
+    # Outsiders may not give lessons (the form is refused before it opens).
+    bot.slack.block_action("lessons_answer", value=str(project(bot).id), user=ADMIN.replace("9", "8"))
+    assert "Only people on the project" in bot.fake.calls_to("response_url")[-1].args["text"]
+
+
+def test_moving_to_closing_by_phase_starts_the_same_flow(bot: RunningBot) -> None:
+    apollo(bot)
+    with bot.database.system_session() as db:
+        db.execute(update(Project).values(phase=Phase.EXECUTION))
+    answer = say(bot, "phase closing")
+    assert "moved APL to closing" in answer and "The closing checklist follows" in answer
+    wait_until(lambda: bool(checklist_posts(bot)))
+    wait_until(lambda: has_dm_button(bot, CAROL, "lessons_answer"))
+    assert ("closing_carry", "APL-3") in buttons(checklist_posts(bot)[0])

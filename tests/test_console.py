@@ -1,0 +1,273 @@
+"""`pmo-bot console`: scripts of typed lines through the real app, checked by what they print.
+
+The console runs the app's own Bolt dispatch against the fake Slack, so these are end-to-end runs:
+signed requests, listeners, the database (SQLite and PostgreSQL), scheduled passes and uploads.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.console import demo
+from bot.console.run import ConsoleOptions, ConsoleTicker, console_session, run_console
+from bot.console.terminal import Terminal
+from bot.settings import Settings
+from models import ChangeRequest, Project, Risk, Task
+from models.clock import CLOCK
+from models.database import Database
+from models.enums import ChangeStatus, TaskStatus
+from tests.test_cli import clean_env, pmo_bot
+
+# A charter asked field by field, with a currency the app refuses and the retyped one; a task
+# whose date is read on the console's clock; a risk from its form; then Monday 09:00 in Shanghai
+# (Alice's time zone, so the project's), when the weekly digest goes out.
+SCRIPT = """\
+:time 2026-12-01 10:00
+/pmo new
+Apollo
+APL
+Put the new billing system live
+Billing, invoicing
+Payroll
+@pat
+
+2026-12-01
+2027-03-31
+120,000
+xx
+:submit
+EUR
+/pmo team add @carol member 50% frontend
+/pmo task add Invoice screens @carol due friday est 16
+/pmo risk
+Vendor certification slips
+The bank certifies payment providers quarterly
+technical
+4
+5
+@carol
+2
+:submit
+:time 2026-12-07 09:00
+:quit
+"""
+
+
+def run_script(database_url: str, tmp_path: Path, script: str, *, demo: bool = False) -> str:
+    """Run the console in this process on `script`; what it printed."""
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    database = Database(database_url)
+    out = io.StringIO()
+    options = ConsoleOptions(
+        demo=demo, files_dir=tmp_path / "files", stdin=io.StringIO(script), stdout=out, interactive=False
+    )
+    try:
+        assert run_console(settings, database, options) == 0
+    finally:
+        database.dispose()
+    assert not CLOCK.travelled, "the console puts the clock back when it ends"
+    return out.getvalue()
+
+
+def assert_nothing_refused(output: str) -> None:
+    """No call Slack would refuse, no failed request, no failed pass: the console warns of each."""
+    for warning in ("Slack would refuse", "The app answered HTTP", "scheduled passes failed", "could not"):
+        assert warning not in output, output
+
+
+def section_after(output: str, marker: str) -> str:
+    """The lines from `marker` to the next prompt."""
+    start = output.index(marker)
+    end = output.find("> ", start)
+    return output[start : end if end != -1 else None]
+
+
+def assert_the_scripted_session(output: str) -> None:
+    assert_nothing_refused(output)
+    # The form asked field by field, echoing each answer after its label.
+    assert "── Form: New project charter ──" in output
+    assert "Project name*: Apollo" in output
+    assert "Project manager [@alice]: " in output
+    # The refused currency comes back beside its field; the rest was kept.
+    assert "  ✗ Currency: `XX` is not a currency code I know" in output
+    assert "Currency* [xx]: EUR" in output
+    charter = section_after(output, "== APL · Apollo — charter ==")
+    assert "*Goal:* Put the new billing system live" in charter
+    assert "*Sponsor:* @pat · *Manager:* @alice" in charter
+    assert "120,000.00 EUR" in charter
+    # "friday" read on the console's clock (Tue 2026-12-01), not the machine's.
+    assert "Added *APL-1* Invoice screens · owner @carol" in output
+    assert "due Fri 2026-12-04" in output
+    assert "Raised *APL-R1* Vendor certification slips · score 20" in output
+    assert "⏱ The clock now reads Mon 2026-12-07 09:00 (Asia/Shanghai)" in output
+    digest = section_after(output, "== 📰 APL · Apollo — week 2026-W50 ==")
+    assert "*Health*" in digest
+    assert "*APL-R1* Vendor certification slips" in digest
+
+
+def test_a_script_makes_a_charter_a_task_and_a_risk_then_monday_brings_the_digest(
+    database_url: str, tmp_path: Path
+) -> None:
+    output = run_script(database_url, tmp_path, SCRIPT)
+    assert_the_scripted_session(output)
+    database = Database(database_url)
+    with database.system_session(write=False) as db:
+        project = db.scalars(select(Project)).one()
+        assert (project.key, project.currency, project.timezone) == ("APL", "EUR", "Asia/Shanghai")
+        assert project.channel_id == "CAPOLLO"
+        risk = db.scalars(select(Risk)).one()
+        assert (risk.owner_id, risk.strategy.value) == ("UCAROL", "mitigate")
+    database.dispose()
+
+
+def test_the_same_script_piped_into_pmo_bot_console(database_url: str, tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=database_url)
+    done = subprocess.run(
+        [*pmo_bot(), "console"],
+        input=SCRIPT,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.startswith("PMO bot console:")
+    assert_the_scripted_session(done.stdout)
+
+
+def test_a_change_request_is_approved_by_clicking_in_the_managers_dm(
+    database_url: str, tmp_path: Path
+) -> None:
+    script = SCRIPT.replace(":time 2026-12-07 09:00\n:quit\n", "") + (
+        "/pmo change\n"
+        "Add Apple Pay\n"
+        "\n"
+        "Customers asked for it\n"
+        "5\n"
+        "4000\n"
+        ":submit\n"
+        "click Approve\n"
+        "Worth it for phones\n"
+        ":submit\n"
+        ":quit\n"
+    )
+    output = run_script(database_url, tmp_path, script)
+    assert_nothing_refused(output)
+    assert "── DM to @alice ──" in output
+    # Alice alone sees her DM, so its button is pressed as her, and the decision form opens.
+    assert "(clicking as" not in output
+    assert "── Form: " in output.split("click Approve", 1)[1]
+    assert "(updated) ──" in output.split("Worth it for phones", 1)[1]
+    database = Database(database_url)
+    with database.system_session(write=False) as db:
+        change = db.scalars(select(ChangeRequest)).one()
+        assert change.status is ChangeStatus.APPROVED
+    database.dispose()
+
+
+def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_path: Path) -> None:
+    script = "/pmo status\n/pmo gantt\n:home\nclick Done\n:as @carol\n/pmo tasks overdue\n:quit\n"
+    output = run_script(database_url, tmp_path, script, demo=True)
+    assert_nothing_refused(output)
+    assert "Loaded the demo project Apollo (APL) in #apollo" in output
+    status = section_after(output, "APL · Apollo — ")
+    for shown in (
+        "*Phase* execution",
+        "*Earned value*",
+        "*APL-5* Invoice screens · @carol",  # the late task
+        "*APL-R1* Payment provider certification slips · 20",
+        "*Change requests waiting for a decision* 1",
+        "*Open issues* 1",
+        "spent 35,500.00 USD of 120,000.00 USD",
+    ):
+        assert shown in status, shown
+    gantt = section_after(output, "── #apollo · a file ──")
+    path = Path(gantt.split("📎 ", 1)[1].splitlines()[0])
+    assert path.read_bytes().startswith(b"\x89PNG")
+    home = section_after(output, "── Home of @alice ──")
+    assert "*APL-C1* Add Apple Pay to the checkout" in home
+    assert "*APL-8* Go-live runbook" in home
+    # Done on the Home tab: the tab comes back without the task.
+    refreshed = section_after(output, "click Done")
+    assert "── Home of @alice ──" in refreshed
+    assert "APL-8" not in refreshed and "No open tasks" in refreshed
+    assert "*APL-5* Invoice screens" in section_after(output, "/pmo tasks overdue")
+    with_demo = Database(database_url)
+    with with_demo.system_session(write=False) as db:
+        tasks = {task.number: task for task in db.scalars(select(Task))}
+        assert len(tasks) == 8 and tasks[8].status is TaskStatus.DONE
+        assert db.scalars(select(ChangeRequest)).one().status is ChangeStatus.PENDING
+    with_demo.dispose()
+
+
+def test_a_second_demo_in_the_same_database_keeps_the_first(database_url: str, tmp_path: Path) -> None:
+    run_script(database_url, tmp_path, ":quit\n", demo=True)
+    output = run_script(database_url, tmp_path, ":quit\n", demo=True)
+    assert "The demo project APL is already in this database" in output
+    database = Database(database_url)
+    with database.system_session(write=False) as db:
+        assert len(db.scalars(select(Project)).all()) == 1
+    database.dispose()
+
+
+def test_wrong_lines_get_a_clear_answer_and_change_nothing(database_url: str, tmp_path: Path) -> None:
+    script = (
+        "hello\n:as @nobody\n:in #Bad Name\n:time whenever\nclick 7\nclick\n/deploy now\n"
+        "/pmo task add Orphan\n/pmo new\n:cancel\n:quit\n"
+    )
+    output = run_script(database_url, tmp_path, script)
+    assert "`hello` is not something I know" in output
+    assert "Who to be? @alice (Alice Chen, Asia/Shanghai)" in output
+    assert "`#Bad Name` is not a channel name" in output
+    assert "`whenever` is not a time I can read" in output
+    assert "No button `7` on screen" in output
+    assert "Click what?" in output
+    assert "/deploy is not a command here" in output
+    assert "New project charter: closed without sending." in output
+    database = Database(database_url)
+    with database.system_session(write=False) as db:
+        assert db.scalars(select(Project)).all() == []
+        assert db.scalars(select(Task)).all() == []
+    database.dispose()
+
+
+def test_at_a_terminal_the_minute_tick_runs_the_passes_on_the_consoles_clock(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    database = Database(database_url)
+    out = io.StringIO()
+    terminal = Terminal(io.StringIO(), out, interactive=False)
+    try:
+        with console_session(settings, database, terminal, tmp_path) as session:
+            CLOCK.travel_to(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+            session.command("/pmo new", answers={"name": "Apollo", "key": "APL", "start_date": "2026-12-01"})
+            CLOCK.travel_to(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # Monday 09:00 in Shanghai
+            assert "📰" not in out.getvalue()
+            with ConsoleTicker(session) as ticker:
+                assert ticker.scheduler.running
+                ticker.tick()
+            assert not ticker.scheduler.running
+    finally:
+        database.dispose()
+    assert not CLOCK.travelled
+    assert "📰 APL · Apollo — week 2026-W50: nothing to report" in out.getvalue()
+
+
+def test_a_demo_step_the_app_refuses_says_so_and_leaves_the_console_usable(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = [demo.Step(0, "alice", "/pmo new", {"name": "Apollo", "key": "A"})]  # a key too short
+    monkeypatch.setattr(demo, "demo_steps", lambda start: broken)
+    output = run_script(database_url, tmp_path, "/pmo projects\n:quit\n", demo=True)
+    assert "⚠ The demo could not be loaded: New project charter: {'key':" in output
+    assert "alice@#apollo> /pmo projects" in output
