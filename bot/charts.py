@@ -52,6 +52,9 @@ DEFAULT_LABELS = {
     "axis_day_of_month": "%Y-%b-%d",
 }
 
+# The time axis's date patterns, which every chart with dates shares.
+AXIS_LABELS = tuple(name for name in DEFAULT_LABELS if name.startswith("axis_"))
+
 
 @dataclass(frozen=True)
 class GanttBar:
@@ -90,8 +93,13 @@ def owner_colours(bars: tuple[GanttBar, ...]) -> dict[str | None, str]:
     return colours
 
 
+def label_of(labels: Mapping[str, str] | None, name: str) -> str:
+    """A chart's word for `name`, English where the caller gave none."""
+    return (labels or {}).get(name) or DEFAULT_LABELS[name]
+
+
 def _label(chart: GanttChart, name: str) -> str:
-    return (chart.labels or {}).get(name) or DEFAULT_LABELS[name]
+    return label_of(chart.labels, name)
 
 
 def _figure(rows: int) -> tuple[Figure, Axes]:
@@ -162,10 +170,13 @@ def _legend(axes: Axes, chart: GanttChart, colours: dict[str | None, str]) -> No
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
 
 
-def _date_axis(axes: Axes, chart: GanttChart) -> None:
-    """Dates on the time axis as the chart's language writes them ("Dec" or "12月")."""
-    year, month, day = (_label(chart, f"axis_{part}") for part in ("year", "month", "day"))
-    month_of_year, day_of_month = _label(chart, "axis_month_of_year"), _label(chart, "axis_day_of_month")
+def date_axis(axes: Axes, labels: Mapping[str, str] | None) -> None:
+    """Dates on the time axis as the chart's language writes them ("Dec" or "12月"): the axis_* labels."""
+    year, month, day = (label_of(labels, f"axis_{part}") for part in ("year", "month", "day"))
+    month_of_year, day_of_month = (
+        label_of(labels, "axis_month_of_year"),
+        label_of(labels, "axis_day_of_month"),
+    )
     locator = mdates.AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(
@@ -196,7 +207,7 @@ def render_gantt(chart: GanttChart) -> bytes:
     axes.axvline(mdates.date2num(chart.today), color=TODAY, linestyle="--", linewidth=1.2)
     axes.set_yticks(range(rows), _row_labels(chart, bars), fontsize=8)
     axes.invert_yaxis()
-    _date_axis(axes, chart)
+    date_axis(axes, chart.labels)
     axes.grid(axis="x", alpha=0.3)
     _legend(axes, chart, colours)
     if len(chart.bars) > ROWS_MAX:

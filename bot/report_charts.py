@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bot.charts import png_of
+from bot.charts import date_axis, png_of
 
 PLANNED = "#C9CED6"
 STATE_COLOURS = {"done": "#54A24B", "open": "#F58518", "carried": "#B279A2", "cancelled": "#9E9E9E"}
@@ -50,7 +50,8 @@ class PlanVsActual:
     title: str
     rows: tuple[PlanRow, ...]
     milestones: tuple[MilestoneMark, ...]
-    # "planned", "done", "open", "carried", "cancelled", "empty" → words in the reader's language.
+    # "planned", "done", "open", "carried", "cancelled", "empty" → words in the reader's language;
+    # the axis_* date patterns of bot/charts.py, English ones where missing.
     labels: Mapping[str, str]
 
 
@@ -61,8 +62,8 @@ class CostCurve:
     planned: tuple[tuple[date, Decimal], ...]  # planned value, cumulative
     budget: Decimal | None
     baseline_budget: Decimal | None
-    currency: str
-    # "spent", "planned", "budget", "baseline", "empty"
+    currency: str  # the money axis's name: the currency as the reader's language names it
+    # "spent", "planned", "budget", "baseline", "empty", and the axis_* date patterns
     labels: Mapping[str, str]
 
 
@@ -108,8 +109,7 @@ def render_plan_vs_actual(chart: PlanVsActual) -> bytes:
     labels = [row.label[:48] for row in rows] + [f"◆ {mark.label}"[:48] for mark in chart.milestones]
     axes.set_yticks(range(count), labels, fontsize=8)
     axes.invert_yaxis()
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator())
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
+    date_axis(axes, chart.labels)
     axes.grid(axis="x", alpha=0.3)
     axes.set_title(chart.title)
     handles = [Patch(color=PLANNED, label=chart.labels["planned"])]
@@ -159,8 +159,7 @@ def render_cost_over_time(chart: CostCurve) -> bytes:
         axes.axhline(float(chart.baseline_budget), color=BUDGET, linewidth=1, linestyle=":")
         handles.append(Patch(facecolor="white", edgecolor=BUDGET, label=chart.labels["baseline"]))
     axes.set_ylabel(chart.currency)
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator())
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
+    date_axis(axes, chart.labels)
     axes.grid(alpha=0.3)
     axes.set_title(chart.title)
     axes.legend(handles=handles, loc="upper left", fontsize=8)

@@ -134,6 +134,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         note = submitted_values(view).get("note")
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
+            # The channel and the issue log read the project's language, whoever decided.
+            t = ctx.t_project(project)
             outcome = decide_deliverable(
                 db=db,
                 actor=ctx.actor,
@@ -142,8 +144,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 verdict=state.verdict,
                 note=note,
                 today=as_of(project),
+                rework_title=lambda key, said: t("acceptance.rework_title", key=key, note=said),
             )
-            text = outcome_text(project, outcome, note, ctx.user_id, ctx.t)
+            text = outcome_text(project, outcome, note, ctx.user_id, t)
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text=text)
         refresh_checklists(ctx, project.id)

@@ -28,10 +28,17 @@ from handlers.checklist import refresh_checklists
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, ModalState, NoteForm, note_modal
-from handlers.home import refresh_homes
+from handlers.home import refresh_homes, refresh_later
 from models.access import require_visible
 from models.change import ChangeDecision, ChangeRequest
-from models.change_decisions import decide, decider_ids, decisions_of, ensure_can_decide, withdraw
+from models.change_decisions import (
+    chase_copies,
+    decide,
+    decider_ids,
+    decisions_of,
+    ensure_can_decide,
+    withdraw,
+)
 from models.changes import change_key, find_change, list_changes
 from models.enums import ChangeStatus, Verdict
 from models.keys import parse_item_key
@@ -106,7 +113,8 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         # Every copy is one message kept in step, so all speak the project's language.
         t = ctx.t_project(project)
         text, blocks = change_text(project, change, t), change_blocks(project, change, [], t)
-        where = [project.channel_id, *decider_ids(project, change)]
+        deciders = decider_ids(project, change)
+        where = [project.channel_id, *deciders]
         key = change_key(project, change)
     copies = []
     for channel in dict.fromkeys(where):
@@ -119,6 +127,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         )
     with ctx.db() as db:
         db.add_all(copies)
+    refresh_homes(ctx, deciders)
 
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
@@ -126,9 +135,11 @@ def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest
     t = ctx.t_project(project)
     text = change_text(project, change, t)
     blocks = change_blocks(project, change, decisions_of(db, change), t)
-    for copy in db.scalars(select(PostedMessage).where(PostedMessage.subject == key)):
+    posted = db.scalars(select(PostedMessage).where(PostedMessage.subject == key))
+    copies = [(copy.channel_id, copy.ts) for copy in posted] + chase_copies(db, change)
+    for channel, ts in copies:
         try:
-            ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
+            ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         except SlackApiError:
             continue  # a deleted copy must not keep the others stale
 
@@ -174,6 +185,21 @@ def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
     )
 
 
+def tell_requester_waiting(ctx: Ctx, project: Project, change: ChangeRequest, waiting: list[str]) -> None:
+    """One approval of two: the requester hears of it, and whose decision is still missing."""
+    t = ctx.t_for(change.requested_by)
+    ctx.client.chat_postMessage(
+        channel=change.requested_by,
+        text=t(
+            "changes.partly.approved",
+            key=change_key(project, change),
+            title=change.title,
+            user=ctx.user_id,
+            waiting=fmt_list((mention(user, t) for user in waiting), t) or "—",
+        ),
+    )
+
+
 def change_list_line(project: Project, change: ChangeRequest, dates: DateContext, t: Translator) -> str:
     # Both ends in the reader's time zone: a request made late yesterday UTC may be today's there.
     created = change.created_at.astimezone(ZoneInfo(dates.tz)).date()
@@ -209,6 +235,8 @@ def withdraw_reply(invocation: Invocation, key: str) -> Reply:
         withdraw(db=db, actor=ctx.actor, project=project, change_id=change.id)
         update_copies(ctx, db, project, change)
         text = change_text(project, change, ctx.t)
+        deciders = decider_ids(project, change)
+    refresh_later(ctx, deciders)
     return Reply(text)
 
 
@@ -251,9 +279,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if change is None:
                 return
             update_copies(ctx, db, project, change)
+            deciders = decider_ids(project, change)
             if settled:
                 tell_requester(ctx, project, change)
-            deciders = decider_ids(project, change)
+            else:
+                decided = {decision.user_id for decision in decisions_of(db, change)}
+                waiting = [user for user in deciders if user not in decided]
+                tell_requester_waiting(ctx, project, change, waiting)
         refresh_homes(ctx, deciders)
         if settled:
             refresh_checklists(ctx, project.id)

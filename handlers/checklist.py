@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, header, section
-from bot.formats import fmt_date, mention
+from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
 from handlers.change_buttons import decision_buttons
 from handlers.context import Ctx
@@ -127,7 +127,7 @@ def _groups(project: Project, checklist: Checklist, t: Translator) -> list[tuple
             t(
                 "closing.group.changes",
                 count=len(checklist.changes),
-                deciders=", ".join(mention(user, t) for user in deciders),
+                deciders=fmt_list((mention(user, t) for user in deciders), t),
             ),
             list(checklist.changes),
             decision_buttons,
@@ -177,6 +177,7 @@ def checklist_blocks(project: Project, checklist: Checklist, t: Translator) -> t
 
 
 def render(db: Session, project: Project, t: Translator) -> tuple[str, list[Block]]:
+    """The checklist in `t`'s language: the project's, as every copy is read in its channel."""
     return checklist_blocks(project, checklist_of(db, project), t)
 
 
@@ -184,7 +185,7 @@ def post_checklist(ctx: Ctx, project_id: int) -> None:
     """Post a fresh copy to the project's channel and remember it for later edits."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        text, blocks = render(db, project, ctx.t)
+        text, blocks = render(db, project, ctx.t_project(project))
     posted = ctx.client.chat_postMessage(channel=project.channel_id, text=text, blocks=blocks)
     with ctx.db() as db:
         db.add(
@@ -195,12 +196,12 @@ def post_checklist(ctx: Ctx, project_id: int) -> None:
 
 
 def refresh_checklists(ctx: Ctx, project_id: int) -> None:
-    """Edit every copy of the project's checklist to show what is left now."""
+    """Edit every copy of the project's checklist to show what is left now, whoever clicked."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         if project.phase is not Phase.CLOSING:
             return
-        text, blocks = render(db, project, ctx.t)
+        text, blocks = render(db, project, ctx.t_project(project))
         copies = db.scalars(select(PostedMessage).where(PostedMessage.subject == subject(project))).all()
     for copy in copies:
         try:

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.checklist import (
     CANCEL_ACTION,
@@ -41,16 +42,16 @@ def begin_closing(ctx: Ctx, project_id: int) -> None:
     ask_for_lessons(ctx, project_id)
 
 
-def after_phase_move(ctx: Ctx, project_id: int, target: Phase) -> str | None:
-    """What entering closing or closed sets going; a line to add to the answer, if any."""
+def after_phase_move(ctx: Ctx, project_id: int, target: Phase, t: Translator) -> str | None:
+    """What entering closing or closed sets going; a line to add to the answer (said in `t`), if any."""
     if target is Phase.CLOSING:
         ctx.runtime.defer(begin_closing, ctx, project_id)
-        return ctx.t("closing.checklist_coming")
+        return t("closing.checklist_coming")
     if target is Phase.CLOSED:
         with ctx.db(write=False) as db:
             channel_id = project_by_id(db, project_id).channel_id
         ctx.runtime.defer(upload_report, ctx, project_id, channel_id)
-        return ctx.t("closing.archived")
+        return t("closing.archived")
     return None
 
 
@@ -76,7 +77,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             moved = start_closing(db=db, actor=ctx.actor, project=project)
         runtime.defer(begin_closing, ctx, project.id)
         if moved:
-            return Reply(ctx.t("closing.started", user=ctx.user_id, key=project.key), in_channel=True)
+            # Said in the channel, so in the project's language.
+            started = ctx.t_project(project)("closing.started", user=ctx.user_id, key=project.key)
+            return Reply(started, in_channel=True)
         return Reply(ctx.t("closing.again", key=project.key))
 
     def on_settle(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:

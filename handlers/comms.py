@@ -41,6 +41,7 @@ from models.comms_plan import (
     plan_lines,
 )
 from models.enums import Channel
+from models.errors import NotFoundError
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 
@@ -180,7 +181,7 @@ def read_line_form(reader: FormReader) -> CommLineForm:
 def parse_edit_value(value: str) -> tuple[str, str]:
     key, _, kind = value.partition(":")
     if not key or not kind:
-        raise UsageError("comms.bad_args", given=value)
+        raise NotFoundError("comms.bad_args", given=value)
     return key, kind
 
 
@@ -214,7 +215,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             line = next((line for line in plan_lines(db, project) if line.id == state.line_id), None)
             if line is None:
-                raise UsageError("comms.gone")
+                raise NotFoundError("comms.gone")
             changes = edit_line(db=db, actor=ctx.actor, project=project, line=line, form=form)
             t = ctx.t_project(project)
             text = line_text(line, t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.formats import fmt_list
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx
@@ -30,19 +31,20 @@ def upload_exports(ctx: Ctx, project_id: int, channel_id: str, which: list[Expor
         project = project_by_id(db, project_id)
         files = {kind: export_csv(db, project, kind) for kind in which}
         day = as_of(project).isoformat()
+    t = ctx.t_project(project)  # the channel reads the project's language
     ctx.client.files_upload_v2(
         channel=channel_id,
-        initial_comment=ctx.t(
+        initial_comment=t(
             "exports.comment",
             user=ctx.user_id,
             key=project.key,
-            files=", ".join(kind.value for kind in which),
+            files=fmt_list((kind.value for kind in which), t),
         ),
         file_uploads=[
             {
                 "content": content,
                 "filename": f"{project.key}-{kind.value}-{day}.csv",
-                "title": ctx.t("exports.file_title", key=project.key, what=kind.value),
+                "title": t("exports.file_title", key=project.key, what=kind.value),
             }
             for kind, content in files.items()
         ],

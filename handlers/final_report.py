@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.formats import mention
+from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.report_charts import render_cost_over_time, render_plan_vs_actual
 from bot.report_doc import Chart, ReportDocument, Section
@@ -39,6 +39,7 @@ from handlers.report_record import (
 from models.access import require_visible
 from models.final_report import FinalReport, final_report
 from models.portfolio import find_project, project_by_id
+from models.project import Project
 
 
 def charts_section(report: FinalReport, t: Translator) -> Section:
@@ -58,7 +59,7 @@ def report_document(report: FinalReport, t: Translator, names: Names) -> ReportD
         title=t(f"report.title.{kind}", key=project.key, name=project.name),
         subtitle=t(
             f"report.subtitle.{kind}",
-            day=report.as_of.isoformat(),
+            day=fmt_date(report.as_of, t),
             manager=names(project.manager_id),
             sponsor=names(project.sponsor_id),
         ),
@@ -77,7 +78,7 @@ def report_document(report: FinalReport, t: Translator, names: Names) -> ReportD
             charts_section(report, t),
         ],
         chart_note=t("report.chart_in_pdf"),
-        footer=t("report.footer", key=project.key, day=report.as_of.isoformat()),
+        footer=t("report.footer", key=project.key, day=fmt_date(report.as_of, t)),
     )
 
 
@@ -95,17 +96,23 @@ def names_for(ctx: Ctx) -> Names:
     return name
 
 
+def report_translator(ctx: Ctx, project: Project, channel_id: str) -> Translator:
+    """The project's language in its own channel; a copy asked for elsewhere, the asker's."""
+    return ctx.t_project(project) if channel_id == project.channel_id else ctx.t
+
+
 def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
     with ctx.db(write=False) as db:
         report = final_report(db, project_by_id(db, project_id))
-    document = report_document(report, ctx.t, names_for(ctx))
     project, stem = report.project, f"{report.project.key}-report-{report.as_of.isoformat()}"
+    t = report_translator(ctx, project, channel_id)
+    document = report_document(report, t, names_for(ctx))
     ctx.client.files_upload_v2(
         channel=channel_id,
-        initial_comment=ctx.t(
+        initial_comment=t(
             "report.comment",
             title=document.title,
-            user=mention(ctx.user_id or project.manager_id, ctx.t),
+            user=mention(ctx.user_id or project.manager_id, t),
             carried=len(report.carried),
             lessons=len(report.lessons),
         ),
@@ -113,12 +120,12 @@ def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
             {
                 "content": render_markdown(document),
                 "filename": f"{stem}.md",
-                "title": ctx.t("report.file.markdown", title=document.title),
+                "title": t("report.file.markdown", title=document.title),
             },
             {
                 "file": render_pdf(document),
                 "filename": f"{stem}.pdf",
-                "title": ctx.t("report.file.pdf", title=document.title),
+                "title": t("report.file.pdf", title=document.title),
             },
         ],
     )

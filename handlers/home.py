@@ -102,6 +102,11 @@ def refresh_homes(ctx: Ctx, user_ids: Iterable[str | None]) -> None:
             log.warning("could not refresh the Home tab of %s: %s", user_id, error.response.get("error"))
 
 
+def refresh_later(ctx: Ctx, user_ids: Iterable[str | None]) -> None:
+    """Refresh those Home tabs after the answer has gone, so the answer never waits for them."""
+    ctx.runtime.defer(refresh_homes, ctx, [user for user in user_ids if user])
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.event("app_home_opened")
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

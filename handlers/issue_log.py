@@ -26,6 +26,7 @@ from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, ModalState
 from models.access import Action, require
 from models.enums import IssueStatus, Severity
+from models.errors import DomainError, NotFoundError
 from models.issue import Issue
 from models.issues import IssueFilter, find_issue, is_overdue, issue_key, list_issues, resolve_issue
 from models.keys import parse_item_key
@@ -105,7 +106,7 @@ def open_resolve(ctx: Ctx, trigger_id: str, key: str, channel_id: str | None) ->
         require(db, project, ctx.actor, Action.UPDATE_TASK)
         issue = find_issue(db, project, key)
         if issue.status is IssueStatus.RESOLVED:
-            raise UsageError("issues.already_resolved", key=issue_key(project, issue))
+            raise DomainError("issues.already_resolved", key=issue_key(project, issue))
         state = ResolveState(project_id=project.id, issue_id=issue.id, channel_id=project.channel_id)
         view = resolve_modal(ctx.t, state, issue_key(project, issue), issue.title)
     ctx.client.views_open(trigger_id=trigger_id, view=view)
@@ -137,7 +138,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             issue = db.get(Issue, state.issue_id)
             if issue is None or issue.project_id != project.id:
-                raise UsageError("issues.gone")
+                raise NotFoundError("issues.gone")
             resolve_issue(db=db, actor=ctx.actor, project=project, issue=issue, resolution=resolution)
             t = ctx.t_project(project)
             text = t("issues.resolved", user=ctx.user_id, key=issue_key(project, issue), title=issue.title)

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, modal, option, select_input, submitted_values, text_input, user_input
+from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply
@@ -16,6 +17,7 @@ from handlers.forms import DateContext, FormReader, ModalState, Prefill, date_in
 from models.access import Action, require, require_open
 from models.enums import Severity
 from models.errors import DomainError, InvalidError
+from models.issue import Issue
 from models.issues import TITLE_MAX, IssueForm, issue_key, issue_problems, raise_issue
 from models.keys import ItemKind, parse_item_key
 from models.portfolio import find_project, project_by_id
@@ -86,8 +88,11 @@ def linked_ids(db: Session, project: Project, key: str | None) -> tuple[dict[str
         return {}, InvalidError(error.key, field="linked", **error.params)
 
 
-def logged_text(project: Project, number_key: str, title: str, t: Translator) -> str:
-    return t("issues.logged", key=number_key, title=title, project=project.key)
+def logged_text(project: Project, issue: Issue, t: Translator) -> str:
+    text = t("issues.logged", key=issue_key(project, issue), title=issue.title, project=project.key)
+    if issue.due_date is None:
+        return text
+    return f"{text} {t('issues.due_on', day=fmt_date(issue.due_date, t))}"
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
@@ -101,7 +106,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = find_project(db, channel_id=command.channel_id)
             form = IssueForm(title=" ".join(invocation.words))
             issue = raise_issue(db=db, actor=ctx.actor, project=project, form=form)
-            return Reply(logged_text(project, issue_key(project, issue), issue.title, ctx.t))
+            return Reply(logged_text(project, issue, ctx.t))
 
     @app.view(CALLBACK)
     def on_issue(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -123,6 +128,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             )
             reader.check(link_problem, *issue_problems(db, project, form))
             issue = raise_issue(db=db, actor=ctx.actor, project=project, form=form)
-            text = logged_text(project, issue_key(project, issue), issue.title, ctx.t)
+            text = logged_text(project, issue, ctx.t)
         ack()
         ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text)

@@ -23,7 +23,7 @@ from bot.blocks import (
     submitted_values,
     text_input,
 )
-from bot.formats import mention
+from bot.formats import fmt_list, mention
 from bot.i18n import Translator
 from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
@@ -61,22 +61,24 @@ def retro_key(project: Project) -> str:
     return f"retro:{project.id}"
 
 
+def lessons_dm(project: Project, user: str, t: Translator) -> Dm:
+    """The request to `user`, in their language `t`, keyed so it is sent once per project."""
+    text = t("lessons.ask", key=project.key, name=project.name)
+    blocks = [
+        section(text),
+        actions(button(t("lessons.answer"), action_id=ANSWER_ACTION, value=str(project.id), style="primary")),
+    ]
+    return Dm(f"lessons:{project.id}:{user}", "lessons", user, text, blocks)
+
+
 def ask_for_lessons(ctx: Ctx, project_id: int) -> None:
     """A DM with the form's button to everyone on the team; each person is asked once per project."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         people = lesson_people(db, project)
-    text = ctx.t("lessons.ask", key=project.key, name=project.name)
-    blocks = [
-        section(text),
-        actions(
-            button(ctx.t("lessons.answer"), action_id=ANSWER_ACTION, value=str(project.id), style="primary")
-        ),
-    ]
     now = utcnow()
     for user in people:
-        dm = Dm(f"lessons:{project.id}:{user}", "lessons", user, text, blocks)
-        send_dm(ctx.runtime, team_id=ctx.team_id, now=now, dm=dm)
+        send_dm(ctx.runtime, team_id=ctx.team_id, now=now, dm=lessons_dm(project, user, ctx.t_for(user)))
 
 
 def rating_label(rating: int, t: Translator) -> str:
@@ -155,7 +157,8 @@ def retrospective(db: Session, project: Project, t: Translator) -> tuple[str, li
     answered = {lesson.user_id for lesson in lessons}
     missing = [user for user in lesson_people(db, project) if user not in answered]
     if missing:
-        blocks.append(context(t("lessons.missing", people=", ".join(mention(user, t) for user in missing))))
+        people = fmt_list((mention(user, t) for user in missing), t)
+        blocks.append(context(t("lessons.missing", people=people)))
     return f"{title}\n{summary}", fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(t("lessons.cut")))
 
 
@@ -174,7 +177,8 @@ def post_retrospective(ctx: Ctx, project_id: int) -> None:
 
 def current_retrospective(ctx: Ctx, project_id: int) -> tuple[str, list[Block]]:
     with ctx.db(write=False) as db:
-        return retrospective(db, project_by_id(db, project_id), ctx.t)
+        project = project_by_id(db, project_id)
+        return retrospective(db, project, ctx.t_project(project))
 
 
 def search_reply(invocation: Invocation) -> Reply:

@@ -28,6 +28,7 @@ from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx, ctx_from
 from handlers.directory import lookup
 from handlers.forms import USER_MENTION, DateContext, FormReader, ModalState, read_date
+from handlers.home import refresh_homes
 from models.access import Action, require, require_open
 from models.errors import InvalidError
 from models.meetings import MEETING_KINDS, ActionItem, MeetingForm, Recorded, decision_log, record_meeting
@@ -208,5 +209,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             recorded = record_meeting(db=db, actor=ctx.actor, project=project, form=form)
             text = summary(project, form, recorded, ctx.user_id, ctx.t_project(project))
+            owners = [task.owner_id for task in recorded.tasks]
         ack()
         ctx.client.chat_postMessage(channel=project.channel_id, text=text)
+        refresh_homes(ctx, owners)

@@ -52,8 +52,12 @@ class ScheduledPass:
 PassFactory = Callable[[Runtime, str, datetime], ScheduledPass]
 
 
-def run_in_every_workspace(runtime: Runtime, now: datetime, make: PassFactory) -> None:
+def workspaces(runtime: Runtime) -> list[str]:
+    """Every workspace's team id: a pass runs once for each, in its own sessions."""
     with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
+        return list(db.scalars(select(Workspace.team_id)))
+
+
+def run_in_every_workspace(runtime: Runtime, now: datetime, make: PassFactory) -> None:
+    for team_id in workspaces(runtime):
         make(runtime, team_id, now).run()

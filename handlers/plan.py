@@ -16,6 +16,8 @@ from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import ctx_from
 from handlers.forms import DateContext, read_date, split_keywords
+from models.access import require_visible
+from models.errors import NotFoundError
 from models.milestones import add_milestone, milestone_key, project_milestones
 from models.portfolio import find_project
 from models.project import Project
@@ -111,7 +113,7 @@ def plan_page(project: Project, lines: list[str], offset: int, t: Translator) ->
 def parse_more(value: str) -> tuple[str, int]:
     key, _, offset = value.partition(":")
     if not offset.isdigit():
-        raise UsageError("plan.bad_page")
+        raise NotFoundError("plan.bad_page")
     return key, int(offset)
 
 
@@ -165,5 +167,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         key, offset = parse_more(body["actions"][0].get("value", ""))
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=None, key=key)
+            require_visible(db, project, ctx.actor)
             lines = plan_lines(db, project, DateContext.of(ctx).today(), ctx.t)
         respond(**plan_page(project, lines, offset, ctx.t).ack_args(), replace_original=True)

@@ -13,23 +13,32 @@ from handlers.forms import DateContext, read_date, read_person
 from handlers.quality_reviews import quality_result, record_button
 from models.enums import ReviewStatus
 from models.portfolio import find_project
+from models.quality import AcceptanceCriterion, QualityReview
 from models.quality_plan import DeliverablePlan, add_criterion, plan_review, quality_plan
+
+
+def criterion_line(plan: DeliverablePlan, criterion: AcceptanceCriterion, t: Translator) -> str:
+    """A standard, with how it fared in the latest review that judged it."""
+    result = plan.results.get(criterion.id)
+    if result is None:
+        return t("quality.criterion", text=criterion.text)
+    return t("quality.criterion_passed" if result else "quality.criterion_failed", text=criterion.text)
+
+
+def review_line(review: QualityReview, t: Translator) -> str:
+    line = t(
+        "quality.review",
+        reviewer=mention(review.reviewer_id, t),
+        due=fmt_date(review.due_date, t),
+        status=t(f"quality.status.{review.status.value}"),
+    )
+    return line + t("quality.review_note", note=review.note) if review.note else line
 
 
 def deliverable_lines(plan: DeliverablePlan, t: Translator) -> str:
     lines = [t("quality.deliverable", key=plan.key, name=plan.name)]
-    lines += [t("quality.criterion", text=criterion.text) for criterion in plan.criteria] or [
-        t("quality.no_criteria")
-    ]
-    lines += [
-        t(
-            "quality.review",
-            reviewer=mention(review.reviewer_id, t),
-            due=fmt_date(review.due_date, t),
-            status=t(f"quality.status.{review.status.value}"),
-        )
-        for review in plan.reviews
-    ] or [t("quality.no_reviews")]
+    lines += [criterion_line(plan, criterion, t) for criterion in plan.criteria] or [t("quality.no_criteria")]
+    lines += [review_line(review, t) for review in plan.reviews] or [t("quality.no_reviews")]
     return "\n".join(lines)
 
 

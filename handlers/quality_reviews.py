@@ -14,6 +14,7 @@ from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import ModalState
 from models.enums import ReviewStatus
+from models.errors import DomainError, NotFoundError
 from models.issues import issue_key
 from models.portfolio import find_project, project_by_id
 from models.quality import AcceptanceCriterion, QualityReview
@@ -64,13 +65,13 @@ def open_review(ctx: Ctx, trigger_id: str, project_id: int | None, review_id: in
         project = project_by_id(db, project_id) if project_id else None
         review = db.get(QualityReview, review_id)
         if review is None:
-            raise UsageError("quality.review_gone")
+            raise NotFoundError("quality.review_gone")
         project = project or project_by_id(db, review.project_id)
         review = review_in(db, project, review_id)
         ensure_reviewer(project, review, ctx.actor)
         criteria = criteria_of(db, review)
         if not criteria:
-            raise UsageError(
+            raise DomainError(
                 "quality.no_criteria_to_review", key=item_key_of(project, reviewed_item(db, review))
             )
         state = ReviewState(project_id=project.id, review_id=review.id)
@@ -118,7 +119,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ack()
         value = body["actions"][0].get("value", "")
         if not value.isdigit():
-            raise UsageError("quality.review_gone")
+            raise NotFoundError("quality.review_gone")
         open_review(ctx_from(context, body), body["trigger_id"], None, int(value))
 
     @app.view(RECORD_CALLBACK)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.formats import fmt_money
+from bot.formats import fmt_date, fmt_list, fmt_money
 from bot.i18n import Translator
 from bot.report_doc import Paragraph, Section, Table
 from models.change import ChangeRequest
@@ -30,8 +30,9 @@ def cols(t: Translator, *names: str) -> tuple[str, ...]:
     return tuple(t(f"report.col.{name}") for name in names)
 
 
-def day(value: date | None) -> str:
-    return value.isoformat() if value else NONE
+def day(value: date | None, t: Translator) -> str:
+    """A date in a table cell, written the report's language's way; a dash where there is none."""
+    return fmt_date(value, t) if value else NONE
 
 
 def money(report: FinalReport, amount: Decimal | None, t: Translator) -> str:
@@ -61,11 +62,16 @@ def charter_section(report: FinalReport, t: Translator) -> Section:
         [
             (
                 t("report.row.start"),
-                day(project.start_date),
-                day(project.start_date),
-                day(project.start_date),
+                day(project.start_date, t),
+                day(project.start_date, t),
+                day(project.start_date, t),
             ),
-            (t("report.row.end"), day(project.baseline_end_date), day(project.target_end_date), day(end)),
+            (
+                t("report.row.end"),
+                day(project.baseline_end_date, t),
+                day(project.target_end_date, t),
+                day(end, t),
+            ),
             (
                 t("report.row.budget"),
                 money(report, project.baseline_budget, t),
@@ -114,7 +120,7 @@ def change_row(report: FinalReport, change: ChangeRequest, t: Translator) -> tup
         f"{change.schedule_days:+d}",
         money(report, change.cost_impact, t),
         change.scope_impact or NONE,
-        day(local_day(report, change.decided_at)),
+        day(local_day(report, change.decided_at), t),
     )
 
 
@@ -145,7 +151,7 @@ def earned_value_section(report: FinalReport, t: Translator) -> Section:
     return Section(
         t("report.section.earned_value"),
         [
-            Paragraph(t("report.ev.as_of", day=day(report.as_of))),
+            Paragraph(t("report.ev.as_of", day=day(report.as_of, t))),
             Table(cols(t, "measure", "value"), rows, widths=(2, 3)),
         ],
     )
@@ -156,9 +162,9 @@ def milestones_section(report: FinalReport, t: Translator) -> Section:
         (
             key_of(report.project, m),
             m.name,
-            day(m.baseline_due),
-            day(m.due_date),
-            day(m.completed_on) if m.completed_on else t("report.not_reached"),
+            day(m.baseline_due, t),
+            day(m.due_date, t),
+            day(m.completed_on, t) if m.completed_on else t("report.not_reached"),
             variance(m.completed_on, m.baseline_due),
         )
         for m in report.milestones
@@ -201,7 +207,9 @@ def risks_section(report: FinalReport, t: Translator, names: Names) -> Section:
             item.risk.title,
             str(item.risk.score),
             names(item.risk.owner_id),
-            ", ".join(item_key(report.project.key, ItemKind.ISSUE, number) for number in item.issue_numbers)
+            fmt_list(
+                (item_key(report.project.key, ItemKind.ISSUE, number) for number in item.issue_numbers), t
+            )
             or NONE,
         )
         for item in report.occurred
@@ -257,7 +265,7 @@ def quality_section(report: FinalReport, t: Translator, names: Names) -> Section
                 (
                     plan.key,
                     names(review.reviewer_id),
-                    day(review.due_date),
+                    day(review.due_date, t),
                     t(f"report.review.{review.status.value}"),
                     t("report.passed_of", passed=len(results) - len(failed), total=len(results)),
                     "; ".join(failed) or NONE,

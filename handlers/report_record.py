@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.charts import AXIS_LABELS
+from bot.formats import currency_name
 from bot.i18n import Translator
 from bot.report_charts import CostCurve, MilestoneMark, PlanRow, PlanVsActual
 from bot.report_doc import Paragraph, Section, Table
@@ -21,11 +23,11 @@ def carried_row(
     kind = {Task: "task", Issue: "issue", Risk: "risk"}[type(item)]
     if isinstance(item, Task):
         state = t(f"tasks.status.{item.status.value}") + f" · {item.percent_complete}%"
-        due = day(item.due_date)
+        due = day(item.due_date, t)
     elif isinstance(item, Issue):
-        state, due = t(f"issues.severity.{item.severity.value}"), day(item.due_date)
+        state, due = t(f"issues.severity.{item.severity.value}"), day(item.due_date, t)
     else:
-        state, due = t("report.score", score=item.score), day(item.review_date)
+        state, due = t("report.score", score=item.score), day(item.review_date, t)
     return (
         key_of(report.project, item),
         t(f"report.kind.{kind}"),
@@ -76,8 +78,8 @@ def team_section(report: FinalReport, t: Translator, names: Names) -> Section:
             t(f"role.{member.role.value}"),
             member.responsibility or NONE,
             f"{member.allocation_pct}%",
-            day(member.allocated_from),
-            day(member.allocated_to),
+            day(member.allocated_from, t),
+            day(member.allocated_to, t),
         )
         for member in report.members
     ]
@@ -92,7 +94,7 @@ def documents_section(report: FinalReport, t: Translator, names: Names) -> Secti
             t(f"documents.kind.{document.kind}") if document.kind else NONE,
             document.url,
             names(document.added_by),
-            day(local_day(report, document.created_at)),
+            day(local_day(report, document.created_at), t),
         )
         for document in report.documents
     ]
@@ -123,11 +125,14 @@ def plan_row(report: FinalReport, task: Task) -> PlanRow:
     return PlanRow(f"{key_of(report.project, task)} {task.title}", planned, actual, state)
 
 
+def chart_labels(t: Translator, *names: str) -> dict[str, str]:
+    """A chart's words (report.chart.<name>) and its time axis's date patterns, in `t`'s language."""
+    labels = {name: t(f"report.chart.{name}") for name in names}
+    return labels | {name: t(f"gantt.label.{name}") for name in AXIS_LABELS}
+
+
 def plan_chart(report: FinalReport, t: Translator) -> PlanVsActual:
-    labels = {
-        name: t(f"report.chart.{name}")
-        for name in ("planned", "done", "open", "carried", "cancelled", "empty")
-    }
+    labels = chart_labels(t, "planned", "done", "open", "carried", "cancelled", "empty")
     marks = tuple(
         MilestoneMark(m.name, m.baseline_due or m.due_date, m.completed_on) for m in report.milestones
     )
@@ -140,9 +145,7 @@ def plan_chart(report: FinalReport, t: Translator) -> PlanVsActual:
 
 
 def cost_chart(report: FinalReport, t: Translator) -> CostCurve:
-    labels = {
-        name: t(f"report.chart.{name}") for name in ("spent", "planned_value", "budget", "baseline", "empty")
-    }
+    labels = chart_labels(t, "spent", "planned_value", "budget", "baseline", "empty")
     labels["planned"] = labels.pop("planned_value")
     return CostCurve(
         title=t("report.chart.cost_title", key=report.project.key),
@@ -150,6 +153,6 @@ def cost_chart(report: FinalReport, t: Translator) -> CostCurve:
         planned=tuple(report.planned_value),
         budget=report.project.budget,
         baseline_budget=report.project.baseline_budget,
-        currency=report.project.currency,
+        currency=currency_name(report.project.currency, t),
         labels=labels,
     )

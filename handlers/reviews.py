@@ -27,7 +27,7 @@ from handlers.quality_reviews import record_button
 from handlers.risk_prompt import review_blocks
 from models.calendar import holidays, working_days_between
 from models.change import ChangeDecision, ChangeRequest
-from models.change_decisions import decider_ids, decisions_of
+from models.change_decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_of
 from models.changes import change_key
 from models.enums import ChangeStatus, ReviewStatus, RiskStatus
 from models.occurrences import REVIEWS
@@ -133,10 +133,10 @@ class ReviewPass(ScheduledPass):
             decided = {decision.user_id for decision in chase.decisions}
             if waited >= REMIND_AFTER:
                 deciders = [user for user in decider_ids(project, change) if user not in decided]
-                dms += [self.change_dm(chase, "change_reminder", user) for user in deciders]
+                dms += [self.change_dm(chase, REMINDER, user) for user in deciders]
             if waited >= ESCALATE_AFTER:
                 admins = sorted(self.runtime.settings.pmo_admins)
-                dms += [self.change_dm(chase, "change_escalation", admin) for admin in admins]
+                dms += [self.change_dm(chase, ESCALATION, admin) for admin in admins]
         return dms
 
     def change_dm(self, chase: Chase, kind: str, user: str) -> Dm:
@@ -145,7 +145,7 @@ class ReviewPass(ScheduledPass):
         project, change = chase.project, chase.change
         text = t(f"reviews.{kind}", key=change_key(project, change), days=chase.waited, name=project.name)
         blocks = change_blocks(project, change, chase.decisions, t)
-        return Dm(f"{kind}:{change.id}:{user}", kind, user, text, blocks)
+        return Dm(chase_key(kind, change, user), kind, user, text, blocks)
 
 
 def run_reviews(runtime: Runtime, now: datetime) -> None:

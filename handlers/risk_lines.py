@@ -18,13 +18,16 @@ def level(score: int) -> str:
     return "🟠" if score >= WATCH_SCORE else "🟢"
 
 
-def trend(score: int, previous: int | None) -> str:
-    if previous is None or previous == score:
+def trend(history: list[int] | None, t: Translator) -> str:
+    """Where the score has been: "↑ 4→6→8" once it has been assessed more than once."""
+    if not history or len(history) < 2:
         return ""
-    return "↑" if score > previous else "↓"
+    first, last = history[0], history[-1]
+    arrow = "↑" if last > first else "↓" if last < first else "→"
+    return t("risks.trend", arrow=arrow, scores="→".join(str(score) for score in history))
 
 
-def risk_line(project: Project, risk: Risk, previous: int | None, t: Translator) -> str:
+def risk_line(project: Project, risk: Risk, history: list[int] | None, t: Translator) -> str:
     strategy = t(f"risks.strategy.{risk.strategy.value}") if risk.strategy else t("risks.no_strategy")
     return t(
         "risks.line",
@@ -34,7 +37,7 @@ def risk_line(project: Project, risk: Risk, previous: int | None, t: Translator)
         probability=risk.probability,
         impact=risk.impact,
         score=risk.score,
-        trend=trend(risk.score, previous),
+        trend=trend(history, t),
         owner=mention(risk.owner_id, t),
         strategy=strategy,
         review=fmt_date(risk.review_date, t),

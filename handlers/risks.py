@@ -22,7 +22,7 @@ from bot.blocks import (
     text_input,
     user_input,
 )
-from bot.formats import fmt_list
+from bot.formats import fmt_date, fmt_list
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -33,6 +33,7 @@ from handlers.risk_lines import risk_line
 from handlers.risk_prompt import review_blocks
 from models.access import Action, require, require_open
 from models.enums import RiskStrategy
+from models.errors import NotFoundError
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.risk import SCALE, Risk
@@ -42,11 +43,11 @@ from models.risks import (
     RiskForm,
     edit_risk,
     find_risk,
-    previous_scores,
     raise_risk,
     risk_key,
     risk_problems,
     risk_register,
+    score_history,
 )
 
 NEW_CALLBACK = "risk_new"
@@ -170,8 +171,8 @@ def register_reply(invocation: Invocation) -> Reply:
     with ctx.db(write=False) as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         risks = risk_register(db, project, open_only=not words)
-        previous = previous_scores(db, risks)
-        lines = [risk_line(project, risk, previous.get(risk.id), ctx.t) for risk in risks]
+        history = score_history(db, risks)
+        lines = [risk_line(project, risk, history.get(risk.id), ctx.t) for risk in risks]
     title = ctx.t("risks.title.all" if words else "risks.title.open", key=project.key, name=project.name)
     if not lines:
         return Reply(ctx.t("risks.none", title=title))
@@ -208,10 +209,17 @@ def announce(ctx: Ctx, project: Project, risk: Risk, message: str, t: Translator
     )
 
 
+def with_review_date(text: str, risk: Risk, t: Translator) -> str:
+    """The review date as it was read from plain words, so a misreading is seen at once."""
+    if risk.review_date is None:
+        return text
+    return f"{text} {t('risks.next_review', day=fmt_date(risk.review_date, t))}"
+
+
 def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
     risk = db.get(Risk, risk_id) if risk_id is not None else None
     if risk is None or risk.project_id != project.id:
-        raise UsageError("risks.gone")
+        raise NotFoundError("risks.gone")
     return risk
 
 
@@ -293,10 +301,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if score >= ANNOUNCE_SCORE:
             t = ctx.t_project(project)
             announce(ctx, project, risk, t("risks.raised_high", user=ctx.user_id, key=key, score=score), t)
+        raised = ctx.t("risks.raised", key=key, title=risk.title, score=score)
         ctx.client.chat_postEphemeral(
-            channel=state.channel_id,
-            user=ctx.user_id,
-            text=ctx.t("risks.raised", key=key, title=risk.title, score=score),
+            channel=state.channel_id, user=ctx.user_id, text=with_review_date(raised, risk, ctx.t)
         )
 
     @app.view(EDIT_CALLBACK)
@@ -319,6 +326,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             t = ctx.t_project(project)
             message = t("risks.rescored_high", user=ctx.user_id, key=key, score=risk.score)
             announce(ctx, project, risk, message, t)
-        ctx.client.chat_postEphemeral(
-            channel=state.channel_id, user=ctx.user_id, text=ctx.t("risks.edited", key=key, fields=fields)
-        )
+        edited = ctx.t("risks.edited", key=key, fields=fields)
+        if "review_date" in changes:
+            edited = with_review_date(edited, risk, ctx.t)
+        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=edited)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
@@ -11,17 +12,22 @@ from bot.formats import fmt_date, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.issue_log import issue_line
 from handlers.projects import project_line
 from handlers.risk_lines import level
 from models.access import require_visible
+from models.change import ChangeRequest
+from models.changes import change_key
 from models.closeout import as_of
 from models.enums import Health, ReviewStatus
+from models.issues import is_overdue
 from models.milestones import milestone_key
 from models.portfolio import ProjectFilter, find_project, list_projects, project_of_channel
 from models.project import Project
 from models.risks import risk_key
 from models.status import StatusReport, status_of
 from models.tasks import task_key
+from models.work import Milestone
 
 HEALTH_MARK = {Health.GREEN: "🟢", Health.AMBER: "🟡", Health.RED: "🔴"}
 
@@ -85,11 +91,18 @@ def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
             name=forecast.milestone.name,
             due=fmt_date(forecast.milestone.due_date, t),
             forecast=fmt_date(forecast.forecast, t),
-            late=t("status.late") if forecast.late(report.today) else "",
+            late=milestone_baseline(forecast.milestone, t)
+            + (t("status.late") if forecast.late(report.today) else ""),
         )
         for forecast in report.milestones
     ]
     return [t("status.milestones_title"), *(lines or [t("status.none")])]
+
+
+def milestone_baseline(milestone: Milestone, t: Translator) -> str:
+    if milestone.baseline_due is None or milestone.baseline_due == milestone.due_date:
+        return ""
+    return t("status.baseline", baseline=fmt_date(milestone.baseline_due, t))
 
 
 def overdue_lines(report: StatusReport, t: Translator) -> list[str]:
@@ -122,10 +135,36 @@ def risk_lines(report: StatusReport, t: Translator) -> list[str]:
     return [t("status.risks_title"), *(lines or [t("status.none")])]
 
 
+def waiting_line(report: StatusReport, change: ChangeRequest, t: Translator) -> str:
+    asked_on = change.created_at.astimezone(ZoneInfo(report.project.timezone)).date()
+    return t(
+        "status.change",
+        key=change_key(report.project, change),
+        title=change.title,
+        days=(report.today - asked_on).days,
+    )
+
+
+def control_lines(report: StatusReport, t: Translator) -> list[str]:
+    """Open issues, most severe first, and the change requests waiting longest for a decision."""
+    today = report.today
+    issues = [issue_line(report.project, i, is_overdue(i, today), t) for i in report.worst_issues]
+    if report.open_issues > len(issues):
+        issues.append(t("status.more_issues", count=report.open_issues - len(issues)))
+    changes = [waiting_line(report, change, t) for change in report.waiting_changes]
+    if report.pending_changes > len(changes):
+        changes.append(t("status.more_changes", count=report.pending_changes - len(changes)))
+    return [
+        t("status.issues_changes", issues=report.open_issues, changes=report.pending_changes),
+        *issues,
+        *changes,
+    ]
+
+
 def tail_lines(report: StatusReport, t: Translator) -> list[str]:
     project = report.project
     return [
-        t("status.issues_changes", issues=report.open_issues, changes=report.pending_changes),
+        *control_lines(report, t),
         t(
             "status.reviews",
             passed=report.reviews.get(ReviewStatus.PASSED, 0),
@@ -137,8 +176,16 @@ def tail_lines(report: StatusReport, t: Translator) -> list[str]:
             spent=money(report.spent, project, t),
             budget=money(project.budget, project, t),
             remaining=money(report.remaining, project, t),
-        ),
+        )
+        + budget_baseline(project, t),
     ]
+
+
+def budget_baseline(project: Project, t: Translator) -> str:
+    """The charter's budget beside the current one once an approved change has moved it."""
+    if project.baseline_budget is None or project.baseline_budget == project.budget:
+        return ""
+    return t("status.baseline", baseline=money(project.baseline_budget, project, t))
 
 
 def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]]:

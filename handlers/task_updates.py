@@ -32,6 +32,7 @@ from handlers.task_actions import DONE_ACTION, UPDATE_ACTION
 from models.access import require_visible
 from models.audit import history
 from models.enums import TaskStatus
+from models.errors import NotFoundError
 from models.issues import issue_key
 from models.keys import parse_item_key
 from models.portfolio import find_project, project_by_id
@@ -88,9 +89,16 @@ def mark_done(ctx: Ctx, key: str, channel_id: str | None) -> str:
         result = update_task(
             db=db, actor=ctx.actor, project=project, task=task, update=TaskUpdate(status=TaskStatus.DONE)
         )
-        text, owner = updated_text(project, task, result, ctx.t), task.owner_id
-    refresh_homes(ctx, {ctx.user_id, owner})
+        text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
+    refresh_homes(ctx, touched)
     return text
+
+
+def touched_by(project: Project, task: Task, actor_id: str) -> set[str | None]:
+    """Whose Home tab a task's change alters: the actor's, the owner's, and the sponsor's once
+    a deliverable is finished and waits for acceptance."""
+    finished = task.is_deliverable and task.status is TaskStatus.DONE
+    return {actor_id, task.owner_id, project.sponsor_id if finished else None}
 
 
 def status_options(t: Translator) -> list[dict[str, Any]]:
@@ -290,9 +298,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             task = db.get(Task, state.task_id)
             if task is None or task.project_id != project.id:
-                raise UsageError("updates.task_gone")
+                raise NotFoundError("updates.task_gone")
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
-            text, owner = updated_text(project, task, result, ctx.t), task.owner_id
+            text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
         ack()
         ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text)
-        refresh_homes(ctx, {ctx.user_id, owner})
+        refresh_homes(ctx, touched)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.orm import Session
 
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
@@ -38,6 +39,7 @@ from handlers.forms import (
     read_user,
     split_keywords,
 )
+from handlers.home import refresh_homes, refresh_later
 from handlers.task_actions import task_buttons
 from models.access import Action, require, require_open
 from models.portfolio import find_project, project_by_id
@@ -53,6 +55,7 @@ from models.tasks import (
     move_dates,
     project_tasks,
     task_key,
+    task_problems,
 )
 from models.work import Task
 
@@ -119,7 +122,9 @@ def task_add(invocation: Invocation, args: list[str]) -> Reply:
         project = find_project(db, channel_id=invocation.command.channel_id)
         task = add_task(db=db, actor=ctx.actor, project=project, form=form)
         text = added_text(project, task, ctx.t)
-        return Reply(text, blocks=[section(text), task_buttons(project, task, ctx.t)])
+        blocks = [section(text), task_buttons(project, task, ctx.t)]
+    refresh_later(ctx, [form.owner_id])
+    return Reply(text, blocks=blocks)
 
 
 def pushes_text(project: Project, pushes: list[Push], tasks: dict[int, Task], t: Translator) -> list[str]:
@@ -158,6 +163,8 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
             )
         ]
         lines += pushes_text(project, pushes, tasks, ctx.t)
+        owners = [task.owner_id, *(tasks[push.id].owner_id for push in pushes)]
+    refresh_later(ctx, owners)
     return Reply("\n".join(lines))
 
 
@@ -213,7 +220,8 @@ def open_task_form(ctx: Ctx, trigger_id: str, channel_id: str, prefill: Prefill)
     ctx.client.views_open(trigger_id=trigger_id, view=task_modal(ctx.t, state, prefill))
 
 
-def read_task_form(reader: FormReader) -> TaskForm:
+def read_task_form(reader: FormReader, db: Session, project: Project) -> TaskForm:
+    """The typed task; what could not be read and what the plan refuses, shown together."""
     form = TaskForm(
         title=reader.text("title") or "",
         description=reader.text("description"),
@@ -225,7 +233,7 @@ def read_task_form(reader: FormReader) -> TaskForm:
         is_deliverable=reader.text("is_deliverable") == "yes",
         depends_on=[key for key in KEY_LIST.split(reader.text("depends_on") or "") if key],
     )
-    reader.check()
+    reader.check(*task_problems(db, project, form))
     return form
 
 
@@ -287,12 +295,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_task(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         ctx = ctx_from(context, body)
         state = TaskState.decode(view)
-        form = read_task_form(FormReader(values=submitted_values(view), dates=DateContext.of(ctx)))
-        form = form.model_copy(update={"source_link": state.source_link})
+        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
+            form = read_task_form(reader, db, project).model_copy(update={"source_link": state.source_link})
             task = add_task(db=db, actor=ctx.actor, project=project, form=form)
             text = added_text(project, task, ctx.t)
             blocks = [section(text), task_buttons(project, task, ctx.t)]
         ack()
         ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text, blocks=blocks)
+        refresh_homes(ctx, [form.owner_id])

@@ -6,6 +6,7 @@ missing gets an owner; the deliverable then waits for acceptance again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -116,7 +117,10 @@ def decide_deliverable(
     verdict: Verdict,
     note: str | None,
     today: date,
+    rework_title: Callable[[str, str], str],
 ) -> Accepted:
+    """Record the sponsor's verdict; a deliverable sent back is reopened with an issue titled
+    `rework_title(key, note)`, in the words of the project's language."""
     item = deliverable_for_decision(db, project, actor, key, verdict)
     note = note.strip() if note and note.strip() else None
     problem = _note_problem(verdict, note)
@@ -135,7 +139,7 @@ def decide_deliverable(
             actor=actor,
             project=project,
             item=item,
-            title=f"{key_of(project, item)} sent back: {note}",
+            title=rework_title(key_of(project, item), note or ""),
             description=note or "",
             origin=SENT_BACK_ORIGIN,
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, require_open
@@ -23,6 +23,7 @@ from models.enums import ChangeStatus, Role, Verdict
 from models.errors import DomainError, ForbiddenError
 from models.milestones import milestone_key
 from models.project import Project
+from models.records import Delivery
 from models.tasks import task_key
 from models.work import Milestone, Task
 
@@ -40,6 +41,31 @@ class Outcome:
     decision: ChangeDecision
     # True when this decision settled the request (approved or rejected).
     settled: bool
+
+
+# The scheduled DMs that chase an undecided request carry its buttons too: they are copies.
+REMINDER, ESCALATION = "change_reminder", "change_escalation"
+
+
+def chase_key(kind: str, change: ChangeRequest, user_id: str) -> str:
+    """The delivery key of one reminder or escalation, sent once per request and person."""
+    return f"{kind}:{change.id}:{user_id}"
+
+
+def chase_copies(db: Session, change: ChangeRequest) -> list[tuple[str, str]]:
+    """Where the reminders and escalations of `change` were sent: (channel, ts) of each."""
+    rows = db.execute(
+        select(Delivery.channel_id, Delivery.message_ts).where(
+            or_(
+                *(
+                    Delivery.key.startswith(f"{kind}:{change.id}:", autoescape=True)
+                    for kind in (REMINDER, ESCALATION)
+                )
+            ),
+            Delivery.message_ts.is_not(None),
+        )
+    ).all()
+    return [(channel, ts) for channel, ts in rows if channel and ts]
 
 
 def seats(change: ChangeRequest) -> list[Seat]:

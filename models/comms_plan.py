@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 from models.access import Action, Actor, require, require_open
 from models.audit import changed, record
 from models.comms import CommPlanLine
-from models.enums import Channel, CommKind
+from models.enums import Channel, CommKind, Role
 from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.project import Project
+from models.team import active_members
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = "mon,tue,wed,thu,fri"
 TIME_ZONE_OWNERS = ("member", "project")
+AUDIENCE_WORD = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>|[^\s,;]+")
 LOCAL_TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
 AUDIENCE_MAX = 300
 
@@ -153,3 +155,26 @@ def edit_line(
             after=after,
         )
     return after
+
+
+def audience_people(db: Session, project: Project, audience: str) -> list[str]:
+    """Who a line's audience names: "team", "manager", "sponsor", "stakeholders", or @people.
+
+    Words it does not know (say "channel", or a note) name nobody, so the line reads as written.
+    """
+    members = active_members(db, project)
+
+    def with_role(*roles: Role) -> list[str | None]:
+        return [member.user_id for member in members if member.role in roles]
+
+    groups: dict[str, list[str | None]] = {
+        "team": [project.manager_id, *with_role(Role.MANAGER, Role.MEMBER)],
+        "manager": [project.manager_id],
+        "sponsor": [project.sponsor_id],
+        "stakeholder": with_role(Role.STAKEHOLDER),
+    }
+    people: list[str | None] = []
+    for match in AUDIENCE_WORD.finditer(audience):
+        word = match.group().lower().removesuffix("s")
+        people += [match["id"]] if match["id"] else groups.get(word, [])
+    return list(dict.fromkeys(person for person in people if person))

@@ -14,7 +14,7 @@ from models.errors import InvalidError, NotFoundError
 from models.keys import ItemKind, parse_item_key
 from models.milestones import find_milestone, milestone_key
 from models.project import Project
-from models.quality import AcceptanceCriterion, QualityReview
+from models.quality import AcceptanceCriterion, QualityResult, QualityReview
 from models.tasks import find_task, task_key
 from models.work import Milestone, Task
 
@@ -27,6 +27,8 @@ class DeliverablePlan:
     name: str
     criteria: list[AcceptanceCriterion] = field(default_factory=list)
     reviews: list[QualityReview] = field(default_factory=list)
+    # Each criterion's latest result, passed or not, once a review has recorded it.
+    results: dict[int, bool] = field(default_factory=dict)
 
 
 def find_deliverable(db: Session, project: Project, key: str) -> Task | Milestone:
@@ -124,7 +126,21 @@ def quality_plan(db: Session, project: Project) -> list[DeliverablePlan]:
     ).all()
     for review in reviews:
         _owner_plan(plans, review.task_id, review.milestone_id).reviews.append(review)
+    latest = latest_results(db, project)
+    for plan in plans.values():
+        plan.results = {c.id: latest[c.id] for c in plan.criteria if c.id in latest}
     return list(plans.values())
+
+
+def latest_results(db: Session, project: Project) -> dict[int, bool]:
+    """Each criterion's result in the latest review that recorded it."""
+    rows = db.execute(
+        select(QualityResult.criterion_id, QualityResult.passed)
+        .join(QualityReview, QualityReview.id == QualityResult.review_id)
+        .where(QualityReview.project_id == project.id)
+        .order_by(QualityReview.reviewed_at, QualityResult.id)
+    ).all()
+    return {criterion_id: passed for criterion_id, passed in rows}
 
 
 def _owner_plan(

@@ -20,6 +20,8 @@ from models.team import not_on_team
 # A risk scored this high is everyone's business: it is posted to the project channel.
 ANNOUNCE_SCORE = 15
 TITLE_MAX = 300
+# How many of a risk's latest scores the register shows as its trend.
+TREND_SCORES = 4
 
 
 class RiskForm(BaseModel):
@@ -138,8 +140,8 @@ def risk_register(db: Session, project: Project, *, open_only: bool = False) -> 
     return list(db.scalars(query.order_by(Risk.score.desc(), Risk.number)))
 
 
-def previous_scores(db: Session, risks: list[Risk]) -> dict[int, int]:
-    """Each risk's score before its latest assessment, for the ones assessed more than once."""
+def score_history(db: Session, risks: list[Risk], *, last: int = TREND_SCORES) -> dict[int, list[int]]:
+    """The scores each risk went through, oldest first (its latest `last` assessments)."""
     ids = [risk.id for risk in risks]
     if not ids:
         return {}
@@ -151,7 +153,7 @@ def previous_scores(db: Session, risks: list[Risk]) -> dict[int, int]:
     history: dict[int, list[int]] = {}
     for risk_id, score in scored:
         history.setdefault(risk_id, []).append(score)
-    return {risk_id: scores[-2] for risk_id, scores in history.items() if len(scores) > 1}
+    return {risk_id: scores[-last:] for risk_id, scores in history.items()}
 
 
 def count_risks(db: Session, project: Project) -> int:

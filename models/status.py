@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from models.budget import budget_report
@@ -23,6 +23,8 @@ from models.work import Milestone, Task
 
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 TOP_RISKS = 3
+ISSUES_SHOWN = 3
+CHANGES_SHOWN = 3
 NEXT_MILESTONES = 3
 OVERDUE_SHOWN = 5
 
@@ -57,6 +59,8 @@ class StatusReport:
     top_risks: list[Risk]
     open_issues: int
     pending_changes: int
+    worst_issues: list[Issue]
+    waiting_changes: list[ChangeRequest]
     spent: Decimal
     reviews: dict[ReviewStatus, int]
 
@@ -133,6 +137,31 @@ def overdue_issue_count(db: Session, project: Project, today: date) -> int:
     return db.scalar(select(func.count()).where(late)) or 0
 
 
+def worst_issues(db: Session, project: Project) -> list[Issue]:
+    """The most severe open issues, the longest-standing first among equals."""
+    rank = case({severity: n for n, severity in enumerate(reversed(Severity))}, value=Issue.severity)
+    return list(
+        db.scalars(
+            select(Issue)
+            .where(Issue.project_id == project.id, Issue.status == IssueStatus.OPEN)
+            .order_by(rank, Issue.number)
+            .limit(ISSUES_SHOWN)
+        )
+    )
+
+
+def waiting_changes(db: Session, project: Project) -> list[ChangeRequest]:
+    """Change requests waiting for a decision, the longest waiting first."""
+    return list(
+        db.scalars(
+            select(ChangeRequest)
+            .where(ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING)
+            .order_by(ChangeRequest.created_at, ChangeRequest.number)
+            .limit(CHANGES_SHOWN)
+        )
+    )
+
+
 def status_of(db: Session, project: Project, today: date) -> StatusReport:
     items = work_items(db, project)
     spent = total_spent(db, project)
@@ -183,6 +212,8 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
         top_risks=list(top_risks),
         open_issues=sum(issues.values()),
         pending_changes=pending or 0,
+        worst_issues=worst_issues(db, project),
+        waiting_changes=waiting_changes(db, project),
         spent=spent,
         reviews=review_counts(db, project),
     )

@@ -111,16 +111,25 @@ def _dependency_problem(form: TaskForm, predecessors: Sequence[Task]) -> DomainE
     return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest)
 
 
-def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> Task:
-    require(db, project, actor, Action.PLAN_WORK)
-    require_open(project)
-    links = _links(db, project, form)
-    check_all(
+def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> list[DomainError | None]:
+    return [
         *_basic_problems(form),
         not_on_team(db, project, form.owner_id),
         *links.problems,
         _dependency_problem(form, links.predecessors),
-    )
+    ]
+
+
+def task_problems(db: Session, project: Project, form: TaskForm) -> list[DomainError | None]:
+    """Everything wrong with a new task, for a form to show beside its fields at once."""
+    return _problems(db, project, form, _links(db, project, form))
+
+
+def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> Task:
+    require(db, project, actor, Action.PLAN_WORK)
+    require_open(project)
+    links = _links(db, project, form)
+    check_all(*_problems(db, project, form, links))
     task = Task(
         project_id=project.id,
         team_id=project.team_id,

@@ -96,14 +96,14 @@ def clicked_open(bot: RunningBot, action: str, key: str, user: str) -> dict[str,
     return opened[-1].args["view"] if len(opened) > before else None
 
 
-def checklist_posts(bot: RunningBot) -> list[dict[str, Any]]:
+def checklist_posts(bot: RunningBot, title: str = CHECKLIST_TITLE) -> list[dict[str, Any]]:
     """Every version of the checklist the channel saw: posted, then edited, in order."""
     return [
         call.args
         for call in bot.fake.calls
         if call.method in ("chat.postMessage", "chat.update")
         and call.args.get("channel") == CHANNEL
-        and str(call.args.get("text", "")).startswith(CHECKLIST_TITLE)
+        and str(call.args.get("text", "")).startswith(title)
     ]
 
 
@@ -136,3 +136,19 @@ def dm_button(bot: RunningBot, user: str, action: str) -> dict[str, Any]:
                 if element["action_id"] == action:
                     return element
     raise AssertionError(f"no DM to {user} with a {action} button")
+
+
+def lessons_form(bot: RunningBot, user: str) -> dict[str, Any]:
+    """The lessons-learned form that the button of `user`'s DM opens."""
+    button = dm_button(bot, user, "lessons_answer")
+    return open_view(bot, lambda: bot.slack.block_action("lessons_answer", value=button["value"], user=user))
+
+
+def give_lessons(bot: RunningBot, user: str, values: dict[str, str | None]) -> dict[str, str]:
+    """Fill in and send `user`'s lessons form; the errors it shows beside its fields."""
+    return field_errors(submit(bot, lessons_form(bot, user), values, user=user))
+
+
+def channel_texts(bot: RunningBot) -> list[str]:
+    """What was posted to the project's channel, in order."""
+    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]

@@ -68,6 +68,9 @@ def test_the_manager_approves_with_a_note_and_the_impact_is_applied_and_every_co
     assert project.baseline_end_date == date(2027, 3, 31)  # the baseline stays; the plan moves
     status = bot.slack.command("status").json()["text"]
     assert "· target Sat 2027-04-10 · baseline Wed 2027-03-31" in status
+    moved = "• *APL-M1* Beta · due Mon 2027-01-25 · forecast Mon 2027-01-25 · baseline Fri 2027-01-15"
+    assert moved in status
+    assert "remaining 122,500.00 EUR · baseline 120,000.00 EUR" in status
     assert {(entry.subject, entry.reason) for entry in applied} == {("APL", "APL-C1"), ("APL-M1", "APL-C1")}
     assert all(entry.change_request_id == change(bot).id for entry in applied)
 
@@ -87,6 +90,11 @@ def test_past_a_threshold_both_manager_and_sponsor_must_approve(bot: RunningBot)
     assert field_errors(decide(bot, "change_approve", ALICE)) == {}
     assert change(bot).status is ChangeStatus.PENDING
     assert plan(bot)[0] == date(2027, 3, 31)  # nothing applied on one approval
+    told = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    assert told[-1]["text"] == (
+        "⏳ <@U0001> approved your change request *APL-C1* Add refunds; "
+        "it still needs <@U0002> to approve it."
+    )
     assert field_errors(decide(bot, "change_approve", BOB)) == {}
     assert change(bot).status is ChangeStatus.APPROVED
     assert plan(bot)[0] == date(2027, 5, 15)

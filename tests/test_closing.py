@@ -7,17 +7,20 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from bot.formats import fmt_date
+from bot.i18n import Translator
 from models import Issue, Lesson, Member, Milestone, Risk, Task
 from models.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
 from tests.closing_flows import (
     apollo,
     buttons,
+    channel_texts,
     checklist_posts,
     click,
     clicked_open,
     dm_button,
+    give_lessons,
     has_dm_button,
-    open_view,
     project,
     say,
     task,
@@ -31,16 +34,6 @@ def accept(bot: RunningBot, action: str, key: str, note: str | None) -> dict:
     view = clicked_open(bot, action, key, BOB)
     assert view is not None, f"Bob could not open the form of {key}"
     return field_errors(submit(bot, view, {"note": note}, user=BOB))
-
-
-def give_lessons(bot: RunningBot, user: str, values: dict[str, str | None]) -> dict:
-    button = dm_button(bot, user, "lessons_answer")
-    view = open_view(bot, lambda: bot.slack.block_action("lessons_answer", value=button["value"], user=user))
-    return field_errors(submit(bot, view, values, user=user))
-
-
-def channel_texts(bot: RunningBot) -> list[str]:
-    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
 
 
 def section_of(markdown: str, title: str) -> str:
@@ -187,7 +180,7 @@ def close_and_check_report(bot: RunningBot) -> None:
     complete = bot.fake.wait_for("files.completeUploadExternal", uploads_before + 1, timeout=60)[-1]
     assert complete.args["channel_id"] == CHANNEL and len(complete.args["files"]) == 2
     stem = f"APL-report-{today.isoformat()}"
-    check_report(bot.fake.uploaded_bytes(f"{stem}.md").decode(), today.isoformat())
+    check_report(bot.fake.uploaded_bytes(f"{stem}.md").decode(), fmt_date(today, Translator("en")))
     pdf = PdfReader(io.BytesIO(bot.fake.uploaded_bytes(f"{stem}.pdf")))
     assert len(pdf.pages) >= 3
     text = "\n".join(page.extract_text() for page in pdf.pages)
@@ -198,13 +191,13 @@ def close_and_check_report(bot: RunningBot) -> None:
 def check_report(markdown: str, today: str) -> None:
     assert markdown.startswith("# APL · Apollo — final report")
     charter = section_of(markdown, "The charter against what happened")
-    assert "| End | 2027-03-31 | 2027-04-10 | " + today + " |" in charter
+    assert f"| End | Wed 2027-03-31 | Sat 2027-04-10 | {today} |" in charter
     assert "| Budget / spent | 120,000.00 EUR | 122,500.00 EUR | 1,200.00 EUR |" in charter
     assert "| APL-C1 | Add refunds | +10 | 2,500.00 EUR |" in charter and "1 approved" in charter
     value = section_of(markdown, "Earned value at close")
     assert "| Actual cost (AC) | 1,200.00 EUR |" in value and "| Progress | 3 of 4 tasks done" in value
     milestones = section_of(markdown, "Milestones planned against actual")
-    assert f"| APL-M1 | Go-live | 2027-01-15 | 2027-01-15 | {today} |" in milestones
+    assert f"| APL-M1 | Go-live | Fri 2027-01-15 | Fri 2027-01-15 | {today} |" in milestones
     deliverables = section_of(markdown, "Deliverables and acceptance")
     assert "| APL-1 | Build API | accepted | Bob Smith | Great work |" in deliverables
     assert "| APL-2 | Write docs | accepted | Bob Smith |" in deliverables
@@ -217,11 +210,11 @@ def check_report(markdown: str, today: str) -> None:
         "| APL-I3 | APL-2 sent back: Missing the admin guide | high | Carol Díaz | resolved at closing |"
         in issues
     )
-    assert "| APL-1 | Carol Díaz | 2026-12-18 | planned | 0 of 0 passed |" in section_of(
+    assert "| APL-1 | Carol Díaz | Fri 2026-12-18 | planned | 0 of 0 passed |" in section_of(
         markdown, "Quality results"
     )
     carried = section_of(markdown, "Carried-over items")
-    assert "| APL-3 | task | Load test | Carol Díaz | to do · 0% | 2026-12-15 |" in carried
+    assert "| APL-3 | task | Load test | Carol Díaz | to do · 0% | Tue 2026-12-15 |" in carried
     assert "| APL-I1 | issue | Flaky CI |" in carried and "| APL-R2 | risk | Key person leaves |" in carried
     assert "APL-4" not in carried and "APL-5" not in carried
     lessons = section_of(markdown, "Lessons learned")

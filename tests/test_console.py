@@ -175,7 +175,10 @@ def test_a_change_request_is_approved_by_clicking_in_the_managers_dm(
 
 
 def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_path: Path) -> None:
-    script = "/pmo status\n/pmo gantt\n:home\nclick Done\n:as @carol\n/pmo tasks overdue\n:quit\n"
+    script = (
+        "/pmo status\n/pmo gantt\n:home\nclick Done\n:as @carol\n/pmo tasks overdue\n"
+        ":as @wei\n/pmo status\n:quit\n"
+    )
     output = run_script(database_url, tmp_path, script, demo=True)
     assert_nothing_refused(output)
     assert "Loaded the demo project Apollo (APL) in #apollo" in output
@@ -201,6 +204,9 @@ def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_p
     assert "── Home of @alice ──" in refreshed
     assert "APL-8" not in refreshed and "No open tasks" in refreshed
     assert "*APL-5* Invoice screens" in section_after(output, "/pmo tasks overdue")
+    # Wei reads Slack in Chinese: the same project's status, to him, is in Chinese.
+    as_wei = output[output.index("You are now @wei") :]
+    assert "*阶段* 执行" in as_wei and "*预算* 已花费 35,500.00 美元，总预算 120,000.00 美元" in as_wei
     with_demo = Database(database_url)
     with with_demo.system_session(write=False) as db:
         tasks = {task.number: task for task in db.scalars(select(Task))}
@@ -226,7 +232,8 @@ def test_wrong_lines_get_a_clear_answer_and_change_nothing(database_url: str, tm
     )
     output = run_script(database_url, tmp_path, script)
     assert "`hello` is not something I know" in output
-    assert "Who to be? @alice (Alice Chen, Asia/Shanghai)" in output
+    assert "Who to be? @alice (Alice Chen, Asia/Shanghai, English)" in output
+    assert "@wei (李伟, Asia/Shanghai, 简体中文)" in output
     assert "`#Bad Name` is not a channel name" in output
     assert "`whenever` is not a time I can read" in output
     assert "No button `7` on screen" in output

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import Issue
+from models import Issue, Risk, Task
 from models.enums import IssueStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, local_today, submit
+from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 YESTERDAY = (local_today() - timedelta(days=1)).isoformat()
@@ -61,6 +61,12 @@ def test_resolving_asks_for_the_resolution_and_records_it(bot: RunningBot) -> No
     assert "APL-I2" not in say(bot, "issues")
     assert "✅ *APL-I2*" in say(bot, "issues all")
     assert "APL-I2 is already resolved." in say(bot, "resolve APL-I2")
+    # The Resolve button of an older copy of the list, clicked after the fact.
+    bot.slack.block_action("issue_resolve", value="APL-I2", user=CAROL)
+    assert bot.fake.wait_for("response_url")[-1].args["text"] == "APL-I2 is already resolved."
+    # The resolution form, submitted a second time.
+    again = field_errors(submit(bot, view, {"resolution": "Again"}, user=CAROL))
+    assert again == {"resolution": "APL-I2 is already resolved."}
 
 
 def test_bad_issue_words_and_outsiders_are_refused(bot: RunningBot) -> None:
@@ -74,3 +80,29 @@ def test_bad_issue_words_and_outsiders_are_refused(bot: RunningBot) -> None:
     assert len(bot.fake.calls_to("views.open")) == before
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(Issue).where(Issue.number == 1)).one().status is IssueStatus.OPEN
+
+
+def test_an_issue_form_links_a_risk_or_a_task_and_refuses_unknown_keys(bot: RunningBot) -> None:
+    logged(bot)
+    say(bot, "task add Build")
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("risk")
+    risk_form = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, risk_form, {"title": "Vendor late"})) == {}
+    view = open_modal(bot, "issue")
+    for key, words in (
+        ("APL-R7", "no risk `APL-R7`"),
+        ("ZEUS-R1", "no risk `ZEUS-R1`"),
+        ("APL-9", "no task APL-9"),
+    ):
+        errors = field_errors(submit(bot, view, {"title": "Vendor missed the date", "linked": key}))
+        assert set(errors) == {"linked"} and words in errors["linked"], key
+    assert field_errors(submit(bot, view, {"title": "Vendor missed the date", "linked": "apl-r1"})) == {}
+    assert field_errors(submit(bot, view, {"title": "Build broke", "linked": "APL-1"})) == {}
+    with bot.database.system_session(write=False) as db:
+        by_risk = db.scalars(select(Issue).where(Issue.title == "Vendor missed the date")).one()
+        by_task = db.scalars(select(Issue).where(Issue.title == "Build broke")).one()
+        risk_id = db.scalar(select(Risk.id))
+        task_id = db.scalar(select(Task.id))
+    assert (by_risk.risk_id, by_risk.task_id) == (risk_id, None)
+    assert (by_task.task_id, by_task.risk_id) == (task_id, None)

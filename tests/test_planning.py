@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy import select
 
+from bot.charts import LATE, PALETTE
 from models import AcceptanceCriterion, Issue, Milestone, Project, QualityReview, Task, TaskDependency
 from models.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import count_rows, field_errors, open_modal, submit
+from tests.flows import count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
+from tests.test_charts import PNG_SIGNATURE, hex_rgb, pixels, runs
 
 
 def planned(bot: RunningBot) -> None:
@@ -20,6 +23,10 @@ def planned(bot: RunningBot) -> None:
 
 def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
     return bot.slack.command(text, user=user).json()["text"]
+
+
+def day(offset: int) -> str:
+    return (local_today() + timedelta(days=offset)).isoformat()
 
 
 def task(bot: RunningBot, number: int) -> Task:
@@ -143,6 +150,14 @@ def test_a_long_plan_is_folded_with_a_show_more_button(bot: RunningBot) -> None:
     assert page["replace_original"] is True and "Task 61" in page["text"] and "Task 60" not in page["text"]
 
 
+def test_show_more_of_a_private_project_is_refused_to_people_outside_it(bot: RunningBot) -> None:
+    create(bot, {"key": "SEC", "name": "Secret"}, channel="G0001")
+    bot.slack.block_action("plan_show_more", value="SEC:0", user=CAROL, channel="G0001")
+    assert "SEC belongs to a private channel" in bot.fake.wait_for("response_url")[-1].args["text"]
+    bot.slack.block_action("plan_show_more", value="SEC:0", user=ALICE, channel="G0001")
+    assert bot.fake.wait_for("response_url", 2)[-1].args["text"].startswith("SEC · Secret — plan")
+
+
 def test_task_modal_creates_a_task_and_shows_errors_beside_fields(bot: RunningBot) -> None:
     planned(bot)
     say(bot, "task add Parent")
@@ -160,16 +175,10 @@ def test_task_modal_creates_a_task_and_shows_errors_beside_fields(bot: RunningBo
             },
         )
     )
-    assert set(errors) == {"estimate_hours"}  # unreadable fields first; the rest is checked once they read
+    # Every problem at once, each beside its field: the unreadable estimate and what the plan refuses.
+    assert set(errors) == {"estimate_hours", "due_date", "parent"}
+    assert "not a number" in errors["estimate_hours"] and "no task APL-9" in errors["parent"]
     assert count_rows(bot.database, Task) == 1
-    errors = field_errors(
-        submit(
-            bot,
-            view,
-            {"title": "Child", "due_date": "2026-12-01", "start_date": "2026-12-05", "parent": "APL-9"},
-        )
-    )
-    assert set(errors) == {"due_date", "parent"}
     reply = submit(
         bot,
         view,
@@ -234,18 +243,31 @@ def test_quality_plan_shows_criteria_and_reviews_of_deliverables(bot: RunningBot
     assert count_rows(bot.database, AcceptanceCriterion) == 1 and count_rows(bot.database, QualityReview) == 1
 
 
-def test_gantt_uploads_a_png_after_answering(bot: RunningBot) -> None:
-    planned(bot)
-    say(bot, "task add Build <@U0003> start 2026-12-01 due 2026-12-04")
-    say(bot, "task add Test <@U0001> start 2026-12-07 due 2026-12-09 after APL-1")
+def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-30)})
+    bot.slack.command("team add <@U0003> member")
+    say(bot, f"task add Late <@U0003> start {day(-10)} due {day(-1)}")
+    say(bot, f"task add Build <@U0003> start {day(-5)} due {day(5)}")
+    say(bot, f"task add Test <@U0001> start {day(-5)} due {day(8)}")
     say(bot, "task add Undated")
-    say(bot, "milestone add Go-live due 2026-12-15")
+    say(bot, f"milestone add Go-live due {day(10)}")
     assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == "C0001"
-    assert "2 tasks, 1 milestones" in complete.args["initial_comment"]
-    upload = bot.fake.calls_to("upload")[-1]
-    assert upload.args.get("size", 1) > 0
+    assert "3 tasks, 1 milestones" in complete.args["initial_comment"]
+    png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
+    assert png.startswith(PNG_SIGNATURE) and len(png) == bot.fake.calls_to("upload")[-1].args["length"]
+    picture = pixels(png)
+    assert picture.shape[1] >= 1000 and picture.shape[0] >= 200
+    assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 50  # not blank
+    # Owners are coloured in plan order (Carol, then Alice); late work is red whoever owns it.
+    carol, alice = (hex_rgb(colour) for colour in PALETTE[:2])
+    columns = range(0, picture.shape[1] * 2 // 5, 4)  # left of the legend
+    counts = [
+        (runs(picture[:, x], carol), runs(picture[:, x], alice), runs(picture[:, x], hex_rgb(LATE)))
+        for x in columns
+    ]
+    assert (1, 1, 1) in counts and max(max(count) for count in counts) == 1
 
 
 def reviewed(bot: RunningBot) -> dict:
@@ -292,6 +314,11 @@ def test_a_failed_review_opens_an_issue_linked_to_the_deliverable(bot: RunningBo
     assert (issue.task_id, issue.owner_id, issue.origin) == (task(bot, 1).id, CAROL, "failed_review")
     post = bot.fake.wait_for("chat.postMessage", 2)[-1].args["text"]
     assert post.startswith("❌ <@U0003> recorded the review of *APL-1*: failed.") and "APL-I1" in post
+    shown = say(bot, "quality").splitlines()
+    assert "    ✅ Handles 100 requests a second · passed" in shown
+    assert "    ❌ Every endpoint documented · failed" in shown
+    assert "    🔎 review by <@U0003> on Fri 2026-12-18 · failed · _Refunds endpoint undocumented_" in shown
+    assert "failed 1" in say(bot, "status")
 
 
 def test_only_the_reviewer_records_and_only_once(bot: RunningBot) -> None:

@@ -85,16 +85,21 @@ def test_a_review_missed_while_down_is_caught_up_and_a_recorded_one_is_not_sent(
     assert not any("quality review" in text for text in texts)
 
 
-def test_an_undecided_change_reminds_after_two_working_days_and_escalates_after_four(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def asked_on_friday(bot: RunningBot) -> None:
+    """Apollo with change request APL-C1, asked on Friday 2026-12-04 at 10:00 in Shanghai."""
     create(bot)
     before = len(bot.fake.calls_to("views.open"))
     bot.slack.command("change", user=ALICE)
     view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
     assert field_errors(submit(bot, view, {"title": "Add refunds"})) == {}
-    with bot.database.system_session() as db:  # asked on Friday 2026-12-04, 10:00 in Shanghai
+    with bot.database.system_session() as db:
         db.execute(update(ChangeRequest).values(created_at=datetime.fromisoformat("2026-12-04T02:00+00:00")))
+
+
+def test_an_undecided_change_reminds_after_two_working_days_and_escalates_after_four(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    asked_on_friday(bot)
     jobs(bot, tmp_path, "2026-12-07T10:00+08:00")  # Monday: one working day
     assert not any("waited" in text for text in dms_to(bot, ALICE))
     jobs(bot, tmp_path, "2026-12-08T10:00+08:00")  # Tuesday: two
@@ -121,3 +126,24 @@ def test_bad_job_names_and_times_are_refused(bot: RunningBot, tmp_path: Path) ->
     assert naive.returncode == 2 and "has no offset" in naive.stderr
     status = run(["jobs", "status"], env, tmp_path)
     assert status.returncode == 0
+
+
+def test_a_decision_updates_the_reminders_and_escalations_that_chased_it(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    asked_on_friday(bot)
+    jobs(bot, tmp_path, "2026-12-10T10:00+08:00")  # reminded and escalated
+    chased = {
+        call.args["channel"]: call.response["ts"]
+        for call in bot.fake.calls_to("chat.postMessage")
+        if "waited 4 working days" in call.args["text"]
+    }
+    assert set(chased) == {ALICE, ADMIN}
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("change_approve", value="APL-C1", user=ADMIN)
+    form = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, form, {"note": "Go"}, user=ADMIN)) == {}
+    updated = {call.args["ts"]: call.args for call in bot.fake.calls_to("chat.update")}
+    for ts in chased.values():
+        assert ts in updated and "change_approve" not in str(updated[ts]["blocks"])
+        assert "approved" in updated[ts]["text"]

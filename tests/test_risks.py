@@ -11,6 +11,7 @@ from models.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.test_charter import create
+from tests.test_charts import PNG_SIGNATURE
 
 OUTSIDER = "U0004"
 
@@ -86,7 +87,9 @@ def test_raising_a_risk_keeps_its_plan_scores_it_and_keys_it(bot: RunningBot) ->
     )
     assert made.contingency == "Fall back to the old gateway"
     confirmation = bot.fake.wait_for("chat.postEphemeral")[-1].args
-    assert confirmation["text"] == "Raised *APL-R1* Payment provider API changes · score 12."
+    assert confirmation["text"] == (
+        "Raised *APL-R1* Payment provider API changes · score 12. Next review Tue 2026-12-15."
+    )
     # Scored under 15: the channel is not bothered with it.
     assert not any("APL-R1" in text for text in channel_posts(bot))
     assert count_rows(bot.database, RiskAssessment) == 1
@@ -108,13 +111,23 @@ def test_the_register_is_sorted_by_score_and_shows_the_trend(bot: RunningBot) ->
     raised(bot, {"title": "Middle", "probability": "3", "impact": "3"})
     view = open_modal(bot, "risk edit APL-R1")
     assert field_errors(submit(bot, view, {"probability": "2", "impact": "4"})) == {}
+    view = open_modal(bot, "risk edit APL-R3")
+    assert field_errors(submit(bot, view, {"probability": "2"})) == {}  # 9 → 6
+    view = open_modal(bot, "risk edit APL-R3")
+    assert field_errors(submit(bot, view, {"title": "Middle risk"})) == {}  # not rescored: no new score
+    view = open_modal(bot, "risk edit APL-R3")
+    assert field_errors(submit(bot, view, {"probability": "3", "impact": "4"})) == {}  # 6 → 12
 
     lines = say(bot, "risks").splitlines()
     assert lines[0] == "APL · Apollo — open risks by score"
     assert [line.split("*")[1] for line in lines[1:]] == ["APL-R2", "APL-R3", "APL-R1"]
     assert lines[1].startswith("🔴 *APL-R2* High · 4×5 = *20* · nobody · avoid")
-    assert lines[2].startswith("🟠 *APL-R3* Middle · 3×3 = *9* · nobody · no response yet")
-    assert lines[3].startswith("🟠 *APL-R1* Low · 2×4 = *8*↑")
+    assert lines[2].startswith("🟠 *APL-R3* Middle risk · 3×4 = *12* ↑ 9→6→12 · nobody · no response yet")
+    assert lines[3].startswith("🟠 *APL-R1* Low · 2×4 = *8* ↑ 2→8 · nobody")
+    with bot.database.system_session(write=False) as db:
+        score = RiskAssessment.probability * RiskAssessment.impact
+        kept = db.scalars(select(score).order_by(RiskAssessment.id))
+        assert list(kept) == [2, 20, 9, 8, 6, 12]  # every scoring, in order
 
 
 def test_editing_a_risk_prefills_audits_the_change_and_rescoring_high_is_announced(bot: RunningBot) -> None:
@@ -196,7 +209,8 @@ def test_the_heatmap_is_uploaded_to_the_channel_after_answering(bot: RunningBot)
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == CHANNEL
     assert "2 open risk(s)" in complete.args["initial_comment"]
-    assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
+    png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
 
 
 def reviewing(bot: RunningBot) -> list[dict]:

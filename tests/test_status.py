@@ -163,29 +163,6 @@ def test_a_stale_button_on_a_deleted_task_is_answered(bot: RunningBot) -> None:
     assert "There is no task APL-1" in bot.fake.wait_for("response_url")[-1].args["text"]
 
 
-def test_home_shows_my_tasks_overdue_first_my_projects_health_and_refreshes_on_change(
-    bot: RunningBot,
-) -> None:
-    running(bot)
-    bot.slack.event({"type": "app_home_opened", "user": CAROL, "tab": "home"})
-    home = bot.fake.wait_for("views.publish")[-1].args
-    assert home["user_id"] == CAROL
-    text = str(home["view"]["blocks"])
-    assert text.index("*APL-1* Build") < text.index("*APL-2* Test")
-    assert "⚠️ overdue" in text and "🔴 *APL* Apollo" in text
-    buttons = next(b for b in home["view"]["blocks"] if b["type"] == "actions")["elements"]
-    assert [(b["action_id"], b["value"]) for b in buttons] == [
-        ("task_done", "APL-1"),
-        ("task_update", "APL-1"),
-    ]
-
-    published = len(bot.fake.calls_to("views.publish"))
-    bot.slack.block_action("task_done", value="APL-1", user=CAROL, channel=None, view=home["view"])
-    refreshed = bot.fake.wait_for("views.publish", published + 1)[-1].args
-    assert refreshed["user_id"] == CAROL and "*APL-1* Build" not in str(refreshed["view"]["blocks"])
-    assert task(bot, 1).status is TaskStatus.DONE
-
-
 def test_status_lists_top_risks_late_milestones_and_open_work(bot: RunningBot) -> None:
     running(bot)
     with bot.database.system_session() as db:
@@ -203,18 +180,25 @@ def test_status_lists_top_risks_late_milestones_and_open_work(bot: RunningBot) -
         "🟢 *APL-R2* Key person leaves · 4",
     ]
     assert "*Open issues* 1 · *Change requests waiting for a decision* 0" in lines
+    assert lines[lines.index("*Open issues* 1 · *Change requests waiting for a decision* 0") + 1].startswith(
+        "🟡 *APL-I1* Staging is down · medium · nobody"
+    )
 
 
-def test_home_lists_the_decisions_waiting_for_me(bot: RunningBot) -> None:
+def test_status_lists_the_worst_open_issues_and_the_changes_waiting_longest(bot: RunningBot) -> None:
     running(bot)
-    before = len(bot.fake.calls_to("views.open"))
-    bot.slack.command("change", user=CAROL)
-    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    for title in ("Printer jam", "Wiki slow", "Laptop lost", "Badge broken"):
+        say(bot, f"issue {title}")
+    view = open_modal(bot, "issue")
+    assert field_errors(submit(bot, view, {"title": "Payments down", "severity": "critical"})) == {}
+    view = open_modal(bot, "change", user=CAROL)
     assert field_errors(submit(bot, view, {"title": "Add refunds"}, user=CAROL)) == {}
-    bot.slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"})
-    home = bot.fake.wait_for("views.publish")[-1].args
-    assert home["user_id"] == ALICE
-    assert "Change request *APL-C1* Add refunds: approve or reject it" in str(home["view"]["blocks"])
+    lines = say(bot, "status").splitlines()
+    at = lines.index("*Open issues* 5 · *Change requests waiting for a decision* 1")
+    assert lines[at + 1].startswith("🔴 *APL-I5* Payments down · critical")
+    assert [line.split("*")[1] for line in lines[at + 1 : at + 4]] == ["APL-I5", "APL-I1", "APL-I2"]
+    assert lines[at + 4] == "…and 2 more issue(s): `/pmo issues`"
+    assert lines[at + 5] == "⏳ *APL-C1* Add refunds · waiting 0 day(s)"
 
 
 def test_a_new_task_comes_with_done_and_update_buttons_that_work(bot: RunningBot) -> None:

@@ -31,12 +31,14 @@ class Person:
     locale: str = "en-US"  # Slack's locale for them, which picks the language they are answered in
 
 
-# Three people on three continents, so local times differ, and a PMO administrator.
+# Three people on three continents, so local times differ, a PMO administrator, and Wei, whose
+# Slack is in Simplified Chinese, so `:as @wei` shows the app in Chinese.
 PEOPLE = (
     Person("alice", "Alice Chen", "Asia/Shanghai", "UALICE"),
     Person("bob", "Bob Smith", "America/New_York", "UBOB"),
     Person("carol", "Carol Díaz", "Europe/Madrid", "UCAROL"),
     Person("pat", "Pat Okafor", "Europe/London", "UPAT"),
+    Person("wei", "李伟", "Asia/Shanghai", "UWEI", locale="zh-CN"),
 )
 ADMIN = "UPAT"
 

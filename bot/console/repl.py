@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.console.modal import QUIT
 from bot.console.session import Session
 from bot.console.travel import MomentError, read_moment
+from bot.i18n import language_for_locale, language_name
 from models.clock import utcnow
 
 
@@ -41,7 +42,10 @@ def handle(session: Session, line: str) -> None:
 def act_as(session: Session, who: str) -> None:
     person = session.directory.person(who) if who else None
     if person is None:
-        people = ", ".join(f"@{p.name} ({p.real_name}, {p.tz})" for p in session.directory.people.values())
+        people = ", ".join(
+            f"@{p.name} ({p.real_name}, {p.tz}, {language_name(language_for_locale(p.locale))})"
+            for p in session.directory.people.values()
+        )
         session.terminal.say(session.t("console.people", people=people))
         return
     session.user = person.user_id

@@ -1,0 +1,166 @@
+"""The `reports` pass: the communication plan's stakeholder report and status-meeting agenda.
+
+Each follows its line of the plan (`/pmo comms`): on or off, its days and time, in the project's
+or each person's time zone, posted to the channel or sent by DM to the people its audience
+names ("sponsor, stakeholders", "team", @someone). The stakeholder report is the project's
+status; the agenda lists what the status meeting should settle: decisions waiting, late and
+overdue work, top risks and open issues. Each send is claimed in the delivery log, so it is
+made once per line, recipient and local day, caught up within 8 hours if the bot was down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
+from bot.i18n import Translator
+from bot.outbox import send_once
+from bot.runtime import Runtime
+from handlers.command import CommandRouter
+from handlers.context import Ctx, job_ctx, project_translator
+from handlers.directory import time_zone
+from handlers.passes import workspaces
+from handlers.status import control_lines, headline, milestone_lines, overdue_lines, reason_lines, risk_lines
+from handlers.status import status_blocks as report_blocks
+from models.away import is_holiday
+from models.comms import CommPlanLine
+from models.comms_plan import audience_people
+from models.enums import Channel, CommKind
+from models.occurrences import DAYTIME_WINDOW, Recurrence
+from models.portfolio import open_projects
+from models.project import Project
+from models.status import StatusReport, status_of
+
+Message = tuple[str, list[Block]]
+
+
+def stakeholder_report(report: StatusReport, t: Translator) -> Message:
+    project = report.project
+    intro = t("reports.stakeholder_intro", key=project.key, name=project.name)
+    text, blocks = report_blocks(report, t)
+    return intro + "\n" + text, [section(intro), *blocks[: MESSAGE_BLOCKS_MAX - 1]]
+
+
+def meeting_agenda(report: StatusReport, t: Translator) -> Message:
+    """What the status meeting should settle, in the order it is worth the time."""
+    project = report.project
+    title = t("reports.agenda_title", key=project.key, name=project.name)
+    groups = [
+        [headline(report, t), *reason_lines(report, t)],
+        [t("reports.agenda_decisions"), *control_lines(report, t)],
+        [t("reports.agenda_work"), *milestone_lines(report, t), *overdue_lines(report, t)],
+        [t("reports.agenda_risks"), *risk_lines(report, t)],
+    ]
+    blocks = [header(title)]
+    for lines in groups:
+        blocks += sections(lines)
+    blocks.append(context(t("reports.agenda_footer")))
+    text = "\n".join([title, *(line for lines in groups for line in lines)])
+    return text, fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(t("status.cut")))
+
+
+Render = Callable[[StatusReport, Translator], Message]
+RENDERERS: dict[CommKind, Render] = {
+    CommKind.STAKEHOLDER_REPORT: stakeholder_report,
+    CommKind.STATUS_MEETING: meeting_agenda,
+}
+
+
+@dataclass(frozen=True)
+class Send:
+    """One report to make: its delivery key, where it goes, and what it says."""
+
+    key: str
+    kind: str
+    channel: str
+    message: Message
+
+
+@dataclass
+class ReportPass:
+    """One pass over one workspace, as of `now`."""
+
+    runtime: Runtime
+    team_id: str
+    now: datetime
+
+    @cached_property
+    def ctx(self) -> Ctx:
+        """People's time zones and languages are looked up through the workspace's client."""
+        return job_ctx(self.runtime, self.team_id)
+
+    def run(self) -> None:
+        # Gathered first and sent after, so no transaction stays open while Slack is called.
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            outgoing = [send for project in open_projects(db) for send in self.for_project(db, project)]
+        for send in outgoing:
+            text, blocks = send.message
+            send_once(
+                self.runtime,
+                team_id=self.team_id,
+                key=send.key,
+                kind=send.kind,
+                now=self.now,
+                channel=send.channel,
+                send=lambda client, send=send, text=text, blocks=blocks: client.chat_postMessage(
+                    channel=send.channel, text=text, blocks=blocks
+                ),
+            )
+
+    def for_project(self, db: Session, project: Project) -> list[Send]:
+        lines = db.scalars(
+            select(CommPlanLine).where(
+                CommPlanLine.project_id == project.id,
+                CommPlanLine.kind.in_(list(RENDERERS)),
+                CommPlanLine.enabled.is_(True),
+            )
+        ).all()
+        return [send for line in lines for send in self.sends(db, project, line)]
+
+    def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Send]:
+        """Who gets the line's message now: the channel once, or each person at their hour."""
+        recipients = (
+            [project.channel_id]
+            if line.channel is Channel.CHANNEL
+            else audience_people(db, project, line.audience)
+        )
+        recurrence = Recurrence.of(line, DAYTIME_WINDOW)
+        due: list[tuple[str, date]] = []
+        for recipient in recipients:
+            tz = project.timezone
+            if line.time_zone_of == "member" and line.channel is Channel.DM:
+                tz = time_zone(self.ctx, recipient)
+            day = recurrence.due_on(self.now, tz)
+            if day is not None and not is_holiday(db, day):
+                due.append((recipient, day))
+        if not due:
+            return []
+        today = self.now.astimezone(ZoneInfo(project.timezone)).date()
+        report, render, kind = status_of(db, project, today), RENDERERS[line.kind], line.kind.value
+        sends = []
+        for who, day in due:
+            # The channel reads the project's language; a person their own.
+            t = (
+                project_translator(self.runtime, project)
+                if who == project.channel_id
+                else self.ctx.t_for(who)
+            )
+            sends.append(Send(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, render(report, t)))
+        return sends
+
+
+def run_reports(runtime: Runtime, now: datetime) -> None:
+    for team_id in workspaces(runtime):
+        ReportPass(runtime, team_id, now).run()
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    runtime.add_job("reports", lambda now: run_reports(runtime, now))
