@@ -22,8 +22,16 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
 from bot.web import make_server
 from models.database import Database
-from models.deliveries import recent_deliveries
+from models.deliveries import (
+    ATTENTION_FOR,
+    deliveries_needing_attention,
+    expire_stale_claims,
+    recent_deliveries,
+    send_again,
+)
+from models.enums import DeliveryState
 from models.migrate import current_revision, head_revision, make_revision, upgrade
+from models.records import Delivery
 
 log = logging.getLogger("pmo-bot")
 
@@ -65,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = jobs_commands.add_parser("status", help="recent, failed and uncertain sends")
     status.add_argument("--limit", type=int, default=30)
     status.set_defaults(run=run_jobs_status)
+    resend = jobs_commands.add_parser(
+        "resend", help="send a failed or uncertain send again (check Slack first: it may post twice)"
+    )
+    resend.add_argument("key", help="its key, as jobs status shows it")
+    resend.set_defaults(run=run_jobs_resend)
 
     console = commands.add_parser(
         "console", help="try PMO bot in this terminal: the same app and database, with a pretend Slack"
@@ -185,12 +198,43 @@ def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings)
-    with database.system_session(write=False) as db:
-        for delivery in recent_deliveries(db, limit=args.limit):
-            error = f" · {delivery.last_error}" if delivery.last_error else ""
-            when = f"{delivery.created_at:%Y-%m-%d %H:%M}"
-            print(f"{when} {delivery.state.value:9} {delivery.key} (attempts {delivery.attempts}){error}")
+    now = datetime.now(UTC)
+    with database.system_session() as db:
+        expire_stale_claims(db, now=now)
+        attention = deliveries_needing_attention(db, now=now, limit=args.limit)
+        recent = recent_deliveries(db, limit=args.limit)
+        if attention:
+            print(f"Failed or uncertain in the past {ATTENTION_FOR.days} days ({len(attention)}):")
+            print("\n".join(delivery_line(delivery) for delivery in attention))
+        else:
+            print(f"Nothing failed or uncertain in the past {ATTENTION_FOR.days} days.")
+        print(f"Most recent sends ({len(recent)}):")
+        print("\n".join(delivery_line(delivery) for delivery in recent))
     return 0
+
+
+def run_jobs_resend(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    now = datetime.now(UTC)
+    with database.system_session() as db:
+        expire_stale_claims(db, now=now)
+        released = send_again(db, key=args.key, now=now)
+    if not released:
+        print(f"pmo-bot: no failed or uncertain send with the key {args.key}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"{args.key} will be sent by the next pass that finds it due")
+    return 0
+
+
+def delivery_line(delivery: Delivery) -> str:
+    """One send as an operator reads it: when, state, key, attempts, what happens next, the error."""
+    retry = ""
+    if delivery.state is DeliveryState.FAILED:
+        at = delivery.next_attempt_at
+        retry = f", next try {at:%Y-%m-%d %H:%M} UTC" if at else ", no more tries"
+    error = f" · {delivery.last_error}" if delivery.last_error else ""
+    when = f"{delivery.created_at:%Y-%m-%d %H:%M}"
+    return f"  {when} {delivery.state.value:9} {delivery.key} (attempts {delivery.attempts}{retry}){error}"
 
 
 def run_console_here(settings: Settings, args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
@@ -399,6 +400,25 @@ class Failure:
             )
         default = "internal_error" if self.status >= 500 else "fatal_error"
         return Answer.json({"ok": False, "error": self.error or default}, status=self.status)
+
+
+@dataclass
+class Stall:
+    """A call held before it is answered, to catch the app mid-send (and kill it there).
+
+    `arrived` is set when the call comes in; the call is then held, outside the fake's lock so
+    other calls go on, until `release()` (or the timeout). Released, it runs as usual: Slack
+    posts what it was asked to post even if whoever asked is gone.
+    """
+
+    method: str
+    where: Callable[[JsonDict], bool]
+    timeout: float
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 # --------------------------------------------------------------------------------------------
@@ -1039,6 +1059,7 @@ def basic_credentials(headers: Message) -> JsonDict:
 
 
 POLL_INTERVAL_S = 0.02
+DROPPED = 0  # an Answer status meaning: hang up without answering
 
 
 class _Server(ThreadingHTTPServer):
@@ -1062,6 +1083,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         answer = self.server.fake._route(Incoming(self.command, url.path, url.query, self.headers, body))
+        if answer.status == DROPPED:
+            self.close_connection = True  # no answer at all: the client sees the connection drop
+            return
         self.send_response(answer.status)
         headers = {
             "Content-Type": answer.content_type,
@@ -1071,7 +1095,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(answer.body)
+        with suppress(BrokenPipeError, ConnectionResetError):  # a client killed while held (Stall)
+            self.wfile.write(answer.body)
 
     def log_message(self, *args: Any) -> None:
         """Quiet: a line per request would bury the failures pytest shows."""
@@ -1087,6 +1112,8 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._violations: list[str] = []
         self._failures: dict[str, deque[Failure]] = {}
+        self._stalls: list[Stall] = []
+        self._drops: Counter[str] = Counter()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -1227,6 +1254,24 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, deque()).extend([Failure(status, retry_after, error)] * times)
 
+    def stall_next(
+        self, method: str, *, where: Callable[[JsonDict], bool] = lambda args: True, timeout: float = 30
+    ) -> Stall:
+        """Hold the next call to `method` whose arguments satisfy `where`, until released."""
+        stall = Stall(method, where, timeout)
+        with self._lock:
+            self._stalls.append(stall)
+        return stall
+
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Do the next `times` calls to `method`, then hang up without answering.
+
+        The app cannot know whether Slack acted: the case a blind retry would turn into a
+        duplicate post.
+        """
+        with self._lock:
+            self._drops[method] += times
+
     # -- what the app did
 
     def uploaded(self, file_id: str) -> Upload | None:
@@ -1286,6 +1331,8 @@ class FakeSlack:
 
     def _route(self, request: Incoming) -> Answer:
         kind, _, rest = request.path.lstrip("/").partition("/")
+        if kind == "api":
+            self._hold_if_stalled(rest, request)
         with self._lock:
             if kind == "api":
                 return self._serve_api(rest, request)
@@ -1297,6 +1344,18 @@ class FakeSlack:
             return self._serve(
                 refusal("not_found", f"{where} is not a Slack URL", status=404), Call(where, {}, None, None)
             )
+
+    def _hold_if_stalled(self, name: str, request: Incoming) -> None:
+        with self._lock:
+            if not self._stalls:
+                return
+            args, _ = read_arguments(request)
+            stall = next((s for s in self._stalls if s.method == name and s.where(args)), None)
+            if stall is None:
+                return
+            self._stalls.remove(stall)
+        stall.arrived.set()
+        stall.released.wait(stall.timeout)
 
     def _serve_api(self, name: str, request: Incoming) -> Answer:
         args, problems = read_arguments(request)
@@ -1349,4 +1408,7 @@ class FakeSlack:
         call.status, call.response = answer.status, answer.payload
         self._calls.append(call)
         self._changed.notify_all()
+        if failure is None and self._drops[call.method] > 0:
+            self._drops[call.method] -= 1
+            return Answer(DROPPED, b"")
         return answer

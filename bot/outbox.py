@@ -2,7 +2,9 @@
 
 A Slack error after slack-sdk's own retries (429 with Retry-After, 5xx) is a failure, tried
 again later with back-off. A dropped connection is uncertain: Slack may have posted, so the
-send is not repeated blindly and stays visible in `pmo-bot jobs status`.
+send is not repeated blindly and stays visible in `pmo-bot jobs status`. So is a claim whose
+process died before it could record the outcome (see models.deliveries.STALE_CLAIM).
+Posts are paced per channel (bot.pacing) so a pass with many sends stays under Slack's limits.
 """
 
 from __future__ import annotations
@@ -27,18 +29,20 @@ from models.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncer
 log = logging.getLogger(__name__)
 
 Send = Callable[[WebClient], SlackResponse]
-SEND_WORKERS = 4
 UNCERTAIN_ERRORS = (URLError, TimeoutError, ConnectionError)
 
 
-def send_once(runtime: Runtime, *, team_id: str, key: str, kind: str, now: datetime, send: Send) -> bool:
-    """Send unless another process or an earlier pass already did; True when this call sent."""
+def send_once(
+    runtime: Runtime, *, team_id: str, key: str, kind: str, now: datetime, channel: str, send: Send
+) -> bool:
+    """Send to `channel` unless another process or an earlier pass already did; True when this call sent."""
     with runtime.database.session(team_id) as db:
         delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now)
     if delivery_id is None:
         return False
     try:
-        answer = send(runtime.client_for(team_id))
+        with runtime.pacer.slot(team_id, channel):
+            answer = send(runtime.client_for(team_id))
     except SlackApiError as error:
         reason = str(error.response.get("error") or error)
         log.warning("send %s failed: %s", key, reason)
@@ -56,6 +60,7 @@ def send_once(runtime: Runtime, *, team_id: str, key: str, kind: str, now: datet
 
 
 Blocks = list[dict[str, Any]]
+SEND_WORKERS = 4
 
 
 def post_dm(client: WebClient, user: str, text: str, blocks: Blocks) -> SlackResponse:
@@ -93,7 +98,9 @@ class DmLater:
 
 
 def send_dm(runtime: Runtime, *, team_id: str, now: datetime, dm: Dm) -> bool:
-    return send_once(runtime, team_id=team_id, key=dm.key, kind=dm.kind, now=now, send=dm.post)
+    return send_once(
+        runtime, team_id=team_id, key=dm.key, kind=dm.kind, now=now, channel=dm.user, send=dm.post
+    )
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,8 @@ def send_all(runtime: Runtime, *, team_id: str, now: datetime, outgoing: list[Ou
 
     Slack takes 100 to 300 ms to answer a post, so a pass of a thousand digests one after the
     other would take minutes. Sends go in waves of one message per channel: a channel's
-    messages keep their order and are spread across the pass, which keeps within Slack's one
-    message a second per channel rather than sleeping on its 429s.
+    messages keep their order and are spread across the pass, so the pacer (one post a second
+    per channel) rarely has to hold a worker back.
     """
     by_channel: dict[str, list[Outgoing]] = defaultdict(list)
     for item in outgoing:
@@ -120,7 +127,15 @@ def send_all(runtime: Runtime, *, team_id: str, now: datetime, outgoing: list[Ou
     waves = [[item for item in wave if item is not None] for wave in zip_longest(*by_channel.values())]
 
     def send(item: Outgoing) -> bool:
-        return send_once(runtime, team_id=team_id, key=item.key, kind=item.kind, now=now, send=item.send)
+        return send_once(
+            runtime,
+            team_id=team_id,
+            key=item.key,
+            kind=item.kind,
+            now=now,
+            channel=item.channel,
+            send=item.send,
+        )
 
     if len(by_channel) <= 1:
         return sum(send(item) for item in outgoing)

@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.pacing import Pacer
 from bot.settings import Settings
 from models.database import Database
 
@@ -32,6 +33,8 @@ class Runtime:
     jobs: dict[str, Job] = field(default_factory=dict)
     # The Web API client of a workspace, for work no request started (scheduled sends).
     clients: Callable[[str], WebClient] | None = None
+    # Spreads this process's scheduled posts so no channel gets more than one a second.
+    pacer: Pacer = field(default_factory=Pacer)
     _known_teams: set[str] = field(default_factory=set)
     _slow: ThreadPoolExecutor | None = None
     _waiting: set[str] = field(default_factory=set)

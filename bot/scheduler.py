@@ -57,6 +57,9 @@ class Ticker:
         run_jobs(self.runtime, self.clock())
 
     def start(self) -> None:
+        # One tick at once, not at the next whole minute: what came due while the process was
+        # down is caught up as soon as it is back.
+        self.scheduler.add_job(self.tick, id="catch_up")
         self.scheduler.start()
         log.info("scheduler started: one tick a minute for %s", ", ".join(self.runtime.jobs) or "no jobs")
 

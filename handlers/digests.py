@@ -1,14 +1,15 @@
 """The `digests` pass: each project's weekly digest, and the portfolio digest for the PMO channel.
 
 A project's digest goes out at its communication plan's day and time in the project's time
-zone (Monday 09:00 by default), once per ISO week, caught up later that day if the bot was
-down. The portfolio digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UTC.
+zone (Monday 09:00 by default), once per ISO week; missed while the bot was down, it is caught
+up within three days (models.occurrences), still keyed by the week it was due. The portfolio
+digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UTC, caught up the same way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -27,25 +28,26 @@ from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
 from handlers.context import project_translator, translator_for
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.risk_lines import level
 from handlers.status import HEALTH_MARK
 from models.changes import change_key
-from models.comms import CommPlanLine
-from models.comms_plan import WEEKDAYS
-from models.deliveries import settled_keys
+from models.comms_plan import enabled_lines
+from models.deliveries import settled_keys, still_to_send
 from models.digest import Digest, health_history, iso_week, keep_snapshots, weekly_digests
-from models.enums import CommKind, Phase
+from models.enums import CommKind
+from models.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
+from models.portfolio import open_projects
 from models.project import Project
+from models.risk import Risk
 from models.risks import risk_key
 from models.status import statuses_of
 from models.tasks import task_key
 from models.team import workspace_allocations
 from models.work import Task
-from models.workspace import Workspace
 
-PORTFOLIO_DAY, PORTFOLIO_TIME = "mon", time(9, 0)
 HISTORY_WEEKS = 8
-# Digests prepared in one transaction: enough to amortise the queries, few enough to stay short.
+# Digests prepared together: enough to amortise the queries, few enough to keep each read short.
 BATCH = 100
 
 
@@ -59,6 +61,10 @@ def health_text(digest: Digest, t: Translator) -> str:
 
 def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
     return fmt_list((f"*{task_key(project, task)}* {task.title}" for task in tasks), t)
+
+
+def risk_list(project: Project, risks: list[Risk], t: Translator) -> str:
+    return fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks], t)
 
 
 def digest_lines(digest: Digest, t: Translator) -> list[str]:
@@ -77,9 +83,9 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
     if digest.due_next:
         lines.append(t("digests.due_next", items=task_list(project, digest.due_next, t)))
     if digest.new_risks:
-        new = digest.new_risks
-        risks = fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in new], t)
-        lines.append(t("digests.new_risks", items=risks))
+        lines.append(t("digests.new_risks", items=risk_list(project, digest.new_risks, t)))
+    if digest.top_risks:
+        lines.append(t("digests.top_risks", items=risk_list(project, digest.top_risks, t)))
     if digest.decided_changes:
         marked = [(STATUS_MARK[c.status], change_key(project, c), c.title) for c in digest.decided_changes]
         changes = fmt_list([f"{mark} *{key}* {title}" for mark, key, title in marked], t)
@@ -105,67 +111,40 @@ def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
     return title + "\n" + "\n".join(lines), [header(title), section("\n".join(lines))]
 
 
-def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
-    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-
-
-def digest_plans(db: Session) -> dict[int, CommPlanLine]:
-    """Each project's digest line of its communication plan, when it is on."""
-    lines = db.scalars(
-        select(CommPlanLine).where(CommPlanLine.kind == CommKind.DIGEST, CommPlanLine.enabled.is_(True))
-    )
-    return {line.project_id: line for line in lines}
-
-
-def due_now(line: CommPlanLine, local: datetime) -> bool:
-    """The plan's day, from its time until the end of that day."""
-    hour, minute = (int(part) for part in line.local_time.split(":"))
-    return WEEKDAYS[local.weekday()] in line.days.split(",") and local.time() >= time(hour, minute)
-
-
-def digest_key(project: Project, today: date) -> str:
-    return f"digest:{project.id}:{iso_week(today)}"
-
-
-class DigestPass:
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        # The portfolio channel belongs to no project: it reads the workspace's language.
-        self.t = translator_for(runtime)
-
-    def local_today(self, project: Project) -> date:
-        return self.now.astimezone(ZoneInfo(project.timezone)).date()
-
+class DigestPass(ScheduledPass):
     def run(self) -> None:
-        for batch in self.due_batches():
-            self.send_digests(batch)
+        for due_on, project_ids in self.due_batches():
+            self.send_digests(project_ids, due_on)
         if self.runtime.settings.pmo_portfolio_channel:
             self.send_portfolio(self.runtime.settings.pmo_portfolio_channel)
 
-    def due_batches(self) -> list[list[int]]:
-        """Ids of the projects whose digest is due and not yet sent, by time zone, a batch at a time.
+    def unsent(self, db: Session, key: str) -> bool:
+        return still_to_send(db, key=key, now=self.now)
 
-        Sent digests are left out before any is prepared: the pass runs every minute, and a
-        Monday of recomputing a thousand digests only to find them sent would be wasted.
+    def due_batches(self) -> list[tuple[date, list[int]]]:
+        """The projects whose digest is due and not yet sent, a batch per time zone and week.
+
+        Sent digests are left out before any is prepared: the pass runs every minute, and days
+        of recomputing a thousand digests only to find them sent would be wasted.
         """
         with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
-            plans = digest_plans(db)
+            plans = {line.project_id: line for line in enabled_lines(db, CommKind.DIGEST)}
             due = [
-                project
-                for project in projects
-                if (plan := plans.get(project.id))
-                and due_now(plan, self.now.astimezone(ZoneInfo(project.timezone)))
+                (project, day)
+                for project in open_projects(db)
+                if (line := plans.get(project.id))
+                and (day := Recurrence.of(line, DIGEST_WINDOW).due_on(self.now, project.timezone))
             ]
-            keys = {project.id: digest_key(project, self.local_today(project)) for project in due}
-            sent = settled_keys(db, list(keys.values()), self.now)
-        by_zone: dict[str, list[int]] = defaultdict(list)
-        for project in due:
-            if keys[project.id] not in sent:
-                by_zone[project.timezone].append(project.id)
-        return [ids[start : start + BATCH] for ids in by_zone.values() for start in range(0, len(ids), BATCH)]
+            sent = settled_keys(db, [digest_key(project.id, day) for project, day in due], self.now)
+        batches: dict[tuple[str, date], list[int]] = defaultdict(list)
+        for project, day in due:
+            if digest_key(project.id, day) not in sent:
+                batches[project.timezone, day].append(project.id)
+        return [
+            (day, ids[n : n + BATCH]) for (_, day), ids in batches.items() for n in range(0, len(ids), BATCH)
+        ]
 
-    def send_digests(self, project_ids: list[int]) -> None:
+    def send_digests(self, project_ids: list[int], due_on: date) -> None:
         """Prepare a batch, keep its health snapshots, then post them, several channels at a time.
 
         The digests are read in a read-only transaction: on SQLite a write transaction holds
@@ -175,39 +154,49 @@ class DigestPass:
             projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
             if not projects:
                 return
-            today = self.local_today(projects[0])
-            digests = weekly_digests(db, projects, today)
+            today = self.now.astimezone(ZoneInfo(projects[0].timezone)).date()
+            digests = weekly_digests(db, projects, today, due_on=due_on)
             outgoing = []
             for project in projects:
                 text, blocks = digest_message(digests[project.id], project_translator(self.runtime, project))
                 post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
-                outgoing.append(Outgoing(digest_key(project, today), "digest", project.channel_id, post))
+                outgoing.append(Outgoing(digest_key(project.id, due_on), "digest", project.channel_id, post))
         with self.runtime.database.session(self.team_id) as db:
             keep_snapshots(db, digests.values())
         send_all(self.runtime, team_id=self.team_id, now=self.now, outgoing=outgoing)
 
     def send_portfolio(self, channel: str) -> None:
-        utc = self.now.astimezone(ZoneInfo("UTC"))
-        if WEEKDAYS[utc.weekday()] != PORTFOLIO_DAY or utc.time() < PORTFOLIO_TIME:
-            return
-        today = utc.date()
+        due_on = PORTFOLIO.due_on(self.now, "UTC")
+        key = f"portfolio:{self.team_id}:{iso_week(due_on)}" if due_on else ""
         with self.runtime.database.session(self.team_id, write=False) as db:
-            text, history = portfolio(db, today, self.t)
+            if due_on is None or not self.unsent(db, key):
+                return
+            # The portfolio channel belongs to no project: it reads the workspace's language.
+            text, history = portfolio(db, self.now.astimezone(UTC).date(), translator_for(self.runtime))
         png = render_health_history(history)
         send_once(
             self.runtime,
             team_id=self.team_id,
-            key=f"portfolio:{self.team_id}:{iso_week(today)}",
+            key=key,
             kind="portfolio",
             now=self.now,
+            channel=channel,
             send=lambda client: client.files_upload_v2(
-                channel=channel, file=png, filename=f"portfolio-{iso_week(today)}.png", initial_comment=text
+                channel=channel, file=png, filename=f"portfolio-{iso_week(due_on)}.png", initial_comment=text
             ),
         )
 
 
+def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
+    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def digest_key(project_id: int, due_on: date) -> str:
+    return f"digest:{project_id}:{iso_week(due_on)}"
+
+
 def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHistory]:
-    projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED).order_by(Project.key)).all()
+    projects = open_projects(db)
     statuses = statuses_of(db, projects, today)
     healths = {project.id: statuses[project.id].assessment.health for project in projects}
     order = {"red": 0, "amber": 1, "green": 2}
@@ -236,10 +225,7 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
 
 
 def run_digests(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
-        DigestPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, DigestPass)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

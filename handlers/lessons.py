@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -164,15 +165,20 @@ def retrospective(db: Session, project: Project, t: Translator) -> tuple[str, li
 def post_retrospective(ctx: Ctx, project_id: int) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        text, blocks = retrospective(db, project, ctx.t_project(project))
+        key, channel = retro_key(project), project.channel_id
     post_or_edit(
         ctx,
-        key=retro_key(project),
+        key=key,
         kind="retrospective",
-        channel=project.channel_id,
-        text=text,
-        blocks=blocks,
+        channel=channel,
+        render=partial(current_retrospective, ctx, project_id),
     )
+
+
+def current_retrospective(ctx: Ctx, project_id: int) -> tuple[str, list[Block]]:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        return retrospective(db, project, ctx.t_project(project))
 
 
 def search_reply(invocation: Invocation) -> Reply:

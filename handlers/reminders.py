@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, actions, button, modal, section, submitted_values
@@ -25,16 +23,17 @@ from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.outbox import DmLater, send_all
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, UsageError
-from handlers.context import Ctx, ctx_from, job_ctx
+from handlers.command import CommandRouter
+from handlers.context import Ctx, ctx_from
 from handlers.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.issue_log import RESOLVE_ACTION
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.task_actions import DONE_ACTION
 from models.access import require_visible
 from models.away import DaysOff, days_off, status_says_away
-from models.comms_plan import WEEKDAYS
 from models.deliveries import settled_keys
+from models.errors import InvalidError
 from models.issue import Issue
 from models.issues import find_issue
 from models.keys import ItemKind, parse_item_key
@@ -43,7 +42,7 @@ from models.portfolio import find_project
 from models.project import Project
 from models.tasks import find_task
 from models.work import Task
-from models.workspace import SlackUser, Workspace
+from models.workspace import SlackUser
 
 SNOOZE_ACTION = "reminder_snooze"
 NEW_DATE_ACTION = "reminder_new_date"
@@ -57,19 +56,6 @@ Message = tuple[str, list[Block]]
 
 class NewDateState(ModalState):
     key: str
-
-
-@dataclass(frozen=True)
-class Moment:
-    """Someone's local date and time."""
-
-    today: date
-    clock: time
-
-    @classmethod
-    def of(cls, now: datetime, tz: str) -> Moment:
-        local = now.astimezone(ZoneInfo(tz))
-        return cls(local.date(), local.time())
 
 
 def item_blocks(item: OverdueItem, today: date, t: Translator) -> list[Block]:
@@ -90,7 +76,7 @@ def item_blocks(item: OverdueItem, today: date, t: Translator) -> list[Block]:
         section(line),
         actions(
             finish,
-            button(t("reminders.snooze"), action_id=SNOOZE_ACTION, value=item.key),
+            button(t("reminders.snooze"), action_id=SNOOZE_ACTION, value=f"{item.key}:{today.isoformat()}"),
             button(t("reminders.new_date"), action_id=NEW_DATE_ACTION, value=item.key),
         ),
     ]
@@ -104,9 +90,7 @@ def reminder_blocks(items: list[OverdueItem], today: date, t: Translator) -> tup
     return text, blocks
 
 
-def summary_message(
-    project: Project, items: list[OverdueItem], today: date, t: Translator
-) -> tuple[str, list[Block]]:
+def summary_message(project: Project, items: list[OverdueItem], today: date, t: Translator) -> Message:
     lines = [t("reminders.summary_title", key=project.key, name=project.name, count=len(items))]
     lines += [
         t(
@@ -122,39 +106,30 @@ def summary_message(
     return text, [section(text)]
 
 
-class ReminderPass:
-    """One pass over one workspace, as of `now`.
-
-    The people, their days off and what was already sent are read once for the whole pass: the
-    pass runs every minute, over every overdue task of the workspace.
-    """
+class ReminderPass(ScheduledPass):
+    """The people, their days off and what was already sent are read once for the whole pass,
+    and each DM is written only when it is sent: the pass runs every minute over every overdue
+    task of the workspace, and must find what is due in well under a second."""
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.ctx = job_ctx(runtime, team_id)
+        super().__init__(runtime, team_id, now)
         self.people: dict[str, SlackUser | None] = {}
         self.days_off = DaysOff()
         self.settled: set[str] = set()
 
-    def moment(self, user_id: str) -> Moment:
+    def time_zone(self, user_id: str) -> str:
         user = self.people[user_id] if user_id in self.people else lookup(self.ctx, user_id)
-        return Moment.of(self.now, (user.tz if user else None) or DEFAULT_TZ)
+        return (user.tz if user else None) or DEFAULT_TZ
 
-    def away(self, user_id: str, today: date) -> bool:
-        return self.days_off.absent(user_id, today) or status_says_away(self.people.get(user_id))
+    def away(self, db: Session, user_id: str, day: date) -> bool:
+        return self.days_off.absent(user_id, day) or status_says_away(self.people.get(user_id))
 
-    def in_language_of(self, user_id: str, write: Callable[..., Message], *args: Any) -> Message:
-        """A DM written in its reader's language, when it is sent (not while the pass looks)."""
-        return write(*args, self.ctx.t_for(user_id))
-
-    def off(self, user_id: str, today: date) -> bool:
-        return self.days_off.is_holiday(today) or self.away(user_id, today)
+    def off(self, db: Session, user_id: str, day: date) -> bool:
+        return self.days_off.is_holiday(day) or self.away(db, user_id, day)
 
     def run(self) -> None:
-        # Gathered first and sent after, so no transaction stays open while Slack is called.
-        send_all(
-            self.runtime, team_id=self.team_id, now=self.now, outgoing=[dm.outgoing() for dm in self.due()]
-        )
+        outgoing = [dm.outgoing() for dm in self.due()]
+        send_all(self.runtime, team_id=self.team_id, now=self.now, outgoing=outgoing)
 
     def due(self) -> list[DmLater]:
         """Every reminder and manager summary due now and not yet sent."""
@@ -163,44 +138,45 @@ class ReminderPass:
             by_owner: dict[str, list[OverdueItem]] = defaultdict(list)
             for item in overdue_candidates(db, latest):
                 by_owner[item.owner_id].append(item)
-            projects = {item.project.id: item.project for items in by_owner.values() for item in items}
-            managers = {p.manager_id for p in projects.values() if p.manager_id}
-            self.people = lookup_many(self.ctx, by_owner.keys() | managers)
-            days = {self.moment(user).today for user in self.people}
+            managers = {item.project.manager_id for items in by_owner.values() for item in items}
+            self.people = lookup_many(self.ctx, by_owner.keys() | {user for user in managers if user})
+            days = {self.local_today(user) for user in self.people}
             if days:
-                self.days_off = days_off(db, list(self.people), min(days), max(days))
-            keys = [self.reminder_key(owner) for owner in by_owner]
-            keys += [self.summary_key(p) for p in projects.values() if p.manager_id]
-            self.settled = settled_keys(db, keys, self.now)
-        outgoing = [dm for owner, items in sorted(by_owner.items()) if (dm := self.for_owner(owner, items))]
-        return outgoing + self.summaries(by_owner)
+                self.days_off = days_off(db, list(self.people), min(days) - timedelta(days=1), max(days))
+            reminders = [self.for_owner(db, owner, items) for owner, items in sorted(by_owner.items())]
+            outgoing = [dm for dm in reminders if dm] + self.summaries(db, by_owner)
+            self.settled = settled_keys(db, [dm.key for dm in outgoing], self.now)
+        return [dm for dm in outgoing if dm.key not in self.settled]
 
-    def reminder_key(self, owner: str) -> str:
-        return f"reminder:{owner}:{self.moment(owner).today}"
+    def local_today(self, user_id: str) -> date:
+        return self.now.astimezone(ZoneInfo(self.time_zone(user_id))).date()
 
-    def summary_key(self, project: Project) -> str:
-        return f"overdue_summary:{project.id}:{self.moment(project.manager_id or '').today}"
+    def in_language_of(self, user_id: str, write: Callable[..., Message], *args: Any) -> Message:
+        """A DM written in its reader's language, when it is sent (not while the pass looks)."""
+        return write(*args, self.ctx.t_for(user_id))
 
-    def sendable(self, item: OverdueItem, moment: Moment) -> bool:
-        weekday = WEEKDAYS[moment.today.weekday()]
-        return item.due_for(moment.today) and weekday in item.plan.days and moment.clock >= item.plan.send_at
+    def due_today(self, items: list[OverdueItem], user: str) -> tuple[date | None, list[OverdueItem]]:
+        """The user's reminder day, if their reminder is due now, and the items overdue on it."""
+        tz = self.time_zone(user)
+        days = [item.recurrence.due_on(self.now, tz) for item in items]
+        today = max((day for day in days if day is not None), default=None)
+        if today is None:
+            return None, []
+        due = [item for item, day in zip(items, days, strict=True) if day == today and item.due_for(day)]
+        return today, due
 
-    def for_owner(self, owner: str, items: list[OverdueItem]) -> DmLater | None:
-        key = self.reminder_key(owner)
-        if key in self.settled:
+    def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> DmLater | None:
+        today, due = self.due_today(items, owner)
+        if today is None or not due or self.off(db, owner, today):
             return None
-        moment = self.moment(owner)
-        due = [item for item in items if self.sendable(item, moment)]
-        if not due or self.off(owner, moment.today):
-            return None
-        write = partial(self.in_language_of, owner, reminder_blocks, due, moment.today)
-        return DmLater(key, "reminder", owner, write)
+        write = partial(self.in_language_of, owner, reminder_blocks, due, today)
+        return DmLater(f"reminder:{owner}:{today}", "reminder", owner, write)
 
-    def summaries(self, by_owner: dict[str, list[OverdueItem]]) -> list[DmLater]:
+    def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[DmLater]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
         for owner, items in by_owner.items():
-            owner_today = self.moment(owner).today
-            away = self.away(owner, owner_today)
+            owner_today = self.local_today(owner)
+            away = self.away(db, owner, owner_today)
             for item in items:
                 if item.due_for(owner_today) and (away or (owner_today - item.due).days > SUMMARY_AFTER_DAYS):
                     by_project[item.project.id].append(item)
@@ -208,21 +184,30 @@ class ReminderPass:
         for items in by_project.values():
             project = items[0].project
             manager = project.manager_id
-            if manager is None or self.summary_key(project) in self.settled:
+            if manager is None:
                 continue
-            moment = self.moment(manager)
-            if not self.sendable(items[0], moment) or self.off(manager, moment.today):
+            today = items[0].recurrence.due_on(self.now, self.time_zone(manager))
+            if today is None or self.off(db, manager, today):
                 continue
-            write = partial(self.in_language_of, manager, summary_message, project, items, moment.today)
-            dms.append(DmLater(self.summary_key(project), "overdue_summary", manager, write))
+            write = partial(self.in_language_of, manager, summary_message, project, items, today)
+            dms.append(DmLater(f"overdue_summary:{project.id}:{today}", "overdue_summary", manager, write))
         return dms
 
 
 def run_reminders(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
-        ReminderPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, ReminderPass)
+
+
+def snooze_value(value: str) -> tuple[str, date | None]:
+    """`APL-3:2026-12-07`: the item and the day of the reminder it was snoozed from.
+
+    "Snooze 1 day" quiets the reminder after that one, whenever the button is clicked.
+    """
+    key, _, day = value.partition(":")
+    try:
+        return key, date.fromisoformat(day) if day else None
+    except ValueError:
+        raise InvalidError("reminders.stale") from None
 
 
 def item_by_key(db: Session, ctx: Ctx, key: str) -> tuple[Project, Task | Issue]:
@@ -242,8 +227,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_snooze(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()
         ctx = ctx_from(context, body)
-        key = body["actions"][0].get("value", "")
-        tomorrow = DateContext.of(ctx).today() + timedelta(days=1)
+        key, reminded_on = snooze_value(body["actions"][0].get("value", ""))
+        tomorrow = (reminded_on or DateContext.of(ctx).today()) + timedelta(days=1)
         with ctx.db() as db:
             project, thing = item_by_key(db, ctx, key)
             snooze(db, actor=ctx.actor, project=project, thing=thing, key=key, until=tomorrow)
@@ -282,7 +267,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         due = reader.date("due_date")
         reader.check()
         if due is None:
-            raise UsageError("reminders.new_date_needed")
+            raise InvalidError("reminders.new_date_needed", field="due_date")
         with ctx.db() as db:
             project, thing = item_by_key(db, ctx, state.key)
             move_due(

@@ -5,7 +5,7 @@ or each person's time zone, posted to the channel or sent by DM to the people it
 names ("sponsor, stakeholders", "team", @someone). The stakeholder report is the project's
 status; the agenda lists what the status meeting should settle: decisions waiting, late and
 overdue work, top risks and open issues. Each send is claimed in the delivery log, so it is
-made once per line, recipient and local day, caught up later that day if the bot was down.
+made once per line, recipient and local day, caught up within 8 hours if the bot was down.
 """
 
 from __future__ import annotations
@@ -26,15 +26,16 @@ from bot.outbox import send_once
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import Ctx, job_ctx, project_translator
-from handlers.digests import due_now
 from handlers.directory import time_zone
-from handlers.reviews import open_projects, workspaces
+from handlers.passes import workspaces
 from handlers.status import control_lines, headline, milestone_lines, overdue_lines, reason_lines, risk_lines
 from handlers.status import status_blocks as report_blocks
 from models.away import is_holiday
 from models.comms import CommPlanLine
 from models.comms_plan import audience_people
 from models.enums import Channel, CommKind
+from models.occurrences import DAYTIME_WINDOW, Recurrence
+from models.portfolio import open_projects
 from models.project import Project
 from models.status import StatusReport, status_of
 
@@ -108,6 +109,7 @@ class ReportPass:
                 key=send.key,
                 kind=send.kind,
                 now=self.now,
+                channel=send.channel,
                 send=lambda client, send=send, text=text, blocks=blocks: client.chat_postMessage(
                     channel=send.channel, text=text, blocks=blocks
                 ),
@@ -130,14 +132,15 @@ class ReportPass:
             if line.channel is Channel.CHANNEL
             else audience_people(db, project, line.audience)
         )
+        recurrence = Recurrence.of(line, DAYTIME_WINDOW)
         due: list[tuple[str, date]] = []
         for recipient in recipients:
             tz = project.timezone
             if line.time_zone_of == "member" and line.channel is Channel.DM:
                 tz = time_zone(self.ctx, recipient)
-            local = self.now.astimezone(ZoneInfo(tz))
-            if due_now(line, local) and not is_holiday(db, local.date()):
-                due.append((recipient, local.date()))
+            day = recurrence.due_on(self.now, tz)
+            if day is not None and not is_holiday(db, day):
+                due.append((recipient, day))
         if not due:
             return []
         today = self.now.astimezone(ZoneInfo(project.timezone)).date()

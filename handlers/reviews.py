@@ -1,15 +1,16 @@
 """The `reviews` pass: review-date DMs for risks and quality, and change requests chased.
 
-On its review date (from 09:00 in the project's time zone) a risk's owner gets the review
-prompt and a quality review's reviewer the form's button. A change request undecided after
-two working days reminds its deciders; after four it goes to the PMO administrators.
-Each send is claimed in the delivery log, so it is made once whatever runs the pass.
+On its review date (working days from 09:00 in the project's time zone) a risk's owner gets the
+review prompt and a quality review's reviewer the form's button. A change request undecided after
+two working days reminds its deciders; after four it goes to the PMO administrators. Nobody is
+prompted on a holiday or while away: what is due stays due and goes out on their next working
+day. Each send is claimed in the delivery log, so it is made once whatever runs the pass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
@@ -17,36 +18,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import actions, section
-from bot.outbox import Dm, send_dm
+from bot.outbox import Dm
 from bot.runtime import Runtime
 from handlers.change_decisions import change_blocks
 from handlers.command import CommandRouter
-from handlers.context import job_ctx
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.quality_reviews import record_button
 from handlers.risk_prompt import review_blocks
 from models.calendar import holidays, working_days_between
 from models.change import ChangeDecision, ChangeRequest
 from models.change_decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_of
 from models.changes import change_key
-from models.enums import ChangeStatus, Phase, ReviewStatus, RiskStatus
+from models.enums import ChangeStatus, ReviewStatus, RiskStatus
+from models.occurrences import REVIEWS
+from models.portfolio import open_projects
 from models.project import Project
 from models.quality import QualityReview
 from models.quality_reviews import item_key_of, reviewed_item
 from models.risk import Risk
 from models.risks import risk_key
-from models.workspace import Workspace
 
-SEND_FROM = time(9, 0)
 REMIND_AFTER = 2
 ESCALATE_AFTER = 4
-
-
-def local_now(project: Project, now: datetime) -> datetime:
-    return now.astimezone(ZoneInfo(project.timezone))
-
-
-def open_projects(db: Session) -> list[Project]:
-    return list(db.scalars(select(Project).where(Project.phase != Phase.CLOSED)))
 
 
 def due_risks(db: Session, project: Project, today: date) -> list[Risk]:
@@ -94,33 +87,22 @@ class Chase:
     waited: int
 
 
-class ReviewPass:
-    """One pass over one workspace, as of `now`."""
-
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.ctx = job_ctx(runtime, team_id)
-
-    def send(self, dm: Dm) -> None:
-        send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
-
+class ReviewPass(ScheduledPass):
     def run(self) -> None:
-        # Gathered first and sent after, so no transaction stays open while Slack is called.
         with self.runtime.database.session(self.team_id, write=False) as db:
             outgoing = [dm for project in open_projects(db) for dm in self.for_project(db, project)]
-        for dm in outgoing:
-            self.send(dm)
+        self.send_all(outgoing)
 
     def for_project(self, db: Session, project: Project) -> list[Dm]:
-        local = local_now(project, self.now)
-        if local.time() < SEND_FROM:
+        today = REVIEWS.due_on(self.now, project.timezone)
+        if today is None:
             return []
-        today = local.date()
-        return [
+        due = [
             *self.risk_reviews(db, project, today),
             *self.quality_reviews(db, project, today),
             *self.chase_changes(db, project, today),
         ]
+        return [dm for dm in due if not self.off(db, dm.user, today)]
 
     def risk_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
         dms = []
@@ -145,7 +127,7 @@ class ReviewPass:
     def chase_changes(self, db: Session, project: Project, today: date) -> list[Dm]:
         dms = []
         for change in pending_changes(db, project):
-            asked_on = local_now(project, change.created_at).date()
+            asked_on = change.created_at.astimezone(ZoneInfo(project.timezone)).date()
             waited = working_days_between(asked_on, today, holidays(db, asked_on, today))
             chase = Chase(project, change, decisions_of(db, change), waited)
             decided = {decision.user_id for decision in chase.decisions}
@@ -166,15 +148,8 @@ class ReviewPass:
         return Dm(chase_key(kind, change, user), kind, user, text, blocks)
 
 
-def workspaces(runtime: Runtime) -> list[str]:
-    """Every workspace's team id: a pass runs once for each, in its own sessions."""
-    with runtime.database.system_session(write=False) as db:
-        return list(db.scalars(select(Workspace.team_id)))
-
-
 def run_reviews(runtime: Runtime, now: datetime) -> None:
-    for team_id in workspaces(runtime):
-        ReviewPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, ReviewPass)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

@@ -8,7 +8,8 @@ communication plan (`/pmo standup config` edits that line).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,31 +31,29 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm
+from bot.outbox import Dm
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.comms import open_line_modal
-from handlers.context import Ctx, ctx_from, job_ctx
-from handlers.directory import lookup, time_zone
+from handlers.context import Ctx, ctx_from
+from handlers.directory import time_zone
 from handlers.forms import ModalState
 from handlers.living_post import post_or_edit
-from models.away import absent_on, is_holiday, status_says_away
+from handlers.passes import ScheduledPass, run_in_every_workspace
 from models.base import utcnow
-from models.comms import CommPlanLine
-from models.comms_plan import WEEKDAYS
-from models.enums import CommKind, Phase, TaskStatus
+from models.comms_plan import enabled_line
+from models.enums import CommKind, TaskStatus
+from models.errors import InvalidError
 from models.issues import issue_key
-from models.portfolio import find_project, project_by_id
+from models.occurrences import STANDUP_WINDOW, Recurrence
+from models.portfolio import find_project, open_projects, project_by_id
 from models.project import Project
 from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks import task_key
 from models.work import Task
-from models.workspace import Workspace
 
 ANSWER_ACTION = "standup_answer"
 CALLBACK = "standup_form"
-# A morning prompt is pointless by the afternoon: it is sent within this long of its time.
-WINDOW = timedelta(hours=3)
 TASK_CHOICES = 10
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
@@ -64,28 +63,12 @@ class StandupState(ModalState):
     day: date
 
 
-def summary_key(project: Project, day: date) -> str:
-    return f"standup_summary:{project.id}:{day.isoformat()}"
-
-
-def standup_line(db: Session, project: Project) -> CommPlanLine | None:
-    return db.scalar(
-        select(CommPlanLine).where(
-            CommPlanLine.project_id == project.id,
-            CommPlanLine.kind == CommKind.STANDUP,
-            CommPlanLine.enabled.is_(True),
-        )
-    )
+def summary_key(project_id: int, day: date) -> str:
+    return f"standup_summary:{project_id}:{day.isoformat()}"
 
 
 def local_moment(now: datetime, tz: str) -> datetime:
     return now.astimezone(ZoneInfo(tz))
-
-
-def in_window(line: CommPlanLine, local: datetime) -> bool:
-    hour, minute = (int(part) for part in line.local_time.split(":"))
-    start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return WEEKDAYS[local.weekday()] in line.days.split(",") and start <= local < start + WINDOW
 
 
 def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
@@ -97,30 +80,22 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
     ]
 
 
-class StandupPass:
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        self.runtime, self.team_id, self.now = runtime, team_id, now
-        self.ctx = job_ctx(runtime, team_id)
-
+class StandupPass(ScheduledPass):
     def run(self) -> None:
         with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.phase != Phase.CLOSED)).all()
-            outgoing = [dm for project in projects for dm in self.prompts(db, project)]
-        for dm in outgoing:
-            send_dm(self.runtime, team_id=self.team_id, now=self.now, dm=dm)
+            outgoing = [dm for project in open_projects(db) for dm in self.prompts(db, project)]
+        self.send_all(outgoing)
 
     def prompts(self, db: Session, project: Project) -> list[Dm]:
-        line = standup_line(db, project)
+        line = enabled_line(db, project, CommKind.STANDUP)
         if line is None:
             return []
+        recurrence = Recurrence.of(line, STANDUP_WINDOW)
         dms = []
         for user in standup_people(db, project):
-            tz = time_zone(self.ctx, user) if line.time_zone_of == "member" else project.timezone
-            local = local_moment(self.now, tz)
-            day = local.date()
-            if not in_window(line, local) or is_holiday(db, day):
-                continue
-            if absent_on(db, user, day) or status_says_away(lookup(self.ctx, user)):
+            tz = self.time_zone(user) if line.time_zone_of == "member" else project.timezone
+            day = recurrence.due_on(self.now, tz)
+            if day is None or self.off(db, user, day):
                 continue
             text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
@@ -128,10 +103,7 @@ class StandupPass:
 
 
 def run_standups(runtime: Runtime, now: datetime) -> None:
-    with runtime.database.system_session(write=False) as db:
-        teams = list(db.scalars(select(Workspace.team_id)))
-    for team_id in teams:
-        StandupPass(runtime, team_id, now).run()
+    run_in_every_workspace(runtime, now, StandupPass)
 
 
 def answer_modal(t: Translator, state: StandupState, project: Project, tasks: list[Task]) -> dict[str, Any]:
@@ -208,16 +180,20 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
 def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
     """Post the day's summary the first time, then edit that one post."""
     with ctx.db(write=False) as db:
-        project = project_by_id(db, project_id)
-        text, blocks = summary(db, project, day, ctx.t_project(project))
+        channel = project_by_id(db, project_id).channel_id
     post_or_edit(
         ctx,
-        key=summary_key(project, day),
+        key=summary_key(project_id, day),
         kind="standup_summary",
-        channel=project.channel_id,
-        text=text,
-        blocks=blocks,
+        channel=channel,
+        render=partial(current_summary, ctx, project_id, day),
     )
+
+
+def current_summary(ctx: Ctx, project_id: int, day: date) -> tuple[str, list[Block]]:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        return summary(db, project, day, ctx.t_project(project))
 
 
 def parse_value(value: str) -> tuple[int, date]:
@@ -225,7 +201,7 @@ def parse_value(value: str) -> tuple[int, date]:
     try:
         return int(project_id), date.fromisoformat(day)
     except ValueError:
-        raise UsageError("standups.stale") from None
+        raise InvalidError("standups.stale") from None
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

@@ -75,6 +75,22 @@ def plan_lines(db: Session, project: Project) -> list[CommPlanLine]:
     return sorted(lines, key=lambda line: order.index(line.kind))
 
 
+def enabled_line(db: Session, project: Project, kind: CommKind) -> CommPlanLine | None:
+    """The plan's line for `kind` when it is switched on: a line switched off sends nothing."""
+    return db.scalar(
+        select(CommPlanLine).where(
+            CommPlanLine.project_id == project.id, CommPlanLine.kind == kind, CommPlanLine.enabled.is_(True)
+        )
+    )
+
+
+def enabled_lines(db: Session, kind: CommKind) -> list[CommPlanLine]:
+    """Every project's line for `kind` that is switched on, for a pass over all of them."""
+    return list(
+        db.scalars(select(CommPlanLine).where(CommPlanLine.kind == kind, CommPlanLine.enabled.is_(True)))
+    )
+
+
 class CommLineForm(BaseModel):
     """One line of the plan as a manager edits it."""
 

@@ -3,6 +3,8 @@
 Whoever inserts the key first sends (`INSERT … ON CONFLICT DO NOTHING RETURNING`). A send
 that failed is claimed again once its back-off has passed; one whose outcome is unknown (the
 connection dropped after Slack may have posted) is marked uncertain and never re-sent blindly.
+A claim with no outcome after STALE_CLAIM belongs to a process that died between claiming and
+recording: it too may or may not have reached Slack, so it is shown as uncertain, never re-sent.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models.base import utcnow
 from models.claims import claim
 from models.enums import DeliveryState
 from models.records import Delivery
@@ -20,11 +23,24 @@ from models.records import Delivery
 # Waits before the 2nd, 3rd… attempt; after the last one a failed send stays failed, visibly.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 ERROR_MAX = 500
+# Longer than any one send can take (a 10 s timeout, Retry-After waits, pacing), so a claim this
+# old with no outcome is one whose process died.
+STALE_CLAIM = timedelta(minutes=10)
+STALE_ERROR = "claimed, then no outcome recorded: the process may have stopped mid-send"
+# What `pmo-bot jobs status` keeps showing as needing attention.
+ATTENTION_FOR = timedelta(days=7)
 
 
 def claim_delivery(db: Session, *, team_id: str, key: str, kind: str, now: datetime) -> int | None:
     """The delivery's id if this caller should send it now, else None."""
-    values = {"team_id": team_id, "key": key, "kind": kind, "state": DeliveryState.CLAIMED, "attempts": 1}
+    values = {
+        "team_id": team_id,
+        "key": key,
+        "kind": kind,
+        "state": DeliveryState.CLAIMED,
+        "attempts": 1,
+        "claimed_at": utcnow(),
+    }
     if claim(db, Delivery, values, conflict=["team_id", "key"]):
         return db.scalar(select(Delivery.id).where(Delivery.team_id == team_id, Delivery.key == key))
     retried = db.execute(
@@ -36,7 +52,12 @@ def claim_delivery(db: Session, *, team_id: str, key: str, kind: str, now: datet
             Delivery.next_attempt_at.is_not(None),
             Delivery.next_attempt_at <= now,
         )
-        .values(state=DeliveryState.CLAIMED, attempts=Delivery.attempts + 1, next_attempt_at=None)
+        .values(
+            state=DeliveryState.CLAIMED,
+            attempts=Delivery.attempts + 1,
+            next_attempt_at=None,
+            claimed_at=utcnow(),
+        )
         .returning(Delivery.id)
     ).first()
     return retried[0] if retried else None
@@ -52,6 +73,18 @@ def settled_keys(db: Session, keys: Collection[str], now: datetime) -> set[str]:
         for key, state, retry_at in rows
         if not (state is DeliveryState.FAILED and retry_at is not None and retry_at <= now)
     }
+
+
+def still_to_send(db: Session, *, key: str, now: datetime) -> bool:
+    """Whether a claim of `key` could succeed now: never claimed, or failed and due for a retry.
+
+    Lets a pass skip building an expensive message (a digest, a chart) that would not be sent.
+    """
+    row = db.execute(select(Delivery.state, Delivery.next_attempt_at).where(Delivery.key == key)).first()
+    if row is None:
+        return True
+    state, retry_at = row
+    return state is DeliveryState.FAILED and retry_at is not None and retry_at <= now
 
 
 def mark_sent(
@@ -82,5 +115,43 @@ def mark_uncertain(db: Session, delivery_id: int, *, error: str) -> None:
     )
 
 
+def expire_stale_claims(db: Session, *, now: datetime) -> int:
+    """Claims older than STALE_CLAIM with no outcome become uncertain; how many did."""
+    result = db.execute(
+        update(Delivery)
+        .where(Delivery.state == DeliveryState.CLAIMED, Delivery.claimed_at < now - STALE_CLAIM)
+        .values(state=DeliveryState.UNCERTAIN, last_error=STALE_ERROR)
+    )
+    return result.rowcount or 0
+
+
+def send_again(db: Session, *, key: str, now: datetime) -> int:
+    """An operator's call on a failed or uncertain send: the next pass that finds it due sends it.
+
+    For an uncertain send this may post a second copy; whoever calls it has checked Slack.
+    """
+    result = db.execute(
+        update(Delivery)
+        .where(Delivery.key == key, Delivery.state.in_([DeliveryState.FAILED, DeliveryState.UNCERTAIN]))
+        .values(state=DeliveryState.FAILED, next_attempt_at=now)
+    )
+    return result.rowcount or 0
+
+
 def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:
     return list(db.scalars(select(Delivery).order_by(Delivery.id.desc()).limit(limit)))
+
+
+def deliveries_needing_attention(db: Session, *, now: datetime, limit: int) -> list[Delivery]:
+    """Failed and uncertain sends of the past week, oldest first, whatever else happened since."""
+    return list(
+        db.scalars(
+            select(Delivery)
+            .where(
+                Delivery.state.in_([DeliveryState.FAILED, DeliveryState.UNCERTAIN]),
+                Delivery.created_at >= now - ATTENTION_FOR,
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )

@@ -43,6 +43,7 @@ class Digest:
     done_count: int
     due_next: list[Task]
     new_risks: list[Risk]
+    top_risks: list[Risk]
     decided_changes: list[ChangeRequest]
     spent_this_week: Decimal
 
@@ -72,12 +73,15 @@ def week_start(project: Project, today: date) -> datetime:
     return datetime.combine(today - WEEK, time(0), tzinfo=ZoneInfo(project.timezone))
 
 
-def weekly_digest(db: Session, project: Project, today: date) -> Digest:
-    return weekly_digests(db, [project], today)[project.id]
+def weekly_digest(db: Session, project: Project, today: date, *, due_on: date | None = None) -> Digest:
+    return weekly_digests(db, [project], today, due_on=due_on)[project.id]
 
 
-def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dict[int, Digest]:
-    """The digest of each project as of `today` in a fixed number of queries.
+def weekly_digests(
+    db: Session, projects: Sequence[Project], today: date, *, due_on: date | None = None
+) -> dict[int, Digest]:
+    """The digest of each project as of `today`, for the week of `due_on` (its scheduled day, when
+    caught up later), in a fixed number of queries however many projects there are.
 
     The projects share a time zone (the week starts at the same moment for all of them): the
     digest pass groups them so.
@@ -88,6 +92,7 @@ def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dic
         raise ValueError("a batch of digests is for projects of one time zone")
     ids = [project.id for project in projects]
     since = week_start(projects[0], today)
+    week_of = due_on or today
     leaves = leaf_tasks_of(ids)
     open_leaves = (leaves, Task.status.in_(OPEN_TASK))
     done_in_week = (leaves, Task.status == TaskStatus.DONE, Task.done_at >= since)
@@ -96,7 +101,7 @@ def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dic
     previous = dict(
         db.execute(
             select(HealthSnapshot.project_id, HealthSnapshot.health).where(
-                HealthSnapshot.project_id.in_(ids), HealthSnapshot.week == iso_week(today - WEEK)
+                HealthSnapshot.project_id.in_(ids), HealthSnapshot.week == iso_week(week_of - WEEK)
             )
         ).all()
     )
@@ -147,7 +152,7 @@ def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dic
     return {
         project.id: Digest(
             project=project,
-            week=iso_week(today),
+            week=iso_week(week_of),
             status=statuses[project.id],
             previous_health=previous.get(project.id),
             slipped=slipped.get(project.id, []),
@@ -155,6 +160,7 @@ def weekly_digests(db: Session, projects: Sequence[Project], today: date) -> dic
             done_count=done_count.get(project.id, 0),
             due_next=due_next.get(project.id, []),
             new_risks=new_risks.get(project.id, []),
+            top_risks=[r for r in statuses[project.id].top_risks if r not in new_risks.get(project.id, [])],
             decided_changes=decided.get(project.id, []),
             spent_this_week=spent.get(project.id) or Decimal("0.00"),
         )

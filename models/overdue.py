@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from models.errors import InvalidError
 from models.issue import Issue
 from models.keys import ItemKind, item_key
 from models.leaves import has_no_children
+from models.occurrences import DAYTIME_WINDOW, Recurrence
 from models.project import Project
 from models.work import Task
 
@@ -25,11 +26,10 @@ TASK, ISSUE = "task", "issue"
 
 @dataclass(frozen=True)
 class ReminderPlan:
-    """When a project's reminders go out: weekday names and a local time, from its plan."""
+    """When a project's reminders go out: its plan's days and time, in each owner's time zone."""
 
     project: Project
-    days: frozenset[str]
-    send_at: time
+    recurrence: Recurrence
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,19 @@ class OverdueItem:
         return self.plan.project
 
     @property
+    def recurrence(self) -> Recurrence:
+        return self.plan.recurrence
+
+    @property
     def key(self) -> str:
         return item_key(self.project.key, ItemKind.TASK if self.kind == TASK else ItemKind.ISSUE, self.number)
 
     def due_for(self, today: date) -> bool:
-        """Overdue on `today` and not snoozed past it."""
-        return self.due < today and (self.snoozed_until is None or self.snoozed_until <= today)
+        """Overdue on `today` and not snoozed through it.
+
+        Snoozing on a reminder's day quiets the next one: `snoozed_until` is the last quiet day.
+        """
+        return self.due < today and (self.snoozed_until is None or self.snoozed_until < today)
 
 
 def reminder_plans(db: Session) -> dict[int, ReminderPlan]:
@@ -66,11 +73,7 @@ def reminder_plans(db: Session) -> dict[int, ReminderPlan]:
             CommPlanLine.enabled.is_(True),
         )
     ).all()
-    plans = {}
-    for project, line in rows:
-        hour, minute = (int(part) for part in line.local_time.split(":"))
-        plans[project.id] = ReminderPlan(project, frozenset(line.days.split(",")), time(hour, minute))
-    return plans
+    return {project.id: ReminderPlan(project, Recurrence.of(line, DAYTIME_WINDOW)) for project, line in rows}
 
 
 def overdue_candidates(db: Session, before: date) -> list[OverdueItem]:

@@ -35,6 +35,11 @@ def list_projects(*, db: Session, user_id: str, which: ProjectFilter = ProjectFi
     return list(db.scalars(query))
 
 
+def open_projects(db: Session) -> list[Project]:
+    """Every project not yet closed, by key: what scheduled passes look at."""
+    return list(db.scalars(select(Project).where(Project.phase != Phase.CLOSED).order_by(Project.key)))
+
+
 def project_in_channel(db: Session, channel_id: str | None) -> Project | None:
     """The open project bound to a channel, if any."""
     if not channel_id:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from models import CostEntry, HealthSnapshot, Issue, Project, Task
-from models.enums import Health, TaskStatus
+from models import ChangeRequest, CostEntry, HealthSnapshot, Issue, Project, Risk, Task
+from models.enums import ChangeStatus, Health, TaskStatus
 from tests.conftest import RunningBot
-from tests.flows import CHANNEL
+from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import jobs_env
@@ -86,8 +86,9 @@ def test_a_quiet_project_says_so_in_one_line(bot: RunningBot, tmp_path: Path) ->
 
 
 def test_the_portfolio_digest_ranks_projects_by_health_with_a_chart(bot: RunningBot, tmp_path: Path) -> None:
-    busy_week(bot)
+    busy_week(bot)  # Carol is on Apollo full time
     create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
+    bot.slack.command("team add <@U0003> member 30%", channel="C0002")
     bot.slack.command("issue Data centre on fire", channel="C0002")
     with bot.database.system_session() as db:
         db.execute(update(Issue).values(severity="critical"))
@@ -97,6 +98,54 @@ def test_the_portfolio_digest_ranks_projects_by_health_with_a_chart(bot: Running
     lines = upload["initial_comment"].splitlines()
     assert lines[0] == "🗂 *Portfolio* — week 2026-W50, most in need first"
     assert lines[1].startswith("🔴 *ZEUS* Zeus") and lines[2].startswith("🟢 *APL* Apollo")
+    assert lines[3] == "⚠️ *Over-allocated:* <@U0001> 200%, <@U0003> 130%"  # Alice manages both
     assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
     digests(bot, tmp_path, "2026-12-07T10:30+00:00")
     assert len(bot.fake.calls_to("files.completeUploadExternal")) == 1
+
+
+def test_a_digest_missed_on_monday_goes_out_later_that_week_once_and_not_after_three_days(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    create(bot)
+    digests(bot, tmp_path, "2026-12-09T08:00+00:00")  # Wednesday: the bot was down on Monday
+    digests(bot, tmp_path, "2026-12-10T00:30+00:00")  # Thursday 08:30 in Shanghai: once is enough
+    assert [text for text in channel_posts(bot) if text.startswith("📰")] == [
+        "📰 APL · Apollo — week 2026-W50: nothing to report (green, nothing done, due, slipped or spent)."
+    ]
+    digests(bot, tmp_path, "2026-12-17T01:30+00:00")  # the next Thursday, 09:30: that week's window closed
+    assert len([text for text in channel_posts(bot) if text.startswith("📰")]) == 1
+
+
+def test_a_digest_leads_with_what_needs_attention_then_work_risks_decisions_and_money(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    busy_week(bot)
+    for title in ("Vendor late", "Key person leaves"):
+        view = open_modal(bot, "risk")
+        assert field_errors(submit(bot, view, {"title": title, "probability": "4", "impact": "4"})) == {}
+    for title in ("Add refunds", "Drop exports"):
+        view = open_modal(bot, "change")
+        assert field_errors(submit(bot, view, {"title": title})) == {}
+    with bot.database.system_session() as db:
+        # Test slipped two days past its baseline; Vendor late is an old risk; one change decided.
+        db.execute(update(Task).where(Task.number == 2).values(due_date=date(2026, 12, 11)))
+        for number, created in ((1, "2026-11-02T00:00Z"), (2, "2026-12-04T00:00Z")):
+            moment = datetime.fromisoformat(created)
+            db.execute(update(Risk).where(Risk.number == number).values(created_at=moment))
+        db.execute(
+            update(ChangeRequest)
+            .where(ChangeRequest.number == 2)
+            .values(status=ChangeStatus.REJECTED, decided_at=datetime.fromisoformat("2026-12-03T00:00Z"))
+        )
+    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    [post] = [text for text in channel_posts(bot) if text.startswith("📰")]
+    lines = post.splitlines()
+    assert "⚠️ *Slipped:* *APL-2* Test" in lines
+    assert "⏳ *Waiting for a decision:* 1 change request(s)" in lines
+    assert "🎯 *New risks:* 🔴 *APL-R2* Key person leaves" in lines
+    assert "🎯 *Top risks:* 🔴 *APL-R1* Vendor late" in lines
+    assert "🔁 *Change decisions:* ❌ *APL-C2* Drop exports" in lines
+    order = ["*Health*", "⚠️ *Slipped", "⏳", "✅", "📅", "🎯 *New", "🎯 *Top", "🔁", "💶"]
+    firsts = [next(n for n, line in enumerate(lines) if line.startswith(mark)) for mark in order]
+    assert firsts == sorted(firsts), lines

@@ -614,6 +614,30 @@ def test_a_200_failure_needs_an_error_name(fake: FakeSlack) -> None:
         fake.fail_next("chat.postMessage", status=200)
 
 
+def test_a_stalled_call_is_held_while_others_go_on_and_runs_when_released(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    stall = fake.stall_next("chat.postMessage", where=lambda args: args.get("channel") == BOB)
+    held = threading.Thread(target=lambda: client.chat_postMessage(channel=BOB, text="held"))
+    held.start()
+    assert stall.arrived.wait(5)
+    assert client.chat_postMessage(channel=ALICE, text="not held")["ok"] is True
+    assert [c.args["text"] for c in fake.calls_to("chat.postMessage")] == ["not held"]
+    stall.release()
+    held.join(5)
+    assert [c.args["text"] for c in fake.calls_to("chat.postMessage")] == ["not held", "held"]
+
+
+def test_a_dropped_call_is_done_but_never_answered(fake: FakeSlack) -> None:
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=5, retry_handlers=[])
+    fake.drop_next("chat.postMessage")
+    with pytest.raises(ConnectionError):
+        client.chat_postMessage(channel=BOB, text="did it land?")
+    [call] = fake.calls_to("chat.postMessage")
+    assert call.ok, "Slack posted it; only the answer was lost"
+    assert client.chat_postMessage(channel=BOB, text="again")["ok"] is True
+
+
 # -- users, conversations, views, auth --------------------------------------------------------
 
 

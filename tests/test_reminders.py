@@ -75,7 +75,8 @@ def test_no_reminders_on_weekends_or_holidays_and_not_to_people_away(bot: Runnin
     assert reminder_dms(bot, CAROL) == []
     answer = bot.slack.command("away 2026-12-09 to 2026-12-11", user=CAROL).json()["text"]
     assert answer.startswith("Away from Wed 2026-12-09 to Fri 2026-12-11")
-    reminders(bot, tmp_path, "2026-12-09T10:00+00:00")
+    # 09:30 in Madrid, 16:30 in Shanghai: still within Alice's working day.
+    reminders(bot, tmp_path, "2026-12-09T08:30+00:00")
     assert reminder_dms(bot, CAROL) == []
     # Away: her overdue work goes to the manager's summary instead.
     summary = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
@@ -87,7 +88,10 @@ def test_snooze_quiets_an_item_until_tomorrow_and_a_new_date_moves_it(
 ) -> None:
     overdue(bot)
     bot.slack.block_action("reminder_snooze", value="APL-I1", user=CAROL)
-    assert "*APL-I1* is quiet until" in bot.fake.wait_for("response_url")[-1].args["text"]
+    assert (
+        "*APL-I1* is snoozed: no reminder about it until after"
+        in bot.fake.wait_for("response_url")[-1].args["text"]
+    )
     before = len(bot.fake.calls_to("views.open"))
     bot.slack.block_action("reminder_new_date", value="APL-1", user=CAROL)
     view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
@@ -95,11 +99,16 @@ def test_snooze_quiets_an_item_until_tomorrow_and_a_new_date_moves_it(
         "already passed"
         in field_errors(submit(bot, view, {"due_date": "2026-01-01"}, user=CAROL))["due_date"]
     )
+    assert field_errors(submit(bot, view, {"due_date": None}, user=CAROL)) == {
+        "due_date": "Give the new due date."
+    }
     assert field_errors(submit(bot, view, {"due_date": "2027-01-15"}, user=CAROL)) == {}
     with bot.database.system_session(write=False) as db:
         assert db.scalar(select(Task.due_date).where(Task.number == 1)) == date(2027, 1, 15)
     bot.slack.block_action("reminder_snooze", value="APL-9", user=CAROL)
     assert "There is no task APL-9" in bot.fake.wait_for("response_url", 2)[-1].args["text"]
+    bot.slack.block_action("reminder_snooze", value="APL-1:someday", user=CAROL)
+    assert bot.fake.wait_for("response_url", 3)[-1].args["text"] == "That reminder button is no longer valid."
 
 
 def test_a_slack_status_that_says_away_is_respected(bot: RunningBot, tmp_path: Path) -> None:
@@ -113,7 +122,7 @@ def test_a_slack_status_that_says_away_is_respected(bot: RunningBot, tmp_path: P
     for user in ("U0005", "U0006"):
         bot.slack.command(f"team add <@{user}> member")
         bot.slack.command(f"task add Job of {user} <@{user}> start 2026-12-01 due 2026-12-02")
-    reminders(bot, tmp_path, "2026-12-07T10:00+00:00")
+    reminders(bot, tmp_path, "2026-12-07T08:30+00:00")  # 09:30 in Madrid, 16:30 in Shanghai
     assert reminder_dms(bot, "U0005") == [] and reminder_dms(bot, "U0006") == []
     summary = next(text for text in dms_to(bot, ALICE) if text.startswith("📋"))
     assert "<@U0005>" in summary and "<@U0006>" in summary

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import select
 
-from models import Issue, StandupReport
+from models import Issue, Project, StandupReport
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
@@ -94,3 +95,94 @@ def test_answers_build_one_summary_post_edited_as_they_arrive_with_blockers_as_i
     answer(bot, CAROL, {"today": "Still waiting"})
     next_day = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL][-1]
     assert "Still blocked:* *APL-I1* No staging database" in str(next_day["blocks"])
+
+
+def summaries(bot: RunningBot) -> list[dict]:
+    """Every standup summary as posted or last edited, by its ts, in order of posting."""
+    latest: dict[str, dict] = {}
+    for call in bot.fake.calls:
+        posted = call.method in ("chat.postMessage", "chat.update") and call.ok
+        if posted and call.args["text"].startswith("☀️ Standup ·"):
+            latest[call.response["ts"]] = call.args
+    return list(latest.values())
+
+
+def test_standup_config_sets_the_days_the_time_and_on_or_off(bot: RunningBot, tmp_path: Path) -> None:
+    team(bot)
+    refused = bot.slack.command("standup config", user=CAROL).json()["text"]
+    assert "manager" in refused.lower()
+    view = open_modal(bot, "standup config")
+    assert field_errors(submit(bot, view, {"days": "tue,thu", "local_time": "nine"}))["local_time"]
+    assert field_errors(submit(bot, view, {"days": "tue,thu", "local_time": "10:15"})) == {}
+    standups(bot, tmp_path, "2026-12-07T09:20+00:00")  # Monday 10:20 in Madrid: not a standup day
+    standups(bot, tmp_path, "2026-12-08T09:00+00:00")  # Tuesday 10:00: not yet
+    assert prompts(bot, CAROL) == []
+    standups(bot, tmp_path, "2026-12-08T09:20+00:00")
+    assert prompts(bot, CAROL) == [
+        "☀️ Standup for *APL* Apollo, Tue 2026-12-08: what did you do, what will you do, what blocks you?"
+    ]
+    view = open_modal(bot, "standup config")
+    assert field_errors(submit(bot, view, {"enabled": None})) == {}
+    standups(bot, tmp_path, "2026-12-10T09:20+00:00")  # Thursday, but switched off
+    assert len(prompts(bot, CAROL)) == 1
+
+
+def test_late_answers_edit_their_own_day_and_a_blocker_is_listed_until_resolved(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    team(bot)
+    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Monday morning in Madrid
+    answer(bot, CAROL, {"today": "Schema", "blockers": "No staging database"})
+    standups(bot, tmp_path, "2026-12-08T08:40+00:00")  # Tuesday
+    answer(bot, CAROL, {"today": "Migrations"})
+    monday, tuesday = summaries(bot)
+    assert "Mon 2026-12-07" in monday["text"] and "Tue 2026-12-08" in tuesday["text"]
+    assert "Still blocked:* *APL-I1* No staging database" in str(tuesday["blocks"])
+
+    # Bob answers Monday's prompt only on Tuesday: Monday's post takes his answer.
+    bot.slack.block_action("standup_answer", value=f"{project_id(bot)}:2026-12-07", user=BOB)
+    view = bot.fake.wait_for("views.open")[-1].args["view"]
+    assert field_errors(submit(bot, view, {"yesterday": "Late but here"}, user=BOB)) == {}
+    monday, tuesday = summaries(bot)
+    assert "Late but here" in str(monday["blocks"]) and "Late but here" not in str(tuesday["blocks"])
+    assert "Not answered yet: <@U0001>" in str(monday["blocks"])
+
+    bot.slack.block_action("standup_answer", value="7:yesterday", user=BOB)
+    assert bot.fake.wait_for("response_url")[-1].args["text"] == "That standup button is no longer valid."
+
+    # Resolved, the blocker drops out of the following days' summaries.
+    bot.slack.block_action("issue_resolve", value="APL-I1", user=CAROL)
+    view = bot.fake.wait_for("views.open")[-1].args["view"]
+    assert field_errors(submit(bot, view, {"resolution": "Staging is up"}, user=CAROL)) == {}
+    standups(bot, tmp_path, "2026-12-09T08:40+00:00")  # Wednesday
+    answer(bot, CAROL, {"today": "Tests"})
+    wednesday = summaries(bot)[-1]
+    assert "Wed 2026-12-09" in wednesday["text"] and "Still blocked" not in str(wednesday["blocks"])
+
+
+def test_answers_arriving_together_all_reach_the_one_summary(bot: RunningBot) -> None:
+    team(bot)
+    value = f"{project_id(bot)}:2026-12-07"
+    views = {}
+    for user in (ALICE, BOB, CAROL):
+        before = len(bot.fake.calls_to("views.open"))
+        bot.slack.block_action("standup_answer", value=value, user=user)
+        views[user] = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    answers = [
+        threading.Thread(
+            target=submit, args=(bot, views[user], {"today": f"Work of {user}"}), kwargs={"user": user}
+        )
+        for user in views
+    ]
+    for thread in answers:
+        thread.start()
+    for thread in answers:
+        thread.join(30)
+    [post] = summaries(bot)
+    assert all(f"Work of {user}" in str(post["blocks"]) for user in views)
+    assert "Not answered yet" not in str(post["blocks"])
+
+
+def project_id(bot: RunningBot) -> int:
+    with bot.database.system_session(write=False) as db:
+        return db.scalars(select(Project.id)).one()

@@ -1,0 +1,190 @@
+"""Scheduled sends made exactly once by real `pmo-bot` processes: rate limits, failures, a kill, replicas.
+
+The fake Slack counts what arrives; the delivery log and `pmo-bot jobs status` say what
+happened to each send.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from bot.fakeslack import Stall
+from models import Delivery
+from models.base import utcnow
+from models.enums import DeliveryState
+from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
+from tests.test_cli import pmo_bot, run
+from tests.test_reminders import overdue, reminder_dms
+from tests.test_reviews_job import jobs, jobs_env, with_reviews
+
+REVIEWS_DUE = "2026-12-07T09:05+08:00"  # Monday, 09:05 in Shanghai: Carol's two reviews are due
+
+
+def jobs_status(bot: RunningBot, tmp_path: Path) -> str:
+    done = run(["jobs", "status"], jobs_env(bot), tmp_path)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def states(bot: RunningBot) -> dict[str, DeliveryState]:
+    with bot.database.system_session(write=False) as db:
+        return {kind: state for kind, state in db.execute(select(Delivery.kind, Delivery.state))}
+
+
+def later(moment: str, **delta: float) -> str:
+    return (datetime.fromisoformat(moment) + timedelta(**delta)).isoformat()
+
+
+def killed_while_held(bot: RunningBot, tmp_path: Path, args: list[str], held: Stall) -> None:
+    """Run `pmo-bot args`, kill it while Slack holds the call `held`, then let Slack finish that call.
+
+    Slack goes on to do what it was asked (post the message) though the asker is gone.
+    """
+    process = subprocess.Popen(
+        [*pmo_bot(), *args],
+        env=jobs_env(bot),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert held.arrived.wait(30), f"pmo-bot {' '.join(args)} never made the call to hold"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    done = len(bot.fake.calls_to(held.method))
+    held.release()
+    bot.fake.wait_for(held.method, done + 1)
+
+
+def test_a_rate_limited_post_waits_for_retry_after_and_posts_to_one_channel_are_spread(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    with_reviews(bot)
+    bot.fake.fail_next("chat.postMessage", status=429, retry_after=2)
+    jobs(bot, tmp_path, REVIEWS_DUE)
+    limited, first, second = [c for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL]
+    assert (limited.status, limited.response["error"]) == (429, "ratelimited")
+    assert first.ok and second.ok
+    assert first.at - limited.at >= 2.0, "Retry-After was not honoured"
+    assert second.at - first.at >= 1.0, "two posts to one channel less than a second apart"
+    assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}
+
+
+def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_an_operator_says(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    with_reviews(bot)
+    # The risk prompt meets an outage (the first try and slack-sdk's two retries); the quality
+    # prompt reaches Slack but the connection drops before the answer.
+    bot.fake.fail_next("chat.postMessage", status=503, times=3)
+    bot.fake.drop_next("chat.postMessage")
+    jobs(bot, tmp_path, REVIEWS_DUE)
+    assert states(bot) == {"risk_review": DeliveryState.FAILED, "quality_review": DeliveryState.UNCERTAIN}
+    status = jobs_status(bot, tmp_path)
+    attention = status.split("Most recent sends")[0]
+    assert "Failed or uncertain in the past 7 days (2):" in attention
+    assert "failed    risk_review:1:2026-12-07 (attempts 1, next try 2026-12-07 01:06 UTC)" in attention
+    assert "· internal_error" in attention or "· service_unavailable" in attention
+    assert "uncertain quality_review:1 (attempts 1) · Remote end closed connection" in attention
+
+    jobs(bot, tmp_path, later(REVIEWS_DUE, seconds=30))  # within the back-off: nothing
+    assert [c.ok for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    jobs(bot, tmp_path, later(REVIEWS_DUE, minutes=2))
+    texts = [
+        c.args["text"] for c in bot.fake.calls_to("chat.postMessage", ok=True) if c.args["channel"] == CAROL
+    ]
+    assert sorted(texts) == [
+        "🔎 Risk *APL-R1* Vendor late is due for review.",
+        "🔎 The quality review of *APL-1* is due: record pass or fail against each criterion.",
+    ]
+    assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.UNCERTAIN}
+    attention = jobs_status(bot, tmp_path).split("Most recent sends")[0]
+    assert (
+        "(1):" in attention and "uncertain quality_review:1" in attention and "risk_review" not in attention
+    )
+
+    # The operator looks in Slack, finds the prompt missing, and has it sent again.
+    assert run(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path).returncode == 2
+    resent = run(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
+    assert resent.stdout == "quality_review:1 will be sent by the next pass that finds it due\n"
+    jobs(bot, tmp_path, later(REVIEWS_DUE, minutes=3))
+    assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}
+    quality = [c for c in bot.fake.calls_to("chat.postMessage") if "quality review" in c.args["text"]]
+    assert [c.ok for c in quality] == [True, True]
+
+
+def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twice(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    overdue(bot)  # Bob (New York) and Carol (Madrid) own overdue work
+    bot.slack.command(f"team add <@{ADMIN}> member")
+    bot.slack.command(f"task add Slides <@{ADMIN}|pat> start 2026-12-01 due 2026-12-03")
+    at = "2026-12-07T15:00+00:00"  # 10:00 in New York, 16:00 in Madrid, 15:00 in London
+    held = bot.fake.stall_next("chat.postMessage", where=lambda args: args.get("channel") == CAROL)
+    killed_while_held(bot, tmp_path, ["jobs", "run", "reminders", "--at", at], held)
+    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 0]
+
+    done = run(["jobs", "run", "reminders", "--at", later(at, minutes=1)], jobs_env(bot), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 1]
+    carol_key = "reminder:U0003:2026-12-07"
+    assert f"claimed   {carol_key}" in jobs_status(bot, tmp_path)
+
+    # Ten minutes on, a claim with no outcome is a send that died: uncertain, shown, not re-sent.
+    with bot.database.system_session() as db:
+        db.execute(
+            update(Delivery)
+            .where(Delivery.key == carol_key)
+            .values(claimed_at=utcnow() - timedelta(minutes=11))
+        )
+    attention = jobs_status(bot, tmp_path).split("Most recent sends")[0]
+    assert f"uncertain {carol_key} (attempts 1) · claimed, then no outcome recorded" in attention
+    run(["jobs", "run", "reminders", "--at", later(at, minutes=2)], jobs_env(bot), tmp_path)
+    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 1]
+
+
+MADRID_TEAM = [f"U01{n:02d}" for n in range(6)]
+
+
+def test_two_processes_running_the_same_passes_at_the_same_minute_send_everything_once(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    """Two replicas tick at Monday 09:45 in Madrid: standups, reminders, the digest, the summary."""
+    overdue(bot)
+    for user in MADRID_TEAM:
+        bot.fake.add_user(TEAM, user, name=user.lower(), tz="Europe/Madrid")
+        bot.slack.command(f"team add <@{user}> member")
+        bot.slack.command(f"task add Work of {user} <@{user}|{user.lower()}> start 2026-12-01 due 2026-12-02")
+    at = "2026-12-07T08:45+00:00"  # 09:45 in Madrid, 16:45 in Shanghai (the project's), 03:45 in New York
+    command = [*pmo_bot(), "jobs", "run", "standups", "reminders", "digests", "reviews", "--at", at]
+    replicas = [
+        subprocess.Popen(command, env=jobs_env(bot), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for replica in replicas:
+        _, errors = replica.communicate(timeout=120)
+        assert replica.returncode == 0, errors
+
+    posts = [c for c in bot.fake.calls_to("chat.postMessage") if c.ok]
+    sent = sorted((c.args["channel"], c.args["text"].split(" ")[0]) for c in posts)
+    madrid = [CAROL, *MADRID_TEAM]
+    expected = sorted(
+        [(user, "☀️") for user in madrid]  # standups: Madrid's morning only
+        + [(user, "⏰") for user in madrid]  # reminders: Madrid's working day
+        + [("U0001", "📋"), ("C0001", "📰")]  # Alice's overdue summary, Apollo's digest
+    )
+    assert [item for item in sent if item[1] in ("☀️", "⏰", "📋", "📰")] == expected
+    with bot.database.system_session(write=False) as db:
+        states = list(db.scalars(select(Delivery.state)))
+    assert len(states) == len(expected) and set(states) == {DeliveryState.SENT}
+    assert BOB not in {channel for channel, _ in sent}, "03:45 in New York: nothing for Bob yet"
