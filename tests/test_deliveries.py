@@ -132,7 +132,10 @@ def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twic
     at = "2026-12-07T15:00+00:00"  # 10:00 in New York, 16:00 in Madrid, 15:00 in London
     held = bot.fake.stall_next("chat.postMessage", where=lambda args: args.get("channel") == CAROL)
     killed_while_held(bot, tmp_path, ["jobs", "run", "reminders", "--at", at], held)
-    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 0]
+    # DMs to different people go out side by side (bot.outbox.send_all): Pat's may already be
+    # out while Carol's is held. Either way the restart leaves everyone with exactly one.
+    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL)] == [1, 1]
+    assert len(reminder_dms(bot, ADMIN)) <= 1
 
     done = run(["jobs", "run", "reminders", "--at", later(at, minutes=1)], jobs_env(bot), tmp_path)
     assert done.returncode == 0, done.stderr
