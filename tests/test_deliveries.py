@@ -139,9 +139,14 @@ def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twic
 
     done = run(["jobs", "run", "reminders", "--at", later(at, minutes=1)], jobs_env(bot), tmp_path)
     assert done.returncode == 0, done.stderr
-    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 1]
+    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL)] == [1, 1]
     carol_key = "reminder:U0003:2026-12-07"
-    assert f"claimed   {carol_key}" in jobs_status(bot, tmp_path)
+    status = jobs_status(bot, tmp_path)
+    assert f"claimed   {carol_key}" in status
+    # Pat's was either sent by the restart or claimed by the killed process on its way out:
+    # then it shows as claimed like Carol's, never sent twice and never silently dropped.
+    pat_sent = len(reminder_dms(bot, ADMIN))
+    assert pat_sent == 1 or f"claimed   reminder:{ADMIN}:2026-12-07" in status
 
     # Ten minutes on, a claim with no outcome is a send that died: uncertain, shown, not re-sent.
     with bot.database.system_session() as db:
@@ -153,7 +158,7 @@ def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twic
     attention = jobs_status(bot, tmp_path).split("Most recent sends")[0]
     assert f"uncertain {carol_key} (attempts 1) · claimed, then no outcome recorded" in attention
     run(["jobs", "run", "reminders", "--at", later(at, minutes=2)], jobs_env(bot), tmp_path)
-    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, 1]
+    assert [len(reminder_dms(bot, user)) for user in (BOB, CAROL, ADMIN)] == [1, 1, pat_sent]
 
 
 MADRID_TEAM = [f"U01{n:02d}" for n in range(6)]
