@@ -148,6 +148,7 @@ def fake_slack(
 
 
 def pmo_app(database: Database, fake: FakeSlack, **settings: object) -> PmoApp:
+    database.ensure_statistics()  # as `pmo-bot serve` does at start; the scheduler refreshes nightly
     return create_app(
         make_settings(fake, database.url.render_as_string(hide_password=False), **settings),
         database=database,

@@ -132,6 +132,7 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     try:
         if migrate:
             upgrade(database)
+            database.ensure_statistics()
         elif not database.ping():
             raise SQLAlchemyError("no answer")
     except SQLAlchemyError as error:

@@ -52,6 +52,14 @@ class Ticker:
             max_instances=1,
             misfire_grace_time=30,
         )
+        # Workspaces grow by thousands of rows a week; the planner's statistics follow nightly.
+        self.scheduler.add_job(
+            runtime.database.refresh_statistics,
+            CronTrigger(hour=3, minute=7, timezone=UTC),
+            id="statistics",
+            coalesce=True,
+            max_instances=1,
+        )
 
     def tick(self) -> None:
         run_jobs(self.runtime, self.clock())

@@ -35,7 +35,16 @@ def claim(
     target: Session | Connection, model: type[Base], values: dict[str, Any], *, conflict: list[str]
 ) -> bool:
     """Insert the row unless one with the same conflict columns exists; True if this call did."""
-    return claim_rows(target, model, [values], conflict=conflict) == 1
+    return claimed_id(target, model, values, conflict=conflict) is not None
+
+
+def claimed_id(
+    target: Session | Connection, model: type[Base], values: dict[str, Any], *, conflict: list[str]
+) -> Any | None:
+    """`claim`, answering with the new row's primary key (None when another caller has the row)."""
+    return target.execute(
+        insert_if_absent(model, values, conflict=conflict, dialect=_dialect(target))
+    ).scalar()
 
 
 def claim_rows(
@@ -44,5 +53,10 @@ def claim_rows(
     """Insert each row unless one with the same conflict columns exists, in one statement; how many did."""
     if not rows:
         return 0
-    dialect = target.get_bind().dialect.name if isinstance(target, Session) else target.dialect.name
-    return len(target.execute(insert_if_absent(model, rows, conflict=conflict, dialect=dialect)).all())
+    return len(
+        target.execute(insert_if_absent(model, rows, conflict=conflict, dialect=_dialect(target))).all()
+    )
+
+
+def _dialect(target: Session | Connection) -> str:
+    return target.get_bind().dialect.name if isinstance(target, Session) else target.dialect.name

@@ -1,22 +1,21 @@
 """The figures behind a status, for any number of projects: a grouped query each, summed in SQL.
 
-Only tasks under way today (started, not yet due) are read row by row, since their planned
-share is a fraction of their days; everything else is a count or a sum. Reading every task
-into Python, or a query per figure per project, made status and the digest pass many times
-slower on big projects and big workspaces.
+Even the planned share of tasks under way today (a fraction of their days) is summed in SQL.
+Reading tasks into Python, or a query per figure per project, made status and the digest pass
+many times slower on big projects and big workspaces.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Date, Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from models.change import ChangeRequest
-from models.earned_value import WorkItem, WorkSums, work_sums
+from models.day_count import days_between
+from models.earned_value import WorkSums
 from models.enums import ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
 from models.grouped import ProjectIds, first_of_each, per_project
 from models.health import AMBER_RISK_SCORE, RED_RISK_SCORE
@@ -54,6 +53,12 @@ def leaf_work_of(db: Session, ids: ProjectIds, today: date) -> dict[int, LeafWor
     hours = func.nullif(Task.estimate_hours, 0)  # no estimate and 0 both weigh as the average
     unestimated = hours.is_(None)
     planned_in_full = Task.due_date <= today
+    # A task started but not yet due is planned day by day: (days since start + 1) / its days.
+    under_way = and_(Task.start_date <= today, Task.due_date > today)
+    day = literal(today, Date)
+    share = cast(days_between(Task.start_date, day) + 1, Float) / (
+        days_between(Task.start_date, Task.due_date) + 1
+    )
     rows = db.execute(
         select(
             Task.project_id,
@@ -62,42 +67,27 @@ def leaf_work_of(db: Session, ids: ProjectIds, today: date) -> dict[int, LeafWor
             func.coalesce(func.sum(hours), 0),
             func.coalesce(func.sum(hours * effective), 0),
             _sum(unestimated, effective),
-            _sum(planned_in_full, hours),
-            _sum(and_(unestimated, planned_in_full)),
+            _sum(planned_in_full, hours) + _sum(and_(under_way, hours.is_not(None)), hours * share),
+            _sum(and_(unestimated, planned_in_full)) + _sum(and_(under_way, unestimated), share),
             _sum(effective >= 100),
             _sum(and_(Task.status.in_(OPEN_TASK), Task.due_date < today)),
         )
         .where(leaf_tasks_of(ids))
         .group_by(Task.project_id)
     ).all()
-    under_way = _under_way(db, ids, today)
     found = {}
     for project_id, count, estimated, hours_sum, earned, earned_un, planned, planned_un, done, late in rows:
-        partly = under_way.get(project_id, WorkSums())
         sums = WorkSums(
             count=count,
             estimated=estimated,
             hours=float(hours_sum),
             earned_hours=float(earned) / 100,
             earned_unestimated=float(earned_un) / 100,
-            planned_hours=float(planned) + partly.planned_hours,
-            planned_unestimated=float(planned_un) + partly.planned_unestimated,
+            planned_hours=float(planned),
+            planned_unestimated=float(planned_un),
         )
         found[project_id] = LeafWork(sums, int(done), int(late))
     return found
-
-
-def _under_way(db: Session, ids: ProjectIds, today: date) -> dict[int, WorkSums]:
-    """The planned share of tasks started but not yet due, which grows day by day."""
-    items: dict[int, list[WorkItem]] = defaultdict(list)
-    rows = db.execute(
-        select(Task.project_id, Task.estimate_hours, Task.start_date, Task.due_date).where(
-            leaf_tasks_of(ids), Task.start_date <= today, Task.due_date > today
-        )
-    )
-    for project_id, estimate, start, due in rows:
-        items[project_id].append(WorkItem(estimate, 0, start, due))
-    return {project_id: work_sums(found, today) for project_id, found in items.items()}
 
 
 def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[Task]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from models import Project, Workspace
@@ -25,6 +25,7 @@ from models.migrate import current_revision, head_revision, target_metadata, upg
 from models.project import CostEntry
 from models.records import Delivery
 from models.scoping import ScopeError
+from models.work import Task
 from tests.conftest import OTHER_TEAM, TEAM, fresh_database_url
 
 
@@ -201,3 +202,51 @@ def test_ping_says_whether_the_database_answers(database: Database, tmp_path) ->
     assert database.ping()
     unreachable = Database(f"sqlite:///{tmp_path}/missing-dir/pmo.db")
     assert not unreachable.ping()
+
+
+def test_after_refreshing_statistics_a_few_projects_tasks_are_found_through_the_project_index(
+    database: Database,
+) -> None:
+    """A workspace of many projects: reading three of them must not walk all its tasks."""
+    ids = [add_project(database, TEAM, f"P{n}", channel=f"C{n}") for n in range(40)]
+    with database.session(TEAM) as db:
+        db.execute(
+            insert(Task),
+            [
+                {"team_id": TEAM, "project_id": pid, "number": n, "title": f"Task {n}", "created_by": "U0001"}
+                for pid in ids
+                for n in range(1, 51)
+            ],
+        )
+    database.refresh_statistics()
+    some = select(func.count()).select_from(Task).where(Task.project_id.in_(ids[:3]))
+    with database.session(TEAM, write=False) as db:
+        assert db.scalar(some) == 150
+        if database.is_sqlite:  # PostgreSQL plans from the statistics autovacuum keeps
+            scoped = some.where(Task.team_id == TEAM).compile(
+                database.engine, compile_kwargs={"literal_binds": True}
+            )
+            plan = db.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {scoped}").all()
+            assert "ix_tasks_project_id" in str(plan)
+
+
+def test_statistics_are_gathered_at_start_only_when_missing(database: Database) -> None:
+    add_project(database, TEAM, "APL")
+    database.ensure_statistics()
+    if not database.is_sqlite:
+        return  # PostgreSQL's autovacuum keeps them
+
+    def counted_projects() -> int:
+        with database.engine.connect() as conn:
+            stat = conn.exec_driver_sql(
+                "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_projects_team_id'"
+            ).scalar()
+        return int(stat.split()[0])
+
+    assert counted_projects() == 1
+    for n in range(3):
+        add_project(database, TEAM, f"P{n}", channel=f"C{n}")
+    database.ensure_statistics()  # there are some: a restart leaves them to the nightly refresh
+    assert counted_projects() == 1
+    database.refresh_statistics()
+    assert counted_projects() == 4

@@ -71,7 +71,10 @@ def test_the_ticker_catches_up_at_start_then_fires_on_each_minute_in_utc_and_sto
         while not fired and time.monotonic() < deadline:
             time.sleep(0.01)
         assert fired == [at], "the first tick runs at start, not at the next whole minute"
-        [job] = ticker.scheduler.get_jobs()
+        assert {job.id for job in ticker.scheduler.get_jobs()} == {"tick", "statistics"}
+        nightly = ticker.scheduler.get_job("statistics")
+        assert nightly.next_run_time.hour == 3
+        job = ticker.scheduler.get_job("tick")
         after = datetime(2026, 12, 7, 9, 0, 30, tzinfo=UTC)
         assert job.trigger.get_next_fire_time(None, after) == datetime(2026, 12, 7, 9, 1, tzinfo=UTC)
         assert job.next_run_time.second == 0
