@@ -28,7 +28,7 @@ from models.milestones import add_milestone
 from models.project import Project
 from models.risks import RiskForm, raise_risk
 from models.task_updates import TaskUpdate, update_task
-from models.tasks import TaskForm, add_task, task_key
+from models.tasks import TaskForm, add_task, new_task, record_added, task_key
 from models.team import add_member
 from models.work import Task
 
@@ -147,27 +147,11 @@ class ProjectBuilder:
     def unchecked_task(
         self, actor: Actor, project: Project, form: TaskForm, number: int, parent: Task | None
     ) -> Task:
-        task = Task(
-            project_id=project.id,
-            team_id=project.team_id,
-            number=number,
-            parent_id=parent.id if form.parent and parent else None,
-            created_by=actor.user_id,
-            baseline_start=form.start_date,
-            baseline_due=form.due_date,
-            **form.model_dump(exclude={"parent", "depends_on"}),
-        )
+        task = new_task(actor, project, form, number=number, parent=parent if form.parent else None)
         self.db.add(task)
         if number % 10 == 1:
             self.db.flush()  # its id is the next nine tasks' parent
-        record(
-            self.db,
-            project_id=project.id,
-            actor_id=actor.user_id,
-            action="task.add",
-            subject=task_key(project, task),
-            after=form.model_dump(exclude_none=True, exclude_defaults=True),
-        )
+        record_added(self.db, actor, project, task, form)
         return task
 
     def progress(self, actor: Actor, project: Project, task: Task, *, checked: bool) -> None:

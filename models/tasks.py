@@ -130,20 +130,31 @@ def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> 
     require_open(project)
     links = _links(db, project, form)
     check_all(*_problems(db, project, form, links))
-    task = Task(
+    number = next_number(db, project, ItemKind.TASK)
+    task = new_task(actor, project, form, number=number, parent=links.parent)
+    db.add(task)
+    db.flush()
+    for predecessor in links.predecessors:
+        db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=predecessor.id))
+    record_added(db, actor, project, task, form)
+    return task
+
+
+def new_task(actor: Actor, project: Project, form: TaskForm, *, number: int, parent: Task | None) -> Task:
+    """The task a checked form describes, its baseline set to its first dates."""
+    return Task(
         project_id=project.id,
         team_id=project.team_id,
-        number=next_number(db, project, ItemKind.TASK),
-        parent_id=links.parent.id if links.parent else None,
+        number=number,
+        parent_id=parent.id if parent else None,
         created_by=actor.user_id,
         baseline_start=form.start_date,
         baseline_due=form.due_date,
         **form.model_dump(exclude={"parent", "depends_on"}),
     )
-    db.add(task)
-    db.flush()
-    for predecessor in links.predecessors:
-        db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=predecessor.id))
+
+
+def record_added(db: Session, actor: Actor, project: Project, task: Task, form: TaskForm) -> None:
     record(
         db,
         project_id=project.id,
@@ -152,7 +163,6 @@ def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> 
         subject=task_key(project, task),
         after=form.model_dump(exclude_none=True, exclude_defaults=True),
     )
-    return task
 
 
 def link(*, db: Session, actor: Actor, project: Project, task: Task, depends_on: Task) -> None:
