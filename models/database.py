@@ -68,6 +68,15 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Whether the tasks table has statistics: the biggest table, and the one the planner needs them for.
+_SQLITE_STATISTICS = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+_SQLITE_TASKS_ANALYSED = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'tasks'"
+_POSTGRESQL_TASKS_ANALYSED = (
+    "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'tasks'"
+    " AND (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)"
+)
+
+
 class Database:
     """The application's database: an engine and the sessions opened on it."""
 
@@ -130,28 +139,26 @@ class Database:
         return True
 
     def refresh_statistics(self) -> None:
-        """Let SQLite's planner know how rows spread over workspaces and projects.
+        """Tell the query planner how rows spread over workspaces and projects.
 
         Without statistics SQLite takes the `team_id = …` every query carries as the most
         selective term and walks every task of the workspace to find a hundred projects' (the
         digest pass took three times as long). ANALYZE reads every index: about 50 ms for
-        60,000 tasks. Sampling (`analysis_limit`) is not enough, as it counts a workspace's tasks
-        as no more than the sample. PostgreSQL keeps its own statistics (autovacuum).
+        60,000 tasks on SQLite. Sampling (`analysis_limit`) is not enough there, as it counts a
+        workspace's tasks as no more than the sample. PostgreSQL's autovacuum analyses too, but
+        only once enough rows changed, which after a bulk import can be a while.
         """
-        if not self.is_sqlite:
-            return
         with self._turn(write=True), self._writer.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
 
     def ensure_statistics(self) -> None:
-        """Refresh the statistics at start only when there are none: a big file is analysed nightly."""
-        if not self.is_sqlite:
-            return
+        """Gather statistics at start only when there are none: a big database is analysed nightly."""
         with self.engine.connect() as conn:
-            found = conn.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-            ).scalar()
-            analysed = found and conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar()
+            if self.is_sqlite:
+                found = conn.exec_driver_sql(_SQLITE_STATISTICS).scalar()
+                analysed = found and conn.exec_driver_sql(_SQLITE_TASKS_ANALYSED).scalar()
+            else:
+                analysed = conn.exec_driver_sql(_POSTGRESQL_TASKS_ANALYSED).scalar()
         if not analysed:
             self.refresh_statistics()
 

@@ -209,15 +209,8 @@ def test_after_refreshing_statistics_a_few_projects_tasks_are_found_through_the_
 ) -> None:
     """A workspace of many projects: reading three of them must not walk all its tasks."""
     ids = [add_project(database, TEAM, f"P{n}", channel=f"C{n}") for n in range(40)]
-    with database.session(TEAM) as db:
-        db.execute(
-            insert(Task),
-            [
-                {"team_id": TEAM, "project_id": pid, "number": n, "title": f"Task {n}", "created_by": "U0001"}
-                for pid in ids
-                for n in range(1, 51)
-            ],
-        )
+    for project_id in ids:
+        add_tasks(database, project_id, 50)
     database.refresh_statistics()
     some = select(func.count()).select_from(Task).where(Task.project_id.in_(ids[:3]))
     with database.session(TEAM, write=False) as db:
@@ -230,23 +223,34 @@ def test_after_refreshing_statistics_a_few_projects_tasks_are_found_through_the_
             assert "ix_tasks_project_id" in str(plan)
 
 
+def add_tasks(database: Database, project_id: int, count: int) -> None:
+    rows = [
+        {"team_id": TEAM, "project_id": project_id, "number": n, "title": f"Task {n}", "created_by": "U0001"}
+        for n in range(1, count + 1)
+    ]
+    with database.session(TEAM) as db:
+        db.execute(insert(Task), rows)
+
+
 def test_statistics_are_gathered_at_start_only_when_missing(database: Database) -> None:
-    add_project(database, TEAM, "APL")
-    database.ensure_statistics()
-    if not database.is_sqlite:
-        return  # PostgreSQL's autovacuum keeps them
+    add_tasks(database, add_project(database, TEAM, "APL"), 3)
+    analysed = (
+        "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_tasks_project_id'"
+        if database.is_sqlite
+        else "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'tasks'"
+    )
 
-    def counted_projects() -> int:
+    def statistics() -> object:
         with database.engine.connect() as conn:
-            stat = conn.exec_driver_sql(
-                "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_projects_team_id'"
-            ).scalar()
-        return int(stat.split()[0])
+            return conn.exec_driver_sql(analysed).scalar()
 
-    assert counted_projects() == 1
-    for n in range(3):
-        add_project(database, TEAM, f"P{n}", channel=f"C{n}")
+    database.ensure_statistics()
+    first = statistics()
+    assert first, "a database without statistics is analysed at start"
+    add_tasks(database, add_project(database, TEAM, "NEW", channel="C200"), 7)
     database.ensure_statistics()  # there are some: a restart leaves them to the nightly refresh
-    assert counted_projects() == 1
-    database.refresh_statistics()
-    assert counted_projects() == 4
+    assert statistics() == first
+    if database.is_sqlite:  # "<tasks> <tasks per project>"
+        assert first == "3 3"
+        database.refresh_statistics()
+        assert statistics() == "10 5"
