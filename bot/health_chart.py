@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.charts import agg_figure, mpatches, png_of
-
-if TYPE_CHECKING:
-    pass
 
 COLOURS = {"green": "#54A24B", "amber": "#F2A541", "red": "#E45756"}
 UNKNOWN = "#DDDDDD"

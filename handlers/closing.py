@@ -27,7 +27,8 @@ from handlers.final_report import upload_report
 from handlers.lessons import ask_for_lessons
 from models.closeout import as_of, settle, start_closing
 from models.enums import Disposition, Phase
-from models.portfolio import find_project, project_by_id
+from models.portfolio import find_project
+from models.project import Project
 
 DISPOSITIONS = {
     FINISH_ACTION: Disposition.FINISHED,
@@ -42,15 +43,13 @@ def begin_closing(ctx: Ctx, project_id: int) -> None:
     ask_for_lessons(ctx, project_id)
 
 
-def after_phase_move(ctx: Ctx, project_id: int, target: Phase, t: Translator) -> str | None:
+def after_phase_move(ctx: Ctx, project: Project, target: Phase, t: Translator) -> str | None:
     """What entering closing or closed sets going; a line to add to the answer (said in `t`), if any."""
     if target is Phase.CLOSING:
-        ctx.runtime.defer(begin_closing, ctx, project_id)
+        ctx.runtime.defer(begin_closing, ctx, project.id)
         return t("closing.checklist_coming")
     if target is Phase.CLOSED:
-        with ctx.db(write=False) as db:
-            channel_id = project_by_id(db, project_id).channel_id
-        ctx.runtime.defer(upload_report, ctx, project_id, channel_id)
+        ctx.runtime.defer(upload_report, ctx, project.id, project.channel_id)
         return t("closing.archived")
     return None
 

@@ -59,7 +59,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         # Said in the channel, so in the project's language.
         t = ctx.t_project(project)
         phase = t(f"phase.{target.value}")
-        follows = after_phase_move(ctx, project.id, target, t)
+        follows = after_phase_move(ctx, project, target, t)
         if overridden:
             text = t("phase.moved_override", user=ctx.user_id, key=project.key, phase=phase, reason=reason)
         else:
