@@ -7,8 +7,10 @@ signed requests, listeners, the database (SQLite and PostgreSQL), scheduled pass
 from __future__ import annotations
 
 import io
+import re
 import subprocess
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -59,13 +61,32 @@ technical
 """
 
 
-def run_script(database_url: str, tmp_path: Path, script: str, *, demo: bool = False) -> str:
+# A line typed after reading the screen so far, as a person reads a button's number before `click`.
+Line = str | Callable[[str], str]
+
+
+class Typist(io.StringIO):
+    """Standard input that types each line only when the console asks for it."""
+
+    def __init__(self, lines: list[Line], screen: io.StringIO) -> None:
+        super().__init__()
+        self.lines, self.screen = list(lines), screen
+
+    def readline(self, size: int | None = -1) -> str:
+        if not self.lines:
+            return ""
+        line = self.lines.pop(0)
+        return (line if isinstance(line, str) else line(self.screen.getvalue())) + "\n"
+
+
+def run_script(database_url: str, tmp_path: Path, script: str | list[Line], *, demo: bool = False) -> str:
     """Run the console in this process on `script`; what it printed."""
     settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
     database = Database(database_url)
     out = io.StringIO()
+    stdin = io.StringIO(script) if isinstance(script, str) else Typist(script, out)
     options = ConsoleOptions(
-        demo=demo, files_dir=tmp_path / "files", stdin=io.StringIO(script), stdout=out, interactive=False
+        demo=demo, files_dir=tmp_path / "files", stdin=stdin, stdout=out, interactive=False
     )
     try:
         assert run_console(settings, database, options) == 0
@@ -84,7 +105,7 @@ def assert_nothing_refused(output: str) -> None:
 def section_after(output: str, marker: str) -> str:
     """The lines from `marker` to the next prompt."""
     start = output.index(marker)
-    end = output.find("> ", start)
+    end = output.find("> ", start + len(marker))
     return output[start : end if end != -1 else None]
 
 
@@ -174,11 +195,101 @@ def test_a_change_request_is_approved_by_clicking_in_the_managers_dm(
     database.dispose()
 
 
+def button_number(label: str, after: str) -> Callable[[str], str]:
+    """`click N` for the first button so labelled after the latest `after` on screen, by its number."""
+
+    def typed(screen: str) -> str:
+        found = re.search(rf"\[(\d+)\] {re.escape(label)}\b", screen[screen.rindex(after) :])
+        assert found, screen
+        return f"click {found[1]}"
+
+    return typed
+
+
+def next_monday_after_a_week() -> date:
+    """The first Monday a week or more after the demo's today: its risk review and change are due."""
+    later = demo.demo_start() + timedelta(days=demo.STARTED_DAYS_AGO + 8)
+    return later + timedelta(days=-later.weekday() % 7)
+
+
+def assert_the_console_commands(output: str) -> None:
+    help_text = section_after(output, "Type a slash command as in Slack")
+    for command in (
+        "click 2 (or click Approve)",
+        ":as @bob",
+        ":in #apollo",
+        ":time 2026-12-07 09:00",
+        ":home",
+    ):
+        assert command in help_text, command
+    assert "standups, reminders, reviews and digests fire" in help_text
+    # In a channel without a project the same command says so, and lists the projects instead.
+    elsewhere = section_after(output, "── #random")
+    assert "── #random · only @alice sees this ──" in elsewhere
+    assert "This channel has no project" in elsewhere and "*APL* Apollo · #apollo" in elsewhere
+    assert "alice@#apollo> /pmo plan\n── #apollo · only @alice sees this ──" in output
+
+
+def assert_the_demo_plan_charter_and_team(output: str, start: date) -> None:
+    plan = section_after(output, "== APL · Apollo — plan ==")
+    assert "*APL-5* Invoice screens · @carol" in plan
+    assert f"◆ *APL-M1* Beta · due {start + timedelta(days=45):%a %Y-%m-%d} · deliverable" in plan
+    assert f"◆ *APL-M2* Launch · due {start + timedelta(days=84):%a %Y-%m-%d} · deliverable" in plan
+    charter = section_after(output, "== APL · Apollo — charter ==")
+    assert "*Goal:* Customers pay invoices online by card and bank transfer" in charter
+    assert "*Sponsor:* @pat · *Manager:* @alice" in charter
+    assert "*Budget:* 120,000.00 USD" in charter and "*Time zone:* Asia/Shanghai" in charter
+    team = section_after(output, "== APL · Apollo — team ==")
+    for line in ("@alice · manager", "@pat · sponsor", "@bob · member", "@carol · member"):
+        assert line in team, line
+
+
+def assert_monday_morning_in_three_time_zones(output: str, monday: date) -> None:
+    """Each pass fires at its hour where its people are: 09:45 in Shanghai, Madrid, New York."""
+    standup = f"☀️ Standup for *APL* Apollo, {monday:%a %Y-%m-%d}"
+    shanghai = section_after(output, f"reads {monday:%a %Y-%m-%d} 09:45 (Asia/Shanghai)")
+    assert f"── DM to @alice ──\n  {standup}" in shanghai
+    assert shanghai.count(standup) == 1, "Bob and Carol are asleep: their standups wait"
+    assert "*APL-5* Invoice screens · @carol" in shanghai  # the manager's summary of late work
+    assert "── DM to @bob ──\n  Time to review this risk:" in shanghai
+    assert "⏳ Change request *APL-C1* Add Apple Pay to the checkout" in shanghai
+    assert "== 📰 APL · Apollo — week " in shanghai
+    assert "⏰ You have" not in shanghai
+    madrid = section_after(output, f"reads {monday:%a %Y-%m-%d} 09:45 (Europe/Madrid)")
+    assert "── DM to @carol ──\n  ⏰ You have 1 overdue item(s):\n  *APL-5* Invoice screens" in madrid
+    assert f"── DM to @carol ──\n  {standup}" in madrid and madrid.count(standup) == 1
+    new_york = section_after(output, f"reads {monday:%a %Y-%m-%d} 09:45 (America/New_York)")
+    assert f"── DM to @bob ──\n  {standup}" in new_york and new_york.count(standup) == 1
+
+
 def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_path: Path) -> None:
-    script = (
-        "/pmo status\n/pmo gantt\n:home\nclick Done\n:as @carol\n/pmo tasks overdue\n"
-        ":as @wei\n/pmo status\n:quit\n"
-    )
+    start, monday = demo.demo_start(), next_monday_after_a_week()
+    script: list[Line] = [
+        "/pmo status",
+        "/pmo gantt",
+        ":home",
+        "click Done",
+        ":as @carol",
+        "/pmo tasks overdue",
+        ":as @wei",
+        "/pmo status",
+        ":as @alice",
+        ":help",
+        ":in #random",
+        "/pmo status",
+        ":in #apollo",
+        "/pmo plan",
+        "/pmo charter",
+        "/pmo team",
+        f":time {monday} 09:45",
+        ":as @carol",
+        f":time {monday} 09:45",
+        # Carol reads the number beside Done in her reminder and types it.
+        button_number("Done", after="⏰ You have 1 overdue item(s)"),
+        ":as @bob",
+        f":time {monday} 09:45",
+        ":quit",
+    ]
     output = run_script(database_url, tmp_path, script, demo=True)
     assert_nothing_refused(output)
     assert "Loaded the demo project Apollo (APL) in #apollo" in output
@@ -205,12 +316,20 @@ def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_p
     assert "APL-8" not in refreshed and "No open tasks" in refreshed
     assert "*APL-5* Invoice screens" in section_after(output, "/pmo tasks overdue")
     # Wei reads Slack in Chinese: the same project's status, to him, is in Chinese.
-    as_wei = output[output.index("You are now @wei") :]
+    as_wei = output[output.index("You are now @wei") : output.index("You are now @alice")]
     assert "*阶段* 执行" in as_wei and "*预算* 已花费 35,500.00 美元，总预算 120,000.00 美元" in as_wei
+    assert_the_console_commands(output)
+    assert_the_demo_plan_charter_and_team(output, start)
+    assert_monday_morning_in_three_time_zones(output, monday)
+    # Carol's click by number pressed Done in her own DM, as her: the app tells her the task is done.
+    clicked = section_after(output, f"carol@#apollo {monday:%a %Y-%m-%d} 09:45> click ")
+    assert "(clicking as" not in clicked
+    assert "── DM to @carol ──\n  *APL-5* Invoice screens · done · 100%" in clicked
     with_demo = Database(database_url)
     with with_demo.system_session(write=False) as db:
         tasks = {task.number: task for task in db.scalars(select(Task))}
         assert len(tasks) == 8 and tasks[8].status is TaskStatus.DONE
+        assert tasks[5].status is TaskStatus.DONE and tasks[6].status is TaskStatus.TODO
         assert db.scalars(select(ChangeRequest)).one().status is ChangeStatus.PENDING
     with_demo.dispose()
 
