@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from models import AuditEntry, Issue, Milestone, Task
 from models.enums import Severity, TaskStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
+from tests.flows import CHANNEL, PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 
@@ -283,3 +285,28 @@ def test_status_weighs_progress_by_estimate_not_by_count(bot: RunningBot) -> Non
     # The charter's 120,000 EUR budget is earned the same way: 60% of it.
     earned = next(line for line in lines if line.startswith("*Earned value*"))
     assert "EV 72,000.00 EUR" in earned
+
+
+HISTORY_LINE = re.compile(r"\w{3} (\d{4}-\d\d-\d\d) (\d\d:\d\d) (\S+) · <@(U\d+)> · (.*)$")
+
+
+def test_history_says_who_changed_a_task_and_when_including_done(bot: RunningBot) -> None:
+    running(bot)
+    assert say(bot, "done APL-1", user=CAROL).startswith("*APL-1* Build · done")
+    say(bot, "assign APL-1 <@U0001|alice>")
+    lines = say(bot, "history APL-1").splitlines()[1:]  # under the title
+    parsed = [HISTORY_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    # Newest first: Alice's assignment, Carol's `/pmo done`, Alice's `task add`.
+    assert [(match[4], match[5].split(" · ")[0]) for match in parsed] == [
+        (ALICE, "assigned"),
+        (CAROL, "updated"),
+        (ALICE, "added"),
+    ]
+    assert parsed[1][5] == "updated · Status: to do → done, Percent complete: 0 → 100"
+    # When: a minute on the reader's (Alice's) clock, within moments of now.
+    now = datetime.now(UTC)
+    for match in parsed:
+        assert match[3] == PROJECT_TZ
+        when = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=ZoneInfo(PROJECT_TZ))
+        assert timedelta(0) <= now - when < timedelta(minutes=3)
