@@ -24,6 +24,7 @@ from handlers.checklist import (
 from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx, ctx_from
 from handlers.final_report import upload_report
+from handlers.home import refresh_homes
 from handlers.lessons import ask_for_lessons
 from models.closeout import as_of, settle, start_closing
 from models.enums import Disposition, Phase
@@ -62,6 +63,7 @@ def settle_click(ctx: Ctx, key: str, disposition: Disposition) -> str:
         )
         project_id = project.id
     refresh_checklists(ctx, project_id)
+    refresh_homes(ctx, [ctx.user_id, settled.owner_id])
     return ctx.t(
         f"closing.settled.{disposition.value}", key=settled.key, title=settled.title, user=ctx.user_id
     )

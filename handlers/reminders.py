@@ -27,6 +27,7 @@ from handlers.command import CommandRouter
 from handlers.context import Ctx, ctx_from
 from handlers.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.forms import DateContext, FormReader, ModalState, date_input
+from handlers.home import refresh_homes
 from handlers.issue_log import RESOLVE_ACTION
 from handlers.passes import ScheduledPass, run_in_every_workspace
 from handlers.task_actions import DONE_ACTION
@@ -273,7 +274,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             move_due(
                 db, actor=ctx.actor, project=project, thing=thing, key=state.key, due=due, today=dates.today()
             )
+            owner = thing.owner_id
         ack()
+        refresh_homes(ctx, [ctx.user_id, owner])
         ctx.client.chat_postMessage(
             channel=ctx.user_id, text=ctx.t("reminders.moved", key=state.key, day=fmt_date(due, ctx.t))
         )

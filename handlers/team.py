@@ -24,6 +24,7 @@ from handlers.forms import (
     read_whole,
     split_keywords,
 )
+from handlers.home import refresh_homes
 from models.enums import Role
 from models.portfolio import find_project
 from models.project import Project
@@ -173,7 +174,9 @@ def team_add(invocation: Invocation, args: list[str]) -> Reply:
             "team.added", user=parsed.user_id, role=ctx.t(f"role.{parsed.role.value}"), key=project.key
         )
 
-    return watching_load(invocation, parsed.user_id, change)
+    reply = watching_load(invocation, parsed.user_id, change)
+    refresh_homes(ctx, [parsed.user_id])
+    return reply
 
 
 def team_alloc(invocation: Invocation, args: list[str]) -> Reply:
@@ -198,7 +201,9 @@ def team_remove(invocation: Invocation, args: list[str]) -> Reply:
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         remove_member(db=db, actor=ctx.actor, project=project, user_id=user_id)
-        return Reply(ctx.t("team.removed", user=user_id, key=project.key))
+        text = ctx.t("team.removed", user=user_id, key=project.key)
+    refresh_homes(ctx, [user_id])
+    return Reply(text)
 
 
 TEAM_CHANGES = {"add": team_add, "alloc": team_alloc, "remove": team_remove}

@@ -120,6 +120,8 @@ class Settled:
     key: str
     title: str
     disposition: Disposition
+    # Whose open work the item was (a milestone has nobody): their Home tab changes with it.
+    owner_id: str | None
 
 
 def settle(
@@ -150,7 +152,7 @@ def settle(
         subject=item_key,
         after={"disposition": disposition},
     )
-    return Settled(item_key, title_of(item), disposition)
+    return Settled(item_key, title_of(item), disposition, getattr(item, "owner_id", None))
 
 
 def release_team(db: Session, project: Project, day: date) -> None:

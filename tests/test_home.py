@@ -12,9 +12,11 @@ from models import Task
 from models.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import field_errors, open_modal, submit
+from tests.test_charter import create
 from tests.test_status import day, running, say
 
 Home = dict[str, Any]
+NO_PROJECTS = "You are not on any open project yet."
 
 
 def home_of(bot: RunningBot, user: str, shows: Callable[[str], bool], timeout: float = 10) -> Home:
@@ -91,3 +93,70 @@ def test_a_finished_deliverable_waits_on_the_sponsors_home(bot: RunningBot) -> N
     say(bot, "done APL-2", user=CAROL)
     home = home_of(bot, BOB, lambda blocks: "APL-2" in blocks)
     assert "*APL-2* Test" in str(home["blocks"]) and "accept" in str(home["blocks"]).lower()
+
+
+def task_line(blocks: str, key: str) -> str:
+    """The Home tab's line for one task, from the tab's blocks as text."""
+    start = blocks.index(f"*{key}*")
+    return blocks[start : blocks.index("'", start)]
+
+
+def opened_home(bot: RunningBot, user: str, shows: Callable[[str], bool]) -> Home:
+    """The user opens their Home tab: what it shows before the change under test."""
+    bot.slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
+    return home_of(bot, user, shows)
+
+
+def test_a_new_date_from_a_reminder_reorders_the_owners_home(bot: RunningBot) -> None:
+    running(bot)
+    opened_home(
+        bot, CAROL, lambda blocks: blocks.index("APL-1") < blocks.index("APL-2") and "overdue" in blocks
+    )
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("reminder_new_date", value="APL-1", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, {"due_date": day(15)}, user=CAROL)) == {}
+    # Build (now due in 15 days) is no longer late and comes after Test (due in 9).
+    home = home_of(bot, CAROL, lambda blocks: blocks.index("APL-2") < blocks.index("APL-1"))
+    assert "⚠️ overdue" not in str(home["blocks"])
+
+
+def test_joining_and_leaving_a_team_shows_on_the_members_home(bot: RunningBot) -> None:
+    create(bot)
+    opened_home(bot, CAROL, lambda blocks: NO_PROJECTS in blocks)
+    say(bot, "team add <@U0003> member")
+    home_of(bot, CAROL, lambda blocks: "*APL* Apollo" in blocks and NO_PROJECTS not in blocks)
+    say(bot, "team remove <@U0003>")
+    home_of(bot, CAROL, lambda blocks: NO_PROJECTS in blocks and "*APL* Apollo" not in blocks)
+
+
+def test_settling_tasks_at_closing_takes_them_off_the_owners_home(bot: RunningBot) -> None:
+    running(bot)
+    opened_home(bot, CAROL, lambda blocks: "*APL-1* Build" in blocks and "*APL-2* Test" in blocks)
+    say(bot, "close")
+    bot.slack.block_action("closing_finish", value="APL-1", user=ALICE)
+    home_of(bot, CAROL, lambda blocks: "*APL-1* Build" not in blocks and "*APL-2* Test" in blocks)
+    bot.slack.block_action("closing_cancel", value="APL-2", user=ALICE)
+    home_of(bot, CAROL, lambda blocks: "No open tasks" in blocks)
+    with bot.database.system_session(write=False) as db:
+        statuses = db.scalars(select(Task.status).order_by(Task.number)).all()
+    assert statuses == [TaskStatus.DONE, TaskStatus.CANCELLED]
+
+
+def test_assigning_a_task_moves_it_between_the_two_owners_homes(bot: RunningBot) -> None:
+    running(bot)
+    opened_home(bot, ALICE, lambda blocks: "No open tasks" in blocks)
+    opened_home(bot, CAROL, lambda blocks: "*APL-2* Test" in blocks)
+    assert say(bot, "assign APL-2 <@U0001|alice>") == "*APL-2* Test now belongs to <@U0001>."
+    home_of(bot, ALICE, lambda blocks: "*APL-2* Test" in blocks and "APL-1" not in blocks)
+    home_of(bot, CAROL, lambda blocks: "*APL-2*" not in blocks and "*APL-1* Build" in blocks)
+
+
+def test_saving_the_update_form_shows_the_new_state_on_the_owners_home(bot: RunningBot) -> None:
+    running(bot)
+    opened_home(bot, CAROL, lambda blocks: "to do" in task_line(blocks, "APL-2"))
+    view = open_modal(bot, "update APL-2", user=CAROL)
+    assert field_errors(submit(bot, view, {"status": "in_progress", "due_date": day(-3)}, user=CAROL)) == {}
+    # Due three days ago now: Test is late too, in every time zone.
+    home = home_of(bot, CAROL, lambda blocks: "in progress" in task_line(blocks, "APL-2"))
+    assert "⚠️ overdue" in task_line(str(home["blocks"]), "APL-2")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from models import AuditEntry, Issue, Milestone, Task
 from models.enums import Severity, TaskStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
+from tests.flows import CHANNEL, PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 
@@ -212,3 +214,99 @@ def test_a_new_task_comes_with_done_and_update_buttons_that_work(bot: RunningBot
     bot.slack.block_action("task_done", value="APL-3", user=CAROL)
     assert bot.fake.wait_for("response_url")[-1].args["text"].startswith("*APL-3* Write docs · done · 100%")
     assert task(bot, 3).status is TaskStatus.DONE
+
+
+def form_values(view: dict) -> dict[str, str | None]:
+    """What each input of a modal was opened with, by field: what the person sees in it."""
+    shown: dict[str, str | None] = {}
+    for block in view["blocks"]:
+        if block["type"] == "input":
+            element = block["element"]
+            option = element.get("initial_option")
+            shown[block["block_id"]] = option["value"] if option else element.get("initial_value")
+    return shown
+
+
+def test_the_update_button_opens_the_form_with_the_tasks_values_and_saving_changes_it(
+    bot: RunningBot,
+) -> None:
+    running(bot)
+    opened = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("task_update", value="APL-2", user=CAROL)
+    view = bot.fake.wait_for("views.open", opened + 1)[-1].args["view"]
+    assert "*APL-2* Test" in str(view["blocks"][0])
+    assert form_values(view) == {
+        "status": "todo",
+        "percent_complete": "0",
+        "due_date": day(9),
+        "blocker": None,
+        "note": None,
+    }
+    values = {"status": "in_progress", "percent_complete": "60", "due_date": day(11), "note": "Halfway"}
+    assert field_errors(submit(bot, view, values, user=CAROL)) == {}
+    changed = task(bot, 2)
+    assert (changed.status, changed.percent_complete, changed.due_date) == (
+        TaskStatus.IN_PROGRESS,
+        60,
+        local_today() + timedelta(days=11),
+    )
+    assert "_Halfway_" in say(bot, "history APL-2")
+    # The same button on the Home tab opens the form as the task now stands.
+    bot.slack.event({"type": "app_home_opened", "user": CAROL, "tab": "home"})
+    home = bot.fake.wait_for("views.publish")[-1].args["view"]
+    bot.slack.block_action("task_update", value="APL-2", user=CAROL, channel=None, view=home)
+    again = bot.fake.wait_for("views.open", opened + 2)[-1].args["view"]
+    shown = form_values(again)
+    assert (shown["status"], shown["percent_complete"], shown["due_date"]) == ("in_progress", "60", day(11))
+
+
+def test_status_shows_the_estimate_at_completion_and_the_forecast_finish(bot: RunningBot) -> None:
+    running(bot)
+    say(bot, "done APL-2", user=CAROL)
+    lines = say(bot, "status").splitlines()
+    # As in the first test: EV 60,000 of a 120,000 EUR budget against AC 1,000, so CPI = 60.00
+    # and EAC = BAC / CPI = 120,000 / 60 = 2,000.00 EUR. SPI 0.65: the 60 planned days from
+    # day -20 to day 40 stretch to round(60 / 0.65) = 92, so the forecast finish is day 72.
+    earned = next(line for line in lines if line.startswith("*Earned value*"))
+    assert earned.endswith("· CPI 60.00 · EAC 2,000.00 EUR")
+    forecast = next(line for line in lines if line.startswith("*Forecast finish*")).split(" · ")
+    assert day(72) in forecast[0] and forecast[1].startswith("target") and day(40) in forecast[1]
+
+
+def test_status_weighs_progress_by_estimate_not_by_count(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-20), "target_end_date": day(40)})
+    say(bot, f"task add Big job start {day(-10)} due {day(10)} est 30")
+    say(bot, f"task add Small job start {day(-10)} due {day(10)} est 10")
+    say(bot, f"task add Tiny job start {day(-10)} due {day(10)} est 10")
+    say(bot, "done APL-1")
+    lines = say(bot, "status").splitlines()
+    # 30 of 50 estimated hours are done: 60% by estimate, where counting tasks would say 33%.
+    assert "*Phase* initiation · *Progress* 1 of 3 tasks done · 60% of the work by estimate" in lines
+    # The charter's 120,000 EUR budget is earned the same way: 60% of it.
+    earned = next(line for line in lines if line.startswith("*Earned value*"))
+    assert "EV 72,000.00 EUR" in earned
+
+
+HISTORY_LINE = re.compile(r"\w{3} (\d{4}-\d\d-\d\d) (\d\d:\d\d) (\S+) · <@(U\d+)> · (.*)$")
+
+
+def test_history_says_who_changed_a_task_and_when_including_done(bot: RunningBot) -> None:
+    running(bot)
+    assert say(bot, "done APL-1", user=CAROL).startswith("*APL-1* Build · done")
+    say(bot, "assign APL-1 <@U0001|alice>")
+    lines = say(bot, "history APL-1").splitlines()[1:]  # under the title
+    parsed = [HISTORY_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    # Newest first: Alice's assignment, Carol's `/pmo done`, Alice's `task add`.
+    assert [(match[4], match[5].split(" · ")[0]) for match in parsed] == [
+        (ALICE, "assigned"),
+        (CAROL, "updated"),
+        (ALICE, "added"),
+    ]
+    assert parsed[1][5] == "updated · Status: to do → done, Percent complete: 0 → 100"
+    # When: a minute on the reader's (Alice's) clock, within moments of now.
+    now = datetime.now(UTC)
+    for match in parsed:
+        assert match[3] == PROJECT_TZ
+        when = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=ZoneInfo(PROJECT_TZ))
+        assert timedelta(0) <= now - when < timedelta(minutes=3)
