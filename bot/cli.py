@@ -21,6 +21,7 @@ from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
 from bot.web import make_server
+from models.clock import utcnow
 from models.database import Database
 from models.deliveries import (
     ATTENTION_FOR,
@@ -190,7 +191,7 @@ def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    at = args.at or datetime.now(UTC)
+    at = args.at or utcnow()
     outcome = run_jobs(app.runtime, at, args.names)
     for name, result in outcome.items():
         print(f"{name}: {result} (as of {at.isoformat()})")
@@ -199,7 +200,7 @@ def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings)
-    now = datetime.now(UTC)
+    now = utcnow()
     with database.system_session() as db:
         expire_stale_claims(db, now=now)
         attention = deliveries_needing_attention(db, now=now, limit=args.limit)
@@ -216,7 +217,7 @@ def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_jobs_resend(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings)
-    now = datetime.now(UTC)
+    now = utcnow()
     with database.system_session() as db:
         expire_stale_claims(db, now=now)
         released = send_again(db, key=args.key, now=now)

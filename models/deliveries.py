@@ -87,11 +87,7 @@ def still_to_send(db: Session, *, key: str, now: datetime) -> bool:
 
     Lets a pass skip building an expensive message (a digest, a chart) that would not be sent.
     """
-    row = db.execute(select(Delivery.state, Delivery.next_attempt_at).where(Delivery.key == key)).first()
-    if row is None:
-        return True
-    state, retry_at = row
-    return state is DeliveryState.FAILED and retry_at is not None and retry_at <= now
+    return key not in settled_keys(db, [key], now)
 
 
 def mark_sent(

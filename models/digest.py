@@ -73,10 +73,6 @@ def week_start(project: Project, today: date) -> datetime:
     return datetime.combine(today - WEEK, time(0), tzinfo=ZoneInfo(project.timezone))
 
 
-def weekly_digest(db: Session, project: Project, today: date, *, due_on: date | None = None) -> Digest:
-    return weekly_digests(db, [project], today, due_on=due_on)[project.id]
-
-
 def weekly_digests(
     db: Session, projects: Sequence[Project], today: date, *, due_on: date | None = None
 ) -> dict[int, Digest]:

@@ -26,7 +26,6 @@ from models.risks import count_risks
 from models.work import Milestone, Task
 
 ORDER = (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.CLOSED)
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
 @dataclass(frozen=True)

@@ -127,10 +127,6 @@ def _failure_issue(
     )
 
 
-def review_counts(db: Session, project: Project) -> dict[ReviewStatus, int]:
-    return review_counts_of(db, [project.id]).get(project.id, {})
-
-
 def review_counts_of(db: Session, ids: Sequence[int]) -> dict[int, dict[ReviewStatus, int]]:
     rows = db.execute(
         select(QualityReview.project_id, QualityReview.status, func.count())
