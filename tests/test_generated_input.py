@@ -13,7 +13,7 @@ from itertools import count
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from bot.fakeslack import check_message_payload
@@ -200,6 +200,7 @@ def test_generated_charter_risk_and_change_forms_save_or_show_errors_beside_thei
     errors = reply.json().get("errors", {}) if reply.text not in ("", "null") else {}
     assert set(errors) <= set(inputs) and not any(UNEXPECTED in message for message in errors.values())
     after = contents(bot.database)
+    event("refused" if errors else "saved")
     if errors:
         assert after == before, (values, errors)
     else:
