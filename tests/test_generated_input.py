@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import count
 from typing import Any
 
-from hypothesis import HealthCheck, assume, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from bot.fakeslack import check_message_payload
@@ -31,8 +33,8 @@ from handlers.tasks import ADD_KEYWORDS, parse_one_line
 from handlers.team import parse_allocation
 from models.errors import DomainError
 from models.keys import parse_item_key
-from tests.conftest import ALICE, RunningBot
-from tests.flows import fill, open_modal
+from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.flows import CHANNEL, fill, open_modal
 from tests.integrity import contents
 from tests.test_charter import create
 
@@ -153,3 +155,53 @@ def test_generated_task_forms_save_or_show_errors_beside_their_fields(bot: Runni
     assert set(errors) <= inputs and not any(UNEXPECTED in message for message in errors.values())
     after = contents(bot.database)["tasks"]
     assert len(after) == len(before) + (0 if errors else 1), (values, errors)
+
+
+DATES_PICKED = st.one_of(st.dates(date(2020, 1, 1), date(2030, 12, 31)).map(date.isoformat), anything)
+PEOPLE = st.sampled_from([ALICE, BOB, CAROL, "U0NOBODY", "W0NOBODY", "not a user", ""])
+
+
+def element_values(block: dict[str, Any]) -> st.SearchStrategy[str | None]:
+    """What Slack could send for one input: its own choices mostly, and now and then a forged value."""
+    element = block["element"]
+    kind = element["type"]
+    if kind == "static_select":
+        choices = [option["value"] for option in element.get("options", [])]
+        return st.one_of(st.none(), st.sampled_from(choices), st.sampled_from(WORDS))
+    if kind == "users_select":
+        return st.one_of(st.none(), PEOPLE)
+    if kind == "multi_users_select":
+        return st.lists(PEOPLE, max_size=3).map(",".join)
+    if kind == "datepicker":
+        return st.one_of(st.none(), DATES_PICKED)
+    return FIELD_VALUES
+
+
+# A form, the command that opens it, and the table a saved form adds one row to.
+FORMS = [("new", "projects"), ("risk", "risks"), ("change", "change_requests")]
+CHANNELS = count()
+
+
+@pytest.mark.parametrize(("command", "table"), FORMS, ids=[form for form, _ in FORMS])
+@SETTINGS
+@given(data=st.data())
+def test_generated_charter_risk_and_change_forms_save_or_show_errors_beside_their_fields(
+    bot: RunningBot, command: str, table: str, data: st.DataObject
+) -> None:
+    if not has_project(bot):
+        create(bot)
+    # A channel holds one project, so each generated charter is opened in a channel of its own.
+    view = open_modal(bot, command, channel=f"C1{next(CHANNELS):05d}" if command == "new" else CHANNEL)
+    inputs = {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
+    values = data.draw(st.fixed_dictionaries({}, optional={f: element_values(b) for f, b in inputs.items()}))
+    before = contents(bot.database)
+    reply = bot.slack.view_submission(view, fill(view, values))
+    assert reply.status == 200
+    errors = reply.json().get("errors", {}) if reply.text not in ("", "null") else {}
+    assert set(errors) <= set(inputs) and not any(UNEXPECTED in message for message in errors.values())
+    after = contents(bot.database)
+    event("refused" if errors else "saved")
+    if errors:
+        assert after == before, (values, errors)
+    else:
+        assert len(after[table]) == len(before[table]) + 1, (values, reply.text[:200])
