@@ -32,6 +32,7 @@ from handlers.home import refresh_homes
 from models.access import require_visible
 from models.change import ChangeDecision, ChangeRequest
 from models.change_decisions import (
+    allowed_ids,
     chase_copies,
     decide,
     decider_ids,
@@ -93,10 +94,11 @@ def change_blocks(
             scope=change.scope_impact or t("changes.no_scope"),
         ),
     ]
+    if change.description:
+        lines.append(t("changes.details", description=change.description))
     if change.reason:
         lines.append(t("changes.reason", reason=change.reason))
-    deciders = fmt_list((mention(user, t) for user in decider_ids(project, change)), t)
-    lines.append(t("changes.deciders", deciders=deciders or "—"))
+    lines.append(deciders_line(project, change, t))
     lines += [decision_line(decision, t) for decision in decisions]
     blocks = [section(change_text(project, change, t)), section("\n".join(lines))]
     if change.status is ChangeStatus.PENDING:
@@ -104,8 +106,17 @@ def change_blocks(
     return blocks
 
 
+def deciders_line(project: Project, change: ChangeRequest, t: Translator) -> str:
+    """Past a threshold every required seat decides; below it any one of those allowed."""
+    if change.needs_sponsor:
+        deciders = fmt_list((mention(user, t) for user in decider_ids(project, change)), t)
+        return t("changes.deciders", deciders=deciders or "—")
+    allowed = fmt_list((mention(user, t) for user in allowed_ids(project)), t)
+    return t("changes.deciders_any", deciders=allowed or "—")
+
+
 def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
-    """Post the request to the channel and DM it to each decider, remembering every copy."""
+    """Post the request to the channel and DM it to everyone allowed to decide, remembering every copy."""
     with ctx.db(write=False) as db:
         change = db.get(ChangeRequest, change_id)
         if change is None:
@@ -113,8 +124,9 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         # Every copy is one message kept in step, so all speak the project's language.
         t = ctx.t_project(project)
         text, blocks = change_text(project, change, t), change_blocks(project, change, [], t)
-        deciders = decider_ids(project, change)
-        where = [project.channel_id, *deciders]
+        # PMO administrators may decide any request, so each gets a copy with the buttons too.
+        admins = sorted(ctx.runtime.settings.pmo_admins)
+        where = [project.channel_id, *allowed_ids(project), *admins]
         key = change_key(project, change)
     copies = []
     for channel in dict.fromkeys(where):
@@ -127,7 +139,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         )
     with ctx.db() as db:
         db.add_all(copies)
-    refresh_homes(ctx, deciders)
+    refresh_homes(ctx, allowed_ids(project))
 
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:

@@ -69,12 +69,29 @@ def chase_copies(db: Session, change: ChangeRequest) -> list[tuple[str, str]]:
 
 
 def seats(change: ChangeRequest) -> list[Seat]:
+    """The seats whose approvals a request waits for: past a threshold both, else the manager's."""
     return [Seat.MANAGER, Seat.SPONSOR] if change.needs_sponsor else [Seat.MANAGER]
 
 
+def _holder(project: Project, seat: Seat) -> str | None:
+    return project.manager_id if seat is Seat.MANAGER else project.sponsor_id
+
+
 def decider_ids(project: Project, change: ChangeRequest) -> list[str]:
-    people = {Seat.MANAGER: project.manager_id, Seat.SPONSOR: project.sponsor_id}
-    return [user for seat in seats(change) if (user := people[seat])]
+    """Whose approval the request waits for (reminders chase them)."""
+    return [user for seat in seats(change) if (user := _holder(project, seat))]
+
+
+def allowed_ids(project: Project) -> list[str]:
+    """Who may decide any request of the project beside PMO administrators: manager and sponsor."""
+    return list(dict.fromkeys(user for seat in Seat if (user := _holder(project, seat))))
+
+
+def _approved(change: ChangeRequest, approvals: set[Seat]) -> bool:
+    """Past a threshold both seats must approve; below it one approval of anyone allowed is enough."""
+    if change.needs_sponsor:
+        return approvals >= set(seats(change))
+    return bool(approvals)
 
 
 def locked_change(db: Session, project: Project, change_id: int) -> ChangeRequest:
@@ -99,19 +116,18 @@ def decisions_of(db: Session, change: ChangeRequest) -> list[ChangeDecision]:
 
 
 def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[Seat]) -> Seat:
-    """The seat the actor decides in; an administrator fills the first one still open."""
-    open_seats = [seat for seat in seats(change) if seat not in taken]
-    own = [
-        seat
-        for seat in open_seats
-        if (seat is Seat.MANAGER and project.manager_id == actor.user_id)
-        or (seat is Seat.SPONSOR and project.sponsor_id == actor.user_id)
-    ]
+    """The seat the actor decides in; an administrator fills the first required one still open.
+
+    The sponsor holds a seat on every request: below the thresholds their approval is not
+    needed, but it is enough, as the manager's is.
+    """
+    own = [seat for seat in Seat if seat not in taken and _holder(project, seat) == actor.user_id]
     if own:
         return own[0]
+    open_seats = [seat for seat in seats(change) if seat not in taken]
     if actor.is_admin and open_seats:
         return open_seats[0]
-    deciders = ", ".join(f"<@{user}>" for user in decider_ids(project, change)) or "—"
+    deciders = ", ".join(f"<@{user}>" for user in allowed_ids(project)) or "—"
     raise ForbiddenError("changes.not_decider", key=change_key(project, change), deciders=deciders)
 
 
@@ -153,7 +169,7 @@ def decide(
     approvals = {Seat(d.role.value) for d in earlier if d.verdict is Verdict.APPROVE and d.role} | (
         {seat} if verdict is Verdict.APPROVE else set()
     )
-    settled = verdict is Verdict.REJECT or approvals >= set(seats(change))
+    settled = verdict is Verdict.REJECT or _approved(change, approvals)
     if settled:
         change.status = ChangeStatus.APPROVED if verdict is Verdict.APPROVE else ChangeStatus.REJECTED
         change.decided_at = utcnow()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import ChangeRequest, ChangeTarget, Issue, Risk, Task
 from models.enums import Severity
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, submit
 from tests.test_charter import create
 
@@ -104,9 +104,10 @@ def test_a_change_request_records_its_impact_targets_and_who_decides(bot: Runnin
         CAROL,
     )
     assert len(targets) == 1 and targets[0].milestone_id is not None
-    posts = [call.args for call in bot.fake.wait_for("chat.postMessage", 4)[-3:]]
-    # The channel, then each decider: the manager and, past the thresholds, the sponsor.
-    assert [post["channel"] for post in posts] == [CHANNEL, ALICE, BOB]
+    posts = [call.args for call in bot.fake.wait_for("chat.postMessage", 5)[-4:]]
+    # The channel, then everyone allowed to decide: the manager, the sponsor, each PMO administrator.
+    assert [post["channel"] for post in posts] == [CHANNEL, ALICE, BOB, ADMIN]
+    assert all("change_approve" in str(post["blocks"]) for post in posts)
     assert posts[0]["text"] == "⏳ Change request *APL-C1* Add refunds · waiting for a decision"
     assert "*Decided by:* <@U0001>, <@U0002>" in str(posts[0]["blocks"])
     assert "*Change requests waiting for a decision* 1" in bot.slack.command("status").json()["text"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import AuditEntry, ChangeDecision, ChangeRequest, Milestone, Project
-from models.enums import ChangeStatus
+from models.enums import ChangeStatus, Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import field_errors, submit
 from tests.slackdriver import Reply
@@ -74,8 +74,11 @@ def test_the_manager_approves_with_a_note_and_the_impact_is_applied_and_every_co
     assert {(entry.subject, entry.reason) for entry in applied} == {("APL", "APL-C1"), ("APL-M1", "APL-C1")}
     assert all(entry.change_request_id == change(bot).id for entry in applied)
 
-    updates = bot.fake.wait_for("chat.update", updates_before + 2)[updates_before:]
-    assert {call.args["channel"] for call in updates} == {"C0001", "D" + ALICE}
+    updates = bot.fake.wait_for("chat.update", updates_before + 4)[updates_before:]
+    # Every copy: the channel's and the DMs of the manager, the sponsor and the administrator.
+    assert sorted(call.args["channel"] for call in updates) == sorted(
+        ["C0001", "D" + ALICE, "D" + BOB, "D" + ADMIN]
+    )
     assert all(
         "approved" in call.args["text"] and "change_approve" not in str(call.args["blocks"])
         for call in updates
@@ -111,7 +114,7 @@ def test_anyone_else_is_told_who_decides_and_a_second_click_changes_nothing(bot:
     requested(bot, {"title": "Add refunds", "schedule_days": "3"})
     assert click(bot, "change_approve", CAROL) is None
     refusal = bot.fake.wait_for("response_url")[-1].args["text"]
-    assert refusal == "Only <@U0001> or a PMO administrator can decide APL-C1: nothing was changed."
+    assert refusal == "Only <@U0001>, <@U0002> or a PMO administrator can decide APL-C1: nothing was changed."
 
     stale = click(bot, "change_approve", ALICE)  # opened twice, as a double click does
     assert field_errors(decide(bot, "change_approve", ALICE)) == {}
@@ -165,3 +168,67 @@ def test_two_deciders_approving_at_the_same_moment_apply_the_impact_once(bot: Ru
     assert plan(bot) == (date(2027, 4, 10), Decimal("121000.00"), date(2027, 1, 25))
     with bot.database.system_session(write=False) as db:
         assert len(db.scalars(select(ChangeDecision)).all()) == 1
+
+
+def request_posts(bot: RunningBot) -> dict[str, dict]:
+    """The copies of APL-C1 as posted: by channel (a user id for a DM)."""
+    return {
+        call.args["channel"]: call.args
+        for call in bot.fake.calls_to("chat.postMessage")
+        if call.args["text"].startswith("⏳ Change request *APL-C1*")
+    }
+
+
+def test_below_the_thresholds_the_sponsor_alone_decides_and_every_copy_follows(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "3", "cost_impact": "100"})
+    copies = request_posts(bot)
+    assert set(copies) == {"C0001", ALICE, BOB, ADMIN}
+    admin_copy = str(copies[ADMIN]["blocks"])
+    assert "change_approve" in admin_copy and "change_reject" in admin_copy
+    assert "*Decided by:* any one of <@U0001>, <@U0002>, or a PMO administrator" in admin_copy
+    updates_before = len(bot.fake.calls_to("chat.update"))
+
+    assert field_errors(decide(bot, "change_approve", BOB, note="Fine by me")) == {}
+    assert change(bot).status is ChangeStatus.APPROVED
+    assert plan(bot) == (date(2027, 4, 3), Decimal("120100.00"), date(2027, 1, 18))
+    with bot.database.system_session(write=False) as db:
+        decision = db.scalars(select(ChangeDecision)).one()
+    assert (decision.user_id, decision.role, decision.as_admin) == (BOB, Role.SPONSOR, False)
+
+    updates = bot.fake.wait_for("chat.update", updates_before + 4)[updates_before:]
+    assert sorted(call.args["channel"] for call in updates) == sorted(
+        ["C0001", "D" + ALICE, "D" + BOB, "D" + ADMIN]
+    )
+    for call in updates:
+        blocks = str(call.args["blocks"])
+        assert "change_approve" not in blocks and "change_reject" not in blocks
+        assert "Approved by <@U0002> (sponsor): _Fine by me_" in blocks
+    told = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    assert told[-1]["text"].startswith("✅ Your change request *APL-C1* Add refunds is approved")
+    assert click(bot, "change_approve", ALICE) is None  # settled: the manager's click is answered
+    assert "already approved" in bot.fake.wait_for("response_url")[-1].args["text"]
+
+
+def test_the_administrator_decides_from_the_copy_in_their_dm(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "2"})
+    assert "change_reject" in str(request_posts(bot)[ADMIN]["blocks"])
+    assert field_errors(decide(bot, "change_approve", ADMIN, note="PMO ok")) == {}
+    assert change(bot).status is ChangeStatus.APPROVED
+    with bot.database.system_session(write=False) as db:
+        decision = db.scalars(select(ChangeDecision)).one()
+    assert (decision.user_id, decision.as_admin) == (ADMIN, True)
+
+
+def test_the_cost_threshold_alone_needs_both_manager_and_sponsor(bot: RunningBot) -> None:
+    # 3 days is under the 30-day threshold; 60,000 is over the 50,000 one.
+    requested(bot, {"title": "New vendor", "schedule_days": "3", "cost_impact": "60000"})
+    assert change(bot).needs_sponsor is True
+    assert "*Decided by:* <@U0001>, <@U0002>" in str(request_posts(bot)["C0001"]["blocks"])
+    assert field_errors(decide(bot, "change_approve", ALICE)) == {}
+    assert change(bot).status is ChangeStatus.PENDING
+    assert plan(bot) == (date(2027, 3, 31), Decimal("120000.00"), date(2027, 1, 15))
+    told = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    assert told[-1]["text"].endswith("it still needs <@U0002> to approve it.")
+    assert field_errors(decide(bot, "change_approve", BOB)) == {}
+    assert change(bot).status is ChangeStatus.APPROVED
+    assert plan(bot) == (date(2027, 4, 3), Decimal("180000.00"), date(2027, 1, 18))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
+from bot.heatmap import Heatmap, render_heatmap
 from models import AuditEntry, Issue, Risk, RiskAssessment
 from models.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
@@ -272,3 +274,31 @@ def test_closing_needs_the_team_and_an_existing_risk(bot: RunningBot) -> None:
     bot.slack.block_action("risk_closed", value="APL-R1", user=CAROL)
     assert bot.fake.wait_for("response_url", 3)[-1].args["text"] == "✅ *APL-R1* is closed."
     assert risk(bot, 1).status is RiskStatus.CLOSED
+
+
+def test_the_heatmap_puts_each_open_risk_in_its_probability_and_impact_cell(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[Heatmap] = []
+
+    def recording(heatmap: Heatmap) -> bytes:
+        drawn.append(heatmap)
+        return render_heatmap(heatmap)
+
+    monkeypatch.setattr("handlers.risks.render_heatmap", recording)
+    create(bot)
+    raised(bot, {"title": "Vendor late", "probability": "4", "impact": "5"})
+    raised(bot, {"title": "Key person leaves", "probability": "5", "impact": "4"})  # the mirror cell
+    raised(bot, {"title": "Scope creep", "probability": "2", "impact": "3"})
+    raised(bot, {"title": "Test rig late", "probability": "2", "impact": "3"})
+    raised(bot, {"title": "Old worry", "probability": "1", "impact": "1"})
+    with bot.database.system_session() as db:
+        db.execute(update(Risk).where(Risk.number == 5).values(status=RiskStatus.CLOSED))
+    say(bot, "risks heatmap")
+    bot.fake.wait_for("files.completeUploadExternal", timeout=20)
+    assert len(drawn) == 1
+    assert {cell: sorted(keys) for cell, keys in drawn[0].cells.items()} == {
+        (4, 5): ["APL-R1"],
+        (5, 4): ["APL-R2"],
+        (2, 3): ["APL-R3", "APL-R4"],
+    }

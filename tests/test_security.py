@@ -86,7 +86,7 @@ def test_a_member_cannot_decide_a_change_even_by_forging_the_decision_form(bot: 
     before = contents(bot.database)
     bot.slack.block_action("change_approve", value="APL-C1", user=CAROL)
     assert (
-        "Only <@U0001> or a PMO administrator can decide APL-C1"
+        "Only <@U0001>, <@U0002> or a PMO administrator can decide APL-C1"
         in bot.fake.wait_for("response_url")[-1].args["text"]
     )
     with bot.database.session(TEAM, write=False) as db:
@@ -107,7 +107,7 @@ def test_a_member_cannot_decide_a_change_even_by_forging_the_decision_form(bot: 
         ],
     }
     errors = field_errors(submit(bot, forged, {"note": "approved by me"}, user=CAROL))
-    assert "Only <@U0001> or a PMO administrator can decide APL-C1" in errors["note"]
+    assert "Only <@U0001>, <@U0002> or a PMO administrator can decide APL-C1" in errors["note"]
     assert contents(bot.database) == before
 
 

@@ -1,0 +1,109 @@
+"""Change requests end to end: a task moved, a rejection told, the list by state and age."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from models import ChangeRequest, Project, Task
+from models.enums import ChangeStatus
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.flows import PROJECT_TZ, field_errors, local_today, submit
+from tests.test_changes import change, click, plan, request_posts, requested
+from tests.test_charter import create
+
+THRESHOLDS = {"change_threshold_days": "30", "change_threshold_amount": "50000"}
+
+
+def ask(bot: RunningBot, values: dict[str, str]) -> None:
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("change", user=CAROL)
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, values, user=CAROL)) == {}
+
+
+def decide_on(bot: RunningBot, key: str, action: str, user: str, note: str) -> None:
+    view = click(bot, action, user, key=key)
+    assert view is not None, f"{user} could not open the decision form of {key}"
+    assert field_errors(submit(bot, view, {"note": note}, user=user)) == {}
+
+
+def test_an_approved_change_to_a_task_moves_its_dates_and_shows_what_was_asked(bot: RunningBot) -> None:
+    create(bot, THRESHOLDS)
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("task add Build API <@U0003|carol> start 2026-12-01 due 2026-12-10 est 40")
+    ask(
+        bot,
+        {
+            "title": "Refunds in the API",
+            "description": "Customers can ask for their money back",
+            "reason": "Required by the new consumer law",
+            "scope_impact": "Adds a refund endpoint",
+            "schedule_days": "5",
+            "targets": "APL-1",
+        },
+    )
+    stored = change(bot)
+    assert (stored.description, stored.reason, stored.scope_impact) == (
+        "Customers can ask for their money back",
+        "Required by the new consumer law",
+        "Adds a refund endpoint",
+    )
+    shown = str(request_posts(bot)["C0001"]["blocks"])
+    assert "*Description:* Customers can ask for their money back" in shown
+    assert "*Reason:* Required by the new consumer law" in shown
+    assert "scope: Adds a refund endpoint" in shown
+
+    decide_on(bot, "APL-C1", "change_approve", ALICE, "Go")
+    with bot.database.system_session(write=False) as db:
+        task = db.scalars(select(Task)).one()
+    assert (task.start_date, task.due_date) == (date(2026, 12, 6), date(2026, 12, 15))
+    assert change(bot).status is ChangeStatus.APPROVED
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Project)).one().target_end_date == date(2027, 4, 5)
+
+
+def test_a_rejection_with_a_note_tells_the_requester_and_leaves_no_buttons(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "10", "cost_impact": "2500"})
+    updates_before = len(bot.fake.calls_to("chat.update"))
+    decide_on(bot, "APL-C1", "change_reject", ALICE, "Not this quarter")
+
+    assert change(bot).status is ChangeStatus.REJECTED
+    assert plan(bot) == (date(2027, 3, 31), Decimal("120000.00"), date(2027, 1, 15))
+    told = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
+    assert told[-1]["text"] == "❌ Your change request *APL-C1* Add refunds is rejected by <@U0001>."
+    updates = bot.fake.wait_for("chat.update", updates_before + 4)[updates_before:]
+    assert sorted(call.args["channel"] for call in updates) == sorted(
+        ["C0001", "D" + ALICE, "D" + BOB, "D" + ADMIN]
+    )
+    for call in updates:
+        assert call.args["text"] == "❌ Change request *APL-C1* Add refunds · rejected"
+        blocks = str(call.args["blocks"])
+        assert "change_approve" not in blocks and "change_reject" not in blocks
+        assert "Rejected by <@U0001> (manager): _Not this quarter_" in blocks
+
+
+def test_the_list_groups_requests_by_state_with_their_age(bot: RunningBot) -> None:
+    requested(bot, {"title": "Refunds"})
+    for title in ("Dark mode", "Export to CSV", "Single sign-on"):
+        ask(bot, {"title": title})
+    decide_on(bot, "APL-C2", "change_approve", ALICE, "yes")
+    decide_on(bot, "APL-C3", "change_reject", ALICE, "no")
+    assert bot.slack.command("change withdraw APL-C4", user=CAROL).json()["text"].startswith("↩️")
+    # Asked 9, 7, 5 and 3 days ago, at noon where the project is.
+    with bot.database.system_session() as db:
+        for number, days in ((1, 9), (2, 7), (3, 5), (4, 3)):
+            asked = datetime.combine(local_today() - timedelta(days=days), time(12), ZoneInfo(PROJECT_TZ))
+            db.execute(update(ChangeRequest).where(ChangeRequest.number == number).values(created_at=asked))
+
+    lines = bot.slack.command("changes").json()["text"].splitlines()
+    assert lines == [
+        "APL · Apollo — change requests",
+        "⏳ *APL-C1* Refunds · waiting for a decision · 9 day(s) old",
+        "✅ *APL-C2* Dark mode · approved · 7 day(s) old",
+        "❌ *APL-C3* Export to CSV · rejected · 5 day(s) old",
+        "↩️ *APL-C4* Single sign-on · withdrawn · 3 day(s) old",
+    ]
