@@ -250,11 +250,13 @@ def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: Ru
     say(bot, f"task add Build <@U0003> start {day(-5)} due {day(5)}")
     say(bot, f"task add Test <@U0001> start {day(-5)} due {day(8)}")
     say(bot, "task add Undated")
+    say(bot, f"task add Ship <@U0003> start {day(9)} due {day(12)}")
+    assert say(bot, "task link APL-5 after APL-2") == "*APL-5* now starts after *APL-2* is due."
     say(bot, f"milestone add Go-live due {day(10)}")
     assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == "C0001"
-    assert "3 tasks, 1 milestones" in complete.args["initial_comment"]
+    assert "4 tasks, 1 milestones" in complete.args["initial_comment"]
     png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
     assert png.startswith(PNG_SIGNATURE) and len(png) == bot.fake.calls_to("upload")[-1].args["length"]
     picture = pixels(png)
