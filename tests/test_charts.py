@@ -93,40 +93,25 @@ def test_one_bar_per_task_in_its_owners_colour_and_late_work_in_red() -> None:
     assert counts.most_common(1)[0][0] == (2, 2, 1)  # APL-0, 4 / APL-1, 3 / APL-2 late
 
 
+def linked_bar(
+    key: str, owner: str | None, days: tuple[int, int], *after: str, critical: bool = False
+) -> GanttBar:
+    """A bar over December `days` (first, last) waiting for the keys `after`."""
+    first, last = (date(2026, 12, day) for day in days)
+    return GanttBar(key, key, owner, first, last, critical=critical, depends_on=after)
+
+
 def linked_chart() -> GanttChart:
     """Build → Test → Ship on the critical path, Docs after Build with slack, two milestones."""
-    day = date(2026, 12, 1)
     return GanttChart(
         "APL",
         date(2026, 12, 6),
         (
-            GanttBar("APL-1", "Build", "Alice", day, day + timedelta(days=3), critical=True),
-            GanttBar(
-                "APL-2",
-                "Test",
-                "Bob",
-                day + timedelta(days=4),
-                day + timedelta(days=8),
-                critical=True,
-                depends_on=("APL-1",),
-            ),
-            GanttBar(
-                "APL-3",
-                "Docs",
-                "Bob",
-                day + timedelta(days=5),
-                day + timedelta(days=6),
-                depends_on=("APL-1",),
-            ),
-            GanttBar(
-                "APL-4",
-                "Ship",
-                None,
-                day + timedelta(days=9),
-                day + timedelta(days=9),
-                critical=True,
-                depends_on=("APL-2", "APL-99"),
-            ),  # APL-99 is not drawn: no arrow to nowhere
+            linked_bar("APL-1", "Alice", (1, 4), critical=True),
+            linked_bar("APL-2", "Bob", (5, 9), "APL-1", critical=True),
+            linked_bar("APL-3", "Bob", (6, 7), "APL-1"),
+            # APL-99 is not drawn: no arrow to nowhere.
+            linked_bar("APL-4", None, (10, 10), "APL-2", "APL-99", critical=True),
         ),
         (GanttMilestone("Beta", date(2026, 12, 5), late=True), GanttMilestone("Go-live", date(2026, 12, 12))),
     )
