@@ -202,7 +202,12 @@ def date_axis(axes: Axes, labels: Mapping[str, str] | None) -> None:
 
 
 def render_gantt(chart: GanttChart) -> bytes:
-    """The chart as PNG bytes; at most ROWS_MAX task rows are drawn, with a note of the rest."""
+    """The chart as PNG bytes."""
+    return png_of(gantt_figure(chart))
+
+
+def gantt_figure(chart: GanttChart) -> Figure:
+    """The chart drawn, before encoding; at most ROWS_MAX task rows, with a note of the rest."""
     bars = chart.bars[:ROWS_MAX]
     rows = len(bars) + len(chart.milestones)
     figure, axes = _figure(rows)
@@ -211,7 +216,7 @@ def render_gantt(chart: GanttChart) -> bytes:
     if rows == 0:
         axes.text(0.5, 0.5, _label(chart, "empty"), ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
-        return png_of(figure)
+        return figure
     colours = owner_colours(bars)
     positions = _draw_bars(axes, bars, colours)
     _draw_dependencies(axes, bars, positions)
@@ -224,7 +229,7 @@ def render_gantt(chart: GanttChart) -> bytes:
     _legend(axes, chart, colours)
     if len(chart.bars) > ROWS_MAX:
         figure.text(0.01, 0.005, f"… +{len(chart.bars) - ROWS_MAX}", fontsize=8)
-    return png_of(figure)
+    return figure
 
 
 @cache

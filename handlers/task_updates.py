@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, FormReader, ModalState, date_input, read_person
 from handlers.home import refresh_homes
 from handlers.task_actions import DONE_ACTION, UPDATE_ACTION
+from handlers.tasks import pushes_text
 from models.access import require_visible
 from models.audit import history
 from models.enums import TaskStatus
@@ -39,7 +41,7 @@ from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.records import AuditEntry
 from models.task_updates import TaskUpdate, Updated, assign_task, update_task
-from models.tasks import find_task, task_key
+from models.tasks import find_task, project_tasks, task_key
 from models.work import Task
 
 UPDATE_CALLBACK = "task_update_form"
@@ -61,6 +63,23 @@ def locate(db: Session, ctx: Ctx, key: str, channel_id: str | None) -> tuple[Pro
     project = find_project(db, channel_id=channel_id, key=parsed.project if parsed else None)
     require_visible(db, project, ctx.actor)
     return project, find_task(db, project, key)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    touched: set[str | None]  # whose Home tab the change alters
+
+
+def answer(db: Session, project: Project, task: Task, result: Updated, ctx: Ctx) -> Answer:
+    """The confirmation of an update, warning about the tasks a new due date pushes, as `task move` does."""
+    lines = [updated_text(project, task, result, ctx.t)]
+    touched = touched_by(project, task, ctx.user_id)
+    if result.pushes:
+        tasks = {found.id: found for found in project_tasks(db, project)}
+        lines += pushes_text(project, list(result.pushes), tasks, ctx.t)
+        touched |= {tasks[push.id].owner_id for push in result.pushes}
+    return Answer("\n".join(lines), touched)
 
 
 def updated_text(project: Project, task: Task, result: Updated, t: Translator) -> str:
@@ -89,9 +108,9 @@ def mark_done(ctx: Ctx, key: str, channel_id: str | None) -> str:
         result = update_task(
             db=db, actor=ctx.actor, project=project, task=task, update=TaskUpdate(status=TaskStatus.DONE)
         )
-        text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
-    refresh_homes(ctx, touched)
-    return text
+        done = answer(db, project, task, result, ctx)
+    refresh_homes(ctx, done.touched)
+    return done.text
 
 
 def touched_by(project: Project, task: Task, actor_id: str) -> set[str | None]:
@@ -300,7 +319,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if task is None or task.project_id != project.id:
                 raise NotFoundError("updates.task_gone")
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
-            text, touched = updated_text(project, task, result, ctx.t), touched_by(project, task, ctx.user_id)
+            done = answer(db, project, task, result, ctx)
         ack()
-        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text)
-        refresh_homes(ctx, touched)
+        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=done.text)
+        refresh_homes(ctx, done.touched)

@@ -19,7 +19,8 @@ from models.errors import DomainError, InvalidError, check_all
 from models.issue import Issue
 from models.issues import IssueForm, raise_issue
 from models.project import Project
-from models.tasks import task_key
+from models.schedule import Push, pushed_by
+from models.tasks import schedule_items, task_key
 from models.team import Load, load_of, not_on_team
 from models.work import Task
 
@@ -42,6 +43,7 @@ class TaskUpdate(BaseModel):
 class Updated:
     changes: dict[str, object]
     issue: Issue | None = None
+    pushes: tuple[Push, ...] = ()  # later tasks a new due date leaves starting too early
 
 
 def _problems(task: Task, update: TaskUpdate) -> list[DomainError | None]:
@@ -83,6 +85,11 @@ def update_task(*, db: Session, actor: Actor, project: Project, task: Task, upda
     if "status" in after:
         task.done_at = utcnow() if task.status is TaskStatus.DONE else None
     issue = None
+    pushes = (
+        tuple(pushed_by(schedule_items(db, project), task.id, task.due_date))
+        if "due_date" in after and task.due_date is not None
+        else ()
+    )
     if after.get("status") == TaskStatus.BLOCKED.value:
         issue = _blocking_issue(db, actor, project, task, update.blocker or "")
     if after or update.note:
@@ -96,7 +103,7 @@ def update_task(*, db: Session, actor: Actor, project: Project, task: Task, upda
             after=after,
             reason=update.note,
         )
-    return Updated(after, issue)
+    return Updated(after, issue, pushes)
 
 
 def _blocking_issue(db: Session, actor: Actor, project: Project, task: Task, blocker: str) -> Issue:

@@ -7,9 +7,26 @@ from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
+from matplotlib import dates as mdates
 from matplotlib import image
+from matplotlib.colors import to_hex
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation
 
-from bot.charts import LATE, ROWS_MAX, GanttBar, GanttChart, GanttMilestone, owner_colours, render_gantt
+from bot.charts import (
+    CRITICAL_EDGE,
+    LATE,
+    MILESTONE,
+    ROWS_MAX,
+    TODAY,
+    GanttBar,
+    GanttChart,
+    GanttMilestone,
+    gantt_figure,
+    owner_colours,
+    render_gantt,
+)
 from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -74,6 +91,80 @@ def test_one_bar_per_task_in_its_owners_colour_and_late_work_in_red() -> None:
         for x in range(0, picture.shape[1] * 2 // 5, 4)
     )
     assert counts.most_common(1)[0][0] == (2, 2, 1)  # APL-0, 4 / APL-1, 3 / APL-2 late
+
+
+def linked_bar(
+    key: str, owner: str | None, days: tuple[int, int], *after: str, critical: bool = False
+) -> GanttBar:
+    """A bar over December `days` (first, last) waiting for the keys `after`."""
+    first, last = (date(2026, 12, day) for day in days)
+    return GanttBar(key, key, owner, first, last, critical=critical, depends_on=after)
+
+
+def linked_chart() -> GanttChart:
+    """Build → Test → Ship on the critical path, Docs after Build with slack, two milestones."""
+    return GanttChart(
+        "APL",
+        date(2026, 12, 6),
+        (
+            linked_bar("APL-1", "Alice", (1, 4), critical=True),
+            linked_bar("APL-2", "Bob", (5, 9), "APL-1", critical=True),
+            linked_bar("APL-3", "Bob", (6, 7), "APL-1"),
+            # APL-99 is not drawn: no arrow to nowhere.
+            linked_bar("APL-4", None, (10, 10), "APL-2", "APL-99", critical=True),
+        ),
+        (GanttMilestone("Beta", date(2026, 12, 5), late=True), GanttMilestone("Go-live", date(2026, 12, 12))),
+    )
+
+
+def test_each_dependency_is_an_arrow_from_the_end_of_its_predecessor_to_the_start_of_its_task() -> None:
+    chart = linked_chart()
+    axes = gantt_figure(chart).axes[0]
+    arrows = sorted(
+        (text.xyann, text.xy) for text in axes.texts if isinstance(text, Annotation) and text.arrow_patch
+    )
+    ends = {
+        bar.key: (mdates.date2num(bar.end + timedelta(days=1)), row) for row, bar in enumerate(chart.bars)
+    }
+    starts = {bar.key: (mdates.date2num(bar.start), row) for row, bar in enumerate(chart.bars)}
+    expected = [
+        (ends["APL-1"], starts["APL-2"]),
+        (ends["APL-1"], starts["APL-3"]),
+        (ends["APL-2"], starts["APL-4"]),
+    ]
+    assert arrows == sorted(expected)
+
+
+def test_today_is_one_dashed_vertical_line_and_each_milestone_a_diamond_on_its_row() -> None:
+    chart = linked_chart()
+    lines = [line for line in gantt_figure(chart).axes[0].lines if isinstance(line, Line2D)]
+    today = mdates.date2num(chart.today)
+    verticals = [line for line in lines if list(line.get_xdata()) == [today, today]]
+    assert len(verticals) == 1
+    assert to_hex(verticals[0].get_color()) == TODAY.lower() and verticals[0].get_linestyle() == "--"
+    diamonds = [
+        (float(line.get_xdata()[0]), float(line.get_ydata()[0]), to_hex(line.get_color()))
+        for line in lines
+        if line.get_marker() == "D"
+    ]
+    first_row = len(chart.bars)  # milestones are drawn below the tasks
+    assert diamonds == [
+        (mdates.date2num(date(2026, 12, 5)), first_row, LATE.lower()),
+        (mdates.date2num(date(2026, 12, 12)), first_row + 1, MILESTONE.lower()),
+    ]
+
+
+def test_only_the_critical_bars_are_outlined() -> None:
+    chart = linked_chart()
+    drawn = [patch for patch in gantt_figure(chart).axes[0].patches if isinstance(patch, Rectangle)]
+    assert len(drawn) == len(chart.bars)
+    rows = {round(patch.get_y() + patch.get_height() / 2): patch for patch in drawn}
+    dark_edges = {
+        row for row, patch in rows.items() if to_hex(patch.get_edgecolor()) == CRITICAL_EDGE.lower()
+    }
+    thick_edges = {row for row, patch in rows.items() if patch.get_linewidth() > 2}
+    critical = {row for row, bar in enumerate(chart.bars) if bar.critical}
+    assert dark_edges == thick_edges == critical == {0, 1, 3}
 
 
 def test_an_empty_plan_still_renders() -> None:

@@ -8,7 +8,16 @@ import numpy as np
 from sqlalchemy import select
 
 from bot.charts import LATE, PALETTE
-from models import AcceptanceCriterion, Issue, Milestone, Project, QualityReview, Task, TaskDependency
+from models import (
+    AcceptanceCriterion,
+    AuditEntry,
+    Issue,
+    Milestone,
+    Project,
+    QualityReview,
+    Task,
+    TaskDependency,
+)
 from models.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import count_rows, field_errors, local_today, open_modal, submit
@@ -110,6 +119,49 @@ def test_dependencies_refuse_cycles_and_early_starts_and_moves_warn_about_pushes
     assert task(bot, 1).due_date == date(2026, 12, 8)
 
 
+def test_moves_and_links_that_break_the_schedule_are_refused_and_change_nothing(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Build start 2026-12-01 due 2026-12-04")
+    say(bot, "task add Test start 2026-12-07 due 2026-12-09 after APL-1")
+    say(bot, "task add Docs start 2026-12-03 due 2026-12-10")
+    cases = [
+        (
+            "task move APL-2 due 2026-12-05",
+            "The due date (Sat 2026-12-05) is before the start (Mon 2026-12-07).",
+        ),
+        (
+            "task move APL-2 start 2026-12-04",
+            "It depends on a task due Fri 2026-12-04, so it can't start on or before that day.",
+        ),
+        (
+            "task link APL-3 after APL-1",
+            "It depends on a task due Fri 2026-12-04, so it can't start on or before that day.",
+        ),
+    ]
+    for text, refusal in cases:
+        assert refusal in say(bot, text), text
+    dates = [(task(bot, n).start_date, task(bot, n).due_date) for n in (1, 2, 3)]
+    assert dates == [
+        (date(2026, 12, 1), date(2026, 12, 4)),
+        (date(2026, 12, 7), date(2026, 12, 9)),
+        (date(2026, 12, 3), date(2026, 12, 10)),
+    ]
+    assert count_rows(bot.database, TaskDependency) == 1
+    with bot.database.system_session(write=False) as db:
+        changes = select(AuditEntry).where(AuditEntry.action.in_(["task.dates", "task.link"]))
+        assert db.scalars(changes).all() == []
+
+
+def test_the_plan_names_each_task_owner(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Design <@U0003|carol> start 2026-12-01 due 2026-12-04 est 8")
+    say(bot, "task add Unowned start 2026-12-07 due 2026-12-08")
+    text = bot.slack.command("plan").json()["text"]
+    design = next(line for line in text.splitlines() if "*APL-1*" in line)
+    assert "*APL-1* Design · <@U0003> · Tue 2026-12-01 → Fri 2026-12-04" in design
+    assert "*APL-2* Unowned · nobody ·" in text
+
+
 def test_the_plan_marks_the_critical_path(bot: RunningBot) -> None:
     planned(bot)
     say(bot, "task add A start 2026-12-01 due 2026-12-02")
@@ -209,6 +261,9 @@ def test_tasks_lists_by_filter(bot: RunningBot) -> None:
     assert "APL-1" in say(bot, "tasks overdue") and "APL-2" not in say(bot, "tasks overdue")
     assert "APL-1" in say(bot, "tasks <@U0003|carol>") and "APL-2" not in say(bot, "tasks <@U0003|carol>")
     assert "APL-3" in say(bot, "tasks done") and "APL-3" not in say(bot, "tasks")
+    typed = say(bot, "tasks open")
+    assert "APL-1" in typed and "APL-2" in typed and "APL-3" not in typed
+    assert typed == say(bot, "tasks")  # `open` is what the bare verb lists
     assert "not a list of tasks" in say(bot, "tasks later")
 
 
@@ -250,11 +305,13 @@ def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: Ru
     say(bot, f"task add Build <@U0003> start {day(-5)} due {day(5)}")
     say(bot, f"task add Test <@U0001> start {day(-5)} due {day(8)}")
     say(bot, "task add Undated")
+    say(bot, f"task add Ship <@U0003> start {day(9)} due {day(12)}")
+    assert say(bot, "task link APL-5 after APL-2") == "*APL-5* now starts after *APL-2* is due."
     say(bot, f"milestone add Go-live due {day(10)}")
     assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == "C0001"
-    assert "3 tasks, 1 milestones" in complete.args["initial_comment"]
+    assert "4 tasks, 1 milestones" in complete.args["initial_comment"]
     png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
     assert png.startswith(PNG_SIGNATURE) and len(png) == bot.fake.calls_to("upload")[-1].args["length"]
     picture = pixels(png)

@@ -179,6 +179,15 @@ def test_bad_risks_show_each_error_beside_its_field_and_change_nothing(bot: Runn
     assert count_rows(bot.database, Risk) == 0
 
 
+def test_an_impact_outside_one_to_five_is_refused_beside_its_field(bot: RunningBot) -> None:
+    create(bot)
+    for impact in ("0", "6"):
+        errors = raised(bot, {"title": "Vendor", "probability": "3", "impact": impact})
+        assert set(errors) == {"impact"}, errors
+        assert f"from 1 to 5, not {impact}" in errors["impact"]
+    assert count_rows(bot.database, Risk) == 0
+
+
 def test_unknown_keys_and_bad_words_are_refused_with_the_form(bot: RunningBot) -> None:
     create(bot)
     opened = len(bot.fake.calls_to("views.open"))
