@@ -2,8 +2,10 @@
 
 The summary is one post per project and day, edited as answers arrive (late ones included).
 Blockers become issues and stay listed in the following days until resolved; who has not
-answered is listed at the end. Days, time, whose time zone and on/off come from the
-communication plan (`/pmo standup config` edits that line).
+answered is listed at the end. Days, time, whose time zone, DM or channel post, and on/off
+come from the communication plan (`/pmo standup config` edits that line). As a channel post the
+prompt goes out once, at the line's time in the project's time zone, and anyone on the team
+answers it from its button.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ from handlers.directory import time_zone
 from handlers.forms import ModalState
 from handlers.living_post import post_or_edit
 from handlers.passes import ScheduledPass, run_in_every_workspace
+from models.away import is_holiday
 from models.base import utcnow
 from models.comms_plan import enabled_line
-from models.enums import CommKind, TaskStatus
+from models.enums import Channel, CommKind, TaskStatus
 from models.errors import InvalidError
 from models.issues import issue_key
 from models.occurrences import STANDUP_WINDOW, Recurrence
@@ -91,6 +94,8 @@ class StandupPass(ScheduledPass):
         if line is None:
             return []
         recurrence = Recurrence.of(line, STANDUP_WINDOW)
+        if line.channel is Channel.CHANNEL:
+            return self.channel_prompt(db, project, recurrence)
         dms = []
         for user in standup_people(db, project):
             tz = self.time_zone(user) if line.time_zone_of == "member" else project.timezone
@@ -100,6 +105,15 @@ class StandupPass(ScheduledPass):
             text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
         return dms
+
+    def channel_prompt(self, db: Session, project: Project, recurrence: Recurrence) -> list[Dm]:
+        """One post for the whole team: a channel has one clock, the project's."""
+        day = recurrence.due_on(self.now, project.timezone)
+        if day is None or is_holiday(db, day):
+            return []
+        text, blocks = prompt_blocks(project, day, self.ctx.t_project(project))
+        key = f"standup:{project.id}:channel:{day.isoformat()}"
+        return [Dm(key, "standup", project.channel_id, text, blocks)]
 
 
 def run_standups(runtime: Runtime, now: datetime) -> None:

@@ -186,3 +186,42 @@ def test_answers_arriving_together_all_reach_the_one_summary(bot: RunningBot) ->
 def project_id(bot: RunningBot) -> int:
     with bot.database.system_session(write=False) as db:
         return db.scalars(select(Project.id)).one()
+
+
+def channel_posts(bot: RunningBot) -> list[dict]:
+    return [
+        c.args
+        for c in bot.fake.calls_to("chat.postMessage")
+        if c.args["channel"] == CHANNEL and c.args["text"].startswith("☀️ Standup for")
+    ]
+
+
+def test_a_standup_line_set_to_channel_post_posts_one_prompt_in_the_channel_and_no_dms(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    team(bot)
+    view = open_modal(bot, "standup config")
+    assert field_errors(submit(bot, view, {"channel": "channel", "local_time": "10:00"})) == {}
+    # 10:05 in Shanghai, the project's time zone; 03:05 in Madrid, 21:05 on Sunday in New York.
+    standups(bot, tmp_path, "2026-12-07T02:05+00:00")
+    standups(bot, tmp_path, "2026-12-07T02:20+00:00")
+    standups(bot, tmp_path, "2026-12-07T09:05+00:00")  # Carol's 10:05: a channel has one clock
+    [post] = channel_posts(bot)
+    assert post["text"] == (
+        "☀️ Standup for *APL* Apollo, Mon 2026-12-07: what did you do, what will you do, what blocks you?"
+    )
+    assert prompts(bot, ALICE) == [] and prompts(bot, CAROL) == [] and prompts(bot, BOB) == []
+
+    # Anyone on the team answers from the channel's button, and the summary takes it.
+    button = next(b for b in post["blocks"] if b["type"] == "actions")["elements"][0]
+    bot.slack.block_action(button["action_id"], value=button["value"], user=CAROL)
+    view = bot.fake.wait_for("views.open")[-1].args["view"]
+    assert field_errors(submit(bot, view, {"today": "Schema"}, user=CAROL)) == {}
+    [summary] = summaries(bot)
+    assert "Mon 2026-12-07" in summary["text"] and "Today: Schema" in str(summary["blocks"])
+
+    # Switched back to DMs, each member is asked at their own morning again.
+    view = open_modal(bot, "standup config")
+    assert field_errors(submit(bot, view, {"channel": "dm", "local_time": "09:30"})) == {}
+    standups(bot, tmp_path, "2026-12-08T08:40+00:00")  # Tuesday 09:40 in Madrid
+    assert len(prompts(bot, CAROL)) == 1 and len(channel_posts(bot)) == 1
