@@ -10,6 +10,7 @@ answers it from its button.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -41,7 +42,7 @@ from handlers.context import Ctx, ctx_from
 from handlers.directory import time_zone
 from handlers.forms import ModalState
 from handlers.living_post import post_or_edit
-from handlers.passes import ScheduledPass, run_in_every_workspace
+from handlers.passes import ScheduledPass, off_on, run_in_every_workspace
 from models.away import is_holiday
 from models.base import utcnow
 from models.comms_plan import enabled_line
@@ -162,7 +163,9 @@ def read_answer(view: dict[str, Any]) -> StandupAnswer:
     return StandupAnswer(yesterday=values.get("yesterday"), today=today, blockers=values.get("blockers"))
 
 
-def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
+def summary(
+    db: Session, project: Project, day: date, t: Translator, off: Callable[[str], bool]
+) -> tuple[str, list[Block]]:
     reports = reports_of(db, project, day)
     title = t("standups.summary_title", key=project.key, name=project.name, day=fmt_date(day, t))
     blocks: list[Block] = [section(title)]
@@ -184,7 +187,8 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
             )
         )
     answered = {report.user_id for report in reports}
-    missing = [user for user in standup_people(db, project) if user not in answered]
+    # Someone on holiday or away was never asked, so is not waited for.
+    missing = [user for user in standup_people(db, project) if user not in answered and not off(user)]
     if missing:
         people = fmt_list([mention(user, t) for user in missing], t)
         blocks.append(context(t("standups.missing", people=people)))
@@ -207,7 +211,7 @@ def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
 def current_summary(ctx: Ctx, project_id: int, day: date) -> tuple[str, list[Block]]:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        return summary(db, project, day, ctx.t_project(project))
+        return summary(db, project, day, ctx.t_project(project), lambda user: off_on(ctx, db, user, day))
 
 
 def parse_value(value: str) -> tuple[int, date]:

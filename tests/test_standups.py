@@ -8,11 +8,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Issue, Project, StandupReport
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import dms_to, jobs_env
+
+DAVE, ERIN = "U0005", "U0006"
 
 
 def standups(bot: RunningBot, tmp_path: Path, at: str) -> None:
@@ -225,3 +227,31 @@ def test_a_standup_line_set_to_channel_post_posts_one_prompt_in_the_channel_and_
     assert field_errors(submit(bot, view, {"channel": "dm", "local_time": "09:30"})) == {}
     standups(bot, tmp_path, "2026-12-08T08:40+00:00")  # Tuesday 09:40 in Madrid
     assert len(prompts(bot, CAROL)) == 1 and len(channel_posts(bot)) == 1
+
+
+def test_people_on_holiday_or_away_are_not_prompted_nor_listed_as_not_answered(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    bot.fake.add_user(TEAM, DAVE, name="dave", tz="Europe/Madrid", status_text="On vacation")
+    bot.fake.add_user(TEAM, ERIN, name="erin", tz="Europe/Madrid", status_text="休假")
+    team(bot)
+    for user in (DAVE, ERIN):
+        bot.slack.command(f"team add <@{user}> member")
+    assert bot.slack.command("away 2026-12-07 to 2026-12-07", user=BOB).json()["text"].startswith("Away")
+    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Monday 09:40 in Madrid
+    standups(bot, tmp_path, "2026-12-07T14:40+00:00")  # Monday 09:40 in New York
+    assert len(prompts(bot, CAROL)) == 1
+    assert prompts(bot, DAVE) == [] and prompts(bot, ERIN) == [] and prompts(bot, BOB) == []
+    answer(bot, CAROL, {"today": "Schema"})
+    [monday] = summaries(bot)
+    assert "Not answered yet: <@U0001>" in str(monday["blocks"])  # Alice only: not Bob, Dave or Erin
+
+    # On a holiday nobody is asked, so nobody is waited for, even if someone answers anyway.
+    bot.slack.command("holidays add 2026-12-08, Inmaculada", user=ADMIN)
+    standups(bot, tmp_path, "2026-12-08T08:40+00:00")
+    assert len(prompts(bot, CAROL)) == 1
+    bot.slack.block_action("standup_answer", value=f"{project_id(bot)}:2026-12-08", user=CAROL)
+    view = bot.fake.wait_for("views.open")[-1].args["view"]
+    assert field_errors(submit(bot, view, {"today": "Catching up"}, user=CAROL)) == {}
+    tuesday = summaries(bot)[-1]
+    assert "Tue 2026-12-08" in tuesday["text"] and "Not answered yet" not in str(tuesday["blocks"])
