@@ -14,10 +14,20 @@ from sqlalchemy.orm import Session
 
 from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
-from handlers.context import job_ctx
+from handlers.context import Ctx, job_ctx
 from handlers.directory import lookup, time_zone
 from models.away import absent_on, is_holiday, status_says_away
 from models.workspace import Workspace
+
+
+def away_on(ctx: Ctx, db: Session, user_id: str, day: date) -> bool:
+    """Away by a recorded absence or by a Slack status that says so."""
+    return absent_on(db, user_id, day) or status_says_away(lookup(ctx, user_id))
+
+
+def off_on(ctx: Ctx, db: Session, user_id: str, day: date) -> bool:
+    """Not to be prompted or reminded on `day`: a workspace holiday, or away."""
+    return is_holiday(db, day) or away_on(ctx, db, user_id, day)
 
 
 class ScheduledPass:
@@ -34,11 +44,9 @@ class ScheduledPass:
         return time_zone(self.ctx, user_id)
 
     def away(self, db: Session, user_id: str, day: date) -> bool:
-        """Away by a recorded absence or by a Slack status that says so."""
-        return absent_on(db, user_id, day) or status_says_away(lookup(self.ctx, user_id))
+        return away_on(self.ctx, db, user_id, day)
 
     def off(self, db: Session, user_id: str, day: date) -> bool:
-        """Not to be prompted or reminded on `day`: a workspace holiday, or away."""
         return is_holiday(db, day) or self.away(db, user_id, day)
 
     def send(self, dm: Dm) -> bool:

@@ -2,12 +2,15 @@
 
 The summary is one post per project and day, edited as answers arrive (late ones included).
 Blockers become issues and stay listed in the following days until resolved; who has not
-answered is listed at the end. Days, time, whose time zone and on/off come from the
-communication plan (`/pmo standup config` edits that line).
+answered is listed at the end. Days, time, whose time zone, DM or channel post, and on/off
+come from the communication plan (`/pmo standup config` edits that line). As a channel post the
+prompt goes out once, at the line's time in the project's time zone, and anyone on the team
+answers it from its button.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -39,10 +42,11 @@ from handlers.context import Ctx, ctx_from
 from handlers.directory import time_zone
 from handlers.forms import ModalState
 from handlers.living_post import post_or_edit
-from handlers.passes import ScheduledPass, run_in_every_workspace
+from handlers.passes import ScheduledPass, off_on, run_in_every_workspace
+from models.away import is_holiday
 from models.base import utcnow
 from models.comms_plan import enabled_line
-from models.enums import CommKind, TaskStatus
+from models.enums import Channel, CommKind, TaskStatus
 from models.errors import InvalidError
 from models.issues import issue_key
 from models.occurrences import STANDUP_WINDOW, Recurrence
@@ -91,6 +95,8 @@ class StandupPass(ScheduledPass):
         if line is None:
             return []
         recurrence = Recurrence.of(line, STANDUP_WINDOW)
+        if line.channel is Channel.CHANNEL:
+            return self.channel_prompt(db, project, recurrence)
         dms = []
         for user in standup_people(db, project):
             tz = self.time_zone(user) if line.time_zone_of == "member" else project.timezone
@@ -100,6 +106,15 @@ class StandupPass(ScheduledPass):
             text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
             dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
         return dms
+
+    def channel_prompt(self, db: Session, project: Project, recurrence: Recurrence) -> list[Dm]:
+        """One post for the whole team: a channel has one clock, the project's."""
+        day = recurrence.due_on(self.now, project.timezone)
+        if day is None or is_holiday(db, day):
+            return []
+        text, blocks = prompt_blocks(project, day, self.ctx.t_project(project))
+        key = f"standup:{project.id}:channel:{day.isoformat()}"
+        return [Dm(key, "standup", project.channel_id, text, blocks)]
 
 
 def run_standups(runtime: Runtime, now: datetime) -> None:
@@ -148,7 +163,9 @@ def read_answer(view: dict[str, Any]) -> StandupAnswer:
     return StandupAnswer(yesterday=values.get("yesterday"), today=today, blockers=values.get("blockers"))
 
 
-def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
+def summary(
+    db: Session, project: Project, day: date, t: Translator, off: Callable[[str], bool]
+) -> tuple[str, list[Block]]:
     reports = reports_of(db, project, day)
     title = t("standups.summary_title", key=project.key, name=project.name, day=fmt_date(day, t))
     blocks: list[Block] = [section(title)]
@@ -170,7 +187,8 @@ def summary(db: Session, project: Project, day: date, t: Translator) -> tuple[st
             )
         )
     answered = {report.user_id for report in reports}
-    missing = [user for user in standup_people(db, project) if user not in answered]
+    # Someone on holiday or away was never asked, so is not waited for.
+    missing = [user for user in standup_people(db, project) if user not in answered and not off(user)]
     if missing:
         people = fmt_list([mention(user, t) for user in missing], t)
         blocks.append(context(t("standups.missing", people=people)))
@@ -193,7 +211,7 @@ def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
 def current_summary(ctx: Ctx, project_id: int, day: date) -> tuple[str, list[Block]]:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        return summary(db, project, day, ctx.t_project(project))
+        return summary(db, project, day, ctx.t_project(project), lambda user: off_on(ctx, db, user, day))
 
 
 def parse_value(value: str) -> tuple[int, date]:

@@ -27,6 +27,9 @@ TIME_ZONE_OWNERS = ("member", "project")
 AUDIENCE_WORD = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>|[^\s,;]+")
 LOCAL_TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
 AUDIENCE_MAX = 300
+# Each owner's reminder lists their own overdue work with their own buttons: it cannot be a
+# channel post.
+DM_ONLY = frozenset({CommKind.REMINDERS})
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def normal_time(text: str) -> str | None:
     return f"{int(match['hour']):02d}:{match['minute']}" if match else None
 
 
-def line_problems(form: CommLineForm) -> list[DomainError | None]:
+def line_problems(kind: CommKind, form: CommLineForm) -> list[DomainError | None]:
     unknown_days = [day for day in form.days if day not in WEEKDAYS]
     return [
         None
@@ -133,6 +136,9 @@ def line_problems(form: CommLineForm) -> list[DomainError | None]:
         None
         if form.time_zone_of in TIME_ZONE_OWNERS
         else InvalidError("comms.bad_time_zone_of", field="time_zone_of", given=form.time_zone_of),
+        InvalidError("comms.dm_only", field="channel")
+        if kind in DM_ONLY and form.channel is Channel.CHANNEL
+        else None,
     ]
 
 
@@ -142,7 +148,7 @@ def edit_line(
     """Change one line of the plan; returns the changed fields' new values, audited."""
     require(db, project, actor, Action.EDIT_COMMS)
     require_open(project)
-    check_all(*line_problems(form))
+    check_all(*line_problems(line.kind, form))
     wanted = form.model_dump() | {
         # Stored in week order whatever order they were ticked in, so the plan reads Mon→Sun.
         "days": ",".join(day for day in WEEKDAYS if day in form.days),

@@ -110,3 +110,14 @@ def test_refusals_name_the_lines_the_roles_and_the_form(bot: RunningBot) -> None
     assert "Only the project's manager" in refusal["text"]
     assert len(bot.fake.calls_to("views.open")) == opened
     assert open_modal(bot, "comms edit standup", user=ADMIN)["callback_id"] == "comms_line"
+
+
+def test_overdue_reminders_cannot_be_made_a_channel_post(bot: RunningBot) -> None:
+    create(bot)
+    view = open_modal(bot, "comms edit reminders")
+    errors = field_errors(submit(bot, view, {"channel": "channel"}))
+    assert errors == {
+        "channel": "Overdue reminders go to each owner as a DM, with buttons for their own work: "
+        "they cannot be a channel post."
+    }
+    assert line(bot, CommKind.REMINDERS).channel is Channel.DM

@@ -194,3 +194,32 @@ def test_two_processes_running_the_same_passes_at_the_same_minute_send_everythin
         states = list(db.scalars(select(Delivery.state)))
     assert len(states) == len(expected) and set(states) == {DeliveryState.SENT}
     assert BOB not in {channel for channel, _ in sent}, "03:45 in New York: nothing for Bob yet"
+
+
+def test_a_send_that_keeps_failing_is_tried_after_1_5_30_and_120_minutes_then_given_up_visibly(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    with_reviews(bot)
+
+    def attempt(at: str) -> None:
+        bot.fake.fail_next("chat.postMessage", status=503, times=3)  # the try and slack-sdk's 2 retries
+        jobs(bot, tmp_path, at)
+
+    def tries() -> int:
+        risk = [c for c in bot.fake.calls_to("chat.postMessage") if c.args["text"].startswith("🔎 Risk")]
+        assert not any(c.ok for c in risk)
+        return len(risk) // 3
+
+    moment = REVIEWS_DUE
+    attempt(moment)  # the 1st try
+    for wait in (1, 5, 30, 120):  # minutes before the 2nd, 3rd, 4th and 5th
+        jobs(bot, tmp_path, later(moment, minutes=wait - 0.5))  # still inside the back-off
+        before = tries()
+        moment = later(moment, minutes=wait + 0.5)
+        attempt(moment)
+        assert tries() == before + 1, f"no new try {wait} minutes after the last"
+    assert tries() == 5
+    jobs(bot, tmp_path, later(REVIEWS_DUE, hours=7))  # given up: never tried again
+    assert tries() == 5
+    attention = jobs_status(bot, tmp_path).split("Most recent sends")[0]
+    assert "failed    risk_review:1:2026-12-07 (attempts 5, no more tries)" in attention

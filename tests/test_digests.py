@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from models import ChangeRequest, CostEntry, HealthSnapshot, Issue, Project, Risk, Task
-from models.enums import ChangeStatus, Health, TaskStatus
+from models.enums import ChangeStatus, Health, Severity, TaskStatus
 from tests.conftest import RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
@@ -149,3 +149,17 @@ def test_a_digest_leads_with_what_needs_attention_then_work_risks_decisions_and_
     order = ["*Health*", "⚠️ *Slipped", "⏳", "✅", "📅", "🎯 *New", "🎯 *Top", "🔁", "💶"]
     firsts = [next(n for n, line in enumerate(lines) if line.startswith(mark)) for mark in order]
     assert firsts == sorted(firsts), lines
+
+
+def test_a_digest_whose_health_changed_says_from_what_and_why(bot: RunningBot, tmp_path: Path) -> None:
+    busy_week(bot)
+    bot.slack.command("issue Production database down")
+    with bot.database.system_session() as db:
+        db.execute(update(HealthSnapshot).values(health=Health.GREEN))
+        db.execute(update(Issue).values(severity=Severity.CRITICAL))
+    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    [post] = [text for text in channel_posts(bot) if text.startswith("📰")]
+    assert post.splitlines()[1:3] == [
+        "*Health* 🔴 red (was 🟢 green last week)",
+        "• 1 critical issue(s) open",
+    ]

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from models import Issue, Task
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
-from tests.flows import field_errors, submit
+from tests.flows import field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import dms_to, jobs_env
@@ -126,3 +126,46 @@ def test_a_slack_status_that_says_away_is_respected(bot: RunningBot, tmp_path: P
     assert reminder_dms(bot, "U0005") == [] and reminder_dms(bot, "U0006") == []
     summary = next(text for text in dms_to(bot, ALICE) if text.startswith("📋"))
     assert "<@U0005>" in summary and "<@U0006>" in summary
+
+
+def test_an_away_owners_work_late_only_one_to_three_days_goes_to_the_managers_summary(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    overdue(bot)  # Build (Carol) and Docs (Bob) are 3 days late on Monday, Flaky CI (Carol) 4
+    bot.slack.command("away 2026-12-07 to 2026-12-07", user=CAROL)
+    reminders(bot, tmp_path, "2026-12-07T08:30+00:00")  # 09:30 in Madrid, 16:30 in Shanghai
+    [summary] = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
+    assert "• *APL-1* Build · <@U0003> · 3 day(s) late" in summary.splitlines()
+    assert "<@U0002>" not in summary  # Bob is here: 3 days late is his own to chase
+
+
+def test_a_reminder_missed_all_day_is_not_sent_in_the_evening_but_the_next_working_day(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    overdue(bot)
+    reminders(bot, tmp_path, "2026-12-07T16:05+00:00")  # Monday 17:05 in Madrid: the day is over
+    assert reminder_dms(bot, CAROL) == []
+    reminders(bot, tmp_path, "2026-12-08T07:55+00:00")  # Tuesday 08:55: not yet
+    assert reminder_dms(bot, CAROL) == []
+    reminders(bot, tmp_path, "2026-12-08T08:05+00:00")  # Tuesday 09:05
+    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue item(s):"]
+
+
+def test_the_reminders_line_of_the_plan_sets_the_days_the_time_and_on_or_off(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    overdue(bot)
+    view = open_modal(bot, "comms edit reminders")
+    assert field_errors(submit(bot, view, {"days": "tue,thu", "local_time": "11:00"})) == {}
+    reminders(bot, tmp_path, "2026-12-07T10:05+00:00")  # Monday 11:05 in Madrid: not a reminder day
+    reminders(bot, tmp_path, "2026-12-08T09:05+00:00")  # Tuesday 10:05: before the line's 11:00
+    assert reminder_dms(bot, CAROL) == []
+    reminders(bot, tmp_path, "2026-12-08T10:05+00:00")  # Tuesday 11:05
+    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue item(s):"]
+    summaries = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
+    assert len(summaries) == 1 and "4 day(s) late" in summaries[0]  # Tuesday's, at Alice's 11:00
+    view = open_modal(bot, "comms edit reminders")
+    assert field_errors(submit(bot, view, {"enabled": None})) == {}
+    reminders(bot, tmp_path, "2026-12-10T10:05+00:00")  # Thursday 11:05, but switched off
+    assert len(reminder_dms(bot, CAROL)) == 1
+    assert len([text for text in dms_to(bot, ALICE) if text.startswith("📋")]) == 1

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from models import ChangeRequest, Delivery, QualityReview, Task
 from models.enums import DeliveryState
-from tests.conftest import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, RunningBot
+from tests.conftest import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM, RunningBot
 from tests.flows import field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import clean_env, run
@@ -149,3 +149,28 @@ def test_a_decision_updates_the_reminders_and_escalations_that_chased_it(
     for ts in chased.values():
         assert ts in updated and "change_approve" not in str(updated[ts]["blocks"])
         assert "approved" in updated[ts]["text"]
+
+
+def review_dms(bot: RunningBot) -> list[str]:
+    return [text for text in dms_to(bot, CAROL) if "due for review" in text or "quality review" in text]
+
+
+def test_review_dms_wait_out_an_absence_and_a_holiday_and_go_the_next_working_day(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    with_reviews(bot)
+    bot.slack.command("away 2026-12-07 to 2026-12-07", user=CAROL)
+    bot.slack.command("holidays add 2026-12-08, Founders day", user=ADMIN)
+    jobs(bot, tmp_path, "2026-12-07T09:05+08:00")  # Monday: Carol is away
+    jobs(bot, tmp_path, "2026-12-08T09:05+08:00")  # Tuesday: a holiday
+    assert review_dms(bot) == []
+    jobs(bot, tmp_path, "2026-12-09T09:05+08:00")  # Wednesday: what is due is still due
+    assert len(review_dms(bot)) == 2
+
+
+def test_a_slack_status_on_vacation_holds_back_review_dms(bot: RunningBot, tmp_path: Path) -> None:
+    bot.fake.add_user(TEAM, CAROL, name="carol", tz="Europe/Madrid", status_text="休假")
+    with_reviews(bot)
+    jobs(bot, tmp_path, "2026-12-07T09:05+08:00")
+    jobs(bot, tmp_path, "2026-12-07T15:05+08:00")
+    assert review_dms(bot) == []

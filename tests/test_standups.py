@@ -8,11 +8,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Issue, Project, StandupReport
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import dms_to, jobs_env
+
+DAVE, ERIN = "U0005", "U0006"
 
 
 def standups(bot: RunningBot, tmp_path: Path, at: str) -> None:
@@ -186,3 +188,70 @@ def test_answers_arriving_together_all_reach_the_one_summary(bot: RunningBot) ->
 def project_id(bot: RunningBot) -> int:
     with bot.database.system_session(write=False) as db:
         return db.scalars(select(Project.id)).one()
+
+
+def channel_posts(bot: RunningBot) -> list[dict]:
+    return [
+        c.args
+        for c in bot.fake.calls_to("chat.postMessage")
+        if c.args["channel"] == CHANNEL and c.args["text"].startswith("☀️ Standup for")
+    ]
+
+
+def test_a_standup_line_set_to_channel_post_posts_one_prompt_in_the_channel_and_no_dms(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    team(bot)
+    view = open_modal(bot, "standup config")
+    assert field_errors(submit(bot, view, {"channel": "channel", "local_time": "10:00"})) == {}
+    # 10:05 in Shanghai, the project's time zone; 03:05 in Madrid, 21:05 on Sunday in New York.
+    standups(bot, tmp_path, "2026-12-07T02:05+00:00")
+    standups(bot, tmp_path, "2026-12-07T02:20+00:00")
+    standups(bot, tmp_path, "2026-12-07T09:05+00:00")  # Carol's 10:05: a channel has one clock
+    [post] = channel_posts(bot)
+    assert post["text"] == (
+        "☀️ Standup for *APL* Apollo, Mon 2026-12-07: what did you do, what will you do, what blocks you?"
+    )
+    assert prompts(bot, ALICE) == [] and prompts(bot, CAROL) == [] and prompts(bot, BOB) == []
+
+    # Anyone on the team answers from the channel's button, and the summary takes it.
+    button = next(b for b in post["blocks"] if b["type"] == "actions")["elements"][0]
+    bot.slack.block_action(button["action_id"], value=button["value"], user=CAROL)
+    view = bot.fake.wait_for("views.open")[-1].args["view"]
+    assert field_errors(submit(bot, view, {"today": "Schema"}, user=CAROL)) == {}
+    [summary] = summaries(bot)
+    assert "Mon 2026-12-07" in summary["text"] and "Today: Schema" in str(summary["blocks"])
+
+    # Switched back to DMs, each member is asked at their own morning again.
+    view = open_modal(bot, "standup config")
+    assert field_errors(submit(bot, view, {"channel": "dm", "local_time": "09:30"})) == {}
+    standups(bot, tmp_path, "2026-12-08T08:40+00:00")  # Tuesday 09:40 in Madrid
+    assert len(prompts(bot, CAROL)) == 1 and len(channel_posts(bot)) == 1
+
+
+def test_people_on_holiday_or_away_are_not_prompted_nor_listed_as_not_answered(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    bot.fake.add_user(TEAM, DAVE, name="dave", tz="Europe/Madrid", status_text="On vacation")
+    bot.fake.add_user(TEAM, ERIN, name="erin", tz="Europe/Madrid", status_text="休假")
+    team(bot)
+    for user in (DAVE, ERIN):
+        bot.slack.command(f"team add <@{user}> member")
+    assert bot.slack.command("away 2026-12-07 to 2026-12-07", user=BOB).json()["text"].startswith("Away")
+    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Monday 09:40 in Madrid
+    standups(bot, tmp_path, "2026-12-07T14:40+00:00")  # Monday 09:40 in New York
+    assert len(prompts(bot, CAROL)) == 1
+    assert prompts(bot, DAVE) == [] and prompts(bot, ERIN) == [] and prompts(bot, BOB) == []
+    answer(bot, CAROL, {"today": "Schema"})
+    [monday] = summaries(bot)
+    assert "Not answered yet: <@U0001>" in str(monday["blocks"])  # Alice only: not Bob, Dave or Erin
+
+    # On a holiday nobody is asked, so nobody is waited for, even if someone answers anyway.
+    bot.slack.command("holidays add 2026-12-08, Inmaculada", user=ADMIN)
+    standups(bot, tmp_path, "2026-12-08T08:40+00:00")
+    assert len(prompts(bot, CAROL)) == 1
+    bot.slack.block_action("standup_answer", value=f"{project_id(bot)}:2026-12-08", user=CAROL)
+    view = bot.fake.wait_for("views.open")[-1].args["view"]
+    assert field_errors(submit(bot, view, {"today": "Catching up"}, user=CAROL)) == {}
+    tuesday = summaries(bot)[-1]
+    assert "Tue 2026-12-08" in tuesday["text"] and "Not answered yet" not in str(tuesday["blocks"])
