@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.report_pdf import png_size
 from handlers import final_report
-from models import Issue, Lesson, Member, Milestone, Risk, Task
+from models import Issue, Member, Milestone, Risk
 from models.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
 from tests.closing_flows import (
     apollo,
@@ -36,7 +36,8 @@ from tests.closing_flows import (
     wait_until,
 )
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, local_today, submit
+from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
+from tests.integrity import contents
 
 
 def accept(bot: RunningBot, action: str, key: str, note: str | None) -> dict:
@@ -101,8 +102,9 @@ def test_closing_a_project_with_open_work_end_to_end(
     settle_open_items(bot)
     accept_one_and_send_one_back(bot)
     finish_rework_and_collect_lessons(bot)
+    update_form = open_modal(bot, "update APL-3", user=CAROL)  # sent after the project closed
     first = close_and_check_report(bot, drawn)
-    check_read_only(bot)
+    check_read_only(bot, update_form)
     check_report_again(bot, first, drawn)
 
 
@@ -379,32 +381,63 @@ def check_earned_value(value: str) -> None:
 
 
 REFUSED_WHEN_CLOSED = (
-    "task add Sneaky extra",
-    "done APL-3",
-    "doc add https://x.example.com/a Late doc",
-    "close",
-    "team add <@U0009> member",
-    "issue Late issue",
-    "phase closed",
+    ("task add Sneaky extra", ALICE),
+    ("done APL-3", ALICE),
+    ("doc add https://x.example.com/a Late doc", ALICE),
+    ("close", ALICE),
+    ("team add <@U0009> member", ALICE),
+    ("issue Late issue", ALICE),
+    ("phase closed", ALICE),
+    ("cost 50 people taxi", ALICE),
+    ("budget set people 5000", ALICE),
+    ("risk", ALICE),
+    ("change", CAROL),
+    ("milestone add Late launch due 2027-02-01", ALICE),
+    ("quality criterion APL-1 Late criterion", ALICE),
+    ("update APL-3", CAROL),
 )
+# Buttons of old messages (the checklist, the risk prompt, a change request, a task, the DMs).
+CLICKS_REFUSED_WHEN_CLOSED = (
+    ("closing_finish", "APL-3", ALICE),
+    ("deliverable_accept", "APL-1", BOB),
+    ("risk_occurred", "APL-R2", ALICE),
+    ("change_approve", "APL-C1", ALICE),
+    ("change_reject", "APL-C1", ALICE),
+    ("task_update", "APL-3", CAROL),
+)
+CLOSED = "APL is closed and read-only: its record can be read, not changed."
 
 
-def check_read_only(bot: RunningBot) -> None:
+def refused_command(bot: RunningBot, command: str, user: str) -> str:
+    """What the app answered `command`, having opened no form."""
+    opened = len(bot.fake.calls_to("views.open"))
+    answer = bot.slack.command(command, user=user).json()
+    assert len(bot.fake.calls_to("views.open")) == opened, f"{command} opened a form"
+    return answer.get("text", "")
+
+
+def refused_click(bot: RunningBot, action: str, key: str, user: str) -> str:
+    """What the app answered a click on `action`, having opened no form."""
+    opened = len(bot.fake.calls_to("views.open"))
+    answer = click(bot, action, key, user=user)
+    assert len(bot.fake.calls_to("views.open")) == opened, f"{action} opened a form"
+    return answer
+
+
+def check_read_only(bot: RunningBot, update_form: dict[str, Any]) -> None:
     """A closed project refuses every change, still answers what it was asked, and is searchable."""
-    closed = "APL is closed and read-only"
-    with bot.database.system_session(write=False) as db:
-        tasks_before = db.scalar(select(func.count(Task.id)))
-    for command in REFUSED_WHEN_CLOSED:
-        assert closed in say(bot, command), command
-    assert closed in click(bot, "closing_finish", "APL-3")
-    assert clicked_open(bot, "deliverable_accept", "APL-1", BOB) is None
-    assert closed in bot.fake.calls_to("response_url")[-1].args["text"]
-    bot.slack.block_action("lessons_answer", value=dm_button(bot, BOB, "lessons_answer")["value"], user=BOB)
-    assert closed in bot.fake.calls_to("response_url")[-1].args["text"]
-    with bot.database.system_session(write=False) as db:
-        assert db.scalar(select(func.count(Task.id))) == tasks_before
-        assert db.scalar(select(func.count(Lesson.id))) == 2
-        assert task(bot, 3).status is TaskStatus.TODO
+    before = contents(bot.database)
+    for command, user in REFUSED_WHEN_CLOSED:
+        assert refused_command(bot, command, user) == CLOSED, command
+    for action, key, user in CLICKS_REFUSED_WHEN_CLOSED:
+        assert CLOSED in refused_click(bot, action, key, user), action
+    lessons = dm_button(bot, BOB, "lessons_answer")["value"]
+    assert CLOSED in refused_click(bot, "lessons_answer", lessons, BOB)
+    # A task form opened before the project closed is refused beside its fields when sent.
+    errors = field_errors(submit(bot, update_form, {"status": "done", "note": "Late"}, user=CAROL))
+    assert CLOSED in " ".join(errors.values())
+    assert contents(bot.database) == before
+    assert task(bot, 3).status is TaskStatus.TODO
 
     status = say(bot, "status").splitlines()
     assert status[0].endswith("APL · Apollo — green")
