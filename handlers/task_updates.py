@@ -31,7 +31,7 @@ from handlers.forms import DateContext, FormReader, ModalState, date_input, read
 from handlers.home import refresh_homes
 from handlers.task_actions import DONE_ACTION, UPDATE_ACTION
 from handlers.tasks import pushes_text
-from models.access import require_visible
+from models.access import require_open, require_visible
 from models.audit import history
 from models.enums import TaskStatus
 from models.errors import NotFoundError
@@ -154,6 +154,7 @@ def update_modal(t: Translator, state: UpdateState, project: Project, task: Task
 def open_update(ctx: Ctx, trigger_id: str, key: str, channel_id: str | None) -> None:
     with ctx.db(write=False) as db:
         project, task = locate(db, ctx, key, channel_id)
+        require_open(project)  # refused before the form opens, not after it was filled in
         state = UpdateState(project_id=project.id, task_id=task.id, channel_id=project.channel_id)
         view = update_modal(ctx.t, state, project, task)
     ctx.client.views_open(trigger_id=trigger_id, view=view)

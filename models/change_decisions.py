@@ -133,6 +133,7 @@ def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[
 
 def ensure_can_decide(db: Session, project: Project, change: ChangeRequest, actor: Actor) -> None:
     """Refuse early, before asking for a note, whoever could not decide now."""
+    require_open(project)  # a closed project's changes stay as they were, decided or not
     _check_pending(project, change, db)
     earlier = decisions_of(db, change)
     if any(decision.user_id == actor.user_id for decision in earlier):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from models import AuditEntry, Project, Task
-from models.enums import Acceptance, Disposition, Phase, TaskStatus
+from models import AuditEntry, Project, Risk, Task
+from models.enums import Acceptance, Disposition, Phase, RiskStatus, TaskStatus
 from tests.closing_flows import (
     apollo,
     buttons,
@@ -19,7 +19,8 @@ from tests.closing_flows import (
     wait_until,
 )
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import field_errors, submit
+from tests.flows import field_errors, local_today, submit
+from tests.test_records import read_csv
 
 
 def closing(bot: RunningBot) -> None:
@@ -65,11 +66,26 @@ def test_only_the_sponsor_or_an_administrator_accepts(bot: RunningBot) -> None:
 
 def test_the_project_cannot_close_while_a_change_is_undecided(bot: RunningBot) -> None:
     closing(bot)
-    for key in ("APL-3", "APL-4", "APL-5", "APL-I1", "APL-I2", "APL-R2"):
+    for key in ("APL-3", "APL-4", "APL-5", "APL-I1", "APL-I2"):
         click(bot, "closing_carry", key)
-    for key in ("APL-1", "APL-2"):
-        view = clicked_open(bot, "deliverable_accept", key, BOB)
-        assert view is not None and field_errors(submit(bot, view, {"note": None}, user=BOB)) == {}
+    assert "cancelled" in click(bot, "closing_cancel", "APL-R2")
+    with bot.database.system_session(write=False) as db:
+        risk = db.scalars(select(Risk).where(Risk.number == 2)).one()
+    assert (risk.status, risk.disposition) == (RiskStatus.CLOSED, Disposition.CANCELLED)
+    assert risk.closed_at is not None
+    view = clicked_open(bot, "deliverable_accept", "APL-1", BOB)
+    assert view is not None and field_errors(submit(bot, view, {"note": None}, user=BOB)) == {}
+    # The sponsor, not only an administrator, may waive a deliverable, saying why.
+    view = clicked_open(bot, "deliverable_waive", "APL-2", BOB)
+    assert (
+        view is not None
+        and field_errors(submit(bot, view, {"note": "Docs live in the wiki"}, user=BOB)) == {}
+    )
+    assert (task(bot, 2).acceptance, task(bot, 2).accepted_by) == (Acceptance.WAIVED, BOB)
+    assert task(bot, 2).acceptance_note == "Docs live in the wiki"
+    with bot.database.system_session(write=False) as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "deliverable.waive")).one()
+    assert entry.after == {"acceptance": "waived", "as_admin": False}
     blocks = str(bot.slack.command("phase closed").json()["blocks"])
     assert "a decision on every change request (1 waiting)" in blocks
     assert "accepted or waived" not in blocks and "still open" not in blocks
@@ -80,6 +96,20 @@ def test_the_project_cannot_close_while_a_change_is_undecided(bot: RunningBot) -
     assert "moved APL to closed" in say(bot, "phase closed")
     assert project(bot).phase is Phase.CLOSED
     bot.fake.wait_for("files.completeUploadExternal", timeout=60)
+    check_export_of_a_closed_project(bot)
+
+
+def check_export_of_a_closed_project(bot: RunningBot) -> None:
+    """A closed project still exports its records, as they were when it closed."""
+    uploads = len(bot.fake.calls_to("files.completeUploadExternal"))
+    assert "2 CSV file(s)" in say(bot, "export tasks risks")
+    complete = bot.fake.wait_for("files.completeUploadExternal", uploads + 1, timeout=30)[-1]
+    assert [item["title"] for item in complete.args["files"]] == ["APL tasks", "APL risks"]
+    day = local_today().isoformat()
+    tasks = read_csv(bot.fake.uploaded_bytes(f"APL-tasks-{day}.csv"))
+    assert [(t["key"], t["acceptance"]) for t in tasks[:2]] == [("APL-1", "accepted"), ("APL-2", "waived")]
+    risks = read_csv(bot.fake.uploaded_bytes(f"APL-risks-{day}.csv"))
+    assert [(r["key"], r["status"]) for r in risks] == [("APL-R1", "occurred"), ("APL-R2", "closed")]
 
 
 def test_stale_buttons_and_forms_change_nothing(bot: RunningBot) -> None:

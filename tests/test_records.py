@@ -1,15 +1,21 @@
-"""The document register (`/pmo doc add`, `/pmo docs`) and CSV exports (`/pmo export`), end to end."""
+"""Documents (`/pmo doc add`, `/pmo docs`), CSV exports (`/pmo export`) and the lessons search, end to end."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from models import Document
+from models import Document, Member
+from models.access import Actor
+from models.charter import Charter, create_project
+from models.database import Database
+from models.enums import Phase, Role
+from models.lessons import LessonForm, record_lesson
 from tests.closing_flows import apollo, say
-from tests.conftest import BOB, CAROL, RunningBot
+from tests.conftest import ALICE, BOB, CAROL, OTHER_TEAM, TEAM, RunningBot
 from tests.flows import CHANNEL, count_rows, local_today
 from tests.test_charter import create
 
@@ -42,6 +48,9 @@ def test_bad_documents_are_refused_with_how_to_write_them(bot: RunningBot) -> No
     assert "Only people on the project" in say(bot, "doc add https://x.example.com Notes", user=CAROL)
     assert count_rows(bot.database, Document) == 0
     assert "nothing yet" in say(bot, "docs")
+
+
+DEC_1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
@@ -84,3 +93,56 @@ def test_export_of_one_kind_and_of_an_unknown_one(bot: RunningBot) -> None:
     assert "2 CSV file(s)" in say(bot, "export costs risks")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=30)[-1]
     assert [item["title"] for item in complete.args["files"]] == ["APL costs", "APL risks"]
+
+
+def closed_with_lessons(
+    database: Database, team: str, key: str, lessons: dict[str, str], *, closed: datetime | None
+) -> None:
+    """Project `key` of workspace `team` whose people wrote `lessons` (user → went badly) at closing.
+
+    Closed at `closed`, or still closing when that is None.
+    """
+    database.ensure_workspace(team)
+    with database.session(team) as db:
+        charter = Charter(name=f"Project {key}", key=key, timezone="UTC", manager_id=ALICE)
+        project = create_project(db=db, actor=Actor(ALICE), channel_id=f"C{key}", charter=charter)
+        for user in lessons:
+            if user != ALICE:
+                db.add(Member(team_id=team, project_id=project.id, user_id=user, role=Role.MEMBER))
+        db.flush()
+        project.phase = Phase.CLOSING
+        for user, text in lessons.items():
+            form = LessonForm(went_badly=text, rating=3)
+            record_lesson(db=db, actor=Actor(user), project=project, form=form)
+        if closed is not None:
+            project.phase, project.closed_at = Phase.CLOSED, closed
+
+
+def test_lessons_are_searched_across_the_workspaces_closed_projects(bot: RunningBot) -> None:
+    database = bot.database
+    closed_with_lessons(
+        database, TEAM, "APL", {ALICE: "The vendor was late", CAROL: "Tests were slow"}, closed=DEC_1
+    )
+    closed_with_lessons(
+        database, TEAM, "ZEUS", {CAROL: "Vendor contract unclear"}, closed=DEC_1 + timedelta(1)
+    )
+    closed_with_lessons(database, TEAM, "HERA", {ALICE: "Vendor still closing"}, closed=None)
+    closed_with_lessons(database, OTHER_TEAM, "SEC", {ALICE: "Globex vendor secret"}, closed=DEC_1)
+    found = say(bot, "lessons VENDOR", user=BOB).splitlines()  # any case, from anyone in the workspace
+    assert found == [
+        "Lessons learned from closed projects that mention “VENDOR”",
+        "*ZEUS* Project ZEUS",  # the newest closed first
+        "*<@U0003>* · rated 3 of 5",
+        "👎 _Didn't go well:_ Vendor contract unclear",
+        "*APL* Project APL",
+        "*<@U0001>* · rated 3 of 5",
+        "👎 _Didn't go well:_ The vendor was late",
+    ]
+    everything = say(bot, "lessons")
+    assert "Tests were slow" in everything and "*APL*" in everything and "*ZEUS*" in everything
+    for hidden in ("HERA", "Vendor still closing", "SEC", "Globex"):
+        assert hidden not in everything and hidden not in " ".join(found)
+    # The other workspace sees its own closed project's lessons, and only them.
+    theirs = bot.slack.command("lessons vendor", team=OTHER_TEAM).json()["text"]
+    assert "*SEC* Project SEC" in theirs and "Globex vendor secret" in theirs
+    assert "APL" not in theirs and "ZEUS" not in theirs and "late" not in theirs
