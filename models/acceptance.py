@@ -19,7 +19,7 @@ from models.audit import record
 from models.base import utcnow
 from models.checklist import key_of, title_of
 from models.enums import Acceptance, TaskStatus
-from models.errors import DomainError, InvalidError
+from models.errors import DomainError, InvalidError, check_all
 from models.issue import Issue
 from models.issues import raise_deliverable_issue
 from models.project import Project
@@ -123,9 +123,7 @@ def decide_deliverable(
     `rework_title(key, note)`, in the words of the project's language."""
     item = deliverable_for_decision(db, project, actor, key, verdict)
     note = note.strip() if note and note.strip() else None
-    problem = _note_problem(verdict, note)
-    if problem is not None:
-        raise problem
+    check_all(_note_problem(verdict, note))
     before = item.acceptance
     item.acceptance = RESULT[verdict]
     item.acceptance_note = note

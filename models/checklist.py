@@ -13,15 +13,15 @@ from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
 
 from models.change import ChangeRequest
-from models.enums import Acceptance, ChangeStatus, IssueStatus, RiskStatus, TaskStatus
+from models.enums import Acceptance, ChangeStatus, IssueStatus, RiskStatus
 from models.issue import Issue
 from models.keys import ItemKind, item_key
 from models.leaves import is_leaf
 from models.project import Project
 from models.risk import Risk
+from models.status_figures import OPEN_TASK
 from models.work import Milestone, Task
 
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 UNSETTLED = (Acceptance.PENDING, Acceptance.SENT_BACK)
 
 Item = Task | Issue | Risk | Milestone | ChangeRequest

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import Action, Actor, require, require_open
@@ -23,10 +22,11 @@ from models.issue import Issue
 from models.issues import find_issue
 from models.keys import ItemKind, parse_item_key
 from models.milestones import find_milestone
-from models.project import Member, Project
+from models.project import Project
 from models.risk import Risk
 from models.risks import find_risk
 from models.tasks import find_task
+from models.team import active_members
 from models.work import Milestone, Task
 
 CLOSABLE = (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION)
@@ -157,10 +157,7 @@ def settle(
 
 def release_team(db: Session, project: Project, day: date) -> None:
     """End every allocation to the project on `day`, so people show free everywhere after it."""
-    members = db.scalars(
-        select(Member).where(Member.project_id == project.id, Member.released_at.is_(None))
-    ).all()
-    for member in members:
+    for member in active_members(db, project):
         if member.allocated_to is None or member.allocated_to > day:
             member.allocated_to = day
             if member.allocated_from is not None and member.allocated_from > day:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.change import ChangeRequest
 from models.issue import Issue
-from models.keys import ItemKind, item_key
+from models.keys import ItemKind, item_key, numbered
 from models.project import CostEntry, Project
 from models.records import AuditEntry
 from models.risk import Risk
@@ -61,10 +61,6 @@ def to_csv(columns: dict[str, Getter], records: Iterable[Any]) -> str:
     return buffer.getvalue()
 
 
-def _numbered(db: Session, project: Project, model: type) -> list[Any]:
-    return list(db.scalars(select(model).where(model.project_id == project.id).order_by(model.number)))
-
-
 def _keyed(project: Project, kind: ItemKind) -> Getter:
     return lambda item: item_key(project.key, kind, item.number)
 
@@ -75,7 +71,7 @@ def _plain(*names: str) -> dict[str, Getter]:
 
 
 def _tasks(db: Session, project: Project) -> str:
-    tasks = _numbered(db, project, Task)
+    tasks = numbered(db, project, Task)
     numbers = {task.id: task.number for task in tasks}
     columns = {
         "key": _keyed(project, ItemKind.TASK),
@@ -100,7 +96,7 @@ def _risks(db: Session, project: Project) -> str:
         "owner": attrgetter("owner_id"),
         **_plain("strategy", "response_actions", "review_date", "status", "disposition"),
     }
-    return to_csv(columns, _numbered(db, project, Risk))
+    return to_csv(columns, numbered(db, project, Risk))
 
 
 def _issues(db: Session, project: Project) -> str:
@@ -110,7 +106,7 @@ def _issues(db: Session, project: Project) -> str:
         "owner": attrgetter("owner_id"),
         **_plain("due_date", "status", "resolution", "resolved_at", "origin", "disposition"),
     }
-    return to_csv(columns, _numbered(db, project, Issue))
+    return to_csv(columns, numbered(db, project, Issue))
 
 
 def _changes(db: Session, project: Project) -> str:
@@ -119,7 +115,7 @@ def _changes(db: Session, project: Project) -> str:
         **_plain("title", "status", "requested_by", "schedule_days", "cost_impact", "scope_impact"),
         **_plain("needs_sponsor", "created_at", "decided_at"),
     }
-    return to_csv(columns, _numbered(db, project, ChangeRequest))
+    return to_csv(columns, numbered(db, project, ChangeRequest))
 
 
 def _costs(db: Session, project: Project) -> str:

@@ -20,6 +20,7 @@ from models.documents import project_documents
 from models.earned_value import earned_value
 from models.enums import Disposition, Phase, RiskStatus
 from models.issue import Issue
+from models.keys import numbered
 from models.leaves import is_leaf
 from models.lessons import lessons_of
 from models.milestones import project_milestones
@@ -58,10 +59,6 @@ class FinalReport:
     tasks: list[Task]
     costs: list[tuple[date, Decimal]]
     planned_value: list[tuple[date, Decimal]]
-
-
-def _by_number(db: Session, model: type, project: Project) -> list:
-    return list(db.scalars(select(model).where(model.project_id == project.id).order_by(model.number)))
 
 
 def _occurred(risks: list[Risk], issues: list[Issue]) -> list[OccurredRisk]:
@@ -105,9 +102,9 @@ def planned_curve(db: Session, project: Project, until: date) -> list[tuple[date
 
 def final_report(db: Session, project: Project) -> FinalReport:
     day = as_of(project)
-    tasks = _by_number(db, Task, project)
-    issues = _by_number(db, Issue, project)
-    risks = _by_number(db, Risk, project)
+    tasks = numbered(db, project, Task)
+    issues = numbered(db, project, Issue)
+    risks = numbered(db, project, Risk)
     milestones = project_milestones(db, project)
     plans = quality_plan(db, project)
     leaves = set(db.scalars(select(Task.id).where(Task.project_id == project.id, is_leaf(project))))
@@ -127,7 +124,7 @@ def final_report(db: Session, project: Project) -> FinalReport:
         as_of=day,
         closed=project.phase is Phase.CLOSED,
         status=status_of(db, project, day),
-        changes=_by_number(db, ChangeRequest, project),
+        changes=numbered(db, project, ChangeRequest),
         milestones=milestones,
         risks=risks,
         occurred=_occurred(risks, issues),

@@ -79,6 +79,11 @@ class Numbered(Protocol):
 N = TypeVar("N", bound=Numbered)
 
 
+def numbered(db: Session, project: Project, model: type[N]) -> list[N]:
+    """Every item of `model` in `project`, in key order."""
+    return list(db.scalars(select(model).where(model.project_id == project.id).order_by(model.number)))
+
+
 def find_numbered(
     db: Session, project: Project, model: type[N], kind: ItemKind, *, key: str, missing: str
 ) -> N:

@@ -9,13 +9,13 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from models.change import ChangeDecision, ChangeRequest
-from models.enums import Acceptance, ChangeStatus, Phase, TaskStatus
+from models.checklist import UNSETTLED
+from models.enums import ChangeStatus, Phase, TaskStatus
 from models.project import Project
 from models.work import Milestone, Task
 
 OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 # A deliverable sent back and finished again waits for the sponsor once more.
-AWAITING = (Acceptance.PENDING, Acceptance.SENT_BACK)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def deliverables_to_accept(db: Session, user_id: str) -> list[Waiting]:
             Project.sponsor_id == user_id,
             Task.is_deliverable.is_(True),
             Task.status == TaskStatus.DONE,
-            Task.acceptance.in_(AWAITING),
+            Task.acceptance.in_(UNSETTLED),
         )
         .order_by(Project.key, Task.number)
     ).all()
@@ -82,7 +82,7 @@ def deliverables_to_accept(db: Session, user_id: str) -> list[Waiting]:
             Project.sponsor_id == user_id,
             Milestone.is_deliverable.is_(True),
             Milestone.completed_on.is_not(None),
-            Milestone.acceptance.in_(AWAITING),
+            Milestone.acceptance.in_(UNSETTLED),
         )
         .order_by(Project.key, Milestone.number)
     ).all()
