@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, TeamScoped, UTCDateTime
+from models.base import Base, TeamScoped, Timestamped, UTCDateTime
 from models.enums import DeliveryState, Health, stored_enum
 
 
@@ -87,3 +87,32 @@ class HealthSnapshot(TeamScoped, Base):
     week: Mapped[str] = mapped_column(String(10))
     health: Mapped[Health] = mapped_column(stored_enum(Health))
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class SeenRequest(Timestamped, Base):
+    """The signature of a signed request already acted on, so a replay does nothing twice.
+
+    Kept in the database, not in memory, so that a request replayed to another replica or after
+    a restart is recognised too; the signature is checked before the body is read, so the row
+    belongs to no workspace yet. Pruned by the tick once Slack's five-minute window has passed.
+    """
+
+    __tablename__ = "seen_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class HandledSubmission(TeamScoped, Base):
+    """A form submission or button press already saved: the same one again saves nothing.
+
+    `key` names what was submitted (a view id, a message's button and its value); `outcome` is
+    what the first submission answered, so a double click gets the same answer.
+    """
+
+    __tablename__ = "handled_submissions"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
