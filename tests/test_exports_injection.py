@@ -10,7 +10,7 @@ from tests.flows import field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 from tests.test_records import read_csv
 
-FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"x\")", "+1+2", "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR"]
+FORMULAS = ['=HYPERLINK("https://evil.example","x")', "+1+2", "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR"]
 
 
 def test_formula_text_is_quoted_and_numbers_stay_numbers(bot: RunningBot) -> None:
@@ -39,4 +39,11 @@ def test_formula_text_is_quoted_and_numbers_stay_numbers(bot: RunningBot) -> Non
 
 def test_every_dangerous_first_character_is_quoted_and_nothing_else() -> None:
     assert [cell(text) for text in FORMULAS] == ["'" + text for text in FORMULAS]
-    assert [cell(value) for value in (-3, -2.5, "a-b", "plain", "", None)] == ["-3", "-2.5", "a-b", "plain", "", ""]
+    assert [cell(value) for value in (-3, -2.5, "a-b", "plain", "", None)] == [
+        "-3",
+        "-2.5",
+        "a-b",
+        "plain",
+        "",
+        "",
+    ]
