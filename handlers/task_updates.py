@@ -37,7 +37,6 @@ from models.enums import TaskStatus
 from models.errors import NotFoundError
 from models.issues import issue_key
 from models.keys import parse_item_key
-from models.limits import PERCENT
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.records import AuditEntry
@@ -165,7 +164,7 @@ def read_update(reader: FormReader) -> TaskUpdate:
     status = reader.text("status")
     update = TaskUpdate(
         status=TaskStatus(status) if status in set(TaskStatus) else None,
-        percent_complete=reader.whole("percent_complete", PERCENT),
+        percent_complete=reader.whole("percent_complete"),
         due_date=reader.date("due_date"),
         blocker=reader.text("blocker"),
         note=reader.text("note"),

@@ -26,7 +26,6 @@ from handlers.forms import (
 )
 from handlers.home import refresh_homes
 from models.enums import Role
-from models.limits import PERCENT
 from models.portfolio import find_project
 from models.project import Project
 from models.team import (
@@ -57,7 +56,7 @@ def parse_allocation(words: list[str], dates: DateContext) -> Allocation:
     if percent is not None and not percent.endswith("%"):
         raise UsageError("team.bad_percent", given=percent)
     return Allocation(
-        percent=read_whole(percent, bound=PERCENT) if percent else None,
+        percent=read_whole(percent) if percent else None,
         allocated_from=read_date(parts["from"], dates) if "from" in parts else None,
         allocated_to=read_date(parts["to"], dates) if "to" in parts else None,
         weekly_capacity_hours=read_number(parts["capacity"]) if "capacity" in parts else None,
@@ -79,7 +78,7 @@ def parse_add(ctx: Ctx, words: list[str]) -> AddArgs:
     user_id, role, rest = read_person(ctx, words[0]), parse_role(words[1]), words[2:]
     percent = None
     if rest and rest[0].endswith("%"):
-        percent, rest = read_whole(rest[0], bound=PERCENT), rest[1:]
+        percent, rest = read_whole(rest[0]), rest[1:]
     return AddArgs(user_id, role, Allocation(percent=percent), " ".join(rest) or None)
 
 

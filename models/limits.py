@@ -5,9 +5,9 @@ The bounds (README's "Limits" table lists them too):
 - money (budget, costs, change impacts, thresholds): at most 1,000,000,000,000 either way.
   Amounts are whole cents in a 64-bit integer (models.base.Money), so 90,000 of the largest
   still sum without overflow.
-- hours (estimates, weekly capacity): 0 to 100,000.
+- hours (estimates, weekly capacity): at most 100,000.
 - day counts (schedule impact, thresholds, durations, lags): at most 3,650 (ten years) either way.
-- whole counts: 0 to 1,000,000, well inside a 32-bit integer column on PostgreSQL.
+- whole counts: at most 1,000,000, well inside a 32-bit integer column on PostgreSQL.
 - allocation and percent complete: 0 to 100.
 - dates, typed or computed (a schedule impact moving an end date): up to 9999-12-31, the last
   date Python and both databases hold.
@@ -35,27 +35,30 @@ LAST_DAY = date.max  # 9999-12-31
 
 @dataclass(frozen=True)
 class Bound:
-    """An inclusive range and the message that names the kind of field and its range."""
+    """The largest magnitude a kind of number may have, and the message that names the kind.
 
-    low: int | Decimal
+    Only the magnitude: whether a value may be negative or zero is the domain's rule, told in
+    its own words (a cost is above zero; a change's cost impact may be a saving).
+    """
+
     high: int | Decimal
     key: str
 
     def problem(
         self, value: float | Decimal | None, field: str | None = None, given: str | None = None
     ) -> InvalidError | None:
-        """None when `value` is in range; else the refusal, quoting what was typed (`given`)."""
-        if value is None or self.low <= value <= self.high:
+        """None when `value` fits; else the refusal, quoting what was typed (`given`)."""
+        if value is None or abs(value) <= self.high:
             return None
         shown = given.strip() if given is not None else value
-        return InvalidError(self.key, field=field, given=shown, low=self.low, high=self.high)
+        return InvalidError(self.key, field=field, given=shown, high=self.high)
 
 
-MONEY = Bound(-Decimal(10**12), Decimal(10**12), "limits.money")
-HOURS = Bound(0, 100_000, "limits.hours")
-DAYS = Bound(-3_650, 3_650, "limits.days")
-COUNT = Bound(0, 1_000_000, "limits.count")
-PERCENT = Bound(0, 100, "limits.percent")
+MONEY = Bound(Decimal(10**12), "limits.money")
+HOURS = Bound(100_000, "limits.hours")
+DAYS = Bound(3_650, "limits.days")
+COUNT = Bound(1_000_000, "limits.count")
+PERCENT_MAX = 100  # allocations and percent complete: 0 to 100, checked where each is set
 
 # C0 and C1 control characters and DEL, except tab and line feed, which multi-line fields keep.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
