@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -20,7 +21,17 @@ from models.access import Actor
 from models.charter import Charter, create_project
 from models.earned_value import forecast_finish
 from models.errors import InvalidError
-from models.limits import clamped_shift, column_limit, shifted
+from models.limits import (
+    COUNT,
+    DAYS,
+    HOURS,
+    LAST_DAY,
+    MONEY,
+    PERCENT_MAX,
+    clamped_shift,
+    column_limit,
+    shifted,
+)
 from tests.closing_flows import say
 from tests.conftest import BOB, TEAM, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
@@ -212,3 +223,24 @@ def test_a_lost_race_for_the_key_gets_the_sequential_answer(bot: RunningBot) -> 
     assert field_errors(reply) == {"key": "The key APL is taken by the project Rival: choose another."}
     assert rows(bot, Project, Project.name) == ["Rival"]
     assert count_rows(bot.database, Member) == 1  # the rival's manager; nothing of the loser's
+
+
+# -- percent: 0 to 100, checked where each is set
+
+
+def test_an_allocation_of_100_percent_is_kept_and_101_is_refused(bot: RunningBot) -> None:
+    create(bot)
+    assert "from 1% to 100%" in say(bot, "team add <@U0003> member 101%")
+    assert "U0003" not in rows(bot, Member, Member.user_id)
+    say(bot, "team add <@U0003> member 100%")
+    with bot.database.system_session(write=False) as db:
+        carol = db.scalars(select(Member).where(Member.user_id == "U0003")).one()
+    assert carol.allocation_pct == PERCENT_MAX
+
+
+def test_readme_lists_the_bounds_the_code_enforces() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme[readme.index("### Limits") :]
+    for bound in (MONEY, HOURS, DAYS, COUNT):
+        assert f"| {bound.high:,}" in table, bound.key
+    assert f"| {PERCENT_MAX}% |" in table and f"| {LAST_DAY.isoformat()}" in table
