@@ -1,13 +1,44 @@
-"""The bot scopes the app asks for; manifest.yml must list exactly these (a test checks)."""
+"""The bot scopes the app asks for; manifest.yml must list exactly these (a test checks).
+
+Each Web API method the app calls maps to the scopes Slack requires for it, from Slack's method
+reference; tests/test_manifest.py finds every call in the code and checks that these scopes are
+exactly what those methods need, no more (a scope unused is a question at install) and no less.
+Direct messages go out as `chat.postMessage` to a user id, which needs only `chat:write`; the
+portfolio digest posts to a channel the bot was invited to (README says so), so neither
+`im:write` nor `chat:write.public` is asked for.
+"""
+
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.getPermalink": (),
+    "conversations.info": ("channels:read", "groups:read"),  # whether a project's channel is private
+    "users.info": ("users:read",),  # time zones, locales and away statuses
+    "files.getUploadURLExternal": ("files:write",),  # the Gantt chart, exports and the final report
+    "files.completeUploadExternal": ("files:write",),
+    "views.open": (),
+    "views.push": (),
+    "views.update": (),
+    "views.publish": (),
+    "auth.test": (),
+}
+# Calls Bolt makes itself (it asks who the token belongs to), not written in our code.
+FRAMEWORK_METHODS = ("auth.test",)
+# Not a Web API method: what /pmo and the message shortcuts need.
+COMMAND_SCOPES = ("commands",)
+# WebClient helpers that call more than one method.
+CLIENT_HELPERS: dict[str, tuple[str, ...]] = {
+    "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
+}
 
 BOT_SCOPES = (
-    "commands",  # /pmo and message shortcuts
-    "chat:write",  # answers, posts and DMs
-    "im:write",  # opening DMs for reminders and prompts
-    "users:read",  # time zones, locales and away statuses
-    "channels:read",  # whether a project's channel is public
-    "groups:read",  # ... or private, which keeps its project from outsiders
-    "files:write",  # the Gantt chart and the final report
+    "commands",
+    "chat:write",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "files:write",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

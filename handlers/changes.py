@@ -18,6 +18,7 @@ from handlers.context import Ctx, ctx_from
 from handlers.forms import FormReader, ModalState, Prefill
 from models.access import Action, require, require_open
 from models.changes import TITLE_MAX, ChangeForm, change_problems, raise_change
+from models.limits import DAYS
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 
@@ -77,7 +78,7 @@ def read_change(reader: FormReader, db: Session, project: Project, source_link: 
         title=reader.text("title") or "",
         description=reader.text("description"),
         reason=reader.text("reason"),
-        schedule_days=reader.whole("schedule_days") or 0,
+        schedule_days=reader.whole("schedule_days", DAYS) or 0,
         cost_impact=reader.amount("cost_impact") or Decimal(0),
         scope_impact=reader.text("scope_impact"),
         targets=[key for key in KEY_LIST.split(reader.text("targets") or "") if key],

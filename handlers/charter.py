@@ -38,6 +38,7 @@ from models.charter import (
     ensure_channel_free,
 )
 from models.errors import InvalidError
+from models.limits import DAYS
 from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.risks import RiskForm
@@ -199,7 +200,7 @@ def read_charter(ctx: Ctx, reader: FormReader, *, key: str) -> Charter:
         budget=reader.amount("budget"),
         currency=(reader.text("currency") or "").upper(),
         timezone=reader.text("timezone") or "UTC",
-        change_threshold_days=reader.whole("change_threshold_days"),
+        change_threshold_days=reader.whole("change_threshold_days", DAYS),
         change_threshold_amount=reader.amount("change_threshold_amount"),
         language=read_language(reader),
         **{field: reader.text(field) for field in TEXT_FIELDS},

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -22,8 +22,10 @@ from bot.i18n import Translator
 from handlers.context import Ctx
 from handlers.directory import is_person, time_zone
 from models.base import utcnow
-from models.errors import DomainError, InvalidError, InvalidFormError
+from models.errors import DomainError, InvalidError, InvalidFormError, check_all
+from models.limits import COUNT, HOURS, MONEY, Bound
 
+N = TypeVar("N", int, float, Decimal)
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
 USER_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 RAW_USER_ID = re.compile(r"^(?P<id>[UW][A-Z0-9]{2,})$")
@@ -71,18 +73,24 @@ def read_date(text: str, dates: DateContext, field: str | None = None) -> date:
         raise InvalidError("forms.bad_date", field=field, given=text) from None
 
 
-def read_amount(text: str, field: str | None = None) -> Decimal:
+def within(value: N, bound: Bound, field: str | None, given: str) -> N:
+    """`value` if the database can hold it (models.limits), else refused beside `field`."""
+    check_all(bound.problem(value, field, given))
+    return value
+
+
+def read_amount(text: str, field: str | None = None, bound: Bound = MONEY) -> Decimal:
     """Money as people write it: 120000, 120,000, 1 200.50."""
     cleaned = text.strip()
     if not AMOUNT.match(cleaned):
         raise InvalidError("forms.bad_amount", field=field, given=text)
     try:
-        return Decimal(re.sub(r"[\s,_']", "", cleaned))
+        return within(Decimal(re.sub(r"[\s,_']", "", cleaned)), bound, field, text)
     except InvalidOperation:
         raise InvalidError("forms.bad_amount", field=field, given=text) from None
 
 
-def read_number(text: str, field: str | None = None) -> float:
+def read_number(text: str, field: str | None = None, bound: Bound = HOURS) -> float:
     """A number of hours as people write it: 8, 7.5, 7,5, 8h; never "nan" or "inf", which Python reads."""
     try:
         number = float(text.strip().rstrip("hH").replace(",", "."))
@@ -90,14 +98,14 @@ def read_number(text: str, field: str | None = None) -> float:
         raise InvalidError("forms.bad_number", field=field, given=text) from None
     if not math.isfinite(number):
         raise InvalidError("forms.bad_number", field=field, given=text)
-    return number
+    return within(number, bound, field, text)
 
 
-def read_whole(text: str, field: str | None = None) -> int:
+def read_whole(text: str, field: str | None = None, bound: Bound = COUNT) -> int:
     cleaned = text.strip().rstrip("%")
     if not re.fullmatch(r"-?\d+", cleaned):
         raise InvalidError("forms.bad_whole", field=field, given=text)
-    return int(cleaned)
+    return within(int(cleaned), bound, field, text)
 
 
 def read_user(text: str, field: str | None = None) -> str:
@@ -143,14 +151,14 @@ class FormReader:
         dates = self.dates
         return self._read(name, lambda raw, field: read_date(raw, dates, field))
 
-    def amount(self, name: str) -> Decimal | None:
-        return self._read(name, read_amount)
+    def amount(self, name: str, bound: Bound = MONEY) -> Decimal | None:
+        return self._read(name, lambda raw, field: read_amount(raw, field, bound))
 
-    def number(self, name: str) -> float | None:
-        return self._read(name, read_number)
+    def number(self, name: str, bound: Bound = HOURS) -> float | None:
+        return self._read(name, lambda raw, field: read_number(raw, field, bound))
 
-    def whole(self, name: str) -> int | None:
-        return self._read(name, read_whole)
+    def whole(self, name: str, bound: Bound = COUNT) -> int | None:
+        return self._read(name, lambda raw, field: read_whole(raw, field, bound))
 
     def fail(self, error: DomainError) -> None:
         self.errors.append(error)

@@ -19,6 +19,7 @@ from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY, translator_for
 from handlers.errors import answer
+from models.limits import clean_strings
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,12 @@ SHAPES: dict[str, type[Shaped]] = {"block_actions": BlockActions, "view_submissi
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.middleware
+    def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
+        """Typed text reaches listeners without NUL (PostgreSQL refuses it) or other control characters."""
+        clean_strings(body)
+        next()
+
     @app.middleware
     def refuse_misshapen(
         body: dict[str, Any], context: BoltContext, next: Callable[[], None]

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.errors import InvalidError, check_all
+from models.limits import column_limit
 from models.project import BudgetLine, CostEntry, Project
 
-CATEGORY_MAX = 100
+CATEGORY_MAX = column_limit(BudgetLine.category)
 # A category is flagged once its spend passes this share of what was planned for it.
 WARN_SHARE = Decimal("0.9")
 ZERO = Decimal("0.00")

@@ -11,9 +11,10 @@ from models.access import Actor
 from models.audit import record
 from models.claims import claim
 from models.errors import ForbiddenError, InvalidError
+from models.limits import column_limit
 from models.workspace import Absence, Holiday
 
-NAME_MAX = 200
+NAME_MAX = column_limit(Holiday.name)
 
 
 def add_holiday(db: Session, *, actor: Actor, team_id: str, day: date, name: str | None) -> bool:

@@ -8,7 +8,6 @@ are serialised: one decision completes the request, the other is told what happe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy import or_, select
@@ -21,6 +20,7 @@ from models.change import ChangeDecision, ChangeRequest, ChangeTarget
 from models.changes import change_key
 from models.enums import ChangeStatus, Role, Verdict
 from models.errors import DomainError, ForbiddenError
+from models.limits import shifted
 from models.milestones import milestone_key
 from models.project import Project
 from models.records import Delivery
@@ -193,7 +193,7 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
     """Move the end date and the named work, add to the budget; once, and audited as the change's."""
     if change.applied_at is not None:
         return
-    days = timedelta(days=change.schedule_days)
+    days = change.schedule_days
 
     def audit(subject: str, before: dict[str, object], after: dict[str, object]) -> None:
         entry = record(
@@ -210,7 +210,7 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
 
     if days and project.target_end_date is not None:
         before = project.target_end_date
-        project.target_end_date = before + days
+        project.target_end_date = shifted(before, days, field="schedule_days")
         audit(project.key, {"target_end_date": before}, {"target_end_date": project.target_end_date})
     if change.cost_impact and project.budget is not None:
         before_budget = project.budget
@@ -221,7 +221,7 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
             milestone = db.get(Milestone, target.milestone_id)
             if milestone is not None:
                 before_due = milestone.due_date
-                milestone.due_date = before_due + days
+                milestone.due_date = shifted(before_due, days, field="schedule_days")
                 audit(
                     milestone_key(project, milestone),
                     {"due_date": before_due},
@@ -231,8 +231,8 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
             task = db.get(Task, target.task_id)
             if task is not None and task.due_date is not None:
                 before_due = task.due_date
-                task.due_date = before_due + days
-                task.start_date = task.start_date + days if task.start_date else None
+                task.due_date = shifted(before_due, days, field="schedule_days")
+                task.start_date = shifted(task.start_date, days) if task.start_date else None
                 audit(task_key(project, task), {"due_date": before_due}, {"due_date": task.due_date})
     change.applied_at = utcnow()
 

@@ -14,11 +14,12 @@ from models.change import ChangeRequest, ChangeTarget
 from models.enums import ChangeStatus
 from models.errors import DomainError, InvalidError, check_all
 from models.keys import ItemKind, find_numbered, item_key, next_number, parse_item_key
+from models.limits import DAYS, MONEY, column_limit, shifted
 from models.milestones import find_milestone
 from models.project import Project
 from models.tasks import find_task
 
-TITLE_MAX = 300
+TITLE_MAX = column_limit(ChangeRequest.title)
 
 
 class ChangeForm(BaseModel):
@@ -64,12 +65,25 @@ def _targets(
     return targets, problems
 
 
+def _end_date_problem(project: Project, form: ChangeForm) -> DomainError | None:
+    """A schedule impact that would move the end date past the last date a database holds."""
+    if project.target_end_date is None:
+        return None
+    try:
+        shifted(project.target_end_date, form.schedule_days, field="schedule_days")
+    except InvalidError as error:
+        return error
+    return None
+
+
 def change_problems(db: Session, project: Project, form: ChangeForm) -> list[DomainError | None]:
     return [
         None
         if form.title and len(form.title) <= TITLE_MAX
         else InvalidError("changes.bad_title", field="title", limit=TITLE_MAX),
         None if form.schedule_days >= 0 else InvalidError("changes.negative_days", field="schedule_days"),
+        DAYS.problem(form.schedule_days, "schedule_days") or _end_date_problem(project, form),
+        MONEY.problem(form.cost_impact, "cost_impact"),
         *_targets(db, project, form.targets)[1],
     ]
 

@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.access import Action, Actor, require, require_open
@@ -22,13 +23,14 @@ from models.currencies import is_currency
 from models.enums import Role
 from models.errors import DomainError, InvalidError, check_all
 from models.keys import PROJECT_KEY
+from models.limits import column_limit
 from models.portfolio import project_by_key, project_in_channel
 from models.project import Member, Project
 from models.risks import RiskForm, raise_risk
 from models.team import ensure_role
 
 FIRST_RISKS_MAX = 3
-NAME_MAX = 200
+NAME_MAX = column_limit(Project.name)
 
 
 class Charter(BaseModel):
@@ -156,8 +158,7 @@ def create_project(
     )
     project.baseline_end_date = charter.target_end_date
     project.baseline_budget = charter.budget
-    db.add(project)
-    db.flush()
+    _insert_or_explain(db, project, channel_id)
     _seat_charter_roles(db, project)
     if actor.user_id != project.manager_id:
         ensure_role(db, project, actor.user_id, Role.MEMBER)
@@ -173,6 +174,17 @@ def create_project(
     for form in list(first_risks)[:FIRST_RISKS_MAX]:
         raise_risk(db=db, actor=actor, project=project, form=form)
     return project
+
+
+def _insert_or_explain(db: Session, project: Project, channel_id: str) -> None:
+    """Save the project; if a concurrent `/pmo new` took the channel or key first, say so as the
+    check before would have (the unique constraints, not that check, are what decide a race)."""
+    try:
+        with db.begin_nested():
+            db.add(project)
+    except IntegrityError:
+        check_all(_channel_problem(db, channel_id), _key_problem(db, project.key))
+        raise
 
 
 def _seat_charter_roles(db: Session, project: Project) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import scoping
+from models import limits, scoping  # noqa: F401 - limits registers the flush guard
 from models.claims import claim
 from models.workspace import Workspace
 

@@ -11,12 +11,13 @@ from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.closing import Document
 from models.errors import InvalidError, check_all
+from models.limits import column_limit
 from models.project import Project
 
 KINDS = ("charter", "spec", "design", "plan", "minutes", "report", "contract", "sign-off", "other")
 URL = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
-URL_MAX = 1000
-TITLE_MAX = 300
+URL_MAX = column_limit(Document.url)
+TITLE_MAX = column_limit(Document.title)
 
 
 def document_problems(url: str, title: str, kind: str | None) -> list[InvalidError | None]:

@@ -8,8 +8,10 @@ linearly from a task's start to its due date; earned value is its percent comple
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+
+from models.limits import clamped_shift
 
 CENT = Decimal("0.01")
 
@@ -132,4 +134,4 @@ def forecast_finish(start: date | None, target_end: date | None, spi: float | No
     if start is None or target_end is None or not spi:
         return target_end
     planned_days = (target_end - start).days
-    return start + timedelta(days=round(planned_days / spi))
+    return clamped_shift(start, planned_days / spi)

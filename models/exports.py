@@ -36,7 +36,20 @@ class Export(StrEnum):
     AUDIT = "audit"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value: Any) -> str:
+    """One CSV cell: numbers stay numbers (a negative cost still sums); text that a spreadsheet
+    would run as a formula gets a leading single quote, OWASP's advice, so it shows as typed."""
+    text = _plain_cell(value)
+    if isinstance(value, str | Enum) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _plain_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -16,11 +16,12 @@ from models.enums import IssueStatus, Severity
 from models.errors import DomainError, InvalidError, check_all
 from models.issue import Issue
 from models.keys import ItemKind, find_numbered, item_key, next_number
+from models.limits import column_limit
 from models.project import Project
 from models.team import not_on_team
 from models.work import Milestone, Task
 
-TITLE_MAX = 300
+TITLE_MAX = column_limit(Issue.title)
 
 
 class IssueForm(BaseModel):

@@ -11,10 +11,11 @@ from models.access import Action, Actor, require, require_open
 from models.audit import record
 from models.errors import InvalidError, NotFoundError, check_all
 from models.keys import ItemKind, item_key, next_number, parse_item_key
+from models.limits import column_limit
 from models.project import Project
 from models.work import Milestone
 
-NAME_MAX = 300
+NAME_MAX = column_limit(Milestone.name)
 
 
 def milestone_key(project: Project, milestone: Milestone) -> str:

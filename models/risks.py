@@ -13,13 +13,14 @@ from models.audit import changed, record
 from models.enums import RiskStatus, RiskStrategy
 from models.errors import DomainError, InvalidError, check_all
 from models.keys import ItemKind, find_numbered, item_key, next_number
+from models.limits import column_limit
 from models.project import Project
 from models.risk import SCALE, Risk, RiskAssessment
 from models.team import not_on_team
 
 # A risk scored this high is everyone's business: it is posted to the project channel.
 ANNOUNCE_SCORE = 15
-TITLE_MAX = 300
+TITLE_MAX = column_limit(Risk.title)
 # How many of a risk's latest scores the register shows as its trend.
 TREND_SCORES = 4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, select
@@ -16,6 +16,7 @@ from models.earned_value import EarnedValue, WorkItem, WorkSums, earned_value_of
 from models.enums import ReviewStatus, Severity, TaskStatus
 from models.health import Assessment, HealthFacts, assess
 from models.issue import Issue
+from models.limits import clamped_shift
 from models.project import Project
 from models.quality_reviews import review_counts_of
 from models.risk import Risk
@@ -101,7 +102,7 @@ def work_items(db: Session, project: Project) -> list[WorkItem]:
 
 def milestone_forecasts(milestones: list[Milestone], slip_days: int) -> list[MilestoneForecast]:
     """Each open milestone forecast to slip as much as the whole schedule does."""
-    return [MilestoneForecast(m, m.due_date + timedelta(days=max(slip_days, 0))) for m in milestones]
+    return [MilestoneForecast(m, clamped_shift(m.due_date, max(slip_days, 0))) for m in milestones]
 
 
 @dataclass(frozen=True)

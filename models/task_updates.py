@@ -18,6 +18,7 @@ from models.enums import Severity, TaskStatus
 from models.errors import DomainError, InvalidError, check_all
 from models.issue import Issue
 from models.issues import IssueForm, raise_issue
+from models.limits import PERCENT_MAX
 from models.project import Project
 from models.schedule import Push, pushed_by
 from models.tasks import schedule_items, task_key
@@ -51,7 +52,7 @@ def _problems(task: Task, update: TaskUpdate) -> list[DomainError | None]:
     due = update.due_date
     return [
         None
-        if percent is None or 0 <= percent <= 100
+        if percent is None or 0 <= percent <= PERCENT_MAX
         else InvalidError("updates.bad_percent", field="percent_complete", given=percent),
         None
         if due is None or task.start_date is None or due >= task.start_date

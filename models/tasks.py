@@ -19,13 +19,14 @@ from models.audit import record
 from models.enums import TaskStatus
 from models.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.keys import ItemKind, item_key, next_number, parse_item_key
+from models.limits import column_limit
 from models.project import Project
 from models.schedule import Item, Push, dependency_violation, pushed_by, would_create_cycle
 from models.team import not_on_team
 from models.work import Task, TaskDependency
 
 OPEN = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
-TITLE_MAX = 300
+TITLE_MAX = column_limit(Task.title)
 
 
 class TaskForm(BaseModel):

@@ -19,6 +19,7 @@ from models.base import utcnow
 from models.enums import Phase, Role, TaskStatus
 from models.errors import DomainError, InvalidError, check_all
 from models.leaves import is_leaf
+from models.limits import PERCENT_MAX
 from models.project import Member, Project
 from models.work import Task
 
@@ -74,7 +75,7 @@ class Allocation:
 
 def _allocation_problems(allocation: Allocation) -> list[InvalidError | None]:
     problems: list[InvalidError | None] = []
-    if allocation.percent is not None and not 1 <= allocation.percent <= 100:
+    if allocation.percent is not None and not 1 <= allocation.percent <= PERCENT_MAX:
         problems.append(InvalidError("team.bad_allocation", field="allocation", given=allocation.percent))
     hours = allocation.weekly_capacity_hours
     if hours is not None and not 0 < hours <= 168:
