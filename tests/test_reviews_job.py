@@ -32,9 +32,9 @@ def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str) -> str:
 
 
 def dms_to(bot: RunningBot, user: str) -> list[str]:
-    return [
-        call.args["text"] for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == user
-    ]
+    """The DMs `user` received: a post Slack refused never reached them."""
+    posts = bot.fake.calls_to("chat.postMessage", ok=True)
+    return [call.args["text"] for call in posts if call.args["channel"] == user]
 
 
 def with_reviews(bot: RunningBot) -> None:
