@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
-from bot.scheduler import Ticker, run_jobs
+from bot.scheduler import Ticker, run_passes
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
@@ -32,7 +32,8 @@ from models.deliveries import (
 )
 from models.enums import DeliveryState
 from models.migrate import current_revision, head_revision, make_revision, upgrade
-from models.records import Delivery
+from models.pass_failures import recent_failures
+from models.records import Delivery, PassFailure
 
 log = logging.getLogger("pmo-bot")
 
@@ -192,10 +193,12 @@ def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
         )
         return EXIT_CONFIG
     at = args.at or utcnow()
-    outcome = run_jobs(app.runtime, at, args.names)
+    outcome = run_passes(app.runtime, at, args.names)
     for name, result in outcome.items():
         print(f"{name}: {result} (as of {at.isoformat()})")
-    return 0 if all(result == "ok" for result in outcome.values()) else 1
+        # The rest of the pass was done; these were not (and are kept for `jobs status`).
+        print("".join(f"  failed for {failure}\n" for failure in result.failures), end="")
+    return 0 if all(result.ok for result in outcome.values()) else 1
 
 
 def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
@@ -212,7 +215,24 @@ def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
             print(f"Nothing failed or uncertain in the past {ATTENTION_FOR.days} days.")
         print(f"Most recent sends ({len(recent)}):")
         print("\n".join(delivery_line(delivery) for delivery in recent))
+        print_pass_failures(recent_failures(db, since=now - ATTENTION_FOR))
     return 0
+
+
+def print_pass_failures(by_pass: dict[str, list[PassFailure]]) -> None:
+    """The projects each pass could not serve lately, newest first: the rest of those passes went out."""
+    if not by_pass:
+        print(f"No pass failed for any project in the past {ATTENTION_FOR.days} days.")
+        return
+    print(f"Pass failures in the past {ATTENTION_FOR.days} days (the other projects were served):")
+    for pass_name, failures in sorted(by_pass.items()):
+        print(f"  {pass_name}:")
+        print("\n".join(pass_failure_line(failure) for failure in failures))
+
+
+def pass_failure_line(failure: PassFailure) -> str:
+    times = f" ({failure.times} times)" if failure.times > 1 else ""
+    return f"    {failure.failed_at:%Y-%m-%d %H:%M} {failure.subject}{times} · {failure.error}"
 
 
 def run_jobs_resend(settings: Settings, args: argparse.Namespace) -> int:

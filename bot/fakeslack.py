@@ -1081,8 +1081,27 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         url = urlsplit(self.path)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        answer = self.server.fake._route(Incoming(self.command, url.path, url.query, self.headers, body))
+        body = self._body()
+        if body is None:
+            # Slack acts only on a whole request: one cut short (its sender killed mid-write)
+            # never reaches a method and is not recorded as a call.
+            self.close_connection = True
+            self._reply(Answer.text("incomplete request body", status=400))
+            return
+        self._reply(self.server.fake._route(Incoming(self.command, url.path, url.query, self.headers, body)))
+
+    def _body(self) -> bytes | None:
+        """The whole body the headers promise, or None when the sender hung up before sending it."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                return None
+            body = self.rfile.read(length)
+        except (ValueError, ConnectionError, TimeoutError):
+            return None
+        return body if len(body) == length else None
+
+    def _reply(self, answer: Answer) -> None:
         if answer.status == DROPPED:
             self.close_connection = True  # no answer at all: the client sees the connection drop
             return
@@ -1094,8 +1113,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         }
         for name, value in headers.items():
             self.send_header(name, value)
-        self.end_headers()
         with suppress(BrokenPipeError, ConnectionResetError):  # a client killed while held (Stall)
+            self.end_headers()
             self.wfile.write(answer.body)
 
     def log_message(self, *args: Any) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import zip_longest
 from typing import Any
 from urllib.error import URLError
@@ -29,17 +30,32 @@ from models.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncer
 log = logging.getLogger(__name__)
 
 Send = Callable[[WebClient], SlackResponse]
+# Told why a send failed (or may not have arrived).
+OnFailure = Callable[[str], None]
 UNCERTAIN_ERRORS = (URLError, TimeoutError, ConnectionError)
 
 
 def send_once(
-    runtime: Runtime, *, team_id: str, key: str, kind: str, now: datetime, channel: str, send: Send
+    runtime: Runtime,
+    *,
+    team_id: str,
+    key: str,
+    kind: str,
+    now: datetime,
+    channel: str,
+    send: Send,
+    on_failure: OnFailure | None = None,
 ) -> bool:
-    """Send to `channel` unless another process or an earlier pass already did; True when this call sent."""
+    """Send to `channel` unless another process or an earlier pass already did; True when this call sent.
+
+    A send that failed or may not have arrived is recorded in the delivery log and told to
+    `on_failure` (a scheduled pass counts it against the project it was for).
+    """
     with runtime.database.session(team_id) as db:
         delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now)
     if delivery_id is None:
         return False
+    failed = on_failure or (lambda reason: None)
     try:
         with runtime.pacer.slot(team_id, channel):
             answer = send(runtime.client_for(team_id))
@@ -48,11 +64,21 @@ def send_once(
         log.warning("send %s failed: %s", key, reason)
         with runtime.database.session(team_id) as db:
             mark_failed(db, delivery_id, now=now, error=reason)
+        failed(reason)
         return False
     except UNCERTAIN_ERRORS as error:
         log.warning("send %s may or may not have reached Slack: %s", key, error)
         with runtime.database.session(team_id) as db:
             mark_uncertain(db, delivery_id, error=str(error))
+        failed(f"may or may not have reached Slack: {error}")
+        return False
+    except Exception as error:
+        # Writing the message failed (its rows, a bug) before any request left: nothing reached
+        # Slack, so it is a failure tried again with back-off, not a claim left hanging.
+        log.exception("send %s could not be made", key)
+        with runtime.database.session(team_id) as db:
+            mark_failed(db, delivery_id, now=now, error=repr(error))
+        failed(repr(error))
         return False
     with runtime.database.session(team_id) as db:
         mark_sent(db, delivery_id, now=now, channel_id=answer.get("channel"), ts=answer.get("ts"))
@@ -76,6 +102,10 @@ class Dm:
     user: str
     text: str
     blocks: Blocks
+    subject: str = ""  # whom a failure is counted against in `jobs status`: a project's key
+
+    def outgoing(self) -> Outgoing:
+        return Outgoing(self.key, self.kind, self.user, self.post, self.subject)
 
     def post(self, client: WebClient) -> SlackResponse:
         return post_dm(client, self.user, self.text, self.blocks)
@@ -89,9 +119,10 @@ class DmLater:
     kind: str
     user: str
     write: Callable[[], tuple[str, Blocks]]
+    subject: str = ""
 
     def outgoing(self) -> Outgoing:
-        return Outgoing(self.key, self.kind, self.user, self.post)
+        return Outgoing(self.key, self.kind, self.user, self.post, self.subject)
 
     def post(self, client: WebClient) -> SlackResponse:
         return post_dm(client, self.user, *self.write())
@@ -111,10 +142,18 @@ class Outgoing:
     kind: str
     channel: str
     send: Send
+    subject: str = ""  # whom a failure is counted against in `jobs status`: a project's key
 
 
-def send_all(runtime: Runtime, *, team_id: str, now: datetime, outgoing: list[Outgoing]) -> int:
-    """Send each once, several at a time; how many this call sent.
+def send_all(
+    runtime: Runtime,
+    *,
+    team_id: str,
+    now: datetime,
+    outgoing: list[Outgoing],
+    on_failure: Callable[[Outgoing, str], None] | None = None,
+) -> int:
+    """Send each once, several at a time; how many this call sent. One failing stops no other.
 
     Slack takes 100 to 300 ms to answer a post, so a pass of a thousand digests one after the
     other would take minutes. Sends go in waves of one message per channel: a channel's
@@ -126,16 +165,26 @@ def send_all(runtime: Runtime, *, team_id: str, now: datetime, outgoing: list[Ou
         by_channel[item.channel].append(item)
     waves = [[item for item in wave if item is not None] for wave in zip_longest(*by_channel.values())]
 
+    def failed(item: Outgoing, reason: str) -> None:
+        if on_failure is not None:
+            on_failure(item, reason)
+
     def send(item: Outgoing) -> bool:
-        return send_once(
-            runtime,
-            team_id=team_id,
-            key=item.key,
-            kind=item.kind,
-            now=now,
-            channel=item.channel,
-            send=item.send,
-        )
+        try:
+            return send_once(
+                runtime,
+                team_id=team_id,
+                key=item.key,
+                kind=item.kind,
+                now=now,
+                channel=item.channel,
+                send=item.send,
+                on_failure=partial(failed, item),
+            )
+        except Exception as error:  # the delivery log itself (a database fault): this send only
+            log.exception("send %s failed", item.key)
+            failed(item, repr(error))
+            return False
 
     if len(by_channel) <= 1:
         return sum(send(item) for item in outgoing)

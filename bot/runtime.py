@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 # Work too slow to finish inside Slack's 3-second ack (charts, files) runs on these threads.
 SLOW_WORKERS = 2
 
-# A scheduled pass: given the (UTC) time it runs as, it finds what is due and does it.
-Job = Callable[[datetime], None]
+# A scheduled pass: given the (UTC) time it runs as, it finds what is due and does it. It may
+# answer with what it failed to do (one line each, naming the project), having done the rest.
+Job = Callable[[datetime], "Sequence[object] | None"]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,19 +23,39 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-def run_jobs(runtime: Runtime, now: datetime, names: list[str] | None = None) -> dict[str, str]:
+@dataclass(frozen=True)
+class PassOutcome:
+    """How one pass went: "ok", or "failed" with what it could not do (the rest was done)."""
+
+    failures: tuple[str, ...] = ()
+    crashed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failures or self.crashed)
+
+    def __str__(self) -> str:
+        return "ok" if self.ok else "failed"
+
+
+def run_passes(runtime: Runtime, now: datetime, names: list[str] | None = None) -> dict[str, PassOutcome]:
     """Run the named passes (all by default) as of `now`; one failing pass doesn't stop the rest."""
-    outcome: dict[str, str] = {}
+    outcome: dict[str, PassOutcome] = {}
     for name, job in runtime.jobs.items():
         if names is not None and name not in names:
             continue
         try:
-            job(now)
-            outcome[name] = "ok"
+            failures = job(now) or ()
+            outcome[name] = PassOutcome(tuple(str(failure) for failure in failures))
         except Exception:
             log.exception("scheduled pass %s failed at %s", name, now.isoformat())
-            outcome[name] = "failed"
+            outcome[name] = PassOutcome(crashed=True)
     return outcome
+
+
+def run_jobs(runtime: Runtime, now: datetime, names: list[str] | None = None) -> dict[str, str]:
+    """`run_passes`, each pass's outcome as a word: "ok" or "failed"."""
+    return {name: str(outcome) for name, outcome in run_passes(runtime, now, names).items()}
 
 
 class Ticker:

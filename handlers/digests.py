@@ -8,6 +8,7 @@ digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UTC, caught up the sam
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -23,12 +24,12 @@ from bot.blocks import Block, header, section
 from bot.formats import fmt_list, fmt_money, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
-from bot.outbox import Outgoing, send_all, send_once
+from bot.outbox import Outgoing
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
 from handlers.command import CommandRouter
 from handlers.context import project_translator, translator_for
-from handlers.passes import ScheduledPass, run_in_every_workspace
+from handlers.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
 from handlers.risk_lines import level
 from handlers.status import HEALTH_MARK
 from models.changes import change_key
@@ -45,6 +46,8 @@ from models.status import statuses_of
 from models.tasks import task_key
 from models.team import workspace_allocations
 from models.work import Task
+
+log = logging.getLogger(__name__)
 
 HISTORY_WEEKS = 8
 # Digests prepared together: enough to amortise the queries, few enough to keep each read short.
@@ -112,11 +115,15 @@ def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
 
 
 class DigestPass(ScheduledPass):
+    name = "digests"
+
     def run(self) -> None:
         for due_on, project_ids in self.due_batches():
             self.send_digests(project_ids, due_on)
-        if self.runtime.settings.pmo_portfolio_channel:
-            self.send_portfolio(self.runtime.settings.pmo_portfolio_channel)
+        channel = self.runtime.settings.pmo_portfolio_channel
+        if channel:
+            with self.isolated(f"portfolio digest (#{channel})"):
+                self.send_portfolio(channel)
 
     def unsent(self, db: Session, key: str) -> bool:
         return still_to_send(db, key=key, now=self.now)
@@ -149,21 +156,46 @@ class DigestPass(ScheduledPass):
 
         The digests are read in a read-only transaction: on SQLite a write transaction holds
         the database's one write lock, and a batch takes long enough to stall everyone's clicks.
+        A project whose digest cannot be written is left out (and recorded); the others go.
         """
+        digests: list[Digest] = []
+        outgoing: list[Outgoing] = []
         with self.runtime.database.session(self.team_id, write=False) as db:
             projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
             if not projects:
                 return
-            today = self.now.astimezone(ZoneInfo(projects[0].timezone)).date()
-            digests = weekly_digests(db, projects, today, due_on=due_on)
-            outgoing = []
+            subjects = {project.id: project_subject(project) for project in projects}
+            prepared = self.prepare(db, list(projects), subjects, due_on)
             for project in projects:
-                text, blocks = digest_message(digests[project.id], project_translator(self.runtime, project))
-                post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
-                outgoing.append(Outgoing(digest_key(project.id, due_on), "digest", project.channel_id, post))
-        with self.runtime.database.session(self.team_id) as db:
-            keep_snapshots(db, digests.values())
-        send_all(self.runtime, team_id=self.team_id, now=self.now, outgoing=outgoing)
+                digest = prepared.get(project.id)
+                if digest is None:
+                    continue
+                with self.isolated(subjects[project.id]):
+                    text, blocks = digest_message(digest, project_translator(self.runtime, project))
+                    post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
+                    key = digest_key(project.id, due_on)
+                    outgoing.append(Outgoing(key, "digest", project.channel_id, post, subjects[project.id]))
+                    digests.append(digest)
+        snapshots = self.isolated("the digests' health snapshots")
+        with snapshots, self.runtime.database.session(self.team_id) as db:
+            keep_snapshots(db, digests)
+        self.send_all(outgoing)
+
+    def prepare(
+        self, db: Session, projects: list[Project], subjects: dict[int, str], due_on: date
+    ) -> dict[int, Digest]:
+        """The batch's digests, read together; if that fails, one by one, so only the faulty one is lost."""
+        today = self.now.astimezone(ZoneInfo(projects[0].timezone)).date()
+        try:
+            with db.begin_nested():
+                return weekly_digests(db, projects, today, due_on=due_on)
+        except Exception:
+            log.warning("a batch of %d digests failed; preparing each alone", len(projects), exc_info=True)
+        digests: dict[int, Digest] = {}
+        for project in projects:
+            with self.isolated(subjects[project.id], db):
+                digests |= weekly_digests(db, [project], today, due_on=due_on)
+        return digests
 
     def send_portfolio(self, channel: str) -> None:
         due_on = PORTFOLIO.due_on(self.now, "UTC")
@@ -174,17 +206,12 @@ class DigestPass(ScheduledPass):
             # The portfolio channel belongs to no project: it reads the workspace's language.
             text, history = portfolio(db, self.now.astimezone(UTC).date(), translator_for(self.runtime))
         png = render_health_history(history)
-        send_once(
-            self.runtime,
-            team_id=self.team_id,
-            key=key,
-            kind="portfolio",
-            now=self.now,
-            channel=channel,
-            send=lambda client: client.files_upload_v2(
-                channel=channel, file=png, filename=f"portfolio-{iso_week(due_on)}.png", initial_comment=text
-            ),
-        )
+
+        def upload(client: WebClient) -> SlackResponse:
+            filename = f"portfolio-{iso_week(due_on)}.png"
+            return client.files_upload_v2(channel=channel, file=png, filename=filename, initial_comment=text)
+
+        self.send_all([Outgoing(key, "portfolio", channel, upload, f"portfolio digest (#{channel})")])
 
 
 def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
@@ -224,8 +251,8 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
     return "\n".join(lines), HealthHistory(t("digests.chart_title"), weeks, rows)
 
 
-def run_digests(runtime: Runtime, now: datetime) -> None:
-    run_in_every_workspace(runtime, now, DigestPass)
+def run_digests(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, DigestPass)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

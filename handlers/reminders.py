@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import Block, actions, button, modal, section, submitted_values
 from bot.formats import fmt_date
 from bot.i18n import Translator
-from bot.outbox import DmLater, send_all
+from bot.outbox import DmLater
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import Ctx, ctx_from
@@ -29,7 +29,7 @@ from handlers.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.forms import DateContext, FormReader, ModalState, date_input
 from handlers.home import refresh_homes
 from handlers.issue_log import RESOLVE_ACTION
-from handlers.passes import ScheduledPass, run_in_every_workspace
+from handlers.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
 from handlers.task_actions import DONE_ACTION
 from models.access import require_visible
 from models.away import DaysOff, days_off, status_says_away
@@ -128,9 +128,12 @@ class ReminderPass(ScheduledPass):
     def off(self, db: Session, user_id: str, day: date) -> bool:
         return self.days_off.is_holiday(day) or self.away(db, user_id, day)
 
+    name = "reminders"
+
     def run(self) -> None:
-        outgoing = [dm.outgoing() for dm in self.due()]
-        send_all(self.runtime, team_id=self.team_id, now=self.now, outgoing=outgoing)
+        # A reminder gathers an owner's overdue work across projects; each is written when it
+        # is sent, so one whose rows fail is that one send's failure, not the pass's.
+        self.send_all(self.due())
 
     def due(self) -> list[DmLater]:
         """Every reminder and manager summary due now and not yet sent."""
@@ -171,7 +174,8 @@ class ReminderPass(ScheduledPass):
         if today is None or not due or self.off(db, owner, today):
             return None
         write = partial(self.in_language_of, owner, reminder_blocks, due, today)
-        return DmLater(f"reminder:{owner}:{today}", "reminder", owner, write)
+        subject = f"{', '.join(sorted({item.project.key for item in due}))} (reminder to {owner})"
+        return DmLater(f"reminder:{owner}:{today}", "reminder", owner, write, subject)
 
     def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[DmLater]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
@@ -191,12 +195,13 @@ class ReminderPass(ScheduledPass):
             if today is None or self.off(db, manager, today):
                 continue
             write = partial(self.in_language_of, manager, summary_message, project, items, today)
-            dms.append(DmLater(f"overdue_summary:{project.id}:{today}", "overdue_summary", manager, write))
+            key, subject = f"overdue_summary:{project.id}:{today}", project_subject(project)
+            dms.append(DmLater(key, "overdue_summary", manager, write, subject))
         return dms
 
 
-def run_reminders(runtime: Runtime, now: datetime) -> None:
-    run_in_every_workspace(runtime, now, ReminderPass)
+def run_reminders(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, ReminderPass)
 
 
 def snooze_value(value: str) -> tuple[str, date | None]:

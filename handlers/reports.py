@@ -11,23 +11,24 @@ made once per line, recipient and local day, caught up within 8 hours if the bot
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
 from bot.i18n import Translator
-from bot.outbox import send_once
+from bot.outbox import Outgoing
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
-from handlers.context import Ctx, job_ctx, project_translator
+from handlers.context import project_translator
 from handlers.directory import time_zone
-from handlers.passes import workspaces
+from handlers.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from handlers.status import control_lines, headline, milestone_lines, overdue_lines, reason_lines, risk_lines
 from handlers.status import status_blocks as report_blocks
 from models.away import is_holiday
@@ -35,7 +36,6 @@ from models.comms import CommPlanLine
 from models.comms_plan import audience_people
 from models.enums import Channel, CommKind
 from models.occurrences import DAYTIME_WINDOW, Recurrence
-from models.portfolio import open_projects
 from models.project import Project
 from models.status import StatusReport, status_of
 
@@ -74,48 +74,12 @@ RENDERERS: dict[CommKind, Render] = {
 }
 
 
-@dataclass(frozen=True)
-class Send:
-    """One report to make: its delivery key, where it goes, and what it says."""
+class ReportPass(ScheduledPass):
+    """One pass over one workspace, as of `now`: each project's due reports, each project alone."""
 
-    key: str
-    kind: str
-    channel: str
-    message: Message
+    name = "reports"
 
-
-@dataclass
-class ReportPass:
-    """One pass over one workspace, as of `now`."""
-
-    runtime: Runtime
-    team_id: str
-    now: datetime
-
-    @cached_property
-    def ctx(self) -> Ctx:
-        """People's time zones and languages are looked up through the workspace's client."""
-        return job_ctx(self.runtime, self.team_id)
-
-    def run(self) -> None:
-        # Gathered first and sent after, so no transaction stays open while Slack is called.
-        with self.runtime.database.session(self.team_id, write=False) as db:
-            outgoing = [send for project in open_projects(db) for send in self.for_project(db, project)]
-        for send in outgoing:
-            text, blocks = send.message
-            send_once(
-                self.runtime,
-                team_id=self.team_id,
-                key=send.key,
-                kind=send.kind,
-                now=self.now,
-                channel=send.channel,
-                send=lambda client, send=send, text=text, blocks=blocks: client.chat_postMessage(
-                    channel=send.channel, text=text, blocks=blocks
-                ),
-            )
-
-    def for_project(self, db: Session, project: Project) -> list[Send]:
+    def for_project(self, db: Session, project: Project) -> list[Outgoing]:
         lines = db.scalars(
             select(CommPlanLine).where(
                 CommPlanLine.project_id == project.id,
@@ -125,7 +89,7 @@ class ReportPass:
         ).all()
         return [send for line in lines for send in self.sends(db, project, line)]
 
-    def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Send]:
+    def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Outgoing]:
         """Who gets the line's message now: the channel once, or each person at their hour."""
         recipients = (
             [project.channel_id]
@@ -153,13 +117,18 @@ class ReportPass:
                 if who == project.channel_id
                 else self.ctx.t_for(who)
             )
-            sends.append(Send(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, render(report, t)))
+            text, blocks = render(report, t)
+            post = partial(_post, channel=who, text=text, blocks=blocks)
+            sends.append(Outgoing(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, post))
         return sends
 
 
-def run_reports(runtime: Runtime, now: datetime) -> None:
-    for team_id in workspaces(runtime):
-        ReportPass(runtime, team_id, now).run()
+def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
+    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def run_reports(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, ReportPass)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

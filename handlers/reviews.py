@@ -22,7 +22,7 @@ from bot.outbox import Dm
 from bot.runtime import Runtime
 from handlers.change_decisions import change_blocks
 from handlers.command import CommandRouter
-from handlers.passes import ScheduledPass, run_in_every_workspace
+from handlers.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from handlers.quality_reviews import record_button
 from handlers.risk_prompt import review_blocks
 from models.calendar import holidays, working_days_between
@@ -31,7 +31,6 @@ from models.change_decisions import ESCALATION, REMINDER, chase_key, decider_ids
 from models.changes import change_key
 from models.enums import ChangeStatus, ReviewStatus, RiskStatus
 from models.occurrences import REVIEWS
-from models.portfolio import open_projects
 from models.project import Project
 from models.quality import QualityReview
 from models.quality_reviews import item_key_of, reviewed_item
@@ -88,10 +87,7 @@ class Chase:
 
 
 class ReviewPass(ScheduledPass):
-    def run(self) -> None:
-        with self.runtime.database.session(self.team_id, write=False) as db:
-            outgoing = [dm for project in open_projects(db) for dm in self.for_project(db, project)]
-        self.send_all(outgoing)
+    name = "reviews"
 
     def for_project(self, db: Session, project: Project) -> list[Dm]:
         today = REVIEWS.due_on(self.now, project.timezone)
@@ -148,8 +144,8 @@ class ReviewPass(ScheduledPass):
         return Dm(chase_key(kind, change, user), kind, user, text, blocks)
 
 
-def run_reviews(runtime: Runtime, now: datetime) -> None:
-    run_in_every_workspace(runtime, now, ReviewPass)
+def run_reviews(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, ReviewPass)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

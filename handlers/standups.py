@@ -42,7 +42,7 @@ from handlers.context import Ctx, ctx_from
 from handlers.directory import time_zone
 from handlers.forms import ModalState
 from handlers.living_post import post_or_edit
-from handlers.passes import ScheduledPass, off_on, run_in_every_workspace
+from handlers.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
 from models.away import is_holiday
 from models.base import utcnow
 from models.comms_plan import enabled_line
@@ -50,7 +50,7 @@ from models.enums import Channel, CommKind, TaskStatus
 from models.errors import InvalidError
 from models.issues import issue_key
 from models.occurrences import STANDUP_WINDOW, Recurrence
-from models.portfolio import find_project, open_projects, project_by_id
+from models.portfolio import find_project, project_by_id
 from models.project import Project
 from models.standups import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks import task_key
@@ -85,12 +85,9 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
 
 
 class StandupPass(ScheduledPass):
-    def run(self) -> None:
-        with self.runtime.database.session(self.team_id, write=False) as db:
-            outgoing = [dm for project in open_projects(db) for dm in self.prompts(db, project)]
-        self.send_all(outgoing)
+    name = "standups"
 
-    def prompts(self, db: Session, project: Project) -> list[Dm]:
+    def for_project(self, db: Session, project: Project) -> list[Dm]:
         line = enabled_line(db, project, CommKind.STANDUP)
         if line is None:
             return []
@@ -117,8 +114,8 @@ class StandupPass(ScheduledPass):
         return [Dm(key, "standup", project.channel_id, text, blocks)]
 
 
-def run_standups(runtime: Runtime, now: datetime) -> None:
-    run_in_every_workspace(runtime, now, StandupPass)
+def run_standups(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, StandupPass)
 
 
 def answer_modal(t: Translator, state: StandupState, project: Project, tasks: list[Task]) -> dict[str, Any]:

@@ -58,5 +58,18 @@ def claim_rows(
     )
 
 
+def upsert(
+    target: Session | Connection,
+    model: type[Base],
+    values: dict[str, Any],
+    *,
+    conflict: list[str],
+    update: dict[str, Any],
+) -> None:
+    """`INSERT … ON CONFLICT (conflict) DO UPDATE SET update`: one statement on SQLite and PostgreSQL."""
+    insert = _INSERTS[_dialect(target)](model).values(values)
+    target.execute(insert.on_conflict_do_update(index_elements=conflict, set_=update))
+
+
 def _dialect(target: Session | Connection) -> str:
     return target.get_bind().dialect.name if isinstance(target, Session) else target.dialect.name

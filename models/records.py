@@ -116,3 +116,22 @@ class HandledSubmission(TeamScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class PassFailure(TeamScoped, Base):
+    """What went wrong for one project (or person) in a scheduled pass, for `pmo-bot jobs status`.
+
+    One row per pass and subject, updated each time it fails again: a project that fails every
+    minute's tick is one line with a count, not a thousand rows a day.
+    """
+
+    __tablename__ = "pass_failures"
+    __table_args__ = (UniqueConstraint("team_id", "pass_name", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_name: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text)
+    times: Mapped[int] = mapped_column(default=1)
+    # The wall clock, not the pass's `--at`: when an operator would have seen it fail.
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -83,7 +83,8 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_a
     # prompt reaches Slack but the connection drops before the answer.
     bot.fake.fail_next("chat.postMessage", status=503, times=3)
     bot.fake.drop_next("chat.postMessage")
-    jobs(bot, tmp_path, REVIEWS_DUE)
+    out = jobs(bot, tmp_path, REVIEWS_DUE, failing=True)
+    assert out.count("  failed for APL (#C0001): ") == 2, out
     assert states(bot) == {"risk_review": DeliveryState.FAILED, "quality_review": DeliveryState.UNCERTAIN}
     status = jobs_status(bot, tmp_path)
     attention = status.split("Most recent sends")[0]
@@ -203,7 +204,7 @@ def test_a_send_that_keeps_failing_is_tried_after_1_5_30_and_120_minutes_then_gi
 
     def attempt(at: str) -> None:
         bot.fake.fail_next("chat.postMessage", status=503, times=3)  # the try and slack-sdk's 2 retries
-        jobs(bot, tmp_path, at)
+        jobs(bot, tmp_path, at, failing=True)
 
     def tries() -> int:
         risk = [c for c in bot.fake.calls_to("chat.postMessage") if c.args["text"].startswith("🔎 Risk")]

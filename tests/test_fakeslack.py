@@ -7,13 +7,14 @@ so each check is shown to pass a payload right at Slack's limit and to catch one
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -984,3 +985,23 @@ def test_state_value_helpers_match_slacks_shapes() -> None:
     assert SlackDriver.select_value(None) == {"type": "static_select", "selected_option": None}
     assert SlackDriver.users_value(ALICE) == {"type": "users_select", "selected_user": ALICE}
     assert SlackDriver.date_value("2025-01-31") == {"type": "datepicker", "selected_date": "2025-01-31"}
+
+
+def test_a_request_cut_short_is_answered_400_and_never_recorded(fake: FakeSlack) -> None:
+    """A client killed mid-write sends fewer bytes than its Content-Length: Slack never acts on it."""
+    body = b"channel=C0001&text=Hello%20there"
+    head = (
+        "POST /api/chat.postMessage HTTP/1.1\r\nHost: slack\r\n"
+        f"Authorization: Bearer {TOKEN}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body) + 40}\r\n\r\n"
+    ).encode()
+    host, port = urlsplit(fake.api_url).hostname, urlsplit(fake.api_url).port
+    with socket.create_connection((host, port), timeout=5) as conn:
+        conn.sendall(head + body[:10])  # "channel=C0": the rest never comes
+        conn.shutdown(socket.SHUT_WR)
+        answer = conn.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.0 400") or answer.startswith(b"HTTP/1.1 400"), answer
+    assert fake.calls == [] and fake.violations == []
+    client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=5)
+    assert client.chat_postMessage(channel="C0001", text="Hello there")["ok"] is True
+    assert [c.args["text"] for c in fake.calls_to("chat.postMessage", ok=True)] == ["Hello there"]

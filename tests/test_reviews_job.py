@@ -25,16 +25,17 @@ def jobs_env(bot: RunningBot) -> dict[str, str]:
     )
 
 
-def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str) -> str:
+def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str, failing: bool = False) -> str:
+    """`pmo-bot jobs run reviews`; `failing` when a send is meant to fail, which the exit code says."""
     done = run(["jobs", "run", "reviews", "--at", at, *extra], jobs_env(bot), tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == (1 if failing else 0), done.stderr
     return done.stdout
 
 
 def dms_to(bot: RunningBot, user: str) -> list[str]:
-    return [
-        call.args["text"] for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == user
-    ]
+    """The DMs `user` received: a post Slack refused never reached them."""
+    posts = bot.fake.calls_to("chat.postMessage", ok=True)
+    return [call.args["text"] for call in posts if call.args["channel"] == user]
 
 
 def with_reviews(bot: RunningBot) -> None:

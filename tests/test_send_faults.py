@@ -38,9 +38,12 @@ HELD_S = 20
 REACH_S = 90
 
 
-def digests(bot: RunningBot, tmp_path: Path, at: str = MONDAY_0905_SHANGHAI) -> None:
+def digests(
+    bot: RunningBot, tmp_path: Path, at: str = MONDAY_0905_SHANGHAI, *, failing: bool = False
+) -> None:
+    """`pmo-bot jobs run digests`; `failing` when a send is meant to fail, which the exit code says."""
     done = run(["jobs", "run", "digests", "--at", at], jobs_env(bot), tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == (1 if failing else 0), done.stderr
 
 
 def delivered(fake: FakeSlack) -> Counter[str]:
@@ -76,7 +79,7 @@ def test_a_post_that_keeps_failing_is_tried_again_after_its_back_off_and_deliver
 ) -> None:
     create(bot)
     bot.fake.fail_next(POST, status=500, times=3)  # the first try and both of the client's own retries
-    digests(bot, tmp_path)
+    digests(bot, tmp_path, failing=True)
     assert delivered(bot.fake) == {} and states(bot.database) == [(DeliveryState.FAILED, 1)]
     listed = run(["jobs", "status"], jobs_env(bot), tmp_path).stdout
     assert "failed" in listed and "internal_error" in listed

@@ -1,0 +1,165 @@
+"""One bad project never stops a pass: the others get theirs once, and the failure shows.
+
+Three projects are due their weekly digest; one cannot have it (its channel is archived, or its
+rows make the digest fail). The pass is run in this process through the CLI's `main`, as an
+operator runs `pmo-bot jobs run digests`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+import handlers.digests
+from bot.cli import main
+from models.digest import Digest
+from tests.conftest import TEAM, RunningBot
+from tests.test_charter import create
+from tests.test_digests import MONDAY_0905_SHANGHAI
+from tests.test_reviews_job import jobs_env
+
+CHANNELS = {"APL": "C0001", "ZEUS": "C0002", "HERA": "C0003"}
+LATER = "2026-12-07T01:06+00:00"
+WITHIN_BACK_OFF = "2026-12-07T01:05:30+00:00"  # a failed send is tried again a minute on
+
+
+@pytest.fixture
+def pmo_bot(
+    bot: RunningBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str]]:
+    """`pmo-bot ARGS…` in this process, with the bot's settings: its exit code and what it printed."""
+    monkeypatch.chdir(tmp_path)
+    for name in [name for name in os.environ if name.startswith(("SLACK_", "PMO_", "DATABASE_URL"))]:
+        monkeypatch.delenv(name)
+    for name, value in jobs_env(bot).items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(list(args))
+        return code, capsys.readouterr().out
+
+    return run
+
+
+def three_projects(bot: RunningBot) -> None:
+    create(bot)
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel=CHANNELS["ZEUS"])
+    create(bot, {"key": "HERA", "name": "Hera"}, channel=CHANNELS["HERA"])
+
+
+def digests_in(bot: RunningBot, key: str) -> list[str]:
+    """The weekly digests Slack accepted in the project's channel."""
+    posts = [
+        c.args["text"]
+        for c in bot.fake.calls_to("chat.postMessage", ok=True)
+        if c.args["channel"] == CHANNELS[key]
+    ]
+    return [text for text in posts if text.startswith("📰")]
+
+
+def assert_served_once(bot: RunningBot, *keys: str) -> None:
+    for key in keys:
+        posts = digests_in(bot, key)
+        assert len(posts) == 1 and posts[0].startswith(f"📰 {key} · "), (key, posts)
+
+
+def test_a_channel_slack_refuses_fails_its_project_alone_and_shows_in_jobs_status(
+    bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]]
+) -> None:
+    three_projects(bot)
+    bot.fake.add_channel(TEAM, CHANNELS["ZEUS"], name="zeus", is_archived=True)
+
+    code, out = pmo_bot("jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI)
+    assert code != 0
+    assert out.startswith("digests: failed (as of 2026-12-07T01:05:00+00:00)\n")
+    assert "  failed for ZEUS (#C0002): digest:" in out and out.rstrip().endswith(": is_archived"), out
+    assert "APL" not in out and "HERA" not in out
+    assert_served_once(bot, "APL", "HERA")
+    assert digests_in(bot, "ZEUS") == []
+
+    code, status = pmo_bot("jobs", "status")
+    assert code == 0
+    failures = status.split("Pass failures in the past 7 days (the other projects were served):\n")[1]
+    assert failures.startswith("  digests:\n    ")
+    assert "ZEUS (#C0002) · digest:" in failures and failures.rstrip().endswith(": is_archived")
+    assert "APL" not in failures and "HERA" not in failures
+
+    # Run again: the others are not sent twice, and Zeus waits out its back-off.
+    code, out = pmo_bot("jobs", "run", "digests", "--at", WITHIN_BACK_OFF)
+    assert (code, out) == (0, "digests: ok (as of 2026-12-07T01:05:30+00:00)\n")
+    assert_served_once(bot, "APL", "HERA")
+    # Its channel unarchived, a minute on Zeus gets its digest: once.
+    bot.fake.add_channel(TEAM, CHANNELS["ZEUS"], name="zeus")
+    assert pmo_bot("jobs", "run", "digests", "--at", LATER)[0] == 0
+    assert_served_once(bot, "APL", "ZEUS", "HERA")
+
+
+def failing_for(key: str, real: Callable[..., Any]) -> Callable[..., Any]:
+    """`real`, except that a batch holding project `key` meets a database error in its rows."""
+
+    def digests(db: Any, projects: list[Any], *args: Any, **kwargs: Any) -> Any:
+        if any(project.key == key for project in projects):
+            # On PostgreSQL this aborts the transaction: the other projects read on regardless.
+            db.execute(text("SELECT no_such_column FROM projects"))
+        return real(db, projects, *args, **kwargs)
+
+    return digests
+
+
+def test_a_database_error_in_one_projects_rows_leaves_the_others_their_digest(
+    bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_projects(bot)
+    real = handlers.digests.weekly_digests
+    monkeypatch.setattr(handlers.digests, "weekly_digests", failing_for("ZEUS", real))
+
+    code, out = pmo_bot("jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI)
+    assert code != 0
+    lines = out.splitlines()
+    assert lines[0] == "digests: failed (as of 2026-12-07T01:05:00+00:00)"
+    assert len(lines) == 2 and lines[1].startswith("  failed for ZEUS (#C0002): ")
+    assert "no_such_column" in lines[1]
+    assert_served_once(bot, "APL", "HERA")
+    assert digests_in(bot, "ZEUS") == []
+
+    code, status = pmo_bot("jobs", "status")
+    assert "  digests:\n" in status and "ZEUS (#C0002) · " in status and "no_such_column" in status
+
+    # Fixed, the next run sends Zeus its digest, and still nothing twice.
+    monkeypatch.setattr(handlers.digests, "weekly_digests", real)
+    code, out = pmo_bot("jobs", "run", "digests", "--at", LATER)
+    assert code == 0, out
+    assert_served_once(bot, "APL", "ZEUS", "HERA")
+
+
+def test_a_digest_that_cannot_be_written_fails_its_project_alone_and_repeats_are_counted(
+    bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_projects(bot)
+    real = handlers.digests.digest_message
+
+    def message(digest: Digest, t: Any) -> Any:
+        if digest.project.key == "HERA":
+            raise ValueError("Hera's digest has a line no template can hold")
+        return real(digest, t)
+
+    monkeypatch.setattr(handlers.digests, "digest_message", message)
+    code, out = pmo_bot("jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI)
+    assert code != 0
+    assert out.splitlines()[1:] == [
+        '  failed for HERA (#C0003): ValueError("Hera\'s digest has a line no template can hold")'
+    ]
+    assert_served_once(bot, "APL", "ZEUS")
+
+    code, out = pmo_bot("jobs", "run", "digests", "--at", LATER)
+    assert code != 0 and "HERA (#C0003)" in out
+    assert_served_once(bot, "APL", "ZEUS")
+    assert digests_in(bot, "HERA") == []
+    code, status = pmo_bot("jobs", "status")
+    assert "HERA (#C0003) (2 times) · ValueError" in status
