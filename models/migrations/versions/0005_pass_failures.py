@@ -1,6 +1,6 @@
 """pass failures: what went wrong for which project in a scheduled pass, for jobs status
 
-Revision ID: 0005_passes
+Revision ID: 0005
 Revises: 0004
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_passes"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
