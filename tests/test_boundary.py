@@ -342,9 +342,9 @@ def test_debug_logs_hold_no_token_or_secret(bot: RunningBot, tmp_path: Path) -> 
         assert driver.command("help", team=NEW_TEAM, timestamp=0).status == 401
     written = log.read_text()
     assert "oauth.v2.access" in written and "Received the following response" in written  # DEBUG was on
-    assert "[redacted]" in written
     for secret in (NEW_TOKEN, client_secret, SIGNING_SECRET, "Bearer xox", "Basic "):
         assert secret not in written, secret
+    assert "[redacted]" in written
 
 
 def test_redaction_covers_tokens_headers_named_secrets_and_url_passwords() -> None:
