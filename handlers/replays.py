@@ -20,13 +20,15 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
 from bot.signing import SIGNATURE_HEADER, first_value
 from handlers.command import CommandRouter
+from handlers.errors import is_database_outage
 from models.claims import claim
 from models.clock import utcnow
-from models.database import Database
+from models.database import Database, is_busy
 from models.records import SeenRequest
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,22 @@ def first_time(database: Database, signature: str) -> bool:
     """Claim the signature; True for the request that claimed it, False for every replay."""
     with database.writer() as conn:
         return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
+
+
+def seen_before(database: Database, signature: str) -> bool:
+    """Whether a request with this signature was already let in.
+
+    While the database is down, it is let in: whatever it would change needs the database
+    too, so a replay can do nothing twice, and `/pmo help` still answers. A busy SQLite is
+    different (the listener would wait out the busy timeout again): the user is told so.
+    """
+    try:
+        return not first_time(database, signature)
+    except SQLAlchemyError as error:
+        if is_busy(error) or not is_database_outage(error):
+            raise
+        log.warning("could not record a request's signature: %s", error.__class__.__name__)
+        return False
 
 
 def forget_old_signatures(database: Database) -> None:
@@ -59,11 +77,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if signature is None or body.get("type") == "event_callback":  # Socket Mode carries none
             next()
             return None
-        if not first_time(runtime.database, signature):
-            log.warning("ignored a replayed request (%s)", body.get("type") or body.get("command"))
-            return BoltResponse(status=200, body="")
-        next()
-        return None
+        if not seen_before(runtime.database, signature):
+            next()
+            return None
+        log.warning("ignored a replayed request (%s)", body.get("type") or body.get("command"))
+        return BoltResponse(status=200, body="")
 
     def prune(now: datetime) -> None:
         forget_old_signatures(runtime.database)
