@@ -18,6 +18,7 @@ import handlers
 from bot.runtime import Runtime
 from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
+from bot.signing import SlackSignature
 from bot.slack_client import build_web_client
 from models.database import Database
 from models.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
@@ -56,8 +57,11 @@ def create_app(settings: Settings, *, database: Database | None = None, mode: Mo
         "process_before_response": True,
         # A click or form no listener knows reaches the error handler, which answers it in words.
         "raise_error_for_unhandled_request": True,
-        # Sockets carry no signatures; HTTP requests are always verified.
-        "request_verification_enabled": mode is Mode.HTTP,
+        # Bolt's own check raises on a malformed timestamp or signature, and the error handler
+        # then saw the unverified body; ours answers 401 instead, at the same point in the chain
+        # (right before authorisation). Socket Mode requests come over the app's own connection.
+        "request_verification_enabled": False,
+        "before_authorize": SlackSignature(secret),
         "logger": logging.getLogger("slack_bolt"),
     }
     if settings.uses_oauth and mode is Mode.HTTP:

@@ -14,6 +14,7 @@ from types import FrameType
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import redaction
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
 from bot.scheduler import Ticker, run_passes
@@ -126,6 +127,7 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.pmo_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    redaction.install(settings)
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,6 +14,9 @@ from sqlalchemy.exc import ArgumentError
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 Language = Literal["en", "zh-CN"]
+HOST = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+# Where Slack's response URLs point (https://hooks.slack.com/commands/..., .../actions/...).
+SLACK_RESPONSE_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
 
 
 class SettingsError(Exception):
@@ -39,6 +43,8 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Response URLs are posted to only on these hosts (or at SLACK_API_URL's own origin).
+    slack_response_hosts: Annotated[frozenset[str], NoDecode] = SLACK_RESPONSE_HOSTS
     pmo_admins: Annotated[frozenset[str], NoDecode] = Field(default_factory=frozenset)
     pmo_portfolio_channel: str | None = None
     pmo_language: Language = "en"
@@ -70,6 +76,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("slack_response_hosts", mode="before")
+    @classmethod
+    def _response_hosts(cls, value: object) -> frozenset[str]:
+        if isinstance(value, frozenset | set | list | tuple):
+            value = ",".join(value)
+        hosts = [part.strip().lower() for part in str(value or "").split(",") if part.strip()]
+        bad = [host for host in hosts if not HOST.match(host)]
+        if bad or not hosts:
+            raise ValueError(
+                "must be host names separated by commas (like hooks.slack.com)"
+                + (f"; not {', '.join(bad)}" if bad else "")
+            )
+        return frozenset(hosts)
+
     @field_validator("pmo_admins", mode="before")
     @classmethod
     def _admins(cls, value: object) -> frozenset[str]:
@@ -92,6 +112,23 @@ class Settings(BaseSettings):
     def uses_oauth(self) -> bool:
         """Serve many workspaces through Slack's OAuth install flow."""
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    def allows_response_url(self, url: str) -> bool:
+        """Whether the bot may post to this response URL: Slack's hosts over HTTPS only.
+
+        A response URL comes in the request's body, so it is only as trustworthy as the request;
+        even a verified one is posted to only where Slack's own are. SLACK_API_URL's origin is
+        allowed too: an operator who points the Web API at a proxy or stand-in already trusts
+        it with the bot's token (and the console and tests serve response URLs there).
+        """
+        try:
+            target = urlsplit(url)
+            api = urlsplit(self.slack_api_url)
+            same_origin = _origin(target) == _origin(api)
+        except ValueError:  # a port that is not a number
+            return False
+        listed = target.scheme == "https" and target.netloc.lower() in self.slack_response_hosts
+        return same_origin or listed
 
     def require_http(self) -> None:
         """What `pmo-bot serve` cannot do without."""
@@ -123,6 +160,10 @@ class Settings(BaseSettings):
             lines.append(_missing("SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-…)"))
         if lines:
             raise SettingsError(lines)
+
+
+def _origin(url: SplitResult) -> tuple[str, str | None, int | None]:
+    return url.scheme, url.hostname, url.port
 
 
 def _missing(variable: str, hint: str) -> str:

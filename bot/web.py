@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -12,6 +13,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.app import PmoApp
 from bot.scopes import EVENTS_PATH
+from bot.signing import is_signed, verifier_for
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +32,16 @@ class WebApp:
     def __init__(self, app: PmoApp) -> None:
         self.app = app
         self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        secret = app.runtime.settings.slack_signing_secret
+        self.verifier = verifier_for(secret.get_secret_value() if secret else None)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self.health(start_response)
+        # Every POST is Slack's or nobody's; the OAuth install pages and the health check are GETs.
+        if environ.get("REQUEST_METHOD") == "POST" and not self.from_slack(environ):
+            log.warning("refused a request whose Slack signature could not be verified")
+            return plain(start_response, "401 Unauthorized", b"")
         try:
             return self.slack(environ, start_response)
         except UNREADABLE as error:
@@ -41,6 +49,24 @@ class WebApp:
             # payload that is not a JSON object, or a click without actions, fails there.
             log.warning("refused a body Bolt could not read: %s", error.__class__.__name__)
             return plain(start_response, "400 Bad Request", b"not a Slack request")
+
+    def from_slack(self, environ: dict[str, Any]) -> bool:
+        """Check the signature before Bolt, any middleware or the error handler reads the body.
+
+        The body is read here and put back for Bolt, which reads it again.
+        """
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return is_signed(
+            self.verifier,
+            body,
+            environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            environ.get("HTTP_X_SLACK_SIGNATURE"),
+        )
 
     def health(self, start_response: StartResponse) -> Iterable[bytes]:
         healthy = self.app.runtime.database.ping()

@@ -16,12 +16,18 @@ from sqlalchemy import exc as sa_exc
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.signing import VERIFIED_KEY
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY, ctx_from, translator_for
 from handlers.forms import field_errors
+from models.database import is_busy
 from models.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+# A response URL that does not answer must not hold a server thread for long.
+RESPONSE_URL_TIMEOUT_S = 5
 
 DATABASE_OUTAGES = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 
@@ -32,7 +38,11 @@ def is_database_outage(error: BaseException) -> bool:
     return isinstance(error, DATABASE_OUTAGES)
 
 
-def apology(error: BaseException, t: Translator) -> str:
+def apology(error: BaseException, t: Translator, *, in_form: bool = False) -> str:
+    if is_busy(error):
+        # Another writer held SQLite's lock past the busy timeout: the transaction never began.
+        log.warning("database busy: %s", error.__class__.__name__)
+        return t("errors.busy_form" if in_form else "errors.busy")
     if is_database_outage(error):
         log.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
         return t("errors.database")
@@ -55,8 +65,27 @@ def first_input_block(view: Any) -> str | None:
     return inputs[0].get("block_id") if inputs else None
 
 
-def answer(body: dict[str, Any], message: str, client: WebClient | None = None) -> BoltResponse:
-    """Say `message` where the user is looking, in the shape this kind of request allows."""
+def trusted_response_url(body: dict[str, Any], settings: Settings | None) -> str | None:
+    """The request's response URL, when it points where Slack's do."""
+    url = body.get("response_url") or next(
+        (url.get("response_url") for url in body.get("response_urls") or [] if isinstance(url, dict)), None
+    )
+    if not isinstance(url, str) or not url:
+        return None
+    if settings is None or not settings.allows_response_url(url):
+        log.warning("not posting to a response URL off Slack's hosts")
+        return None
+    return url
+
+
+def answer(
+    body: dict[str, Any], message: str, client: WebClient | None = None, *, settings: Settings | None = None
+) -> BoltResponse:
+    """Say `message` where the user is looking, in the shape this kind of request allows.
+
+    A response URL is posted to only when `settings` allow its host (Slack's own); without
+    settings, never.
+    """
     if "command" in body:
         return json_response({"response_type": "ephemeral", "text": message})
     if body.get("type") == "view_submission":
@@ -64,12 +93,12 @@ def answer(body: dict[str, Any], message: str, client: WebClient | None = None) 
         block_id = first_input_block(body.get("view", {}))
         if block_id is not None:
             return json_response({"response_action": "errors", "errors": {block_id: message}})
-    response_url = body.get("response_url") or next(
-        (url.get("response_url") for url in body.get("response_urls") or [] if isinstance(url, dict)), None
-    )
+    response_url = trusted_response_url(body, settings)
     user = body.get("user")
-    if isinstance(response_url, str) and response_url:
-        WebhookClient(response_url).send(text=message, response_type="ephemeral", replace_original=False)
+    if response_url is not None:
+        WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT_S).send(
+            text=message, response_type="ephemeral", replace_original=False
+        )
     elif client is not None and isinstance(user, dict) and (user := user.get("id")):
         # A click on the Home tab has no response URL: the answer goes to the app's DM.
         client.chat_postMessage(channel=user, text=message)
@@ -77,14 +106,19 @@ def answer(body: dict[str, Any], message: str, client: WebClient | None = None) 
 
 
 def refusal(
-    error: DomainError, body: dict[str, Any], t: Translator, client: WebClient | None = None
+    error: DomainError,
+    body: dict[str, Any],
+    t: Translator,
+    client: WebClient | None = None,
+    *,
+    settings: Settings | None = None,
 ) -> BoltResponse:
     """Input the domain would not take: beside its field in a modal, else where the user looks."""
     if body.get("type") == "view_submission":
         errors = field_errors(error, t, body.get("view", {}))
         if errors:
             return json_response({"response_action": "errors", "errors": errors})
-    return answer(body, t(error.key, **error.params), client)
+    return answer(body, t(error.key, **error.params), client, settings=settings)
 
 
 def error_translator(
@@ -92,7 +126,7 @@ def error_translator(
 ) -> Translator:
     """The user's language when it can still be had; the workspace default when not."""
     active: Runtime = context.get(RUNTIME_KEY, runtime)
-    if is_database_outage(error):
+    if is_database_outage(error) and not is_busy(error):
         return translator_for(active)
     try:
         return ctx_from(context, body).t
@@ -104,13 +138,20 @@ def error_translator(
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
-        t = error_translator(error, body or {}, context, runtime)
+        if not context.get(VERIFIED_KEY):
+            # Failed before the signature was checked: its body (response URL, user) is anyone's.
+            log.warning("an unverified request failed (%s); answered 401", error.__class__.__name__)
+            return BoltResponse(status=401, body="")
+        body = body or {}
+        settings = context.get(RUNTIME_KEY, runtime).settings
+        t = error_translator(error, body, context, runtime)
         if isinstance(error, DomainError):
-            return refusal(error, body or {}, t, context.client)
+            return refusal(error, body, t, context.client, settings=settings)
         if isinstance(error, BoltUnhandledRequestError):
-            log.info("no listener for a %s request", (body or {}).get("type") or "slash command")
-            return answer(body or {}, t("errors.unhandled"), context.client)
+            log.info("no listener for a %s request", body.get("type") or "slash command")
+            return answer(body, t("errors.unhandled"), context.client, settings=settings)
         if isinstance(error, ValidationError):  # a form's private_metadata we did not write
             log.warning("unreadable request: %s", error.errors()[:3])
-            return answer(body or {}, t("errors.unreadable"), context.client)
-        return answer(body or {}, apology(error, t), context.client)
+            return answer(body, t("errors.unreadable"), context.client, settings=settings)
+        in_form = body.get("type") == "view_submission"
+        return answer(body, apology(error, t, in_form=in_form), context.client, settings=settings)

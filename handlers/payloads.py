@@ -97,6 +97,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             except ValidationError as error:
                 log.warning("refused a %s shaped unlike Slack's: %s", body.get("type"), error.errors()[:3])
                 t = translator_for(context.get(RUNTIME_KEY, runtime))
-                return answer(body, t("errors.unreadable"), context.client)
+                return answer(body, t("errors.unreadable"), context.client, settings=runtime.settings)
         next()
         return None

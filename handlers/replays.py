@@ -1,59 +1,74 @@
-"""A signed request sent again is refused: Slack signs each request it sends once.
+"""A signed request sent again does nothing: Slack signs each request it sends once.
 
-Bolt checks that a request is signed with the app's secret and no more than five minutes old,
+The signature check proves a request came from Slack and is no more than five minutes old,
 but a request captured on the way could be sent again within those minutes and would run
-again (a task added twice, a decision repeated). Each signature is remembered for as long as
-its timestamp is accepted, and a second request bearing it is answered 401, as a forged one is.
+again (a task added twice, a decision repeated). Each verified request's signature is claimed
+in the database (`INSERT … ON CONFLICT DO NOTHING`), so a replay to another replica or after a
+restart is recognised too; the replay is answered 200 with an empty body and nothing is done.
+The tick forgets signatures once their requests would be refused as stale anyway.
 
 Events are left to `handlers.events`, which handles each event id once: Slack re-sends an
-event it thinks was lost, and refusing the re-delivery would only make it try again.
+event it thinks was lost (X-Slack-Retry-Num), and that re-delivery is answered there.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
+from bot.signing import SIGNATURE_HEADER, first_value
 from handlers.command import CommandRouter
+from handlers.errors import is_database_outage
+from models.claims import claim
+from models.clock import utcnow
+from models.database import Database, is_busy
+from models.records import SeenRequest
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "x-slack-signature"
-# Bolt accepts a timestamp up to five minutes away from now, either side.
-REMEMBERED_S = 2 * 5 * 60 + 30
+# A timestamp is accepted up to five minutes either side of the receiver's clock, so a request
+# can be replayed until ten minutes after it was first seen; half a minute more for clock skew
+# between replicas.
+REMEMBERED = timedelta(minutes=2 * 5, seconds=30)
 
 
-class SeenSignatures:
-    """Signatures of accepted requests, each forgotten once its request would be stale anyway."""
+def first_time(database: Database, signature: str) -> bool:
+    """Claim the signature; True for the request that claimed it, False for every replay."""
+    with database.writer() as conn:
+        return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._order: deque[tuple[float, str]] = deque()
-        self._seen: set[str] = set()
-        self._lock = threading.Lock()
 
-    def first_time(self, signature: str) -> bool:
-        now = self._clock()
-        with self._lock:
-            while self._order and now - self._order[0][0] > REMEMBERED_S:
-                self._seen.discard(self._order.popleft()[1])
-            if signature in self._seen:
-                return False
-            self._seen.add(signature)
-            self._order.append((now, signature))
-            return True
+def seen_before(database: Database, signature: str) -> bool:
+    """Whether a request with this signature was already let in.
+
+    While the database is down, it is let in: whatever it would change needs the database
+    too, so a replay can do nothing twice, and `/pmo help` still answers. A busy SQLite is
+    different (the listener would wait out the busy timeout again): the user is told so.
+    """
+    try:
+        return not first_time(database, signature)
+    except SQLAlchemyError as error:
+        if is_busy(error) or not is_database_outage(error):
+            raise
+        log.warning("could not record a request's signature: %s", error.__class__.__name__)
+        return False
+
+
+def forget_old_signatures(database: Database) -> None:
+    # The wall clock, not the pass's `now`: `jobs run --at` a week ahead must not forget the
+    # signatures of requests that could still be replayed.
+    with database.writer() as conn:
+        conn.execute(delete(SeenRequest).where(SeenRequest.created_at < utcnow() - REMEMBERED))
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    seen = SeenSignatures()
-
     @app.middleware
     def refuse_replays(
         req: BoltRequest, body: dict[str, Any], next: Callable[[], None]
@@ -62,13 +77,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if signature is None or body.get("type") == "event_callback":  # Socket Mode carries none
             next()
             return None
-        if not seen.first_time(signature):
-            log.warning("refused a replayed request (%s)", body.get("type") or body.get("command"))
-            return BoltResponse(status=401, body="")
-        next()
-        return None
+        if not seen_before(runtime.database, signature):
+            next()
+            return None
+        log.warning("ignored a replayed request (%s)", body.get("type") or body.get("command"))
+        return BoltResponse(status=200, body="")
 
+    def prune(now: datetime) -> None:
+        forget_old_signatures(runtime.database)
 
-def first_value(values: Any) -> str | None:
-    """The first value of a header, as Bolt keeps every header as a list."""
-    return values[0] if values else None
+    runtime.add_job("prune_seen_requests", prune)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import limits, scoping  # noqa: F401 - limits registers the flush guard
@@ -22,8 +23,34 @@ log = logging.getLogger(__name__)
 # Execution option that asks SQLite for a write lock at BEGIN rather than at the first write;
 # without it two threads that read then write lose updates or fail with "database is locked".
 IMMEDIATE = "pmo_immediate"
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for SQLite's one write lock before the user is told to try again: long
+# enough for any ordinary write to finish, short enough to answer inside Slack's 3 seconds.
+SQLITE_BUSY_TIMEOUT_MS = 2_000
 PG_CONNECT_TIMEOUT_S = 3
+
+
+class DatabaseBusyError(SQLAlchemyError):
+    """This process's other writers kept SQLite's write lock past the busy timeout."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLite's write lock stayed taken past the busy timeout: nothing was written, try again."""
+    if isinstance(error, DatabaseBusyError):
+        return True
+    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
+    # Extended codes (SQLITE_BUSY_SNAPSHOT…) keep the primary code in their low byte.
+    return isinstance(error, OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+@contextmanager
+def _queued(turn: threading.RLock) -> Iterator[None]:
+    """This thread's turn to write, waited for no longer than another process would wait."""
+    if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise DatabaseBusyError("another write held the database past the busy timeout")
+    try:
+        yield
+    finally:
+        turn.release()
 
 
 def is_sqlite(url: URL) -> bool:
@@ -108,7 +135,7 @@ class Database:
             yield session
 
     def _turn(self, write: bool) -> AbstractContextManager[object]:
-        return self._write_turn if write and self._write_turn is not None else nullcontext()
+        return _queued(self._write_turn) if write and self._write_turn is not None else nullcontext()
 
     @contextmanager
     def _open(self, *, write: bool, info: dict[str, Any]) -> Iterator[Session]:
@@ -123,9 +150,15 @@ class Database:
             finally:
                 session.close()
 
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """One write transaction on a plain connection, for rows that belong to no workspace yet."""
+        with self._turn(write=True), self._writer.begin() as conn:
+            yield conn
+
     def ensure_workspace(self, team_id: str, *, enterprise_id: str | None = None) -> None:
         """Record a workspace the first time a request from it arrives (idempotent)."""
-        with self._turn(write=True), self._writer.begin() as conn:
+        with self.writer() as conn:
             claim(conn, Workspace, {"team_id": team_id, "enterprise_id": enterprise_id}, conflict=["team_id"])
 
     def ping(self) -> bool:
@@ -148,7 +181,7 @@ class Database:
         workspace's tasks as no more than the sample. PostgreSQL's autovacuum analyses too, but
         only once enough rows changed, which after a bulk import can be a while.
         """
-        with self._turn(write=True), self._writer.begin() as conn:
+        with self.writer() as conn:
             conn.exec_driver_sql("ANALYZE")
 
     def ensure_statistics(self) -> None:

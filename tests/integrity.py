@@ -10,8 +10,9 @@ from models.database import Database
 from tests.conftest import all_tables
 
 # Caches and bookkeeping a request may touch without changing anything a person owns: the
-# workspace seen for the first time, a Slack profile looked up, an event id remembered.
-NOT_CONTENT = frozenset({"workspaces", "slack_users", "inbound_events", "alembic_version"})
+# workspace seen for the first time, a Slack profile looked up, an event id or a request's
+# signature remembered.
+NOT_CONTENT = frozenset({"workspaces", "slack_users", "inbound_events", "seen_requests", "alembic_version"})
 
 
 def contents(database: Database) -> dict[str, list[tuple[Any, ...]]]:

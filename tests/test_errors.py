@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.fakeslack import FakeSlack
 from bot.i18n import Translator
+from bot.settings import Settings
 from handlers.errors import answer, apology, is_database_outage
 from tests.conftest import TEAM
 
@@ -41,11 +42,15 @@ def test_a_modal_stays_open_with_the_message_beside_its_first_field() -> None:
     assert json.loads(response.body) == {"response_action": "errors", "errors": {"title": "try again"}}
 
 
-def test_a_button_click_is_answered_through_its_response_url() -> None:
+def test_a_button_click_is_answered_through_its_response_url_on_slacks_hosts_only() -> None:
     fake = FakeSlack().start()
     try:
         fake.add_workspace(TEAM, bot_token="xoxb-x")
-        response = answer({"type": "block_actions", "response_url": fake.response_url(TEAM)}, "sorry")
+        settings = Settings(_env_file=None, slack_api_url=fake.api_url)  # type: ignore[call-arg]
+        click = {"type": "block_actions", "response_url": fake.response_url(TEAM)}
+        # Without settings that name the response URL's host, nothing is posted anywhere.
+        assert answer(click, "not sent").status == 200
+        response = answer(click, "sorry", settings=settings)
         assert response.status == 200
         [posted] = fake.wait_for("response_url")
         assert posted.args["text"] == "sorry"

@@ -52,7 +52,7 @@ def test_forged_stale_early_and_replayed_requests_are_turned_away_and_change_not
     body = command_body(bot, "task add Captured once")
     assert bot.slack.post_raw(body, timestamp=now).status == 200
     replayed = bot.slack.post_raw(body, timestamp=now)
-    assert replayed.status == 401
+    assert (replayed.status, replayed.text) == (200, "")  # nothing to tell Slack, nothing done
     after = contents(bot.database)
     assert [row for row in after["tasks"] if "Captured once" in row] and len(after["tasks"]) == 1
 
