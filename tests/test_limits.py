@@ -120,6 +120,22 @@ def test_a_schedule_impact_at_the_bound_is_kept_and_a_day_more_or_a_million_is_r
     assert rows(bot, ChangeRequest, ChangeRequest.schedule_days) == [3650]
 
 
+def test_charter_thresholds_keep_the_day_and_money_bounds_beside_their_fields(bot: RunningBot) -> None:
+    view = open_modal(bot, "new")
+    past = {"change_threshold_days": "3651", "change_threshold_amount": "1000000000001"}
+    errors = field_errors(submit(bot, view, {**CHARTER, **past}))
+    assert set(errors) == {"change_threshold_days", "change_threshold_amount"}
+    assert "at most 3,650 days" in errors["change_threshold_days"]
+    assert "at most 1,000,000,000,000" in errors["change_threshold_amount"]
+    assert count_rows(bot.database, Project) == 0
+    edge = {"change_threshold_days": "3650", "change_threshold_amount": "1000000000000"}
+    assert field_errors(submit(bot, view, {**CHARTER, **edge})) == {}
+    assert (project(bot).change_threshold_days, project(bot).change_threshold_amount) == (
+        3650,
+        Decimal("1000000000000.00"),
+    )
+
+
 def test_a_schedule_impact_that_would_pass_the_last_date_is_refused_not_a_crash(bot: RunningBot) -> None:
     """Typed dates stay within ten years; an end date moved by approved changes may not."""
     create(bot)
