@@ -20,6 +20,7 @@ from models import BudgetLine, ChangeRequest, CostEntry, Member, Project, Risk, 
 from models.access import Actor
 from models.charter import Charter, create_project
 from models.earned_value import forecast_finish
+from models.enums import ChangeStatus
 from models.errors import InvalidError
 from models.limits import (
     COUNT,
@@ -33,9 +34,11 @@ from models.limits import (
     shifted,
 )
 from tests.closing_flows import say
-from tests.conftest import BOB, TEAM, RunningBot
+from tests.conftest import ALICE, BOB, TEAM, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.slackdriver import Reply
+from tests.test_changes import change as change_of
+from tests.test_changes import decide, plan, requested
 from tests.test_charter import CHARTER, create, project
 
 CAROL_MENTION = "<@U0003|carol>"
@@ -120,6 +123,22 @@ def test_a_schedule_impact_at_the_bound_is_kept_and_a_day_more_or_a_million_is_r
     assert rows(bot, ChangeRequest, ChangeRequest.schedule_days) == [3650]
 
 
+def test_charter_thresholds_keep_the_day_and_money_bounds_beside_their_fields(bot: RunningBot) -> None:
+    view = open_modal(bot, "new")
+    past = {"change_threshold_days": "3651", "change_threshold_amount": "1000000000001"}
+    errors = field_errors(submit(bot, view, {**CHARTER, **past}))
+    assert set(errors) == {"change_threshold_days", "change_threshold_amount"}
+    assert "at most 3,650 days" in errors["change_threshold_days"]
+    assert "at most 1,000,000,000,000" in errors["change_threshold_amount"]
+    assert count_rows(bot.database, Project) == 0
+    edge = {"change_threshold_days": "3650", "change_threshold_amount": "1000000000000"}
+    assert field_errors(submit(bot, view, {**CHARTER, **edge})) == {}
+    assert (project(bot).change_threshold_days, project(bot).change_threshold_amount) == (
+        3650,
+        Decimal("1000000000000.00"),
+    )
+
+
 def test_a_schedule_impact_that_would_pass_the_last_date_is_refused_not_a_crash(bot: RunningBot) -> None:
     """Typed dates stay within ten years; an end date moved by approved changes may not."""
     create(bot)
@@ -133,6 +152,19 @@ def test_a_schedule_impact_that_would_pass_the_last_date_is_refused_not_a_crash(
     assert count_rows(bot.database, ChangeRequest) == 0
     assert change(bot, {"schedule_days": "6"}) == {}
     assert rows(bot, ChangeRequest, ChangeRequest.schedule_days) == [6]
+
+
+def test_an_approval_that_would_move_the_end_date_past_the_last_date_is_refused(bot: RunningBot) -> None:
+    requested(bot, {"title": "Add refunds", "schedule_days": "10"})
+    with bot.database.system_session() as db:
+        db.execute(update(Project).values(target_end_date=date(9999, 12, 25)))
+    errors = field_errors(decide(bot, "change_approve", ALICE))
+    assert errors == {
+        "note": "Moving 9999-12-25 by 10 days goes past 9999-12-31, the last date I can keep. "
+        "Nothing was changed."
+    }
+    assert change_of(bot).status is ChangeStatus.PENDING
+    assert plan(bot)[0] == date(9999, 12, 25) and plan(bot)[2] == date(2027, 1, 15)
 
 
 def test_computed_dates_are_refused_or_clamped_at_the_last_day() -> None:
