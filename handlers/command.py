@@ -214,13 +214,19 @@ class CommandRouter:
 
 
 def require_readable(verb: Verb, invocation: Invocation) -> None:
-    """The one visibility rule for commands: a private project's records only for its people,
-    and only in its own channel, DMs and Home. Checked here, before any verb reads them."""
+    """The one visibility rule for commands, checked here before any verb reads a record."""
     if verb.reads is Reads.NOTHING:
         return
-    ctx, place = invocation.ctx, invocation.command.channel_id
+    keys = invocation.words if verb.reads is Reads.KEYED else []
+    require_seen(invocation.ctx, invocation.command.channel_id, keys)
+
+
+def require_seen(ctx: Ctx, place: str | None, keys: list[str]) -> None:
+    """A private project's records only for its people, and only in its own channel, DMs and
+    Home: the projects `keys` name (APL, APL-12), else the one of `place` (a channel id, None
+    for Home and modals)."""
     with ctx.db(write=False) as db:
-        named = projects_named(db, invocation.words) if verb.reads is Reads.KEYED else []
+        named = projects_named(db, keys)
         here = project_of_channel(db, place)
         for project in named or ([here] if here is not None else []):
             require_visible(db, project, ctx.actor, place)

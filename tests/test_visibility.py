@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -66,8 +67,14 @@ def walk(bot: RunningBot, user: str, channel: str) -> dict[str, str]:
 
 
 def leaked(bot: RunningBot, since: int) -> list[str]:
-    """Whatever reached Slack after `since` calls that shows a record of the private project."""
-    shown = (json.dumps(call.args, ensure_ascii=False) for call in bot.fake.calls[since:])
+    """Whatever reached Slack after `since` calls that shows a record of the private project
+    to someone else or somewhere else (its people's own DMs, Home tabs and channel may)."""
+    own = {PRIVATE, ALICE, BOB, ADMIN, *("D" + person for person in (ALICE, BOB, ADMIN))}
+    shown = (
+        json.dumps(call.args, ensure_ascii=False)
+        for call in bot.fake.calls[since:]
+        if {call.args.get(to) for to in ("channel", "channel_id", "user_id")}.isdisjoint(own)
+    )
     return [text for text in shown if MARK in text]
 
 
@@ -151,3 +158,43 @@ def test_project_lists_leave_out_what_the_reader_may_not_see_there(bot: RunningB
         listed = bot.slack.command("projects all", user=person, channel=place).json()["text"]
         assert "*APL* Apollo" in listed, (person, place, listed)
         assert (f"*SEC* {MARK} vault" in listed) is sees, (person, place, listed)
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        element
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+
+
+def shown_buttons(bot: RunningBot) -> list[tuple[str, str]]:
+    """Every button the private project's people are shown, in its channel and in DMs."""
+    found: list[dict[str, Any]] = []
+    for verb in bot.app.router.verbs:
+        for typed in texts(verb):
+            found += buttons(bot.slack.command(typed, channel=PRIVATE).json().get("blocks") or [])
+    for call in bot.fake.calls:
+        found += buttons(call.args.get("blocks") or [])
+    return list(dict.fromkeys((button["action_id"], button.get("value", "")) for button in found))
+
+
+def test_every_button_of_the_private_project_is_refused_where_it_may_not_be_seen(bot: RunningBot) -> None:
+    private_project(bot)
+    shown = shown_buttons(bot)
+    assert {SHARE_ACTION, "task_done", "risk_update", "deliverable_accept"} <= {action for action, _ in shown}
+    since, opened = len(bot.fake.calls), len(bot.fake.calls_to("views.open"))
+    for person, place, refused in ((CAROL, PRIVATE, NOT_THEIRS), (ALICE, ELSEWHERE, NOT_HERE)):
+        for action_id, value in shown:
+            if place == ELSEWHERE and not names_sec(value):
+                continue  # a share of `/pmo tasks` in a channel without a project shows nothing of SEC
+            answered = len(bot.fake.calls_to("response_url"))
+            bot.slack.block_action(action_id, value=value, user=person, channel=place)
+            answer = bot.fake.wait_for("response_url", answered + 1)[-1].args["text"]
+            assert answer.startswith(refused), (person, place, action_id, answer)
+    bot.slack.message_shortcut("log_risk", message_text="a risk", user=CAROL, channel=PRIVATE)
+    assert bot.fake.wait_for("response_url")[-1].args["text"].startswith(NOT_THEIRS)
+    assert leaked(bot, since) == []
+    assert len(bot.fake.calls_to("views.open")) == opened  # no form of it opened either
