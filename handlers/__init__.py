@@ -48,6 +48,7 @@ from handlers import (
     task_updates,
     tasks,
     team,
+    visibility,
 )
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY
@@ -56,6 +57,7 @@ CAPABILITIES = (
     errors,
     replays,
     payloads,
+    visibility,
     events,
     command,
     help,

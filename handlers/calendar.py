@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.formats import fmt_date
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.forms import DateContext, read_date
 from models.calendar_days import add_absence, add_holiday, upcoming_holidays
 
@@ -69,6 +69,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             raise UsageError("calendar.holiday_form")
         return holiday_add(invocation, words[1:])
 
-    @router.verb("away", usage="away <from> to <to>", example="away dec 24 to jan 2")
+    @router.verb("away", usage="away <from> to <to>", example="away dec 24 to jan 2", reads=Reads.NOTHING)
     def away_verb(invocation: Invocation) -> Reply:
         return away_reply(invocation)

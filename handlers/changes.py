@@ -13,7 +13,7 @@ from bot.blocks import Block, modal, submitted_values, text_input
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.change_decisions import send_request, withdraw_or_refuse
-from handlers.command import CommandRouter, Invocation, Reply
+from handlers.command import CommandRouter, Invocation, Reads, Reply
 from handlers.context import Ctx, ctx_from
 from handlers.forms import FormReader, ModalState, Prefill
 from models.access import Action, require, require_open
@@ -89,7 +89,12 @@ def read_change(reader: FormReader, db: Session, project: Project, source_link: 
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("change", usage="change [withdraw <KEY>]", example="change withdraw APL-C2")
+    @router.verb(
+        "change",
+        usage="change [withdraw <KEY>]",
+        example="change withdraw APL-C2",
+        reads=Reads.KEYED,
+    )
     def change_verb(invocation: Invocation) -> Reply | None:
         if invocation.words:
             return withdraw_or_refuse(invocation)

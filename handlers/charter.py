@@ -23,7 +23,7 @@ from bot.blocks import (
 from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator, available_languages, language_name
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.directory import is_person, time_zone
 from handlers.forms import DateContext, FormReader, ModalState, date_input
@@ -313,7 +313,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         open_new(invocation)
         return None
 
-    @router.verb("charter", usage="charter [edit] [KEY]", example="charter edit", shareable=True)
+    @router.verb(
+        "charter",
+        usage="charter [edit] [KEY]",
+        example="charter edit",
+        shareable=True,
+        reads=Reads.KEYED,
+    )
     def charter_verb(invocation: Invocation) -> Reply | None:
         words = invocation.words
         editing = bool(words) and words[0].lower() == "edit"

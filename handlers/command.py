@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -17,8 +18,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
 from bot.runtime import Runtime
 from handlers.context import Ctx, ctx_from
+from models.access import require_visible
 from models.errors import DomainError, InvalidError
-from models.portfolio import project_in_channel
+from models.portfolio import project_in_channel, project_of_channel, projects_named
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
@@ -97,6 +99,14 @@ class Invocation:
 VerbHandler = Callable[[Invocation], Reply | None]
 
 
+class Reads(StrEnum):
+    """Whose records a verb shows or touches: the router applies the visibility rule before it runs."""
+
+    NOTHING = "nothing"  # nobody's, or a list that leaves out what the reader may not see
+    CHANNEL = "channel"  # the channel's project
+    KEYED = "keyed"  # the project a key among its words names (APL, APL-12), else the channel's
+
+
 @dataclass(frozen=True)
 class Verb:
     name: str
@@ -105,6 +115,7 @@ class Verb:
     run: VerbHandler
     shareable: bool = False
     takes_args: bool = True
+    reads: Reads = Reads.CHANNEL
 
     @property
     def summary_key(self) -> str:
@@ -125,15 +136,29 @@ class CommandRouter:
         self._verbs: dict[str, Verb] = {}
 
     def verb(
-        self, name: str, *, usage: str, example: str, shareable: bool = False, takes_args: bool = True
+        self,
+        name: str,
+        *,
+        usage: str,
+        example: str,
+        shareable: bool = False,
+        takes_args: bool = True,
+        reads: Reads = Reads.CHANNEL,
     ) -> Callable[[VerbHandler], VerbHandler]:
-        """Register a verb; a shareable one's answers carry a "Share in channel" button."""
+        """Register a verb; a shareable one's answers carry a "Share in channel" button. `reads`
+        names the project whose records it shows, so nobody reaches them where they may not."""
 
         def add(run: VerbHandler) -> VerbHandler:
             if name in self._verbs:
                 raise ValueError(f"/pmo {name} is registered twice")
             self._verbs[name] = Verb(
-                name=name, usage=usage, example=example, run=run, shareable=shareable, takes_args=takes_args
+                name=name,
+                usage=usage,
+                example=example,
+                run=run,
+                shareable=shareable,
+                takes_args=takes_args,
+                reads=reads,
             )
             return run
 
@@ -172,6 +197,7 @@ class CommandRouter:
         """The verb's answer, or what was wrong: with the command's form when the input was."""
         ctx = invocation.ctx
         try:
+            require_readable(verb, invocation)
             return verb.run(invocation)
         except UsageError as error:
             return usage_reply(ctx, verb, ctx.t(error.detail_key, **error.params))
@@ -185,6 +211,25 @@ class CommandRouter:
         if suggestion is None:
             return Reply(ctx.t("command.unknown", verb=verb_name))
         return Reply(ctx.t("command.unknown_suggest", verb=verb_name, suggestion=suggestion))
+
+
+def require_readable(verb: Verb, invocation: Invocation) -> None:
+    """The one visibility rule for commands, checked here before any verb reads a record."""
+    if verb.reads is Reads.NOTHING:
+        return
+    keys = invocation.words if verb.reads is Reads.KEYED else []
+    require_seen(invocation.ctx, invocation.command.channel_id, keys)
+
+
+def require_seen(ctx: Ctx, place: str | None, keys: list[str]) -> None:
+    """A private project's records only for its people, and only in its own channel, DMs and
+    Home: the projects `keys` name (APL, APL-12), else the one of `place` (a channel id, None
+    for Home and modals)."""
+    with ctx.db(write=False) as db:
+        named = projects_named(db, keys)
+        here = project_of_channel(db, place)
+        for project in named or ([here] if here is not None else []):
+            require_visible(db, project, ctx.actor, place)
 
 
 def usage_reply(ctx: Ctx, verb: Verb, detail: str) -> Reply:

@@ -14,7 +14,7 @@ from bot.report_charts import render_cost_over_time, render_plan_vs_actual
 from bot.report_doc import Chart, ReportDocument, Section
 from bot.report_markdown import render_markdown
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx
 from handlers.gantt import display_name
 from handlers.report_content import (
@@ -135,7 +135,7 @@ def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("report", usage="report [KEY]", example="report APL")
+    @router.verb("report", usage="report [KEY]", example="report APL", reads=Reads.KEYED)
     def report_verb(invocation: Invocation) -> Reply:
         ctx, words = invocation.ctx, invocation.words
         if len(words) > 1:

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.blocks import context, header, sections
 from bot.runtime import Runtime
-from handlers.command import SLASH_COMMAND, CommandRouter, Invocation, Reply
+from handlers.command import SLASH_COMMAND, CommandRouter, Invocation, Reads, Reply
 
 
 def help_reply(invocation: Invocation, router: CommandRouter) -> Reply:
@@ -25,6 +25,6 @@ def help_reply(invocation: Invocation, router: CommandRouter) -> Reply:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("help", usage="help", example="help")
+    @router.verb("help", usage="help", example="help", reads=Reads.NOTHING)
     def help_verb(invocation: Invocation) -> Reply:
         return help_reply(invocation, router)

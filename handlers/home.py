@@ -20,6 +20,7 @@ from handlers.forms import DateContext
 from handlers.projects import project_line
 from handlers.status import HEALTH_MARK
 from handlers.task_actions import task_buttons
+from models.access import Actor
 from models.keys import ItemKind, item_key
 from models.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.portfolio import ProjectFilter, list_projects
@@ -54,7 +55,7 @@ def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) ->
 
 
 def project_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
-    projects = list_projects(db=db, user_id=user_id, which=ProjectFilter.MINE)
+    projects = list_projects(db=db, actor=Actor(user_id), which=ProjectFilter.MINE)
     statuses = statuses_of(db, projects, dates.today())
     lines = [
         f"{HEALTH_MARK[statuses[project.id].assessment.health]} {project_line(project, t)}"

@@ -21,7 +21,7 @@ from bot.blocks import (
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, ModalState
 from models.access import Action, require
@@ -117,7 +117,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def issues_verb(invocation: Invocation) -> Reply:
         return issues_reply(invocation)
 
-    @router.verb("resolve", usage="resolve <KEY>", example="resolve APL-I2")
+    @router.verb("resolve", usage="resolve <KEY>", example="resolve APL-I2", reads=Reads.KEYED)
     def resolve_verb(invocation: Invocation) -> None:
         if len(invocation.words) != 1:
             raise UsageError("issues.resolve_form")

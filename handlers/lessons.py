@@ -27,7 +27,7 @@ from bot.formats import fmt_list, mention
 from bot.i18n import Translator
 from bot.outbox import Dm, send_dm
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import ModalState
 from handlers.living_post import post_or_edit
@@ -187,7 +187,7 @@ def search_reply(invocation: Invocation) -> Reply:
     if word and len(word) > 100:
         raise UsageError("lessons.word_too_long")
     with ctx.db(write=False) as db:
-        found = search_lessons(db=db, actor=ctx.actor, word=word)
+        found = search_lessons(db=db, actor=ctx.actor, word=word, place=invocation.command.channel_id)
     if not found:
         return Reply(ctx.t("lessons.none_about", word=word) if word else ctx.t("lessons.none_yet"))
     title = ctx.t("lessons.found_about", word=word) if word else ctx.t("lessons.found")
@@ -204,7 +204,13 @@ def search_reply(invocation: Invocation) -> Reply:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("lessons", usage="lessons [word]", example="lessons vendor", shareable=True)
+    @router.verb(
+        "lessons",
+        usage="lessons [word]",
+        example="lessons vendor",
+        shareable=True,
+        reads=Reads.NOTHING,
+    )
     def lessons_verb(invocation: Invocation) -> Reply:
         return search_reply(invocation)
 

@@ -7,7 +7,7 @@ from slack_bolt import App
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from models.portfolio import ProjectFilter, list_projects
 from models.project import Project
 
@@ -33,14 +33,22 @@ def parse_filter(words: list[str]) -> ProjectFilter:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("projects", usage="projects [open|mine|closed|all]", example="projects mine", shareable=True)
+    @router.verb(
+        "projects",
+        usage="projects [open|mine|closed|all]",
+        example="projects mine",
+        shareable=True,
+        reads=Reads.NOTHING,
+    )
     def projects_verb(invocation: Invocation) -> Reply:
         which = parse_filter(invocation.words)
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
             lines = [
                 project_line(project, ctx.t)
-                for project in list_projects(db=db, user_id=ctx.user_id, which=which)
+                for project in list_projects(
+                    db=db, actor=ctx.actor, which=which, place=invocation.command.channel_id
+                )
             ]
         title = ctx.t(f"projects.title.{which.value}")
         if not lines:

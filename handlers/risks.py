@@ -26,7 +26,7 @@ from bot.formats import fmt_date, fmt_list
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, FormReader, ModalState, Prefill, date_input
 from handlers.risk_lines import risk_line
@@ -269,7 +269,12 @@ def review_reply(invocation: Invocation, key: str) -> Reply:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("risk", usage="risk [edit <KEY> | review <KEY>]", example="risk review APL-R3")
+    @router.verb(
+        "risk",
+        usage="risk [edit <KEY> | review <KEY>]",
+        example="risk review APL-R3",
+        reads=Reads.KEYED,
+    )
     def risk_verb(invocation: Invocation) -> Reply | None:
         words = invocation.words
         if words and (words[0].lower() not in ("edit", "review") or len(words) != 2):

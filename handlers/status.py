@@ -12,7 +12,7 @@ from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section,
 from bot.formats import fmt_date, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx
 from handlers.issue_log import issue_line
 from handlers.projects import project_line
@@ -209,9 +209,8 @@ def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]
 
 
 def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
-    lines = [
-        project_line(p, ctx.t) for p in list_projects(db=db, user_id=ctx.user_id, which=ProjectFilter.MINE)
-    ]
+    mine = list_projects(db=db, actor=ctx.actor, which=ProjectFilter.MINE, place=ctx.channel_id)
+    lines = [project_line(p, ctx.t) for p in mine]
     if not lines:
         return Reply(ctx.t("status.no_project_here"))
     title = ctx.t("status.pick_project")
@@ -237,6 +236,6 @@ def status_reply(invocation: Invocation) -> Reply:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("status", usage="status [KEY]", example="status APL", shareable=True)
+    @router.verb("status", usage="status [KEY]", example="status APL", shareable=True, reads=Reads.KEYED)
     def status_verb(invocation: Invocation) -> Reply:
         return status_reply(invocation)

@@ -25,7 +25,7 @@ from bot.blocks import (
 from bot.formats import fmt_date, fmt_list, fmt_moment, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
 from handlers.forms import DateContext, FormReader, ModalState, date_input, read_person
 from handlers.home import refresh_homes
@@ -276,22 +276,28 @@ def one_key(invocation: Invocation, form_key: str) -> str:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("done", usage="done <KEY>", example="done APL-12")
+    @router.verb("done", usage="done <KEY>", example="done APL-12", reads=Reads.KEYED)
     def done_verb(invocation: Invocation) -> Reply:
         key = one_key(invocation, "updates.key_needed")
         return Reply(mark_done(invocation.ctx, key, invocation.command.channel_id))
 
-    @router.verb("update", usage="update <KEY>", example="update APL-12")
+    @router.verb("update", usage="update <KEY>", example="update APL-12", reads=Reads.KEYED)
     def update_verb(invocation: Invocation) -> None:
         key = one_key(invocation, "updates.key_needed")
         command = invocation.command
         open_update(invocation.ctx, command.trigger_id or "", key, command.channel_id)
 
-    @router.verb("assign", usage="assign <KEY> @user", example="assign APL-12 @bob")
+    @router.verb("assign", usage="assign <KEY> @user", example="assign APL-12 @bob", reads=Reads.KEYED)
     def assign_verb(invocation: Invocation) -> Reply:
         return assign_reply(invocation)
 
-    @router.verb("history", usage="history <KEY>", example="history APL-12", shareable=True)
+    @router.verb(
+        "history",
+        usage="history <KEY>",
+        example="history APL-12",
+        shareable=True,
+        reads=Reads.KEYED,
+    )
     def history_verb(invocation: Invocation) -> Reply:
         return history_reply(invocation)
 

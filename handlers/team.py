@@ -13,7 +13,7 @@ from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
 from bot.formats import fmt_date, fmt_hours, fmt_list
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx
 from handlers.forms import (
     DateContext,
@@ -253,6 +253,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = find_project(db, channel_id=invocation.command.channel_id)
             return team_reply(project, team_loads(db, project, DateContext.of(ctx).today()), ctx.t)
 
-    @router.verb("people", usage="people", example="people", takes_args=False)
+    @router.verb("people", usage="people", example="people", takes_args=False, reads=Reads.NOTHING)
     def people_verb(invocation: Invocation) -> Reply:
         return people_reply(invocation.ctx, DateContext.of(invocation.ctx).today())

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session, aliased
 
 from models.enums import Phase, Role
 from models.errors import ForbiddenError
@@ -121,7 +121,50 @@ def require_sponsor(project: Project, actor: Actor) -> None:
     raise ForbiddenError("access.denied.accept_deliverable", sponsor=sponsor)
 
 
-def require_visible(db: Session, project: Project, actor: Actor) -> None:
-    """A project of a private channel is seen by its people and PMO administrators only."""
-    if project.private and not actor.is_admin and role_of(db, project, actor.user_id) is None:
+def is_direct(place: str | None) -> bool:
+    """A direct message with the bot: Slack's ids for those start with D."""
+    return bool(place) and place.startswith("D")
+
+
+def on_team(db: Session, project: Project, user_id: str) -> bool:
+    """On the project (its sponsor included); a closed project's released team still counts."""
+    if role_of(db, project, user_id) is not None or user_id == project.sponsor_id:
+        return True
+    if project.phase is not Phase.CLOSED:
+        return False
+    member = select(Member.id).where(Member.project_id == project.id, Member.user_id == user_id)
+    return db.scalar(member) is not None
+
+
+def may_see(db: Session, project: Project, actor: Actor) -> bool:
+    """A private project's records are for its team, its sponsor and PMO administrators."""
+    return not project.private or actor.is_admin or on_team(db, project, actor.user_id)
+
+
+def shown_in(project: Project, place: str | None) -> bool:
+    """A private project is shown only in its own channel, DMs and Home (`place` None: Home, a modal)."""
+    return not project.private or place is None or place == project.channel_id or is_direct(place)
+
+
+def require_visible(db: Session, project: Project, actor: Actor, place: str | None = None) -> None:
+    """Refuse unless `actor` may see the project's records, here (`place`, a channel id)."""
+    if not may_see(db, project, actor):
         raise ForbiddenError("access.private", key=project.key)
+    if not shown_in(project, place):
+        raise ForbiddenError("access.private_elsewhere", key=project.key)
+
+
+def visible_clause(actor: Actor, place: str | None = None) -> ColumnElement[bool]:
+    """`require_visible` as a query condition on Project, for lists and searches."""
+    here = true() if place is None or is_direct(place) else Project.channel_id == place
+    if actor.is_admin:
+        return Project.private.is_(False) | here
+    archived = aliased(Project)
+    closed = select(archived.id).where(archived.phase == Phase.CLOSED)
+    team = select(Member.project_id).where(
+        Member.user_id == actor.user_id, Member.released_at.is_(None) | Member.project_id.in_(closed)
+    )
+    people = (
+        (Project.sponsor_id == actor.user_id) | (Project.manager_id == actor.user_id) | Project.id.in_(team)
+    )
+    return Project.private.is_(False) | (here & people)

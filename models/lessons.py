@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.access import Action, Actor, require, require_open
+from models.access import Action, Actor, require, require_open, visible_clause
 from models.audit import record
 from models.claims import claim
 from models.closing import Lesson
@@ -92,20 +92,15 @@ class Found:
     lesson: Lesson
 
 
-def _visible_to(actor: Actor) -> ColumnElement[bool]:
-    """Private projects' lessons are for their own people (and PMO administrators)."""
-    if actor.is_admin:
-        return true()
-    on_it = select(Member.project_id).where(Member.user_id == actor.user_id)
-    return Project.private.is_(False) | Project.id.in_(on_it)
-
-
-def search_lessons(*, db: Session, actor: Actor, word: str | None, limit: int = SEARCH_MAX) -> list[Found]:
-    """Lessons of the workspace's closed projects, newest first, containing `word` when given."""
+def search_lessons(
+    *, db: Session, actor: Actor, word: str | None, place: str | None = None, limit: int = SEARCH_MAX
+) -> list[Found]:
+    """Lessons of the workspace's closed projects the actor may see in `place`, newest first,
+    containing `word` when given."""
     query = (
         select(Project, Lesson)
         .join(Lesson, Lesson.project_id == Project.id)
-        .where(Project.phase == Phase.CLOSED, _visible_to(actor))
+        .where(Project.phase == Phase.CLOSED, visible_clause(actor, place))
         .order_by(Project.closed_at.desc(), Project.key, Lesson.id)
         .limit(limit)
     )

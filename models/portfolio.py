@@ -7,8 +7,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.access import Actor, visible_clause
 from models.enums import Phase
 from models.errors import NotFoundError
+from models.keys import PROJECT_KEY, parse_item_key
 from models.project import Member, Project
 
 
@@ -19,9 +21,13 @@ class ProjectFilter(StrEnum):
     ALL = "all"
 
 
-def list_projects(*, db: Session, user_id: str, which: ProjectFilter = ProjectFilter.OPEN) -> list[Project]:
-    """Projects of the session's workspace, by key; `mine` is every open project the user is on."""
-    query = select(Project).order_by(Project.key)
+def list_projects(
+    *, db: Session, actor: Actor, which: ProjectFilter = ProjectFilter.OPEN, place: str | None = None
+) -> list[Project]:
+    """Projects of the session's workspace the actor may see in `place`, by key; `mine` is every
+    open project the actor is on."""
+    user_id = actor.user_id
+    query = select(Project).where(visible_clause(actor, place)).order_by(Project.key)
     if which in (ProjectFilter.OPEN, ProjectFilter.MINE):
         query = query.where(Project.phase != Phase.CLOSED)
     elif which is ProjectFilter.CLOSED:
@@ -62,6 +68,20 @@ def project_of_channel(db: Session, channel_id: str | None) -> Project | None:
 
 def project_by_key(db: Session, key: str) -> Project | None:
     return db.scalar(select(Project).where(Project.key == key.upper()))
+
+
+def projects_named(db: Session, words: list[str]) -> list[Project]:
+    """The projects that words of a command name by key: a project's (APL) or an item's (APL-12)."""
+    keys = set()
+    for word in words:
+        item = parse_item_key(word)
+        if item is not None:
+            keys.add(item.project)
+        elif PROJECT_KEY.match(word.upper()):
+            keys.add(word.upper())
+    if not keys:
+        return []
+    return list(db.scalars(select(Project).where(Project.key.in_(sorted(keys))).order_by(Project.key)))
 
 
 def find_project(db: Session, *, channel_id: str | None, key: str | None = None) -> Project:

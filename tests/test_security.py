@@ -125,7 +125,9 @@ def test_someone_outside_a_private_project_cannot_touch_its_tasks(bot: RunningBo
             assert "SEC belongs to a private channel" in answer, (channel, action, answer)
     assert len(bot.fake.calls_to("views.open")) == opened
     assert contents(bot.database) == before
-    assert bot.slack.command("history SEC-1", user=ADMIN).json()["text"].startswith("SEC-1 Hidden work")
+    assert bot.slack.command("history SEC-1", user=ADMIN, channel=PRIVATE).json()["text"].startswith(
+        "SEC-1 Hidden work"
+    )
 
 
 def test_a_task_form_cannot_be_pointed_at_another_workspace_or_a_private_project(bot: RunningBot) -> None:

@@ -71,7 +71,7 @@ def test_status_by_key_elsewhere_lists_mine_and_hides_private_projects(bot: Runn
     mine = say(bot, "status", channel="C0042")
     assert mine.startswith("This channel has no project.") and "*APL* Apollo" in mine
     assert "SEC belongs to a private channel" in say(bot, "status SEC", user=CAROL)
-    assert say(bot, "status SEC", user=ADMIN).startswith("🟢 SEC · Secret")
+    assert say(bot, "status SEC", user=ADMIN, channel="D" + ADMIN).startswith("🟢 SEC · Secret")
     assert "There is no project `NOPE`" in say(bot, "status NOPE")
 
 
