@@ -65,26 +65,26 @@ def first_input_block(view: Any) -> str | None:
     return inputs[0].get("block_id") if inputs else None
 
 
-def trusted_response_url(body: dict[str, Any], settings: Settings | None) -> str | None:
+def trusted_response_url(body: dict[str, Any], settings: Settings) -> str | None:
     """The request's response URL, when it points where Slack's do."""
     url = body.get("response_url") or next(
         (url.get("response_url") for url in body.get("response_urls") or [] if isinstance(url, dict)), None
     )
     if not isinstance(url, str) or not url:
         return None
-    if settings is None or not settings.allows_response_url(url):
+    if not settings.allows_response_url(url):
         log.warning("not posting to a response URL off Slack's hosts")
         return None
     return url
 
 
 def answer(
-    body: dict[str, Any], message: str, client: WebClient | None = None, *, settings: Settings | None = None
+    body: dict[str, Any], message: str, client: WebClient | None = None, *, settings: Settings
 ) -> BoltResponse:
     """Say `message` where the user is looking, in the shape this kind of request allows.
 
-    A response URL is posted to only when `settings` allow its host (Slack's own); without
-    settings, never.
+    A response URL is posted to only when `settings` allow its host (Slack's own). `settings`
+    is required so that no caller can forget it and leave the user without an answer.
     """
     if "command" in body:
         return json_response({"response_type": "ephemeral", "text": message})
@@ -111,7 +111,7 @@ def refusal(
     t: Translator,
     client: WebClient | None = None,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> BoltResponse:
     """Input the domain would not take: beside its field in a modal, else where the user looks."""
     if body.get("type") == "view_submission":

@@ -41,6 +41,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             # No channel on the Home tab and in a modal, where only the person's own view is shown.
             require_seen(ctx, (body.get("channel") or {}).get("id"), named_keys(body))
         except ForbiddenError as error:
-            return refusal(error, body, ctx.t, context.client)
+            return refusal(error, body, ctx.t, context.client, settings=runtime.settings)
         next()
         return None
