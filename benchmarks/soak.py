@@ -1,0 +1,310 @@
+"""A week of projects under fire: people at work, scheduled passes, and faults from a fixed seed.
+
+    python -m benchmarks soak [--projects 50] [--days 7] [--seed 17] [--database-url URL]
+
+Two `pmo-bot serve` replicas (processes of their own, behind a round-robin client) serve the
+people of every project, who live in five time zones: they add tasks, raise risks in the
+modal, answer their standup prompts, tick tasks off and ask for status. Between their bursts the
+scheduled passes run as of each zone's 09:40 through the simulated week. Faults come from the
+seed: Slack answers 429 with Retry-After, 5xx, drops the connection or holds a call past the
+client's timeout; the database goes away (PostgreSQL, through a proxy that is cut); one replica
+is killed and restarted; requests are doubled and replayed byte for byte. Afterwards each check
+of issue 17 prints pass or FAIL: every scheduled message sent once or shown failed in
+`pmo-bot jobs status`, every committed save stored once, no answer slower than 3 s, and nobody
+told that a committed save failed. SQLite has no network to cut, so it runs without the outage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from benchmarks import soak_checks as checks
+from benchmarks.harness import fake_slack, pmo_app, scratch_database
+from benchmarks.processes import Served, pmo_bot_serve
+from benchmarks.soak_client import Client, Exchange
+from benchmarks.soak_faults import FaultPlan, draw
+from benchmarks.soak_people import Act, People, draw_acts
+from benchmarks.soak_world import World, build_world, week_slots
+from bot.fakeslack import FakeSlack
+from bot.scheduler import run_jobs
+from models.database import Database
+from tests.conftest import ADMIN, BOT_TOKEN, SIGNING_SECRET, TEAM
+from tests.slackdriver import SlackDriver
+from tests.tcpproxy import TcpProxy
+from tests.test_cli import clean_env
+from tests.test_cli import run as run_cli
+
+NAME = "soak"
+SETTLE_S = 2.0  # for notifications sent after an answer to reach the fake before it is read
+
+
+@dataclass(frozen=True)
+class SoakConfig:
+    projects: int = 50
+    days: int = 7
+    acts_per_slot: int = 40
+    workers: int = 6
+    seed: int = 17
+    outage_s: float = 30.0
+    faults_per_slot: float = 1.0
+    doubled: float = 0.05
+    replayed: float = 0.05
+
+
+@dataclass
+class Outcome:
+    config: SoakConfig
+    backend: str
+    plan: FaultPlan
+    seconds: float
+    exchanges: list[Exchange]
+    passes: list[dict[str, str]]
+    results: list[checks.CheckResult] = field(default_factory=list)
+
+    def check(self, name: str) -> checks.CheckResult:
+        return next(found for found in self.results if found.name.startswith(name))
+
+
+class Replicas:
+    """`pmo-bot serve` processes; one can be killed (SIGKILL) and started again on a new port."""
+
+    def __init__(self, stack: ExitStack, database_url: str, fake: FakeSlack, cwd: Path, count: int) -> None:
+        self.stack, self.database_url, self.fake, self.cwd = stack, database_url, fake, cwd
+        self.served: list[Served | None] = [self.start() for _ in range(count)]
+
+    def start(self) -> Served:
+        return self.stack.enter_context(pmo_bot_serve(self.database_url, self.fake.api_url, self.cwd))
+
+    def urls(self) -> list[str]:
+        return [served.url for served in self.served if served is not None]
+
+    def kill(self, index: int) -> None:
+        served, self.served[index] = self.served[index], None
+        if served is not None:
+            served.process.kill()
+            served.process.wait(timeout=10)
+
+    def restart(self, index: int) -> None:
+        self.served[index] = self.start()
+
+
+class Outage:
+    """The network between the app and PostgreSQL, with a switch on it; SQLite has none to cut."""
+
+    def __init__(self, proxy: TcpProxy | None) -> None:
+        self.proxy = proxy
+
+    @property
+    def possible(self) -> bool:
+        return self.proxy is not None
+
+    def cut(self) -> None:
+        if self.proxy:
+            self.proxy.cut()
+
+    def restore(self) -> None:
+        if self.proxy:
+            self.proxy.restore()
+
+
+@contextmanager
+def through_proxy(url: str) -> Iterator[tuple[str, Outage]]:
+    """The URL the app should use, and the switch that takes its database away."""
+    real = make_url(url)
+    if real.get_backend_name() == "sqlite":
+        yield url, Outage(None)
+        return
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432).start()
+    try:
+        yield real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), Outage(proxy)
+    finally:
+        proxy.stop()
+
+
+@dataclass
+class Week:
+    """One run of the simulated week: the parts, and the record the checks read afterwards."""
+
+    config: SoakConfig
+    plan: FaultPlan
+    world: World
+    fake: FakeSlack
+    replicas: Replicas
+    outage: Outage
+    passes_app_url: str
+    client: Client
+    people: People
+    rng: random.Random
+    slots: list[checks.Slot] = field(default_factory=list)
+    passes: list[dict[str, str]] = field(default_factory=list)
+    replays: list[Exchange] = field(default_factory=list)
+    serial: int = 0
+
+    def run(self, moments: list[datetime]) -> None:
+        database = Database(self.passes_app_url)
+        runtime = pmo_app(database, self.fake).runtime
+        try:
+            for index, moment in enumerate(moments):
+                self.slot(index, moment, runtime)
+        finally:
+            database.dispose()
+
+    def slot(self, index: int, moment: datetime, runtime: object) -> None:
+        for fault in self.plan.faults_at(index):
+            fault.arm(self.fake)
+        self.slots.append(checks.Slot(moment, time.monotonic()))
+        waiting, self.replays = self.replays, []
+        killing = index == self.plan.kill_slot
+        outage = index == self.plan.outage_slot and self.outage.possible
+        if outage:
+            self.outage.cut()
+        ends = time.monotonic() + (self.plan.outage_s if outage else 0)
+        with ThreadPoolExecutor(max_workers=1) as scheduler:
+            passed = scheduler.submit(run_jobs, runtime, moment)
+            killer = threading.Timer(0.5, self.replicas.kill, args=(0,)) if killing else None
+            if killer:
+                killer.start()
+            self.burst()
+            while time.monotonic() < ends:  # people keep at it through the outage
+                self.burst()
+            self.passes.append(passed.result())
+            if killer:
+                killer.join()
+        if outage:
+            self.outage.restore()
+        if killing:
+            self.replicas.restart(0)
+        for exchange in waiting:  # the same bytes again, to whichever replica, restarted or not
+            self.client.again(exchange, replica=self.rng.randrange(len(self.replicas.urls())))
+
+    def burst(self) -> None:
+        acts = draw_acts(
+            self.rng,
+            self.world,
+            self.config.acts_per_slot,
+            self.serial,
+            doubled=self.plan.duplicate_share,
+            replayed=self.plan.replay_share,
+        )
+        self.serial += len(acts)
+        with ThreadPoolExecutor(max_workers=self.config.workers) as pool:
+            done = list(pool.map(self.act, acts))
+        self.replays += [
+            exchange for act, exchange in zip(acts, done, strict=True) if act.replay and exchange
+        ]
+
+    def act(self, act: Act) -> Exchange | None:
+        return self.people.act(act)
+
+
+def jobs_status(database_url: str, fake: FakeSlack, cwd: Path) -> str:
+    env = clean_env(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        PMO_ADMINS=ADMIN,
+    )
+    done = run_cli(["jobs", "status", "--limit", "100000"], env, cwd)
+    if done.returncode != 0:
+        raise RuntimeError(f"pmo-bot jobs status failed: {done.stderr}")
+    return done.stdout
+
+
+def simulate(config: SoakConfig, database_url: str, cwd: Path) -> Outcome:
+    """Build the world in a migrated database at `database_url`, live the week, check what holds."""
+    moments = week_slots(config.days)
+    plan = draw(
+        config.seed,
+        len(moments),
+        faults_per_slot=config.faults_per_slot,
+        outage_s=config.outage_s,
+        duplicate_share=config.doubled,
+        replay_share=config.replayed,
+    )
+    fake = fake_slack()
+    started = time.perf_counter()
+    database = Database(database_url)
+    try:
+        world = build_world(database, fake, TEAM, projects=config.projects, seed=config.seed)
+        with ExitStack() as stack:
+            app_url, outage = stack.enter_context(through_proxy(database_url))
+            replicas = Replicas(stack, app_url, fake, cwd, count=2)
+            driver = SlackDriver(replicas.urls()[0], SIGNING_SECRET, fake=fake, team_id=TEAM)
+            client = Client(driver, fake, TEAM, replicas.urls)
+            rng = random.Random(config.seed)
+            week = Week(
+                config, plan, world, fake, replicas, outage, app_url, client, People(client, rng), rng
+            )
+            week.run(moments)
+            time.sleep(SETTLE_S)
+        seconds = time.perf_counter() - started
+        outcome = Outcome(config, database.engine.dialect.name, plan, seconds, client.exchanges, week.passes)
+        outcome.results = judge(outcome, week, database, jobs_status(database_url, fake, cwd))
+    finally:
+        database.dispose()
+        fake.stop()
+    return outcome
+
+
+def judge(outcome: Outcome, week: Week, database: Database, status: str) -> list[checks.CheckResult]:
+    counts = checks.stored(database, outcome.exchanges)
+    zone_of = week.world.zone_of()
+    return [
+        checks.scheduled_once(
+            week.fake,
+            database,
+            jobs_status=status,
+            slots=week.slots,
+            zone_of=zone_of,
+            expected=week.world.expected_sends(),
+        ),
+        checks.saves_once(outcome.exchanges, counts),
+        checks.answers_fast(outcome.exchanges),
+        checks.no_false_failure(outcome.exchanges, week.fake, counts),
+        checks.clean_slack(week.fake),
+    ]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = SoakConfig()
+    parser.add_argument("--projects", type=int, default=defaults.projects)
+    parser.add_argument("--days", type=int, default=defaults.days, help="simulated days, from next Monday")
+    parser.add_argument("--acts", type=int, default=defaults.acts_per_slot, help="people's requests per pass")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument(
+        "--outage", type=float, default=defaults.outage_s, help="seconds the database is away"
+    )
+
+
+def report(outcome: Outcome) -> None:
+    config = outcome.config
+    print(
+        f"\n== soak on {outcome.backend}: {config.projects} projects, {config.days} days, "
+        f"{len(outcome.exchanges)} requests, {outcome.seconds:.0f} s"
+    )
+    print(outcome.plan.describe())
+    failed = sum(1 for passes in outcome.passes for result in passes.values() if result != "ok")
+    print(f"{len(outcome.passes)} pass slots, {failed} passes failed (the outage's, retried later)")
+    for result in outcome.results:
+        print(result.explain())
+
+
+def run(args: argparse.Namespace) -> None:
+    config = SoakConfig(
+        projects=args.projects, days=args.days, acts_per_slot=args.acts, seed=args.seed, outage_s=args.outage
+    )
+    with scratch_database(args.database_url) as url, tempfile.TemporaryDirectory() as folder:
+        report(simulate(config, url, Path(folder)))
