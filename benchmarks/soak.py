@@ -11,43 +11,45 @@ client's timeout; the database goes away (PostgreSQL, through a proxy that is cu
 is killed and restarted; requests are doubled and replayed byte for byte. Afterwards each check
 of issue 17 prints pass or FAIL: every scheduled message sent once or shown failed in
 `pmo-bot jobs status`, every committed save stored once, no answer slower than 3 s, and nobody
-told that a committed save failed. SQLite has no network to cut, so it runs without the outage.
+told that a committed save failed. SQLite has no network to cut: its outage is another
+process holding the write lock.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import logging
 import random
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from benchmarks import soak_checks as checks
 from benchmarks.harness import fake_slack, pmo_app, scratch_database
-from benchmarks.processes import Served, pmo_bot_serve
 from benchmarks.soak_client import Client, Exchange
 from benchmarks.soak_faults import FaultPlan, draw
+from benchmarks.soak_parts import Outage, Replicas, database_with_outage
 from benchmarks.soak_people import Act, People, draw_acts
 from benchmarks.soak_world import World, build_world, week_slots
+from bot.cli import run_jobs_status
 from bot.fakeslack import FakeSlack
+from bot.runtime import Runtime
 from bot.scheduler import run_jobs
 from models.database import Database
-from tests.conftest import ADMIN, BOT_TOKEN, SIGNING_SECRET, TEAM
+from tests.conftest import SIGNING_SECRET, TEAM, make_settings
 from tests.slackdriver import SlackDriver
-from tests.tcpproxy import TcpProxy
-from tests.test_cli import clean_env
-from tests.test_cli import run as run_cli
 
 NAME = "soak"
 SETTLE_S = 2.0  # for notifications sent after an answer to reach the fake before it is read
+KILL_AFTER_S = 0.3  # into the burst, so requests are in flight when the replica dies
+STATUS_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -71,66 +73,17 @@ class Outcome:
     seconds: float
     exchanges: list[Exchange]
     passes: list[dict[str, str]]
+    slack_statuses: Counter[int] = field(default_factory=Counter)  # how Slack answered, by HTTP status
+    restarts: int = 0
+    outage: tuple[float, float] = (0.0, 0.0)  # when the database was away, on the perf_counter clock
     results: list[checks.CheckResult] = field(default_factory=list)
 
     def check(self, name: str) -> checks.CheckResult:
         return next(found for found in self.results if found.name.startswith(name))
 
-
-class Replicas:
-    """`pmo-bot serve` processes; one can be killed (SIGKILL) and started again on a new port."""
-
-    def __init__(self, stack: ExitStack, database_url: str, fake: FakeSlack, cwd: Path, count: int) -> None:
-        self.stack, self.database_url, self.fake, self.cwd = stack, database_url, fake, cwd
-        self.served: list[Served | None] = [self.start() for _ in range(count)]
-
-    def start(self) -> Served:
-        return self.stack.enter_context(pmo_bot_serve(self.database_url, self.fake.api_url, self.cwd))
-
-    def urls(self) -> list[str]:
-        return [served.url for served in self.served if served is not None]
-
-    def kill(self, index: int) -> None:
-        served, self.served[index] = self.served[index], None
-        if served is not None:
-            served.process.kill()
-            served.process.wait(timeout=10)
-
-    def restart(self, index: int) -> None:
-        self.served[index] = self.start()
-
-
-class Outage:
-    """The network between the app and PostgreSQL, with a switch on it; SQLite has none to cut."""
-
-    def __init__(self, proxy: TcpProxy | None) -> None:
-        self.proxy = proxy
-
-    @property
-    def possible(self) -> bool:
-        return self.proxy is not None
-
-    def cut(self) -> None:
-        if self.proxy:
-            self.proxy.cut()
-
-    def restore(self) -> None:
-        if self.proxy:
-            self.proxy.restore()
-
-
-@contextmanager
-def through_proxy(url: str) -> Iterator[tuple[str, Outage]]:
-    """The URL the app should use, and the switch that takes its database away."""
-    real = make_url(url)
-    if real.get_backend_name() == "sqlite":
-        yield url, Outage(None)
-        return
-    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432).start()
-    try:
-        yield real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), Outage(proxy)
-    finally:
-        proxy.stop()
+    def during_outage(self) -> list[Exchange]:
+        began, ended = self.outage
+        return [e for e in self.exchanges if began <= e.started < ended]
 
 
 @dataclass
@@ -150,6 +103,8 @@ class Week:
     slots: list[checks.Slot] = field(default_factory=list)
     passes: list[dict[str, str]] = field(default_factory=list)
     replays: list[Exchange] = field(default_factory=list)
+    after_restart: list[Exchange] = field(default_factory=list)
+    outage_window: tuple[float, float] = (0.0, 0.0)
     serial: int = 0
 
     def run(self, moments: list[datetime]) -> None:
@@ -158,36 +113,58 @@ class Week:
         try:
             for index, moment in enumerate(moments):
                 self.slot(index, moment, runtime)
+            self.replay_after_restart(wait=True)
         finally:
             database.dispose()
 
-    def slot(self, index: int, moment: datetime, runtime: object) -> None:
+    def slot(self, index: int, moment: datetime, runtime: Runtime) -> None:
         for fault in self.plan.faults_at(index):
             fault.arm(self.fake)
         self.slots.append(checks.Slot(moment, time.monotonic()))
         waiting, self.replays = self.replays, []
         killing = index == self.plan.kill_slot
-        outage = index == self.plan.outage_slot and self.outage.possible
+        outage = index == self.plan.outage_slot
+        cut_at = time.perf_counter()
+        back = threading.Timer(self.plan.outage_s, self.restore, args=(cut_at,))
         if outage:
             self.outage.cut()
+            back.start()
         ends = time.monotonic() + (self.plan.outage_s if outage else 0)
         with ThreadPoolExecutor(max_workers=1) as scheduler:
             passed = scheduler.submit(run_jobs, runtime, moment)
-            killer = threading.Timer(0.5, self.replicas.kill, args=(0,)) if killing else None
+            killer = threading.Timer(KILL_AFTER_S, self.replicas.kill, args=(0,)) if killing else None
             if killer:
                 killer.start()
             self.burst()
             while time.monotonic() < ends:  # people keep at it through the outage
                 self.burst()
+            if outage:
+                back.join()
             self.passes.append(passed.result())
             if killer:
                 killer.join()
-        if outage:
-            self.outage.restore()
         if killing:
-            self.replicas.restart(0)
-        for exchange in waiting:  # the same bytes again, to whichever replica, restarted or not
-            self.client.again(exchange, replica=self.rng.randrange(len(self.replicas.urls())))
+            self.replicas.restart_later(0)
+            self.after_restart += waiting + self.replays  # sent before the kill, replayed after it
+            self.replays = []
+        for exchange in waiting if not killing else []:  # the same bytes again, to any replica
+            self.client.again(exchange)
+        self.replay_after_restart()
+
+    def restore(self, cut_at: float) -> None:
+        self.outage.restore()
+        self.outage_window = (cut_at, time.perf_counter())
+
+    def replay_after_restart(self, *, wait: bool = False) -> None:
+        """Once the killed replica is back, it gets requests first sent before it died."""
+        if wait:
+            self.replicas.wait_restarted()
+        url = self.replicas.url(0)
+        if url is None:
+            return
+        for exchange in self.after_restart:
+            self.client.again(exchange, url=url)
+        self.after_restart = []
 
     def burst(self) -> None:
         acts = draw_acts(
@@ -209,18 +186,12 @@ class Week:
         return self.people.act(act)
 
 
-def jobs_status(database_url: str, fake: FakeSlack, cwd: Path) -> str:
-    env = clean_env(
-        DATABASE_URL=database_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        PMO_ADMINS=ADMIN,
-    )
-    done = run_cli(["jobs", "status", "--limit", "100000"], env, cwd)
-    if done.returncode != 0:
-        raise RuntimeError(f"pmo-bot jobs status failed: {done.stderr}")
-    return done.stdout
+def jobs_status(database_url: str, fake: FakeSlack) -> str:
+    """What `pmo-bot jobs status` prints: the same function, without a process to start."""
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        run_jobs_status(make_settings(fake, database_url), argparse.Namespace(limit=STATUS_LIMIT))
+    return printed.getvalue()
 
 
 def simulate(config: SoakConfig, database_url: str, cwd: Path) -> Outcome:
@@ -240,7 +211,7 @@ def simulate(config: SoakConfig, database_url: str, cwd: Path) -> Outcome:
     try:
         world = build_world(database, fake, TEAM, projects=config.projects, seed=config.seed)
         with ExitStack() as stack:
-            app_url, outage = stack.enter_context(through_proxy(database_url))
+            app_url, outage = stack.enter_context(database_with_outage(database_url))
             replicas = Replicas(stack, app_url, fake, cwd, count=2)
             driver = SlackDriver(replicas.urls()[0], SIGNING_SECRET, fake=fake, team_id=TEAM)
             client = Client(driver, fake, TEAM, replicas.urls)
@@ -252,7 +223,10 @@ def simulate(config: SoakConfig, database_url: str, cwd: Path) -> Outcome:
             time.sleep(SETTLE_S)
         seconds = time.perf_counter() - started
         outcome = Outcome(config, database.engine.dialect.name, plan, seconds, client.exchanges, week.passes)
-        outcome.results = judge(outcome, week, database, jobs_status(database_url, fake, cwd))
+        outcome.slack_statuses = Counter(call.status for call in fake.calls)
+        outcome.restarts = replicas.restarts
+        outcome.outage = week.outage_window
+        outcome.results = judge(outcome, week, database, jobs_status(database_url, fake))
     finally:
         database.dispose()
         fake.stop()
@@ -306,5 +280,7 @@ def run(args: argparse.Namespace) -> None:
     config = SoakConfig(
         projects=args.projects, days=args.days, acts_per_slot=args.acts, seed=args.seed, outage_s=args.outage
     )
+    # Faults are the point here: the app's log lines about them would bury the verdicts.
+    logging.disable(logging.CRITICAL)
     with scratch_database(args.database_url) as url, tempfile.TemporaryDirectory() as folder:
         report(simulate(config, url, Path(folder)))

@@ -57,7 +57,8 @@ class Exchange:
     form: bool = False  # a modal submission: its answer is the body, errors or nothing
     response_key: str | None = None  # the response URL's key, where later answers go
     copy_of: Exchange | None = None  # set on a doubled or replayed request
-    replica: int = 0
+    replica: str = ""  # the base URL of the replica it went to
+    started: float = 0.0  # on the perf_counter clock
     seconds: float | None = None
     status: int | None = None
     text: str = ""
@@ -149,7 +150,7 @@ class Client:
             Exchange(kind, user, self.interaction(payload), marker=marker, form=True), twice=twice
         )
 
-    def again(self, exchange: Exchange, *, replica: int | None = None) -> Exchange:
+    def again(self, exchange: Exchange, *, url: str | None = None) -> Exchange:
         """The same bytes, the same signature, sent once more."""
         copy = Exchange(
             exchange.kind,
@@ -160,7 +161,7 @@ class Client:
             response_key=exchange.response_key,
             copy_of=exchange,
         )
-        return self.send(copy, replica=replica)
+        return self.send(copy, url=url)
 
     # -- the wire
 
@@ -172,27 +173,26 @@ class Client:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.sign(body, "application/x-www-form-urlencoded")
 
-    def send(self, exchange: Exchange, *, replica: int | None = None, twice: bool = False) -> Exchange:
-        """Post the request; `twice` posts the same bytes at the same moment to the next replica too."""
+    def send(self, exchange: Exchange, *, url: str | None = None, twice: bool = False) -> Exchange:
+        """Post the request; `twice` posts the same bytes at the same moment to another replica too."""
         urls = self.replicas()
         # Round robin, as a load balancer in front of the replicas spreads Slack's requests.
-        exchange.replica = (replica if replica is not None else next(self._turn)) % len(urls)
-        url = urls[exchange.replica]
-        double = threading.Thread(
-            target=self.again, args=(exchange,), kwargs={"replica": exchange.replica + 1}
-        )
+        turn = next(self._turn)
+        exchange.replica = url or urls[turn % len(urls)]
+        other = urls[(turn + 1) % len(urls)]
+        double = threading.Thread(target=self.again, args=(exchange,), kwargs={"url": other})
         if twice:
             double.start()
-        self._post(exchange, url)
+        self._post(exchange)
         if twice:
             double.join()
         return exchange
 
-    def _post(self, exchange: Exchange, url: str) -> None:
-        started = time.perf_counter()
+    def _post(self, exchange: Exchange) -> None:
+        exchange.started = started = time.perf_counter()
         try:
             reply = self._session().post(
-                url + EVENTS_PATH,
+                exchange.replica + EVENTS_PATH,
                 data=exchange.signed.body,
                 headers=exchange.signed.headers(),
                 timeout=CLIENT_TIMEOUT_S,

@@ -32,6 +32,7 @@ class Person:
 
 @dataclass(frozen=True)
 class Project:
+    id: int
     key: str
     channel: str
     zone: str
@@ -49,9 +50,9 @@ class World:
         return zones | {project.channel: project.zone for project in self.projects}
 
     def expected_sends(self) -> set[str]:
-        """Key prefixes the week must claim: each project's digest and each person's standups."""
-        digests = {f"digest:{n}:" for n in range(1, len(self.projects) + 1)}
-        return digests
+        """Key prefixes the week must claim: each project's digest, each person's standup prompts."""
+        digests = {f"digest:{project.id}:" for project in self.projects}
+        return digests | {f"standup:{person.project.id}:{person.user}:" for person in self.people}
 
 
 def build_world(database: Database, fake: FakeSlack, team: str, *, projects: int, seed: int) -> World:
@@ -63,11 +64,7 @@ def build_world(database: Database, fake: FakeSlack, team: str, *, projects: int
     for number, key in zip(range(projects), project_keys(), strict=False):
         zone = ZONES[number % len(ZONES)]
         manager, *team_members = people(f"{number:04d}", MEMBERS)
-        project = Project(key, f"CSOAK{number:04d}", zone, manager)
-        for user in (manager, *team_members):
-            person = Person(user, rng.choice(ZONES), project)
-            fake.add_user(team, user, tz=person.zone)
-            everyone.append(person)
+        channel = f"CSOAK{number:04d}"
         shape = Shape(
             tasks=TASKS,
             members=MEMBERS,
@@ -80,10 +77,16 @@ def build_world(database: Database, fake: FakeSlack, team: str, *, projects: int
             checked_tasks=TASKS,
         )
         with database.session(team) as db:
-            ProjectBuilder(db, shape, today, rng).build(
-                key=key, channel=project.channel, manager=manager, team=tuple(team_members)
+            made = ProjectBuilder(db, shape, today, rng).build(
+                key=key, channel=channel, manager=manager, team=tuple(team_members)
             )
+            db.flush()
+            project = Project(made.id, key, channel, zone, manager)
         built.append(project)
+        for user in (manager, *team_members):
+            person = Person(user, rng.choice(ZONES), project)
+            fake.add_user(team, user, tz=person.zone)
+            everyone.append(person)
     return World(built, everyone)
 
 
