@@ -118,38 +118,47 @@ class Week:
             database.dispose()
 
     def slot(self, index: int, moment: datetime, runtime: Runtime) -> None:
+        """Arm the slot's Slack faults, run the passes as of `moment` while people work, replay."""
         for fault in self.plan.faults_at(index):
             fault.arm(self.fake)
         self.slots.append(checks.Slot(moment, time.monotonic()))
         waiting, self.replays = self.replays, []
         killing = index == self.plan.kill_slot
-        outage = index == self.plan.outage_slot
-        cut_at = time.perf_counter()
-        back = threading.Timer(self.plan.outage_s, self.restore, args=(cut_at,))
-        if outage:
-            self.outage.cut()
-            back.start()
-        ends = time.monotonic() + (self.plan.outage_s if outage else 0)
         with ThreadPoolExecutor(max_workers=1) as scheduler:
             passed = scheduler.submit(run_jobs, runtime, moment)
-            killer = threading.Timer(KILL_AFTER_S, self.replicas.kill, args=(0,)) if killing else None
-            if killer:
-                killer.start()
-            self.burst()
-            while time.monotonic() < ends:  # people keep at it through the outage
+            if index == self.plan.outage_slot:
+                self.work_through_outage()
+            elif killing:
+                self.work_through_kill()
+            else:
                 self.burst()
-            if outage:
-                back.join()
             self.passes.append(passed.result())
-            if killer:
-                killer.join()
         if killing:
             self.replicas.restart_later(0)
-            self.after_restart += waiting + self.replays  # sent before the kill, replayed after it
-            self.replays = []
-        for exchange in waiting if not killing else []:  # the same bytes again, to any replica
+            # Sent before the kill, replayed to the restarted replica (within Slack's five minutes).
+            self.after_restart += waiting + self.replays
+            waiting, self.replays = [], []
+        for exchange in waiting:  # the same bytes again, to whichever replica is next
             self.client.again(exchange)
         self.replay_after_restart()
+
+    def work_through_outage(self) -> None:
+        """The database goes away for the plan's outage; people keep at it all the while."""
+        cut_at = time.perf_counter()
+        self.outage.cut()
+        back = threading.Timer(self.plan.outage_s, self.restore, args=(cut_at,))
+        back.start()
+        self.burst()
+        while back.is_alive():
+            self.burst()
+        back.join()
+
+    def work_through_kill(self) -> None:
+        """A replica is killed while requests are in flight; the other goes on serving."""
+        killer = threading.Timer(KILL_AFTER_S, self.replicas.kill, args=(0,))
+        killer.start()
+        self.burst()
+        killer.join()
 
     def restore(self, cut_at: float) -> None:
         self.outage.restore()

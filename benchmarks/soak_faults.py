@@ -35,6 +35,7 @@ class SlackFault:
     method: str
     status: int = 0
     retry_after: int | None = None
+    times: int = 1
 
     def arm(self, fake: FakeSlack) -> None:
         """Make the fake answer the next call to `method` this way."""
@@ -43,7 +44,7 @@ class SlackFault:
         elif self.kind is SlackFaultKind.TIMEOUT:
             fake.stall_next(self.method, timeout=STALL_S)
         else:
-            fake.fail_next(self.method, status=self.status, retry_after=self.retry_after)
+            fake.fail_next(self.method, status=self.status, retry_after=self.retry_after, times=self.times)
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,13 @@ class FaultPlan:
         )
 
 
-def slack_fault(rng: random.Random, kind: SlackFaultKind) -> SlackFault:
-    method = rng.choice(METHODS)
+def slack_fault(rng: random.Random, kind: SlackFaultKind, method: str) -> SlackFault:
     if kind is SlackFaultKind.RATE_LIMITED:
         return SlackFault(kind, method, status=429, retry_after=rng.choice((1, 2)))
     if kind is SlackFaultKind.SERVER_ERROR:
-        return SlackFault(kind, method, status=rng.choice((500, 502, 503)))
-    # A dropped or held post is the case that matters: Slack acted, the app cannot know it.
-    return SlackFault(kind, "chat.postMessage")
+        # Once is retried inside the Web API client; three in a row outlast its retries.
+        return SlackFault(kind, method, status=rng.choice((500, 502, 503)), times=rng.choice((1, 3)))
+    return SlackFault(kind, method)
 
 
 def draw(
@@ -95,13 +95,17 @@ def draw(
         raise ValueError("a soak needs at least three slots: an outage, a kill and a slot after them")
     rng = random.Random(seed)
     slack: dict[int, list[SlackFault]] = {}
-    # Every kind at least once, at slots of its own drawing; then more, at the drawn rate.
-    kinds = list(SlackFaultKind)
-    extra = max(0, round(faults_per_slot * slots) - len(kinds))
+    # Every kind at least once, on the post every pass makes so it surely meets one; then more,
+    # at the drawn rate, on any method.
+    sure = [(kind, "chat.postMessage") for kind in SlackFaultKind]
+    extra = max(0, round(faults_per_slot * slots) - len(sure))
     quick = [k for k in SlackFaultKind if k is not SlackFaultKind.TIMEOUT]
-    kinds += [SlackFaultKind.TIMEOUT if rng.random() < 0.1 else rng.choice(quick) for _ in range(extra)]
-    for kind in kinds:
-        slack.setdefault(rng.randrange(slots), []).append(slack_fault(rng, kind))
+    drawn = [
+        (SlackFaultKind.TIMEOUT if rng.random() < 0.1 else rng.choice(quick), rng.choice(METHODS))
+        for _ in range(extra)
+    ]
+    for kind, method in sure + drawn:
+        slack.setdefault(rng.randrange(slots), []).append(slack_fault(rng, kind, method))
     # The outage and the kill each in a slot of their own, neither in the last (something must follow).
     outage_slot, kill_slot = rng.sample(range(slots - 1), 2)
     return FaultPlan(
