@@ -11,12 +11,17 @@ every check below, so each check passes or fails on its own.
 
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from benchmarks import soak_checks as checks
 from benchmarks.soak import Outcome, SoakConfig, simulate
+from benchmarks.soak_client import Exchange, Signed
+from bot.fakeslack import Call, FakeSlack
 
 SHORT = SoakConfig(
     projects=5,
@@ -79,3 +84,58 @@ def test_no_one_is_told_that_a_committed_save_failed(soak: Outcome) -> None:
 
 def test_slack_accepted_everything_the_app_sent(soak: Outcome) -> None:
     assert_holds(soak, "Slack accepted")
+
+
+# -- the checks themselves, on made-up records: each can fail
+
+
+def exchange(kind: str, marker: str | None, answer: dict[str, object], seconds: float = 0.1) -> Exchange:
+    signed = Signed(b"", "application/x-www-form-urlencoded", "0", "v0=0")
+    return Exchange(
+        kind,
+        "U1",
+        signed,
+        marker=marker,
+        form=kind == "risk",
+        status=200,
+        text=json.dumps(answer),
+        seconds=seconds,
+    )
+
+
+def test_a_save_stored_twice_or_confirmed_and_missing_fails_the_saves_check() -> None:
+    sent = [exchange("task", "Soak 1", {"text": "Added"}), exchange("task", "Soak 2", {"text": "Added"})]
+    found = checks.saves_once(sent, {"Soak 1": 2, "Soak 2": 0})
+    assert not found.passed
+    assert found.details == ["'Soak 1' is stored 2 times", "'Soak 2' was answered as saved but is not stored"]
+    assert checks.saves_once(sent, {"Soak 1": 1, "Soak 2": 1}).passed
+
+
+def test_an_answer_after_3_s_fails_the_speed_check() -> None:
+    assert not checks.answers_fast([exchange("status", None, {"text": "ok"}, seconds=3.2)]).passed
+    assert checks.answers_fast([exchange("status", None, {"text": "ok"}, seconds=2.9)]).passed
+
+
+def test_an_apology_after_a_committed_save_fails_and_after_a_refused_one_does_not() -> None:
+    sorry = {
+        "response_action": "errors",
+        "errors": {"title": "Sorry, something went wrong … nothing was changed."},
+    }
+    sent = [exchange("risk", "Soak 1", sorry)]
+    fake = FakeSlack()  # not started: it received nothing later
+    assert not checks.no_false_failure(sent, fake, {"Soak 1": 1}).passed
+    assert checks.no_false_failure(sent, fake, {"Soak 1": 0}).passed
+
+
+def test_one_message_twice_on_one_local_day_is_a_duplicate_and_on_two_days_is_not() -> None:
+    monday = datetime(2026, 12, 7, 1, 40, tzinfo=UTC)
+    slots = [checks.Slot(monday, 0.0), checks.Slot(monday + timedelta(days=1), 10.0)]
+
+    def post(at: float) -> Call:
+        return Call("chat.postMessage", {"channel": "U1", "text": "⏰ 2 tasks overdue"}, None, None, at=at)
+
+    zones = {"U1": "Asia/Shanghai"}
+    assert checks.duplicates([post(1.0), post(2.0)], slots, zones) == [
+        "2× to U1 on 2026-12-07: ⏰ 2 tasks overdue"
+    ]
+    assert checks.duplicates([post(1.0), post(11.0)], slots, zones) == []
