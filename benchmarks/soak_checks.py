@@ -23,8 +23,6 @@ from models.enums import DeliveryState
 from models.records import Delivery
 
 ANSWER_LIMIT_S = 3.0  # Slack gives up on an answer after three seconds
-# How the bot's scheduled messages begin: standup prompts, reminders, digests, overdue summaries, reviews.
-SCHEDULED = ("☀️", "⏰", "📰", "📋", "🔎")
 # What the app says when it could not do what was asked: never right after a save that committed.
 FAILURE_WORDS = ("Sorry", "nothing was changed")
 # Where each kind of save leaves the text the client put in it.
@@ -68,12 +66,16 @@ class Slot:
     began: float
 
 
-def scheduled_posts(fake: FakeSlack) -> list[Call]:
-    return [
-        call
-        for call in fake.calls_to("chat.postMessage", ok=True)
-        if str(call.args.get("text", "")).startswith(SCHEDULED)
-    ]
+def first_word(call: Call) -> str:
+    words = str(call.args.get("text", "")).split(maxsplit=1)
+    return words[0] if words else ""
+
+
+def scheduled_posts(posts: Sequence[Call], sent_ts: set[str]) -> list[Call]:
+    """Posts that look like a scheduled send: they begin as a post the delivery log recorded does
+    (☀️ a standup prompt, ⏰ a reminder, 📰 a digest…), whether or not the log recorded them."""
+    openings = {first_word(call) for call in posts if str(call.response.get("ts")) in sent_ts}
+    return [call for call in posts if first_word(call) in openings]
 
 
 def slot_of(call: Call, slots: Sequence[Slot]) -> Slot:
@@ -104,10 +106,12 @@ def scheduled_once(
 ) -> CheckResult:
     """No scheduled message twice; each claimed send is in Slack once or named in `jobs status`;
     and the sends the week must hold (a digest per project, a standup per person) were claimed."""
-    posts = scheduled_posts(fake)
-    posted_ts = Counter(str(call.response.get("ts")) for call in posts)
     with database.system_session(write=False) as db:
         deliveries = list(db.execute(select(Delivery.key, Delivery.state, Delivery.message_ts)))
+    everything = fake.calls_to("chat.postMessage", ok=True)
+    posted_ts = Counter(str(call.response.get("ts")) for call in everything)
+    sent_ts = {str(ts) for _, state, ts in deliveries if state is DeliveryState.SENT}
+    posts = scheduled_posts(everything, sent_ts)
     problems = duplicates(posts, slots, zone_of)
     for key, state, ts in deliveries:
         if state is DeliveryState.SENT and posted_ts[str(ts)] != 1:
@@ -181,12 +185,16 @@ def told(exchange: Exchange, later: dict[str, list[str]]) -> list[str]:
     return heard + later.get(exchange.response_key or "", [])
 
 
+def copied(exchange: Exchange) -> str:
+    return " (on a copy sent again)" if exchange.copy_of else ""
+
+
 def no_false_failure(exchanges: Sequence[Exchange], fake: FakeSlack, counts: dict[str, int]) -> CheckResult:
     later: dict[str, list[str]] = {}
     for call in fake.calls_to("response_url"):
         later.setdefault(call.url_key or "", []).append(str(call.args.get("text", "")))
     problems = [
-        f"{e.kind} {e.marker!r} was saved, yet {e.user} was told: {text[:120]}"
+        f"{e.kind} {e.marker!r} was saved, yet {e.user} was told{copied(e)}: {text[:100]}"
         for e in exchanges
         if e.marker and counts.get(e.marker)
         for text in told(e, later)
