@@ -27,6 +27,8 @@ JsonDict = dict[str, Any]
 # Longer than any stall the fault plan holds a call for: the answer time is measured, not cut short.
 CLIENT_TIMEOUT_S = 30
 APOLOGY_PREFIX = "Sorry"
+TRIGGER_LIFE_S = 3.0  # Slack honours a trigger id for three seconds
+POLL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ class Client:
             text, user=user, channel=channel, team=self.team, response_url=url, trigger=trigger
         )
         signed = self.sign(urlencode(form).encode(), "application/x-www-form-urlencoded")
-        self.send(Exchange("open " + text.split(maxsplit=1)[0], user, signed, response_key=key))
+        sent = self.send(Exchange("open " + text.split(maxsplit=1)[0], user, signed, response_key=key))
+        if sent.status != 200 or sent.text.strip() not in ("", "null"):
+            return None  # answered with words (an apology, a refusal) instead of a modal
         return self.opened(trigger)
 
     def click(
@@ -205,8 +209,15 @@ class Client:
             self.exchanges.append(exchange)
 
     def opened(self, trigger: str) -> JsonDict | None:
-        views = [c for c in self.fake.calls_to("views.open", ok=True) if c.args.get("trigger_id") == trigger]
-        return views[-1].args["view"] if views else None
+        """The view opened with `trigger`: an app may open it just after its answer, within the
+        trigger's three seconds."""
+        deadline = time.monotonic() + TRIGGER_LIFE_S
+        while True:
+            calls = self.fake.calls_to("views.open", ok=True)
+            views = [call for call in calls if call.args.get("trigger_id") == trigger]
+            if views or time.monotonic() > deadline:
+                return views[-1].args["view"] if views else None
+            time.sleep(POLL_S)
 
     def _response_url(self) -> tuple[str, str]:
         url = self.fake.response_url(self.team)
