@@ -224,10 +224,10 @@ def simulate(config: SoakConfig, database_url: str, cwd: Path) -> Outcome:
             replicas = Replicas(stack, app_url, fake, cwd, count=2)
             driver = SlackDriver(replicas.urls()[0], SIGNING_SECRET, fake=fake, team_id=TEAM)
             client = Client(driver, fake, TEAM, replicas.urls)
+            # What people do is drawn here; the details they fill in, in their own threads, apart.
+            people = People(client, random.Random(config.seed + 1))
             rng = random.Random(config.seed)
-            week = Week(
-                config, plan, world, fake, replicas, outage, app_url, client, People(client, rng), rng
-            )
+            week = Week(config, plan, world, fake, replicas, outage, app_url, client, people, rng)
             week.run(moments)
             time.sleep(SETTLE_S)
         seconds = time.perf_counter() - started
