@@ -4,8 +4,9 @@
 
 Two `pmo-bot serve` replicas (processes of their own, behind a round-robin client) serve the
 people of every project, who live in five time zones: they add tasks, raise risks in the
-modal, answer their standup prompts, tick tasks off and ask for status. Between their bursts the
-scheduled passes run as of each zone's 09:40 through the simulated week. Faults come from the
+modal, answer their standup prompts, tick tasks off and ask for status. While they work, the
+scheduled passes run (the function `pmo-bot jobs run --at` calls) as of each zone's 09:40,
+day after day through the simulated week. Faults come from the
 seed: Slack answers 429 with Retry-After, 5xx, drops the connection or holds a call past the
 client's timeout; the database goes away (PostgreSQL, through a proxy that is cut); one replica
 is killed and restarted; requests are doubled and replayed byte for byte. Afterwards each check
