@@ -18,13 +18,14 @@ from benchmarks import (
     dms_bench,
     load_bench,
     reminders_bench,
+    soak,
     startup_bench,
     status_bench,
 )
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (status_bench, load_bench, digests_bench, reminders_bench, startup_bench, dms_bench)
+    for module in (status_bench, load_bench, digests_bench, reminders_bench, startup_bench, dms_bench, soak)
 }
 
 
