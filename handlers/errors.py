@@ -19,6 +19,7 @@ from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY, ctx_from, translator_for
 from handlers.forms import field_errors
+from handlers.once import AlreadyHandledError
 from models.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,9 @@ def error_translator(
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
+        if isinstance(error, AlreadyHandledError):  # a second copy of a saved request: no error at all
+            log.info("%s was handled before; answered as the first time", error.key)
+            return error.answer()
         t = error_translator(error, body or {}, context, runtime)
         if isinstance(error, DomainError):
             return refusal(error, body or {}, t, context.client)
