@@ -60,7 +60,8 @@ class AlreadyHandledError(Exception):
         self.outcome = outcome
 
     def answer(self) -> BoltResponse:
-        """The first answer, or the empty one every form and button gives a successful save."""
+        """The first answer. None was kept when it was empty, as every form and button answers a
+        save; or when the first copy is still answering, and then it closes the modal as well."""
         if not self.outcome:
             return BoltResponse(status=200, body="")
         return BoltResponse(
