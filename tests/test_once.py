@@ -27,6 +27,7 @@ from models import (
     ChangeRequest,
     CostEntry,
     Issue,
+    Lesson,
     Meeting,
     Project,
     Risk,
@@ -36,7 +37,8 @@ from models import (
 from models.base import utcnow
 from models.claims import claim
 from models.records import HandledSubmission
-from tests.conftest import ALICE, CAROL, SIGNING_SECRET, TEAM, RunningBot
+from tests.closing_flows import clicked_open, has_dm_button, lessons_form, wait_until
+from tests.conftest import ALICE, BOB, CAROL, SIGNING_SECRET, TEAM, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, fill, open_modal
 from tests.slackdriver import Reply, SlackDriver
 from tests.test_changes import click, requested
@@ -93,6 +95,25 @@ def decision_form(bot: RunningBot) -> JsonDict:
     return view
 
 
+def acceptance_form(bot: RunningBot) -> JsonDict:
+    """Bob, the sponsor, accepts the finished deliverable APL-1 with a note."""
+    create(bot)
+    say(bot, "task add Build")
+    with bot.database.system_session() as db:
+        db.execute(update(Task).values(is_deliverable=True))
+    say(bot, "done APL-1")
+    view = clicked_open(bot, "deliverable_accept", "APL-1", BOB)
+    assert view is not None
+    return view
+
+
+def lessons_form_at_closing(bot: RunningBot) -> JsonDict:
+    create(bot)
+    assert "started closing APL" in say(bot, "close")
+    wait_until(lambda: has_dm_button(bot, ALICE, "lessons_answer"))
+    return lessons_form(bot, ALICE)
+
+
 FORMS = [
     Form("charter", lambda bot: open_modal(bot, "new"), CHARTER, lambda bot: rows(bot, Project)),
     Form(
@@ -130,6 +151,19 @@ FORMS = [
         lambda bot: rows(bot, Meeting),
     ),
     Form("standup", created_then("standup"), {"today": "Reviews"}, lambda bot: rows(bot, StandupReport)),
+    Form(
+        "acceptance",
+        acceptance_form,
+        {"note": "Meets every criterion"},
+        lambda bot: rows(bot, AuditEntry, AuditEntry.action == "deliverable.accept"),
+        user=BOB,
+    ),
+    Form(
+        "lessons",
+        lessons_form_at_closing,
+        {"went_well": "Pairing on the API", "rating": "4"},
+        lambda bot: rows(bot, Lesson),
+    ),
 ]
 
 
