@@ -107,6 +107,14 @@ def acceptance_form(bot: RunningBot) -> JsonDict:
     return view
 
 
+def task_update_form(bot: RunningBot) -> JsonDict:
+    create(bot)
+    say(bot, "task add Build")
+    view = clicked_open(bot, "task_update", "APL-1", ALICE)
+    assert view is not None
+    return view
+
+
 def lessons_form_at_closing(bot: RunningBot) -> JsonDict:
     create(bot)
     assert "started closing APL" in say(bot, "close")
@@ -117,7 +125,7 @@ def lessons_form_at_closing(bot: RunningBot) -> JsonDict:
 FORMS = [
     Form("charter", lambda bot: open_modal(bot, "new"), CHARTER, lambda bot: rows(bot, Project)),
     Form(
-        "charter edit",
+        "charter-edit",
         created_then("charter edit"),
         {"goal": "Bill every customer monthly"},
         lambda bot: rows(bot, AuditEntry, AuditEntry.action == "charter.edit"),
@@ -138,7 +146,7 @@ FORMS = [
         user=CAROL,
     ),
     Form(
-        "change decision",
+        "change-decision",
         decision_form,
         {"note": "Worth it"},
         lambda bot: rows(bot, ChangeDecision),
@@ -151,6 +159,12 @@ FORMS = [
         lambda bot: rows(bot, Meeting),
     ),
     Form("standup", created_then("standup"), {"today": "Reviews"}, lambda bot: rows(bot, StandupReport)),
+    Form(
+        "task-update",
+        task_update_form,
+        {"percent_complete": "40", "note": "Schema done"},
+        lambda bot: rows(bot, AuditEntry, AuditEntry.action == "task.update"),
+    ),
     Form(
         "acceptance",
         acceptance_form,
