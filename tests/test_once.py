@@ -351,6 +351,17 @@ def test_a_button_pressed_twice_acts_once(bot: RunningBot, press: Press) -> None
     assert told(bot) == answered + 1
 
 
+def test_a_button_on_the_home_tab_pressed_twice_acts_once(bot: RunningBot) -> None:
+    """A click in a view is named by the view and its hash (which a refreshed Home tab changes)."""
+    value = with_task(bot)
+    home = as_slack_keeps_it({"type": "home", "blocks": []}) | {"hash": "1.home"}
+    audited = rows(bot, AuditEntry, AuditEntry.action == "task.update")
+
+    for _ in range(2):
+        assert bot.slack.block_action("task_done", value=value, channel=None, view=home).status == 200
+    assert rows(bot, AuditEntry, AuditEntry.action == "task.update") == audited + 1
+
+
 def wait_for_more(count: Callable[[], int], than: int, timeout: float = 10.0) -> None:
     """Wait until what the app does after answering (a reply, a DM) has shown at the fake."""
     deadline = time.monotonic() + timeout
