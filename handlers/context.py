@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.directory import language_of
+from handlers.once import ONCE_KEY, Once
 from models.access import Actor
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Ctx:
     # Fixed by the caller (a scheduled pass speaks each recipient's language); None means the
     # asking person's own, from their Slack locale.
     language: str | None = None
+    # The form, click or command this request is, claimed by its first write (handlers.once).
+    once: Once | None = None
 
     @cached_property
     def t(self) -> Translator:
@@ -50,11 +53,17 @@ class Ctx:
         return project_translator(self.runtime, project)
 
     @contextmanager
-    def db(self, *, write: bool = True) -> Iterator[Session]:
-        """One session for this listener call, scoped to the request's workspace."""
+    def db(self, *, write: bool = True, claim: bool = True) -> Iterator[Session]:
+        """One session for this listener call, scoped to the request's workspace.
+
+        A write session claims the request's submission in its own transaction, so a second
+        copy of the request saves nothing (`claim=False` for bookkeeping that is no save).
+        """
         self.runtime.ensure_workspace(self.team_id)
         with self.runtime.database.session(self.team_id, write=write) as session:
-            yield session
+            once = self.once if write and claim else None
+            with once.claimed(session) if once is not None else nullcontext():
+                yield session
 
     @property
     def is_admin(self) -> bool:
@@ -102,6 +111,7 @@ def ctx_from(context: BoltContext, body: dict[str, Any]) -> Ctx:
         user_id=context.user_id or "",
         channel_id=context.channel_id,
         client=context.client,
+        once=context.get(ONCE_KEY),
     )
     # Settled now, before a listener opens a write transaction: looking the person up may
     # write to the people cache, which must not wait on the listener's own lock (SQLite).

@@ -55,7 +55,8 @@ def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
         "deleted": bool(profile.get("deleted")),
         "fetched_at": utcnow(),
     }
-    with ctx.db() as db:
+    # A cache, not the request's save: it must not claim the request's submission (handlers.once).
+    with ctx.db(claim=False) as db:
         if not claim(db, SlackUser, values, conflict=["team_id", "user_id"]):
             db.execute(
                 update(SlackUser)

@@ -21,6 +21,7 @@ from bot.signing import VERIFIED_KEY
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY, ctx_from, translator_for
 from handlers.forms import field_errors
+from handlers.once import AlreadyHandledError
 from models.database import is_busy
 from models.errors import DomainError
 
@@ -142,6 +143,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             # Failed before the signature was checked: its body (response URL, user) is anyone's.
             log.warning("an unverified request failed (%s); answered 401", error.__class__.__name__)
             return BoltResponse(status=401, body="")
+        if isinstance(error, AlreadyHandledError):  # a second copy of a saved request: no error at all
+            log.info("%s was handled before; answered as the first time", error.key)
+            return error.answer()
         body = body or {}
         settings = context.get(RUNTIME_KEY, runtime).settings
         t = error_translator(error, body, context, runtime)
