@@ -9,8 +9,9 @@ Attacks tried, and what the attacker sees:
 - signed requests whose response URL is not Slack's: the error handler does not post there.
 - a signed request sent again, to the same replica or to another process on the same database:
   200 with an empty body, nothing done twice.
-- SQLite's write lock held by someone else: the user is told the database is busy, within
-  Slack's 3 seconds, and nothing changes.
+- SQLite's write lock held by another connection, or by a slow writer in the same process: the
+  user is told the database is busy (a form keeps what was typed), within Slack's 3 seconds,
+  and nothing changes.
 - DEBUG logging while installing over OAuth and calling the Web API: no token or secret logged.
 """
 
@@ -20,6 +21,7 @@ import json
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -368,6 +370,26 @@ def test_redaction_covers_tokens_headers_named_secrets_and_url_passwords() -> No
 
 
 @contextmanager
+def write_turn_held(bot: RunningBot) -> Iterator[None]:
+    """A slow write in this process (another thread inside a write session) keeping the lock."""
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with bot.database.session(TEAM):
+            taken.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert taken.wait(10)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join(10)
+
+
+@contextmanager
 def write_lock_held(bot: RunningBot) -> Iterator[None]:
     """Another connection (a backup, a second process) holding SQLite's write lock."""
     other = sqlite3.connect(bot.database.url.database, isolation_level=None, timeout=0)
@@ -395,5 +417,9 @@ def test_a_busy_sqlite_answers_in_time_that_nothing_was_changed(bot: RunningBot)
         assert bot.slack.command("task add 忙", user=WEI).json()["text"] == zh("errors.busy")
         errors = field_errors(submit(bot, view, {"title": "Kept text"}))
         assert list(errors.values()) == [en("errors.busy_form")]
+    with write_turn_held(bot):
+        started = time.monotonic()
+        assert bot.slack.command("task add Busy work").json()["text"] == en("errors.busy")
+        assert time.monotonic() - started < SLACK_WINDOW_S
     assert contents(bot.database) == before
     assert bot.slack.command("task add Busy work").json()["text"].startswith("Added *APL-1* Busy work")
