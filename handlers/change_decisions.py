@@ -111,7 +111,7 @@ def deciders_line(project: Project, change: ChangeRequest, t: Translator) -> str
     if change.needs_sponsor:
         deciders = fmt_list((mention(user, t) for user in decider_ids(project, change)), t)
         return t("changes.deciders", deciders=deciders or "—")
-    allowed = fmt_list((mention(user, t) for user in allowed_ids(project)), t)
+    allowed = fmt_list((mention(user, t) for user in allowed_ids(project, change)), t)
     return t("changes.deciders_any", deciders=allowed or "—")
 
 
@@ -125,8 +125,10 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         t = ctx.t_project(project)
         text, blocks = change_text(project, change, t), change_blocks(project, change, [], t)
         # PMO administrators may decide any request, so each gets a copy with the buttons too.
-        admins = sorted(ctx.runtime.settings.pmo_admins)
-        where = [project.channel_id, *allowed_ids(project), *admins]
+        # Never the requester, who may not decide their own request.
+        admins = sorted(set(ctx.runtime.settings.pmo_admins) - {change.requested_by})
+        deciders = allowed_ids(project, change)
+        where = [project.channel_id, *deciders, *admins]
         key = change_key(project, change)
     copies = []
     for channel in dict.fromkeys(where):
@@ -139,7 +141,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         )
     with ctx.db() as db:
         db.add_all(copies)
-    refresh_homes(ctx, allowed_ids(project))
+    refresh_homes(ctx, deciders)
 
 
 def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:

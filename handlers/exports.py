@@ -8,7 +8,7 @@ from bot.formats import fmt_list
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx
-from models.access import require_visible
+from models.access import Action, require
 from models.closeout import as_of
 from models.exports import Export, export_csv
 from models.portfolio import find_project, project_by_id
@@ -60,6 +60,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         which = parse_exports(invocation.words)
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
-            require_visible(db, project, ctx.actor)
+            require(db, project, ctx.actor, Action.READ_RECORDS)
         runtime.defer(upload_exports, ctx, project.id, invocation.command.channel_id, which)
         return Reply(ctx.t("exports.coming", key=project.key, count=len(which)))

@@ -36,7 +36,6 @@ from handlers.report_record import (
     plan_chart,
     team_section,
 )
-from models.access import require_visible
 from models.final_report import FinalReport, final_report
 from models.portfolio import find_project, project_by_id
 from models.project import Project
@@ -144,6 +143,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = find_project(
                 db, channel_id=invocation.command.channel_id, key=words[0] if words else None
             )
-            require_visible(db, project, ctx.actor)
         runtime.defer(upload_report, ctx, project.id, invocation.command.channel_id)
         return Reply(ctx.t("report.writing", key=project.key))

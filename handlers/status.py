@@ -17,7 +17,6 @@ from handlers.context import Ctx
 from handlers.issue_log import issue_line
 from handlers.projects import project_line
 from handlers.risk_lines import level
-from models.access import require_visible
 from models.change import ChangeRequest
 from models.changes import change_key
 from models.closeout import as_of
@@ -228,7 +227,6 @@ def status_reply(invocation: Invocation) -> Reply:
         project = find_project(db, channel_id=channel, key=key) if key else project_of_channel(db, channel)
         if project is None:
             return my_projects_reply(db, ctx)
-        require_visible(db, project, ctx.actor)
         # The project's own calendar, so everyone who asks sees the same status; an archive as it closed.
         today = as_of(project)
         text, blocks = status_blocks(status_of(db, project, today), ctx.t)

@@ -31,7 +31,7 @@ from handlers.forms import DateContext, FormReader, ModalState, date_input, read
 from handlers.home import refresh_homes
 from handlers.task_actions import DONE_ACTION, UPDATE_ACTION
 from handlers.tasks import pushes_text
-from models.access import require_open, require_visible
+from models.access import Action, require, require_open, require_visible
 from models.audit import history
 from models.enums import TaskStatus
 from models.errors import NotFoundError
@@ -259,6 +259,7 @@ def history_reply(invocation: Invocation) -> Reply:
     tz = DateContext.of(ctx).tz  # times as the reader's clock showed them
     with ctx.db(write=False) as db:
         project, task = locate(db, ctx, words[0], invocation.command.channel_id)
+        require(db, project, ctx.actor, Action.READ_RECORDS)
         key = task_key(project, task)
         entries = history(db, project_id=project.id, subject=key, limit=HISTORY_MAX)
         lines = [history_line(entry, tz, ctx.t) for entry in entries]

@@ -45,6 +45,7 @@ class Action(StrEnum):
     CLOSE_PROJECT = "close_project"
     ADD_DOCUMENT = "add_document"
     RECORD_LESSON = "record_lesson"
+    READ_RECORDS = "read_records"
 
 
 MANAGERS = frozenset({Role.MANAGER})
@@ -73,6 +74,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CLOSE_PROJECT: MANAGERS,
     Action.ADD_DOCUMENT: EVERYONE,
     Action.RECORD_LESSON: EVERYONE,
+    # Exports and audit history are the project's full record: for its team and sponsor.
+    Action.READ_RECORDS: frozenset({Role.MANAGER, Role.MEMBER, Role.SPONSOR}),
 }
 
 
@@ -105,6 +108,14 @@ def require(db: Session, project: Project | None, actor: Actor, action: Action) 
         roles=", ".join(roles),
         manager=f"<@{project.manager_id}>" if project and project.manager_id else "",
     )
+
+
+def require_reassign(db: Session, project: Project, actor: Actor, owner_id: str | None, key: str) -> None:
+    """A member hands on only their own tasks; the manager and administrators any."""
+    if actor.is_admin or owner_id == actor.user_id or role_of(db, project, actor.user_id) is Role.MANAGER:
+        return
+    manager = f"<@{project.manager_id}>" if project.manager_id else ""
+    raise ForbiddenError("access.denied.reassign", key=key, manager=manager)
 
 
 def require_open(project: Project) -> None:

@@ -68,9 +68,19 @@ def chase_copies(db: Session, change: ChangeRequest) -> list[tuple[str, str]]:
     return [(channel, ts) for channel, ts in rows if channel and ts]
 
 
-def seats(change: ChangeRequest) -> list[Seat]:
-    """The seats whose approvals a request waits for: past a threshold both, else the manager's."""
-    return [Seat.MANAGER, Seat.SPONSOR] if change.needs_sponsor else [Seat.MANAGER]
+def seats(project: Project, change: ChangeRequest) -> list[Seat]:
+    """The seats whose approvals a request waits for: past a threshold both, else the manager's.
+
+    Nobody decides their own request: a seat its requester holds is left out, and when that
+    leaves none (the manager asked for a small change) the other seat decides, else an
+    administrator fills the first.
+    """
+    wanted = [Seat.MANAGER, Seat.SPONSOR] if change.needs_sponsor else [Seat.MANAGER]
+    free = [seat for seat in wanted if _holder(project, seat) != change.requested_by]
+    if free:
+        return free
+    others = [seat for seat in Seat if _holder(project, seat) not in (None, change.requested_by)]
+    return others[:1] or wanted[:1]
 
 
 def _holder(project: Project, seat: Seat) -> str | None:
@@ -78,19 +88,21 @@ def _holder(project: Project, seat: Seat) -> str | None:
 
 
 def decider_ids(project: Project, change: ChangeRequest) -> list[str]:
-    """Whose approval the request waits for (reminders chase them)."""
-    return [user for seat in seats(change) if (user := _holder(project, seat))]
+    """Whose approval the request waits for (reminders chase them); never its requester."""
+    holders = (_holder(project, seat) for seat in seats(project, change))
+    return [user for user in holders if user and user != change.requested_by]
 
 
-def allowed_ids(project: Project) -> list[str]:
-    """Who may decide any request of the project beside PMO administrators: manager and sponsor."""
-    return list(dict.fromkeys(user for seat in Seat if (user := _holder(project, seat))))
+def allowed_ids(project: Project, change: ChangeRequest) -> list[str]:
+    """Who may decide the request beside PMO administrators: manager and sponsor, not its requester."""
+    holders = (_holder(project, seat) for seat in Seat)
+    return list(dict.fromkeys(user for user in holders if user and user != change.requested_by))
 
 
-def _approved(change: ChangeRequest, approvals: set[Seat]) -> bool:
+def _approved(project: Project, change: ChangeRequest, approvals: set[Seat]) -> bool:
     """Past a threshold both seats must approve; below it one approval of anyone allowed is enough."""
     if change.needs_sponsor:
-        return approvals >= set(seats(change))
+        return approvals >= set(seats(project, change))
     return bool(approvals)
 
 
@@ -121,13 +133,15 @@ def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[
     The sponsor holds a seat on every request: below the thresholds their approval is not
     needed, but it is enough, as the manager's is.
     """
+    deciders = ", ".join(f"<@{user}>" for user in allowed_ids(project, change)) or "—"
+    if actor.user_id == change.requested_by:
+        raise ForbiddenError("changes.own_request", key=change_key(project, change), deciders=deciders)
     own = [seat for seat in Seat if seat not in taken and _holder(project, seat) == actor.user_id]
     if own:
         return own[0]
-    open_seats = [seat for seat in seats(change) if seat not in taken]
+    open_seats = [seat for seat in seats(project, change) if seat not in taken]
     if actor.is_admin and open_seats:
         return open_seats[0]
-    deciders = ", ".join(f"<@{user}>" for user in allowed_ids(project)) or "—"
     raise ForbiddenError("changes.not_decider", key=change_key(project, change), deciders=deciders)
 
 
@@ -170,7 +184,7 @@ def decide(
     approvals = {Seat(d.role.value) for d in earlier if d.verdict is Verdict.APPROVE and d.role} | (
         {seat} if verdict is Verdict.APPROVE else set()
     )
-    settled = verdict is Verdict.REJECT or _approved(change, approvals)
+    settled = verdict is Verdict.REJECT or _approved(project, change, approvals)
     if settled:
         change.status = ChangeStatus.APPROVED if verdict is Verdict.APPROVE else ChangeStatus.REJECTED
         change.decided_at = utcnow()

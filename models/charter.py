@@ -20,7 +20,7 @@ from models.access import Action, Actor, require, require_open
 from models.audit import changed, record
 from models.comms_plan import add_default_plan
 from models.currencies import is_currency
-from models.enums import Role
+from models.enums import Phase, Role
 from models.errors import DomainError, InvalidError, check_all
 from models.keys import PROJECT_KEY
 from models.limits import column_limit
@@ -59,6 +59,8 @@ class Charter(BaseModel):
 
 # The charter fields kept on the project, in the order a charter reads.
 CHARTER_FIELDS = tuple(name for name in Charter.model_fields if name != "key")
+BASELINED = frozenset({Phase.EXECUTION, Phase.CLOSING})
+BASELINE_FIELDS = ("budget", "currency", "start_date", "target_end_date")
 
 
 def charter_of(project: Project) -> Charter:
@@ -205,6 +207,7 @@ def edit_charter(*, db: Session, actor: Actor, project: Project, charter: Charte
     before, after = changed({name: getattr(project, name) for name in CHARTER_FIELDS}, new)
     if not after:
         return {}
+    check_all(*_baseline_problems(project, after))
     old_manager = project.manager_id
     for name, value in new.items():
         setattr(project, name, value)
@@ -221,6 +224,15 @@ def edit_charter(*, db: Session, actor: Actor, project: Project, charter: Charte
         after=after,
     )
     return after
+
+
+def _baseline_problems(project: Project, after: dict[str, Any]) -> list[DomainError | None]:
+    """Once the work runs against the baseline (execution and later), its budget and dates move
+    only through an approved change request, so the baseline and every variance stay honest."""
+    if project.phase not in BASELINED:
+        return []
+    moved = [name for name in BASELINE_FIELDS if name in after]
+    return [InvalidError("charter.baselined", field=name, key=project.key) for name in moved]
 
 
 def _step_down(db: Session, project: Project, user_id: str) -> None:

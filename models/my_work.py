@@ -51,9 +51,14 @@ def changes_to_decide(db: Session, user_id: str) -> list[Waiting]:
         .join(ChangeRequest, ChangeRequest.project_id == Project.id)
         .where(
             ChangeRequest.status == ChangeStatus.PENDING,
+            ChangeRequest.requested_by != user_id,  # nobody decides their own request
             or_(
                 Project.manager_id == user_id,
-                and_(Project.sponsor_id == user_id, ChangeRequest.needs_sponsor.is_(True)),
+                and_(
+                    Project.sponsor_id == user_id,
+                    ChangeRequest.needs_sponsor.is_(True)
+                    | (ChangeRequest.requested_by == Project.manager_id),
+                ),
             ),
             ~already,
         )

@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from models.access import Action, Actor, require, require_open
+from models.access import Action, Actor, require, require_open, require_reassign
 from models.audit import changed, record
 from models.base import utcnow
 from models.enums import Severity, TaskStatus
@@ -124,6 +124,7 @@ def assign_task(
 ) -> Load | None:
     """Give the task to `owner_id`; returns their load when it now passes their capacity."""
     require(db, project, actor, Action.UPDATE_TASK)
+    require_reassign(db, project, actor, task.owner_id, task_key(project, task))
     require_open(project)
     check_all(not_on_team(db, project, owner_id))
     before = task.owner_id

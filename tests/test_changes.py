@@ -112,9 +112,12 @@ def test_a_rejection_settles_it_and_applies_nothing(bot: RunningBot) -> None:
 
 def test_anyone_else_is_told_who_decides_and_a_second_click_changes_nothing(bot: RunningBot) -> None:
     requested(bot, {"title": "Add refunds", "schedule_days": "3"})
-    assert click(bot, "change_approve", CAROL) is None
+    assert click(bot, "change_approve", CAROL) is None  # she asked for it: not hers to decide
     refusal = bot.fake.wait_for("response_url")[-1].args["text"]
-    assert refusal == "Only <@U0001>, <@U0002> or a PMO administrator can decide APL-C1: nothing was changed."
+    assert refusal == (
+        "You asked for APL-C1, so you cannot decide it: <@U0001>, <@U0002> or a PMO administrator "
+        "decides. Nothing was changed."
+    )
 
     stale = click(bot, "change_approve", ALICE)  # opened twice, as a double click does
     assert field_errors(decide(bot, "change_approve", ALICE)) == {}

@@ -165,18 +165,18 @@ def test_the_same_script_piped_into_pmo_bot_console(database_url: str, tmp_path:
     assert_the_scripted_session(done.stdout)
 
 
-def test_a_change_request_is_approved_by_clicking_in_the_managers_dm(
+def test_a_change_request_is_approved_by_clicking_in_the_sponsors_dm(
     database_url: str, tmp_path: Path
 ) -> None:
     before = SCRIPT.replace(":time 2026-12-07 09:00\n:quit\n", "").splitlines()
     request = ["/pmo change", "Add Apple Pay", "", "Customers asked for it", "5", "4000", ":submit"]
-    # The sponsor and the administrators get a copy too: Alice presses the one in her own DM.
-    decide = [button_number("Approve", after="── DM to @alice ──"), "Worth it for phones", ":submit", ":quit"]
+    # Alice asked, so the sponsor decides: Pat presses the Approve in his own DM (Alice gets none).
+    decide = [button_number("Approve", after="── DM to @pat ──"), "Worth it for phones", ":submit", ":quit"]
     output = run_script(database_url, tmp_path, [*before, *request, *decide])
     assert_nothing_refused(output)
-    assert "── DM to @alice ──" in output
-    # Alice alone sees her DM, so its button is pressed as her, and the decision form opens.
-    assert "(clicking as" not in output
+    assert "── DM to @pat ──" in output
+    # Pat alone sees his DM, so its button is pressed as him, and the decision form opens.
+    assert "(clicking as @pat, the only one who sees it)" in output
     assert "── Form: " in output.split("Customers asked for it", 1)[1]
     assert "(updated) ──" in output.split("Worth it for phones", 1)[1]
     database = Database(database_url)

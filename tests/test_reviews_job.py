@@ -87,12 +87,14 @@ def test_a_review_missed_while_down_is_caught_up_and_a_recorded_one_is_not_sent(
 
 
 def asked_on_friday(bot: RunningBot) -> None:
-    """Apollo with change request APL-C1, asked on Friday 2026-12-04 at 10:00 in Shanghai."""
+    """Apollo with change request APL-C1, asked by Carol (so her manager decides it) on Friday
+    2026-12-04 at 10:00 in Shanghai."""
     create(bot)
+    bot.slack.command("team add <@U0003> member")
     before = len(bot.fake.calls_to("views.open"))
-    bot.slack.command("change", user=ALICE)
+    bot.slack.command("change", user=CAROL)
     view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
-    assert field_errors(submit(bot, view, {"title": "Add refunds"})) == {}
+    assert field_errors(submit(bot, view, {"title": "Add refunds"}, user=CAROL)) == {}
     with bot.database.system_session() as db:
         db.execute(update(ChangeRequest).values(created_at=datetime.fromisoformat("2026-12-04T02:00+00:00")))
 
