@@ -176,6 +176,7 @@ def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_p
     """The shared runner's own path: every project read in its savepoint (reviews, standups, reports)."""
     three_projects(bot)
     for key, channel in CHANNELS.items():
+        bot.slack.command(f"team add <@{CAROL}> member", channel=channel)
         view = open_modal(bot, "risk", channel=channel)
         values = {"title": f"Vendor late for {key}", "owner_id": CAROL, "review_date": "2026-12-07"}
         assert field_errors(submit(bot, view, values)) == {}
