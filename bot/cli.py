@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("names", nargs="+", metavar="PASS", help="which passes (e.g. reviews)")
     run.add_argument("--at", type=moment, help="ISO-8601 time with its offset (default: now)")
     run.set_defaults(run=run_jobs_now)
-    status = jobs_commands.add_parser("status", help="recent, failed and uncertain sends")
+    status = jobs_commands.add_parser("status", help="failed, uncertain and recent sends; passes' failures")
     status.add_argument("--limit", type=int, default=30)
     status.set_defaults(run=run_jobs_status)
     resend = jobs_commands.add_parser(

@@ -35,6 +35,10 @@ OnFailure = Callable[[str], None]
 UNCERTAIN_ERRORS = (URLError, TimeoutError, ConnectionError)
 
 
+class NotWrittenError(Exception):
+    """The message could not be written (its rows, a bug), so no request left for Slack."""
+
+
 def send_once(
     runtime: Runtime,
     *,
@@ -72,13 +76,19 @@ def send_once(
             mark_uncertain(db, delivery_id, error=str(error))
         failed(f"may or may not have reached Slack: {error}")
         return False
-    except Exception as error:
-        # Writing the message failed (its rows, a bug) before any request left: nothing reached
-        # Slack, so it is a failure tried again with back-off, not a claim left hanging.
-        log.exception("send %s could not be made", key)
+    except NotWrittenError as error:
+        # Nothing reached Slack: a failure tried again with back-off, not a claim left hanging.
+        log.error("send %s could not be written: %s", key, error, exc_info=error.__cause__)
         with runtime.database.session(team_id) as db:
-            mark_failed(db, delivery_id, now=now, error=repr(error))
-        failed(repr(error))
+            mark_failed(db, delivery_id, now=now, error=str(error))
+        failed(str(error))
+        return False
+    except Exception as error:
+        # Anything else may have happened after the request left: shown, never re-sent blindly.
+        log.exception("send %s ended in an unexpected error", key)
+        with runtime.database.session(team_id) as db:
+            mark_uncertain(db, delivery_id, error=repr(error))
+        failed(f"may or may not have reached Slack: {error!r}")
         return False
     with runtime.database.session(team_id) as db:
         mark_sent(db, delivery_id, now=now, channel_id=answer.get("channel"), ts=answer.get("ts"))
@@ -125,7 +135,11 @@ class DmLater:
         return Outgoing(self.key, self.kind, self.user, self.post, self.subject)
 
     def post(self, client: WebClient) -> SlackResponse:
-        return post_dm(client, self.user, *self.write())
+        try:
+            text, blocks = self.write()
+        except Exception as error:
+            raise NotWrittenError(repr(error)) from error
+        return post_dm(client, self.user, text, blocks)
 
 
 def send_dm(runtime: Runtime, *, team_id: str, now: datetime, dm: Dm) -> bool:

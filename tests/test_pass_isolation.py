@@ -16,12 +16,17 @@ import pytest
 from sqlalchemy import text
 
 import handlers.digests
+import handlers.reminders
+import handlers.reviews
 from bot.cli import main
 from models.digest import Digest
-from tests.conftest import TEAM, RunningBot
+from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
+from tests.flows import field_errors, open_modal, submit
 from tests.test_charter import create
+from tests.test_deliveries import REVIEWS_DUE
 from tests.test_digests import MONDAY_0905_SHANGHAI
-from tests.test_reviews_job import jobs_env
+from tests.test_reminders import overdue, reminder_dms
+from tests.test_reviews_job import dms_to, jobs_env
 
 CHANNELS = {"APL": "C0001", "ZEUS": "C0002", "HERA": "C0003"}
 LATER = "2026-12-07T01:06+00:00"
@@ -163,3 +168,63 @@ def test_a_digest_that_cannot_be_written_fails_its_project_alone_and_repeats_are
     assert digests_in(bot, "HERA") == []
     code, status = pmo_bot("jobs", "status")
     assert "HERA (#C0003) (2 times) · ValueError" in status
+
+
+def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_prompts(
+    bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared runner's own path: every project read in its savepoint (reviews, standups, reports)."""
+    three_projects(bot)
+    for key, channel in CHANNELS.items():
+        bot.slack.command(f"team add <@{CAROL}> member", channel=channel)
+        view = open_modal(bot, "risk", channel=channel)
+        values = {"title": f"Vendor late for {key}", "owner_id": CAROL, "review_date": "2026-12-07"}
+        assert field_errors(submit(bot, view, values)) == {}
+    real = handlers.reviews.due_risks
+
+    def due_risks(db: Any, project: Any, today: Any) -> Any:
+        if project.key == "ZEUS":
+            db.execute(text("SELECT no_such_column FROM risks"))
+        return real(db, project, today)
+
+    monkeypatch.setattr(handlers.reviews, "due_risks", due_risks)
+    code, out = pmo_bot("jobs", "run", "reviews", "--at", REVIEWS_DUE)
+    assert code != 0
+    assert out.splitlines()[1].startswith("  failed for ZEUS (#C0002): ") and len(out.splitlines()) == 2
+    assert sorted(dm for dm in dms_to(bot, CAROL) if "Vendor late" in dm) == [
+        "🔎 Risk *APL-R1* Vendor late for APL is due for review.",
+        "🔎 Risk *HERA-R1* Vendor late for HERA is due for review.",
+    ]
+    code, status = pmo_bot("jobs", "status")
+    assert "  reviews:\n" in status and "ZEUS (#C0002) · " in status
+
+
+def test_a_reminder_that_cannot_be_written_fails_that_dm_alone_and_is_tried_again(
+    bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reminders are written as they are sent, one person's work across projects: each send is alone."""
+    overdue(bot)  # Bob (New York) and Carol (Madrid) own overdue work in Apollo
+    bot.slack.command(f"team add <@{ADMIN}> member")
+    bot.slack.command(f"task add Slides <@{ADMIN}|pat> start 2026-12-01 due 2026-12-03")
+    real = handlers.reminders.reminder_blocks
+
+    def blocks(items: list[Any], *args: Any) -> Any:
+        if items[0].owner_id == CAROL:
+            raise KeyError("Carol's reminder lost a row")
+        return real(items, *args)
+
+    monkeypatch.setattr(handlers.reminders, "reminder_blocks", blocks)
+    at = "2026-12-07T15:00+00:00"  # 10:00 in New York, 16:00 in Madrid, 15:00 in London
+    code, out = pmo_bot("jobs", "run", "reminders", "--at", at)
+    assert code != 0
+    assert out.splitlines()[1:] == [
+        f"  failed for APL (reminder to {CAROL}): reminder:{CAROL}:2026-12-07: "
+        'KeyError("Carol\'s reminder lost a row")'
+    ]
+    assert [len(reminder_dms(bot, user)) for user in (BOB, ADMIN, CAROL)] == [1, 1, 0]
+
+    monkeypatch.setattr(handlers.reminders, "reminder_blocks", real)
+    assert pmo_bot("jobs", "run", "reminders", "--at", "2026-12-07T15:02+00:00")[0] == 0
+    assert [len(reminder_dms(bot, user)) for user in (BOB, ADMIN, CAROL)] == [1, 1, 1]
+    code, status = pmo_bot("jobs", "status")
+    assert "  reminders:\n" in status and f"APL (reminder to {CAROL}) · reminder:{CAROL}" in status
