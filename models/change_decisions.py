@@ -20,7 +20,7 @@ from models.base import utcnow
 from models.change import ChangeDecision, ChangeRequest, ChangeTarget
 from models.changes import change_key
 from models.enums import ChangeStatus, Role, Verdict
-from models.errors import DomainError, ForbiddenError
+from models.errors import DomainError, ForbiddenError, People
 from models.milestones import milestone_key
 from models.project import Project
 from models.records import Delivery
@@ -127,7 +127,7 @@ def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[
     open_seats = [seat for seat in seats(change) if seat not in taken]
     if actor.is_admin and open_seats:
         return open_seats[0]
-    deciders = ", ".join(f"<@{user}>" for user in allowed_ids(project)) or "—"
+    deciders = People(allowed_ids(project)) or "—"
     raise ForbiddenError("changes.not_decider", key=change_key(project, change), deciders=deciders)
 
 
@@ -145,7 +145,7 @@ def _check_pending(project: Project, change: ChangeRequest, db: Session) -> None
     if change.status is ChangeStatus.PENDING:
         return
     last = decisions_of(db, change)
-    who = f"<@{last[-1].user_id}>" if last else f"<@{change.requested_by}>"
+    who = People((last[-1].user_id if last else change.requested_by,))
     raise DomainError(f"changes.already.{change.status.value}", key=change_key(project, change), user=who)
 
 
