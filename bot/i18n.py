@@ -52,8 +52,14 @@ def catalog(language: str) -> dict[str, str]:
     return merged
 
 
+@cache
+def _languages() -> tuple[str, ...]:
+    # The catalogs ship with the package: listed once, not on every Translator made.
+    return tuple(sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir()))
+
+
 def available_languages() -> list[str]:
-    return sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir())
+    return list(_languages())
 
 
 def language_name(language: str) -> str:
