@@ -332,3 +332,18 @@ def test_a_lesson_with_markup_is_text_in_slack_and_as_typed_in_the_report(bot: R
     markdown = next(f.content.decode() for f in files if f is not None and f.filename.endswith(".md"))
     assert NASTY in markdown and "&lt;" not in markdown  # a file is not mrkdwn: as typed
     assert_nothing_live(everything_sent(bot))
+
+
+def test_a_message_captured_by_a_shortcut_is_prefilled_as_typed_and_shown_as_text(bot: RunningBot) -> None:
+    """A message's text arrives as mrkdwn: the form shows the characters, the answer escapes them."""
+    create(bot)
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.message_shortcut("log_risk", message_text="Ship R&amp;D &lt;now&gt; <!channel>")
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    title = next(b for b in view["blocks"] if b.get("block_id") == "title")["element"]["initial_value"]
+    assert title == "Ship R&D <now> <!channel>"
+    assert field_errors(submit(bot, view, {"probability": "5", "impact": "5"})) == {}
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Risk)).one().title == title
+    wait_until(lambda: "Ship R&amp;D &lt;now&gt; &lt;!channel&gt;" in shown_anywhere(bot, "chat.postMessage"))
+    assert_nothing_live(everything_sent(bot))
