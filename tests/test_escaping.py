@@ -33,6 +33,7 @@ from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_closing import start
+from tests.test_digests import digests
 from tests.test_standups import answer, standups, team
 
 # What an attacker types: pings, a mention of someone the bot never meant, a hidden link.
@@ -347,3 +348,41 @@ def test_a_message_captured_by_a_shortcut_is_prefilled_as_typed_and_shown_as_tex
         assert db.scalars(select(Risk)).one().title == title
     wait_until(lambda: "Ship R&amp;D &lt;now&gt; &lt;!channel&gt;" in shown_anywhere(bot, "chat.postMessage"))
     assert_nothing_live(everything_sent(bot))
+
+
+# Typed in a command, as Slack sends it: "@channel" typed becomes <!channel>, "<" becomes &lt;.
+SENT = "<!channel> <https://x.example|click> R&amp;D &lt;b&gt;"
+SENT_SHOWN = "&lt;!channel&gt; &lt;https://x.example|click&gt; R&amp;D &lt;b&gt;"
+READ_VERBS = (
+    "status", "plan", "tasks", "risks", "issues", "budget", "team", "comms", "quality", "history APL-1",
+    "changes", "docs", "projects all", "charter", "people", "decisions", "deliverables", "help",
+)  # fmt: skip
+
+
+def test_every_read_verb_and_the_digests_show_typed_markup_as_text(bot: RunningBot, tmp_path: Path) -> None:
+    """A project whose every typed field carries markup, read back through every verb and digest."""
+    charter = {"name": "Apollo <!here> & Co", "goal": NASTY, "scope_in": NASTY, "stakeholders": NASTY}
+    risk = {"risk1_title": "<!channel> vendor", "risk1_probability": "4", "risk1_impact": "5"}
+    create(bot, charter | risk)
+    for command in (
+        f"team add <@U0003> member 50% {SENT}",
+        "budget set people 100000",
+        f"cost 1200 people {SENT}",
+        f"task add {SENT} <@U0003|carol> start 2026-12-08 due 2026-12-09 est 40",
+        f"milestone add {SENT} due 2027-01-15",
+        f"issue {SENT}",
+        f"quality criterion APL-1 {SENT}",
+        f"doc add <https://docs.example.com/a> {SENT} charter",
+    ):
+        assert bot.slack.command(command).status == 200
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Task)).one().title == "<!channel> <https://x.example|click> R&D <b>"
+    answers = [(verb, bot.slack.command(verb).json()) for verb in READ_VERBS]
+    shown = {verb: str(reply) for verb, reply in answers}
+    assert SENT_SHOWN in shown["tasks"] and SENT_SHOWN in shown["plan"] and SENT_SHOWN in shown["issues"]
+    assert "Apollo &lt;!here&gt; &amp; Co" in shown["projects all"] and NASTY_SHOWN in shown["charter"]
+    digests(bot, tmp_path, "2026-12-07T09:30+00:00")  # Monday: the weekly and the portfolio digest
+    upload = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1].args
+    assert "Apollo &lt;!here&gt; &amp; Co" in upload["initial_comment"]
+    assert SENT_SHOWN in shown_anywhere(bot, "chat.postMessage", CHANNEL)  # the digest's task lines
+    assert_nothing_live([*everything_sent(bot), *answers])
