@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.markup import as_text
+
 Block = dict[str, Any]
 
 SECTION_TEXT_MAX = 3000
@@ -25,7 +27,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def plain(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
-    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+    # Slack shows plain_text as sent: a sentence's escapes are undone, typed text is kept.
+    return {"type": "plain_text", "text": clip(as_text(text), limit), "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:

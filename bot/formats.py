@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.markup import mention as markup_mention
+
 if TYPE_CHECKING:
     from bot.i18n import Translator
 
@@ -56,4 +58,7 @@ def fmt_list(items: Iterable[str], t: Translator) -> str:
 
 
 def mention(user_id: str | None, t: Translator) -> str:
-    return f"<@{user_id}>" if user_id else t("formats.nobody")
+    """A person from their stored id; a mention in mrkdwn, the bare id in a file."""
+    if not user_id:
+        return t("formats.nobody")
+    return markup_mention(user_id) if t.escaping else f"<@{user_id}>"

@@ -16,7 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.formats import fmt_date
+from bot.formats import fmt_date, fmt_list, mention
+from bot.markup import Markup, escape
+from models.errors import People
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -50,8 +52,14 @@ def catalog(language: str) -> dict[str, str]:
     return merged
 
 
+@cache
+def _languages() -> tuple[str, ...]:
+    # The catalogs ship with the package: listed once, not on every Translator made.
+    return tuple(sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir()))
+
+
 def available_languages() -> list[str]:
-    return sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir())
+    return list(_languages())
 
 
 def language_name(language: str) -> str:
@@ -72,24 +80,40 @@ def language_for_locale(locale: str | None, default: str = DEFAULT_LANGUAGE) -> 
 
 
 class Translator:
-    """Turns message keys into sentences in one language, falling back to English."""
+    """Turns message keys into sentences in one language, falling back to English.
 
-    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+    Sentences are Slack mrkdwn (`Markup`): every text parameter is escaped unless it is Markup
+    already (another sentence, a mention the bot rendered), so what a person typed can never
+    ping, mention or link. `literal()` is the same translator for files and pictures (the
+    final report, chart labels), which show text as typed and are not mrkdwn.
+    """
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE, *, escaping: bool = True) -> None:
         self.language = language if language in available_languages() else DEFAULT_LANGUAGE
+        self.escaping = escaping
+
+    def literal(self) -> Translator:
+        """This language without escaping: for text that is not mrkdwn (files, chart labels)."""
+        return Translator(self.language, escaping=False)
 
     def __call__(self, key: str, /, **params: Any) -> str:
         template = catalog(self.language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
         if template is None:
             raise MissingMessageError(key)
-        if not params:
-            return template
-        return template.format(**{name: self._shown(value) for name, value in params.items()})
+        if params:
+            template = template.format(**{name: self._shown(value) for name, value in params.items()})
+        return Markup(template) if self.escaping else template
 
     def _shown(self, value: Any) -> Any:
         # A date handed to any message (an error's "due 2026-12-15") reads as this language
         # writes dates, like every other date the bot shows.
         if isinstance(value, date) and not isinstance(value, datetime):
             return fmt_date(value, self)
+        if isinstance(value, People):
+            # People the domain names are written from their stored ids, as mentions.
+            return fmt_list((mention(user_id, self) for user_id in value), self)
+        if isinstance(value, str) and self.escaping:
+            return escape(value)
         return value
 
     def has(self, key: str) -> bool:

@@ -22,6 +22,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator, available_languages, language_name
+from bot.markup import channel_link
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
@@ -261,7 +262,7 @@ def charter_message(project: Project, t: Translator) -> list[Block]:
     return [
         header(t("charter.show.title", key=project.key, name=project.name)),
         section("\n".join(lines)),
-        context(t("charter.show.footer", channel=f"<#{project.channel_id}>")),
+        context(t("charter.show.footer", channel=channel_link(project.channel_id))),
     ]
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
+from bot.markup import escape, unescape
 from bot.runtime import Runtime
 from handlers.context import Ctx, ctx_from
 from models.access import require_visible
@@ -42,6 +43,13 @@ class SlashCommand(BaseModel):
     text: str = ""
     trigger_id: str | None = None
     response_url: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _as_typed(cls, text: str) -> str:
+        # Slack sends what was typed with &, < and > escaped (its mentions stay <@U…|name>):
+        # the bot reads the characters, and escapes them again wherever it shows them.
+        return unescape(text)
 
 
 class ShareAction(BaseModel):
@@ -188,8 +196,10 @@ class CommandRouter:
         if args.strip() and not verb.takes_args:
             return usage_reply(ctx, verb, ctx.t("command.takes_nothing", verb=verb.name))
         reply = self._run(verb, Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
-        if reply is not None and verb.shareable and reply.blocks and len(command.text) <= SHARE_VALUE_MAX:
-            return with_share_button(reply, ctx, command.text)
+        # The button carries the command as Slack sent it, so running it again reads it the same.
+        sent = escape(command.text)
+        if reply is not None and verb.shareable and reply.blocks and len(sent) <= SHARE_VALUE_MAX:
+            return with_share_button(reply, ctx, sent)
         return reply
 
     @staticmethod

@@ -24,6 +24,7 @@ from bot.blocks import Block, header, section
 from bot.formats import fmt_list, fmt_money, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
+from bot.markup import Markup
 from bot.outbox import Outgoing
 from bot.runtime import Runtime
 from handlers.change_decisions import STATUS_MARK
@@ -241,7 +242,8 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
     ]
     over = {user: total for user, total in workspace_allocations(db, today).items() if total > 100}
     if over:
-        people = fmt_list((f"{mention(user, t)} {total}%" for user, total in sorted(over.items())), t)
+        shares = sorted(over.items())
+        people = fmt_list((mention(user, t) + Markup(f" {total}%") for user, total in shares), t)
         lines.append(t("digests.over_allocated", people=people))
     weeks = [iso_week(today - timedelta(weeks=n)) for n in reversed(range(HISTORY_WEEKS))]
     history = health_history(db, weeks)

@@ -108,7 +108,8 @@ def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
         report = final_report(db, project_by_id(db, project_id))
     project, stem = report.project, f"{report.project.key}-report-{report.as_of.isoformat()}"
     t = report_translator(ctx, project, channel_id)
-    document = report_document(report, t, names_for(ctx))
+    # The files show what people typed as they typed it; only the comment is mrkdwn.
+    document = report_document(report, t.literal(), names_for(ctx))
     ctx.client.files_upload_v2(
         channel=channel_id,
         initial_comment=t(
@@ -122,12 +123,12 @@ def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
             {
                 "content": render_markdown(document),
                 "filename": f"{stem}.md",
-                "title": t("report.file.markdown", title=document.title),
+                "title": t.literal()("report.file.markdown", title=document.title),
             },
             {
                 "file": report_pdf.render_pdf(document),
                 "filename": f"{stem}.pdf",
-                "title": t("report.file.pdf", title=document.title),
+                "title": t.literal()("report.file.pdf", title=document.title),
             },
         ],
     )

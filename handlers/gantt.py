@@ -70,7 +70,7 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
     names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
     bars = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
     # Posted to the channel, so drawn in the project's language.
-    t = ctx.t_project(project)
+    t = ctx.t_project(project).literal()  # drawn in a picture, which is not mrkdwn
     labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
     chart = GanttChart(
         title=t("gantt.title", key=project.key, name=project.name),

@@ -6,6 +6,7 @@ from slack_bolt import App
 
 from bot.blocks import header, section
 from bot.i18n import Translator
+from bot.markup import Markup
 from bot.runtime import Runtime
 from handlers.closing import after_phase_move
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
@@ -74,7 +75,7 @@ def where_it_stands(t: Translator, key: str, phase: Phase, gaps: list[Gap]) -> R
     if upcoming is None:
         return Reply(title)
     if gaps:
-        wanted = "\n".join(f"• {t(gap.key, **gap.params)}" for gap in gaps)
+        wanted = Markup("\n").join(Markup("• ") + t(gap.key, **gap.params) for gap in gaps)
         body = t("phase.next_needs", phase=t(f"phase.{upcoming.value}"), gaps=wanted)
     else:
         body = t(

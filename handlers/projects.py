@@ -5,7 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
+from bot.formats import mention
 from bot.i18n import Translator
+from bot.markup import channel_link
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from models.portfolio import ProjectFilter, list_projects
@@ -13,12 +15,12 @@ from models.project import Project
 
 
 def project_line(project: Project, t: Translator) -> str:
-    manager = f"<@{project.manager_id}>" if project.manager_id else t("projects.no_manager")
+    manager = mention(project.manager_id, t) if project.manager_id else t("projects.no_manager")
     return t(
         "projects.line",
         key=project.key,
         name=project.name,
-        channel=f"<#{project.channel_id}>",
+        channel=channel_link(project.channel_id),
         phase=t(f"phase.{project.phase.value}"),
         manager=manager,
     )

@@ -240,7 +240,7 @@ def upload_heatmap(ctx: Ctx, project_id: int) -> None:
         project = project_by_id(db, project_id)
         risks = risk_register(db, project, open_only=True)
         t = ctx.t_project(project)
-        heatmap = heatmap_of(project, risks, t)
+        heatmap = heatmap_of(project, risks, t.literal())  # drawn in a picture, not mrkdwn
     ctx.client.files_upload_v2(
         channel=project.channel_id,
         file=render_heatmap(heatmap),

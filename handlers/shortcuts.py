@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk.errors import SlackApiError
 
+from bot.markup import unescape
 from bot.runtime import Runtime
 from handlers.changes import open_change_form
 from handlers.command import CommandRouter
@@ -39,7 +40,8 @@ def permalink(ctx: Ctx, channel_id: str, message_ts: str) -> str | None:
 
 
 def prefill_from(ctx: Ctx, body: dict[str, Any]) -> Prefill:
-    text = ((body.get("message") or {}).get("text") or "").strip()
+    # A message's text comes escaped as mrkdwn; the form shows (and the record keeps) what was typed.
+    text = unescape(((body.get("message") or {}).get("text") or "").strip())
     first_line = text.splitlines()[0] if text else ""
     title = first_line if len(first_line) <= TITLE_MAX else first_line[: TITLE_MAX - 1] + "…"
     link = permalink(ctx, body["channel"]["id"], body.get("message_ts", ""))

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session, aliased
 
 from models.enums import Phase, Role
-from models.errors import ForbiddenError
+from models.errors import ForbiddenError, People
 from models.project import Member, Project
 
 
@@ -106,7 +106,7 @@ def require(db: Session, project: Project | None, actor: Actor, action: Action) 
     raise ForbiddenError(
         f"access.denied.{action.value}",
         roles=", ".join(roles),
-        manager=f"<@{project.manager_id}>" if project and project.manager_id else "",
+        manager=People((project.manager_id,)) if project and project.manager_id else "",
     )
 
 
@@ -114,7 +114,7 @@ def require_reassign(db: Session, project: Project, actor: Actor, owner_id: str 
     """A member hands on only their own tasks; the manager and administrators any."""
     if actor.is_admin or owner_id == actor.user_id or role_of(db, project, actor.user_id) is Role.MANAGER:
         return
-    manager = f"<@{project.manager_id}>" if project.manager_id else ""
+    manager = People((project.manager_id,)) if project.manager_id else ""
     raise ForbiddenError("access.denied.reassign", key=key, manager=manager)
 
 
@@ -128,7 +128,7 @@ def require_sponsor(project: Project, actor: Actor) -> None:
     """Deliverables are accepted by the project's sponsor (or a PMO administrator), nobody else."""
     if actor.is_admin or (project.sponsor_id is not None and actor.user_id == project.sponsor_id):
         return
-    sponsor = f"<@{project.sponsor_id}>" if project.sponsor_id else ""
+    sponsor = People((project.sponsor_id,)) if project.sponsor_id else ""
     raise ForbiddenError("access.denied.accept_deliverable", sponsor=sponsor)
 
 

@@ -19,7 +19,7 @@ from models.base import utcnow
 from models.change import ChangeDecision, ChangeRequest, ChangeTarget
 from models.changes import change_key
 from models.enums import ChangeStatus, Role, Verdict
-from models.errors import DomainError, ForbiddenError
+from models.errors import DomainError, ForbiddenError, People
 from models.limits import shifted
 from models.milestones import milestone_key
 from models.project import Project
@@ -133,7 +133,7 @@ def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[
     The sponsor holds a seat on every request: below the thresholds their approval is not
     needed, but it is enough, as the manager's is.
     """
-    deciders = ", ".join(f"<@{user}>" for user in allowed_ids(project, change)) or "—"
+    deciders = People(allowed_ids(project, change)) or "—"
     if actor.user_id == change.requested_by:
         raise ForbiddenError("changes.own_request", key=change_key(project, change), deciders=deciders)
     own = [seat for seat in Seat if seat not in taken and _holder(project, seat) == actor.user_id]
@@ -159,7 +159,7 @@ def _check_pending(project: Project, change: ChangeRequest, db: Session) -> None
     if change.status is ChangeStatus.PENDING:
         return
     last = decisions_of(db, change)
-    who = f"<@{last[-1].user_id}>" if last else f"<@{change.requested_by}>"
+    who = People((last[-1].user_id if last else change.requested_by,))
     raise DomainError(f"changes.already.{change.status.value}", key=change_key(project, change), user=who)
 
 

@@ -9,6 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 
+class People(tuple[str, ...]):
+    """People an error names ("only {deciders} can decide"), by their stored user ids.
+
+    The domain says who; the view writes them the way it shows people (a Slack mention).
+    """
+
+
 class DomainError(Exception):
     def __init__(self, key: str, /, *, field: str | None = None, **params: Any) -> None:
         super().__init__(key)

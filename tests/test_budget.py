@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from bot.markup import unescape
 from models import AuditEntry, BudgetLine, CostEntry
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, local_today
@@ -101,7 +102,7 @@ def test_bad_budget_and_cost_lines_say_what_is_wrong_and_change_nothing(bot: Run
         assert db.scalar(select(BudgetLine.amount).where(BudgetLine.category == "people")) == Decimal(
             "100000.00"
         )
-    assert "/pmo cost <amount> <category> <what> [on <when>]" in say(bot, "cost 50 people")
+    assert "/pmo cost <amount> <category> <what> [on <when>]" in unescape(say(bot, "cost 50 people"))
 
 
 def test_only_the_manager_sets_the_budget_and_only_the_team_logs_costs(bot: RunningBot) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.markup import unescape
 from models import AuditEntry, CommPlanLine
 from models.enums import Channel, CommKind
 from tests.conftest import ADMIN, ALICE, CAROL, RunningBot
@@ -103,7 +104,7 @@ def test_refusals_name_the_lines_the_roles_and_the_form(bot: RunningBot) -> None
     assert "`newsletter` is not a line of the plan: the lines are standup, digest" in say(
         bot, "comms edit newsletter"
     )
-    assert "/pmo comms [edit <line>]" in say(bot, "comms delete standup")
+    assert "/pmo comms [edit <line>]" in unescape(say(bot, "comms delete standup"))
     assert "Only the project's manager (<@U0001>)" in say(bot, "comms edit standup", user=CAROL)
     bot.slack.block_action("comms_edit", value="APL:standup", user=CAROL)
     refusal = bot.fake.wait_for("response_url")[-1].args

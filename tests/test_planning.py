@@ -8,6 +8,7 @@ import numpy as np
 from sqlalchemy import select
 
 from bot.charts import LATE, PALETTE
+from bot.markup import unescape
 from models import (
     AcceptanceCriterion,
     AuditEntry,
@@ -94,7 +95,7 @@ def test_bad_task_lines_answer_with_the_right_form_and_change_nothing(bot: Runni
         assert words in answer, (text, answer)
     with bot.database.system_session(write=False) as db:
         assert db.scalar(select(Task.id).where(Task.title == "X")) is None
-    assert "/pmo task [add <title>" in say(bot, "task add X est -3")
+    assert "/pmo task [add <title>" in unescape(say(bot, "task add X est -3"))
 
 
 def test_only_the_team_plans_work(bot: RunningBot) -> None:
@@ -276,7 +277,7 @@ def test_milestones_are_added_and_listed_in_the_plan(bot: RunningBot) -> None:
         in bot.slack.command("plan").json()["text"]
     )
     assert "before the project starts" in say(bot, "milestone add Too early due 2026-01-01")
-    assert "/pmo milestone add <name> due <when>" in say(bot, "milestone add Beta")
+    assert "/pmo milestone add <name> due <when>" in unescape(say(bot, "milestone add Beta"))
     with bot.database.system_session(write=False) as db:
         assert db.scalar(select(Milestone.is_deliverable)) is True
     assert count_rows(bot.database, Milestone) == 1

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.markup import unescape
 from models import Document, Member
 from models.access import Actor
 from models.charter import Charter, create_project
@@ -44,7 +45,7 @@ def test_bad_documents_are_refused_with_how_to_write_them(bot: RunningBot) -> No
     create(bot)
     assert "`ftp://old` is not a web link" in say(bot, "doc add ftp://old Old files")
     assert "Give a link and a title." in say(bot, "doc add https://x.example.com")
-    assert "Write `doc add <link> <title> [kind]`" in say(bot, "doc https://x.example.com Title")
+    assert "Write `doc add <link> <title> [kind]`" in unescape(say(bot, "doc https://x.example.com Title"))
     assert "Only people on the project" in say(bot, "doc add https://x.example.com Notes", user=CAROL)
     assert count_rows(bot.database, Document) == 0
     assert "nothing yet" in say(bot, "docs")

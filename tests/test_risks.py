@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.heatmap import Heatmap, render_heatmap
+from bot.markup import unescape
 from models import AuditEntry, Issue, Risk, RiskAssessment
 from models.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
@@ -195,7 +196,7 @@ def test_unknown_keys_and_bad_words_are_refused_with_the_form(bot: RunningBot) -
     assert "There is no risk `APL-9`" in say(bot, "risk edit APL-9")
     answer = say(bot, "risk delete APL-R1")
     assert "`delete APL-R1` is not something I do with a risk" in answer
-    assert "/pmo risk [edit <KEY> | review <KEY>]" in answer
+    assert "/pmo risk [edit <KEY> | review <KEY>]" in unescape(answer)
     assert "`closed` is not a register I know" in say(bot, "risks closed")
     assert len(bot.fake.calls_to("views.open")) == opened
 

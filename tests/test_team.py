@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from bot.markup import unescape
 from models import AuditEntry, Member, Project, Task
 from models.enums import Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
@@ -38,7 +39,7 @@ def test_team_add_refuses_unknown_roles_and_people_outside_the_workspace(bot: Ru
     create(bot)
     answer = bot.slack.command("team add <@U0003|carol> wizard").json()["text"]
     assert "`wizard` is not a role: the roles are manager, member, sponsor, stakeholder" in answer
-    assert "/pmo team [add @user <role>" in answer
+    assert "/pmo team [add @user <role>" in unescape(answer)
     assert (
         "not an active person in this workspace"
         in bot.slack.command(f"team add <@{DAN}> member").json()["text"]

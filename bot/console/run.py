@@ -61,7 +61,9 @@ def console_session(
     with FakeSlack() as fake, back_in_the_present():
         directory = Directory(fake)
         app = create_app(console_settings(settings, fake, directory), database=database, mode=Mode.HTTP)
-        yield Session(app, directory, Feed(fake, files_dir), terminal, Translator(settings.pmo_language))
+        # The console's own words go to a terminal, which is not mrkdwn: as typed, not escaped.
+        terminal_t = Translator(settings.pmo_language).literal()
+        yield Session(app, directory, Feed(fake, files_dir), terminal, terminal_t)
 
 
 def run_console(settings: Settings, database: Database, options: ConsoleOptions) -> int:
