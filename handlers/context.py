@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,6 +55,14 @@ class Ctx:
         self.runtime.ensure_workspace(self.team_id)
         with self.runtime.database.session(self.team_id, write=write) as session:
             yield session
+
+    def after(self, work: Callable[..., Any], *args: Any) -> None:
+        """Notify once Slack has its answer: channel posts, DMs, copies kept in step, Home tabs.
+
+        A listener commits, answers, then queues what tells other people; a failure there is
+        logged (bot.runtime) and never changes what the user was told about their save.
+        """
+        self.runtime.after_answer(work, *args)
 
     @property
     def is_admin(self) -> bool:

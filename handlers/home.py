@@ -101,7 +101,7 @@ def refresh_homes(ctx: Ctx, user_ids: Iterable[str | None]) -> None:
     request, they made a click on Done several times slower than the change it records.
     """
     for user_id in sorted({user for user in user_ids if user}):
-        ctx.runtime.defer_once(f"home:{ctx.team_id}:{user_id}", _republish, ctx, user_id)
+        ctx.after(ctx.runtime.defer_once, f"home:{ctx.team_id}:{user_id}", _republish, ctx, user_id)
 
 
 def _republish(ctx: Ctx, user_id: str) -> None:
