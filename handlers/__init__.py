@@ -30,6 +30,7 @@ from handlers import (
     issues,
     lessons,
     meetings,
+    notices,
     payloads,
     phase,
     plan,
@@ -93,6 +94,7 @@ CAPABILITIES = (
     documents,
     final_report,
     exports,
+    notices,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]
