@@ -136,21 +136,19 @@ class Runtime:
             self._answering += 1
         return Answering(self)
 
-    def after_answer(self, work: Callable[..., Any], *args: Any) -> None:
+    def after_answer(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Run `work` once the current request has its answer: notifications, never the save.
 
         Outside a request (a scheduled pass, the console) there is no answer to wait for, and
         the work starts at once on the deferred workers. Either way a failure is logged only.
         """
+        call = partial(work, *args, **kwargs)
         answering = ANSWERING.get()
-        if answering is None:
-            self.defer(work, *args)
-            return
         with self._idle:
-            if not answering._released:
-                answering.work.append(partial(work, *args))
+            if answering is not None and not answering._released:
+                answering.work.append(call)
                 return
-        self.defer(work, *args)
+        self.defer(call)
 
     def settle(self, timeout: float) -> bool:
         """Wait for the deferred work started so far, and what it defers in turn; True when done.

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
+from bot.outbox import Notice, send_notice
 from bot.runtime import Runtime
 from handlers.directory import language_of
 from models.access import Actor
@@ -56,13 +57,21 @@ class Ctx:
         with self.runtime.database.session(self.team_id, write=write) as session:
             yield session
 
-    def after(self, work: Callable[..., Any], *args: Any) -> None:
+    def after(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Notify once Slack has its answer: channel posts, DMs, copies kept in step, Home tabs.
 
         A listener commits, answers, then queues what tells other people; a failure there is
         logged (bot.runtime) and never changes what the user was told about their save.
         """
-        self.runtime.after_answer(work, *args)
+        self.runtime.after_answer(work, *args, **kwargs)
+
+    def notify(self, notice: Notice) -> None:
+        """After the answer, send a message people depend on through the delivery log.
+
+        An approval request, an assignment, a channel announcement: if Slack refuses it, the
+        `notices` pass sends it again after its back-off (bot.outbox).
+        """
+        self.after(send_notice, self.runtime, self.team_id, notice)
 
     @property
     def is_admin(self) -> bool:

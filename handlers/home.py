@@ -117,4 +117,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
-        publish_home(ctx_from(context, body), event["user"])
+        # Published after the answer: Slack resends an event not acknowledged within 3 s.
+        ctx = ctx_from(context, body)
+        ctx.after(_republish, ctx, event["user"])
