@@ -40,7 +40,16 @@ class Answering:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.work: list[Callable[[], Any]] = []
+        self._answered = False
         self._released = False
+
+    def answered(self) -> Answering:
+        """The listener is done and its answer is on its way: `settle` waits for the release."""
+        with self.runtime._idle:
+            if not self._released and not self._answered:
+                self._answered = True
+                self.runtime._answering += 1
+        return self
 
     def release(self) -> None:
         """Start the queued work; called once the answer is written (a second call does nothing)."""
@@ -54,7 +63,8 @@ class Answering:
                 self.runtime.defer(work)
         finally:
             with self.runtime._idle:
-                self.runtime._answering -= 1
+                if self._answered:
+                    self.runtime._answering -= 1
                 self.runtime._idle.notify_all()
 
 
@@ -78,7 +88,7 @@ class Runtime:
     _pending: set[Future[Any]] = field(default_factory=set)
     # Guards `_pending` and `_answering`; notified whenever either shrinks, for `settle`.
     _idle: threading.Condition = field(default_factory=threading.Condition)
-    # Requests being answered whose queued work has not been started yet.
+    # Requests answered whose queued work has not been started yet (the answer is being written).
     _answering: int = 0
 
     def add_job(self, name: str, job: Job) -> None:
@@ -132,8 +142,6 @@ class Runtime:
 
     def answering(self) -> Answering:
         """Open the queue of a request about to be answered; release it once the answer is out."""
-        with self._idle:
-            self._answering += 1
         return Answering(self)
 
     def after_answer(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -153,8 +161,8 @@ class Runtime:
     def settle(self, timeout: float) -> bool:
         """Wait for the deferred work started so far, and what it defers in turn; True when done.
 
-        Requests still being answered count too: their queued work has yet to start. `pmo-bot
-        console` and the tests' Slack driver use this to see what a request did once its
+        Requests answered but not yet released count too: their queued work has yet to start.
+        `pmo-bot console` and the tests' Slack driver use this to see what a request did once its
         notifications have gone out as well.
         """
         deadline = time.monotonic() + timeout

@@ -38,7 +38,7 @@ class WebApp:
         answering = self.app.runtime.answering()
         token = ANSWERING.set(answering)
         try:
-            return AnsweredFirst(self.slack(environ, start_response), answering)
+            body = self.slack(environ, start_response)
         except UNREADABLE as error:
             # Bolt reads the body into its listeners' arguments before any of our code runs: a
             # payload that is not a JSON object, or a click without actions, fails there.
@@ -50,6 +50,7 @@ class WebApp:
             raise
         finally:
             ANSWERING.reset(token)
+        return AnsweredFirst(body, answering.answered())
 
     def health(self, start_response: StartResponse) -> Iterable[bytes]:
         healthy = self.app.runtime.database.ping()

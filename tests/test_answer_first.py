@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.runtime import ANSWERING, Runtime
 from models import ChangeRequest, Delivery, Risk
 from models.base import utcnow
 from models.change import ChangeDecision
@@ -278,3 +279,30 @@ def test_a_cost_logged_while_slack_refuses_the_warning_is_stored_once_and_warned
     notices(bot, tmp_path)
     assert posted(bot, CHANNEL, WARNING) == 1
     assert list(deliveries(bot, "budget_warning").values()) == [DeliveryState.SENT]
+
+
+def test_work_queued_in_a_request_waits_for_its_release_and_a_failure_there_is_only_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
+    done: list[str] = []
+
+    def fail() -> None:
+        raise RuntimeError("Slack said no")
+
+    answering = runtime.answering()
+    token = ANSWERING.set(answering)
+    try:
+        runtime.after_answer(done.append, "told")
+        runtime.after_answer(fail)
+    finally:
+        ANSWERING.reset(token)
+    answering.answered()
+    assert not runtime.settle(0.05), "settled before the answer was released"
+    assert done == []  # nothing starts while the answer is being written
+    answering.release()
+    assert runtime.settle(SETTLE_S)
+    assert done == ["told"]
+    assert "deferred work failed" in caplog.text and "Slack said no" in caplog.text
+    runtime.after_answer(done.append, "outside a request")  # a scheduled pass: at once
+    assert runtime.settle(SETTLE_S) and done == ["told", "outside a request"]
