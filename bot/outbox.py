@@ -9,7 +9,9 @@ Posts are paced per channel (bot.pacing) so a pass with many sends stays under S
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +27,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.runtime import Runtime
-from models.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain
+from models.base import utcnow
+from models.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain, notices_due
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +52,16 @@ def send_once(
     channel: str,
     send: Send,
     on_failure: OnFailure | None = None,
+    payload: str | None = None,
 ) -> bool:
     """Send to `channel` unless another process or an earlier pass already did; True when this call sent.
 
     A send that failed or may not have arrived is recorded in the delivery log and told to
-    `on_failure` (a scheduled pass counts it against the project it was for).
+    `on_failure` (a scheduled pass counts it against the project it was for). `payload` is kept
+    with the claim for a send no pass could make again (bot.outbox.Notice).
     """
     with runtime.database.session(team_id) as db:
-        delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now)
+        delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now, payload=payload)
     if delivery_id is None:
         return False
     failed = on_failure or (lambda reason: None)
@@ -205,3 +210,69 @@ def send_all(
     workers = min(SEND_WORKERS, len(by_channel))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
         return sum(sum(pool.map(send, wave)) for wave in waves)
+
+
+# How many failed notifications one pass sends again; the rest wait for the next tick.
+NOTICES_PER_PASS = 200
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message people depend on, sent after the answer: an approval request to a decider, an
+    assignment DM, a channel announcement.
+
+    It goes through the delivery log with what it says, so a send Slack refused (an outage, a
+    rate limit past the client's retries) is made again by the `notices` pass after its
+    back-off, and one whose outcome is unknown is shown in `pmo-bot jobs status`, not repeated.
+    """
+
+    key: str
+    kind: str
+    channel: str
+    text: str
+    blocks: Blocks | None = None
+
+    @classmethod
+    def once(cls, kind: str, *about: object, channel: str, text: str, blocks: Blocks | None = None) -> Notice:
+        """A notice that happens once per `about` (a request to one decider): a second is not sent."""
+        return cls(":".join(str(part) for part in (kind, *about, channel)), kind, channel, text, blocks)
+
+    @classmethod
+    def new(cls, kind: str, *about: object, channel: str, text: str, blocks: Blocks | None = None) -> Notice:
+        """A notice of an event that may happen again (a charter edited twice): each is sent."""
+        return cls.once(kind, *about, uuid.uuid4().hex[:12], channel=channel, text=text, blocks=blocks)
+
+    def payload(self) -> str:
+        return json.dumps({"channel": self.channel, "text": self.text, "blocks": self.blocks})
+
+    @classmethod
+    def stored(cls, key: str, kind: str, payload: str) -> Notice:
+        saved = json.loads(payload)
+        return cls(key, kind, saved["channel"], saved["text"], saved.get("blocks"))
+
+    def post(self, client: WebClient) -> SlackResponse:
+        return client.chat_postMessage(channel=self.channel, text=self.text, blocks=self.blocks)
+
+
+def send_notice(runtime: Runtime, team_id: str, notice: Notice, now: datetime | None = None) -> bool:
+    """Send `notice` once, recorded with its content so a failure is tried again; True when sent."""
+    return send_once(
+        runtime,
+        team_id=team_id,
+        key=notice.key,
+        kind=notice.kind,
+        now=now or utcnow(),
+        channel=notice.channel,
+        send=notice.post,
+        payload=notice.payload(),
+    )
+
+
+def retry_notices(runtime: Runtime, now: datetime) -> int:
+    """The `notices` pass: send again the notifications that failed and whose back-off has passed."""
+    with runtime.database.system_session(write=False) as db:
+        due = [
+            (row.team_id, Notice.stored(row.key, row.kind, row.payload or "{}"))
+            for row in notices_due(db, now=now, limit=NOTICES_PER_PASS)
+        ]
+    return sum(send_notice(runtime, team_id, notice, now) for team_id, notice in due)

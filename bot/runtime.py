@@ -6,9 +6,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,6 +29,50 @@ SLOW_WORKERS = 2
 Job = Callable[[datetime], "Sequence[object] | None"]
 
 
+class Answering:
+    """Work a request queued for after its answer, handed to the runtime once the answer is out.
+
+    With `process_before_response=True` Bolt sends the answer only when the listener returns,
+    so a Web API call made inside the listener delays it (and its failure would turn a saved
+    change into an apology). Whoever sends the answer (the web layer, the Socket Mode handler)
+    opens one of these around the request and releases it after the answer has gone.
+    """
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.work: list[Callable[[], Any]] = []
+        self._answered = False
+        self._released = False
+
+    def answered(self) -> Answering:
+        """The listener is done and its answer is on its way: `settle` waits for the release."""
+        with self.runtime._idle:
+            if not self._released and not self._answered:
+                self._answered = True
+                self.runtime._answering += 1
+        return self
+
+    def release(self) -> None:
+        """Start the queued work; called once the answer is written (a second call does nothing)."""
+        with self.runtime._idle:
+            if self._released:
+                return
+            self._released = True
+            queued, self.work = self.work, []
+        try:
+            for work in queued:
+                self.runtime.defer(work)
+        finally:
+            with self.runtime._idle:
+                if self._answered:
+                    self.runtime._answering -= 1
+                self.runtime._idle.notify_all()
+
+
+# The request this thread is answering, if any: listeners run on the thread that answers.
+ANSWERING: ContextVar[Answering | None] = ContextVar("pmo_answering", default=None)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -41,7 +87,10 @@ class Runtime:
     _waiting: set[str] = field(default_factory=set)
     _waiting_lock: threading.Lock = field(default_factory=threading.Lock)
     _pending: set[Future[Any]] = field(default_factory=set)
-    _pending_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Guards `_pending` and `_answering`; notified whenever either shrinks, for `settle`.
+    _idle: threading.Condition = field(default_factory=threading.Condition)
+    # Requests answered whose queued work has not been started yet (the answer is being written).
+    _answering: int = 0
 
     def add_job(self, name: str, job: Job) -> None:
         if name in self.jobs:
@@ -65,10 +114,10 @@ class Runtime:
 
     def defer(self, work: Callable[..., Any], *args: Any) -> Future[Any]:
         """Run `work` after the request has been answered; failures are logged, never lost."""
-        if self._slow is None:
-            self._slow = ThreadPoolExecutor(max_workers=SLOW_WORKERS, thread_name_prefix="pmo-slow")
-        future = self._slow.submit(work, *args)
-        with self._pending_lock:
+        with self._idle:
+            if self._slow is None:
+                self._slow = ThreadPoolExecutor(max_workers=SLOW_WORKERS, thread_name_prefix="pmo-slow")
+            future = self._slow.submit(work, *args)
             self._pending.add(future)
         future.add_done_callback(_log_failure)
         future.add_done_callback(self._forget)
@@ -92,23 +141,44 @@ class Runtime:
 
         self.defer(run)
 
+    def answering(self) -> Answering:
+        """Open the queue of a request about to be answered; release it once the answer is out."""
+        return Answering(self)
+
+    def after_answer(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run `work` once the current request has its answer: notifications, never the save.
+
+        Outside a request (a scheduled pass, the console) there is no answer to wait for, and
+        the work starts at once on the deferred workers. Either way a failure is logged only.
+        """
+        call = partial(work, *args, **kwargs)
+        answering = ANSWERING.get()
+        with self._idle:
+            if answering is not None and not answering._released:
+                answering.work.append(call)
+                return
+        self.defer(call)
+
     def settle(self, timeout: float) -> bool:
         """Wait for the deferred work started so far, and what it defers in turn; True when done.
 
-        `pmo-bot console` shows what a command did once its slow part has finished too.
+        Requests answered but not yet released count too: their queued work has yet to start.
+        `pmo-bot console` and the tests' Slack driver use this to see what a request did once its
+        notifications have gone out as well.
         """
         deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            with self._pending_lock:
-                pending = list(self._pending)
-            if not pending:
-                return True
-            wait(pending, timeout=left)
-        return False
+        with self._idle:
+            while self._pending or self._answering:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
 
     def _forget(self, future: Future[Any]) -> None:
-        with self._pending_lock:
+        with self._idle:
             self._pending.discard(future)
+            self._idle.notify_all()
 
 
 def _log_failure(future: Future[Any]) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.app import PmoApp
+from bot.runtime import ANSWERING, Answering
 from bot.scopes import EVENTS_PATH
 from bot.signing import is_signed, verifier_for
 
@@ -42,13 +43,22 @@ class WebApp:
         if environ.get("REQUEST_METHOD") == "POST" and not self.from_slack(environ):
             log.warning("refused a request whose Slack signature could not be verified")
             return plain(start_response, "401 Unauthorized", b"")
+        answering = self.app.runtime.answering()
+        token = ANSWERING.set(answering)
         try:
-            return self.slack(environ, start_response)
+            body = self.slack(environ, start_response)
         except UNREADABLE as error:
             # Bolt reads the body into its listeners' arguments before any of our code runs: a
             # payload that is not a JSON object, or a click without actions, fails there.
             log.warning("refused a body Bolt could not read: %s", error.__class__.__name__)
+            answering.release()
             return plain(start_response, "400 Bad Request", b"not a Slack request")
+        except BaseException:
+            answering.release()
+            raise
+        finally:
+            ANSWERING.reset(token)
+        return AnsweredFirst(body, answering.answered())
 
     def from_slack(self, environ: dict[str, Any]) -> bool:
         """Check the signature before Bolt, any middleware or the error handler reads the body.
@@ -73,6 +83,29 @@ class WebApp:
         status = "200 OK" if healthy else "503 Service Unavailable"
         body = json.dumps({"status": "ok" if healthy else "unavailable", "database": healthy}).encode()
         return plain(start_response, status, body, "application/json")
+
+
+class AnsweredFirst:
+    """The answer's body; the server closes it once written, and only then do notifications start.
+
+    WSGI servers call `close()` after the last byte is handed over, whatever happened, so the
+    queued work (channel posts, DMs, Home refreshes) never delays or changes the answer.
+    """
+
+    def __init__(self, body: Iterable[bytes], answering: Answering) -> None:
+        self.body = body
+        self.answering = answering
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.answering.release()
 
 
 def plain(

@@ -30,6 +30,7 @@ from handlers import (
     issues,
     lessons,
     meetings,
+    notices,
     once,
     payloads,
     phase,
@@ -97,6 +98,7 @@ CAPABILITIES = (
     documents,
     final_report,
     exports,
+    notices,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

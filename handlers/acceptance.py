@@ -16,6 +16,7 @@ from bot.blocks import (
     submitted_values,
 )
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.checklist import (
     ACCEPT_ACTION,
@@ -148,6 +149,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             )
             text = outcome_text(project, outcome, note, ctx.user_id, t)
         ack()
-        ctx.client.chat_postMessage(channel=project.channel_id, text=text)
+        ctx.notify(Notice.new("acceptance", project.key, channel=project.channel_id, text=text))
         refresh_checklists(ctx, project.id)
         refresh_homes(ctx, [project.sponsor_id, outcome.owner_id])

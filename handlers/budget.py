@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
 from bot.formats import fmt_date, fmt_money
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.forms import DateContext, read_amount, read_date
@@ -137,12 +138,9 @@ def cost_reply(invocation: Invocation) -> Reply:
     standing = category_line(line, project.currency, ctx.t)
     if line.warning and not was_warning:
         t = ctx.t_project(project)
-        ctx.client.chat_postMessage(
-            channel=project.channel_id,
-            text=t("budget.passed_warning", key=project.key, category=category)
-            + "\n"
-            + category_line(line, project.currency, t),
-        )
+        warning = t("budget.passed_warning", key=project.key, category=category)
+        warning += "\n" + category_line(line, project.currency, t)
+        ctx.notify(Notice.new("budget_warning", project.key, channel=project.channel_id, text=warning))
     return Reply(text + "\n" + standing)
 
 

@@ -22,6 +22,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_list, fmt_money, mention
 from bot.i18n import Translator
+from bot.outbox import Notice, send_notice
 from bot.runtime import Runtime
 from handlers.change_buttons import APPROVE_ACTION, REJECT_ACTION, decision_buttons
 from handlers.checklist import refresh_checklists
@@ -41,6 +42,7 @@ from models.change_decisions import (
     withdraw,
 )
 from models.changes import change_key, find_change, list_changes
+from models.deliveries import sent_copies
 from models.enums import ChangeStatus, Verdict
 from models.keys import parse_item_key
 from models.portfolio import find_project, project_by_id
@@ -48,6 +50,9 @@ from models.project import Project
 from models.records import PostedMessage
 
 DECISION_CALLBACK = "change_decision"
+# The delivery kind of a change request's copies (channel post, deciders' DMs); their keys
+# start with the kind and the request's key, so every copy sent can be found and kept in step.
+COPY_KIND = "change_request"
 STATUS_MARK = {
     ChangeStatus.PENDING: "⏳",
     ChangeStatus.APPROVED: "✅",
@@ -116,7 +121,11 @@ def deciders_line(project: Project, change: ChangeRequest, t: Translator) -> str
 
 
 def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
-    """Post the request to the channel and DM it to everyone allowed to decide, remembering every copy."""
+    """Post the request to the channel and DM it to everyone allowed to decide (after the answer).
+
+    Each copy is a notice in the delivery log: a decider whose DM Slack refused gets it from
+    the `notices` pass, and every copy sent, first time or later, is kept in step by its key.
+    """
     with ctx.db(write=False) as db:
         change = db.get(ChangeRequest, change_id)
         if change is None:
@@ -130,27 +139,26 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         deciders = allowed_ids(project, change)
         where = [project.channel_id, *deciders, *admins]
         key = change_key(project, change)
-    copies = []
     for channel in dict.fromkeys(where):
-        try:
-            posted = ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        except SlackApiError:
-            continue  # a decider we can't DM still has the channel copy
-        copies.append(
-            PostedMessage(team_id=ctx.team_id, subject=key, channel_id=posted["channel"], ts=posted["ts"])
-        )
-    with ctx.db() as db:
-        db.add_all(copies)
+        notice = Notice.once(COPY_KIND, key, channel=channel, text=text, blocks=blocks)
+        send_notice(ctx.runtime, ctx.team_id, notice)
     refresh_homes(ctx, deciders)
 
 
-def update_copies(ctx: Ctx, db: Session, project: Project, change: ChangeRequest) -> None:
-    key = change_key(project, change)
-    t = ctx.t_project(project)
-    text = change_text(project, change, t)
-    blocks = change_blocks(project, change, decisions_of(db, change), t)
-    posted = db.scalars(select(PostedMessage).where(PostedMessage.subject == key))
-    copies = [(copy.channel_id, copy.ts) for copy in posted] + chase_copies(db, change)
+def update_copies(ctx: Ctx, project_id: int, change_id: int) -> None:
+    """Edit every copy of the request to show where it stands now (after the answer)."""
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        change = db.get(ChangeRequest, change_id)
+        if change is None:
+            return
+        key = change_key(project, change)
+        t = ctx.t_project(project)
+        text = change_text(project, change, t)
+        blocks = change_blocks(project, change, decisions_of(db, change), t)
+        posted = db.scalars(select(PostedMessage).where(PostedMessage.subject == key))
+        copies = [(copy.channel_id, copy.ts) for copy in posted] + chase_copies(db, change)
+        copies += sent_copies(db, prefix=f"{COPY_KIND}:{key}:")
     for channel, ts in copies:
         try:
             ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
@@ -188,30 +196,48 @@ def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
 
 def tell_requester(ctx: Ctx, project: Project, change: ChangeRequest) -> None:
     t = ctx.t_for(change.requested_by)
-    ctx.client.chat_postMessage(
-        channel=change.requested_by,
-        text=t(
-            f"changes.outcome.{change.status.value}",
-            key=change_key(project, change),
-            title=change.title,
-            user=ctx.user_id,
-        ),
+    text = t(
+        f"changes.outcome.{change.status.value}",
+        key=change_key(project, change),
+        title=change.title,
+        user=ctx.user_id,
     )
+    outcome = Notice.once(
+        "change_outcome", change_key(project, change), channel=change.requested_by, text=text
+    )
+    send_notice(ctx.runtime, ctx.team_id, outcome)
 
 
 def tell_requester_waiting(ctx: Ctx, project: Project, change: ChangeRequest, waiting: list[str]) -> None:
     """One approval of two: the requester hears of it, and whose decision is still missing."""
     t = ctx.t_for(change.requested_by)
-    ctx.client.chat_postMessage(
-        channel=change.requested_by,
-        text=t(
-            "changes.partly.approved",
-            key=change_key(project, change),
-            title=change.title,
-            user=ctx.user_id,
-            waiting=fmt_list((mention(user, t) for user in waiting), t) or "—",
-        ),
+    text = t(
+        "changes.partly.approved",
+        key=change_key(project, change),
+        title=change.title,
+        user=ctx.user_id,
+        waiting=fmt_list((mention(user, t) for user in waiting), t) or "—",
     )
+    ctx.client.chat_postMessage(channel=change.requested_by, text=text)
+
+
+def tell_about_decision(ctx: Ctx, project_id: int, change_id: int, settled: bool) -> None:
+    """After a decision is answered: every copy edited, the requester told, Home tabs refreshed."""
+    update_copies(ctx, project_id, change_id)
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        change = db.get(ChangeRequest, change_id)
+        if change is None:
+            return
+        deciders = decider_ids(project, change)
+        if settled:
+            tell_requester(ctx, project, change)
+        else:
+            decided = {decision.user_id for decision in decisions_of(db, change)}
+            tell_requester_waiting(ctx, project, change, [user for user in deciders if user not in decided])
+    refresh_homes(ctx, deciders)
+    if settled:
+        refresh_checklists(ctx, project.id)
 
 
 def change_list_line(project: Project, change: ChangeRequest, dates: DateContext, t: Translator) -> str:
@@ -247,9 +273,9 @@ def withdraw_reply(invocation: Invocation, key: str) -> Reply:
     with ctx.db() as db:
         project, change = change_by_key(db, ctx, key, invocation.command.channel_id)
         withdraw(db=db, actor=ctx.actor, project=project, change_id=change.id)
-        update_copies(ctx, db, project, change)
         text = change_text(project, change, ctx.t)
         deciders = decider_ids(project, change)
+    ctx.after(update_copies, ctx, project.id, change.id)
     refresh_homes(ctx, deciders)
     return Reply(text)
 
@@ -285,24 +311,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 note=note,
             )
             settled = outcome.settled
-        # Slack is told once the decision is committed, never while the request is locked.
+        # Slack is told once the decision is committed and answered, never while it is locked.
         ack()
-        with ctx.db(write=False) as db:
-            project = project_by_id(db, state.project_id)
-            change = db.get(ChangeRequest, state.change_id)
-            if change is None:
-                return
-            update_copies(ctx, db, project, change)
-            deciders = decider_ids(project, change)
-            if settled:
-                tell_requester(ctx, project, change)
-            else:
-                decided = {decision.user_id for decision in decisions_of(db, change)}
-                waiting = [user for user in deciders if user not in decided]
-                tell_requester_waiting(ctx, project, change, waiting)
-        refresh_homes(ctx, deciders)
-        if settled:
-            refresh_checklists(ctx, project.id)
+        ctx.after(tell_about_decision, ctx, state.project_id, state.change_id, settled)
 
 
 def withdraw_or_refuse(invocation: Invocation) -> Reply:

@@ -112,4 +112,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             change = raise_change(db=db, actor=ctx.actor, project=project, form=form)
             change_id = change.id
         ack()
-        send_request(ctx, project, change_id)
+        ctx.after(send_request, ctx, project, change_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import (
@@ -23,6 +22,7 @@ from bot.blocks import (
 from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator, available_languages, language_name
 from bot.markup import channel_link
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
@@ -270,12 +270,6 @@ def charter_text(project: Project, t: Translator) -> str:
     return t("charter.show.title", key=project.key, name=project.name)
 
 
-def post_charter(client: WebClient, project: Project, t: Translator) -> None:
-    client.chat_postMessage(
-        channel=project.channel_id, text=charter_text(project, t), blocks=charter_message(project, t)
-    )
-
-
 def channel_is_private(ctx: Ctx, channel_id: str) -> bool:
     """Whether the project's channel is private; a channel Slack won't describe counts as private."""
     try:
@@ -353,7 +347,15 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 private=private,
             )
         ack()
-        post_charter(ctx.client, project, ctx.t_project(project))
+        t = ctx.t_project(project)
+        charter = Notice.once(
+            "charter_posted",
+            project.id,
+            channel=project.channel_id,
+            text=charter_text(project, t),
+            blocks=charter_message(project, t),
+        )
+        ctx.notify(charter)
 
     @app.view(EDIT_CALLBACK)
     def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -368,8 +370,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if changes:
             t = ctx.t_project(project)
             fields = fmt_list((t(f"charter.field.{name}") for name in changes), t)
-            ctx.client.chat_postMessage(
-                channel=project.channel_id,
-                text=t("charter.edited", user=ctx.user_id, fields=fields),
-                blocks=charter_message(project, t),
+            edited = t("charter.edited", user=ctx.user_id, fields=fields)
+            blocks = charter_message(project, t)
+            ctx.notify(
+                Notice.new(
+                    "charter_edited", project.key, channel=project.channel_id, text=edited, blocks=blocks
+                )
             )

@@ -196,7 +196,11 @@ def post_checklist(ctx: Ctx, project_id: int) -> None:
 
 
 def refresh_checklists(ctx: Ctx, project_id: int) -> None:
-    """Edit every copy of the project's checklist to show what is left now, whoever clicked."""
+    """Edit every copy of the project's checklist to show what is left now, after the answer."""
+    ctx.after(edit_checklists, ctx, project_id)
+
+
+def edit_checklists(ctx: Ctx, project_id: int) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         if project.phase is not Phase.CLOSING:

@@ -47,10 +47,10 @@ def begin_closing(ctx: Ctx, project_id: int) -> None:
 def after_phase_move(ctx: Ctx, project: Project, target: Phase, t: Translator) -> str | None:
     """What entering closing or closed sets going; a line to add to the answer (said in `t`), if any."""
     if target is Phase.CLOSING:
-        ctx.runtime.defer(begin_closing, ctx, project.id)
+        ctx.after(begin_closing, ctx, project.id)
         return t("closing.checklist_coming")
     if target is Phase.CLOSED:
-        ctx.runtime.defer(upload_report, ctx, project.id, project.channel_id)
+        ctx.after(upload_report, ctx, project.id, project.channel_id)
         return t("closing.archived")
     return None
 
@@ -76,7 +76,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
             moved = start_closing(db=db, actor=ctx.actor, project=project)
-        runtime.defer(begin_closing, ctx, project.id)
+        ctx.after(begin_closing, ctx, project.id)
         if moved:
             # Said in the channel, so in the project's language.
             started = ctx.t_project(project)("closing.started", user=ctx.user_id, key=project.key)
@@ -85,11 +85,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
     def on_settle(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()
-        action = body["actions"][0]
-        text = settle_click(
-            ctx_from(context, body), action.get("value", ""), DISPOSITIONS[action["action_id"]]
-        )
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        action, ctx = body["actions"][0], ctx_from(context, body)
+        text = settle_click(ctx, action.get("value", ""), DISPOSITIONS[action["action_id"]])
+        ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 
     for action_id in DISPOSITIONS:
         app.action(action_id)(on_settle)

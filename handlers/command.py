@@ -290,7 +290,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         )
         reply = router.dispatch(ctx, command)
         if reply is not None:
-            respond(**shared(reply).ack_args(), replace_original=False)
+            ctx.after(respond, **shared(reply).ack_args(), replace_original=False)
 
     @app.command(SLASH_COMMAND)
     def on_pmo(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

@@ -24,6 +24,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_list
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.context import Ctx, ctx_from
@@ -221,6 +222,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             text = line_text(line, t)
         ack()
         if changes:
-            ctx.client.chat_postMessage(
-                channel=project.channel_id, text=t("comms.changed", user=ctx.user_id) + "\n" + text
-            )
+            changed = t("comms.changed", user=ctx.user_id) + "\n" + text
+            ctx.notify(Notice.new("comms_changed", project.key, channel=project.channel_id, text=changed))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
+from bot.outbox import Notice, send_notice
 from bot.runtime import Runtime
 from handlers.directory import language_of
 from handlers.once import ONCE_KEY, Once
@@ -64,6 +65,22 @@ class Ctx:
             once = self.once if write and claim else None
             with once.claimed(session) if once is not None else nullcontext():
                 yield session
+
+    def after(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Notify once Slack has its answer: channel posts, DMs, copies kept in step, Home tabs.
+
+        A listener commits, answers, then queues what tells other people; a failure there is
+        logged (bot.runtime) and never changes what the user was told about their save.
+        """
+        self.runtime.after_answer(work, *args, **kwargs)
+
+    def notify(self, notice: Notice) -> None:
+        """After the answer, send a message people depend on through the delivery log.
+
+        An approval request, an assignment, a channel announcement: if Slack refuses it, the
+        `notices` pass sends it again after its back-off (bot.outbox).
+        """
+        self.after(send_notice, self.runtime, self.team_id, notice)
 
     @property
     def is_admin(self) -> bool:

@@ -61,5 +61,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
             require(db, project, ctx.actor, Action.READ_RECORDS)
-        runtime.defer(upload_exports, ctx, project.id, invocation.command.channel_id, which)
+        ctx.after(upload_exports, ctx, project.id, invocation.command.channel_id, which)
         return Reply(ctx.t("exports.coming", key=project.key, count=len(which)))

@@ -144,5 +144,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = find_project(
                 db, channel_id=invocation.command.channel_id, key=words[0] if words else None
             )
-        runtime.defer(upload_report, ctx, project.id, invocation.command.channel_id)
+        ctx.after(upload_report, ctx, project.id, invocation.command.channel_id)
         return Reply(ctx.t("report.writing", key=project.key))

@@ -105,5 +105,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
-        runtime.defer(upload_gantt, ctx, project.id, project.channel_id, DateContext.of(ctx).today())
+        ctx.after(upload_gantt, ctx, project.id, project.channel_id, DateContext.of(ctx).today())
         return Reply(ctx.t("gantt.drawing", key=project.key))

@@ -102,7 +102,7 @@ def refresh_homes(ctx: Ctx, user_ids: Iterable[str | None]) -> None:
     request, they made a click on Done several times slower than the change it records.
     """
     for user_id in sorted({user for user in user_ids if user}):
-        ctx.runtime.defer_once(f"home:{ctx.team_id}:{user_id}", _republish, ctx, user_id)
+        ctx.after(ctx.runtime.defer_once, f"home:{ctx.team_id}:{user_id}", _republish, ctx, user_id)
 
 
 def _republish(ctx: Ctx, user_id: str) -> None:
@@ -118,4 +118,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
-        publish_home(ctx_from(context, body), event["user"])
+        # Published after the answer: Slack resends an event not acknowledged within 3 s.
+        ctx = ctx_from(context, body)
+        ctx.after(_republish, ctx, event["user"])

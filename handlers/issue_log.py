@@ -20,6 +20,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
@@ -144,4 +145,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             text = t("issues.resolved", user=ctx.user_id, key=issue_key(project, issue), title=issue.title)
             text += "\n" + t("issues.resolution", text=issue.resolution)
         ack()
-        ctx.client.chat_postMessage(channel=project.channel_id, text=text)
+        ctx.notify(Notice.new("issue_resolved", project.key, channel=project.channel_id, text=text))

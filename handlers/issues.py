@@ -130,4 +130,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             issue = raise_issue(db=db, actor=ctx.actor, project=project, form=form)
             text = logged_text(project, issue, ctx.t)
         ack()
-        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text)
+        ctx.after(ctx.client.chat_postEphemeral, channel=state.channel_id, user=ctx.user_id, text=text)

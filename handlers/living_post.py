@@ -9,9 +9,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.blocks import Block
-from bot.outbox import send_once
+from bot.outbox import Notice, send_notice
 from handlers.context import Ctx
-from models.base import utcnow
 from models.records import Delivery
 
 # The post's text and blocks as the database says now.
@@ -30,15 +29,8 @@ def post_or_edit(ctx: Ctx, *, key: str, kind: str, channel: str, render: Render)
     where = posted_at(ctx, key)
     if where is None:
         text, blocks = content
-        sent = send_once(
-            ctx.runtime,
-            team_id=ctx.team_id,
-            key=key,
-            kind=kind,
-            now=utcnow(),
-            channel=channel,
-            send=lambda client: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
-        )
+        # A notice, so a first post Slack refused is made by the `notices` pass, then edited.
+        sent = send_notice(ctx.runtime, ctx.team_id, Notice(key, kind, channel, text, blocks))
         latest = render()
         if sent and latest == content:
             return

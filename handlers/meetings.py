@@ -23,6 +23,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reply
 from handlers.context import Ctx, ctx_from
@@ -211,5 +212,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             text = summary(project, form, recorded, ctx.user_id, ctx.t_project(project))
             owners = [task.owner_id for task in recorded.tasks]
         ack()
-        ctx.client.chat_postMessage(channel=project.channel_id, text=text)
+        ctx.notify(Notice.new("meeting_notes", project.key, channel=project.channel_id, text=text))
         refresh_homes(ctx, owners)

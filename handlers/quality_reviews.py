@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.blocks import Block, button, modal, option, section, select_input, submitted_values, text_input
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, UsageError
 from handlers.context import Ctx, ctx_from
@@ -138,4 +139,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             if outcome.issue is not None:
                 lines.append(t("quality.issue_opened", key=issue_key(project, outcome.issue)))
         ack()
-        ctx.client.chat_postMessage(channel=project.channel_id, text="\n".join(lines))
+        recorded = "\n".join(lines)
+        ctx.notify(Notice.new("quality_review", project.key, channel=project.channel_id, text=recorded))

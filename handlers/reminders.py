@@ -240,9 +240,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             snooze(db, actor=ctx.actor, project=project, thing=thing, key=key, until=tomorrow)
         text = ctx.t("reminders.snoozed", key=key, day=fmt_date(tomorrow, ctx.t))
         if body.get("response_url"):
-            respond(text=text, response_type="ephemeral", replace_original=False)
+            ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
         else:
-            ctx.client.chat_postMessage(channel=ctx.user_id, text=text)
+            ctx.after(ctx.client.chat_postMessage, channel=ctx.user_id, text=text)
 
     @app.action(NEW_DATE_ACTION)
     def on_new_date(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -282,6 +282,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             owner = thing.owner_id
         ack()
         refresh_homes(ctx, [ctx.user_id, owner])
-        ctx.client.chat_postMessage(
-            channel=ctx.user_id, text=ctx.t("reminders.moved", key=state.key, day=fmt_date(due, ctx.t))
-        )
+        moved = ctx.t("reminders.moved", key=state.key, day=fmt_date(due, ctx.t))
+        ctx.after(ctx.client.chat_postMessage, channel=ctx.user_id, text=moved)

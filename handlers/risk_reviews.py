@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.formats import fmt_date
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter
 from handlers.context import Ctx, ctx_from
@@ -65,12 +66,15 @@ def on_answer(answer: Answer) -> Callable[..., None]:
             project, risk = risk_by_key(db, body["actions"][0].get("value", ""))
             message = answer(ctx, db, project, risk)
             channel, channel_t = project.channel_id, ctx.t_project(project)
+        # Saved: the clicker and the channel are told after the answer, the channel through
+        # the delivery log so an outage does not lose the news.
         text = message(ctx.t)
         if body.get("response_url"):
-            respond(text=text, replace_original=True)
+            ctx.after(respond, text=text, replace_original=True)
         else:
-            ctx.client.chat_postMessage(channel=ctx.user_id, text=text)
-        ctx.client.chat_postMessage(channel=channel, text=message(channel_t))
+            ctx.after(ctx.client.chat_postMessage, channel=ctx.user_id, text=text)
+        notice = Notice.new("risk_reviewed", project.key, channel=channel, text=message(channel_t))
+        ctx.notify(notice)
 
     return listener
 

@@ -25,6 +25,7 @@ from bot.blocks import (
 from bot.formats import fmt_date, fmt_list
 from bot.heatmap import Heatmap, render_heatmap
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx, ctx_from
@@ -201,12 +202,16 @@ def open_risk_form(ctx: Ctx, trigger_id: str, channel_id: str, key: str | None, 
 
 
 def announce(ctx: Ctx, project: Project, risk: Risk, message: str, t: Translator) -> None:
-    """Tell the channel, in the project's language `t` that `message` was written in."""
-    ctx.client.chat_postMessage(
-        channel=project.channel_id,
-        text=message,
-        blocks=[section(message), *risk_detail(project, risk, t)],
+    """Tell the channel, in the project's language `t`, once the user has had the answer.
+
+    A high risk is news the team depends on: it goes through the delivery log and is sent
+    again by the `notices` pass if Slack refuses it.
+    """
+    blocks = [section(message), *risk_detail(project, risk, t)]
+    notice = Notice.new(
+        "risk_announced", risk_key(project, risk), channel=project.channel_id, text=message, blocks=blocks
     )
+    ctx.notify(notice)
 
 
 def with_review_date(text: str, risk: Risk, t: Translator) -> str:
@@ -254,7 +259,7 @@ def heatmap_reply(invocation: Invocation, runtime: Runtime) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
-    runtime.defer(upload_heatmap, ctx, project.id)
+    ctx.after(upload_heatmap, ctx, project.id)
     return Reply(ctx.t("risks.heatmap_drawing", key=project.key))
 
 
@@ -307,8 +312,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             t = ctx.t_project(project)
             announce(ctx, project, risk, t("risks.raised_high", user=ctx.user_id, key=key, score=score), t)
         raised = ctx.t("risks.raised", key=key, title=risk.title, score=score)
-        ctx.client.chat_postEphemeral(
-            channel=state.channel_id, user=ctx.user_id, text=with_review_date(raised, risk, ctx.t)
+        ctx.after(
+            ctx.client.chat_postEphemeral,
+            channel=state.channel_id,
+            user=ctx.user_id,
+            text=with_review_date(raised, risk, ctx.t),
         )
 
     @app.view(EDIT_CALLBACK)
@@ -334,4 +342,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         edited = ctx.t("risks.edited", key=key, fields=fields)
         if "review_date" in changes:
             edited = with_review_date(edited, risk, ctx.t)
-        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=edited)
+        ctx.after(ctx.client.chat_postEphemeral, channel=state.channel_id, user=ctx.user_id, text=edited)

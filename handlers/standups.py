@@ -251,4 +251,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = project_by_id(db, state.project_id)
             answer_standup(db=db, actor=ctx.actor, project=project, day=state.day, answer=answer)
         ack()
-        post_summary(ctx, state.project_id, state.day)
+        ctx.after(post_summary, ctx, state.project_id, state.day)

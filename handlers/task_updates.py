@@ -308,7 +308,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx = ctx_from(context, body)
         text = mark_done(ctx, body["actions"][0].get("value", ""), None)
         if body.get("response_url"):
-            respond(text=text, response_type="ephemeral", replace_original=False)
+            ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(UPDATE_ACTION)
     def on_update_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -329,5 +329,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
             done = answer(db, project, task, result, ctx)
         ack()
-        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=done.text)
+        ctx.after(ctx.client.chat_postEphemeral, channel=state.channel_id, user=ctx.user_id, text=done.text)
         refresh_homes(ctx, done.touched)

@@ -303,5 +303,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             text = added_text(project, task, ctx.t)
             blocks = [section(text), task_buttons(project, task, ctx.t)]
         ack()
-        ctx.client.chat_postEphemeral(channel=state.channel_id, user=ctx.user_id, text=text, blocks=blocks)
+        ctx.after(
+            ctx.client.chat_postEphemeral,
+            channel=state.channel_id,
+            user=ctx.user_id,
+            text=text,
+            blocks=blocks,
+        )
         refresh_homes(ctx, [form.owner_id])

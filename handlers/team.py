@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
 from bot.formats import fmt_date, fmt_hours, fmt_list
 from bot.i18n import Translator
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.context import Ctx
@@ -136,7 +137,7 @@ def flag_to_manager(ctx: Ctx, project: Project, before: frozenset[str], load: Lo
     t = ctx.t_for(project.manager_id)
     flags = "\n".join(flag_lines(load, new, t))
     text = t("team.flag_dm", user=load.member.user_id, key=project.key, flags=flags)
-    ctx.client.chat_postMessage(channel=project.manager_id, text=text)
+    ctx.notify(Notice.new("team_flag", project.key, channel=project.manager_id, text=text))
 
 
 Change = Callable[[Session, Project], str]

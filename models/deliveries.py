@@ -37,7 +37,9 @@ def _update() -> Update:
     return update(Delivery).execution_options(synchronize_session=False)
 
 
-def claim_delivery(db: Session, *, team_id: str, key: str, kind: str, now: datetime) -> int | None:
+def claim_delivery(
+    db: Session, *, team_id: str, key: str, kind: str, now: datetime, payload: str | None = None
+) -> int | None:
     """The delivery's id if this caller should send it now, else None."""
     values = {
         "team_id": team_id,
@@ -46,6 +48,7 @@ def claim_delivery(db: Session, *, team_id: str, key: str, kind: str, now: datet
         "state": DeliveryState.CLAIMED,
         "attempts": 1,
         "claimed_at": utcnow(),
+        "payload": payload,
     }
     delivery_id = claimed_id(db, Delivery, values, conflict=["team_id", "key"])
     if delivery_id is not None:
@@ -139,6 +142,35 @@ def send_again(db: Session, *, key: str, now: datetime) -> int:
         .values(state=DeliveryState.FAILED, next_attempt_at=now)
     )
     return result.rowcount or 0
+
+
+def notices_due(db: Session, *, now: datetime, limit: int) -> list[Delivery]:
+    """Failed notifications (those with a stored payload) whose back-off has passed, oldest first."""
+    return list(
+        db.scalars(
+            select(Delivery)
+            .where(
+                Delivery.payload.is_not(None),
+                Delivery.state == DeliveryState.FAILED,
+                Delivery.next_attempt_at.is_not(None),
+                Delivery.next_attempt_at <= now,
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )
+
+
+def sent_copies(db: Session, *, prefix: str) -> list[tuple[str, str]]:
+    """The channel and ts of every notification sent under a key starting with `prefix`."""
+    rows = db.execute(
+        select(Delivery.channel_id, Delivery.message_ts).where(
+            Delivery.key.startswith(prefix, autoescape=True),
+            Delivery.state == DeliveryState.SENT,
+            Delivery.message_ts.is_not(None),
+        )
+    )
+    return [(channel, ts) for channel, ts in rows if channel]
 
 
 def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:

@@ -53,6 +53,9 @@ class Delivery(TeamScoped, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # A notification a listener queued (bot.outbox.Notice), as JSON: no pass can rebuild it,
+    # so a failed one is sent again from what is stored here.
+    payload: Mapped[str | None] = mapped_column(Text)
 
 
 class PostedMessage(TeamScoped, Base):

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,8 @@ ADMIN = "U0009"  # a PMO administrator (PMO_ADMINS) in every running bot
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("PMO_TEST_REQUIRE_POSTGRES") == "1"
+# How long the driver waits, after each answer, for the notifications the request queued.
+SETTLE_S = 30
 
 
 def all_tables() -> list[str]:
@@ -161,7 +164,8 @@ def serving(app: PmoApp, fake: FakeSlack) -> Iterator[RunningBot]:
     thread = threading.Thread(target=run_until_stopped, args=(server, stopping), name="waitress", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
-    driver = SlackDriver(url, SIGNING_SECRET, fake=fake, team_id=TEAM)
+    settle = partial(app.runtime.settle, SETTLE_S)
+    driver = SlackDriver(url, SIGNING_SECRET, fake=fake, team_id=TEAM, settle=settle)
     try:
         yield RunningBot(app=app, url=url, slack=driver, fake=fake, database=app.runtime.database)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from urllib.parse import urlencode
@@ -45,6 +46,8 @@ class Reply:
     status: int
     text: str
     headers: dict[str, str]
+    # Seconds from sending the request to the answer's arrival: Slack gives up after 3.
+    elapsed: float = 0.0
 
     def json(self) -> JsonDict:
         """The JSON body; {} for an empty ack, which is how apps most often answer Slack."""
@@ -55,9 +58,18 @@ class SlackDriver:
     """Plays Slack towards one app: slash commands, events, interactions, and plain GETs."""
 
     def __init__(
-        self, base_url: str, signing_secret: str, *, fake: FakeSlack | None = None, team_id: str = "T0001"
+        self,
+        base_url: str,
+        signing_secret: str,
+        *,
+        fake: FakeSlack | None = None,
+        team_id: str = "T0001",
+        settle: Callable[[], bool] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Waits until the work a request queued for after its answer is done (posts, DMs,
+        # Home tabs), so a test reads what Slack was told without sleeping; None: don't wait.
+        self.settle = settle
         self.signing_secret = signing_secret
         self.fake = fake
         self.team_id = team_id
@@ -90,9 +102,12 @@ class SlackDriver:
             sent["X-Slack-Request-Timestamp"] = str(stamp)
             sent["X-Slack-Signature"] = signature or self.signature(stamp, data)
         sent |= headers or {}
-        return self._reply(
+        reply = self._reply(
             self.session.post(self.base_url + EVENTS_PATH, data=data, headers=sent, timeout=TIMEOUT_S)
         )
+        if self.settle is not None:
+            assert self.settle(), f"work queued after the answer still running after {TIMEOUT_S}s"
+        return reply
 
     def get(self, path: str) -> Reply:
         return self._reply(self.session.get(self.base_url + path, timeout=TIMEOUT_S))
@@ -240,4 +255,6 @@ class SlackDriver:
 
     @staticmethod
     def _reply(response: requests.Response) -> Reply:
-        return Reply(response.status_code, response.text, dict(response.headers))
+        return Reply(
+            response.status_code, response.text, dict(response.headers), response.elapsed.total_seconds()
+        )
