@@ -254,7 +254,13 @@ class Notice:
         return client.chat_postMessage(channel=self.channel, text=self.text, blocks=self.blocks)
 
 
-def send_notice(runtime: Runtime, team_id: str, notice: Notice, now: datetime | None = None) -> bool:
+def send_notice(
+    runtime: Runtime,
+    team_id: str,
+    notice: Notice,
+    now: datetime | None = None,
+    on_failure: OnFailure | None = None,
+) -> bool:
     """Send `notice` once, recorded with its content so a failure is tried again; True when sent."""
     return send_once(
         runtime,
@@ -264,15 +270,28 @@ def send_notice(runtime: Runtime, team_id: str, notice: Notice, now: datetime | 
         now=now or utcnow(),
         channel=notice.channel,
         send=notice.post,
+        on_failure=on_failure,
         payload=notice.payload(),
     )
 
 
-def retry_notices(runtime: Runtime, now: datetime) -> int:
-    """The `notices` pass: send again the notifications that failed and whose back-off has passed."""
+def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
+    """The `notices` pass: send again the notifications that failed and whose back-off has passed.
+
+    Answers what failed again (one line a notice), so `jobs run notices` exits non-zero then.
+    """
     with runtime.database.system_session(write=False) as db:
         due = [
             (row.team_id, Notice.stored(row.key, row.kind, row.payload or "{}"))
             for row in notices_due(db, now=now, limit=NOTICES_PER_PASS)
         ]
-    return sum(send_notice(runtime, team_id, notice, now) for team_id, notice in due)
+    failures: list[str] = []
+    for team_id, notice in due:
+        send_notice(
+            runtime,
+            team_id,
+            notice,
+            now,
+            on_failure=lambda reason, key=notice.key: failures.append(f"{key}: {reason}"),
+        )
+    return failures
