@@ -102,6 +102,12 @@ def time_zone(ctx: Ctx, user_id: str) -> str:
     return (user.tz if user else None) or DEFAULT_TZ
 
 
+def cached_language(ctx: Ctx, user_id: str) -> str:
+    """The person's language if their profile is cached, else the workspace default; no writes."""
+    user = _cached(ctx, user_id) if user_id else None
+    return language_for_locale(user.locale if user else None, ctx.runtime.settings.pmo_language)
+
+
 def language_of(ctx: Ctx, user_id: str) -> str:
     """The catalog a person reads: their Slack locale's, else the workspace default.
 

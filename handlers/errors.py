@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.signing import VERIFIED_KEY
 from handlers.command import CommandRouter
 from handlers.context import RUNTIME_KEY, ctx_from, translator_for
+from handlers.directory import cached_language
 from handlers.forms import field_errors
 from handlers.once import AlreadyHandledError
 from models.database import is_busy
@@ -130,7 +131,12 @@ def error_translator(
     if is_database_outage(error) and not is_busy(error):
         return translator_for(active)
     try:
-        return ctx_from(context, body).t
+        ctx = ctx_from(context, body)
+        if is_busy(error):
+            # Reading still works while another writer holds SQLite's lock, but caching a
+            # profile fetched from Slack would wait out the busy timeout a second time.
+            return Translator(ctx.language or cached_language(ctx, ctx.user_id))
+        return ctx.t
     except Exception:  # an error about the error must not hide the apology
         log.warning("could not settle the language of a failed request", exc_info=True)
         return translator_for(active)

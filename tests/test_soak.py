@@ -67,19 +67,14 @@ def test_every_scheduled_message_is_sent_once_or_shown_failed_in_jobs_status(soa
     assert_holds(soak, "every scheduled message")
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 17 parts 2 and 4 (replay and submission dedupe)")
 def test_every_committed_save_is_stored_exactly_once(soak: Outcome) -> None:
     assert_holds(soak, "every committed save")
 
 
-@pytest.mark.xfail(
-    strict=False, reason="needs issue 17 parts 3 and 10 (answer first, then notify; ~2 s SQLite lock wait)"
-)
 def test_no_answer_is_slower_than_slacks_3_s(soak: Outcome) -> None:
     assert_holds(soak, "no answer slower")
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 17 part 3 (answer first, then notify)")
 def test_no_one_is_told_that_a_committed_save_failed(soak: Outcome) -> None:
     assert_holds(soak, "no one told")
 
