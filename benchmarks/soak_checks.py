@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from benchmarks.soak_client import Exchange
+from benchmarks.soak_client import FAILURE_WORDS, Exchange
 from bot.fakeslack import Call, FakeSlack
 from models import Risk, StandupReport, Task
 from models.database import Database
@@ -24,7 +24,6 @@ from models.records import Delivery
 
 ANSWER_LIMIT_S = 3.0  # Slack gives up on an answer after three seconds
 # What the app says when it could not do what was asked: never right after a save that committed.
-FAILURE_WORDS = ("Sorry", "nothing was changed")
 # Where each kind of save leaves the text the client put in it.
 SAVED_IN: dict[str, InstrumentedAttribute[str | None]] = {
     "task": Task.title,

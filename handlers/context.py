@@ -61,10 +61,14 @@ class Ctx:
         copy of the request saves nothing (`claim=False` for bookkeeping that is no save).
         """
         self.runtime.ensure_workspace(self.team_id)
-        with self.runtime.database.session(self.team_id, write=write) as session:
-            once = self.once if write and claim else None
-            with once.claimed(session) if once is not None else nullcontext():
-                yield session
+        once = self.once if write and claim else None
+        if once is not None:
+            once.refuse_if_handled(self.runtime.database)
+        with (
+            self.runtime.database.session(self.team_id, write=write) as session,
+            once.claimed(session) if once is not None else nullcontext(),
+        ):
+            yield session
 
     def after(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Notify once Slack has its answer: channel posts, DMs, copies kept in step, Home tabs.

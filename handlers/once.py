@@ -39,6 +39,7 @@ from models.records import HandledSubmission
 
 if TYPE_CHECKING:
     from handlers.command import CommandRouter
+    from models.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,18 @@ class Once:
         except BaseException:
             self.held = False  # rolled back with the save: a retry may claim it again
             raise
+
+    def refuse_if_handled(self, database: Database) -> None:
+        """A copy of a saved request is told so from a read, before it queues for the write lock.
+
+        SQLite has one write lock: a copy that waited for it behind a long write would be told
+        "busy, nothing was changed" about a save that was in fact made.
+        """
+        if self.held:
+            return
+        with database.session(self.team_id, write=False) as db:
+            if db.scalar(select(HandledSubmission.key).where(*self.row())) is not None:
+                raise AlreadyHandledError(self.key, self._outcome(db))
 
     def _outcome(self, db: Session) -> Outcome | None:
         return db.scalar(select(HandledSubmission.outcome).where(*self.row()))

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
@@ -40,7 +40,13 @@ REMEMBERED = timedelta(minutes=2 * 5, seconds=30)
 
 
 def first_time(database: Database, signature: str) -> bool:
-    """Claim the signature; True for the request that claimed it, False for every replay."""
+    """Claim the signature; True for the request that claimed it, False for every replay.
+
+    A replay is recognised from a read first, so it never queues for SQLite's write lock.
+    """
+    with database.engine.connect() as conn:
+        if conn.scalar(select(SeenRequest.id).where(SeenRequest.signature == signature)) is not None:
+            return False
     with database.writer() as conn:
         return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
 
