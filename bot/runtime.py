@@ -83,6 +83,8 @@ class Runtime:
     # Spreads this process's scheduled posts so no channel gets more than one a second.
     pacer: Pacer = field(default_factory=Pacer)
     _known_teams: set[str] = field(default_factory=set)
+    # Profiles fetched from Slack whose cache rows are still being written (handlers.directory).
+    fetched_profiles: dict[tuple[str, str], Any] = field(default_factory=dict)
     _slow: ThreadPoolExecutor | None = None
     _waiting: set[str] = field(default_factory=set)
     _waiting_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -36,12 +36,21 @@ def _fresh(user: SlackUser | None) -> bool:
 
 
 def _cached(ctx: Ctx, user_id: str) -> SlackUser | None:
+    fetched = ctx.runtime.fetched_profiles.get((ctx.team_id, user_id))
+    if fetched is not None:
+        return fetched
     with ctx.db(write=False) as db:
         user = db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
     return user if _fresh(user) else None
 
 
 def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
+    """The profile as Slack gave it, cached in the database off the request's thread.
+
+    Caching is bookkeeping, not the answer: written inside the request it waited for SQLite's
+    write lock (the whole busy timeout while another writer held it) before the answer could
+    go. Until the row is written, this process keeps the profile in memory.
+    """
     details = profile.get("profile") or {}
     values = {
         "team_id": ctx.team_id,
@@ -55,15 +64,27 @@ def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
         "deleted": bool(profile.get("deleted")),
         "fetched_at": utcnow(),
     }
-    # A cache, not the request's save: it must not claim the request's submission (handlers.once).
-    with ctx.db(claim=False) as db:
-        if not claim(db, SlackUser, values, conflict=["team_id", "user_id"]):
-            db.execute(
-                update(SlackUser)
-                .where(SlackUser.user_id == values["user_id"])
-                .values({key: value for key, value in values.items() if key != "team_id"})
-            )
-        return db.scalars(select(SlackUser).where(SlackUser.user_id == values["user_id"])).one()
+    user = SlackUser(**values)
+    ctx.runtime.fetched_profiles[(ctx.team_id, user.user_id)] = user
+    ctx.runtime.defer(_keep, ctx, values)
+    return user
+
+
+def _keep(ctx: Ctx, values: dict[str, Any]) -> None:
+    """Write a fetched profile to the cache; a failure costs only a second `users.info` later."""
+    try:
+        # A cache, not the request's save: it must not claim the request's submission (handlers.once).
+        with ctx.db(claim=False) as db:
+            if not claim(db, SlackUser, values, conflict=["team_id", "user_id"]):
+                db.execute(
+                    update(SlackUser)
+                    .where(SlackUser.user_id == values["user_id"])
+                    .values({key: value for key, value in values.items() if key != "team_id"})
+                )
+    except SQLAlchemyError as error:
+        log.warning("could not cache the profile of %s: %s", values["user_id"], error.__class__.__name__)
+    finally:
+        ctx.runtime.fetched_profiles.pop((ctx.team_id, values["user_id"]), None)
 
 
 def lookup(ctx: Ctx, user_id: str) -> SlackUser | None:
