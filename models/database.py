@@ -24,9 +24,8 @@ log = logging.getLogger(__name__)
 # without it two threads that read then write lose updates or fail with "database is locked".
 IMMEDIATE = "pmo_immediate"
 # How long a write waits for SQLite's one write lock before the user is told to try again: long
-# enough for any ordinary write to finish, short enough to answer inside Slack's 3 seconds with
-# room to spare on a loaded machine (the answer still has its own work to do after the wait).
-SQLITE_BUSY_TIMEOUT_MS = 1_500
+# enough for any ordinary write to finish, short enough to answer inside Slack's 3 seconds.
+SQLITE_BUSY_TIMEOUT_MS = 2_000
 PG_CONNECT_TIMEOUT_S = 3
 
 
