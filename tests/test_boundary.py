@@ -403,7 +403,7 @@ def write_lock_held(bot: RunningBot) -> Iterator[None]:
 
 def test_a_busy_sqlite_answers_in_time_that_nothing_was_changed(bot: RunningBot) -> None:
     if not bot.database.is_sqlite:
-        pytest.skip("SQLite's single write lock; PostgreSQL locks rows")
+        pytest.skip("only SQLite has one write lock for the whole database")
     create(bot)
     view = open_modal(bot, "task")
     bot.slack.command("help", user=WEI)  # Wei's language is known before the lock is taken
