@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from benchmarks.harness import Figure, QueryCounter, fake_slack, pmo_app, report, scratch_database, timed
 from benchmarks.scenario import Shape, build_workspace
 from bot.runtime import Runtime
-from handlers.digests import DigestPass
-from models.database import Database
+from handlers.digests.weekly import DigestPass
+from models.core.database import Database
 from tests.conftest import OTHER_TEAM, TEAM
 
 NAME = "digests"

@@ -24,10 +24,10 @@ from benchmarks.scenario import people
 from bot.fakeslack import FakeSlack
 from bot.outbox import Dm, Outgoing, send_all
 from bot.runtime import Runtime
-from models.database import Database
-from models.deliveries import BACKOFF
-from models.enums import DeliveryState
-from models.records import Delivery
+from models.core.database import Database
+from models.core.deliveries import BACKOFF
+from models.core.enums import DeliveryState
+from models.core.records import Delivery
 from tests.conftest import TEAM
 
 NAME = "dms"

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.app import Mode, PmoApp, create_app
 from bot.fakeslack import FakeSlack
-from models.database import Database
-from models.migrate import upgrade
+from models.core.database import Database
+from models.core.migrate import upgrade
 from tests.conftest import BOT_TOKEN, TEAM, make_settings
 
 

@@ -27,7 +27,7 @@ from benchmarks.harness import Figure, fake_slack, median, percentile, report, s
 from benchmarks.processes import Served, bare_serve, pmo_bot_serve
 from benchmarks.scenario import BuiltProject, Shape, build_workspace
 from bot.fakeslack import FakeSlack
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import SIGNING_SECRET, TEAM
 from tests.slackdriver import Reply, SlackDriver
 

@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_database, timed
 from benchmarks.scenario import Shape, build_workspace, people
-from handlers.reminders import ReminderPass
-from models.database import Database
+from handlers.reminders.overdue import ReminderPass
+from models.core.database import Database
 from tests.conftest import TEAM
 
 NAME = "reminders"

@@ -17,20 +17,20 @@ from itertools import product
 
 from sqlalchemy.orm import Session
 
-from models.access import Actor
-from models.audit import record
-from models.base import utcnow
-from models.budget import log_cost, set_category
-from models.charter import Charter, create_project
-from models.database import Database
-from models.enums import RiskStrategy, Role, TaskStatus
-from models.milestones import add_milestone
-from models.project import Project
-from models.risks import RiskForm, raise_risk
-from models.task_updates import TaskUpdate, update_task
-from models.tasks import TaskForm, add_task, new_task, record_added, task_key
-from models.team import add_member
-from models.work import Task
+from models.budget.spend import log_cost, set_category
+from models.charter.charters import Charter, create_project
+from models.core.access import Actor
+from models.core.audit import record
+from models.core.base import utcnow
+from models.core.database import Database
+from models.core.enums import RiskStrategy, Role, TaskStatus
+from models.projects.tables import Project
+from models.risks.register import RiskForm, raise_risk
+from models.schedule.milestones import add_milestone
+from models.tasks.breakdown import TaskForm, add_task, new_task, record_added, task_key
+from models.tasks.tables import Task
+from models.tasks.updates import TaskUpdate, update_task
+from models.team.members import add_member
 
 CATEGORIES = ("people", "hosting", "licences", "travel")
 UPDATES = (TaskStatus.IN_PROGRESS, TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.TODO)

@@ -43,7 +43,7 @@ from bot.cli import run_jobs_status
 from bot.fakeslack import FakeSlack
 from bot.runtime import Runtime
 from bot.scheduler import run_jobs
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import SIGNING_SECRET, TEAM, make_settings
 from tests.slackdriver import SlackDriver
 

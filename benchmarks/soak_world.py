@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from benchmarks.scenario import ProjectBuilder, Shape, people, project_keys
 from bot.fakeslack import FakeSlack
-from models.database import Database
+from models.core.database import Database
 
 # Whole-hour zones on four continents: each one's 09:40 is a pass of its own.
 ZONES = ("Asia/Shanghai", "Europe/Madrid", "Europe/London", "America/New_York", "America/Los_Angeles")

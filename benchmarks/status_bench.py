@@ -34,7 +34,7 @@ from benchmarks.harness import (
 from benchmarks.scenario import Shape, build_workspace
 from bot.fakeslack import FakeSlack
 from bot.web import DEFAULT_THREADS
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import (
     BOT_TOKEN,
     SIGNING_SECRET,

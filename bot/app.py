@@ -20,8 +20,8 @@ from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 from bot.signing import SlackSignature
 from bot.slack_client import build_web_client
-from models.database import Database
-from models.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from models.core.database import Database
+from models.core.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 log = logging.getLogger(__name__)
 

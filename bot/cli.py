@@ -22,19 +22,19 @@ from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
 from bot.web import make_server
-from models.clock import utcnow
-from models.database import Database
-from models.deliveries import (
+from models.core.clock import utcnow
+from models.core.database import Database
+from models.core.deliveries import (
     ATTENTION_FOR,
     deliveries_needing_attention,
     expire_stale_claims,
     recent_deliveries,
     send_again,
 )
-from models.enums import DeliveryState
-from models.migrate import current_revision, head_revision, make_revision, upgrade
-from models.pass_failures import recent_failures
-from models.records import Delivery, PassFailure
+from models.core.enums import DeliveryState
+from models.core.migrate import current_revision, head_revision, make_revision, upgrade
+from models.core.pass_failures import recent_failures
+from models.core.records import Delivery, PassFailure
 
 log = logging.getLogger("pmo-bot")
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-from models.clock import utcnow
+from models.core.clock import utcnow
 
 LANGUAGES = ["en", "zh"]
 # Further than this from today is a typo or a misreading ("the 45th" read as 2045), not a plan.

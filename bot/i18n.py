@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.formats import fmt_date, fmt_list, mention
 from bot.markup import Markup, escape
-from models.errors import People
+from models.core.errors import People
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"

@@ -3,7 +3,7 @@
 A Slack error after slack-sdk's own retries (429 with Retry-After, 5xx) is a failure, tried
 again later with back-off. A dropped connection is uncertain: Slack may have posted, so the
 send is not repeated blindly and stays visible in `pmo-bot jobs status`. So is a claim whose
-process died before it could record the outcome (see models.deliveries.STALE_CLAIM).
+process died before it could record the outcome (see models.core.deliveries.STALE_CLAIM).
 Posts are paced per channel (bot.pacing) so a pass with many sends stays under Slack's limits.
 """
 
@@ -27,8 +27,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.runtime import Runtime
-from models.base import utcnow
-from models.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain, notices_due
+from models.core.base import utcnow
+from models.core.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain, notices_due
 
 log = logging.getLogger(__name__)
 

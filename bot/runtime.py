@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.pacing import Pacer
 from bot.settings import Settings
-from models.database import Database
+from models.core.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Runtime:
     # Spreads this process's scheduled posts so no channel gets more than one a second.
     pacer: Pacer = field(default_factory=Pacer)
     _known_teams: set[str] = field(default_factory=set)
-    # Profiles fetched from Slack whose cache rows are still being written (handlers.directory).
+    # Profiles fetched from Slack whose cache rows are still being written (handlers.slack.directory).
     fetched_profiles: dict[tuple[str, str], Any] = field(default_factory=dict)
     _slow: ThreadPoolExecutor | None = None
     _waiting: set[str] = field(default_factory=set)

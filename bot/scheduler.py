@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime import Runtime
-from models.clock import utcnow
+from models.core.clock import utcnow
 
 log = logging.getLogger(__name__)
 

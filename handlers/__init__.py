@@ -1,4 +1,8 @@
-"""Everything that reacts to Slack, one module per capability, each with `register(...)`."""
+"""Everything that reacts to Slack: one package per domain, each module with `register(...)`.
+
+The modules are named by their full path, since a short alias would shadow the domain
+package of the same name (`handlers.risks`) on this package.
+"""
 
 from __future__ import annotations
 
@@ -6,99 +10,97 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltContext
 
+import handlers.budget.spend
+import handlers.calendar.days_off
+import handlers.changes.decisions
+import handlers.changes.request_form
+import handlers.charter.modal
+import handlers.closing.close
+import handlers.closing.final_report
+import handlers.closing.lessons
+import handlers.comms.plan
+import handlers.comms.reports
+import handlers.digests.weekly
+import handlers.documents.register
+import handlers.issues.log
+import handlers.issues.new
+import handlers.meetings.records
+import handlers.phases.gates
+import handlers.projects.exports
+import handlers.projects.home
+import handlers.projects.listing
+import handlers.quality.acceptance
+import handlers.quality.plan
+import handlers.quality.reviews
+import handlers.reminders.overdue
+import handlers.reminders.reviews
+import handlers.risks.register
+import handlers.risks.reviews
+import handlers.schedule.gantt
+import handlers.schedule.plan
+import handlers.slack.command
+import handlers.slack.errors
+import handlers.slack.events
+import handlers.slack.help
+import handlers.slack.notices
+import handlers.slack.once
+import handlers.slack.payloads
+import handlers.slack.replays
+import handlers.slack.shortcuts
+import handlers.slack.visibility
+import handlers.standups.standup
+import handlers.status.command
+import handlers.tasks.breakdown
+import handlers.tasks.updates
+import handlers.team.members
 from bot.runtime import Runtime
-from handlers import (
-    acceptance,
-    budget,
-    calendar,
-    change_decisions,
-    changes,
-    charter,
-    closing,
-    command,
-    comms,
-    digests,
-    documents,
-    errors,
-    events,
-    exports,
-    final_report,
-    gantt,
-    help,
-    home,
-    issue_log,
-    issues,
-    lessons,
-    meetings,
-    notices,
-    once,
-    payloads,
-    phase,
-    plan,
-    projects,
-    quality,
-    quality_reviews,
-    reminders,
-    replays,
-    reports,
-    reviews,
-    risk_reviews,
-    risks,
-    shortcuts,
-    standups,
-    status,
-    task_updates,
-    tasks,
-    team,
-    visibility,
-)
-from handlers.command import CommandRouter
-from handlers.context import RUNTIME_KEY
+from handlers.slack.command import CommandRouter
+from handlers.slack.context import RUNTIME_KEY
 
 CAPABILITIES = (
-    errors,
-    replays,
-    payloads,
-    visibility,
-    events,
-    once,
-    command,
-    help,
-    projects,
-    home,
-    charter,
-    phase,
-    team,
-    tasks,
-    plan,
-    quality,
-    risks,
-    budget,
-    comms,
-    gantt,
-    status,
-    task_updates,
-    issues,
-    issue_log,
-    changes,
-    change_decisions,
-    shortcuts,
-    meetings,
-    quality_reviews,
-    risk_reviews,
-    reviews,
-    calendar,
-    reminders,
-    standups,
-    digests,
-    reports,
-    closing,
-    acceptance,
-    lessons,
-    documents,
-    final_report,
-    exports,
-    notices,
+    handlers.slack.errors,
+    handlers.slack.replays,
+    handlers.slack.payloads,
+    handlers.slack.visibility,
+    handlers.slack.events,
+    handlers.slack.once,
+    handlers.slack.command,
+    handlers.slack.help,
+    handlers.projects.listing,
+    handlers.projects.home,
+    handlers.charter.modal,
+    handlers.phases.gates,
+    handlers.team.members,
+    handlers.tasks.breakdown,
+    handlers.schedule.plan,
+    handlers.quality.plan,
+    handlers.risks.register,
+    handlers.budget.spend,
+    handlers.comms.plan,
+    handlers.schedule.gantt,
+    handlers.status.command,
+    handlers.tasks.updates,
+    handlers.issues.new,
+    handlers.issues.log,
+    handlers.changes.request_form,
+    handlers.changes.decisions,
+    handlers.slack.shortcuts,
+    handlers.meetings.records,
+    handlers.quality.reviews,
+    handlers.risks.reviews,
+    handlers.reminders.reviews,
+    handlers.calendar.days_off,
+    handlers.reminders.overdue,
+    handlers.standups.standup,
+    handlers.digests.weekly,
+    handlers.comms.reports,
+    handlers.closing.close,
+    handlers.quality.acceptance,
+    handlers.closing.lessons,
+    handlers.documents.register,
+    handlers.closing.final_report,
+    handlers.projects.exports,
+    handlers.slack.notices,
 )
 
 __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]

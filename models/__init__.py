@@ -4,18 +4,21 @@ Knows nothing about Slack: the same functions serve a slash command, a button, a
 job and the console.
 """
 
-from models.base import Base
-from models.change import ChangeDecision, ChangeRequest, ChangeTarget
-from models.closing import Document, Lesson
-from models.comms import CommPlanLine
-from models.issue import Issue
-from models.meeting import Decision, Meeting, StandupReport
-from models.project import BudgetLine, CostEntry, Member, Project
-from models.quality import AcceptanceCriterion, QualityResult, QualityReview
-from models.records import AuditEntry, Delivery, HealthSnapshot, InboundEvent, PostedMessage
-from models.risk import Risk, RiskAssessment
-from models.work import Milestone, Task, TaskDependency
-from models.workspace import Absence, Holiday, SlackUser, Workspace
+from models.calendar.tables import Absence, Holiday
+from models.changes.tables import ChangeDecision, ChangeRequest, ChangeTarget
+from models.closing.tables import Lesson
+from models.comms.tables import CommPlanLine
+from models.core.base import Base
+from models.core.records import AuditEntry, Delivery, HealthSnapshot, InboundEvent, PostedMessage
+from models.core.workspace import SlackUser, Workspace
+from models.documents.tables import Document
+from models.issues.tables import Issue
+from models.meetings.tables import Decision, Meeting
+from models.projects.tables import BudgetLine, CostEntry, Member, Project
+from models.quality.tables import AcceptanceCriterion, QualityResult, QualityReview
+from models.risks.tables import Risk, RiskAssessment
+from models.standups.tables import StandupReport
+from models.tasks.tables import Milestone, Task, TaskDependency
 
 __all__ = [
     "Absence",

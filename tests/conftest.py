@@ -26,8 +26,8 @@ from bot.app import Mode, PmoApp, create_app
 from bot.fakeslack import FakeSlack
 from bot.settings import Settings
 from bot.web import make_server
-from models.database import Database
-from models.migrate import target_metadata, upgrade
+from models.core.database import Database
+from models.core.migrate import target_metadata, upgrade
 from tests.slackdriver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"

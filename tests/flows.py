@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.slack_payloads import view_state
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import ALICE, RunningBot
 from tests.slackdriver import Reply
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import all_tables
 
 # Caches and bookkeeping a request may touch without changing anything a person owns: the

@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 
 from bot.runtime import ANSWERING, Runtime
 from models import ChangeRequest, Delivery, Risk
-from models.base import utcnow
-from models.change import ChangeDecision
-from models.enums import ChangeStatus, DeliveryState, RiskStatus
-from models.project import CostEntry
+from models.changes.tables import ChangeDecision
+from models.core.base import utcnow
+from models.core.enums import ChangeStatus, DeliveryState, RiskStatus
+from models.projects.tables import CostEntry
 from tests.conftest import ALICE, CAROL, SETTLE_S, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, submit
 from tests.slackdriver import Reply

@@ -41,10 +41,10 @@ from bot.i18n import Translator
 from bot.redaction import redact
 from bot.scheduler import run_jobs
 from bot.settings import Settings, SettingsError, load_settings
-from handlers.replays import first_time
-from models.clock import utcnow
-from models.records import SeenRequest
-from models.tasks import Task
+from handlers.slack.replays import first_time
+from models.core.clock import utcnow
+from models.core.records import SeenRequest
+from models.tasks.breakdown import Task
 from tests.conftest import ALICE, SIGNING_SECRET, TEAM, WEI, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.integrity import contents

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from models.away import status_says_away
-from models.workspace import SlackUser
+from models.calendar.away import status_says_away
+from models.core.workspace import SlackUser
 from tests.conftest import ADMIN, CAROL, RunningBot
 from tests.flows import local_today
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import ChangeRequest, ChangeTarget, Issue, Risk, Task
-from models.enums import Severity
+from models.core.enums import Severity
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, submit
 from tests.test_charter import create

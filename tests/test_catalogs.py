@@ -13,10 +13,10 @@ from bot.app import create_app
 from bot.charts import DEFAULT_LABELS
 from bot.i18n import MissingMessageError, Translator, available_languages, catalog, language_for_locale
 from bot.settings import Settings
-from handlers.command import CommandRouter
-from handlers.help import register as register_help
-from models.enums import Phase
-from models.portfolio import ProjectFilter
+from handlers.slack.command import CommandRouter
+from handlers.slack.help import register as register_help
+from models.core.enums import Phase
+from models.projects.portfolio import ProjectFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [path for folder in ("bot", "handlers", "models") for path in (ROOT / folder).rglob("*.py")]

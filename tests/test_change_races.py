@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import Mode, create_app
 from models import AuditEntry, ChangeDecision, ChangeRequest
-from models.enums import ChangeStatus
+from models.core.enums import ChangeStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot, make_settings, serving
 from tests.flows import field_errors, fill, submit
 from tests.slackdriver import Reply

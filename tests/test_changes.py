@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import AuditEntry, ChangeDecision, ChangeRequest, Milestone, Project
-from models.enums import ChangeStatus, Role
+from models.core.enums import ChangeStatus, Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import field_errors, submit
 from tests.slackdriver import Reply

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models import AuditEntry, Member, Project, Risk, RiskAssessment
-from models.enums import Phase, Role
+from models.core.enums import Phase, Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 

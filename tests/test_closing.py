@@ -16,9 +16,9 @@ from sqlalchemy import select
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.report_pdf import png_size
-from handlers import final_report
+from handlers.closing import final_report
 from models import Issue, Member, Milestone, Risk
-from models.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
+from models.core.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
 from tests.closing_flows import (
     apollo,
     buttons,

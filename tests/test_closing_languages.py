@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from bot.fonts import cjk_font
 from bot.formats import fmt_date
 from models import Issue, Task
-from models.enums import Phase
+from models.core.enums import Phase
 from tests import closing_flows as closing
 from tests.conftest import ADMIN, ALICE, BOB, WEI, RunningBot
 from tests.flows import CHANNEL, field_errors, local_today, submit

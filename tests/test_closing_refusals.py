@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from models import AuditEntry, Project, Risk, Task
-from models.enums import Acceptance, Disposition, Phase, RiskStatus, TaskStatus
+from models.core.enums import Acceptance, Disposition, Phase, RiskStatus, TaskStatus
 from tests.closing_flows import (
     apollo,
     buttons,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.markup import unescape
 from models import AuditEntry, CommPlanLine
-from models.enums import Channel, CommKind
+from models.core.enums import Channel, CommKind
 from tests.conftest import ADMIN, ALICE, CAROL, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create

@@ -21,9 +21,9 @@ from bot.console.run import ConsoleOptions, ConsoleTicker, console_session, run_
 from bot.console.terminal import Terminal
 from bot.settings import Settings
 from models import ChangeRequest, Project, Risk, Task
-from models.clock import CLOCK
-from models.database import Database
-from models.enums import ChangeStatus, TaskStatus
+from models.core.clock import CLOCK
+from models.core.database import Database
+from models.core.enums import ChangeStatus, TaskStatus
 from tests.test_cli import clean_env, pmo_bot
 
 # A charter asked field by field, with a currency the app refuses and the retyped one; a task

@@ -17,15 +17,15 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from models import Project, Workspace
-from models.base import utcnow
-from models.claims import claim
-from models.database import Database
-from models.enums import Phase
-from models.migrate import current_revision, head_revision, target_metadata, upgrade
-from models.project import CostEntry
-from models.records import Delivery
-from models.scoping import ScopeError
-from models.work import Task
+from models.core.base import utcnow
+from models.core.claims import claim
+from models.core.database import Database
+from models.core.enums import Phase
+from models.core.migrate import current_revision, head_revision, target_metadata, upgrade
+from models.core.records import Delivery
+from models.core.scoping import ScopeError
+from models.projects.tables import CostEntry
+from models.tasks.tables import Task
 from tests.conftest import OTHER_TEAM, TEAM, fresh_database_url
 
 

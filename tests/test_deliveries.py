@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 
 from bot.fakeslack import Stall
 from models import Delivery
-from models.base import utcnow
-from models.enums import DeliveryState
+from models.core.base import utcnow
+from models.core.enums import DeliveryState
 from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
 from tests.test_cli import pmo_bot, run
 from tests.test_reminders import overdue, reminder_dms

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from models import ChangeRequest, CostEntry, HealthSnapshot, Issue, Project, Risk, Task
-from models.enums import ChangeStatus, Health, Severity, TaskStatus
+from models.core.enums import ChangeStatus, Health, Severity, TaskStatus
 from tests.conftest import RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create

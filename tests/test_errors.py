@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from bot.fakeslack import FakeSlack
 from bot.i18n import Translator
 from bot.settings import Settings
-from handlers.errors import answer, apology, is_database_outage
+from handlers.slack.errors import answer, apology, is_database_outage
 from tests.conftest import TEAM
 
 OUTAGE = OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))

@@ -26,7 +26,7 @@ from bot.formats import fmt_list, mention
 from bot.i18n import Translator, available_languages, catalog
 from bot.markup import Markup, as_text, escape, unescape
 from models import ChangeRequest, Issue, Risk, Task
-from models.errors import People
+from models.core.errors import People
 from tests.closing_flows import give_lessons, wait_until
 from tests.closing_flows import say as closing_say
 from tests.conftest import ALICE, BOB, CAROL, RunningBot

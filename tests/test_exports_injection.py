@@ -3,7 +3,7 @@ and keep numbers numbers: end to end over HTTP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from models.exports import cell
+from models.projects.exports import cell
 from tests.closing_flows import say
 from tests.conftest import RunningBot
 from tests.flows import field_errors, local_today, open_modal, submit

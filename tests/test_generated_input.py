@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from bot.fakeslack import check_message_payload
-from handlers.command import UsageError
-from handlers.forms import (
+from handlers.meetings.records import read_action
+from handlers.phases.gates import parse_phase_args
+from handlers.slack.command import UsageError
+from handlers.slack.forms import (
     DateContext,
     read_amount,
     read_date,
@@ -27,12 +29,10 @@ from handlers.forms import (
     read_whole,
     split_keywords,
 )
-from handlers.meetings import read_action
-from handlers.phase import parse_phase_args
-from handlers.tasks import ADD_KEYWORDS, parse_one_line
-from handlers.team import parse_allocation
-from models.errors import DomainError
-from models.keys import parse_item_key
+from handlers.tasks.breakdown import ADD_KEYWORDS, parse_one_line
+from handlers.team.members import parse_allocation
+from models.core.errors import DomainError
+from models.core.keys import parse_item_key
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, fill, open_modal
 from tests.integrity import contents

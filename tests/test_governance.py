@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import ChangeRequest, Project, Task
-from models.enums import ChangeStatus, Phase
+from models.core.enums import ChangeStatus, Phase
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import field_errors, open_modal, submit
 from tests.integrity import contents

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from models.earned_value import WorkItem, earned_value, forecast_finish, planned_fraction
-from models.enums import Health
-from models.health import HealthFacts, assess
+from models.budget.earned_value import WorkItem, earned_value, forecast_finish, planned_fraction
+from models.core.enums import Health
+from models.status.health import HealthFacts, assess
 
 DEC = {day: date(2026, 12, day) for day in range(1, 32)}
 

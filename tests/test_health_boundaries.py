@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from models import BudgetLine, CostEntry, Issue, Milestone, Project, Risk, Task
-from models.database import Database
-from models.enums import Health, RiskStrategy, Severity, TaskStatus
-from models.status import status_of
+from models.core.database import Database
+from models.core.enums import Health, RiskStrategy, Severity, TaskStatus
+from models.status.report import status_of
 from tests.conftest import ALICE, TEAM
 
 TODAY = date(2026, 12, 10)

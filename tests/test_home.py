@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models import Task
-from models.enums import TaskStatus
+from models.core.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import field_errors, open_modal, submit
 from tests.test_charter import create

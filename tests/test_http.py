@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from bot.fakeslack import check_message_payload
 from bot.markup import unescape
-from handlers.command import SHARE_ACTION, SLASH_COMMAND
+from handlers.slack.command import SHARE_ACTION, SLASH_COMMAND
 from models import InboundEvent, Member, Project, Workspace
-from models.database import Database
-from models.enums import Phase, Role
+from models.core.database import Database
+from models.core.enums import Phase, Role
 from tests.conftest import ALICE, BOB, OTHER_TEAM, TEAM, RunningBot
 
 

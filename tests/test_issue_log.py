@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models import Issue, Risk, Task
-from models.enums import IssueStatus
+from models.core.enums import IssueStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
 from tests.test_charter import create

@@ -21,8 +21,8 @@ from bot.fakeslack import FakeSlack
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from models import Project, Task
-from models.database import Database
-from models.workspace import SlackUser
+from models.core.database import Database
+from models.core.workspace import SlackUser
 from tests.conftest import ALICE, BOB, TEAM, WEI, RunningBot, make_settings, serving
 from tests.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create

@@ -1,6 +1,6 @@
 """What the database cannot hold is refused beside its field (issue 17, point 8).
 
-End to end over HTTP on SQLite and PostgreSQL: every bound of models.limits at its edge (kept)
+End to end over HTTP on SQLite and PostgreSQL: every bound of models.core.limits at its edge (kept)
 and one past it (refused, naming the field's bound, nothing changed), in forms and commands;
 control characters stripped; text checked against the column's own length; a date moved past
 9999-12-31 refused; and a lost unique-constraint race answered as the sequential check is.
@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import select, update
 
 from models import BudgetLine, ChangeRequest, CostEntry, Member, Project, Risk, Task
-from models.access import Actor
-from models.charter import Charter, create_project
-from models.earned_value import forecast_finish
-from models.enums import ChangeStatus
-from models.errors import InvalidError
-from models.limits import (
+from models.budget.earned_value import forecast_finish
+from models.charter.charters import Charter, create_project
+from models.core.access import Actor
+from models.core.enums import ChangeStatus
+from models.core.errors import InvalidError
+from models.core.limits import (
     COUNT,
     DAYS,
     HOURS,

@@ -130,7 +130,7 @@ def test_every_subscribed_event_has_a_listener(bot: RunningBot, caplog: pytest.L
     bot.slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"})
     [home] = bot.fake.wait_for("views.publish")
     assert home.args["user_id"] == ALICE and home.args["view"]["type"] == "home"
-    with caplog.at_level(logging.WARNING, logger="handlers.events"):
+    with caplog.at_level(logging.WARNING, logger="handlers.slack.events"):
         for event_type in ("app_uninstalled", "tokens_revoked"):
             event = {"type": event_type, "tokens": {"bot": ["UBOT"]}}
             assert bot.slack.event(event).status == 200

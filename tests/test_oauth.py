@@ -14,8 +14,8 @@ from bot.app import create_app
 from bot.fakeslack import FakeSlack
 from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from models import Workspace
-from models.database import Database
-from models.migrate import slack_store_metadata
+from models.core.database import Database
+from models.core.migrate import slack_store_metadata
 from tests.conftest import RunningBot, make_settings, serving
 from tests.slackdriver import SlackDriver
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models.comms_plan import WORKDAYS
-from models.occurrences import DIGEST_WINDOW, STANDUP_WINDOW, Recurrence
+from models.comms.occurrences import DIGEST_WINDOW, STANDUP_WINDOW, Recurrence
+from models.comms.plan import WORKDAYS
 
 NEW_YORK = "America/New_York"
 STANDUP = Recurrence.parse(WORKDAYS, "09:30", STANDUP_WINDOW)

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot import slack_payloads as payloads
-from handlers.once import KEEP_KEYS, prune_keys
+from handlers.slack.once import KEEP_KEYS, prune_keys
 from models import (
     AuditEntry,
     ChangeDecision,
@@ -34,9 +34,9 @@ from models import (
     StandupReport,
     Task,
 )
-from models.base import utcnow
-from models.claims import claim
-from models.records import HandledSubmission
+from models.core.base import utcnow
+from models.core.claims import claim
+from models.core.records import HandledSubmission
 from tests.closing_flows import clicked_open, has_dm_button, lessons_form, wait_until
 from tests.conftest import ALICE, BOB, CAROL, SIGNING_SECRET, TEAM, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, fill, open_modal

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import create_app
 from bot.fakeslack import FakeSlack
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import RunningBot, make_settings, serving
 
 

@@ -27,9 +27,9 @@ from bot.fakeslack import FakeSlack
 from bot.runtime import Runtime
 from bot.scheduler import Ticker, run_jobs
 from models import Task
-from models.database import Database
-from models.enums import DeliveryState
-from models.records import Delivery
+from models.core.database import Database
+from models.core.enums import DeliveryState
+from models.core.records import Delivery
 from tests.conftest import SIGNING_SECRET, TEAM, RunningBot, make_settings, serving
 from tests.flows import field_errors, fill, open_modal, submit
 from tests.slackdriver import SlackDriver

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-import handlers.digests
-import handlers.reminders
-import handlers.reviews
+import handlers.digests.weekly
+import handlers.reminders.overdue
+import handlers.reminders.reviews
 from bot.cli import main
-from models.digest import Digest
+from models.digests.content import Digest
 from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
 from tests.flows import field_errors, open_modal, submit
 from tests.test_charter import create
@@ -121,8 +121,8 @@ def test_a_database_error_in_one_projects_rows_leaves_the_others_their_digest(
     bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     three_projects(bot)
-    real = handlers.digests.weekly_digests
-    monkeypatch.setattr(handlers.digests, "weekly_digests", failing_for("ZEUS", real))
+    real = handlers.digests.weekly.weekly_digests
+    monkeypatch.setattr(handlers.digests.weekly, "weekly_digests", failing_for("ZEUS", real))
 
     code, out = pmo_bot("jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI)
     assert code != 0
@@ -137,7 +137,7 @@ def test_a_database_error_in_one_projects_rows_leaves_the_others_their_digest(
     assert "  digests:\n" in status and "ZEUS (#C0002) · " in status and "no_such_column" in status
 
     # Fixed, the next run sends Zeus its digest, and still nothing twice.
-    monkeypatch.setattr(handlers.digests, "weekly_digests", real)
+    monkeypatch.setattr(handlers.digests.weekly, "weekly_digests", real)
     code, out = pmo_bot("jobs", "run", "digests", "--at", LATER)
     assert code == 0, out
     assert_served_once(bot, "APL", "ZEUS", "HERA")
@@ -147,14 +147,14 @@ def test_a_digest_that_cannot_be_written_fails_its_project_alone_and_repeats_are
     bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     three_projects(bot)
-    real = handlers.digests.digest_message
+    real = handlers.digests.weekly.digest_message
 
     def message(digest: Digest, t: Any) -> Any:
         if digest.project.key == "HERA":
             raise ValueError("Hera's digest has a line no template can hold")
         return real(digest, t)
 
-    monkeypatch.setattr(handlers.digests, "digest_message", message)
+    monkeypatch.setattr(handlers.digests.weekly, "digest_message", message)
     code, out = pmo_bot("jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI)
     assert code != 0
     assert out.splitlines()[1:] == [
@@ -180,14 +180,14 @@ def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_p
         view = open_modal(bot, "risk", channel=channel)
         values = {"title": f"Vendor late for {key}", "owner_id": CAROL, "review_date": "2026-12-07"}
         assert field_errors(submit(bot, view, values)) == {}
-    real = handlers.reviews.due_risks
+    real = handlers.reminders.reviews.due_risks
 
     def due_risks(db: Any, project: Any, today: Any) -> Any:
         if project.key == "ZEUS":
             db.execute(text("SELECT no_such_column FROM risks"))
         return real(db, project, today)
 
-    monkeypatch.setattr(handlers.reviews, "due_risks", due_risks)
+    monkeypatch.setattr(handlers.reminders.reviews, "due_risks", due_risks)
     code, out = pmo_bot("jobs", "run", "reviews", "--at", REVIEWS_DUE)
     assert code != 0
     assert out.splitlines()[1].startswith("  failed for ZEUS (#C0002): ") and len(out.splitlines()) == 2
@@ -206,14 +206,14 @@ def test_a_reminder_that_cannot_be_written_fails_that_dm_alone_and_is_tried_agai
     overdue(bot)  # Bob (New York) and Carol (Madrid) own overdue work in Apollo
     bot.slack.command(f"team add <@{ADMIN}> member")
     bot.slack.command(f"task add Slides <@{ADMIN}|pat> start 2026-12-01 due 2026-12-03")
-    real = handlers.reminders.reminder_blocks
+    real = handlers.reminders.overdue.reminder_blocks
 
     def blocks(items: list[Any], *args: Any) -> Any:
         if items[0].owner_id == CAROL:
             raise KeyError("Carol's reminder lost a row")
         return real(items, *args)
 
-    monkeypatch.setattr(handlers.reminders, "reminder_blocks", blocks)
+    monkeypatch.setattr(handlers.reminders.overdue, "reminder_blocks", blocks)
     at = "2026-12-07T15:00+00:00"  # 10:00 in New York, 16:00 in Madrid, 15:00 in London
     code, out = pmo_bot("jobs", "run", "reminders", "--at", at)
     assert code != 0
@@ -223,7 +223,7 @@ def test_a_reminder_that_cannot_be_written_fails_that_dm_alone_and_is_tried_agai
     ]
     assert [len(reminder_dms(bot, user)) for user in (BOB, ADMIN, CAROL)] == [1, 1, 0]
 
-    monkeypatch.setattr(handlers.reminders, "reminder_blocks", real)
+    monkeypatch.setattr(handlers.reminders.overdue, "reminder_blocks", real)
     assert pmo_bot("jobs", "run", "reminders", "--at", "2026-12-07T15:02+00:00")[0] == 0
     assert [len(reminder_dms(bot, user)) for user in (BOB, ADMIN, CAROL)] == [1, 1, 1]
     code, status = pmo_bot("jobs", "status")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import AuditEntry, Milestone, Project, Task
-from models.enums import Phase
+from models.core.enums import Phase
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.test_charter import CHARTER, create, project
 

@@ -19,7 +19,7 @@ from models import (
     Task,
     TaskDependency,
 )
-from models.enums import TaskStatus
+from models.core.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
 from tests.flows import count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from bot.markup import unescape
 from models import Document, Member
-from models.access import Actor
-from models.charter import Charter, create_project
-from models.database import Database
-from models.enums import Phase, Role
-from models.lessons import LessonForm, record_lesson
+from models.charter.charters import Charter, create_project
+from models.closing.lessons import LessonForm, record_lesson
+from models.core.access import Actor
+from models.core.database import Database
+from models.core.enums import Phase, Role
 from tests.closing_flows import apollo, say
 from tests.conftest import ALICE, BOB, CAROL, OTHER_TEAM, TEAM, RunningBot
 from tests.flows import CHANNEL, count_rows, local_today

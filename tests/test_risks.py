@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from bot.heatmap import Heatmap, render_heatmap
 from bot.markup import unescape
 from models import AuditEntry, Issue, Risk, RiskAssessment
-from models.enums import RiskStatus, RiskStrategy
+from models.core.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.test_charter import create
@@ -295,7 +295,7 @@ def test_the_heatmap_puts_each_open_risk_in_its_probability_and_impact_cell(
         drawn.append(heatmap)
         return render_heatmap(heatmap)
 
-    monkeypatch.setattr("handlers.risks.render_heatmap", recording)
+    monkeypatch.setattr("handlers.risks.register.render_heatmap", recording)
     create(bot)
     raised(bot, {"title": "Vendor late", "probability": "4", "impact": "5"})
     raised(bot, {"title": "Key person leaves", "probability": "5", "impact": "4"})  # the mirror cell

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 from bot.runtime import Runtime
 from bot.scheduler import Ticker, run_jobs
 from bot.settings import Settings
-from handlers.events import claim_event, prune_event_ids
-from models.database import Database
-from models.records import InboundEvent
+from handlers.slack.events import claim_event, prune_event_ids
+from models.core.database import Database
+from models.core.records import InboundEvent
 from tests.conftest import TEAM
 
 

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from sqlalchemy import text
 
 from bot import slack_payloads as payloads
-from models.access import Actor
-from models.charter import Charter, create_project
-from models.database import Database
-from models.tasks import TaskForm, add_task
+from models.charter.charters import Charter, create_project
+from models.core.access import Actor
+from models.core.database import Database
+from models.tasks.breakdown import TaskForm, add_task
 from tests.conftest import ADMIN, ALICE, CAROL, OTHER_TEAM, TEAM, RunningBot
 from tests.flows import CHANNEL, field_errors, open_modal, submit
 from tests.integrity import contents

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from bot.fakeslack import Answer, FakeSlack, Incoming
 from models import Delivery
-from models.access import Actor
-from models.charter import Charter, create_project
-from models.database import Database
-from models.enums import DeliveryState
+from models.charter.charters import Charter, create_project
+from models.core.access import Actor
+from models.core.database import Database
+from models.core.enums import DeliveryState
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot
 from tests.flows import CHANNEL
 from tests.test_charter import create

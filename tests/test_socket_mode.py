@@ -13,7 +13,7 @@ from websockets.sync.server import ServerConnection, serve
 from bot.app import Mode, create_app
 from bot.fakeslack import FakeSlack
 from bot.socket_mode import socket_handler
-from models.database import Database
+from models.core.database import Database
 from tests.conftest import ALICE, TEAM, make_settings
 
 APP_TOKEN = "xapp-1-A0001-test"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from models import AuditEntry, Issue, Milestone, Task
-from models.enums import Severity, TaskStatus
+from models.core.enums import Severity, TaskStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import CHANNEL, PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.test_charter import create

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from models import Project
-from models.database import Database
-from models.earned_value import work_sums
-from models.enums import TaskStatus
-from models.status import work_items
-from models.status_figures import leaf_work_of
-from models.work import Task
+from models.budget.earned_value import work_sums
+from models.core.database import Database
+from models.core.enums import TaskStatus
+from models.status.figures import leaf_work_of
+from models.status.report import work_items
+from models.tasks.tables import Task
 from tests.conftest import TEAM
 
 TODAY = date(2026, 12, 10)

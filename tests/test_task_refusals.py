@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import AuditEntry, Task
-from models.enums import TaskStatus
+from models.core.enums import TaskStatus
 from tests.conftest import ALICE, CAROL, RunningBot
 from tests.flows import field_errors, open_modal, submit
 from tests.test_charter import create

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.markup import unescape
 from models import AuditEntry, Member, Project, Task
-from models.enums import Role
+from models.core.enums import Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.flows import local_today
 from tests.test_charter import create

@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy import update
 
 from models import CommPlanLine
-from models.comms_plan import WEEKDAYS
-from models.enums import CommKind
+from models.comms.plan import WEEKDAYS
+from models.core.enums import CommKind
 from tests.conftest import RunningBot
 from tests.flows import CHANNEL
 from tests.test_charter import create

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from handlers.command import SHARE_ACTION, Reads, Verb
+from handlers.slack.command import SHARE_ACTION, Reads, Verb
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.test_charter import create
 

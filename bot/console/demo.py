@@ -17,8 +17,8 @@ from sqlalchemy import select
 from bot.console.directory import TEAM
 from bot.console.modal import AnswerError
 from bot.console.session import ScriptError, Session
-from models.clock import CLOCK, utcnow
-from models.project import Project
+from models.core.clock import CLOCK, utcnow
+from models.projects.tables import Project
 
 KEY, NAME, CHANNEL = "APL", "Apollo", "apollo"
 MANAGER_TZ = ZoneInfo("Asia/Shanghai")  # Alice's: the project's days are hers

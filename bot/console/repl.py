@@ -8,7 +8,7 @@ from bot.console.modal import QUIT
 from bot.console.session import Session
 from bot.console.travel import MomentError, read_moment
 from bot.i18n import language_for_locale, language_name
-from models.clock import utcnow
+from models.core.clock import utcnow
 
 
 def run(session: Session) -> None:

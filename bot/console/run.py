@@ -22,8 +22,8 @@ from bot.fakeslack import FakeSlack
 from bot.i18n import Translator
 from bot.scheduler import Ticker
 from bot.settings import Settings
-from models.clock import CLOCK
-from models.database import Database
+from models.core.clock import CLOCK
+from models.core.database import Database
 
 PORTFOLIO_CHANNEL = "pmo"
 

@@ -29,8 +29,8 @@ from bot.console.render import INDENT, Renderer
 from bot.console.terminal import Terminal
 from bot.i18n import Translator
 from bot.scheduler import run_jobs
-from handlers.command import SLASH_COMMAND
-from models.clock import CLOCK, utcnow
+from handlers.slack.command import SLASH_COMMAND
+from models.core.clock import CLOCK, utcnow
 
 JsonDict = dict[str, Any]
 FORM = "application/x-www-form-urlencoded"

@@ -1,12 +1,12 @@
-"""Alembic environment: always handed a live connection by models.migrate."""
+"""Alembic environment: always handed a live connection by models.core.migrate."""
 
 from typing import Any
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
-from models.base import Money, UTCDateTime
-from models.migrate import target_metadata
+from models.core.base import Money, UTCDateTime
+from models.core.migrate import target_metadata
 
 # Migrations are frozen history: they name plain SQLAlchemy types, not our Python-side
 # wrappers, so renaming a wrapper can never break an old migration.

@@ -1,0 +1,1 @@
+"""`/pmo budget` and `/pmo cost`."""

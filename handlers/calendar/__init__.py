@@ -1,0 +1,1 @@
+"""`/pmo holidays` and `/pmo away`."""

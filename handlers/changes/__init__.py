@@ -1,0 +1,1 @@
+"""`/pmo change`, `/pmo changes`, and the Approve and Reject buttons."""

@@ -1,0 +1,1 @@
+"""`/pmo new` and `/pmo charter`: the charter modal."""

@@ -1,0 +1,1 @@
+"""`/pmo close`, the closing checklist, lessons learned and the final report."""

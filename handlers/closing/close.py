@@ -1,0 +1,93 @@
+"""`/pmo close`: the closing phase, its checklist's Finish / Cancel / Carry over buttons, the archive.
+
+Entering closing posts the checklist and asks every member for their lessons learned; moving to
+`closed` (the gate waits for the checklist to be clear) releases the team and posts the final
+report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.closing.checklist import (
+    CANCEL_ACTION,
+    CARRY_ACTION,
+    FINISH_ACTION,
+    post_checklist,
+    project_for_item,
+    refresh_checklists,
+)
+from handlers.closing.final_report import upload_report
+from handlers.closing.lessons import ask_for_lessons
+from handlers.projects.home import refresh_homes
+from handlers.slack.command import CommandRouter, Invocation, Reply
+from handlers.slack.context import Ctx, ctx_from
+from models.closing.closeout import as_of, settle, start_closing
+from models.core.enums import Disposition, Phase
+from models.projects.portfolio import find_project
+from models.projects.tables import Project
+
+DISPOSITIONS = {
+    FINISH_ACTION: Disposition.FINISHED,
+    CANCEL_ACTION: Disposition.CANCELLED,
+    CARRY_ACTION: Disposition.CARRIED_OVER,
+}
+
+
+def begin_closing(ctx: Ctx, project_id: int) -> None:
+    """After the answer: the checklist in the channel, and the lessons DMs (each sent once)."""
+    post_checklist(ctx, project_id)
+    ask_for_lessons(ctx, project_id)
+
+
+def after_phase_move(ctx: Ctx, project: Project, target: Phase, t: Translator) -> str | None:
+    """What entering closing or closed sets going; a line to add to the answer (said in `t`), if any."""
+    if target is Phase.CLOSING:
+        ctx.after(begin_closing, ctx, project.id)
+        return t("closing.checklist_coming")
+    if target is Phase.CLOSED:
+        ctx.after(upload_report, ctx, project.id, project.channel_id)
+        return t("closing.archived")
+    return None
+
+
+def settle_click(ctx: Ctx, key: str, disposition: Disposition) -> str:
+    with ctx.db() as db:
+        project = project_for_item(db, ctx, key)
+        settled = settle(
+            db=db, actor=ctx.actor, project=project, key=key, disposition=disposition, today=as_of(project)
+        )
+        project_id = project.id
+    refresh_checklists(ctx, project_id)
+    refresh_homes(ctx, [ctx.user_id, settled.owner_id])
+    return ctx.t(
+        f"closing.settled.{disposition.value}", key=settled.key, title=settled.title, user=ctx.user_id
+    )
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("close", usage="close", example="close", takes_args=False)
+    def close_verb(invocation: Invocation) -> Reply:
+        ctx = invocation.ctx
+        with ctx.db() as db:
+            project = find_project(db, channel_id=invocation.command.channel_id)
+            moved = start_closing(db=db, actor=ctx.actor, project=project)
+        ctx.after(begin_closing, ctx, project.id)
+        if moved:
+            # Said in the channel, so in the project's language.
+            started = ctx.t_project(project)("closing.started", user=ctx.user_id, key=project.key)
+            return Reply(started, in_channel=True)
+        return Reply(ctx.t("closing.again", key=project.key))
+
+    def on_settle(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()
+        action, ctx = body["actions"][0], ctx_from(context, body)
+        text = settle_click(ctx, action.get("value", ""), DISPOSITIONS[action["action_id"]])
+        ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
+
+    for action_id in DISPOSITIONS:
+        app.action(action_id)(on_settle)

@@ -1,0 +1,1 @@
+"""`/pmo comms` and the `reports` pass."""

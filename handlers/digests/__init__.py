@@ -1,0 +1,1 @@
+"""The `digests` pass: weekly and portfolio digests."""

@@ -1,0 +1,261 @@
+"""The `digests` pass: each project's weekly digest, and the portfolio digest for the PMO channel.
+
+A project's digest goes out at its communication plan's day and time in the project's time
+zone (Monday 09:00 by default), once per ISO week; missed while the bot was down, it is caught
+up within three days (models.comms.occurrences), still keyed by the week it was due. The portfolio
+digest goes to PMO_PORTFOLIO_CHANNEL on Monday from 09:00 UTC, caught up the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks import Block, header, section
+from bot.formats import fmt_list, fmt_money, mention
+from bot.health_chart import HealthHistory, render_health_history
+from bot.i18n import Translator
+from bot.markup import Markup
+from bot.outbox import Outgoing
+from bot.runtime import Runtime
+from handlers.changes.decisions import STATUS_MARK
+from handlers.risks.lines import level
+from handlers.slack.command import CommandRouter
+from handlers.slack.context import project_translator, translator_for
+from handlers.slack.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
+from handlers.status.command import HEALTH_MARK
+from models.changes.requests import change_key
+from models.comms.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
+from models.comms.plan import enabled_lines
+from models.core.deliveries import settled_keys, still_to_send
+from models.core.enums import CommKind
+from models.digests.content import Digest, health_history, iso_week, keep_snapshots, weekly_digests
+from models.projects.portfolio import open_projects
+from models.projects.tables import Project
+from models.risks.register import risk_key
+from models.risks.tables import Risk
+from models.status.report import statuses_of
+from models.tasks.breakdown import task_key
+from models.tasks.tables import Task
+from models.team.members import workspace_allocations
+
+log = logging.getLogger(__name__)
+
+HISTORY_WEEKS = 8
+# Digests prepared together: enough to amortise the queries, few enough to keep each read short.
+BATCH = 100
+
+
+def health_text(digest: Digest, t: Translator) -> str:
+    now = f"{HEALTH_MARK[digest.health]} {t(f'status.health.{digest.health.value}')}"
+    if digest.previous_health is None or digest.previous_health is digest.health:
+        return t("digests.health", health=now)
+    was = f"{HEALTH_MARK[digest.previous_health]} {t(f'status.health.{digest.previous_health.value}')}"
+    return t("digests.health_changed", health=now, was=was)
+
+
+def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
+    return fmt_list((f"*{task_key(project, task)}* {task.title}" for task in tasks), t)
+
+
+def risk_list(project: Project, risks: list[Risk], t: Translator) -> str:
+    return fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks], t)
+
+
+def digest_lines(digest: Digest, t: Translator) -> list[str]:
+    project = digest.project
+    lines = [health_text(digest, t)]
+    lines += [t("status.reason", text=t(reason.key, **reason.params)) for reason in digest.reasons]
+    if digest.slipped:
+        lines.append(t("digests.slipped", items=task_list(project, digest.slipped, t)))
+    if digest.status.pending_changes:
+        lines.append(t("digests.waiting", count=digest.status.pending_changes))
+    lines.append(
+        t("digests.done", count=digest.done_count, items=task_list(project, digest.done, t))
+        if digest.done_count
+        else t("digests.nothing_done")
+    )
+    if digest.due_next:
+        lines.append(t("digests.due_next", items=task_list(project, digest.due_next, t)))
+    if digest.new_risks:
+        lines.append(t("digests.new_risks", items=risk_list(project, digest.new_risks, t)))
+    if digest.top_risks:
+        lines.append(t("digests.top_risks", items=risk_list(project, digest.top_risks, t)))
+    if digest.decided_changes:
+        marked = [(STATUS_MARK[c.status], change_key(project, c), c.title) for c in digest.decided_changes]
+        changes = fmt_list([f"{mark} *{key}* {title}" for mark, key, title in marked], t)
+        lines.append(t("digests.changes", items=changes))
+    lines.append(
+        t(
+            "digests.spend",
+            week=fmt_money(digest.spent_this_week, project.currency, t),
+            total=fmt_money(digest.status.spent, project.currency, t),
+            budget=fmt_money(project.budget, project.currency, t),
+        )
+    )
+    return lines
+
+
+def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
+    project = digest.project
+    title = t("digests.title", key=project.key, name=project.name, week=digest.week)
+    if digest.quiet:
+        text = t("digests.quiet", title=title)
+        return text, [section(text)]
+    lines = digest_lines(digest, t)
+    return title + "\n" + "\n".join(lines), [header(title), section("\n".join(lines))]
+
+
+class DigestPass(ScheduledPass):
+    name = "digests"
+
+    def run(self) -> None:
+        for due_on, project_ids in self.due_batches():
+            self.send_digests(project_ids, due_on)
+        channel = self.runtime.settings.pmo_portfolio_channel
+        if channel:
+            with self.isolated(f"portfolio digest (#{channel})"):
+                self.send_portfolio(channel)
+
+    def unsent(self, db: Session, key: str) -> bool:
+        return still_to_send(db, key=key, now=self.now)
+
+    def due_batches(self) -> list[tuple[date, list[int]]]:
+        """The projects whose digest is due and not yet sent, a batch per time zone and week.
+
+        Sent digests are left out before any is prepared: the pass runs every minute, and days
+        of recomputing a thousand digests only to find them sent would be wasted.
+        """
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            plans = {line.project_id: line for line in enabled_lines(db, CommKind.DIGEST)}
+            due = [
+                (project, day)
+                for project in open_projects(db)
+                if (line := plans.get(project.id))
+                and (day := Recurrence.of(line, DIGEST_WINDOW).due_on(self.now, project.timezone))
+            ]
+            sent = settled_keys(db, [digest_key(project.id, day) for project, day in due], self.now)
+        batches: dict[tuple[str, date], list[int]] = defaultdict(list)
+        for project, day in due:
+            if digest_key(project.id, day) not in sent:
+                batches[project.timezone, day].append(project.id)
+        return [
+            (day, ids[n : n + BATCH]) for (_, day), ids in batches.items() for n in range(0, len(ids), BATCH)
+        ]
+
+    def send_digests(self, project_ids: list[int], due_on: date) -> None:
+        """Prepare a batch, keep its health snapshots, then post them, several channels at a time.
+
+        The digests are read in a read-only transaction: on SQLite a write transaction holds
+        the database's one write lock, and a batch takes long enough to stall everyone's clicks.
+        A project whose digest cannot be written is left out (and recorded); the others go.
+        """
+        digests: list[Digest] = []
+        outgoing: list[Outgoing] = []
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
+            if not projects:
+                return
+            subjects = {project.id: project_subject(project) for project in projects}
+            prepared = self.prepare(db, list(projects), subjects, due_on)
+            for project in projects:
+                digest = prepared.get(project.id)
+                if digest is None:
+                    continue
+                with self.isolated(subjects[project.id]):
+                    text, blocks = digest_message(digest, project_translator(self.runtime, project))
+                    post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
+                    key = digest_key(project.id, due_on)
+                    outgoing.append(Outgoing(key, "digest", project.channel_id, post, subjects[project.id]))
+                    digests.append(digest)
+        snapshots = self.isolated("the digests' health snapshots")
+        with snapshots, self.runtime.database.session(self.team_id) as db:
+            keep_snapshots(db, digests)
+        self.send_all(outgoing)
+
+    def prepare(
+        self, db: Session, projects: list[Project], subjects: dict[int, str], due_on: date
+    ) -> dict[int, Digest]:
+        """The batch's digests, read together; if that fails, one by one, so only the faulty one is lost."""
+        today = self.now.astimezone(ZoneInfo(projects[0].timezone)).date()
+        try:
+            with db.begin_nested():
+                return weekly_digests(db, projects, today, due_on=due_on)
+        except Exception:
+            log.warning("a batch of %d digests failed; preparing each alone", len(projects), exc_info=True)
+        digests: dict[int, Digest] = {}
+        for project in projects:
+            with self.isolated(subjects[project.id], db):
+                digests |= weekly_digests(db, [project], today, due_on=due_on)
+        return digests
+
+    def send_portfolio(self, channel: str) -> None:
+        due_on = PORTFOLIO.due_on(self.now, "UTC")
+        key = f"portfolio:{self.team_id}:{iso_week(due_on)}" if due_on else ""
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            if due_on is None or not self.unsent(db, key):
+                return
+            # The portfolio channel belongs to no project: it reads the workspace's language.
+            text, history = portfolio(db, self.now.astimezone(UTC).date(), translator_for(self.runtime))
+        png = render_health_history(history)
+
+        def upload(client: WebClient) -> SlackResponse:
+            filename = f"portfolio-{iso_week(due_on)}.png"
+            return client.files_upload_v2(channel=channel, file=png, filename=filename, initial_comment=text)
+
+        self.send_all([Outgoing(key, "portfolio", channel, upload, f"portfolio digest (#{channel})")])
+
+
+def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
+    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def digest_key(project_id: int, due_on: date) -> str:
+    return f"digest:{project_id}:{iso_week(due_on)}"
+
+
+def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHistory]:
+    projects = open_projects(db)
+    statuses = statuses_of(db, projects, today)
+    healths = {project.id: statuses[project.id].assessment.health for project in projects}
+    order = {"red": 0, "amber": 1, "green": 2}
+    ranked = sorted(projects, key=lambda p: (order[healths[p.id].value], p.key))
+    lines = [t("digests.portfolio_title", week=iso_week(today))]
+    lines += [
+        t(
+            "digests.portfolio_project",
+            mark=HEALTH_MARK[healths[p.id]],
+            key=p.key,
+            name=p.name,
+            manager=mention(p.manager_id, t),
+        )
+        for p in ranked
+    ]
+    over = {user: total for user, total in workspace_allocations(db, today).items() if total > 100}
+    if over:
+        shares = sorted(over.items())
+        people = fmt_list((mention(user, t) + Markup(f" {total}%") for user, total in shares), t)
+        lines.append(t("digests.over_allocated", people=people))
+    weeks = [iso_week(today - timedelta(weeks=n)) for n in reversed(range(HISTORY_WEEKS))]
+    history = health_history(db, weeks)
+    for project in projects:
+        history.setdefault(project.id, {})[iso_week(today)] = healths[project.id]
+    rows = {p.key: {week: h.value for week, h in history.get(p.id, {}).items()} for p in ranked}
+    return "\n".join(lines), HealthHistory(t("digests.chart_title"), weeks, rows)
+
+
+def run_digests(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, DigestPass)
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    runtime.add_job("digests", lambda now: run_digests(runtime, now))

@@ -1,0 +1,1 @@
+"""`/pmo doc` and `/pmo docs`."""

@@ -1,0 +1,1 @@
+"""`/pmo issue` and `/pmo issues`."""

@@ -1,0 +1,1 @@
+"""`/pmo meeting` and `/pmo decisions`."""

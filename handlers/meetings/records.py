@@ -1,0 +1,223 @@
+"""`/pmo meeting` and `/pmo decisions`: meeting records, the decision log, action items as tasks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.blocks import (
+    MESSAGE_BLOCKS_MAX,
+    Block,
+    context,
+    fit,
+    header,
+    modal,
+    option,
+    people_input,
+    sections,
+    select_input,
+    submitted_values,
+    text_input,
+)
+from bot.formats import fmt_date, fmt_list, mention
+from bot.i18n import Translator
+from bot.outbox import Notice
+from bot.runtime import Runtime
+from handlers.projects.home import refresh_homes
+from handlers.slack.command import CommandRouter, Invocation, Reply
+from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.directory import lookup
+from handlers.slack.forms import USER_MENTION, DateContext, FormReader, ModalState, read_date
+from models.core.access import Action, require, require_open
+from models.core.errors import InvalidError
+from models.meetings.records import (
+    MEETING_KINDS,
+    ActionItem,
+    MeetingForm,
+    Recorded,
+    decision_log,
+    record_meeting,
+)
+from models.projects.portfolio import find_project, project_by_id
+from models.projects.tables import Project
+from models.tasks.breakdown import task_key
+from models.team.members import active_members
+
+CALLBACK = "meeting_record"
+DECISIONS_SHOWN = 40
+DATE_LEAD = re.compile(r"^(due|by)\s+", re.IGNORECASE)
+
+
+class MeetingState(ModalState):
+    project_id: int
+    channel_id: str
+
+
+def meeting_modal(t: Translator, state: MeetingState, today: str) -> dict[str, Any]:
+    blocks: list[Block] = [
+        select_input(
+            "kind",
+            t("meetings.field.kind"),
+            [option(t(f"meetings.kind.{kind}"), kind) for kind in MEETING_KINDS],
+            initial="status",
+        ),
+        text_input("held_on", t("meetings.field.held_on"), initial=today),
+        people_input("attendees", t("meetings.field.attendees")),
+        text_input("notes", t("meetings.field.notes"), multiline=True, optional=True),
+        text_input(
+            "decisions",
+            t("meetings.field.decisions"),
+            multiline=True,
+            optional=True,
+            hint=t("meetings.hint.decisions"),
+        ),
+        text_input(
+            "actions",
+            t("meetings.field.actions"),
+            multiline=True,
+            optional=True,
+            hint=t("meetings.hint.actions"),
+        ),
+    ]
+    return modal(
+        callback_id=CALLBACK,
+        title=t("meetings.modal_title"),
+        submit=t("meetings.save"),
+        close=t("charter.cancel"),
+        blocks=blocks,
+        private_metadata=state.encode(),
+    )
+
+
+def team_handles(ctx: Ctx, project: Project, members: list[str]) -> dict[str, str]:
+    """ "carol" → U0003 for everyone on the team: the first name, or the whole name run together."""
+    handles: dict[str, str] = {}
+    for user_id in members:
+        person = lookup(ctx, user_id)
+        if person is None or not person.name:
+            continue
+        name = person.name.lower()
+        handles.setdefault(name.split()[0], user_id)
+        handles.setdefault(name.replace(" ", ""), user_id)
+    return handles
+
+
+def read_action(line: str, handles: dict[str, str], dates: DateContext) -> ActionItem:
+    """`Send the specs @carol friday` → title, owner and due date."""
+    words = line.split()
+    at = next((i for i, word in enumerate(words) if word.startswith(("@", "<@"))), None)
+    if at is None:
+        return ActionItem(title=line.strip())
+    owner_word = words[at]
+    mention_match = USER_MENTION.match(owner_word)
+    owner = mention_match["id"] if mention_match else handles.get(owner_word.lstrip("@").lower())
+    if owner is None:
+        raise InvalidError("meetings.unknown_owner", field="actions", given=owner_word, line=line)
+    when = DATE_LEAD.sub("", " ".join(words[at + 1 :]))
+    due = read_date(when, dates, "actions") if when else None
+    return ActionItem(title=" ".join(words[:at]) or line, owner_id=owner, due_date=due)
+
+
+def read_meeting(reader: FormReader, handles: dict[str, str], dates: DateContext) -> MeetingForm:
+    actions = []
+    for line in (reader.text("actions") or "").splitlines():
+        if line.strip():
+            try:
+                actions.append(read_action(line, handles, dates))
+            except InvalidError as error:
+                reader.fail(error)
+    kind = reader.text("kind") or "other"
+    form = MeetingForm(
+        kind=kind if kind in MEETING_KINDS else "other",
+        held_on=reader.date("held_on") or dates.today(),
+        attendees=[user for user in (reader.text("attendees") or "").split(",") if user],
+        notes=reader.text("notes"),
+        decisions=[line.strip() for line in (reader.text("decisions") or "").splitlines() if line.strip()],
+        actions=actions,
+    )
+    reader.check()
+    return form
+
+
+def summary(project: Project, form: MeetingForm, recorded: Recorded, user_id: str, t: Translator) -> str:
+    lines = [
+        t(
+            "meetings.summary",
+            user=user_id,
+            kind=t(f"meetings.kind.{form.kind}"),
+            day=fmt_date(form.held_on, t),
+        ),
+        t(
+            "meetings.attended",
+            people=fmt_list((mention(u, t) for u in form.attendees), t) or t("meetings.nobody"),
+        ),
+    ]
+    lines += [t("meetings.decision", text=decision.text) for decision in recorded.decisions]
+    lines += [
+        t(
+            "meetings.action",
+            key=task_key(project, task),
+            title=task.title,
+            owner=mention(task.owner_id, t),
+            due=fmt_date(task.due_date, t),
+        )
+        for task in recorded.tasks
+    ]
+    return "\n".join(lines)
+
+
+def decisions_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        lines = [
+            ctx.t(
+                "meetings.logged_decision", day=fmt_date(d.decided_on, ctx.t), text=d.text, user=d.recorded_by
+            )
+            for d in decision_log(db, project, DECISIONS_SHOWN)
+        ]
+    title = ctx.t("meetings.decisions_title", key=project.key, name=project.name)
+    if not lines:
+        return Reply(ctx.t("meetings.no_decisions", title=title))
+    blocks = fit(
+        [header(title), *sections(lines)], limit=MESSAGE_BLOCKS_MAX, overflow=context(ctx.t("status.cut"))
+    )
+    return Reply(title + "\n" + "\n".join(lines), blocks=blocks)
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("meeting", usage="meeting", example="meeting", takes_args=False)
+    def meeting_verb(invocation: Invocation) -> None:
+        ctx = invocation.ctx
+        with ctx.db(write=False) as db:
+            project = find_project(db, channel_id=invocation.command.channel_id)
+            require(db, project, ctx.actor, Action.RECORD_MEETING)
+            require_open(project)
+            state = MeetingState(project_id=project.id, channel_id=project.channel_id)
+        view = meeting_modal(ctx.t, state, DateContext.of(ctx).today().isoformat())
+        ctx.client.views_open(trigger_id=invocation.command.trigger_id, view=view)
+
+    @router.verb("decisions", usage="decisions", example="decisions", shareable=True, takes_args=False)
+    def decisions_verb(invocation: Invocation) -> Reply:
+        return decisions_reply(invocation)
+
+    @app.view(CALLBACK)
+    def on_meeting(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = MeetingState.decode(view)
+        with ctx.db(write=False) as db:
+            project = project_by_id(db, state.project_id)
+            members = [member.user_id for member in active_members(db, project)]
+        handles = team_handles(ctx, project, members)
+        dates = DateContext.of(ctx)
+        form = read_meeting(FormReader(values=submitted_values(view), dates=dates), handles, dates)
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            recorded = record_meeting(db=db, actor=ctx.actor, project=project, form=form)
+            text = summary(project, form, recorded, ctx.user_id, ctx.t_project(project))
+            owners = [task.owner_id for task in recorded.tasks]
+        ack()
+        ctx.notify(Notice.new("meeting_notes", project.key, channel=project.channel_id, text=text))
+        refresh_homes(ctx, owners)

@@ -1,0 +1,1 @@
+"""`/pmo phase`: moving a project through its gates."""

@@ -1,0 +1,84 @@
+"""`/pmo phase <next> [override <reason>]`: moving a project through its gates."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.blocks import header, section
+from bot.i18n import Translator
+from bot.markup import Markup
+from bot.runtime import Runtime
+from handlers.closing.close import after_phase_move
+from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
+from models.core.enums import Phase
+from models.phases.gates import Gap, GateClosedError, gate_gaps, move_phase, next_phase
+from models.projects.portfolio import find_project
+
+OVERRIDE = "override"
+
+
+def parse_phase_args(words: list[str]) -> tuple[Phase | None, str | None]:
+    """`[phase] [override <reason…>]`; no phase shows where the project stands."""
+    if not words:
+        return None, None
+    try:
+        target = Phase(words[0].lower())
+    except ValueError:
+        raise UsageError("phase.unknown", given=words[0], phases=", ".join(Phase)) from None
+    rest = words[1:]
+    if not rest:
+        return target, None
+    if rest[0].lower() != OVERRIDE:
+        raise UsageError("phase.bad_args")
+    reason = " ".join(rest[1:]).strip()
+    if not reason:
+        raise UsageError("phase.override_needs_reason")
+    return target, reason
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("phase", usage="phase [next phase] [override <reason>]", example="phase planning")
+    def phase_verb(invocation: Invocation) -> Reply:
+        ctx = invocation.ctx
+        target, reason = parse_phase_args(invocation.words)
+        with ctx.db() as db:
+            project = find_project(db, channel_id=invocation.command.channel_id)
+            if target is None:
+                return where_it_stands(ctx.t, project.key, project.phase, gate_gaps(db, project))
+            try:
+                overridden = move_phase(
+                    db=db, actor=ctx.actor, project=project, target=target, override_reason=reason
+                )
+            except GateClosedError as closed:
+                lines = [ctx.t(gap.key, **gap.params) for gap in closed.gaps]
+                text = ctx.t("phase.gate_closed", key=project.key, phase=ctx.t(f"phase.{target.value}"))
+                hint = ctx.t("phase.override_hint", phase=target.value)
+                return Reply(
+                    text,
+                    blocks=[section(text), section("\n".join(f"• {line}" for line in lines)), section(hint)],
+                )
+        # Said in the channel, so in the project's language.
+        t = ctx.t_project(project)
+        phase = t(f"phase.{target.value}")
+        follows = after_phase_move(ctx, project, target, t)
+        if overridden:
+            text = t("phase.moved_override", user=ctx.user_id, key=project.key, phase=phase, reason=reason)
+        else:
+            text = t("phase.moved", user=ctx.user_id, key=project.key, phase=phase)
+        return Reply(f"{text}\n{follows}" if follows else text, in_channel=True)
+
+
+def where_it_stands(t: Translator, key: str, phase: Phase, gaps: list[Gap]) -> Reply:
+    """The current phase, the next one and what its gate still wants."""
+    upcoming = next_phase(phase)
+    title = t("phase.current", key=key, phase=t(f"phase.{phase.value}"))
+    if upcoming is None:
+        return Reply(title)
+    if gaps:
+        wanted = Markup("\n").join(Markup("• ") + t(gap.key, **gap.params) for gap in gaps)
+        body = t("phase.next_needs", phase=t(f"phase.{upcoming.value}"), gaps=wanted)
+    else:
+        body = t(
+            "phase.next_ready", phase=t(f"phase.{upcoming.value}"), command=f"/pmo phase {upcoming.value}"
+        )
+    return Reply(f"{title}\n{body}", blocks=[header(title), section(body)])

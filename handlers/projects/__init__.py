@@ -1,0 +1,1 @@
+"""`/pmo projects`, the App Home tab and CSV exports."""

@@ -1,0 +1,65 @@
+"""`/pmo export [tasks|risks|issues|changes|costs|audit]`: CSV files uploaded after the answer."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.formats import fmt_list
+from bot.runtime import Runtime
+from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.slack.context import Ctx
+from models.closing.closeout import as_of
+from models.core.access import Action, require
+from models.projects.exports import Export, export_csv
+from models.projects.portfolio import find_project, project_by_id
+
+
+def parse_exports(words: list[str]) -> list[Export]:
+    if not words:
+        return list(Export)
+    wanted = []
+    for word in words:
+        try:
+            wanted.append(Export(word.lower()))
+        except ValueError:
+            raise UsageError("exports.unknown", given=word, choices=", ".join(Export)) from None
+    return list(dict.fromkeys(wanted))
+
+
+def upload_exports(ctx: Ctx, project_id: int, channel_id: str, which: list[Export]) -> None:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        files = {kind: export_csv(db, project, kind) for kind in which}
+        day = as_of(project).isoformat()
+    t = ctx.t_project(project)  # the channel reads the project's language
+    ctx.client.files_upload_v2(
+        channel=channel_id,
+        initial_comment=t(
+            "exports.comment",
+            user=ctx.user_id,
+            key=project.key,
+            files=fmt_list((kind.value for kind in which), t),
+        ),
+        file_uploads=[
+            {
+                "content": content,
+                "filename": f"{project.key}-{kind.value}-{day}.csv",
+                "title": t("exports.file_title", key=project.key, what=kind.value),
+            }
+            for kind, content in files.items()
+        ],
+    )
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb(
+        "export", usage="export [tasks|risks|issues|changes|costs|audit]", example="export tasks risks"
+    )
+    def export_verb(invocation: Invocation) -> Reply:
+        ctx = invocation.ctx
+        which = parse_exports(invocation.words)
+        with ctx.db(write=False) as db:
+            project = find_project(db, channel_id=invocation.command.channel_id)
+            require(db, project, ctx.actor, Action.READ_RECORDS)
+        ctx.after(upload_exports, ctx, project.id, invocation.command.channel_id, which)
+        return Reply(ctx.t("exports.coming", key=project.key, count=len(which)))

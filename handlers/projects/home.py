@@ -1,0 +1,123 @@
+"""The App Home tab: a person's open tasks, their projects' health and the decisions they owe."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks import VIEW_BLOCKS_MAX, Block, context, divider, fit, header, section
+from bot.formats import fmt_date
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.projects.listing import project_line
+from handlers.slack.command import CommandRouter
+from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.forms import DateContext
+from handlers.status.command import HEALTH_MARK
+from handlers.tasks.buttons import task_buttons
+from models.core.access import Actor
+from models.core.keys import ItemKind, item_key
+from models.projects.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
+from models.projects.portfolio import ProjectFilter, list_projects
+from models.status.report import statuses_of
+from models.tasks.breakdown import task_key
+
+log = logging.getLogger(__name__)
+
+# Two blocks a task (the line and its buttons) keep the tab under Slack's 100 blocks.
+TASKS_SHOWN = 20
+WAITING_KIND = {"change": ItemKind.CHANGE, "task": ItemKind.TASK, "milestone": ItemKind.MILESTONE}
+
+
+def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
+    today = dates.today()
+    blocks: list[Block] = [section(t("home.tasks_title"))]
+    mine = my_open_tasks(db, user_id, today, TASKS_SHOWN)
+    for project, task in mine:
+        late = task.due_date is not None and task.due_date < today
+        line = t(
+            "home.task",
+            key=task_key(project, task),
+            title=task.title,
+            due=fmt_date(task.due_date, t),
+            status=t(f"tasks.status.{task.status.value}"),
+            late=t("home.late") if late else "",
+        )
+        blocks += [section(line), task_buttons(project, task, t)]
+    if not mine:
+        blocks.append(section(t("home.no_tasks")))
+    return blocks
+
+
+def project_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
+    projects = list_projects(db=db, actor=Actor(user_id), which=ProjectFilter.MINE)
+    statuses = statuses_of(db, projects, dates.today())
+    lines = [
+        f"{HEALTH_MARK[statuses[project.id].assessment.health]} {project_line(project, t)}"
+        for project in projects
+    ]
+    return [section(t("home.projects_title")), section("\n".join(lines) if lines else t("home.no_projects"))]
+
+
+def waiting_line(waiting: Waiting, t: Translator) -> str:
+    key = item_key(waiting.project.key, WAITING_KIND[waiting.kind], waiting.number)
+    return t(f"home.waiting.{waiting.kind}", key=key, title=waiting.title)
+
+
+def decision_blocks(db: Session, user_id: str, t: Translator) -> list[Block]:
+    waiting = changes_to_decide(db, user_id) + deliverables_to_accept(db, user_id)
+    lines = [waiting_line(item, t) for item in waiting]
+    return [
+        section(t("home.decisions_title")),
+        section("\n".join(lines) if lines else t("home.no_decisions")),
+    ]
+
+
+def home_view(db: Session, user_id: str, dates: DateContext, t: Translator) -> dict[str, Any]:
+    blocks: list[Block] = [header(t("home.title")), section(t("home.intro")), divider()]
+    blocks += [*decision_blocks(db, user_id, t), divider()]
+    blocks += [*project_blocks(db, user_id, dates, t), divider()]
+    blocks += task_blocks(db, user_id, dates, t)
+    blocks.append(context(t("home.footer")))
+    return {"type": "home", "blocks": fit(blocks, limit=VIEW_BLOCKS_MAX, overflow=context(t("home.cut")))}
+
+
+def publish_home(ctx: Ctx, user_id: str) -> None:
+    # The tab is the person's own, whoever's action refreshed it: their language and time zone.
+    t, dates = ctx.t_for(user_id), DateContext.of(ctx, user_id)
+    with ctx.db(write=False) as db:
+        view = home_view(db, user_id, dates, t)
+    ctx.client.views_publish(user_id=user_id, view=view)
+
+
+def refresh_homes(ctx: Ctx, user_ids: Iterable[str | None]) -> None:
+    """Republish the Home tab of everyone a change touched, once the answer has gone.
+
+    A tab is a few queries and a `views.publish` round trip to Slack each; done inside the
+    request, they made a click on Done several times slower than the change it records.
+    """
+    for user_id in sorted({user for user in user_ids if user}):
+        ctx.after(ctx.runtime.defer_once, f"home:{ctx.team_id}:{user_id}", _republish, ctx, user_id)
+
+
+def _republish(ctx: Ctx, user_id: str) -> None:
+    """A failure here loses nothing: the tab is rebuilt the next time it is opened."""
+    try:
+        publish_home(ctx, user_id)
+    except SlackApiError as error:
+        log.warning("could not refresh the Home tab of %s: %s", user_id, error.response.get("error"))
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        # Published after the answer: Slack resends an event not acknowledged within 3 s.
+        ctx = ctx_from(context, body)
+        ctx.after(_republish, ctx, event["user"])

@@ -1,0 +1,1 @@
+"""`/pmo quality`, quality reviews and the sponsor's acceptance."""

@@ -1,0 +1,1 @@
+"""The `reminders` and `reviews` passes and their buttons."""

@@ -1,0 +1,1 @@
+"""`/pmo risk`, `/pmo risks`, risk lines and review prompts."""

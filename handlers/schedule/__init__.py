@@ -1,0 +1,1 @@
+"""`/pmo plan`, `/pmo milestone` and `/pmo gantt`."""

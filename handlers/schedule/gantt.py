@@ -1,0 +1,109 @@
+"""`/pmo gantt`: the plan drawn on a time axis, uploaded to the channel after the ack."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from slack_bolt import App
+
+from bot.charts import DEFAULT_LABELS, GanttBar, GanttChart, GanttMilestone, render_gantt
+from bot.runtime import Runtime
+from handlers.schedule.plan import PlanRow, plan_rows
+from handlers.slack.command import CommandRouter, Invocation, Reply
+from handlers.slack.context import Ctx
+from handlers.slack.directory import lookup
+from handlers.slack.forms import DateContext
+from models.core.enums import TaskStatus
+from models.projects.portfolio import find_project, project_by_id
+from models.projects.tables import Project
+from models.schedule.milestones import project_milestones
+from models.tasks.breakdown import dependency_edges, project_tasks, task_key
+from models.tasks.tables import Milestone
+
+
+def gantt_bar(
+    project: Project, row: PlanRow, keys: dict[int, str], edges: dict[int, list[int]], today: date
+) -> GanttBar | None:
+    task, rollup = row.task, row.rollup
+    due = rollup.due if rollup else task.due_date
+    start = (rollup.start if rollup else task.start_date) or due
+    if due is None or start is None:
+        return None
+    return GanttBar(
+        key=task_key(project, task),
+        title=task.title,
+        owner=task.owner_id,
+        start=start,
+        end=max(start, due),
+        depth=row.depth,
+        percent=rollup.percent if rollup else task.percent_complete,
+        late=task.status is not TaskStatus.DONE and due < today,
+        critical=row.critical,
+        depends_on=tuple(keys[other] for other in edges.get(task.id, []) if other in keys),
+    )
+
+
+def gantt_milestone(milestone: Milestone, today: date) -> GanttMilestone:
+    late = milestone.completed_on is None and milestone.due_date < today
+    return GanttMilestone(name=milestone.name, due=milestone.due_date, late=late)
+
+
+def display_name(ctx: Ctx, user_id: str | None) -> str | None:
+    """Bars are labelled by owner: a name people recognise, not a Slack id."""
+    if user_id is None:
+        return None
+    person = lookup(ctx, user_id)
+    return (person.name if person else None) or user_id
+
+
+def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttChart]:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        tasks, edge_list = project_tasks(db, project), dependency_edges(db, project)
+        milestones = project_milestones(db, project)
+    keys = {task.id: task_key(project, task) for task in tasks}
+    edges: dict[int, list[int]] = {}
+    for task_id, depends_on in edge_list:
+        edges.setdefault(task_id, []).append(depends_on)
+    bars = [gantt_bar(project, row, keys, edges, today) for row in plan_rows(tasks, edge_list)]
+    names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
+    bars = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
+    # Posted to the channel, so drawn in the project's language.
+    t = ctx.t_project(project).literal()  # drawn in a picture, which is not mrkdwn
+    labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
+    chart = GanttChart(
+        title=t("gantt.title", key=project.key, name=project.name),
+        today=today,
+        bars=tuple(bars),
+        milestones=tuple(gantt_milestone(milestone, today) for milestone in milestones),
+        labels=labels,
+    )
+    return project, chart
+
+
+def upload_gantt(ctx: Ctx, project_id: int, channel_id: str, today: date) -> None:
+    project, chart = build_chart(ctx, project_id, today)
+    ctx.client.files_upload_v2(
+        channel=channel_id,
+        file=render_gantt(chart),
+        filename=f"{project.key}-gantt-{today.isoformat()}.png",
+        title=chart.title,
+        initial_comment=ctx.t_project(project)(
+            "gantt.comment",
+            user=ctx.user_id,
+            key=project.key,
+            bars=len(chart.bars),
+            milestones=len(chart.milestones),
+        ),
+    )
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("gantt", usage="gantt", example="gantt", takes_args=False)
+    def gantt_verb(invocation: Invocation) -> Reply:
+        ctx = invocation.ctx
+        with ctx.db(write=False) as db:
+            project = find_project(db, channel_id=invocation.command.channel_id)
+        ctx.after(upload_gantt, ctx, project.id, project.channel_id, DateContext.of(ctx).today())
+        return Reply(ctx.t("gantt.drawing", key=project.key))

@@ -1,0 +1,302 @@
+"""`/pmo <verb> …`: one slash command, a registry of verbs, and the answers they give.
+
+Capabilities add their verbs with `CommandRouter.verb`; `/pmo help` lists whatever is
+registered, so help can never fall behind the commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
+from bot.markup import escape, unescape
+from bot.runtime import Runtime
+from handlers.slack.context import Ctx, ctx_from
+from models.core.access import require_visible
+from models.core.errors import DomainError, InvalidError
+from models.projects.portfolio import project_in_channel, project_of_channel, projects_named
+
+SLASH_COMMAND = "/pmo"
+SHARE_ACTION = "pmo_share_reply"
+# A button value holds at most 2,000 characters; the command text travels in it.
+SHARE_VALUE_MAX = 2000
+# Longer than anyone types after /pmo: refused before it is read (and echoed back in answers).
+COMMAND_TEXT_MAX = 4000
+
+
+class SlashCommand(BaseModel):
+    """The fields of a slash command payload that the bot relies on."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    command: str
+    text: str = ""
+    trigger_id: str | None = None
+    response_url: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _as_typed(cls, text: str) -> str:
+        # Slack sends what was typed with &, < and > escaped (its mentions stay <@U…|name>):
+        # the bot reads the characters, and escapes them again wherever it shows them.
+        return unescape(text)
+
+
+class ShareAction(BaseModel):
+    """A click on "Share in channel": the command to run again and where."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    channel_id: str
+    command_text: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_payload(cls, body: Any) -> Any:
+        if not isinstance(body, dict) or "actions" not in body:
+            return body
+        return {
+            "channel_id": (body.get("channel") or {}).get("id"),
+            "command_text": next(
+                (a.get("value", "") for a in body["actions"] if a.get("action_id") == SHARE_ACTION), None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer to a command: ephemeral unless the user asked to share it."""
+
+    text: str
+    blocks: list[Block] | None = None
+    in_channel: bool = False
+
+    def ack_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "text": self.text,
+            "response_type": "in_channel" if self.in_channel else "ephemeral",
+        }
+        if self.blocks:
+            args["blocks"] = self.blocks
+        return args
+
+
+@dataclass(frozen=True)
+class Invocation:
+    ctx: Ctx
+    command: SlashCommand
+    verb: str
+    args: str
+
+    @property
+    def words(self) -> list[str]:
+        return self.args.split()
+
+
+# A verb answers with a Reply, or with None when it has answered another way (a modal).
+VerbHandler = Callable[[Invocation], Reply | None]
+
+
+class Reads(StrEnum):
+    """Whose records a verb shows or touches: the router applies the visibility rule before it runs."""
+
+    NOTHING = "nothing"  # nobody's, or a list that leaves out what the reader may not see
+    CHANNEL = "channel"  # the channel's project
+    KEYED = "keyed"  # the project a key among its words names (APL, APL-12), else the channel's
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    usage: str
+    example: str
+    run: VerbHandler
+    shareable: bool = False
+    takes_args: bool = True
+    reads: Reads = Reads.CHANNEL
+
+    @property
+    def summary_key(self) -> str:
+        return f"verbs.{self.name}"
+
+
+class UsageError(Exception):
+    """Arguments a verb cannot read; the answer shows how to write the command."""
+
+    def __init__(self, detail_key: str, **params: Any) -> None:
+        super().__init__(detail_key)
+        self.detail_key = detail_key
+        self.params = params
+
+
+class CommandRouter:
+    def __init__(self) -> None:
+        self._verbs: dict[str, Verb] = {}
+
+    def verb(
+        self,
+        name: str,
+        *,
+        usage: str,
+        example: str,
+        shareable: bool = False,
+        takes_args: bool = True,
+        reads: Reads = Reads.CHANNEL,
+    ) -> Callable[[VerbHandler], VerbHandler]:
+        """Register a verb; a shareable one's answers carry a "Share in channel" button. `reads`
+        names the project whose records it shows, so nobody reaches them where they may not."""
+
+        def add(run: VerbHandler) -> VerbHandler:
+            if name in self._verbs:
+                raise ValueError(f"/pmo {name} is registered twice")
+            self._verbs[name] = Verb(
+                name=name,
+                usage=usage,
+                example=example,
+                run=run,
+                shareable=shareable,
+                takes_args=takes_args,
+                reads=reads,
+            )
+            return run
+
+        return add
+
+    @property
+    def verbs(self) -> list[Verb]:
+        return list(self._verbs.values())
+
+    def find(self, name: str) -> Verb | None:
+        return self._verbs.get(name)
+
+    def suggest(self, name: str) -> str | None:
+        matches = difflib.get_close_matches(name, self._verbs, n=1, cutoff=0.5)
+        return matches[0] if matches else None
+
+    def dispatch(self, ctx: Ctx, command: SlashCommand) -> Reply | None:
+        if len(command.text) > COMMAND_TEXT_MAX:
+            return Reply(
+                ctx.t("command.too_long", length=f"{len(command.text):,}", limit=f"{COMMAND_TEXT_MAX:,}")
+            )
+        verb_name, _, args = command.text.strip().partition(" ")
+        verb_name = verb_name.lower() or "help"
+        verb = self.find(verb_name)
+        if verb is None:
+            return self._unknown(ctx, verb_name)
+        if args.strip() and not verb.takes_args:
+            return usage_reply(ctx, verb, ctx.t("command.takes_nothing", verb=verb.name))
+        reply = self._run(verb, Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
+        # The button carries the command as Slack sent it, so running it again reads it the same.
+        sent = escape(command.text)
+        if reply is not None and verb.shareable and reply.blocks and len(sent) <= SHARE_VALUE_MAX:
+            return with_share_button(reply, ctx, sent)
+        return reply
+
+    @staticmethod
+    def _run(verb: Verb, invocation: Invocation) -> Reply | None:
+        """The verb's answer, or what was wrong: with the command's form when the input was."""
+        ctx = invocation.ctx
+        try:
+            require_readable(verb, invocation)
+            return verb.run(invocation)
+        except UsageError as error:
+            return usage_reply(ctx, verb, ctx.t(error.detail_key, **error.params))
+        except InvalidError as error:
+            return usage_reply(ctx, verb, ctx.t(error.key, **error.params))
+        except DomainError as error:
+            return Reply(ctx.t(error.key, **error.params))
+
+    def _unknown(self, ctx: Ctx, verb_name: str) -> Reply:
+        suggestion = self.suggest(verb_name)
+        if suggestion is None:
+            return Reply(ctx.t("command.unknown", verb=verb_name))
+        return Reply(ctx.t("command.unknown_suggest", verb=verb_name, suggestion=suggestion))
+
+
+def require_readable(verb: Verb, invocation: Invocation) -> None:
+    """The one visibility rule for commands, checked here before any verb reads a record."""
+    if verb.reads is Reads.NOTHING:
+        return
+    keys = invocation.words if verb.reads is Reads.KEYED else []
+    require_seen(invocation.ctx, invocation.command.channel_id, keys)
+
+
+def require_seen(ctx: Ctx, place: str | None, keys: list[str]) -> None:
+    """A private project's records only for its people, and only in its own channel, DMs and
+    Home: the projects `keys` name (APL, APL-12), else the one of `place` (a channel id, None
+    for Home and modals)."""
+    with ctx.db(write=False) as db:
+        named = projects_named(db, keys)
+        here = project_of_channel(db, place)
+        for project in named or ([here] if here is not None else []):
+            require_visible(db, project, ctx.actor, place)
+
+
+def usage_reply(ctx: Ctx, verb: Verb, detail: str) -> Reply:
+    """What was wrong with the arguments, and how to write the command."""
+    return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
+
+
+def with_share_button(reply: Reply, ctx: Ctx, command_text: str) -> Reply:
+    share = actions(button(ctx.t("command.share"), action_id=SHARE_ACTION, value=command_text))
+    blocks = [*(reply.blocks or [])[: MESSAGE_BLOCKS_MAX - 1], share]
+    return Reply(text=reply.text, blocks=blocks, in_channel=reply.in_channel)
+
+
+def shared(reply: Reply) -> Reply:
+    """The same answer for everyone in the channel, without the button that shared it."""
+    blocks = [block for block in reply.blocks or [] if not _is_share_row(block)]
+    return Reply(text=reply.text, blocks=blocks, in_channel=True)
+
+
+def _is_share_row(block: Block) -> bool:
+    return block.get("type") == "actions" and any(
+        element.get("action_id") == SHARE_ACTION for element in block.get("elements", [])
+    )
+
+
+def in_channel_language(ctx: Ctx, channel_id: str) -> Ctx:
+    """The same request, speaking the language of the project whose channel will read it."""
+    with ctx.db(write=False) as db:
+        project = project_in_channel(db, channel_id)
+        if project is None:
+            return ctx
+        return replace(ctx, language=ctx.t_project(project).language)
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.action(SHARE_ACTION)
+    def on_share(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """Run the command again for whoever clicked, and post the fresh answer in the channel."""
+        ack()
+        action = ShareAction.model_validate(body)
+        ctx = in_channel_language(ctx_from(context, body), action.channel_id)
+        command = SlashCommand(
+            team_id=ctx.team_id,
+            user_id=ctx.user_id,
+            channel_id=action.channel_id,
+            command=SLASH_COMMAND,
+            text=action.command_text,
+        )
+        reply = router.dispatch(ctx, command)
+        if reply is not None:
+            ctx.after(respond, **shared(reply).ack_args(), replace_original=False)
+
+    @app.command(SLASH_COMMAND)
+    def on_pmo(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        command = SlashCommand.model_validate(body)
+        reply = router.dispatch(ctx_from(context, body), command)
+        if reply is None:
+            ack()
+        else:
+            ack(**reply.ack_args())

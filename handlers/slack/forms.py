@@ -1,0 +1,240 @@
+"""Reading what people typed into modals and commands, and pointing at what was wrong.
+
+Readers collect every problem of a form instead of stopping at the first, so a modal comes back
+once with each error beside its field and everything typed still in place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Self, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from bot.blocks import modal, section, text_input
+from bot.dates import DateParseError, parse_date
+from bot.i18n import Translator
+from handlers.slack.context import Ctx
+from handlers.slack.directory import is_person, time_zone
+from models.core.base import utcnow
+from models.core.errors import DomainError, InvalidError, InvalidFormError, check_all
+from models.core.limits import COUNT, HOURS, MONEY, Bound
+
+N = TypeVar("N", int, float, Decimal)
+AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
+USER_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+RAW_USER_ID = re.compile(r"^(?P<id>[UW][A-Z0-9]{2,})$")
+
+
+class ModalState(BaseModel):
+    """State a modal carries in `private_metadata` (pydantic, so a forged value is refused)."""
+
+    def encode(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+    @classmethod
+    def decode(cls, view: dict[str, Any]) -> Self:
+        return cls.model_validate_json(view.get("private_metadata") or "{}")
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a modal opened from a message starts with: its text, and a link back to it."""
+
+    title: str | None = None
+    description: str | None = None
+    source_link: str | None = None
+
+
+@dataclass(frozen=True)
+class DateContext:
+    """Where "tomorrow" is read: the person's Slack time zone and the current moment."""
+
+    tz: str
+    now: datetime
+
+    @classmethod
+    def of(cls, ctx: Ctx, user_id: str | None = None) -> DateContext:
+        return cls(tz=time_zone(ctx, user_id or ctx.user_id), now=utcnow())
+
+    def today(self) -> date:
+        return self.now.astimezone(ZoneInfo(self.tz)).date()
+
+
+def read_date(text: str, dates: DateContext, field: str | None = None) -> date:
+    try:
+        return parse_date(text, tz=dates.tz, now=dates.now)
+    except DateParseError:
+        raise InvalidError("forms.bad_date", field=field, given=text) from None
+
+
+def within(value: N, bound: Bound, field: str | None, given: str) -> N:
+    """`value` if the database can hold it (models.core.limits), else refused beside `field`."""
+    check_all(bound.problem(value, field, given))
+    return value
+
+
+def read_amount(text: str, field: str | None = None, bound: Bound = MONEY) -> Decimal:
+    """Money as people write it: 120000, 120,000, 1 200.50."""
+    cleaned = text.strip()
+    if not AMOUNT.match(cleaned):
+        raise InvalidError("forms.bad_amount", field=field, given=text)
+    try:
+        return within(Decimal(re.sub(r"[\s,_']", "", cleaned)), bound, field, text)
+    except InvalidOperation:
+        raise InvalidError("forms.bad_amount", field=field, given=text) from None
+
+
+def read_number(text: str, field: str | None = None, bound: Bound = HOURS) -> float:
+    """A number of hours as people write it: 8, 7.5, 7,5, 8h; never "nan" or "inf", which Python reads."""
+    try:
+        number = float(text.strip().rstrip("hH").replace(",", "."))
+    except ValueError:
+        raise InvalidError("forms.bad_number", field=field, given=text) from None
+    if not math.isfinite(number):
+        raise InvalidError("forms.bad_number", field=field, given=text)
+    return within(number, bound, field, text)
+
+
+def read_whole(text: str, field: str | None = None, bound: Bound = COUNT) -> int:
+    cleaned = text.strip().rstrip("%")
+    if not re.fullmatch(r"-?\d+", cleaned):
+        raise InvalidError("forms.bad_whole", field=field, given=text)
+    return within(int(cleaned), bound, field, text)
+
+
+def read_user(text: str, field: str | None = None) -> str:
+    """A user as a command gives one: `<@U123|name>` (escaped mention) or a bare id."""
+    match = USER_MENTION.match(text.strip()) or RAW_USER_ID.match(text.strip())
+    if match is None:
+        raise InvalidError("forms.bad_user", field=field, given=text)
+    return match["id"]
+
+
+def read_person(ctx: Ctx, text: str) -> str:
+    """A person a command names, who must be an active member of this workspace."""
+    user_id = read_user(text)
+    if not is_person(ctx, user_id):
+        raise InvalidError("forms.not_in_workspace", user=user_id)
+    return user_id
+
+
+@dataclass
+class FormReader:
+    """A submitted form's values, read field by field with every problem kept for the end."""
+
+    values: dict[str, str | None]
+    dates: DateContext | None = None
+    errors: list[DomainError] = field(default_factory=list)
+
+    def text(self, name: str) -> str | None:
+        return self.values.get(name)
+
+    def _read(self, name: str, reader: Any) -> Any:
+        raw = self.values.get(name)
+        if raw is None:
+            return None
+        try:
+            return reader(raw, name)
+        except DomainError as error:
+            self.errors.append(error)
+            return None
+
+    def date(self, name: str) -> date | None:
+        if self.dates is None:
+            raise RuntimeError("a form with dates needs a DateContext")
+        dates = self.dates
+        return self._read(name, lambda raw, field: read_date(raw, dates, field))
+
+    def amount(self, name: str, bound: Bound = MONEY) -> Decimal | None:
+        return self._read(name, lambda raw, field: read_amount(raw, field, bound))
+
+    def number(self, name: str, bound: Bound = HOURS) -> float | None:
+        return self._read(name, lambda raw, field: read_number(raw, field, bound))
+
+    def whole(self, name: str, bound: Bound = COUNT) -> int | None:
+        return self._read(name, lambda raw, field: read_whole(raw, field, bound))
+
+    def fail(self, error: DomainError) -> None:
+        self.errors.append(error)
+
+    def check(self, *more: DomainError | None) -> None:
+        """Raise everything found so far, with the domain's own `more` problems, together."""
+        self.errors += [problem for problem in more if problem is not None]
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InvalidFormError(self.errors)
+
+
+def field_errors(error: DomainError, t: Translator, view: dict[str, Any]) -> dict[str, str]:
+    """Errors keyed by the view's block ids; an error of no field goes on the first input."""
+    inputs = [block["block_id"] for block in view.get("blocks", []) if block.get("type") == "input"]
+    found = error.errors if isinstance(error, InvalidFormError) else [error]
+    shown: dict[str, str] = {}
+    for problem in found:
+        block = problem.field if problem.field in inputs else (inputs[0] if inputs else None)
+        if block is not None:
+            message = t(problem.key, **problem.params)
+            shown[block] = f"{shown[block]} {message}" if block in shown else message
+    return shown
+
+
+def split_keywords(words: list[str], keywords: tuple[str, ...], *, first: str) -> dict[str, str]:
+    """`Design API due next fri est 8` → {first: "Design API", "due": "next fri", "est": "8"}.
+
+    A keyword given twice is refused rather than silently keeping one of the two values.
+    """
+    parts: dict[str, list[str]] = {}
+    current = first
+    for word in words:
+        if word.lower() in keywords:
+            current = word.lower()
+            if current in parts:
+                raise InvalidError("forms.repeated_keyword", keyword=current)
+            parts[current] = []
+        else:
+            parts.setdefault(current, []).append(word)
+    return {name: " ".join(value) for name, value in parts.items() if value}
+
+
+def date_input(field: str, label: str, t: Translator, *, initial: date | None = None) -> dict[str, Any]:
+    """An optional date typed in plain words; ISO when prefilled, since every reader accepts it."""
+    return text_input(
+        field,
+        label,
+        optional=True,
+        initial=initial.isoformat() if initial else None,
+        placeholder=t("charter.hint.date"),
+    )
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    """A decision that asks for a note: what the modal says and how the note is labelled."""
+
+    callback_id: str
+    title: str
+    submit: str
+    intro: str
+    label: str
+    optional: bool = False
+    max_length: int | None = None
+
+
+def note_modal(form: NoteForm, state: ModalState, t: Translator) -> dict[str, Any]:
+    """A one-field modal for the note that goes with a decision (approve, reject, accept…)."""
+    note = text_input("note", form.label, multiline=True, optional=form.optional, max_length=form.max_length)
+    return modal(
+        callback_id=form.callback_id,
+        title=form.title,
+        submit=form.submit,
+        close=t("charter.cancel"),
+        blocks=[section(form.intro), note],
+        private_metadata=state.encode(),
+    )

@@ -1,0 +1,182 @@
+"""What every scheduled pass shares: one workspace at a time, who is off, each send made once,
+and one bad project never stopping the others.
+
+A pass gathers what is due inside one read session and sends after it closes, so no
+transaction stays open while Slack is called. Each project is read inside its own savepoint
+and each send made on its own: an error in one project's rows or one channel's send is logged,
+kept for `pmo-bot jobs status` (models.core.pass_failures) and counted, and the pass goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.outbox import Dm, DmLater, Outgoing, send_all
+from bot.runtime import Runtime
+from handlers.slack.context import Ctx, job_ctx
+from handlers.slack.directory import lookup, time_zone
+from models.calendar.away import absent_on, is_holiday, status_says_away
+from models.core.clock import utcnow
+from models.core.pass_failures import record_failure
+from models.core.workspace import Workspace
+from models.projects.portfolio import open_projects
+from models.projects.tables import Project
+
+log = logging.getLogger(__name__)
+
+Sendable = Dm | DmLater | Outgoing
+
+# The subject of a failure that stopped a workspace's pass before it reached any project.
+WHOLE_PASS = "(the whole pass)"
+
+
+def away_on(ctx: Ctx, db: Session, user_id: str, day: date) -> bool:
+    """Away by a recorded absence or by a Slack status that says so."""
+    return absent_on(db, user_id, day) or status_says_away(lookup(ctx, user_id))
+
+
+def off_on(ctx: Ctx, db: Session, user_id: str, day: date) -> bool:
+    """Not to be prompted or reminded on `day`: a workspace holiday, or away."""
+    return is_holiday(db, day) or away_on(ctx, db, user_id, day)
+
+
+@dataclass(frozen=True)
+class PassFailure:
+    """One project (or person) a pass could not serve, and why."""
+
+    team_id: str
+    subject: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.error}"
+
+
+class ScheduledPass:
+    """One pass over one workspace, as if the clock read `now`.
+
+    By default a pass is `for_project` run over every open project, each in its own savepoint,
+    then its sends made one by one; passes that work across projects override `run` and use
+    `isolated` and `send_all` for the same guarantees.
+    """
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
+        self.runtime, self.team_id, self.now = runtime, team_id, now
+        self.ctx = job_ctx(runtime, team_id)
+        self.failures: list[PassFailure] = []
+        self._failures_lock = threading.Lock()  # sends fail on several threads at once
+
+    def run(self) -> None:
+        self.send_all(self.gather())
+
+    def for_project(self, db: Session, project: Project) -> Sequence[Sendable]:
+        raise NotImplementedError
+
+    def gather(self) -> list[Outgoing]:
+        """Every open project's sends; a project whose reading fails is left out and recorded."""
+        outgoing: list[Outgoing] = []
+        with self.runtime.database.session(self.team_id, write=False) as db:
+            for project in open_projects(db):
+                subject = project_subject(project)
+                with self.isolated(subject, db):
+                    outgoing += [as_outgoing(item, subject) for item in self.for_project(db, project)]
+        return outgoing
+
+    @contextmanager
+    def isolated(self, subject: str, db: Session | None = None) -> Iterator[None]:
+        """One project's (or person's) work: what fails in it is recorded, and the pass goes on.
+
+        Inside `db` it runs in a savepoint, so a database error (which on PostgreSQL aborts the
+        whole transaction) is rolled back to where this project began, not past it.
+        """
+        try:
+            with db.begin_nested() if db is not None else nullcontext():
+                yield
+        except Exception as error:
+            self.failed(subject, repr(error), exc_info=True)
+
+    def failed(self, subject: str, error: str, *, exc_info: bool = False) -> None:
+        log.error("%s pass: %s in %s failed: %s", self.name, subject, self.team_id, error, exc_info=exc_info)
+        with self._failures_lock:
+            self.failures.append(PassFailure(self.team_id, subject, error))
+
+    def time_zone(self, user_id: str) -> str:
+        return time_zone(self.ctx, user_id)
+
+    def away(self, db: Session, user_id: str, day: date) -> bool:
+        return away_on(self.ctx, db, user_id, day)
+
+    def off(self, db: Session, user_id: str, day: date) -> bool:
+        return is_holiday(db, day) or self.away(db, user_id, day)
+
+    def send_all(self, outgoing: Sequence[Sendable]) -> int:
+        """Send each once; a send that fails is recorded against its subject, the rest go on."""
+        items = [as_outgoing(item, "") for item in outgoing]
+        return send_all(
+            self.runtime,
+            team_id=self.team_id,
+            now=self.now,
+            outgoing=items,
+            on_failure=lambda item, reason: self.failed(item.subject or item.key, f"{item.key}: {reason}"),
+        )
+
+
+def project_subject(project: Project) -> str:
+    """A project as an operator finds it in Slack: its key and its channel."""
+    return f"{project.key} (#{project.channel_id})"
+
+
+def as_outgoing(item: Sendable, subject: str) -> Outgoing:
+    outgoing = item if isinstance(item, Outgoing) else item.outgoing()
+    return outgoing if outgoing.subject or not subject else replace(outgoing, subject=subject)
+
+
+PassFactory = Callable[[Runtime, str, datetime], ScheduledPass]
+
+
+def workspaces(runtime: Runtime) -> list[str]:
+    """Every workspace's team id: a pass runs once for each, in its own sessions."""
+    with runtime.database.system_session(write=False) as db:
+        return list(db.scalars(select(Workspace.team_id)))
+
+
+def run_in_every_workspace(runtime: Runtime, now: datetime, make: PassFactory) -> list[PassFailure]:
+    """Run the pass in each workspace; what failed, recorded for `jobs status` and returned."""
+    failures: list[PassFailure] = []
+    for team_id in workspaces(runtime):
+        scheduled = make(runtime, team_id, now)
+        try:
+            scheduled.run()
+        except Exception as error:  # before any project was reached: the workspace's pass
+            scheduled.failed(WHOLE_PASS, repr(error), exc_info=True)
+        keep(runtime, scheduled.name, scheduled.failures)
+        failures += scheduled.failures
+    return failures
+
+
+def keep(runtime: Runtime, pass_name: str, failures: list[PassFailure]) -> None:
+    """Record the failures where `jobs status` shows them; a database down too only logs them."""
+    try:
+        for failure in failures:
+            with runtime.database.session(failure.team_id) as db:
+                record_failure(
+                    db,
+                    team_id=failure.team_id,
+                    pass_name=pass_name,
+                    subject=failure.subject,
+                    error=failure.error,
+                    at=utcnow(),
+                )
+    except Exception:
+        log.exception("could not record the %s pass's failures", pass_name)

@@ -1,0 +1,95 @@
+"""A signed request sent again does nothing: Slack signs each request it sends once.
+
+The signature check proves a request came from Slack and is no more than five minutes old,
+but a request captured on the way could be sent again within those minutes and would run
+again (a task added twice, a decision repeated). Each verified request's signature is claimed
+in the database (`INSERT … ON CONFLICT DO NOTHING`), so a replay to another replica or after a
+restart is recognised too; the replay is answered 200 with an empty body and nothing is done.
+The tick forgets signatures once their requests would be refused as stale anyway.
+
+Events are left to `handlers.slack.events`, which handles each event id once: Slack re-sends an
+event it thinks was lost (X-Slack-Retry-Num), and that re-delivery is answered there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.runtime import Runtime
+from bot.signing import SIGNATURE_HEADER, first_value
+from handlers.slack.command import CommandRouter
+from handlers.slack.errors import is_database_outage
+from models.core.claims import claim
+from models.core.clock import utcnow
+from models.core.database import Database, is_busy
+from models.core.records import SeenRequest
+
+log = logging.getLogger(__name__)
+
+# A timestamp is accepted up to five minutes either side of the receiver's clock, so a request
+# can be replayed until ten minutes after it was first seen; half a minute more for clock skew
+# between replicas.
+REMEMBERED = timedelta(minutes=2 * 5, seconds=30)
+
+
+def first_time(database: Database, signature: str) -> bool:
+    """Claim the signature; True for the request that claimed it, False for every replay.
+
+    A replay is recognised from a read first, so it never queues for SQLite's write lock.
+    """
+    with database.engine.connect() as conn:
+        if conn.scalar(select(SeenRequest.id).where(SeenRequest.signature == signature)) is not None:
+            return False
+    with database.writer() as conn:
+        return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
+
+
+def seen_before(database: Database, signature: str) -> bool:
+    """Whether a request with this signature was already let in.
+
+    While the database is down, it is let in: whatever it would change needs the database
+    too, so a replay can do nothing twice, and `/pmo help` still answers. A busy SQLite is
+    different (the listener would wait out the busy timeout again): the user is told so.
+    """
+    try:
+        return not first_time(database, signature)
+    except SQLAlchemyError as error:
+        if is_busy(error) or not is_database_outage(error):
+            raise
+        log.warning("could not record a request's signature: %s", error.__class__.__name__)
+        return False
+
+
+def forget_old_signatures(database: Database) -> None:
+    # The wall clock, not the pass's `now`: `jobs run --at` a week ahead must not forget the
+    # signatures of requests that could still be replayed.
+    with database.writer() as conn:
+        conn.execute(delete(SeenRequest).where(SeenRequest.created_at < utcnow() - REMEMBERED))
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.middleware
+    def refuse_replays(
+        req: BoltRequest, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
+        signature = first_value(req.headers.get(SIGNATURE_HEADER))
+        if signature is None or body.get("type") == "event_callback":  # Socket Mode carries none
+            next()
+            return None
+        if not seen_before(runtime.database, signature):
+            next()
+            return None
+        log.warning("ignored a replayed request (%s)", body.get("type") or body.get("command"))
+        return BoltResponse(status=200, body="")
+
+    def prune(now: datetime) -> None:
+        forget_old_signatures(runtime.database)
+
+    runtime.add_job("prune_seen_requests", prune)

@@ -1,0 +1,1 @@
+"""Standups: the prompt, the answer form and the day's summary."""

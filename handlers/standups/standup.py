@@ -1,0 +1,254 @@
+"""Standups: the prompt DM at each member's morning, the answer form, and the day's channel summary.
+
+The summary is one post per project and day, edited as answers arrive (late ones included).
+Blockers become issues and stay listed in the following days until resolved; who has not
+answered is listed at the end. Days, time, whose time zone, DM or channel post, and on/off
+come from the communication plan (`/pmo standup config` edits that line). As a channel post the
+prompt goes out once, at the line's time in the project's time zone, and anyone on the team
+answers it from its button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks import (
+    Block,
+    actions,
+    button,
+    choices_input,
+    context,
+    modal,
+    option,
+    section,
+    submitted_values,
+    text_input,
+)
+from bot.formats import fmt_date, fmt_list, mention
+from bot.i18n import Translator
+from bot.outbox import Dm
+from bot.runtime import Runtime
+from handlers.comms.plan import open_line_modal
+from handlers.slack.command import CommandRouter, Invocation, UsageError
+from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.directory import time_zone
+from handlers.slack.forms import ModalState
+from handlers.slack.living_post import post_or_edit
+from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
+from models.calendar.away import is_holiday
+from models.comms.occurrences import STANDUP_WINDOW, Recurrence
+from models.comms.plan import enabled_line
+from models.core.base import utcnow
+from models.core.enums import Channel, CommKind, TaskStatus
+from models.core.errors import InvalidError
+from models.issues.log import issue_key
+from models.projects.portfolio import find_project, project_by_id
+from models.projects.tables import Project
+from models.standups.answers import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
+from models.tasks.breakdown import task_key
+from models.tasks.tables import Task
+
+ANSWER_ACTION = "standup_answer"
+CALLBACK = "standup_form"
+TASK_CHOICES = 10
+OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
+class StandupState(ModalState):
+    project_id: int
+    day: date
+
+
+def summary_key(project_id: int, day: date) -> str:
+    return f"standup_summary:{project_id}:{day.isoformat()}"
+
+
+def local_moment(now: datetime, tz: str) -> datetime:
+    return now.astimezone(ZoneInfo(tz))
+
+
+def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
+    text = t("standups.prompt", key=project.key, name=project.name, day=fmt_date(day, t))
+    value = f"{project.id}:{day.isoformat()}"
+    return text, [
+        section(text),
+        actions(button(t("standups.answer"), action_id=ANSWER_ACTION, value=value, style="primary")),
+    ]
+
+
+class StandupPass(ScheduledPass):
+    name = "standups"
+
+    def for_project(self, db: Session, project: Project) -> list[Dm]:
+        line = enabled_line(db, project, CommKind.STANDUP)
+        if line is None:
+            return []
+        recurrence = Recurrence.of(line, STANDUP_WINDOW)
+        if line.channel is Channel.CHANNEL:
+            return self.channel_prompt(db, project, recurrence)
+        dms = []
+        for user in standup_people(db, project):
+            tz = self.time_zone(user) if line.time_zone_of == "member" else project.timezone
+            day = recurrence.due_on(self.now, tz)
+            if day is None or self.off(db, user, day):
+                continue
+            text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
+            dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
+        return dms
+
+    def channel_prompt(self, db: Session, project: Project, recurrence: Recurrence) -> list[Dm]:
+        """One post for the whole team: a channel has one clock, the project's."""
+        day = recurrence.due_on(self.now, project.timezone)
+        if day is None or is_holiday(db, day):
+            return []
+        text, blocks = prompt_blocks(project, day, self.ctx.t_project(project))
+        key = f"standup:{project.id}:channel:{day.isoformat()}"
+        return [Dm(key, "standup", project.channel_id, text, blocks)]
+
+
+def run_standups(runtime: Runtime, now: datetime) -> list[PassFailure]:
+    return run_in_every_workspace(runtime, now, StandupPass)
+
+
+def answer_modal(t: Translator, state: StandupState, project: Project, tasks: list[Task]) -> dict[str, Any]:
+    blocks: list[Block] = [
+        section(t("standups.form_intro", key=project.key, day=fmt_date(state.day, t))),
+        text_input("yesterday", t("standups.field.yesterday"), multiline=True, optional=True),
+        text_input("today", t("standups.field.today"), multiline=True, optional=True),
+    ]
+    if tasks:
+        choices = [
+            option(f"{task_key(project, task)} {task.title}", task_key(project, task)) for task in tasks
+        ]
+        blocks.append(choices_input("today_tasks", t("standups.field.today_tasks"), choices))
+    blocks.append(text_input("blockers", t("standups.field.blockers"), multiline=True, optional=True))
+    return modal(
+        callback_id=CALLBACK,
+        title=t("standups.form_title"),
+        submit=t("standups.send"),
+        close=t("charter.cancel"),
+        blocks=blocks,
+        private_metadata=state.encode(),
+    )
+
+
+def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        tasks = db.scalars(
+            select(Task)
+            .where(Task.project_id == project.id, Task.owner_id == ctx.user_id, Task.status.in_(OPEN_TASK))
+            .order_by(Task.due_date, Task.number)
+            .limit(TASK_CHOICES)
+        ).all()
+        view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, list(tasks))
+    ctx.client.views_open(trigger_id=trigger_id, view=view)
+
+
+def read_answer(view: dict[str, Any]) -> StandupAnswer:
+    values = submitted_values(view)
+    picked = [key for key in (values.get("today_tasks") or "").split(",") if key]
+    today = "\n".join(part for part in [values.get("today"), ", ".join(picked)] if part) or None
+    return StandupAnswer(yesterday=values.get("yesterday"), today=today, blockers=values.get("blockers"))
+
+
+def summary(
+    db: Session, project: Project, day: date, t: Translator, off: Callable[[str], bool]
+) -> tuple[str, list[Block]]:
+    reports = reports_of(db, project, day)
+    title = t("standups.summary_title", key=project.key, name=project.name, day=fmt_date(day, t))
+    blocks: list[Block] = [section(title)]
+    for report in reports:
+        lines = [t("standups.who", user=report.user_id)]
+        for name in ("yesterday", "today", "blockers"):
+            value = getattr(report, name)
+            if value:
+                lines.append(t(f"standups.said.{name}", text=value))
+        blocks.append(section("\n".join(lines)))
+    still = [issue for issue in open_blockers(db, project, day)]
+    if still:
+        blocks.append(
+            section(
+                t(
+                    "standups.still_blocked",
+                    items=fmt_list((f"*{issue_key(project, i)}* {i.title}" for i in still), t),
+                )
+            )
+        )
+    answered = {report.user_id for report in reports}
+    # Someone on holiday or away was never asked, so is not waited for.
+    missing = [user for user in standup_people(db, project) if user not in answered and not off(user)]
+    if missing:
+        people = fmt_list([mention(user, t) for user in missing], t)
+        blocks.append(context(t("standups.missing", people=people)))
+    return title, blocks
+
+
+def post_summary(ctx: Ctx, project_id: int, day: date) -> None:
+    """Post the day's summary the first time, then edit that one post."""
+    with ctx.db(write=False) as db:
+        channel = project_by_id(db, project_id).channel_id
+    post_or_edit(
+        ctx,
+        key=summary_key(project_id, day),
+        kind="standup_summary",
+        channel=channel,
+        render=partial(current_summary, ctx, project_id, day),
+    )
+
+
+def current_summary(ctx: Ctx, project_id: int, day: date) -> tuple[str, list[Block]]:
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, project_id)
+        return summary(db, project, day, ctx.t_project(project), lambda user: off_on(ctx, db, user, day))
+
+
+def parse_value(value: str) -> tuple[int, date]:
+    project_id, _, day = value.partition(":")
+    try:
+        return int(project_id), date.fromisoformat(day)
+    except ValueError:
+        raise InvalidError("standups.stale") from None
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    runtime.add_job("standups", lambda now: run_standups(runtime, now))
+
+    @router.verb("standup", usage="standup [config]", example="standup config")
+    def standup_verb(invocation: Invocation) -> None:
+        ctx, command = invocation.ctx, invocation.command
+        words = [word.lower() for word in invocation.words]
+        if words == ["config"]:
+            open_line_modal(ctx, command.trigger_id or "", "standup", channel_id=command.channel_id, key=None)
+            return
+        if words:
+            raise UsageError("standups.bad_args", given=" ".join(invocation.words))
+        with ctx.db(write=False) as db:
+            project = find_project(db, channel_id=command.channel_id)
+            day = local_moment(utcnow(), time_zone(ctx, ctx.user_id)).date()
+        open_answer(ctx, command.trigger_id or "", project.id, day)
+
+    @app.action(ANSWER_ACTION)
+    def on_answer_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        project_id, day = parse_value(body["actions"][0].get("value", ""))
+        open_answer(ctx_from(context, body), body["trigger_id"], project_id, day)
+
+    @app.view(CALLBACK)
+    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = StandupState.decode(view)
+        answer = read_answer(view)
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            answer_standup(db=db, actor=ctx.actor, project=project, day=state.day, answer=answer)
+        ack()
+        ctx.after(post_summary, ctx, state.project_id, state.day)

@@ -1,0 +1,239 @@
+"""`/pmo status [KEY]`: health with its reasons, progress, earned value, what is late and at risk."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+from sqlalchemy.orm import Session
+
+from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
+from bot.formats import fmt_date, fmt_money, mention
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.issues.log import issue_line
+from handlers.projects.listing import project_line
+from handlers.risks.lines import level
+from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
+from handlers.slack.context import Ctx
+from models.changes.requests import change_key
+from models.changes.tables import ChangeRequest
+from models.closing.closeout import as_of
+from models.core.enums import Health, ReviewStatus
+from models.issues.log import is_overdue
+from models.projects.portfolio import ProjectFilter, find_project, list_projects, project_of_channel
+from models.projects.tables import Project
+from models.risks.register import risk_key
+from models.schedule.milestones import milestone_key
+from models.status.report import StatusReport, status_of
+from models.tasks.breakdown import task_key
+from models.tasks.tables import Milestone
+
+HEALTH_MARK = {Health.GREEN: "🟢", Health.AMBER: "🟡", Health.RED: "🔴"}
+
+
+def money(amount: Decimal | None, project: Project, t: Translator) -> str:
+    return fmt_money(amount, project.currency, t)
+
+
+def index(value: float | None, t: Translator) -> str:
+    return f"{value:.2f}" if value is not None else t("status.not_yet")
+
+
+def headline(report: StatusReport, t: Translator) -> str:
+    project, health = report.project, report.assessment.health
+    return t(
+        "status.title",
+        mark=HEALTH_MARK[health],
+        key=project.key,
+        name=project.name,
+        health=t(f"status.health.{health.value}"),
+    )
+
+
+def reason_lines(report: StatusReport, t: Translator) -> list[str]:
+    return [t("status.reason", text=t(reason.key, **reason.params)) for reason in report.assessment.reasons]
+
+
+def progress_lines(report: StatusReport, t: Translator) -> list[str]:
+    project, value, progress = report.project, report.value, report.progress
+    return [
+        t(
+            "status.phase_progress",
+            phase=t(f"phase.{project.phase.value}"),
+            done=progress.done,
+            total=progress.total,
+            percent=progress.weighted_percent,
+        ),
+        t(
+            "status.earned_value",
+            pv=money(value.planned_value, project, t),
+            ev=money(value.earned_value, project, t),
+            ac=money(value.actual_cost, project, t),
+            spi=index(value.spi, t),
+            cpi=index(value.cpi, t),
+            eac=money(value.estimate_at_completion, project, t),
+        ),
+        t(
+            "status.forecast",
+            finish=fmt_date(report.forecast_finish, t),
+            target=fmt_date(project.target_end_date, t),
+            baseline=fmt_date(project.baseline_end_date, t),
+        ),
+    ]
+
+
+def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
+    lines = [
+        t(
+            "status.milestone",
+            key=milestone_key(report.project, forecast.milestone),
+            name=forecast.milestone.name,
+            due=fmt_date(forecast.milestone.due_date, t),
+            forecast=fmt_date(forecast.forecast, t),
+            late=milestone_baseline(forecast.milestone, t)
+            + (t("status.late") if forecast.late(report.today) else ""),
+        )
+        for forecast in report.milestones
+    ]
+    return [t("status.milestones_title"), *(lines or [t("status.none")])]
+
+
+def milestone_baseline(milestone: Milestone, t: Translator) -> str:
+    if milestone.baseline_due is None or milestone.baseline_due == milestone.due_date:
+        return ""
+    return t("status.baseline", baseline=fmt_date(milestone.baseline_due, t))
+
+
+def overdue_lines(report: StatusReport, t: Translator) -> list[str]:
+    lines = [
+        t(
+            "status.overdue_task",
+            key=task_key(report.project, task),
+            title=task.title,
+            owner=mention(task.owner_id, t),
+            due=fmt_date(task.due_date, t),
+        )
+        for task in report.overdue
+    ]
+    if report.overdue_count > len(report.overdue):
+        lines.append(t("status.more", count=report.overdue_count - len(report.overdue)))
+    return [t("status.overdue_title", count=report.overdue_count), *(lines or [t("status.none")])]
+
+
+def risk_lines(report: StatusReport, t: Translator) -> list[str]:
+    lines = [
+        t(
+            "status.risk",
+            level=level(risk.score),
+            key=risk_key(report.project, risk),
+            title=risk.title,
+            score=risk.score,
+        )
+        for risk in report.top_risks
+    ]
+    return [t("status.risks_title"), *(lines or [t("status.none")])]
+
+
+def waiting_line(report: StatusReport, change: ChangeRequest, t: Translator) -> str:
+    asked_on = change.created_at.astimezone(ZoneInfo(report.project.timezone)).date()
+    return t(
+        "status.change",
+        key=change_key(report.project, change),
+        title=change.title,
+        days=(report.today - asked_on).days,
+    )
+
+
+def control_lines(report: StatusReport, t: Translator) -> list[str]:
+    """Open issues, most severe first, and the change requests waiting longest for a decision."""
+    today = report.today
+    issues = [issue_line(report.project, i, is_overdue(i, today), t) for i in report.worst_issues]
+    if report.open_issues > len(issues):
+        issues.append(t("status.more_issues", count=report.open_issues - len(issues)))
+    changes = [waiting_line(report, change, t) for change in report.waiting_changes]
+    if report.pending_changes > len(changes):
+        changes.append(t("status.more_changes", count=report.pending_changes - len(changes)))
+    return [
+        t("status.issues_changes", issues=report.open_issues, changes=report.pending_changes),
+        *issues,
+        *changes,
+    ]
+
+
+def tail_lines(report: StatusReport, t: Translator) -> list[str]:
+    project = report.project
+    return [
+        *control_lines(report, t),
+        t(
+            "status.reviews",
+            passed=report.reviews.get(ReviewStatus.PASSED, 0),
+            failed=report.reviews.get(ReviewStatus.FAILED, 0),
+            planned=report.reviews.get(ReviewStatus.PLANNED, 0),
+        ),
+        t(
+            "status.budget",
+            spent=money(report.spent, project, t),
+            budget=money(project.budget, project, t),
+            remaining=money(report.remaining, project, t),
+        )
+        + budget_baseline(project, t),
+    ]
+
+
+def budget_baseline(project: Project, t: Translator) -> str:
+    """The charter's budget beside the current one once an approved change has moved it."""
+    if project.baseline_budget is None or project.baseline_budget == project.budget:
+        return ""
+    return t("status.baseline", baseline=money(project.baseline_budget, project, t))
+
+
+def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]]:
+    title = headline(report, t)
+    groups = [
+        reason_lines(report, t) or [t("status.all_clear")],
+        progress_lines(report, t),
+        milestone_lines(report, t),
+        overdue_lines(report, t),
+        risk_lines(report, t),
+        tail_lines(report, t),
+    ]
+    blocks = [header(title)]
+    for lines in groups:
+        blocks += sections(lines)
+    blocks.append(context(t("status.footer", day=fmt_date(report.today, t))))
+    text = "\n".join([title, *(line for lines in groups for line in lines)])
+    return text, fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(t("status.cut")))
+
+
+def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
+    mine = list_projects(db=db, actor=ctx.actor, which=ProjectFilter.MINE, place=ctx.channel_id)
+    lines = [project_line(p, ctx.t) for p in mine]
+    if not lines:
+        return Reply(ctx.t("status.no_project_here"))
+    title = ctx.t("status.pick_project")
+    return Reply(title + "\n" + "\n".join(lines), blocks=[section(title), *sections(lines)])
+
+
+def status_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
+    words = invocation.words
+    if len(words) > 1:
+        raise UsageError("status.bad_args", given=" ".join(words))
+    key = words[0] if words else None
+    channel = invocation.command.channel_id
+    with ctx.db(write=False) as db:  # one session: a big status is a dozen queries, not two visits
+        project = find_project(db, channel_id=channel, key=key) if key else project_of_channel(db, channel)
+        if project is None:
+            return my_projects_reply(db, ctx)
+        # The project's own calendar, so everyone who asks sees the same status; an archive as it closed.
+        today = as_of(project)
+        text, blocks = status_blocks(status_of(db, project, today), ctx.t)
+    return Reply(text, blocks=blocks)
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb("status", usage="status [KEY]", example="status APL", shareable=True, reads=Reads.KEYED)
+    def status_verb(invocation: Invocation) -> Reply:
+        return status_reply(invocation)

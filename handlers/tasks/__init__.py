@@ -1,0 +1,1 @@
+"""`/pmo task`, `/pmo tasks`, `/pmo done`, `/pmo update`, and the task buttons."""

@@ -1,0 +1,313 @@
+"""`/pmo task …` and `/pmo tasks`: building the work breakdown from one line or a modal."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.orm import Session
+
+from bot.blocks import (
+    MESSAGE_BLOCKS_MAX,
+    Block,
+    checkbox_input,
+    context,
+    fit,
+    header,
+    modal,
+    section,
+    sections,
+    submitted_values,
+    text_input,
+    user_input,
+)
+from bot.formats import fmt_date, fmt_hours, mention
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from handlers.projects.home import refresh_homes
+from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.forms import (
+    USER_MENTION,
+    DateContext,
+    FormReader,
+    ModalState,
+    Prefill,
+    date_input,
+    read_date,
+    read_number,
+    read_user,
+    split_keywords,
+)
+from handlers.tasks.buttons import task_buttons
+from models.core.access import Action, require, require_open
+from models.projects.portfolio import find_project, project_by_id
+from models.projects.tables import Project
+from models.schedule.network import Push
+from models.tasks.breakdown import (
+    TaskFilter,
+    TaskForm,
+    add_task,
+    find_task,
+    link,
+    list_tasks,
+    move_dates,
+    project_tasks,
+    task_key,
+    task_problems,
+)
+from models.tasks.tables import Task
+
+TASK_CALLBACK = "task_new"
+ADD_KEYWORDS = ("due", "start", "est", "under", "after")
+MOVE_KEYWORDS = ("due", "start")
+KEY_LIST = re.compile(r"[\s,]+")
+LIST_MAX = 40
+
+
+class TaskState(ModalState):
+    project_id: int
+    channel_id: str
+    source_link: str | None = None
+
+
+def task_line(project: Project, task: Task, t: Translator) -> str:
+    return t(
+        "tasks.line",
+        key=task_key(project, task),
+        title=task.title,
+        owner=mention(task.owner_id, t),
+        due=fmt_date(task.due_date, t),
+        status=t(f"tasks.status.{task.status.value}"),
+    )
+
+
+def added_text(project: Project, task: Task, t: Translator) -> str:
+    estimate = t("tasks.estimate", hours=fmt_hours(task.estimate_hours)) if task.estimate_hours else ""
+    return t(
+        "tasks.added",
+        key=task_key(project, task),
+        title=task.title,
+        owner=mention(task.owner_id, t),
+        start=fmt_date(task.start_date, t),
+        due=fmt_date(task.due_date, t),
+        estimate=estimate,
+    )
+
+
+def parse_one_line(args: list[str], dates: DateContext) -> TaskForm:
+    """`<title> [@owner] [due <when>] [start <when>] [est <hours>] [under <KEY>] [after <KEY>]`."""
+    mentions = [word for word in args if USER_MENTION.match(word)]
+    if len(mentions) > 1:
+        raise UsageError("tasks.one_owner")
+    parts = split_keywords([word for word in args if word not in mentions], ADD_KEYWORDS, first="title")
+    if "title" not in parts:
+        raise UsageError("tasks.needs_title")
+    return TaskForm(
+        title=parts["title"],
+        owner_id=read_user(mentions[0]) if mentions else None,
+        due_date=read_date(parts["due"], dates) if "due" in parts else None,
+        start_date=read_date(parts["start"], dates) if "start" in parts else None,
+        estimate_hours=read_number(parts["est"]) if "est" in parts else None,
+        parent=parts.get("under"),
+        depends_on=KEY_LIST.split(parts["after"]) if "after" in parts else [],
+    )
+
+
+def task_add(invocation: Invocation, args: list[str]) -> Reply:
+    ctx = invocation.ctx
+    form = parse_one_line(args, DateContext.of(ctx))
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        task = add_task(db=db, actor=ctx.actor, project=project, form=form)
+        text = added_text(project, task, ctx.t)
+        blocks = [section(text), task_buttons(project, task, ctx.t)]
+    refresh_homes(ctx, [form.owner_id])
+    return Reply(text, blocks=blocks)
+
+
+def pushes_text(project: Project, pushes: list[Push], tasks: dict[int, Task], t: Translator) -> list[str]:
+    return [
+        t(
+            "tasks.pushed",
+            key=task_key(project, tasks[push.id]),
+            start=fmt_date(push.current_start, t),
+            earliest=fmt_date(push.earliest_start, t),
+        )
+        for push in pushes
+    ]
+
+
+def task_move(invocation: Invocation, args: list[str]) -> Reply:
+    ctx = invocation.ctx
+    if not args:
+        raise UsageError("tasks.move_needs_key")
+    parts = split_keywords(args[1:], MOVE_KEYWORDS, first="rest")
+    if "rest" in parts or not ({"due", "start"} & parts.keys()):
+        raise UsageError("tasks.move_needs_dates")
+    dates = DateContext.of(ctx)
+    start = read_date(parts["start"], dates) if "start" in parts else None
+    due = read_date(parts["due"], dates) if "due" in parts else None
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        task = find_task(db, project, args[0])
+        pushes = move_dates(db=db, actor=ctx.actor, project=project, task=task, start=start, due=due)
+        tasks = {found.id: found for found in project_tasks(db, project)}
+        lines = [
+            ctx.t(
+                "tasks.moved",
+                key=task_key(project, task),
+                start=fmt_date(task.start_date, ctx.t),
+                due=fmt_date(task.due_date, ctx.t),
+            )
+        ]
+        lines += pushes_text(project, pushes, tasks, ctx.t)
+        owners = [task.owner_id, *(tasks[push.id].owner_id for push in pushes)]
+    refresh_homes(ctx, owners)
+    return Reply("\n".join(lines))
+
+
+def task_link(invocation: Invocation, args: list[str]) -> Reply:
+    ctx = invocation.ctx
+    if len(args) != 3 or args[1].lower() != "after":
+        raise UsageError("tasks.link_form")
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        task, before = find_task(db, project, args[0]), find_task(db, project, args[2])
+        link(db=db, actor=ctx.actor, project=project, task=task, depends_on=before)
+        return Reply(ctx.t("tasks.linked", key=task_key(project, task), after=task_key(project, before)))
+
+
+def task_modal(t: Translator, state: TaskState, prefill: Prefill) -> dict[str, Any]:
+    blocks: list[Block] = [
+        text_input("title", t("tasks.field.title"), initial=prefill.title, max_length=300),
+        text_input(
+            "description",
+            t("tasks.field.description"),
+            initial=prefill.description,
+            multiline=True,
+            optional=True,
+        ),
+        user_input("owner_id", t("tasks.field.owner_id"), optional=True),
+        text_input("parent", t("tasks.field.parent"), optional=True, placeholder=t("tasks.hint.key")),
+        date_input("start_date", t("tasks.field.start_date"), t),
+        date_input("due_date", t("tasks.field.due_date"), t),
+        text_input("estimate_hours", t("tasks.field.estimate_hours"), optional=True),
+        checkbox_input("is_deliverable", t("tasks.field.is_deliverable"), t("tasks.deliverable_choice")),
+        text_input(
+            "depends_on", t("tasks.field.depends_on"), optional=True, placeholder=t("tasks.hint.keys")
+        ),
+    ]
+    return modal(
+        callback_id=TASK_CALLBACK,
+        title=t("tasks.modal_title"),
+        submit=t("tasks.add"),
+        close=t("charter.cancel"),
+        blocks=blocks,
+        private_metadata=state.encode(),
+    )
+
+
+def open_task_form(ctx: Ctx, trigger_id: str, channel_id: str, prefill: Prefill) -> None:
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=channel_id)
+        require(db, project, ctx.actor, Action.PLAN_WORK)
+        require_open(project)
+        state = TaskState(
+            project_id=project.id, channel_id=project.channel_id, source_link=prefill.source_link
+        )
+    ctx.client.views_open(trigger_id=trigger_id, view=task_modal(ctx.t, state, prefill))
+
+
+def read_task_form(reader: FormReader, db: Session, project: Project) -> TaskForm:
+    """The typed task; what could not be read and what the plan refuses, shown together."""
+    form = TaskForm(
+        title=reader.text("title") or "",
+        description=reader.text("description"),
+        owner_id=reader.text("owner_id"),
+        parent=reader.text("parent"),
+        start_date=reader.date("start_date"),
+        due_date=reader.date("due_date"),
+        estimate_hours=reader.number("estimate_hours"),
+        is_deliverable=reader.text("is_deliverable") == "yes",
+        depends_on=[key for key in KEY_LIST.split(reader.text("depends_on") or "") if key],
+    )
+    reader.check(*task_problems(db, project, form))
+    return form
+
+
+def tasks_reply(invocation: Invocation) -> Reply:
+    ctx = invocation.ctx
+    words = invocation.words
+    if len(words) > 1:
+        raise UsageError("tasks.bad_filter", given=" ".join(words))
+    which, owner = (words[0].lower() if words else TaskFilter.OPEN), None
+    if which not in TaskFilter.ALL:
+        if not USER_MENTION.match(words[0]):
+            raise UsageError("tasks.bad_filter", given=words[0])
+        which, owner = TaskFilter.OPEN, read_user(words[0])
+    with ctx.db(write=False) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        found = list_tasks(
+            db, project, which=which, user_id=ctx.user_id, today=DateContext.of(ctx).today(), owner_id=owner
+        )
+        lines = [task_line(project, task, ctx.t) for task in found]
+    title = ctx.t(f"tasks.title.{which}", key=project.key)
+    if not lines:
+        return Reply(ctx.t("tasks.none", title=title))
+    blocks = fit(
+        [header(title), *sections(lines)],
+        limit=MESSAGE_BLOCKS_MAX,
+        overflow=context(ctx.t("tasks.too_many", count=len(lines))),
+    )
+    return Reply(title + "\n" + "\n".join(lines[:LIST_MAX]), blocks=blocks)
+
+
+TASK_ACTIONS = {"add": task_add, "move": task_move, "link": task_link}
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @router.verb(
+        "task",
+        usage="task [add <title> [@owner] [due <when>] [start <when>] [est <hours>] "
+        "[under <KEY>] [after <KEY>] | move <KEY> [start <when>] [due <when>] | link <KEY> after <KEY>]",
+        example="task add Design the API @bob due next friday est 16",
+    )
+    def task_verb(invocation: Invocation) -> Reply | None:
+        words = invocation.words
+        if not words:
+            command = invocation.command
+            open_task_form(invocation.ctx, command.trigger_id or "", command.channel_id, Prefill())
+            return None
+        action = TASK_ACTIONS.get(words[0].lower())
+        if action is None:
+            raise UsageError("tasks.bad_action", given=words[0])
+        return action(invocation, words[1:])
+
+    @router.verb(
+        "tasks", usage="tasks [mine|overdue|open|done|@user]", example="tasks overdue", shareable=True
+    )
+    def tasks_verb(invocation: Invocation) -> Reply:
+        return tasks_reply(invocation)
+
+    @app.view(TASK_CALLBACK)
+    def on_task(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        ctx = ctx_from(context, body)
+        state = TaskState.decode(view)
+        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+        with ctx.db() as db:
+            project = project_by_id(db, state.project_id)
+            form = read_task_form(reader, db, project).model_copy(update={"source_link": state.source_link})
+            task = add_task(db=db, actor=ctx.actor, project=project, form=form)
+            text = added_text(project, task, ctx.t)
+            blocks = [section(text), task_buttons(project, task, ctx.t)]
+        ack()
+        ctx.after(
+            ctx.client.chat_postEphemeral,
+            channel=state.channel_id,
+            user=ctx.user_id,
+            text=text,
+            blocks=blocks,
+        )
+        refresh_homes(ctx, [form.owner_id])

@@ -1,0 +1,1 @@
+"""`/pmo team` and `/pmo people`."""

@@ -1,0 +1,1 @@
+"""Money: the budget by category, what was spent, currencies and earned value."""

@@ -1,0 +1,1 @@
+"""Working days: the week, holidays and people's absences."""

@@ -1,0 +1,1 @@
+"""Change requests: tables, raising them and deciding them."""

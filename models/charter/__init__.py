@@ -1,0 +1,1 @@
+"""The charter: what a project is for, who runs it, by when and for how much."""

@@ -1,0 +1,1 @@
+"""Closing: the checklist, settling what is open, lessons learned and the final report."""

@@ -1,0 +1,199 @@
+"""The engine, its dialect settings, and sessions scoped to one workspace."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.core import limits, scoping  # noqa: F401 - limits registers the flush guard
+from models.core.claims import claim
+from models.core.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+# Execution option that asks SQLite for a write lock at BEGIN rather than at the first write;
+# without it two threads that read then write lose updates or fail with "database is locked".
+IMMEDIATE = "pmo_immediate"
+# How long a write waits for SQLite's one write lock before the user is told to try again: long
+# enough for any ordinary write to finish, short enough to answer inside Slack's 3 seconds.
+SQLITE_BUSY_TIMEOUT_MS = 2_000
+PG_CONNECT_TIMEOUT_S = 3
+
+
+class DatabaseBusyError(SQLAlchemyError):
+    """This process's other writers kept SQLite's write lock past the busy timeout."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLite's write lock stayed taken past the busy timeout: nothing was written, try again."""
+    if isinstance(error, DatabaseBusyError):
+        return True
+    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
+    # Extended codes (SQLITE_BUSY_SNAPSHOT…) keep the primary code in their low byte.
+    return isinstance(error, OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+@contextmanager
+def _queued(turn: threading.RLock) -> Iterator[None]:
+    """This thread's turn to write, waited for no longer than another process would wait."""
+    if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise DatabaseBusyError("another write held the database past the busy timeout")
+    try:
+        yield
+    finally:
+        turn.release()
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def build_engine(database_url: str, *, echo: bool = False) -> Engine:
+    url = make_url(database_url)
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        _configure_sqlite(engine)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and cannot do BEGIN IMMEDIATE, so it is
+    # switched off and SQLAlchemy emits BEGIN itself (the recipe in SQLAlchemy's SQLite docs).
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# Whether the tasks table has statistics: the biggest table, and the one the planner needs them for.
+_SQLITE_STATISTICS = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+_SQLITE_TASKS_ANALYSED = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'tasks'"
+_POSTGRESQL_TASKS_ANALYSED = (
+    "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'tasks'"
+    " AND (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)"
+)
+
+
+class Database:
+    """The application's database: an engine and the sessions opened on it."""
+
+    def __init__(self, database_url: str, *, echo: bool = False) -> None:
+        self.url = make_url(database_url)
+        self.engine = build_engine(database_url, echo=echo)
+        self._writer = self.engine.execution_options(**{IMMEDIATE: True})
+        self._sessions = sessionmaker(expire_on_commit=False)
+        # SQLite has one write lock per file, and a thread that finds it taken sleeps in SQLite's
+        # busy handler, up to 100 ms a try. This process's threads queue for it here instead, in
+        # turn and without sleeping (other processes still wait out the busy timeout). Re-entrant:
+        # a nested write session in one thread behaves as it did before.
+        self._write_turn = threading.RLock() if self.is_sqlite else None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @contextmanager
+    def session(self, team_id: str, *, write: bool = True) -> Iterator[Session]:
+        """A unit of work inside one workspace: committed on success, rolled back on error."""
+        with self._open(write=write, info={scoping.TEAM_KEY: team_id}) as session:
+            yield session
+
+    @contextmanager
+    def system_session(self, *, write: bool = True) -> Iterator[Session]:
+        """A session that may read every workspace, for the scheduler's passes only."""
+        with self._open(write=write, info={scoping.SYSTEM_KEY: True}) as session:
+            yield session
+
+    def _turn(self, write: bool) -> AbstractContextManager[object]:
+        return _queued(self._write_turn) if write and self._write_turn is not None else nullcontext()
+
+    @contextmanager
+    def _open(self, *, write: bool, info: dict[str, Any]) -> Iterator[Session]:
+        with self._turn(write):
+            session = self._sessions(bind=self._writer if write else self.engine, info=info)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """One write transaction on a plain connection, for rows that belong to no workspace yet."""
+        with self._turn(write=True), self._writer.begin() as conn:
+            yield conn
+
+    def ensure_workspace(self, team_id: str, *, enterprise_id: str | None = None) -> None:
+        """Record a workspace the first time a request from it arrives (idempotent)."""
+        with self.writer() as conn:
+            claim(conn, Workspace, {"team_id": team_id, "enterprise_id": enterprise_id}, conflict=["team_id"])
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            log.warning("database ping failed: %s", exc.__class__.__name__)
+            return False
+        return True
+
+    def refresh_statistics(self) -> None:
+        """Tell the query planner how rows spread over workspaces and projects.
+
+        Without statistics SQLite takes the `team_id = …` every query carries as the most
+        selective term and walks every task of the workspace to find a hundred projects' (the
+        digest pass took three times as long). ANALYZE reads every index: about 50 ms for
+        60,000 tasks on SQLite. Sampling (`analysis_limit`) is not enough there, as it counts a
+        workspace's tasks as no more than the sample. PostgreSQL's autovacuum analyses too, but
+        only once enough rows changed, which after a bulk import can be a while.
+        """
+        with self.writer() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+    def ensure_statistics(self) -> None:
+        """Gather statistics at start only when there are none: a big database is analysed nightly."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                found = conn.exec_driver_sql(_SQLITE_STATISTICS).scalar()
+                analysed = found and conn.exec_driver_sql(_SQLITE_TASKS_ANALYSED).scalar()
+            else:
+                analysed = conn.exec_driver_sql(_POSTGRESQL_TASKS_ANALYSED).scalar()
+        if not analysed:
+            self.refresh_statistics()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

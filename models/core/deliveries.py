@@ -1,0 +1,192 @@
+"""The delivery log: a scheduled send is claimed by key before it is made, so it is made once.
+
+Whoever inserts the key first sends (`INSERT … ON CONFLICT DO NOTHING RETURNING`). A send
+that failed is claimed again once its back-off has passed; one whose outcome is unknown (the
+connection dropped after Slack may have posted) is marked uncertain and never re-sent blindly.
+A claim with no outcome after STALE_CLAIM belongs to a process that died between claiming and
+recording: it too may or may not have reached Slack, so it is shown as uncertain, never re-sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from sqlalchemy import Update, select, update
+from sqlalchemy.orm import Session
+
+from models.core.base import utcnow
+from models.core.claims import claimed_id
+from models.core.enums import DeliveryState
+from models.core.records import Delivery
+
+# Waits before the 2nd, 3rd… attempt; after the last one a failed send stays failed, visibly.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+ERROR_MAX = 500
+# Longer than any one send can take (a 10 s timeout, Retry-After waits, pacing), so a claim this
+# old with no outcome is one whose process died.
+STALE_CLAIM = timedelta(minutes=10)
+STALE_ERROR = "claimed, then no outcome recorded: the process may have stopped mid-send"
+# What `pmo-bot jobs status` keeps showing as needing attention.
+ATTENTION_FOR = timedelta(days=7)
+
+
+def _update() -> Update:
+    # Sessions that record sends hold no Delivery objects to keep in step, and the ORM's
+    # synchronisation doubled the cost of each of a pass's thousand updates.
+    return update(Delivery).execution_options(synchronize_session=False)
+
+
+def claim_delivery(
+    db: Session, *, team_id: str, key: str, kind: str, now: datetime, payload: str | None = None
+) -> int | None:
+    """The delivery's id if this caller should send it now, else None."""
+    values = {
+        "team_id": team_id,
+        "key": key,
+        "kind": kind,
+        "state": DeliveryState.CLAIMED,
+        "attempts": 1,
+        "claimed_at": utcnow(),
+        "payload": payload,
+    }
+    delivery_id = claimed_id(db, Delivery, values, conflict=["team_id", "key"])
+    if delivery_id is not None:
+        return int(delivery_id)
+    retried = db.execute(
+        _update()
+        .where(
+            Delivery.team_id == team_id,
+            Delivery.key == key,
+            Delivery.state == DeliveryState.FAILED,
+            Delivery.next_attempt_at.is_not(None),
+            Delivery.next_attempt_at <= now,
+        )
+        .values(
+            state=DeliveryState.CLAIMED,
+            attempts=Delivery.attempts + 1,
+            next_attempt_at=None,
+            claimed_at=utcnow(),
+        )
+        .returning(Delivery.id)
+    ).first()
+    return retried[0] if retried else None
+
+
+def settled_keys(db: Session, keys: Collection[str], now: datetime) -> set[str]:
+    """Those of `keys` that `claim_delivery` would refuse now: a pass need not even prepare them."""
+    rows = db.execute(
+        select(Delivery.key, Delivery.state, Delivery.next_attempt_at).where(Delivery.key.in_(keys))
+    )
+    return {
+        key
+        for key, state, retry_at in rows
+        if not (state is DeliveryState.FAILED and retry_at is not None and retry_at <= now)
+    }
+
+
+def still_to_send(db: Session, *, key: str, now: datetime) -> bool:
+    """Whether a claim of `key` could succeed now: never claimed, or failed and due for a retry.
+
+    Lets a pass skip building an expensive message (a digest, a chart) that would not be sent.
+    """
+    return key not in settled_keys(db, [key], now)
+
+
+def mark_sent(
+    db: Session, delivery_id: int, *, now: datetime, channel_id: str | None, ts: str | None
+) -> None:
+    db.execute(
+        _update()
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.SENT, sent_at=now, channel_id=channel_id, message_ts=ts, last_error=None)
+    )
+
+
+def mark_failed(db: Session, delivery_id: int, *, now: datetime, error: str) -> None:
+    attempts = db.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 1
+    retry = now + BACKOFF[attempts - 1] if attempts <= len(BACKOFF) else None
+    db.execute(
+        _update()
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.FAILED, last_error=error[:ERROR_MAX], next_attempt_at=retry)
+    )
+
+
+def mark_uncertain(db: Session, delivery_id: int, *, error: str) -> None:
+    db.execute(
+        _update()
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.UNCERTAIN, last_error=error[:ERROR_MAX])
+    )
+
+
+def expire_stale_claims(db: Session, *, now: datetime) -> int:
+    """Claims older than STALE_CLAIM with no outcome become uncertain; how many did."""
+    result = db.execute(
+        _update()
+        .where(Delivery.state == DeliveryState.CLAIMED, Delivery.claimed_at < now - STALE_CLAIM)
+        .values(state=DeliveryState.UNCERTAIN, last_error=STALE_ERROR)
+    )
+    return result.rowcount or 0
+
+
+def send_again(db: Session, *, key: str, now: datetime) -> int:
+    """An operator's call on a failed or uncertain send: the next pass that finds it due sends it.
+
+    For an uncertain send this may post a second copy; whoever calls it has checked Slack.
+    """
+    result = db.execute(
+        _update()
+        .where(Delivery.key == key, Delivery.state.in_([DeliveryState.FAILED, DeliveryState.UNCERTAIN]))
+        .values(state=DeliveryState.FAILED, next_attempt_at=now)
+    )
+    return result.rowcount or 0
+
+
+def notices_due(db: Session, *, now: datetime, limit: int) -> list[Delivery]:
+    """Failed notifications (those with a stored payload) whose back-off has passed, oldest first."""
+    return list(
+        db.scalars(
+            select(Delivery)
+            .where(
+                Delivery.payload.is_not(None),
+                Delivery.state == DeliveryState.FAILED,
+                Delivery.next_attempt_at.is_not(None),
+                Delivery.next_attempt_at <= now,
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )
+
+
+def sent_copies(db: Session, *, prefix: str) -> list[tuple[str, str]]:
+    """The channel and ts of every notification sent under a key starting with `prefix`."""
+    rows = db.execute(
+        select(Delivery.channel_id, Delivery.message_ts).where(
+            Delivery.key.startswith(prefix, autoescape=True),
+            Delivery.state == DeliveryState.SENT,
+            Delivery.message_ts.is_not(None),
+        )
+    )
+    return [(channel, ts) for channel, ts in rows if channel]
+
+
+def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:
+    return list(db.scalars(select(Delivery).order_by(Delivery.id.desc()).limit(limit)))
+
+
+def deliveries_needing_attention(db: Session, *, now: datetime, limit: int) -> list[Delivery]:
+    """Failed and uncertain sends of the past week, oldest first, whatever else happened since."""
+    return list(
+        db.scalars(
+            select(Delivery)
+            .where(
+                Delivery.state.in_([DeliveryState.FAILED, DeliveryState.UNCERTAIN]),
+                Delivery.created_at >= now - ATTENTION_FOR,
+            )
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,196 @@
+"""What a project's weekly digest says: attention first, then the week's work, risks and money."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from models.changes.tables import ChangeRequest
+from models.core.claims import claim_rows
+from models.core.enums import ChangeStatus, Health, RiskStatus, TaskStatus
+from models.core.grouped import first_of_each, per_project
+from models.core.records import HealthSnapshot
+from models.projects.tables import CostEntry, Project
+from models.risks.tables import Risk
+from models.status.figures import leaf_tasks_of
+from models.status.health import Reason
+from models.status.report import OPEN_TASK, StatusReport, statuses_of
+from models.tasks.tables import Task
+
+WEEK = timedelta(days=7)
+SHOWN = 5
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class Digest:
+    project: Project
+    week: str
+    status: StatusReport
+    previous_health: Health | None
+    slipped: list[Task]
+    done: list[Task]
+    done_count: int
+    due_next: list[Task]
+    new_risks: list[Risk]
+    top_risks: list[Risk]
+    decided_changes: list[ChangeRequest]
+    spent_this_week: Decimal
+
+    @property
+    def health(self) -> Health:
+        return self.status.assessment.health
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return self.status.assessment.reasons
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing worth a manager's minute: green as before, and nothing happened or is coming."""
+        return (
+            self.health is Health.GREEN
+            and self.previous_health in (None, Health.GREEN)
+            and not (
+                self.slipped or self.done_count or self.due_next or self.new_risks or self.decided_changes
+            )
+            and not self.spent_this_week
+            and not self.status.pending_changes
+        )
+
+
+def week_start(project: Project, today: date) -> datetime:
+    return datetime.combine(today - WEEK, time(0), tzinfo=ZoneInfo(project.timezone))
+
+
+def weekly_digests(
+    db: Session, projects: Sequence[Project], today: date, *, due_on: date | None = None
+) -> dict[int, Digest]:
+    """The digest of each project as of `today`, for the week of `due_on` (its scheduled day, when
+    caught up later), in a fixed number of queries however many projects there are.
+
+    The projects share a time zone (the week starts at the same moment for all of them): the
+    digest pass groups them so.
+    """
+    if not projects:
+        return {}
+    if len({project.timezone for project in projects}) > 1:
+        raise ValueError("a batch of digests is for projects of one time zone")
+    ids = [project.id for project in projects]
+    since = week_start(projects[0], today)
+    week_of = due_on or today
+    leaves = leaf_tasks_of(ids)
+    open_leaves = (leaves, Task.status.in_(OPEN_TASK))
+    done_in_week = (leaves, Task.status == TaskStatus.DONE, Task.done_at >= since)
+    by_due = [Task.due_date, Task.number]
+    statuses = statuses_of(db, projects, today)
+    previous = dict(
+        db.execute(
+            select(HealthSnapshot.project_id, HealthSnapshot.health).where(
+                HealthSnapshot.project_id.in_(ids), HealthSnapshot.week == iso_week(week_of - WEEK)
+            )
+        ).all()
+    )
+    slipped = first_of_each(
+        db, Task, ids, *open_leaves, Task.due_date > Task.baseline_due, order_by=by_due, limit=SHOWN
+    )
+    done = first_of_each(db, Task, ids, *done_in_week, order_by=by_due, limit=SHOWN)
+    done_count = _tasks_per_project(db, *done_in_week)
+    due_next = first_of_each(
+        db,
+        Task,
+        ids,
+        *open_leaves,
+        Task.due_date >= today,
+        Task.due_date < today + WEEK,
+        order_by=by_due,
+        limit=SHOWN,
+    )
+    new_risks = first_of_each(
+        db,
+        Risk,
+        ids,
+        Risk.status == RiskStatus.OPEN,
+        Risk.created_at >= since,
+        order_by=[Risk.score.desc(), Risk.number],
+        limit=SHOWN,
+    )
+    decided = per_project(
+        db.scalars(
+            select(ChangeRequest)
+            .where(
+                ChangeRequest.project_id.in_(ids),
+                ChangeRequest.status.in_([ChangeStatus.APPROVED, ChangeStatus.REJECTED]),
+                ChangeRequest.decided_at >= since,
+            )
+            .order_by(ChangeRequest.number)
+        )
+    )
+    spent = dict(
+        db.execute(
+            select(CostEntry.project_id, func.sum(CostEntry.amount))
+            .where(
+                CostEntry.project_id.in_(ids), CostEntry.spent_on > today - WEEK, CostEntry.spent_on <= today
+            )
+            .group_by(CostEntry.project_id)
+        ).all()
+    )
+    return {
+        project.id: Digest(
+            project=project,
+            week=iso_week(week_of),
+            status=statuses[project.id],
+            previous_health=previous.get(project.id),
+            slipped=slipped.get(project.id, []),
+            done=done.get(project.id, []),
+            done_count=done_count.get(project.id, 0),
+            due_next=due_next.get(project.id, []),
+            new_risks=new_risks.get(project.id, []),
+            top_risks=[r for r in statuses[project.id].top_risks if r not in new_risks.get(project.id, [])],
+            decided_changes=decided.get(project.id, []),
+            spent_this_week=spent.get(project.id) or Decimal("0.00"),
+        )
+        for project in projects
+    }
+
+
+def _tasks_per_project(db: Session, *where: ColumnElement[bool]) -> dict[int, int]:
+    rows = db.execute(select(Task.project_id, func.count()).where(*where).group_by(Task.project_id))
+    return {project_id: count for project_id, count in rows}
+
+
+def keep_snapshots(db: Session, digests: Iterable[Digest]) -> None:
+    """This week's health of each project, kept once, for next week's comparison and the portfolio chart."""
+    rows = [
+        {
+            "team_id": digest.project.team_id,
+            "project_id": digest.project.id,
+            "week": digest.week,
+            "health": digest.health,
+            "reasons": [reason.key for reason in digest.reasons],
+        }
+        for digest in digests
+    ]
+    claim_rows(db, HealthSnapshot, rows, conflict=["project_id", "week"])
+
+
+def health_history(db: Session, weeks: list[str]) -> dict[int, dict[str, Health]]:
+    rows = db.execute(
+        select(HealthSnapshot.project_id, HealthSnapshot.week, HealthSnapshot.health).where(
+            HealthSnapshot.week.in_(weeks)
+        )
+    ).all()
+    history: dict[int, dict[str, Health]] = {}
+    for project_id, week, health in rows:
+        history.setdefault(project_id, {})[week] = health
+    return history

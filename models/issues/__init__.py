@@ -1,0 +1,1 @@
+"""The issue log: its table and raising issues."""

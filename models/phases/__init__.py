@@ -1,0 +1,1 @@
+"""The project's phases and the gates between them."""

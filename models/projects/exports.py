@@ -1,0 +1,169 @@
+"""A project's records as CSV, for PMOs that keep them elsewhere.
+
+Column names are stable identifiers (not translated), so an import set up once keeps working.
+People are Slack user ids, dates ISO 8601, times UTC, money in the project's currency.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import Enum, StrEnum
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.changes.tables import ChangeRequest
+from models.core.keys import ItemKind, item_key, numbered
+from models.core.records import AuditEntry
+from models.issues.tables import Issue
+from models.projects.tables import CostEntry, Project
+from models.risks.tables import Risk
+from models.tasks.tables import Task
+
+
+class Export(StrEnum):
+    TASKS = "tasks"
+    RISKS = "risks"
+    ISSUES = "issues"
+    CHANGES = "changes"
+    COSTS = "costs"
+    AUDIT = "audit"
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """One CSV cell: numbers stay numbers (a negative cost still sums); text that a spreadsheet
+    would run as a formula gets a leading single quote, OWASP's advice, so it shows as typed."""
+    text = _plain_cell(value)
+    if isinstance(value, str | Enum) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _plain_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+Getter = Callable[[Any], Any]
+
+
+def to_csv(columns: dict[str, Getter], records: Iterable[Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([cell(get(record)) for get in columns.values()] for record in records)
+    return buffer.getvalue()
+
+
+def _keyed(project: Project, kind: ItemKind) -> Getter:
+    return lambda item: item_key(project.key, kind, item.number)
+
+
+def _plain(*names: str) -> dict[str, Getter]:
+    """Columns that are the record's own attributes, under the same names."""
+    return {name: attrgetter(name) for name in names}
+
+
+def _tasks(db: Session, project: Project) -> str:
+    tasks = numbered(db, project, Task)
+    numbers = {task.id: task.number for task in tasks}
+    columns = {
+        "key": _keyed(project, ItemKind.TASK),
+        "title": attrgetter("title"),
+        "parent": lambda t: (
+            item_key(project.key, ItemKind.TASK, numbers[t.parent_id]) if t.parent_id else None
+        ),
+        "owner": attrgetter("owner_id"),
+        **_plain("status", "percent_complete", "start_date", "due_date", "baseline_start", "baseline_due"),
+        **_plain("estimate_hours", "done_at"),
+        "deliverable": attrgetter("is_deliverable"),
+        "acceptance": lambda t: t.acceptance if t.is_deliverable else None,
+        "disposition": attrgetter("disposition"),
+    }
+    return to_csv(columns, tasks)
+
+
+def _risks(db: Session, project: Project) -> str:
+    columns = {
+        "key": _keyed(project, ItemKind.RISK),
+        **_plain("title", "category", "probability", "impact", "score"),
+        "owner": attrgetter("owner_id"),
+        **_plain("strategy", "response_actions", "review_date", "status", "disposition"),
+    }
+    return to_csv(columns, numbered(db, project, Risk))
+
+
+def _issues(db: Session, project: Project) -> str:
+    columns = {
+        "key": _keyed(project, ItemKind.ISSUE),
+        **_plain("title", "severity"),
+        "owner": attrgetter("owner_id"),
+        **_plain("due_date", "status", "resolution", "resolved_at", "origin", "disposition"),
+    }
+    return to_csv(columns, numbered(db, project, Issue))
+
+
+def _changes(db: Session, project: Project) -> str:
+    columns = {
+        "key": _keyed(project, ItemKind.CHANGE),
+        **_plain("title", "status", "requested_by", "schedule_days", "cost_impact", "scope_impact"),
+        **_plain("needs_sponsor", "created_at", "decided_at"),
+    }
+    return to_csv(columns, numbered(db, project, ChangeRequest))
+
+
+def _costs(db: Session, project: Project) -> str:
+    entries = db.scalars(
+        select(CostEntry).where(CostEntry.project_id == project.id).order_by(CostEntry.spent_on, CostEntry.id)
+    )
+    columns = {
+        **_plain("spent_on", "amount"),
+        "currency": lambda _: project.currency,
+        **_plain("category", "description", "logged_by"),
+    }
+    return to_csv(columns, entries)
+
+
+def _audit(db: Session, project: Project) -> str:
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.project_id == project.id).order_by(AuditEntry.id)
+    )
+    columns = {
+        "at_utc": attrgetter("created_at"),
+        "actor": attrgetter("actor_id"),
+        **_plain("action", "subject", "before", "after", "reason"),
+    }
+    return to_csv(columns, entries)
+
+
+TABLES: dict[Export, Callable[[Session, Project], str]] = {
+    Export.TASKS: _tasks,
+    Export.RISKS: _risks,
+    Export.ISSUES: _issues,
+    Export.CHANGES: _changes,
+    Export.COSTS: _costs,
+    Export.AUDIT: _audit,
+}
+
+
+def export_csv(db: Session, project: Project, which: Export) -> str:
+    return TABLES[which](db, project)

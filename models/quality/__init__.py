@@ -1,0 +1,1 @@
+"""Quality: acceptance criteria, the quality plan, reviews and the sponsor's acceptance."""

@@ -1,0 +1,1 @@
+"""Reminders: overdue work and when it is chased."""

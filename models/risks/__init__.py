@@ -1,0 +1,1 @@
+"""The risk register: tables, raising and scoring risks, and their reviews."""

@@ -1,0 +1,1 @@
+"""The schedule: the dependency network, the critical path and milestones."""

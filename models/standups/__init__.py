@@ -1,0 +1,1 @@
+"""Standups: who is asked, their answers, and blockers turned into issues."""

@@ -1,0 +1,113 @@
+"""Standups: who is asked on a day, their answers, and blockers turned into issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.core.access import Action, Actor, require, require_open
+from models.core.base import utcnow
+from models.core.claims import claim
+from models.core.enums import IssueStatus, Role, Severity
+from models.issues.log import IssueForm, raise_issue
+from models.issues.tables import Issue
+from models.projects.tables import Member, Project
+from models.standups.tables import StandupReport
+
+STANDUP_ROLES = (Role.MANAGER, Role.MEMBER)
+BLOCKER_ORIGIN = "standup"
+
+
+class StandupAnswer(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    yesterday: str | None = None
+    today: str | None = None
+    blockers: str | None = None
+
+
+@dataclass(frozen=True)
+class Answered:
+    report: StandupReport
+    issue: Issue | None
+
+
+def standup_people(db: Session, project: Project) -> list[str]:
+    """Who is asked: the team that does the work, not sponsors or stakeholders."""
+    return list(
+        db.scalars(
+            select(Member.user_id)
+            .where(
+                Member.project_id == project.id, Member.released_at.is_(None), Member.role.in_(STANDUP_ROLES)
+            )
+            .order_by(Member.id)
+        )
+    )
+
+
+def answer_standup(
+    *, db: Session, actor: Actor, project: Project, day: date, answer: StandupAnswer
+) -> Answered:
+    """Record (or replace) the actor's answer for `day`; a new blocker becomes an issue."""
+    require(db, project, actor, Action.UPDATE_TASK)
+    require_open(project)
+    values = {
+        "team_id": project.team_id,
+        "project_id": project.id,
+        "user_id": actor.user_id,
+        "local_date": day,
+        "submitted_at": utcnow(),
+    }
+    claim(db, StandupReport, values, conflict=["project_id", "user_id", "local_date"])
+    report = db.scalars(
+        select(StandupReport).where(
+            StandupReport.project_id == project.id,
+            StandupReport.user_id == actor.user_id,
+            StandupReport.local_date == day,
+        )
+    ).one()
+    old_blocker = report.blockers
+    report.yesterday, report.today, report.blockers = answer.yesterday, answer.today, answer.blockers
+    report.submitted_at = utcnow()
+    issue = None
+    if answer.blockers and answer.blockers != old_blocker:
+        form = IssueForm(
+            title=answer.blockers[:300],
+            description=answer.blockers,
+            severity=Severity.HIGH,
+            owner_id=actor.user_id,
+            origin=BLOCKER_ORIGIN,
+        )
+        issue = raise_issue(db=db, actor=actor, project=project, form=form)
+        report.blocker_issue_id = issue.id
+    return Answered(report, issue)
+
+
+def reports_of(db: Session, project: Project, day: date) -> list[StandupReport]:
+    return list(
+        db.scalars(
+            select(StandupReport)
+            .where(StandupReport.project_id == project.id, StandupReport.local_date == day)
+            .order_by(StandupReport.submitted_at)
+        )
+    )
+
+
+def open_blockers(db: Session, project: Project, before: date) -> list[Issue]:
+    """Blockers raised at earlier standups that are still open: they stay listed until resolved."""
+    return list(
+        db.scalars(
+            select(Issue)
+            .join(StandupReport, StandupReport.blocker_issue_id == Issue.id)
+            .where(
+                StandupReport.project_id == project.id,
+                StandupReport.local_date < before,
+                Issue.status == IssueStatus.OPEN,
+            )
+            .order_by(Issue.number)
+        )
+    )

@@ -1,0 +1,1 @@
+"""A project's status: its figures, the report and the health rules."""

@@ -1,0 +1,195 @@
+"""A project's status, or many projects' at once, in a dozen queries whatever their size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from models.budget.earned_value import EarnedValue, WorkItem, WorkSums, earned_value_of, forecast_finish
+from models.budget.spend import BudgetReport, budget_reports
+from models.changes.tables import ChangeRequest
+from models.core.enums import ReviewStatus, Severity, TaskStatus
+from models.core.limits import clamped_shift
+from models.issues.tables import Issue
+from models.projects.tables import Project
+from models.quality.reviews import review_counts_of
+from models.risks.tables import Risk
+from models.status.figures import (
+    OPEN_TASK,
+    IssueFigures,
+    LeafWork,
+    RiskFigures,
+    issues_of,
+    leaf_tasks_of,
+    leaf_work_of,
+    open_milestones_of,
+    overdue_of,
+    pending_changes_of,
+    risks_of,
+    waiting_changes_of,
+    worst_issues_of,
+)
+from models.status.health import Assessment, HealthFacts, assess
+from models.tasks.tables import Milestone, Task
+
+__all__ = ["OPEN_TASK", "StatusReport", "leaf_tasks", "status_of", "statuses_of", "work_items"]
+
+NEXT_MILESTONES = 3
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    weighted_percent: int
+
+
+@dataclass(frozen=True)
+class MilestoneForecast:
+    milestone: Milestone
+    forecast: date
+
+    def late(self, today: date) -> bool:
+        return self.milestone.due_date < today
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    project: Project
+    today: date
+    assessment: Assessment
+    progress: Progress
+    value: EarnedValue
+    forecast_finish: date | None
+    milestones: list[MilestoneForecast]
+    overdue: list[Task]
+    overdue_count: int
+    top_risks: list[Risk]
+    open_issues: int
+    pending_changes: int
+    worst_issues: list[Issue]
+    waiting_changes: list[ChangeRequest]
+    spent: Decimal
+    reviews: dict[ReviewStatus, int]
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.project.budget is None else self.project.budget - self.spent
+
+
+def leaf_tasks(project: Project) -> ColumnElement[bool]:
+    """Leaf tasks, cancelled ones left out: the work that is actually done."""
+    return leaf_tasks_of([project.id])
+
+
+def work_items(db: Session, project: Project) -> list[WorkItem]:
+    """Every leaf task's figures, for a curve over the whole schedule (the final report draws one)."""
+    rows = db.execute(
+        select(Task.estimate_hours, Task.percent_complete, Task.status, Task.start_date, Task.due_date).where(
+            leaf_tasks(project)
+        )
+    )
+    return [
+        WorkItem(estimate, 100 if status is TaskStatus.DONE else percent, start, due)
+        for estimate, percent, status, start, due in rows
+    ]
+
+
+def milestone_forecasts(milestones: list[Milestone], slip_days: int) -> list[MilestoneForecast]:
+    """Each open milestone forecast to slip as much as the whole schedule does."""
+    return [MilestoneForecast(m, clamped_shift(m.due_date, max(slip_days, 0))) for m in milestones]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the grouped queries found for a set of projects, by project id."""
+
+    work: dict[int, LeafWork]
+    budgets: dict[int, BudgetReport]
+    milestones: dict[int, list[Milestone]]
+    risks: dict[int, RiskFigures]
+    issues: dict[int, IssueFigures]
+    pending: dict[int, int]
+    reviews: dict[int, dict[ReviewStatus, int]]
+    overdue: dict[int, list[Task]]
+    worst_issues: dict[int, list[Issue]]
+    waiting_changes: dict[int, list[ChangeRequest]]
+
+
+def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures:
+    ids = [project.id for project in projects]
+    work = leaf_work_of(db, ids, today)
+    return Figures(
+        work=work,
+        budgets=budget_reports(db, projects),
+        milestones=open_milestones_of(db, ids),
+        risks=risks_of(db, ids),
+        issues=issues_of(db, ids, today),
+        pending=pending_changes_of(db, ids),
+        reviews=review_counts_of(db, ids),
+        overdue=overdue_of(db, [i for i in ids if i in work and work[i].overdue], today),
+        worst_issues=worst_issues_of(db, ids),
+        waiting_changes=waiting_changes_of(db, ids),
+    )
+
+
+def statuses_of(db: Session, projects: Sequence[Project], today: date) -> dict[int, StatusReport]:
+    """The status of each project as of `today`, in the same dozen queries however many there are."""
+    figures = figures_of(db, projects, today)
+    return {project.id: _report(project, today, figures) for project in projects}
+
+
+def status_of(db: Session, project: Project, today: date) -> StatusReport:
+    return statuses_of(db, [project], today)[project.id]
+
+
+def _report(project: Project, today: date, figures: Figures) -> StatusReport:
+    work = figures.work.get(project.id) or LeafWork(WorkSums(), 0, 0)
+    budget = figures.budgets[project.id]
+    spent = budget.spent  # every cost entry is in a category, planned or not
+    value = earned_value_of(work.sums, budget=project.budget, spent=spent)
+    finish = forecast_finish(project.start_date, project.target_end_date, value.spi)
+    slip = (finish - project.target_end_date).days if finish and project.target_end_date else 0
+    milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip)
+    risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
+    issues = figures.issues.get(project.id) or IssueFigures({}, 0)
+    facts = HealthFacts(
+        late_milestones=sum(1 for m in milestones if m.late(today)),
+        slipping_milestones=sum(1 for m in milestones if m.forecast > m.milestone.due_date),
+        spi=value.spi,
+        cpi=value.cpi,
+        unanswered_red_risks=risks.unanswered_red,
+        high_risks=risks.high,
+        critical_issues=issues.by_severity.get(Severity.CRITICAL, 0),
+        high_issues=issues.by_severity.get(Severity.HIGH, 0),
+        overdue_tasks=work.overdue,
+        overdue_issues=issues.overdue,
+        budget=project.budget,
+        spent=spent,
+        categories_over_warning=sum(1 for line in budget.categories if line.warning),
+    )
+    return StatusReport(
+        project=project,
+        today=today,
+        assessment=assess(facts),
+        progress=Progress(
+            done=work.done, total=work.sums.count, weighted_percent=round(value.earned_share * 100)
+        ),
+        value=value,
+        forecast_finish=finish,
+        milestones=milestones[:NEXT_MILESTONES],
+        overdue=figures.overdue.get(project.id, []),
+        overdue_count=work.overdue,
+        top_risks=risks.top,
+        open_issues=sum(issues.by_severity.values()),
+        pending_changes=figures.pending.get(project.id, 0),
+        worst_issues=figures.worst_issues.get(project.id, []),
+        waiting_changes=figures.waiting_changes.get(project.id, []),
+        spent=spent,
+        reviews=figures.reviews.get(project.id, {}),
+    )

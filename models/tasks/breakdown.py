@@ -1,0 +1,288 @@
+"""The work breakdown: adding tasks, nesting them, linking them and reading them back.
+
+A parent's dates, estimate and progress are rolled up from its children when read (see
+models.schedule.network), never stored, so they cannot drift from the work below them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.core.access import Action, Actor, require, require_open
+from models.core.audit import record
+from models.core.enums import TaskStatus
+from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
+from models.core.keys import ItemKind, item_key, next_number, parse_item_key
+from models.core.limits import column_limit
+from models.projects.tables import Project
+from models.schedule.network import Item, Push, dependency_violation, pushed_by, would_create_cycle
+from models.tasks.tables import Task, TaskDependency
+from models.team.members import not_on_team
+
+OPEN = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+TITLE_MAX = column_limit(Task.title)
+
+
+class TaskForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str
+    description: str | None = None
+    owner_id: str | None = None
+    parent: str | None = None  # a task key, like APL-3
+    start_date: date | None = None
+    due_date: date | None = None
+    estimate_hours: float | None = None
+    is_deliverable: bool = False
+    depends_on: list[str] = []  # task keys
+    source_link: str | None = None
+
+
+def task_key(project: Project, task: Task) -> str:
+    return item_key(project.key, ItemKind.TASK, task.number)
+
+
+def find_task(db: Session, project: Project, key: str, field: str | None = None) -> Task:
+    """A task of this project by key; another project's key or a missing one is refused."""
+    parsed = parse_item_key(key)
+    if parsed is None or parsed.kind is not ItemKind.TASK:
+        raise NotFoundError("tasks.bad_key", field=field, key=key)
+    if parsed.project != project.key:
+        raise NotFoundError("tasks.other_project", field=field, key=key, project=project.key)
+    task = db.scalar(select(Task).where(Task.project_id == project.id, Task.number == parsed.number))
+    if task is None:
+        raise NotFoundError("tasks.unknown_key", field=field, key=str(parsed))
+    return task
+
+
+def _lookup(db: Session, project: Project, key: str, field: str) -> tuple[Task | None, DomainError | None]:
+    try:
+        return find_task(db, project, key, field), None
+    except DomainError as error:
+        return None, error
+
+
+def _basic_problems(form: TaskForm) -> list[DomainError | None]:
+    problems: list[DomainError | None] = []
+    if not form.title or len(form.title) > TITLE_MAX:
+        problems.append(InvalidError("tasks.bad_title", field="title", limit=TITLE_MAX))
+    if form.estimate_hours is not None and form.estimate_hours <= 0:
+        problems.append(InvalidError("tasks.bad_estimate", field="estimate_hours", given=form.estimate_hours))
+    if form.start_date and form.due_date and form.due_date < form.start_date:
+        problems.append(
+            InvalidError(
+                "tasks.due_before_start",
+                field="due_date",
+                start=form.start_date,
+                due=form.due_date,
+            )
+        )
+    return problems
+
+
+@dataclass
+class Links:
+    parent: Task | None
+    predecessors: list[Task]
+    problems: list[DomainError | None]
+
+
+def _links(db: Session, project: Project, form: TaskForm) -> Links:
+    parent, problem = _lookup(db, project, form.parent, "parent") if form.parent else (None, None)
+    problems: list[DomainError | None] = [problem]
+    predecessors: list[Task] = []
+    for key in form.depends_on:
+        task, error = _lookup(db, project, key, "depends_on")
+        problems.append(error)
+        if task is not None:
+            predecessors.append(task)
+    return Links(parent, predecessors, problems)
+
+
+def _dependency_problem(form: TaskForm, predecessors: Sequence[Task]) -> DomainError | None:
+    latest = dependency_violation(form.start_date, [task.due_date for task in predecessors])
+    if latest is None:
+        return None
+    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest)
+
+
+def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> list[DomainError | None]:
+    return [
+        *_basic_problems(form),
+        not_on_team(db, project, form.owner_id),
+        *links.problems,
+        _dependency_problem(form, links.predecessors),
+    ]
+
+
+def task_problems(db: Session, project: Project, form: TaskForm) -> list[DomainError | None]:
+    """Everything wrong with a new task, for a form to show beside its fields at once."""
+    return _problems(db, project, form, _links(db, project, form))
+
+
+def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> Task:
+    require(db, project, actor, Action.PLAN_WORK)
+    require_open(project)
+    links = _links(db, project, form)
+    check_all(*_problems(db, project, form, links))
+    number = next_number(db, project, ItemKind.TASK)
+    task = new_task(actor, project, form, number=number, parent=links.parent)
+    db.add(task)
+    db.flush()
+    for predecessor in links.predecessors:
+        db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=predecessor.id))
+    record_added(db, actor, project, task, form)
+    return task
+
+
+def new_task(actor: Actor, project: Project, form: TaskForm, *, number: int, parent: Task | None) -> Task:
+    """The task a checked form describes, its baseline set to its first dates."""
+    return Task(
+        project_id=project.id,
+        team_id=project.team_id,
+        number=number,
+        parent_id=parent.id if parent else None,
+        created_by=actor.user_id,
+        baseline_start=form.start_date,
+        baseline_due=form.due_date,
+        **form.model_dump(exclude={"parent", "depends_on"}),
+    )
+
+
+def record_added(db: Session, actor: Actor, project: Project, task: Task, form: TaskForm) -> None:
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="task.add",
+        subject=task_key(project, task),
+        after=form.model_dump(exclude_none=True, exclude_defaults=True),
+    )
+
+
+def link(*, db: Session, actor: Actor, project: Project, task: Task, depends_on: Task) -> None:
+    """Make `task` wait for `depends_on`; refuse a cycle or a start before its predecessor's due."""
+    require(db, project, actor, Action.PLAN_WORK)
+    require_open(project)
+    edges = dependency_edges(db, project)
+    cycle = would_create_cycle(edges, (task.id, depends_on.id))
+    if cycle:
+        numbers = {found.id: found.number for found in project_tasks(db, project)}
+        if task.id in cycle:  # read it from the task being linked: "APL-1 waits for … APL-1"
+            start = cycle.index(task.id)
+            cycle = cycle[start:] + cycle[:start]
+        path = " → ".join(item_key(project.key, ItemKind.TASK, numbers[node]) for node in [*cycle, cycle[0]])
+        raise InvalidError("tasks.cycle", field="depends_on", path=path)
+    form = TaskForm(title=task.title, start_date=task.start_date)
+    check_all(_dependency_problem(form, [depends_on]))
+    db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=depends_on.id))
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="task.link",
+        subject=task_key(project, task),
+        after={"depends_on": task_key(project, depends_on)},
+    )
+
+
+def move_dates(
+    *, db: Session, actor: Actor, project: Project, task: Task, start: date | None, due: date | None
+) -> list[Push]:
+    """New dates for a task; returns the tasks it pushes (which would now start too early)."""
+    require(db, project, actor, Action.PLAN_WORK)
+    require_open(project)
+    new_start, new_due = start or task.start_date, due or task.due_date
+    form = TaskForm(title=task.title, start_date=new_start, due_date=new_due)
+    predecessors = db.scalars(
+        select(Task)
+        .join(TaskDependency, TaskDependency.depends_on_id == Task.id)
+        .where(TaskDependency.task_id == task.id)
+    ).all()
+    check_all(*_basic_problems(form), _dependency_problem(form, predecessors))
+    before = {"start_date": task.start_date, "due_date": task.due_date}
+    task.start_date, task.due_date = new_start, new_due
+    record(
+        db,
+        project_id=project.id,
+        actor_id=actor.user_id,
+        action="task.dates",
+        subject=task_key(project, task),
+        before=before,
+        after={"start_date": new_start, "due_date": new_due},
+    )
+    if new_due is None:
+        return []
+    return pushed_by(schedule_items(db, project), task.id, new_due)
+
+
+# -- reading
+
+
+def project_tasks(db: Session, project: Project) -> list[Task]:
+    return list(db.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.number)))
+
+
+def dependency_edges(db: Session, project: Project) -> list[tuple[int, int]]:
+    rows = db.execute(
+        select(TaskDependency.task_id, TaskDependency.depends_on_id)
+        .join(Task, Task.id == TaskDependency.task_id)
+        .where(Task.project_id == project.id)
+    ).all()
+    return [(task_id, depends_on_id) for task_id, depends_on_id in rows]
+
+
+def as_items(tasks: Sequence[Task], edges: Sequence[tuple[int, int]]) -> list[Item]:
+    predecessors: dict[int, list[int]] = {}
+    for task_id, depends_on_id in edges:
+        predecessors.setdefault(task_id, []).append(depends_on_id)
+    return [
+        Item(
+            id=task.id,
+            start=task.start_date,
+            due=task.due_date,
+            depends_on=tuple(predecessors.get(task.id, ())),
+            parent_id=task.parent_id,
+            estimate_hours=task.estimate_hours,
+            percent=task.percent_complete,
+            done=task.status is TaskStatus.DONE,
+        )
+        for task in tasks
+        if task.status is not TaskStatus.CANCELLED
+    ]
+
+
+def schedule_items(db: Session, project: Project) -> list[Item]:
+    return as_items(project_tasks(db, project), dependency_edges(db, project))
+
+
+class TaskFilter:
+    MINE = "mine"
+    OVERDUE = "overdue"
+    OPEN = "open"
+    DONE = "done"
+    ALL = (MINE, OVERDUE, OPEN, DONE)
+
+
+def list_tasks(
+    db: Session, project: Project, *, which: str, user_id: str, today: date, owner_id: str | None = None
+) -> list[Task]:
+    """Tasks by filter: mine, overdue, open, done, or one person's (`owner_id`)."""
+    query = select(Task).where(Task.project_id == project.id)
+    if which == TaskFilter.DONE:
+        query = query.where(Task.status == TaskStatus.DONE)
+    else:
+        query = query.where(Task.status.in_(OPEN))
+    if which == TaskFilter.MINE:
+        query = query.where(Task.owner_id == user_id)
+    if owner_id is not None:
+        query = query.where(Task.owner_id == owner_id)
+    if which == TaskFilter.OVERDUE:
+        query = query.where(Task.due_date < today)
+    return list(db.scalars(query.order_by(Task.due_date.is_(None), Task.due_date, Task.number)))

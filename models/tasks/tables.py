@@ -1,0 +1,69 @@
+"""The work breakdown: tasks (nested to any depth), their dependencies and milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.core.base import Base, ProjectItem, TeamScoped, UTCDateTime
+from models.core.enums import Acceptance, Disposition, TaskStatus, stored_enum
+
+
+class Deliverable:
+    """Columns shared by everything a sponsor accepts at closing."""
+
+    is_deliverable: Mapped[bool] = mapped_column(default=False)
+    acceptance: Mapped[Acceptance] = mapped_column(stored_enum(Acceptance), default=Acceptance.PENDING)
+    acceptance_note: Mapped[str | None] = mapped_column(Text)
+    accepted_by: Mapped[str | None] = mapped_column(String(32))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Task(Deliverable, ProjectItem, Base):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    status: Mapped[TaskStatus] = mapped_column(stored_enum(TaskStatus), default=TaskStatus.TODO, index=True)
+    percent_complete: Mapped[int] = mapped_column(default=0)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    baseline_start: Mapped[date | None] = mapped_column(Date)
+    baseline_due: Mapped[date | None] = mapped_column(Date)
+    estimate_hours: Mapped[float | None]
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    disposition: Mapped[Disposition | None] = mapped_column(stored_enum(Disposition))
+    source_link: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(32))
+
+
+class TaskDependency(TeamScoped, Base):
+    """Finish-to-start: `task` cannot start before `depends_on` is due."""
+
+    __tablename__ = "task_dependencies"
+    __table_args__ = (UniqueConstraint("task_id", "depends_on_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+
+
+class Milestone(Deliverable, ProjectItem, Base):
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    due_date: Mapped[date] = mapped_column(Date)
+    baseline_due: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(32))

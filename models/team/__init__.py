@@ -1,0 +1,1 @@
+"""The team: members, roles, allocation and load."""
