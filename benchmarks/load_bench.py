@@ -29,7 +29,7 @@ from benchmarks.scenario import BuiltProject, Shape, build_workspace
 from bot.fakeslack import FakeSlack
 from models.core.database import Database
 from tests.conftest import SIGNING_SECRET, TEAM
-from tests.slackdriver import Reply, SlackDriver
+from tests.support.slackdriver import Reply, SlackDriver
 
 NAME = "load"
 P99_TARGET_MS = 100.0

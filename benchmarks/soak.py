@@ -45,7 +45,7 @@ from bot.runtime import Runtime
 from bot.scheduler import run_jobs
 from models.core.database import Database
 from tests.conftest import SIGNING_SECRET, TEAM, make_settings
-from tests.slackdriver import SlackDriver
+from tests.support.slackdriver import SlackDriver
 
 NAME = "soak"
 SETTLE_S = 2.0  # for notifications sent after an answer to reach the fake before it is read

@@ -21,7 +21,7 @@ import requests
 
 from bot import slack_payloads as payloads
 from bot.fakeslack import FakeSlack
-from tests.slackdriver import EVENTS_PATH, SlackDriver
+from tests.support.slackdriver import EVENTS_PATH, SlackDriver
 
 JsonDict = dict[str, Any]
 # Longer than any stall the fault plan holds a call for: the answer time is measured, not cut short.

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.processes import Served, pmo_bot_serve
 from bot.fakeslack import FakeSlack
-from tests.tcpproxy import TcpProxy
+from tests.support.tcpproxy import TcpProxy
 
 
 class Replicas:

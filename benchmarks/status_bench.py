@@ -43,7 +43,7 @@ from tests.conftest import (
     serving,
     stop_server,
 )
-from tests.slackdriver import SlackDriver
+from tests.support.slackdriver import SlackDriver
 
 NAME = "status"
 BIG = Shape(tasks=2000, risks=300, costs=1000, members=8, milestones=12)

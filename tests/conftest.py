@@ -28,7 +28,7 @@ from bot.settings import Settings
 from bot.web import make_server
 from models.core.database import Database
 from models.core.migrate import target_metadata, upgrade
-from tests.slackdriver import SlackDriver
+from tests.support.slackdriver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0001"

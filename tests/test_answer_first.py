@@ -25,8 +25,8 @@ from models.core.base import utcnow
 from models.core.enums import ChangeStatus, DeliveryState, RiskStatus
 from models.projects.tables import CostEntry
 from tests.conftest import ALICE, CAROL, SETTLE_S, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, submit
-from tests.slackdriver import Reply
+from tests.support.flows import CHANNEL, count_rows, field_errors, submit
+from tests.support.slackdriver import Reply
 from tests.test_budget import budgeted
 from tests.test_changes import click, request_posts
 from tests.test_charter import create

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import update
 
 from models import QualityReview, Risk
-from tests.closing_flows import checklist_posts, say, wait_until
 from tests.conftest import ADMIN, ALICE, CAROL, RunningBot
+from tests.support.closing_flows import checklist_posts, say, wait_until
 from tests.test_charter import create
 from tests.test_digests import MONDAY_0905_SHANGHAI, PMO_CHANNEL, busy_week, channel_posts, digests
 from tests.test_reminders import overdue, reminder_dms, reminders

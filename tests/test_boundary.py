@@ -46,9 +46,9 @@ from models.core.clock import utcnow
 from models.core.records import SeenRequest
 from models.tasks.breakdown import Task
 from tests.conftest import ALICE, SIGNING_SECRET, TEAM, WEI, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
-from tests.integrity import contents
-from tests.slackdriver import EVENTS_PATH, Reply
+from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.integrity import contents
+from tests.support.slackdriver import EVENTS_PATH, Reply
 from tests.test_charter import create
 from tests.test_cli import clean_env, free_port, pmo_bot
 from tests.test_oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.markup import unescape
 from models import AuditEntry, BudgetLine, CostEntry
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, count_rows, local_today
+from tests.support.flows import CHANNEL, count_rows, local_today
 from tests.test_charter import create
 
 

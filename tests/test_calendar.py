@@ -9,7 +9,7 @@ import pytest
 from models.calendar.away import status_says_away
 from models.core.workspace import SlackUser
 from tests.conftest import ADMIN, CAROL, RunningBot
-from tests.flows import local_today
+from tests.support.flows import local_today
 
 
 def say(bot: RunningBot, text: str, user: str = ADMIN) -> str:

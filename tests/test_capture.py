@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import ChangeRequest, ChangeTarget, Issue, Risk, Task
 from models.core.enums import Severity
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, submit
 from tests.test_charter import create
 
 MESSAGE = "The payment provider deprecates v2 in March\nWe need to move to v3 before the launch."

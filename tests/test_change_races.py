@@ -13,8 +13,8 @@ from bot.app import Mode, create_app
 from models import AuditEntry, ChangeDecision, ChangeRequest
 from models.core.enums import ChangeStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot, make_settings, serving
-from tests.flows import field_errors, fill, submit
-from tests.slackdriver import Reply
+from tests.support.flows import field_errors, fill, submit
+from tests.support.slackdriver import Reply
 from tests.test_changes import click, plan, requested
 
 END = date(2027, 3, 31)  # Apollo's target end before any change

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from models import ChangeRequest, Project, Task
 from models.core.enums import ChangeStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import PROJECT_TZ, field_errors, local_today, submit
+from tests.support.flows import PROJECT_TZ, field_errors, local_today, submit
 from tests.test_changes import change, click, plan, request_posts, requested
 from tests.test_charter import create
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from models import AuditEntry, ChangeDecision, ChangeRequest, Milestone, Project
 from models.core.enums import ChangeStatus, Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import field_errors, submit
-from tests.slackdriver import Reply
+from tests.support.flows import field_errors, submit
+from tests.support.slackdriver import Reply
 from tests.test_charter import create
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import AuditEntry, Member, Project, Risk, RiskAssessment
 from models.core.enums import Phase, Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 
 CHARTER = {
     "name": "Apollo",

@@ -17,7 +17,7 @@ import requests
 
 from bot.fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.slackdriver import SlackDriver
+from tests.support.slackdriver import SlackDriver
 
 START_TIMEOUT_S = 20
 

@@ -19,7 +19,8 @@ from bot.report_pdf import png_size
 from handlers.closing import final_report
 from models import Issue, Member, Milestone, Risk
 from models.core.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
-from tests.closing_flows import (
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.closing_flows import (
     apollo,
     buttons,
     channel_texts,
@@ -35,9 +36,8 @@ from tests.closing_flows import (
     task,
     wait_until,
 )
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
-from tests.integrity import contents
+from tests.support.flows import CHANNEL, field_errors, local_today, open_modal, submit
+from tests.support.integrity import contents
 
 
 def accept(bot: RunningBot, action: str, key: str, note: str | None) -> dict:

@@ -6,7 +6,8 @@ from sqlalchemy import select, update
 
 from models import AuditEntry, Project, Risk, Task
 from models.core.enums import Acceptance, Disposition, Phase, RiskStatus, TaskStatus
-from tests.closing_flows import (
+from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.closing_flows import (
     apollo,
     buttons,
     checklist_posts,
@@ -18,8 +19,7 @@ from tests.closing_flows import (
     task,
     wait_until,
 )
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import field_errors, local_today, submit
+from tests.support.flows import field_errors, local_today, submit
 from tests.test_records import read_csv
 
 

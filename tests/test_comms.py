@@ -8,7 +8,7 @@ from bot.markup import unescape
 from models import AuditEntry, CommPlanLine
 from models.core.enums import Channel, CommKind
 from tests.conftest import ADMIN, ALICE, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 
 

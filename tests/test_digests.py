@@ -10,7 +10,7 @@ from sqlalchemy import update
 from models import ChangeRequest, CostEntry, HealthSnapshot, Issue, Project, Risk, Task
 from models.core.enums import ChangeStatus, Health, Severity, TaskStatus
 from tests.conftest import RunningBot
-from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import jobs_env

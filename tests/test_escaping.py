@@ -27,10 +27,10 @@ from bot.i18n import Translator, available_languages, catalog
 from bot.markup import Markup, as_text, escape, unescape
 from models import ChangeRequest, Issue, Risk, Task
 from models.core.errors import People
-from tests.closing_flows import give_lessons, wait_until
-from tests.closing_flows import say as closing_say
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.closing_flows import give_lessons, wait_until
+from tests.support.closing_flows import say as closing_say
+from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_closing import start
 from tests.test_digests import digests

@@ -4,9 +4,9 @@ and keep numbers numbers: end to end over HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from models.projects.exports import cell
-from tests.closing_flows import say
 from tests.conftest import RunningBot
-from tests.flows import field_errors, local_today, open_modal, submit
+from tests.support.closing_flows import say
+from tests.support.flows import field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 from tests.test_records import read_csv
 

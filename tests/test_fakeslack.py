@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack import Call, FakeSlack
-from tests.slackdriver import SlackDriver
+from tests.support.slackdriver import SlackDriver
 
 TEAM, OTHER_TEAM = "T0001", "T0002"
 TOKEN, OTHER_TOKEN = "xoxb-test-T0001", "xoxb-test-T0002"

@@ -34,8 +34,8 @@ from handlers.team.members import parse_allocation
 from models.core.errors import DomainError
 from models.core.keys import parse_item_key
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, fill, open_modal
-from tests.integrity import contents
+from tests.support.flows import CHANNEL, fill, open_modal
+from tests.support.integrity import contents
 from tests.test_charter import create
 
 UNEXPECTED = "Sorry, something went wrong on my side"

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from models import ChangeRequest, Project, Task
 from models.core.enums import ChangeStatus, Phase
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import field_errors, open_modal, submit
-from tests.integrity import contents
+from tests.support.flows import field_errors, open_modal, submit
+from tests.support.integrity import contents
 from tests.test_changes import click
 from tests.test_charter import create
 

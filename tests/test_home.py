@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import Task
 from models.core.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import field_errors, open_modal, submit
+from tests.support.flows import field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_status import day, running, say
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models import Issue, Risk, Task
 from models.core.enums import IssueStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, local_today, open_modal, submit
+from tests.support.flows import CHANNEL, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 YESTERDAY = (local_today() - timedelta(days=1)).isoformat()

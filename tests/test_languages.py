@@ -24,7 +24,7 @@ from models import Project, Task
 from models.core.database import Database
 from models.core.workspace import SlackUser
 from tests.conftest import ALICE, BOB, TEAM, WEI, RunningBot, make_settings, serving
-from tests.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 from tests.test_digests import channel_posts, digests
 from tests.test_reminders import reminder_dms, reminders

@@ -33,10 +33,10 @@ from models.core.limits import (
     column_limit,
     shifted,
 )
-from tests.closing_flows import say
 from tests.conftest import ALICE, BOB, TEAM, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
-from tests.slackdriver import Reply
+from tests.support.closing_flows import say
+from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.slackdriver import Reply
 from tests.test_changes import change as change_of
 from tests.test_changes import decide, plan, requested
 from tests.test_charter import CHARTER, create, project

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import ALICE, TEAM, RunningBot
-from tests.flows import CHANNEL, open_modal
-from tests.integrity import contents
-from tests.slackdriver import Reply
+from tests.support.flows import CHANNEL, open_modal
+from tests.support.integrity import contents
+from tests.support.slackdriver import Reply
 from tests.test_charter import create
 
 TOO_LONG = "That is too long for a command"

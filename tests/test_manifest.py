@@ -20,8 +20,8 @@ from bot.scopes import (
     METHOD_SCOPES,
     REDIRECT_PATH,
 )
-from tests.closing_flows import apollo, say
 from tests.conftest import ALICE, RunningBot
+from tests.support.closing_flows import apollo, say
 from tests.test_charter import create
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import Decision, Meeting, Task
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 NEXT_WEEK = (local_today() + timedelta(days=7)).isoformat()

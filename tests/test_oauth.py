@@ -17,7 +17,7 @@ from models import Workspace
 from models.core.database import Database
 from models.core.migrate import slack_store_metadata
 from tests.conftest import RunningBot, make_settings, serving
-from tests.slackdriver import SlackDriver
+from tests.support.slackdriver import SlackDriver
 
 CLIENT_ID = "1111.2222"
 NEW_TEAM = "T0777"

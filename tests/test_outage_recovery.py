@@ -31,9 +31,9 @@ from models.core.database import Database
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
 from tests.conftest import SIGNING_SECRET, TEAM, RunningBot, make_settings, serving
-from tests.flows import field_errors, fill, open_modal, submit
-from tests.slackdriver import SlackDriver
-from tests.tcpproxy import TcpProxy
+from tests.support.flows import field_errors, fill, open_modal, submit
+from tests.support.slackdriver import SlackDriver
+from tests.support.tcpproxy import TcpProxy
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_digests import MONDAY_0905_SHANGHAI, channel_posts

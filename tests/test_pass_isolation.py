@@ -21,7 +21,7 @@ import handlers.reminders.reviews
 from bot.cli import main
 from models.digests.content import Digest
 from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
-from tests.flows import field_errors, open_modal, submit
+from tests.support.flows import field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_deliveries import REVIEWS_DUE
 from tests.test_digests import MONDAY_0905_SHANGHAI

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Issue, Risk, Task
 from tests.conftest import ALICE, CAROL, RunningBot
-from tests.flows import field_errors, local_today, open_modal, submit
+from tests.support.flows import field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 ZH_WEEKDAY = "一二三四五六日"

@@ -21,7 +21,7 @@ from models import (
 )
 from models.core.enums import TaskStatus
 from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.flows import count_rows, field_errors, local_today, open_modal, submit
+from tests.support.flows import count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 from tests.test_charts import PNG_SIGNATURE, hex_rgb, pixels, runs
 

@@ -15,9 +15,9 @@ from models.closing.lessons import LessonForm, record_lesson
 from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import Phase, Role
-from tests.closing_flows import apollo, say
 from tests.conftest import ALICE, BOB, CAROL, OTHER_TEAM, TEAM, RunningBot
-from tests.flows import CHANNEL, count_rows, local_today
+from tests.support.closing_flows import apollo, say
+from tests.support.flows import CHANNEL, count_rows, local_today
 from tests.test_charter import create
 
 

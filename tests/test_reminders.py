@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from models import Issue, Task
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
-from tests.flows import field_errors, open_modal, submit
+from tests.support.flows import field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import dms_to, jobs_env

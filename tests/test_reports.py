@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Delivery
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_reviews_job import dms_to, jobs_env

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from models import ChangeRequest, Delivery, QualityReview, Task
 from models.core.enums import DeliveryState
 from tests.conftest import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM, RunningBot
-from tests.flows import field_errors, open_modal, submit
+from tests.support.flows import field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_cli import clean_env, run
 

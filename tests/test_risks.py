@@ -12,7 +12,7 @@ from bot.markup import unescape
 from models import AuditEntry, Issue, Risk, RiskAssessment
 from models.core.enums import RiskStatus, RiskStrategy
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_charts import PNG_SIGNATURE
 

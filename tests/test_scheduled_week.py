@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.fakeslack import Call
 from tests.conftest import ADMIN, ALICE, BOB, RunningBot
-from tests.flows import CHANNEL
+from tests.support.flows import CHANNEL
 from tests.test_charter import create
 from tests.test_cli import run
 from tests.test_deliveries import killed_while_held

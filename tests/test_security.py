@@ -18,8 +18,8 @@ from models.core.access import Actor
 from models.core.database import Database
 from models.tasks.breakdown import TaskForm, add_task
 from tests.conftest import ADMIN, ALICE, CAROL, OTHER_TEAM, TEAM, RunningBot
-from tests.flows import CHANNEL, field_errors, open_modal, submit
-from tests.integrity import contents
+from tests.support.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.integrity import contents
 from tests.test_changes import requested
 from tests.test_charter import create
 

@@ -24,7 +24,7 @@ from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import DeliveryState
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot
-from tests.flows import CHANNEL
+from tests.support.flows import CHANNEL
 from tests.test_charter import create
 from tests.test_cli import clean_env, pmo_bot, run
 from tests.test_digests import MONDAY_0905_SHANGHAI

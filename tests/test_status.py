@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import AuditEntry, Issue, Milestone, Task
 from models.core.enums import Severity, TaskStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import CHANNEL, PROJECT_TZ, field_errors, local_today, open_modal, submit
+from tests.support.flows import CHANNEL, PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import Task, TaskDependency
 from tests.conftest import CAROL, RunningBot
-from tests.flows import count_rows, field_errors, open_modal, submit
+from tests.support.flows import count_rows, field_errors, open_modal, submit
 from tests.test_charter import create
 from tests.test_planning import planned, say, task
 

@@ -10,7 +10,7 @@ from bot.markup import unescape
 from models import AuditEntry, Member, Project, Task
 from models.core.enums import Role
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.flows import local_today
+from tests.support.flows import local_today
 from tests.test_charter import create
 
 DAN = "U0999"  # not in the workspace

@@ -19,7 +19,7 @@ from models import CommPlanLine
 from models.comms.plan import WEEKDAYS
 from models.core.enums import CommKind
 from tests.conftest import RunningBot
-from tests.flows import CHANNEL
+from tests.support.flows import CHANNEL
 from tests.test_charter import create
 from tests.test_cli import free_port, pmo_bot, wait_healthy
 from tests.test_reviews_job import jobs_env

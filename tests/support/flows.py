@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.slack_payloads import view_state
 from models.core.database import Database
 from tests.conftest import ALICE, RunningBot
-from tests.slackdriver import Reply
+from tests.support.slackdriver import Reply
 
 CHANNEL = "C0001"
 # Alice's Slack time zone, which the charter gives the project unless told otherwise.

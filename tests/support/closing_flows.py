@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from models import Project, Task
 from tests.conftest import ALICE, CAROL, RunningBot
-from tests.flows import CHANNEL, field_errors, submit
+from tests.support.flows import CHANNEL, field_errors, submit
 from tests.test_charter import create
 
 CHECKLIST_TITLE = "APL · Apollo — closing checklist"
