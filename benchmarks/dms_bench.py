@@ -22,7 +22,7 @@ from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_data
 from benchmarks.ratelimited import POST, RateLimitedSlack
 from benchmarks.scenario import people
 from bot.fakeslack import FakeSlack
-from bot.outbox import Dm, Outgoing, send_all
+from bot.outbox import Notice, send_all
 from bot.runtime import Runtime
 from models.core.database import Database
 from models.core.deliveries import BACKOFF
@@ -35,22 +35,21 @@ KINDS = ("reminder", "overdue_summary", "risk_review", "quality_review", "change
 PASSES_MAX = len(BACKOFF) + 1
 
 
-def dms(users: tuple[str, ...], each: int, prefix: str) -> list[Outgoing]:
+def dms(users: tuple[str, ...], each: int, prefix: str) -> list[Notice]:
     """`each` DMs to every user, in the order a pass finds them: all of one kind, then the next."""
     found = []
     for kind in (KINDS * each)[:each]:  # kinds repeat past five: keys stay apart by their number
         for user in users:
             key = f"{prefix}:{kind}:{user}:{len(found)}"
-            dm = Dm(key, kind, user, f"{kind} for you ({key})", [])
-            found.append(Outgoing(dm.key, dm.kind, dm.user, dm.post))
+            found.append(Notice.due(key, kind, user, f"{kind} for you ({key})", []))
     return found
 
 
-def deliver(runtime: Runtime, outgoing: list[Outgoing]) -> int:
+def deliver(runtime: Runtime, outgoing: list[Notice]) -> int:
     """Passes until every DM is sent (later passes retry what failed, after its back-off)."""
     now = datetime.now(UTC)
     for number in range(1, PASSES_MAX + 1):
-        send_all(runtime, team_id=TEAM, now=now, outgoing=outgoing)
+        send_all(runtime, team_id=TEAM, now=now, notices=outgoing)
         if sent_count(runtime.database) == len(outgoing):
             return number
         now += BACKOFF[min(number, len(BACKOFF)) - 1]
@@ -62,7 +61,7 @@ def sent_count(database: Database) -> int:
         return db.scalar(select(func.count()).where(Delivery.state == DeliveryState.SENT)) or 0
 
 
-def measure(url: str, fake: FakeSlack, outgoing: list[Outgoing]) -> tuple[float, int]:
+def measure(url: str, fake: FakeSlack, outgoing: list[Notice]) -> tuple[float, int]:
     database = Database(url)
     database.ensure_workspace(TEAM)
     runtime = pmo_app(database, fake).runtime

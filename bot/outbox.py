@@ -1,4 +1,9 @@
-"""Scheduled sends, each made once: claim the key, send, record what happened.
+"""The one sender: every message the bot sends on its own, each made once.
+
+A listener's notice after its answer and a scheduled pass's DMs, posts and files all go the
+same way: claim the key in the delivery log, send, record what happened (where the message
+was posted, so its copies can be edited later). Whether it was already sent is decided here,
+never by the caller.
 
 A Slack error after slack-sdk's own retries (429 with Retry-After, 5xx) is a failure, tried
 again later with back-off. A dropped connection is uncertain: Slack may have posted, so the
@@ -28,11 +33,17 @@ from slack_sdk.web import SlackResponse
 
 from bot.runtime import Runtime
 from models.core.base import utcnow
-from models.core.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain, notices_due
+from models.core.deliveries import (
+    claim_delivery,
+    mark_failed,
+    mark_sent,
+    mark_uncertain,
+    notices_due,
+    settled_keys,
+)
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[WebClient], SlackResponse]
 # Told why a send failed (or may not have arrived).
 OnFailure = Callable[[str], None]
 UNCERTAIN_ERRORS = (URLError, TimeoutError, ConnectionError)
@@ -46,22 +57,21 @@ def send_once(
     runtime: Runtime,
     *,
     team_id: str,
-    key: str,
-    kind: str,
     now: datetime,
-    channel: str,
-    send: Send,
+    notice: Notice,
     on_failure: OnFailure | None = None,
-    payload: str | None = None,
 ) -> bool:
-    """Send to `channel` unless another process or an earlier pass already did; True when this call sent.
+    """Send `notice` unless another process or an earlier pass already did; True when this call sent.
 
     A send that failed or may not have arrived is recorded in the delivery log and told to
-    `on_failure` (a scheduled pass counts it against the project it was for). `payload` is kept
-    with the claim for a send no pass could make again (bot.outbox.Notice).
+    `on_failure` (a scheduled pass counts it against the project it was for). A kept notice's
+    content is stored with its claim, for a send no pass could make again.
     """
+    key, channel, send = notice.key, notice.channel, notice.post
     with runtime.database.session(team_id) as db:
-        delivery_id = claim_delivery(db, team_id=team_id, key=key, kind=kind, now=now, payload=payload)
+        delivery_id = claim_delivery(
+            db, team_id=team_id, key=key, kind=notice.kind, now=now, payload=notice.payload()
+        )
     if delivery_id is None:
         return False
     failed = on_failure or (lambda reason: None)
@@ -104,133 +114,40 @@ Blocks = list[dict[str, Any]]
 SEND_WORKERS = 4
 
 
-def post_dm(client: WebClient, user: str, text: str, blocks: Blocks) -> SlackResponse:
-    return client.chat_postMessage(channel=user, text=text, blocks=blocks)
-
-
 @dataclass(frozen=True)
-class Dm:
-    """One direct message to send once: its delivery key, kind, recipient and content."""
+class Content:
+    """What a message says: its text (a file's comment), its blocks, and a file to upload with it."""
 
-    key: str
-    kind: str
-    user: str
     text: str
-    blocks: Blocks
-    subject: str = ""  # whom a failure is counted against in `jobs status`: a project's key
-
-    def outgoing(self) -> Outgoing:
-        return Outgoing(self.key, self.kind, self.user, self.post, self.subject)
-
-    def post(self, client: WebClient) -> SlackResponse:
-        return post_dm(client, self.user, self.text, self.blocks)
+    blocks: Blocks | None = None
+    file: bytes | None = None
+    filename: str = ""
 
 
-@dataclass(frozen=True)
-class DmLater:
-    """A direct message found due, written only when it is sent: a pass may find thousands."""
-
-    key: str
-    kind: str
-    user: str
-    write: Callable[[], tuple[str, Blocks]]
-    subject: str = ""
-
-    def outgoing(self) -> Outgoing:
-        return Outgoing(self.key, self.kind, self.user, self.post, self.subject)
-
-    def post(self, client: WebClient) -> SlackResponse:
-        try:
-            text, blocks = self.write()
-        except Exception as error:
-            raise NotWrittenError(repr(error)) from error
-        return post_dm(client, self.user, text, blocks)
-
-
-def send_dm(runtime: Runtime, *, team_id: str, now: datetime, dm: Dm) -> bool:
-    return send_once(
-        runtime, team_id=team_id, key=dm.key, kind=dm.kind, now=now, channel=dm.user, send=dm.post
-    )
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One scheduled send: its delivery key and kind, the channel it goes to, and how to make it."""
-
-    key: str
-    kind: str
-    channel: str
-    send: Send
-    subject: str = ""  # whom a failure is counted against in `jobs status`: a project's key
-
-
-def send_all(
-    runtime: Runtime,
-    *,
-    team_id: str,
-    now: datetime,
-    outgoing: list[Outgoing],
-    on_failure: Callable[[Outgoing, str], None] | None = None,
-) -> int:
-    """Send each once, several at a time; how many this call sent. One failing stops no other.
-
-    Slack takes 100 to 300 ms to answer a post, so a pass of a thousand digests one after the
-    other would take minutes. Sends go in waves of one message per channel: a channel's
-    messages keep their order and are spread across the pass, so the pacer (one post a second
-    per channel) rarely has to hold a worker back.
-    """
-    by_channel: dict[str, list[Outgoing]] = defaultdict(list)
-    for item in outgoing:
-        by_channel[item.channel].append(item)
-    waves = [[item for item in wave if item is not None] for wave in zip_longest(*by_channel.values())]
-
-    def failed(item: Outgoing, reason: str) -> None:
-        if on_failure is not None:
-            on_failure(item, reason)
-
-    def send(item: Outgoing) -> bool:
-        try:
-            return send_once(
-                runtime,
-                team_id=team_id,
-                key=item.key,
-                kind=item.kind,
-                now=now,
-                channel=item.channel,
-                send=item.send,
-                on_failure=partial(failed, item),
-            )
-        except Exception as error:  # the delivery log itself (a database fault): this send only
-            log.exception("send %s failed", item.key)
-            failed(item, repr(error))
-            return False
-
-    if len(by_channel) <= 1:
-        return sum(send(item) for item in outgoing)
-    workers = min(SEND_WORKERS, len(by_channel))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
-        return sum(sum(pool.map(send, wave)) for wave in waves)
-
-
-# How many failed notifications one pass sends again; the rest wait for the next tick.
-NOTICES_PER_PASS = 200
+Write = Callable[[], Content]
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A message people depend on, sent after the answer: an approval request to a decider, an
-    assignment DM, a channel announcement.
+    """One message the bot sends once: a channel post, a DM (its channel a user id) or a file.
 
-    It goes through the delivery log with what it says, so a send Slack refused (an outage, a
-    rate limit past the client's retries) is made again by the `notices` pass after its
-    back-off, and one whose outcome is unknown is shown in `pmo-bot jobs status`, not repeated.
+    A listener's notice (an approval request to a decider, an assignment DM, a channel
+    announcement) is `kept`: it goes through the delivery log with what it says, so a send Slack
+    refused (an outage, a rate limit past the client's retries) is made again by the `notices`
+    pass after its back-off. A scheduled pass's message (`Notice.due`) is not kept: the pass
+    makes it again on its next run. One whose outcome is unknown is shown in `pmo-bot jobs
+    status`, never repeated. A message a pass may find thousands of is written only when it
+    is sent (`write`).
     """
 
     key: str
     kind: str
     channel: str
-    text: str
+    text: str = ""
     blocks: Blocks | None = None
+    subject: str = ""  # whom a failure is counted against in `jobs status`: a project's key
+    write: Write | None = None
+    kept: bool = True
 
     @classmethod
     def once(cls, kind: str, *about: object, channel: str, text: str, blocks: Blocks | None = None) -> Notice:
@@ -242,7 +159,24 @@ class Notice:
         """A notice of an event that may happen again (a charter edited twice): each is sent."""
         return cls.once(kind, *about, uuid.uuid4().hex[:12], channel=channel, text=text, blocks=blocks)
 
-    def payload(self) -> str:
+    @classmethod
+    def due(
+        cls,
+        key: str,
+        kind: str,
+        channel: str,
+        text: str = "",
+        blocks: Blocks | None = None,
+        *,
+        write: Write | None = None,
+        subject: str = "",
+    ) -> Notice:
+        """A scheduled pass's message: made again by the pass, so not kept in the log."""
+        return cls(key, kind, channel, text, blocks, subject, write, kept=False)
+
+    def payload(self) -> str | None:
+        if not self.kept:
+            return None
         return json.dumps({"channel": self.channel, "text": self.text, "blocks": self.blocks})
 
     @classmethod
@@ -250,8 +184,110 @@ class Notice:
         saved = json.loads(payload)
         return cls(key, kind, saved["channel"], saved["text"], saved.get("blocks"))
 
+    def content(self) -> Content:
+        if self.write is None:
+            return Content(self.text, self.blocks)
+        try:
+            return self.write()
+        except Exception as error:
+            raise NotWrittenError(repr(error)) from error
+
     def post(self, client: WebClient) -> SlackResponse:
-        return client.chat_postMessage(channel=self.channel, text=self.text, blocks=self.blocks)
+        content = self.content()
+        if content.file is not None:
+            return client.files_upload_v2(
+                channel=self.channel,
+                file=content.file,
+                filename=content.filename,
+                initial_comment=content.text,
+            )
+        return client.chat_postMessage(channel=self.channel, text=content.text, blocks=content.blocks)
+
+
+# Told which notice failed, and why.
+OnNoticeFailure = Callable[[Notice, str], None]
+# Writes a batch of drafts together (digests read in one go), answering the written notices.
+WriteAll = Callable[[list[Notice]], list[Notice]]
+
+
+def unsent(runtime: Runtime, team_id: str, now: datetime, notices: list[Notice]) -> list[Notice]:
+    """Those of `notices` a claim could take now: a pass need not even write the others.
+
+    Only a shortcut (each claim still decides), so a log that cannot be read leaves them all.
+    """
+    if len(notices) <= 1:
+        return notices  # one claim decides a single send as cheaply as this look would
+    try:
+        with runtime.database.session(team_id, write=False) as db:
+            settled = settled_keys(db, [notice.key for notice in notices], now)
+    except Exception:
+        log.exception("could not read the delivery log ahead of %d sends", len(notices))
+        return notices
+    return [notice for notice in notices if notice.key not in settled]
+
+
+def send_all(
+    runtime: Runtime,
+    *,
+    team_id: str,
+    now: datetime,
+    notices: list[Notice],
+    on_failure: OnNoticeFailure | None = None,
+    write_all: WriteAll | None = None,
+    batch: int = 0,
+) -> int:
+    """Send each once, several at a time; how many this call sent. One failing stops no other.
+
+    Those already sent (or failed and not yet due again) are left out first, so what is
+    expensive to write is written only for what will be sent: by `write_all`, `batch` drafts at
+    a time, when given.
+    """
+    due = unsent(runtime, team_id, now, notices)
+    if write_all is None:
+        return _send_written(runtime, team_id, now, due, on_failure)
+    size = batch or len(due) or 1
+    return sum(
+        _send_written(runtime, team_id, now, write_all(due[n : n + size]), on_failure)
+        for n in range(0, len(due), size)
+    )
+
+
+def _send_written(
+    runtime: Runtime, team_id: str, now: datetime, notices: list[Notice], on_failure: OnNoticeFailure | None
+) -> int:
+    """Slack takes 100 to 300 ms to answer a post, so a pass of a thousand digests one after the
+    other would take minutes. Sends go in waves of one message per channel: a channel's
+    messages keep their order and are spread across the pass, so the pacer (one post a second
+    per channel) rarely has to hold a worker back.
+    """
+    by_channel: dict[str, list[Notice]] = defaultdict(list)
+    for notice in notices:
+        by_channel[notice.channel].append(notice)
+    waves = [[item for item in wave if item is not None] for wave in zip_longest(*by_channel.values())]
+
+    def failed(notice: Notice, reason: str) -> None:
+        if on_failure is not None:
+            on_failure(notice, reason)
+
+    def send(notice: Notice) -> bool:
+        try:
+            return send_once(
+                runtime, team_id=team_id, now=now, notice=notice, on_failure=partial(failed, notice)
+            )
+        except Exception as error:  # the delivery log itself (a database fault): this send only
+            log.exception("send %s failed", notice.key)
+            failed(notice, repr(error))
+            return False
+
+    if len(by_channel) <= 1:
+        return sum(send(notice) for notice in notices)
+    workers = min(SEND_WORKERS, len(by_channel))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
+        return sum(sum(pool.map(send, wave)) for wave in waves)
+
+
+# How many failed notifications one pass sends again; the rest wait for the next tick.
+NOTICES_PER_PASS = 200
 
 
 def send_notice(
@@ -261,18 +297,8 @@ def send_notice(
     now: datetime | None = None,
     on_failure: OnFailure | None = None,
 ) -> bool:
-    """Send `notice` once, recorded with its content so a failure is tried again; True when sent."""
-    return send_once(
-        runtime,
-        team_id=team_id,
-        key=notice.key,
-        kind=notice.kind,
-        now=now or utcnow(),
-        channel=notice.channel,
-        send=notice.post,
-        on_failure=on_failure,
-        payload=notice.payload(),
-    )
+    """Send `notice` once (a listener's, after its answer); True when sent."""
+    return send_once(runtime, team_id=team_id, now=now or utcnow(), notice=notice, on_failure=on_failure)
 
 
 def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
@@ -280,18 +306,17 @@ def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
 
     Answers what failed again (one line a notice), so `jobs run notices` exits non-zero then.
     """
+    by_team: dict[str, list[Notice]] = defaultdict(list)
     with runtime.database.system_session(write=False) as db:
-        due = [
-            (row.team_id, Notice.stored(row.key, row.kind, row.payload or "{}"))
-            for row in notices_due(db, now=now, limit=NOTICES_PER_PASS)
-        ]
+        for row in notices_due(db, now=now, limit=NOTICES_PER_PASS):
+            by_team[row.team_id].append(Notice.stored(row.key, row.kind, row.payload or "{}"))
     failures: list[str] = []
-    for team_id, notice in due:
-        send_notice(
+    for team_id, notices in by_team.items():
+        send_all(
             runtime,
-            team_id,
-            notice,
-            now,
-            on_failure=lambda reason, key=notice.key: failures.append(f"{key}: {reason}"),
+            team_id=team_id,
+            now=now,
+            notices=notices,
+            on_failure=lambda notice, reason: failures.append(f"{notice.key}: {reason}"),
         )
     return failures

@@ -25,7 +25,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_list, mention
 from bot.i18n import Translator
-from bot.outbox import Dm, send_dm
+from bot.outbox import Notice, send_all
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx, ctx_from
@@ -61,14 +61,14 @@ def retro_key(project: Project) -> str:
     return f"retro:{project.id}"
 
 
-def lessons_dm(project: Project, user: str, t: Translator) -> Dm:
+def lessons_dm(project: Project, user: str, t: Translator) -> Notice:
     """The request to `user`, in their language `t`, keyed so it is sent once per project."""
     text = t("lessons.ask", key=project.key, name=project.name)
     blocks = [
         section(text),
         actions(button(t("lessons.answer"), action_id=ANSWER_ACTION, value=str(project.id), style="primary")),
     ]
-    return Dm(f"lessons:{project.id}:{user}", "lessons", user, text, blocks)
+    return Notice.once("lessons", project.id, channel=user, text=text, blocks=blocks)
 
 
 def ask_for_lessons(ctx: Ctx, project_id: int) -> None:
@@ -76,9 +76,8 @@ def ask_for_lessons(ctx: Ctx, project_id: int) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         people = lesson_people(db, project)
-    now = utcnow()
-    for user in people:
-        send_dm(ctx.runtime, team_id=ctx.team_id, now=now, dm=lessons_dm(project, user, ctx.t_for(user)))
+    notices = [lessons_dm(project, user, ctx.t_for(user)) for user in people]
+    send_all(ctx.runtime, team_id=ctx.team_id, now=utcnow(), notices=notices)
 
 
 def rating_label(rating: int, t: Translator) -> str:

@@ -12,22 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
 from bot.i18n import Translator
-from bot.outbox import Outgoing
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import project_translator
-from handlers.slack.directory import time_zone
 from handlers.slack.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from handlers.status.command import (
     control_lines,
@@ -38,7 +34,6 @@ from handlers.status.command import (
     risk_lines,
 )
 from handlers.status.command import status_blocks as report_blocks
-from models.calendar.away import is_holiday
 from models.comms.occurrences import DAYTIME_WINDOW, Recurrence
 from models.comms.plan import audience_people
 from models.comms.tables import CommPlanLine
@@ -86,7 +81,7 @@ class ReportPass(ScheduledPass):
 
     name = "reports"
 
-    def for_project(self, db: Session, project: Project) -> list[Outgoing]:
+    def for_project(self, db: Session, project: Project) -> list[Notice]:
         lines = db.scalars(
             select(CommPlanLine).where(
                 CommPlanLine.project_id == project.id,
@@ -96,7 +91,7 @@ class ReportPass(ScheduledPass):
         ).all()
         return [send for line in lines for send in self.sends(db, project, line)]
 
-    def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Outgoing]:
+    def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Notice]:
         """Who gets the line's message now: the channel once, or each person at their hour."""
         recipients = (
             [project.channel_id]
@@ -108,9 +103,9 @@ class ReportPass(ScheduledPass):
         for recipient in recipients:
             tz = project.timezone
             if line.time_zone_of == "member" and line.channel is Channel.DM:
-                tz = time_zone(self.ctx, recipient)
+                tz = self.time_zone(recipient)
             day = recurrence.due_on(self.now, tz)
-            if day is not None and not is_holiday(db, day):
+            if day is not None and not self.holiday(db, day):
                 due.append((recipient, day))
         if not due:
             return []
@@ -119,19 +114,10 @@ class ReportPass(ScheduledPass):
         sends = []
         for who, day in due:
             # The channel reads the project's language; a person their own.
-            t = (
-                project_translator(self.runtime, project)
-                if who == project.channel_id
-                else self.ctx.t_for(who)
-            )
+            t = project_translator(self.runtime, project) if who == project.channel_id else self.t_for(who)
             text, blocks = render(report, t)
-            post = partial(_post, channel=who, text=text, blocks=blocks)
-            sends.append(Outgoing(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, post))
+            sends.append(Notice.due(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, text, blocks))
         return sends
-
-
-def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
-    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
 
 def run_reports(runtime: Runtime, now: datetime) -> list[PassFailure]:

@@ -15,8 +15,6 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +23,7 @@ from bot.formats import fmt_list, fmt_money, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
 from bot.markup import Markup
-from bot.outbox import Outgoing
+from bot.outbox import Content, Notice
 from bot.runtime import Runtime
 from handlers.changes.decisions import STATUS_MARK
 from handlers.risks.lines import level
@@ -36,7 +34,6 @@ from handlers.status.command import HEALTH_MARK
 from models.changes.requests import change_key
 from models.comms.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
 from models.comms.plan import enabled_lines
-from models.core.deliveries import settled_keys, still_to_send
 from models.core.enums import CommKind
 from models.digests.content import Digest, health_history, iso_week, keep_snapshots, weekly_digests
 from models.projects.portfolio import open_projects
@@ -118,22 +115,23 @@ def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
 class DigestPass(ScheduledPass):
     name = "digests"
 
+    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
+        super().__init__(runtime, team_id, now)
+        self.project_of: dict[str, int] = {}  # a draft digest's key: its project
+
     def run(self) -> None:
-        for due_on, project_ids in self.due_batches():
-            self.send_digests(project_ids, due_on)
+        for due_on, drafts in self.due_batches():
+            self.send_all(drafts, write_all=partial(self.write_digests, due_on), batch=BATCH)
         channel = self.runtime.settings.pmo_portfolio_channel
         if channel:
             with self.isolated(f"portfolio digest (#{channel})"):
                 self.send_portfolio(channel)
 
-    def unsent(self, db: Session, key: str) -> bool:
-        return still_to_send(db, key=key, now=self.now)
+    def due_batches(self) -> list[tuple[date, list[Notice]]]:
+        """The digests due, unwritten, a batch per time zone and week.
 
-    def due_batches(self) -> list[tuple[date, list[int]]]:
-        """The projects whose digest is due and not yet sent, a batch per time zone and week.
-
-        Sent digests are left out before any is prepared: the pass runs every minute, and days
-        of recomputing a thousand digests only to find them sent would be wasted.
+        The sender leaves out those already sent before any is written: the pass runs every
+        minute, and days of recomputing a thousand digests only to find them sent would be wasted.
         """
         with self.runtime.database.session(self.team_id, write=False) as db:
             plans = {line.project_id: line for line in enabled_lines(db, CommKind.DIGEST)}
@@ -143,28 +141,29 @@ class DigestPass(ScheduledPass):
                 if (line := plans.get(project.id))
                 and (day := Recurrence.of(line, DIGEST_WINDOW).due_on(self.now, project.timezone))
             ]
-            sent = settled_keys(db, [digest_key(project.id, day) for project, day in due], self.now)
-        batches: dict[tuple[str, date], list[int]] = defaultdict(list)
-        for project, day in due:
-            if digest_key(project.id, day) not in sent:
-                batches[project.timezone, day].append(project.id)
-        return [
-            (day, ids[n : n + BATCH]) for (_, day), ids in batches.items() for n in range(0, len(ids), BATCH)
-        ]
+            batches: dict[tuple[str, date], list[Notice]] = defaultdict(list)
+            for project, day in due:
+                key, subject = digest_key(project.id, day), project_subject(project)
+                self.project_of[key] = project.id
+                batches[project.timezone, day].append(
+                    Notice.due(key, "digest", project.channel_id, subject=subject)
+                )
+        return [(day, drafts) for (_, day), drafts in batches.items()]
 
-    def send_digests(self, project_ids: list[int], due_on: date) -> None:
-        """Prepare a batch, keep its health snapshots, then post them, several channels at a time.
+    def write_digests(self, due_on: date, drafts: list[Notice]) -> list[Notice]:
+        """Prepare a batch and keep its health snapshots; the sender then posts them.
 
         The digests are read in a read-only transaction: on SQLite a write transaction holds
         the database's one write lock, and a batch takes long enough to stall everyone's clicks.
         A project whose digest cannot be written is left out (and recorded); the others go.
         """
+        project_ids = [self.project_of[draft.key] for draft in drafts]
         digests: list[Digest] = []
-        outgoing: list[Outgoing] = []
+        written: list[Notice] = []
         with self.runtime.database.session(self.team_id, write=False) as db:
             projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
             if not projects:
-                return
+                return []
             subjects = {project.id: project_subject(project) for project in projects}
             prepared = self.prepare(db, list(projects), subjects, due_on)
             for project in projects:
@@ -173,14 +172,15 @@ class DigestPass(ScheduledPass):
                     continue
                 with self.isolated(subjects[project.id]):
                     text, blocks = digest_message(digest, project_translator(self.runtime, project))
-                    post = partial(_post, channel=project.channel_id, text=text, blocks=blocks)
-                    key = digest_key(project.id, due_on)
-                    outgoing.append(Outgoing(key, "digest", project.channel_id, post, subjects[project.id]))
+                    key, channel = digest_key(project.id, due_on), project.channel_id
+                    written.append(
+                        Notice.due(key, "digest", channel, text, blocks, subject=subjects[project.id])
+                    )
                     digests.append(digest)
         snapshots = self.isolated("the digests' health snapshots")
         with snapshots, self.runtime.database.session(self.team_id) as db:
             keep_snapshots(db, digests)
-        self.send_all(outgoing)
+        return written
 
     def prepare(
         self, db: Session, projects: list[Project], subjects: dict[int, str], due_on: date
@@ -200,23 +200,20 @@ class DigestPass(ScheduledPass):
 
     def send_portfolio(self, channel: str) -> None:
         due_on = PORTFOLIO.due_on(self.now, "UTC")
-        key = f"portfolio:{self.team_id}:{iso_week(due_on)}" if due_on else ""
+        if due_on is None:
+            return
+        key, write = f"portfolio:{self.team_id}:{iso_week(due_on)}", partial(self.write_portfolio, due_on)
+        self.send_all(
+            [Notice.due(key, "portfolio", channel, write=write, subject=f"portfolio digest (#{channel})")]
+        )
+
+    def write_portfolio(self, due_on: date) -> Content:
+        """The portfolio's lines and chart, written only when the sender finds it still to send."""
         with self.runtime.database.session(self.team_id, write=False) as db:
-            if due_on is None or not self.unsent(db, key):
-                return
             # The portfolio channel belongs to no project: it reads the workspace's language.
             text, history = portfolio(db, self.now.astimezone(UTC).date(), translator_for(self.runtime))
         png = render_health_history(history)
-
-        def upload(client: WebClient) -> SlackResponse:
-            filename = f"portfolio-{iso_week(due_on)}.png"
-            return client.files_upload_v2(channel=channel, file=png, filename=filename, initial_comment=text)
-
-        self.send_all([Outgoing(key, "portfolio", channel, upload, f"portfolio digest (#{channel})")])
-
-
-def _post(client: WebClient, *, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
-    return client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        return Content(text, file=png, filename=f"portfolio-{iso_week(due_on)}.png")
 
 
 def digest_key(project_id: int, due_on: date) -> str:

@@ -21,22 +21,19 @@ from sqlalchemy.orm import Session
 from bot.blocks import Block, actions, button, modal, section, submitted_values
 from bot.formats import fmt_date
 from bot.i18n import Translator
-from bot.outbox import DmLater
+from bot.outbox import Content, Notice
 from bot.runtime import Runtime
 from handlers.issues.log import RESOLVE_ACTION
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx, ctx_from
-from handlers.slack.directory import DEFAULT_TZ, lookup, lookup_many
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input
 from handlers.slack.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
 from handlers.tasks.buttons import DONE_ACTION
-from models.calendar.away import DaysOff, days_off, status_says_away
+from models.calendar.away import DaysOff, days_off
 from models.core.access import require_visible
-from models.core.deliveries import settled_keys
 from models.core.errors import InvalidError
 from models.core.keys import ItemKind, parse_item_key
-from models.core.workspace import SlackUser
 from models.issues.log import find_issue
 from models.issues.tables import Issue
 from models.projects.portfolio import find_project
@@ -108,25 +105,19 @@ def summary_message(project: Project, items: list[OverdueItem], today: date, t: 
 
 
 class ReminderPass(ScheduledPass):
-    """The people, their days off and what was already sent are read once for the whole pass,
-    and each DM is written only when it is sent: the pass runs every minute over every overdue
-    task of the workspace, and must find what is due in well under a second."""
+    """The people and their days off are read once for the whole pass (what was already sent
+    too, by the sender), and each DM is written only when it is sent: the pass runs every minute
+    over every overdue task of the workspace, and must find what is due in well under a second."""
 
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         super().__init__(runtime, team_id, now)
-        self.people: dict[str, SlackUser | None] = {}
         self.days_off = DaysOff()
-        self.settled: set[str] = set()
-
-    def time_zone(self, user_id: str) -> str:
-        user = self.people[user_id] if user_id in self.people else lookup(self.ctx, user_id)
-        return (user.tz if user else None) or DEFAULT_TZ
 
     def away(self, db: Session, user_id: str, day: date) -> bool:
-        return self.days_off.absent(user_id, day) or status_says_away(self.people.get(user_id))
+        return self.days_off.absent(user_id, day) or self.people.status_away(user_id)
 
-    def off(self, db: Session, user_id: str, day: date) -> bool:
-        return self.days_off.is_holiday(day) or self.away(db, user_id, day)
+    def holiday(self, db: Session, day: date) -> bool:
+        return self.days_off.is_holiday(day)
 
     name = "reminders"
 
@@ -135,29 +126,28 @@ class ReminderPass(ScheduledPass):
         # is sent, so one whose rows fail is that one send's failure, not the pass's.
         self.send_all(self.due())
 
-    def due(self) -> list[DmLater]:
-        """Every reminder and manager summary due now and not yet sent."""
+    def due(self) -> list[Notice]:
+        """Every reminder and manager summary due now (the sender leaves out those already sent)."""
         latest = (self.now + timedelta(days=1)).date()
         with self.runtime.database.session(self.team_id, write=False) as db:
             by_owner: dict[str, list[OverdueItem]] = defaultdict(list)
             for item in overdue_candidates(db, latest):
                 by_owner[item.owner_id].append(item)
             managers = {item.project.manager_id for items in by_owner.values() for item in items}
-            self.people = lookup_many(self.ctx, by_owner.keys() | {user for user in managers if user})
-            days = {self.local_today(user) for user in self.people}
+            self.people.load(by_owner.keys() | {user for user in managers if user})
+            people = self.people.known()
+            days = {self.local_today(user) for user in people}
             if days:
-                self.days_off = days_off(db, list(self.people), min(days) - timedelta(days=1), max(days))
+                self.days_off = days_off(db, people, min(days) - timedelta(days=1), max(days))
             reminders = [self.for_owner(db, owner, items) for owner, items in sorted(by_owner.items())]
-            outgoing = [dm for dm in reminders if dm] + self.summaries(db, by_owner)
-            self.settled = settled_keys(db, [dm.key for dm in outgoing], self.now)
-        return [dm for dm in outgoing if dm.key not in self.settled]
+            return [dm for dm in reminders if dm] + self.summaries(db, by_owner)
 
     def local_today(self, user_id: str) -> date:
         return self.now.astimezone(ZoneInfo(self.time_zone(user_id))).date()
 
-    def in_language_of(self, user_id: str, write: Callable[..., Message], *args: Any) -> Message:
+    def in_language_of(self, user_id: str, write: Callable[..., Message], *args: Any) -> Content:
         """A DM written in its reader's language, when it is sent (not while the pass looks)."""
-        return write(*args, self.ctx.t_for(user_id))
+        return Content(*write(*args, self.t_for(user_id)))
 
     def due_today(self, items: list[OverdueItem], user: str) -> tuple[date | None, list[OverdueItem]]:
         """The user's reminder day, if their reminder is due now, and the items overdue on it."""
@@ -169,15 +159,15 @@ class ReminderPass(ScheduledPass):
         due = [item for item, day in zip(items, days, strict=True) if day == today and item.due_for(day)]
         return today, due
 
-    def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> DmLater | None:
+    def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> Notice | None:
         today, due = self.due_today(items, owner)
         if today is None or not due or self.off(db, owner, today):
             return None
         write = partial(self.in_language_of, owner, reminder_blocks, due, today)
         subject = f"{', '.join(sorted({item.project.key for item in due}))} (reminder to {owner})"
-        return DmLater(f"reminder:{owner}:{today}", "reminder", owner, write, subject)
+        return Notice.due(f"reminder:{owner}:{today}", "reminder", owner, write=write, subject=subject)
 
-    def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[DmLater]:
+    def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Notice]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
         for owner, items in by_owner.items():
             owner_today = self.local_today(owner)
@@ -196,7 +186,7 @@ class ReminderPass(ScheduledPass):
                 continue
             write = partial(self.in_language_of, manager, summary_message, project, items, today)
             key, subject = f"overdue_summary:{project.id}:{today}", project_subject(project)
-            dms.append(DmLater(key, "overdue_summary", manager, write, subject))
+            dms.append(Notice.due(key, "overdue_summary", manager, write=write, subject=subject))
         return dms
 
 

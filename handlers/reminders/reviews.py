@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import actions, section
-from bot.outbox import Dm
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.changes.decisions import change_blocks
 from handlers.quality.reviews import record_button
@@ -89,7 +89,7 @@ class Chase:
 class ReviewPass(ScheduledPass):
     name = "reviews"
 
-    def for_project(self, db: Session, project: Project) -> list[Dm]:
+    def for_project(self, db: Session, project: Project) -> list[Notice]:
         today = REVIEWS.due_on(self.now, project.timezone)
         if today is None:
             return []
@@ -98,29 +98,30 @@ class ReviewPass(ScheduledPass):
             *self.quality_reviews(db, project, today),
             *self.chase_changes(db, project, today),
         ]
-        return [dm for dm in due if not self.off(db, dm.user, today)]
+        return [dm for dm in due if not self.off(db, dm.channel, today)]
 
-    def risk_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
+    def risk_reviews(self, db: Session, project: Project, today: date) -> list[Notice]:
         dms = []
         for risk in due_risks(db, project, today):
-            t = self.ctx.t_for(risk.owner_id)
+            t = self.t_for(risk.owner_id)
             text = t("reviews.risk_due", key=risk_key(project, risk), title=risk.title)
             blocks = review_blocks(project, risk, t)
             key = f"risk_review:{risk.id}:{risk.review_date}"
-            dms.append(Dm(key, "risk_review", risk.owner_id or "", text, blocks))
+            dms.append(Notice.due(key, "risk_review", risk.owner_id or "", text, blocks))
         return dms
 
-    def quality_reviews(self, db: Session, project: Project, today: date) -> list[Dm]:
+    def quality_reviews(self, db: Session, project: Project, today: date) -> list[Notice]:
         dms = []
         for review in due_quality_reviews(db, project, today):
             key = item_key_of(project, reviewed_item(db, review))
-            t = self.ctx.t_for(review.reviewer_id)
+            t = self.t_for(review.reviewer_id)
             text = t("reviews.quality_due", key=key)
             blocks = [section(text), actions(record_button(review, key, t))]
-            dms.append(Dm(f"quality_review:{review.id}", "quality_review", review.reviewer_id, text, blocks))
+            sent_as = f"quality_review:{review.id}"
+            dms.append(Notice.due(sent_as, "quality_review", review.reviewer_id, text, blocks))
         return dms
 
-    def chase_changes(self, db: Session, project: Project, today: date) -> list[Dm]:
+    def chase_changes(self, db: Session, project: Project, today: date) -> list[Notice]:
         dms = []
         for change in pending_changes(db, project):
             asked_on = change.created_at.astimezone(ZoneInfo(project.timezone)).date()
@@ -135,13 +136,13 @@ class ReviewPass(ScheduledPass):
                 dms += [self.change_dm(chase, ESCALATION, admin) for admin in admins]
         return dms
 
-    def change_dm(self, chase: Chase, kind: str, user: str) -> Dm:
+    def change_dm(self, chase: Chase, kind: str, user: str) -> Notice:
         """The request as its deciders see it, in the language of the one it is sent to."""
-        t = self.ctx.t_for(user)
+        t = self.t_for(user)
         project, change = chase.project, chase.change
         text = t(f"reviews.{kind}", key=change_key(project, change), days=chase.waited, name=project.name)
         blocks = change_blocks(project, change, chase.decisions, t)
-        return Dm(chase_key(kind, change, user), kind, user, text, blocks)
+        return Notice.due(chase_key(kind, change, user), kind, user, text, blocks)
 
 
 def run_reviews(runtime: Runtime, now: datetime) -> list[PassFailure]:

@@ -7,8 +7,9 @@ the database keeps it to one `users.info` call per person per day across every p
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
@@ -129,17 +130,18 @@ def cached_language(ctx: Ctx, user_id: str) -> str:
     return language_for_locale(user.locale if user else None, ctx.runtime.settings.pmo_language)
 
 
-def language_of(ctx: Ctx, user_id: str) -> str:
+def language_of(ctx: Ctx, user_id: str, find: Callable[[str], SlackUser | None] | None = None) -> str:
     """The catalog a person reads: their Slack locale's, else the workspace default.
 
     Language only changes how things are said, so a Slack that won't describe the person, or a
-    database that is down, costs them their language, never the answer.
+    database that is down, costs them their language, never the answer. `find` looks the person
+    up instead of `lookup` (a scheduled pass's memo of people).
     """
     default = ctx.runtime.settings.pmo_language
     if not user_id:
         return default
     try:
-        user = lookup(ctx, user_id)
+        user = (find or partial(lookup, ctx))(user_id)
     except (SlackApiError, SQLAlchemyError) as error:
         log.warning("no locale for %s (%s): answering in %s", user_id, error.__class__.__name__, default)
         return default

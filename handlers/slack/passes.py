@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -20,20 +20,19 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.outbox import Dm, DmLater, Outgoing, send_all
+from bot.i18n import Translator
+from bot.outbox import Notice, WriteAll, send_all
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
-from handlers.slack.directory import lookup, time_zone
+from handlers.slack.directory import DEFAULT_TZ, language_of, lookup, lookup_many
 from models.calendar.away import absent_on, is_holiday, status_says_away
 from models.core.clock import utcnow
 from models.core.pass_failures import record_failure
-from models.core.workspace import Workspace
+from models.core.workspace import SlackUser, Workspace
 from models.projects.portfolio import open_projects
 from models.projects.tables import Project
 
 log = logging.getLogger(__name__)
-
-Sendable = Dm | DmLater | Outgoing
 
 # The subject of a failure that stopped a workspace's pass before it reached any project.
 WHOLE_PASS = "(the whole pass)"
@@ -47,6 +46,48 @@ def away_on(ctx: Ctx, db: Session, user_id: str, day: date) -> bool:
 def off_on(ctx: Ctx, db: Session, user_id: str, day: date) -> bool:
     """Not to be prompted or reminded on `day`: a workspace holiday, or away."""
     return is_holiday(db, day) or away_on(ctx, db, user_id, day)
+
+
+class People:
+    """The people a pass meets, each looked up once, handed down instead of asked for again.
+
+    A pass asks about one person many times (their time zone for when a prompt is due, their
+    status for whether they are away, their locale for the language of the DM), and each ask
+    was a read of the profile cache or a `users.info` call.
+    """
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        # Sends write their messages on several threads; two looking up one person at once
+        # costs a second read, never a wrong answer, so no lock.
+        self._known: dict[str, SlackUser | None] = {}
+
+    def get(self, user_id: str) -> SlackUser | None:
+        if user_id not in self._known:
+            self._known[user_id] = lookup(self.ctx, user_id)
+        return self._known[user_id]
+
+    def load(self, user_ids: Collection[str]) -> None:
+        """Many people at once (the cached ones in one query), ahead of a pass that needs them all."""
+        missing = [user_id for user_id in user_ids if user_id not in self._known]
+        if missing:
+            self._known.update(lookup_many(self.ctx, missing))
+
+    def known(self) -> list[str]:
+        return list(self._known)
+
+    def time_zone(self, user_id: str) -> str:
+        user = self.get(user_id)
+        return (user.tz if user else None) or DEFAULT_TZ
+
+    def status_away(self, user_id: str) -> bool:
+        return status_says_away(self.get(user_id))
+
+    def t_for(self, user_id: str | None) -> Translator:
+        """The person's language, for a message sent to them alone."""
+        if not user_id:
+            return Translator(self.ctx.runtime.settings.pmo_language)
+        return Translator(language_of(self.ctx, user_id, find=self.get))
 
 
 @dataclass(frozen=True)
@@ -74,23 +115,24 @@ class ScheduledPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
         self.ctx = job_ctx(runtime, team_id)
+        self.people = People(self.ctx)
         self.failures: list[PassFailure] = []
         self._failures_lock = threading.Lock()  # sends fail on several threads at once
 
     def run(self) -> None:
         self.send_all(self.gather())
 
-    def for_project(self, db: Session, project: Project) -> Sequence[Sendable]:
+    def for_project(self, db: Session, project: Project) -> Sequence[Notice]:
         raise NotImplementedError
 
-    def gather(self) -> list[Outgoing]:
+    def gather(self) -> list[Notice]:
         """Every open project's sends; a project whose reading fails is left out and recorded."""
-        outgoing: list[Outgoing] = []
+        outgoing: list[Notice] = []
         with self.runtime.database.session(self.team_id, write=False) as db:
             for project in open_projects(db):
                 subject = project_subject(project)
                 with self.isolated(subject, db):
-                    outgoing += [as_outgoing(item, subject) for item in self.for_project(db, project)]
+                    outgoing += [about(notice, subject) for notice in self.for_project(db, project)]
         return outgoing
 
     @contextmanager
@@ -112,23 +154,32 @@ class ScheduledPass:
             self.failures.append(PassFailure(self.team_id, subject, error))
 
     def time_zone(self, user_id: str) -> str:
-        return time_zone(self.ctx, user_id)
+        return self.people.time_zone(user_id)
+
+    def t_for(self, user_id: str | None) -> Translator:
+        return self.people.t_for(user_id)
 
     def away(self, db: Session, user_id: str, day: date) -> bool:
-        return away_on(self.ctx, db, user_id, day)
+        return absent_on(db, user_id, day) or self.people.status_away(user_id)
+
+    def holiday(self, db: Session, day: date) -> bool:
+        return is_holiday(db, day)
 
     def off(self, db: Session, user_id: str, day: date) -> bool:
-        return is_holiday(db, day) or self.away(db, user_id, day)
+        return self.holiday(db, day) or self.away(db, user_id, day)
 
-    def send_all(self, outgoing: Sequence[Sendable]) -> int:
+    def send_all(self, notices: Sequence[Notice], write_all: WriteAll | None = None, batch: int = 0) -> int:
         """Send each once; a send that fails is recorded against its subject, the rest go on."""
-        items = [as_outgoing(item, "") for item in outgoing]
         return send_all(
             self.runtime,
             team_id=self.team_id,
             now=self.now,
-            outgoing=items,
-            on_failure=lambda item, reason: self.failed(item.subject or item.key, f"{item.key}: {reason}"),
+            notices=list(notices),
+            on_failure=lambda notice, reason: self.failed(
+                notice.subject or notice.key, f"{notice.key}: {reason}"
+            ),
+            write_all=write_all,
+            batch=batch,
         )
 
 
@@ -137,9 +188,9 @@ def project_subject(project: Project) -> str:
     return f"{project.key} (#{project.channel_id})"
 
 
-def as_outgoing(item: Sendable, subject: str) -> Outgoing:
-    outgoing = item if isinstance(item, Outgoing) else item.outgoing()
-    return outgoing if outgoing.subject or not subject else replace(outgoing, subject=subject)
+def about(notice: Notice, subject: str) -> Notice:
+    """The notice, its failures counted against `subject` unless it names its own."""
+    return notice if notice.subject else replace(notice, subject=subject)
 
 
 PassFactory = Callable[[Runtime, str, datetime], ScheduledPass]

@@ -34,7 +34,7 @@ from bot.blocks import (
 )
 from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
-from bot.outbox import Dm
+from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.comms.plan import open_line_modal
 from handlers.slack.command import CommandRouter, Invocation, UsageError
@@ -43,7 +43,6 @@ from handlers.slack.directory import time_zone
 from handlers.slack.forms import ModalState
 from handlers.slack.living_post import post_or_edit
 from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
-from models.calendar.away import is_holiday
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
 from models.core.base import utcnow
@@ -87,7 +86,7 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
 class StandupPass(ScheduledPass):
     name = "standups"
 
-    def for_project(self, db: Session, project: Project) -> list[Dm]:
+    def for_project(self, db: Session, project: Project) -> list[Notice]:
         line = enabled_line(db, project, CommKind.STANDUP)
         if line is None:
             return []
@@ -100,18 +99,20 @@ class StandupPass(ScheduledPass):
             day = recurrence.due_on(self.now, tz)
             if day is None or self.off(db, user, day):
                 continue
-            text, blocks = prompt_blocks(project, day, self.ctx.t_for(user))
-            dms.append(Dm(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks))
+            text, blocks = prompt_blocks(project, day, self.t_for(user))
+            dms.append(
+                Notice.due(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks)
+            )
         return dms
 
-    def channel_prompt(self, db: Session, project: Project, recurrence: Recurrence) -> list[Dm]:
+    def channel_prompt(self, db: Session, project: Project, recurrence: Recurrence) -> list[Notice]:
         """One post for the whole team: a channel has one clock, the project's."""
         day = recurrence.due_on(self.now, project.timezone)
-        if day is None or is_holiday(db, day):
+        if day is None or self.holiday(db, day):
             return []
         text, blocks = prompt_blocks(project, day, self.ctx.t_project(project))
         key = f"standup:{project.id}:channel:{day.isoformat()}"
-        return [Dm(key, "standup", project.channel_id, text, blocks)]
+        return [Notice.due(key, "standup", project.channel_id, text, blocks)]
 
 
 def run_standups(runtime: Runtime, now: datetime) -> list[PassFailure]:
