@@ -1,0 +1,46 @@
+"""A scheduled pass looks each person up once, and hands what it learnt down (its memo of people).
+
+A standup prompt needs the person's time zone (is it their morning?), their status (are they
+away?) and their locale (which language?). Each of those read the profile cache again; the
+pass now asks once per person, however many of those questions it has.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event
+
+from handlers.standups.standup import StandupPass
+from tests.conftest import ALICE, BOB, CAROL, TEAM, RunningBot
+from tests.test_charter import create
+
+
+def test_a_standup_pass_reads_each_persons_profile_once(bot: RunningBot) -> None:
+    create(bot)  # Alice (Shanghai) manages
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("team add <@U0002> member")
+    bot.app.runtime.settle(5)  # the profiles fetched by the commands are in the database cache
+    reads: Counter[str] = Counter()
+
+    def count(*event: Any) -> None:  # before_cursor_execute's connection, cursor, statement, parameters…
+        statement, parameters = event[2], event[3]
+        if "FROM slack_users" in statement:
+            values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+            reads.update(str(value) for value in values if value in {ALICE, BOB, CAROL})
+
+    before = len(bot.fake.calls_to("users.info"))
+    engine = bot.database.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        # 09:35 in Shanghai: Alice is due (time zone, status and language all asked); the others
+        # are asked their time zone only.
+        StandupPass(bot.app.runtime, TEAM, datetime.fromisoformat("2026-12-07T01:35+00:00")).run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    prompts = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == ALICE]
+    assert [p["text"] for p in prompts if p["text"].startswith("☀️ Standup for")], "the pass prompted nobody"
+    assert reads[ALICE] == 1 and reads[BOB] <= 1 and reads[CAROL] <= 1, reads
+    assert len(bot.fake.calls_to("users.info")) == before
