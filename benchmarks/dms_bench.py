@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_database, timed
 from benchmarks.ratelimited import POST, RateLimitedSlack
 from benchmarks.scenario import people
-from bot.fakeslack import FakeSlack
 from bot.outbox import Dm, Outgoing, send_all
 from bot.runtime import Runtime
 from models.core.database import Database
@@ -29,6 +28,7 @@ from models.core.deliveries import BACKOFF
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
 from tests.conftest import TEAM
+from tests.support.fakeslack import FakeSlack
 
 NAME = "dms"
 KINDS = ("reminder", "overdue_summary", "risk_review", "quality_review", "change_reminder")

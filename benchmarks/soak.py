@@ -40,11 +40,11 @@ from benchmarks.soak_parts import Outage, Replicas, database_with_outage
 from benchmarks.soak_people import Act, People, draw_acts
 from benchmarks.soak_world import World, build_world, week_slots
 from bot.cli import run_jobs_status
-from bot.fakeslack import FakeSlack
 from bot.runtime import Runtime
 from bot.scheduler import run_jobs
 from models.core.database import Database
 from tests.conftest import SIGNING_SECRET, TEAM, make_settings
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 NAME = "soak"

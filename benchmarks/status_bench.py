@@ -32,7 +32,6 @@ from benchmarks.harness import (
     timings,
 )
 from benchmarks.scenario import Shape, build_workspace
-from bot.fakeslack import FakeSlack
 from bot.web import DEFAULT_THREADS
 from models.core.database import Database
 from tests.conftest import (
@@ -43,6 +42,7 @@ from tests.conftest import (
     serving,
     stop_server,
 )
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 NAME = "status"

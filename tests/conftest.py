@@ -23,11 +23,11 @@ from sqlalchemy.engine import make_url
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.app import Mode, PmoApp, create_app
-from bot.fakeslack import FakeSlack
 from bot.settings import Settings
 from bot.web import make_server
 from models.core.database import Database
 from models.core.migrate import target_metadata, upgrade
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 START_TIMEOUT_S = 20

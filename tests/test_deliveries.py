@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot.fakeslack import Stall
 from models import Delivery
 from models.core.base import utcnow
 from models.core.enums import DeliveryState
 from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
+from tests.support.fakeslack import Stall
 from tests.test_cli import pmo_bot, run
 from tests.test_reminders import overdue, reminder_dms
 from tests.test_reviews_job import jobs, jobs_env, with_reviews

@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
-from bot.fakeslack import Call, FakeSlack
+from tests.support.fakeslack import Call, FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 TEAM, OTHER_TEAM = "T0001", "T0002"

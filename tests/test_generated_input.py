@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from bot.fakeslack import check_message_payload
+from bot.pretend_slack.blockkit import check_message_payload
 from handlers.meetings.records import read_action
 from handlers.phases.gates import parse_phase_args
 from handlers.slack.command import UsageError

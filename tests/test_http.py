@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.fakeslack import check_message_payload
 from bot.markup import unescape
+from bot.pretend_slack.blockkit import check_message_payload
 from handlers.slack.command import SHARE_ACTION, SLASH_COMMAND
 from models import InboundEvent, Member, Project, Workspace
 from models.core.database import Database

@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from models import Project, Task
 from models.core.database import Database
 from models.core.workspace import SlackUser
 from tests.conftest import ALICE, BOB, TEAM, WEI, RunningBot, make_settings, serving
+from tests.support.fakeslack import FakeSlack
 from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
 from tests.test_charter import create
 from tests.test_digests import channel_posts, digests

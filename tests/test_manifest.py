@@ -32,7 +32,7 @@ APP_SOURCES = [
     path
     for folder in ("bot", "handlers", "models")
     for path in (ROOT / folder).rglob("*.py")
-    if path.name != "fakeslack.py" and "console" not in path.parts
+    if "pretend_slack" not in path.parts and "console" not in path.parts
 ]
 
 

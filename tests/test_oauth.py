@@ -11,12 +11,12 @@ import requests
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from models import Workspace
 from models.core.database import Database
 from models.core.migrate import slack_store_metadata
 from tests.conftest import RunningBot, make_settings, serving
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 CLIENT_ID = "1111.2222"

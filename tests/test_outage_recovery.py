@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from bot.runtime import Runtime
 from bot.scheduler import Ticker, run_jobs
 from models import Task
@@ -31,6 +30,7 @@ from models.core.database import Database
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
 from tests.conftest import SIGNING_SECRET, TEAM, RunningBot, make_settings, serving
+from tests.support.fakeslack import FakeSlack
 from tests.support.flows import field_errors, fill, open_modal, submit
 from tests.support.slackdriver import SlackDriver
 from tests.support.tcpproxy import TcpProxy

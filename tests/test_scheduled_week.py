@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.fakeslack import Call
 from tests.conftest import ADMIN, ALICE, BOB, RunningBot
+from tests.support.fakeslack import Call
 from tests.support.flows import CHANNEL
 from tests.test_charter import create
 from tests.test_cli import run

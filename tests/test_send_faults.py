@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.fakeslack import Answer, FakeSlack, Incoming
 from models import Delivery
 from models.charter.charters import Charter, create_project
 from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import DeliveryState
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot
+from tests.support.fakeslack import Answer, FakeSlack, Incoming
 from tests.support.flows import CHANNEL
 from tests.test_charter import create
 from tests.test_cli import clean_env, pmo_bot, run

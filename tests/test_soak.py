@@ -21,7 +21,7 @@ import pytest
 from benchmarks import soak_checks as checks
 from benchmarks.soak import Outcome, SoakConfig, simulate
 from benchmarks.soak_client import Exchange, Signed
-from bot.fakeslack import Call, FakeSlack
+from tests.support.fakeslack import Call, FakeSlack
 
 SHORT = SoakConfig(
     projects=5,

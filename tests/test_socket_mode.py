@@ -11,10 +11,10 @@ import pytest
 from websockets.sync.server import ServerConnection, serve
 
 from bot.app import Mode, create_app
-from bot.fakeslack import FakeSlack
 from bot.socket_mode import socket_handler
 from models.core.database import Database
 from tests.conftest import ALICE, TEAM, make_settings
+from tests.support.fakeslack import FakeSlack
 
 APP_TOKEN = "xapp-1-A0001-test"
 
