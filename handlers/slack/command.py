@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
+from bot.blocks import BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX, Block, actions, button
 from bot.markup import escape, unescape
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, ctx_from
@@ -25,8 +25,6 @@ from models.projects.portfolio import project_in_channel, project_of_channel, pr
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
-# A button value holds at most 2,000 characters; the command text travels in it.
-SHARE_VALUE_MAX = 2000
 # Longer than anyone types after /pmo: refused before it is read (and echoed back in answers).
 COMMAND_TEXT_MAX = 4000
 
@@ -198,7 +196,7 @@ class CommandRouter:
         reply = self._run(verb, Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
         # The button carries the command as Slack sent it, so running it again reads it the same.
         sent = escape(command.text)
-        if reply is not None and verb.shareable and reply.blocks and len(sent) <= SHARE_VALUE_MAX:
+        if reply is not None and verb.shareable and reply.blocks and len(sent) <= BUTTON_VALUE_MAX:
             return with_share_button(reply, ctx, sent)
         return reply
 
