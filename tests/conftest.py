@@ -26,8 +26,9 @@ from bot.app import Mode, PmoApp, create_app
 from bot.fakeslack import FakeSlack
 from bot.settings import Settings
 from bot.web import make_server
+from handlers.slack.installations import schema_metadata
 from models.core.database import Database
-from models.core.migrate import target_metadata, upgrade
+from models.core.migrate import upgrade
 from tests.support.slackdriver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"
@@ -46,7 +47,7 @@ SETTLE_S = 30
 
 
 def all_tables() -> list[str]:
-    return [table.name for metadata in target_metadata() for table in metadata.sorted_tables]
+    return [table.name for metadata in schema_metadata() for table in metadata.sorted_tables]
 
 
 @pytest.fixture(scope="session")
