@@ -18,7 +18,7 @@ from models.comms.tables import CommPlanLine
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import changed, record
 from models.core.enums import Channel, CommKind, Role
-from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
+from models.core.errors import DomainError, InvalidError, Listed, NotFoundError, check_all
 from models.projects.tables import Project
 from models.team.members import active_members
 
@@ -111,7 +111,7 @@ class CommLineForm(BaseModel):
 def find_line(db: Session, project: Project, kind: str) -> CommPlanLine:
     line = next((line for line in plan_lines(db, project) if line.kind.value == kind.lower()), None)
     if line is None:
-        raise NotFoundError("comms.unknown_line", given=kind, known=", ".join(k.value for k in CommKind))
+        raise NotFoundError("comms.unknown_line", given=kind, known=Listed(k.value for k in CommKind))
     return line
 
 
@@ -129,7 +129,7 @@ def line_problems(kind: CommKind, form: CommLineForm) -> list[DomainError | None
         else InvalidError("comms.bad_audience", field="audience", limit=AUDIENCE_MAX),
         None
         if form.days and not unknown_days
-        else InvalidError("comms.bad_days", field="days", given=", ".join(unknown_days)),
+        else InvalidError("comms.bad_days", field="days", given=Listed(unknown_days)),
         None
         if normal_time(form.local_time)
         else InvalidError("comms.bad_time", field="local_time", given=form.local_time),
