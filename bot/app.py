@@ -11,8 +11,6 @@ from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
 from bot.runtime import Runtime
@@ -20,12 +18,10 @@ from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 from bot.signing import SlackSignature
 from bot.slack_client import build_web_client
+from handlers.slack.installations import installation_store, state_store
 from models.core.database import Database
-from models.core.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 log = logging.getLogger(__name__)
-
-OAUTH_STATE_TTL_S = 600
 
 
 class Mode(StrEnum):
@@ -101,13 +97,6 @@ def _oauth_settings(settings: Settings, database: Database) -> OAuthSettings:
         scopes=list(BOT_SCOPES),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        installation_store=SQLAlchemyInstallationStore(
-            client_id=client_id,
-            engine=database.engine,
-            bots_table_name=BOTS_TABLE,
-            installations_table_name=INSTALLATIONS_TABLE,
-        ),
-        state_store=SQLAlchemyOAuthStateStore(
-            expiration_seconds=OAUTH_STATE_TTL_S, engine=database.engine, table_name=OAUTH_STATES_TABLE
-        ),
+        installation_store=installation_store(database, client_id),
+        state_store=state_store(database),
     )

@@ -22,6 +22,7 @@ from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
 from bot.web import make_server
+from handlers.slack.installations import schema_metadata
 from models.core.clock import utcnow
 from models.core.database import Database
 from models.core.deliveries import (
@@ -291,7 +292,7 @@ def run_db_current(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings)
-    make_revision(database, args.message)
+    make_revision(database, args.message, metadata=schema_metadata())
     return 0
 
 

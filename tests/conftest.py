@@ -25,8 +25,9 @@ from waitress.server import BaseWSGIServer, MultiSocketServer
 from bot.app import Mode, PmoApp, create_app
 from bot.settings import Settings
 from bot.web import make_server
+from handlers.slack.installations import schema_metadata
 from models.core.database import Database
-from models.core.migrate import target_metadata, upgrade
+from models.core.migrate import upgrade
 from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
 
@@ -46,7 +47,7 @@ SETTLE_S = 30
 
 
 def all_tables() -> list[str]:
-    return [table.name for metadata in target_metadata() for table in metadata.sorted_tables]
+    return [table.name for metadata in schema_metadata() for table in metadata.sorted_tables]
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
+from handlers.slack.installations import INSTALLATIONS_TABLE, store_metadata
 from models import Workspace
 from models.core.database import Database
-from models.core.migrate import slack_store_metadata
 from tests.conftest import RunningBot, make_settings, serving
 from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import SlackDriver
@@ -35,7 +35,7 @@ def multi_bot(fake_slack: FakeSlack, database: Database, database_url: str) -> I
 
 
 def installations(database: Database) -> int:
-    table = slack_store_metadata().tables["slack_installations"]
+    table = store_metadata().tables[INSTALLATIONS_TABLE]
     with database.engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(table))
 

@@ -28,6 +28,7 @@ from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import project_translator
 from handlers.slack.directory import time_zone
+from handlers.slack.forms import read_words
 from handlers.slack.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from handlers.status.command import (
     control_lines,
@@ -101,7 +102,7 @@ class ReportPass(ScheduledPass):
         recipients = (
             [project.channel_id]
             if line.channel is Channel.CHANNEL
-            else audience_people(db, project, line.audience)
+            else audience_people(db, project, read_words(line.audience))
         )
         recurrence = Recurrence.of(line, DAYTIME_WINDOW)
         due: list[tuple[str, date]] = []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -27,7 +27,10 @@ from models.core.limits import COUNT, HOURS, MONEY, Bound
 
 N = TypeVar("N", int, float, Decimal)
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
-USER_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+# A Slack mention as Slack sends what was typed: <@U123> or <@U123|name>.
+MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
+USER_MENTION = re.compile(rf"^{MENTION}$")
+WORD = re.compile(rf"{MENTION}|[^\s,;]+")
 RAW_USER_ID = re.compile(r"^(?P<id>[UW][A-Z0-9]{2,})$")
 
 
@@ -114,6 +117,18 @@ def read_user(text: str, field: str | None = None) -> str:
     if match is None:
         raise InvalidError("forms.bad_user", field=field, given=text)
     return match["id"]
+
+
+class Word(NamedTuple):
+    """A word as typed, and the person it names when it is a mention."""
+
+    text: str
+    user_id: str | None
+
+
+def read_words(text: str) -> list[Word]:
+    """Typed text word by word, split at spaces, commas and semicolons; a mention is one word."""
+    return [Word(match[0], match["id"]) for match in WORD.finditer(text)]
 
 
 def read_person(ctx: Ctx, text: str) -> str:
