@@ -13,11 +13,9 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltResponse
 
-from bot.runtime import Runtime
-from handlers.slack.command import CommandRouter
-from handlers.slack.context import RUNTIME_KEY, translator_for
+from handlers.slack.context import runtime_of, translator_for
 from handlers.slack.errors import answer
 from models.core.limits import clean_strings
 
@@ -79,24 +77,26 @@ class ViewSubmission(Shaped):
 SHAPES: dict[str, type[Shaped]] = {"block_actions": BlockActions, "view_submission": ViewSubmission}
 
 
-def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.middleware
-    def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
-        """Typed text reaches listeners without NUL (PostgreSQL refuses it) or other control characters."""
-        clean_strings(body)
-        next()
+def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Middleware: typed text reaches listeners without NUL (PostgreSQL refuses it) or other
+    control characters."""
+    clean_strings(body)
+    next()
 
-    @app.middleware
-    def refuse_misshapen(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-    ) -> BoltResponse | None:
-        shape = SHAPES.get(str(body.get("type")))
-        if shape is not None:
-            try:
-                shape.model_validate(body)
-            except ValidationError as error:
-                log.warning("refused a %s shaped unlike Slack's: %s", body.get("type"), error.errors()[:3])
-                t = translator_for(context.get(RUNTIME_KEY, runtime))
-                return answer(body, t("errors.unreadable"), context.client, settings=runtime.settings)
-        next()
-        return None
+
+def refuse_misshapen(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Middleware: a click or form shaped unlike Slack's is answered in words, before any
+    listener reads it."""
+    shape = SHAPES.get(str(body.get("type")))
+    if shape is not None:
+        try:
+            shape.model_validate(body)
+        except ValidationError as error:
+            log.warning("refused a %s shaped unlike Slack's: %s", body.get("type"), error.errors()[:3])
+            runtime = runtime_of(context)
+            t = translator_for(runtime)
+            return answer(body, t("errors.unreadable"), context.client, settings=runtime.settings)
+    next()
+    return None
