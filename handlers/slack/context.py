@@ -178,7 +178,3 @@ def build_request_context(context: BoltContext, body: dict[str, Any], next: Call
     if ctx is not None:
         context[CTX_KEY] = ctx
     next()
-
-
-def ctx_from(context: BoltContext, body: dict[str, Any]) -> Ctx:
-    return ctx_of(context)
