@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -271,7 +271,7 @@ def in_channel_language(ctx: Ctx, channel_id: str) -> Ctx:
         project = project_in_channel(db, channel_id)
         if project is None:
             return ctx
-        return replace(ctx, language=ctx.t_project(project).language)
+        return ctx.speaking(ctx.t_project(project).language)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
