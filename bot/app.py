@@ -7,18 +7,24 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
 import handlers
-from bot.runtime import Runtime
+from bot.runtime import RUNTIME_KEY, Runtime
 from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 from bot.signing import SlackSignature
 from bot.slack_client import build_web_client
+from handlers.slack.context import build_request_context
+from handlers.slack.events import handle_each_event_once
 from handlers.slack.installations import installation_store, state_store
+from handlers.slack.once import name_each_submission
+from handlers.slack.payloads import refuse_misshapen, remove_control_characters
+from handlers.slack.replays import refuse_replays
+from handlers.slack.visibility import refuse_unseen
 from models.core.database import Database
 
 log = logging.getLogger(__name__)
@@ -71,8 +77,39 @@ def create_app(settings: Settings, *, database: Database | None = None, mode: Mo
         app = PmoApp(client=build_web_client(settings, token), token_verification_enabled=False, **common)
         single = app.client
         runtime.clients = lambda team_id: single
+    add_middleware(app, runtime)
     handlers.register_all(app, runtime, app.router)
     return app
+
+
+def add_middleware(app: App, runtime: Runtime) -> None:
+    """Our middleware, in the order it runs: after Bolt's own (the signature check, which is
+    `before_authorize`, then authorisation) and before any listener.
+
+    1. The runtime goes into the context first: everything after reads it from there.
+    2. A replayed request is refused before anything reads or writes on its behalf.
+    3. Control characters go before anything reads the body's text, the shape check included.
+    4. A click or form shaped unlike Slack's is answered before anything reads its actions or
+       state.
+    5. A re-delivered event stops before its person is looked up or its listeners run.
+    6. The submission key comes before the request context, which carries it to the first write.
+    7. The request context (who, which workspace, their language) is built once, after every
+       refusal above, so a refused request costs no lookup.
+    8. The visibility rule for clicks and shortcuts reads that context (who asks, as what).
+    """
+
+    @app.use
+    def attach_runtime(context: BoltContext, next: Callable[[], None]) -> None:
+        context[RUNTIME_KEY] = runtime
+        next()
+
+    app.use(refuse_replays)
+    app.use(remove_control_characters)
+    app.use(refuse_misshapen)
+    app.use(handle_each_event_once)
+    app.use(name_each_submission)
+    app.use(build_request_context)
+    app.use(refuse_unseen)
 
 
 def installed_clients(settings: Settings, store: InstallationStore) -> Callable[[str], WebClient]:

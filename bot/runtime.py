@@ -21,6 +21,9 @@ from models.core.database import Database
 
 log = logging.getLogger(__name__)
 
+# Where the app factory puts the runtime in each request's Bolt context, for the middleware.
+RUNTIME_KEY = "pmo_runtime"
+
 # Work too slow to finish inside Slack's 3-second ack (charts, files) runs on these threads.
 SLOW_WORKERS = 2
 

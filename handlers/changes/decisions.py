@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,6 @@ from bot.blocks import (
     header,
     section,
     sections,
-    submitted_values,
 )
 from bot.formats import fmt_list, fmt_money, mention
 from bot.i18n import Translator
@@ -28,8 +27,9 @@ from handlers.changes.buttons import APPROVE_ACTION, REJECT_ACTION, decision_but
 from handlers.closing.checklist import refresh_checklists
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState, NoteForm, note_modal
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.changes.decisions import (
     allowed_ids,
     chase_copies,
@@ -183,14 +183,13 @@ def decision_form(t: Translator, verdict: Verdict, key: str) -> NoteForm:
     )
 
 
-def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
-    key = body["actions"][0].get("value", "")
+def ask_for_note(ctx: Ctx, key: str, trigger_id: str, verdict: Verdict) -> None:
     with ctx.db(write=False) as db:
         project, change = change_by_key(db, ctx, key, None)
         ensure_can_decide(db, project, change, ctx.actor)
         state = DecisionState(project_id=project.id, change_id=change.id, verdict=verdict)
     ctx.client.views_open(
-        trigger_id=body["trigger_id"], view=note_modal(decision_form(ctx.t, verdict, key), state, ctx.t)
+        trigger_id=trigger_id, view=note_modal(decision_form(ctx.t, verdict, key), state, ctx.t)
     )
 
 
@@ -286,20 +285,19 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return changes_reply(invocation)
 
     @app.action(APPROVE_ACTION)
-    def on_approve(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_approve(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ask_for_note(ctx_from(context, body), body, Verdict.APPROVE)
+        ask_for_note(ctx, clicked.value or "", body["trigger_id"], Verdict.APPROVE)
 
     @app.action(REJECT_ACTION)
-    def on_reject(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_reject(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ask_for_note(ctx_from(context, body), body, Verdict.REJECT)
+        ask_for_note(ctx, clicked.value or "", body["trigger_id"], Verdict.REJECT)
 
     @app.view(DECISION_CALLBACK)
-    def on_decision(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = DecisionState.decode(view)
-        note = submitted_values(view).get("note")
+    def on_decision(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = DecisionState.decode(submitted)
+        note = submitted.inputs().get("note")
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             outcome = decide(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy import select
 
-from bot.blocks import Block, button, modal, option, section, select_input, submitted_values, text_input
+from bot.blocks import Block, button, modal, option, section, select_input, text_input
 from bot.i18n import Translator
 from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.core.enums import ReviewStatus
 from models.core.errors import DomainError, NotFoundError
 from models.issues.log import issue_key
@@ -96,8 +97,7 @@ def my_planned_review(ctx: Ctx, channel_id: str, key: str) -> tuple[int, int]:
         return project.id, mine[0].id
 
 
-def result_values(view: dict[str, Any]) -> tuple[dict[int, bool], str | None]:
-    values = submitted_values(view)
+def result_values(values: dict[str, str | None]) -> tuple[dict[int, bool], str | None]:
     results = {
         int(name.removeprefix("criterion_")): value == PASS
         for name, value in values.items()
@@ -116,18 +116,17 @@ def quality_result(invocation: Invocation, args: list[str]) -> None:
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(RECORD_ACTION)
-    def on_record_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_record_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        value = body["actions"][0].get("value", "")
+        value = clicked.value or ""
         if not value.isdigit():
             raise NotFoundError("quality.review_gone")
-        open_review(ctx_from(context, body), body["trigger_id"], None, int(value))
+        open_review(ctx, body["trigger_id"], None, int(value))
 
     @app.view(RECORD_CALLBACK)
-    def on_result(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = ReviewState.decode(view)
-        results, note = result_values(view)
+    def on_result(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = ReviewState.decode(submitted)
+        results, note = result_values(submitted.inputs())
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             outcome = record_review(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -18,7 +18,6 @@ from bot.blocks import (
     section,
     sections,
     select_input,
-    submitted_values,
     text_input,
     user_input,
 )
@@ -30,8 +29,9 @@ from bot.runtime import Runtime
 from handlers.risks.lines import risk_line
 from handlers.risks.prompt import review_blocks
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, Prefill, date_input
+from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.enums import RiskStrategy
 from models.core.errors import NotFoundError
@@ -298,10 +298,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return register_reply(invocation)
 
     @app.view(NEW_CALLBACK)
-    def on_new(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = RiskState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_new(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = RiskState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project).model_copy(update={"source_link": state.source_link})
@@ -320,10 +319,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         )
 
     @app.view(EDIT_CALLBACK)
-    def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = RiskState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_edit(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = RiskState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -24,6 +24,10 @@ from handlers.slack.directory import is_person, time_zone
 from models.core.base import utcnow
 from models.core.errors import DomainError, InvalidError, InvalidFormError, check_all
 from models.core.limits import COUNT, HOURS, MONEY, Bound
+
+if TYPE_CHECKING:
+    # Imported for the annotation only: the payload checks answer errors, which read forms.
+    from handlers.slack.payloads import SubmittedView
 
 N = TypeVar("N", int, float, Decimal)
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
@@ -41,8 +45,8 @@ class ModalState(BaseModel):
         return self.model_dump_json(exclude_none=True)
 
     @classmethod
-    def decode(cls, view: dict[str, Any]) -> Self:
-        return cls.model_validate_json(view.get("private_metadata") or "{}")
+    def decode(cls, view: SubmittedView) -> Self:
+        return cls.model_validate_json(view.private_metadata or "{}")
 
 
 @dataclass(frozen=True)
