@@ -11,7 +11,6 @@ import re
 import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -179,23 +178,23 @@ def test_channel_posts_speak_the_project_language_whoever_acts(bot: RunningBot) 
     assert announced[-1] == "⚠️ <@U0001> 登记了 *APL-R1*，分数 20：需要团队关注。"
 
 
-def test_the_weekly_digest_goes_out_in_the_project_language(bot: RunningBot, tmp_path: Path) -> None:
+def test_the_weekly_digest_goes_out_in_the_project_language(bot: RunningBot) -> None:
     chinese_project(bot)
     monday = local_today() + timedelta(days=7 - local_today().weekday())
-    digests(bot, tmp_path, f"{monday.isoformat()}T01:05+00:00")  # 09:05 in Shanghai
+    digests(bot, f"{monday.isoformat()}T01:05+00:00")  # 09:05 in Shanghai
     digest = channel_posts(bot)[-1]
     week = monday.isocalendar()
     assert digest.startswith(f"📰 APL · 阿波罗 — 第 {week.year}-W{week.week:02d} 周")
     assert english_words(digest) == [], digest
 
 
-def test_scheduled_dms_speak_the_recipients_language(bot: RunningBot, tmp_path: Path) -> None:
+def test_scheduled_dms_speak_the_recipients_language(bot: RunningBot) -> None:
     create(bot)  # Alice's project, in English
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(Project.language)).one() == "en"
     say(bot, "team add <@U0005> member", user=ALICE)
     say(bot, "task add Build <@U0005|wei> start 2026-12-01 due 2026-12-04", user=ALICE)
-    reminders(bot, tmp_path, "2026-12-07T01:10+00:00")  # Monday 09:10 in Shanghai
+    reminders(bot, "2026-12-07T01:10+00:00")  # Monday 09:10 in Shanghai
     assert reminder_dms(bot, WEI) == ["⏰ 你有 1 项逾期事项："]
     dm = next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == WEI)
     assert "*APL-1* Build · APL · 截止 2026年12月4日 周五 · 已逾期 3 天" in str(dm["blocks"])
