@@ -23,14 +23,15 @@ from models.changes.tables import ChangeDecision
 from models.core.base import utcnow
 from models.core.enums import ChangeStatus, DeliveryState, RiskStatus
 from models.projects.tables import CostEntry
-from tests.conftest import ALICE, CAROL, SETTLE_S, RunningBot
+from tests.support.budget import budgeted
+from tests.support.changes import click, request_posts
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, submit
 from tests.support.passes import run_passes_now
+from tests.support.risks import reviewing
+from tests.support.served import SETTLE_S, RunningBot
 from tests.support.slackdriver import Reply
-from tests.test_budget import budgeted
-from tests.test_changes import click, request_posts
-from tests.test_charter import create
-from tests.test_risks import reviewing
+from tests.support.workspace import ALICE, CAROL
 
 POST, UPDATE, PUBLISH = "chat.postMessage", "chat.update", "views.publish"
 # Longer than Slack waits for an answer (3 s), so an answer that waited for Slack fails.

@@ -7,13 +7,15 @@ from datetime import date
 from sqlalchemy import update
 
 from models import QualityReview, Risk
-from tests.conftest import ADMIN, ALICE, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.closing_flows import checklist_posts, say, wait_until
-from tests.test_charter import create
-from tests.test_digests import MONDAY_0905_SHANGHAI, PMO_CHANNEL, busy_week, channel_posts, digests
-from tests.test_reminders import overdue, reminder_dms, reminders
-from tests.test_reviews_job import dms_to, jobs, with_reviews
-from tests.test_standups import prompts, standups, team
+from tests.support.digests import MONDAY_0905_SHANGHAI, PMO_CHANNEL, busy_week, channel_posts, digests
+from tests.support.passes import dms_to
+from tests.support.reminders import overdue, reminder_dms, reminders
+from tests.support.reviews import jobs, with_reviews
+from tests.support.served import RunningBot
+from tests.support.standups import prompts, standups, team
+from tests.support.workspace import ADMIN, ALICE, CAROL
 
 
 def archive(bot: RunningBot) -> None:

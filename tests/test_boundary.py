@@ -45,13 +45,14 @@ from handlers.slack.replays import first_time
 from models.core.clock import utcnow
 from models.core.records import SeenRequest
 from models.tasks.breakdown import Task
-from tests.conftest import ALICE, SIGNING_SECRET, TEAM, WEI, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.support.integrity import contents
+from tests.support.oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install
+from tests.support.processes import clean_env, free_port, pmo_bot
+from tests.support.served import RunningBot
 from tests.support.slackdriver import EVENTS_PATH, Reply
-from tests.test_charter import create
-from tests.test_cli import clean_env, free_port, pmo_bot
-from tests.test_oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install
+from tests.support.workspace import ALICE, SIGNING_SECRET, TEAM, WEI
 
 FORM = "application/x-www-form-urlencoded"
 HELP = "PMO bot: what you can ask"

@@ -12,17 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot.fakeslack import Stall
 from models import Delivery
 from models.core.base import utcnow
 from models.core.enums import DeliveryState
-from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
 from tests.support.passes import run_passes_now
-from tests.test_cli import pmo_bot, run
-from tests.test_reminders import overdue, reminder_dms
-from tests.test_reviews_job import jobs, jobs_env, with_reviews
-
-REVIEWS_DUE = "2026-12-07T09:05+08:00"  # Monday, 09:05 in Shanghai: Carol's two reviews are due
+from tests.support.processes import jobs_env, killed_while_held, pmo_bot, run
+from tests.support.reminders import overdue, reminder_dms
+from tests.support.reviews import REVIEWS_DUE, jobs, with_reviews
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, BOB, CAROL, TEAM
 
 
 def jobs_status(bot: RunningBot, tmp_path: Path) -> str:
@@ -40,28 +38,6 @@ def states(bot: RunningBot) -> dict[str, DeliveryState]:
 
 def later(moment: str, **delta: float) -> str:
     return (datetime.fromisoformat(moment) + timedelta(**delta)).isoformat()
-
-
-def killed_while_held(bot: RunningBot, tmp_path: Path, args: list[str], held: Stall) -> None:
-    """Run `pmo-bot args`, kill it while Slack holds the call `held`, then let Slack finish that call.
-
-    Slack goes on to do what it was asked (post the message) though the asker is gone.
-    """
-    process = subprocess.Popen(
-        [*pmo_bot(), *args],
-        env=jobs_env(bot),
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert held.arrived.wait(30), f"pmo-bot {' '.join(args)} never made the call to hold"
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-    done = len(bot.fake.calls_to(held.method))
-    held.release()
-    bot.fake.wait_for(held.method, done + 1)
 
 
 def test_a_rate_limited_post_waits_for_retry_after_and_posts_to_one_channel_are_spread(

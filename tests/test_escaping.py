@@ -26,14 +26,14 @@ from bot.i18n import Translator, available_languages, catalog
 from bot.markup import Markup, as_text, escape, unescape
 from models import ChangeRequest, Issue, Risk, Task
 from models.core.errors import People
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.support.closing_flows import give_lessons, wait_until
+from tests.support.charter import create
+from tests.support.closing_flows import give_lessons, start, wait_until
 from tests.support.closing_flows import say as closing_say
+from tests.support.digests import digests
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_closing import start
-from tests.test_digests import digests
-from tests.test_standups import answer, standups, team
+from tests.support.served import RunningBot
+from tests.support.standups import answer, standups, team
+from tests.support.workspace import ALICE, BOB, CAROL
 
 # What an attacker types: pings, a mention of someone the bot never meant, a hidden link.
 NASTY = "<!channel> <https://x.example|click> & <@U0004> <!here|here> <!everyone> a<b>c"

@@ -12,7 +12,8 @@ from handlers.slack.command import SHARE_ACTION, SLASH_COMMAND
 from models import InboundEvent, Member, Project, Workspace
 from models.core.database import Database
 from models.core.enums import Phase, Role
-from tests.conftest import ALICE, BOB, OTHER_TEAM, TEAM, RunningBot
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, OTHER_TEAM, TEAM
 
 
 def seed_project(

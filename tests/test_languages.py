@@ -22,71 +22,18 @@ from bot.i18n import Translator
 from models import Project, Task
 from models.core.database import Database
 from models.core.workspace import SlackUser
-from tests.conftest import ALICE, BOB, TEAM, WEI, RunningBot, make_settings, serving
+from tests.support.charter import create
+from tests.support.digests import channel_posts, digests
 from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
-from tests.test_charter import create
-from tests.test_digests import channel_posts, digests
-from tests.test_reminders import reminder_dms, reminders
-
-ZH = Translator("zh-CN")
-# Words a Chinese answer may keep in Latin letters: item keys, earned-value acronyms, emoji codes.
-LATIN_ALLOWED = re.compile(r"<@U\w+>|<#C\w+>|\bAPL(-[A-Z]?\d+)?\b|\b(PV|EV|AC|SPI|CPI|EAC|EUR|UTC)\b|`[^`]*`")
-
-
-def zh_date(day: date) -> str:
-    """A date as a Chinese user types it."""
-    return f"{day.year}年{day.month}月{day.day}日"
+from tests.support.languages import ZH, chinese_project, english_words, say, texts
+from tests.support.reminders import reminder_dms, reminders
+from tests.support.served import RunningBot, make_settings, serving
+from tests.support.workspace import ALICE, BOB, TEAM, WEI
 
 
 def next_week_friday(today: date) -> date:
     """What 下周五 means: Friday of next calendar week."""
     return today + timedelta(days=7 - today.weekday() + 4)
-
-
-def english_words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z]{2,}", LATIN_ALLOWED.sub("", text))
-
-
-def texts(blocks: object) -> list[str]:
-    """Every text a person reads in some Block Kit."""
-    if isinstance(blocks, list):
-        return [text for item in blocks for text in texts(item)]
-    if isinstance(blocks, dict):
-        found = [blocks["text"]] if isinstance(blocks.get("text"), str) else []
-        return found + [
-            text
-            for key, value in blocks.items()
-            if key != "text" or not isinstance(value, str)
-            for text in texts(value)
-        ]
-    return []
-
-
-def say(bot: RunningBot, text: str, user: str = WEI) -> str:
-    reply = bot.slack.command(text, user=user)
-    assert reply.status == 200, reply.text
-    return reply.json()["text"]
-
-
-def chinese_project(bot: RunningBot) -> date:
-    """Wei opens /pmo new, fills the charter in Chinese and submits it; the project's start date."""
-    today = local_today()
-    start, end = today - timedelta(days=20), today + timedelta(days=60)
-    view = open_modal(bot, "new", user=WEI)
-    values = {
-        "name": "阿波罗",
-        "key": "APL",
-        "goal": "上线新的计费系统",
-        "scope_in": "计费、开票",
-        "sponsor_id": BOB,
-        "start_date": zh_date(start),
-        "target_end_date": zh_date(end),
-        "budget": "120,000",
-        "currency": "eur",
-        "stakeholders": "财务团队",
-    }
-    assert field_errors(submit(bot, view, values, user=WEI)) == {}
-    return start
 
 
 def test_the_charter_to_status_flow_in_chinese(bot: RunningBot) -> None:

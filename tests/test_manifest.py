@@ -20,9 +20,10 @@ from bot.scopes import (
     METHOD_SCOPES,
     REDIRECT_PATH,
 )
-from tests.conftest import ALICE, RunningBot
+from tests.support.charter import create
 from tests.support.closing_flows import apollo, say
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())

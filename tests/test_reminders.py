@@ -4,35 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from models import Issue, Task
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
+from models import Task
+from tests.support.charter import create
 from tests.support.flows import field_errors, open_modal, submit
-from tests.support.passes import run_passes_now
-from tests.test_charter import create
-from tests.test_reviews_job import dms_to
-
-
-def reminders(bot: RunningBot, at: str) -> None:
-    done = run_passes_now(bot, at, "reminders")
-    assert done.ok, done.stdout
-
-
-def overdue(bot: RunningBot) -> None:
-    """Carol (Madrid) and Bob (New York) each own a task due Friday 2026-12-04; Alice manages."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    bot.slack.command("team add <@U0002> member")  # Bob, the sponsor, also does some work
-    bot.slack.command("task add Build <@U0003|carol> start 2026-12-01 due 2026-12-04")
-    bot.slack.command("task add Docs <@U0002|bob> start 2026-12-01 due 2026-12-04")
-    bot.slack.command("issue Flaky CI")
-    with bot.database.system_session() as db:
-        db.execute(update(Issue).values(owner_id=CAROL, due_date=date(2026, 12, 3)))
-
-
-def reminder_dms(bot: RunningBot, user: str) -> list[str]:
-    return [text for text in dms_to(bot, user) if text.startswith("⏰")]
+from tests.support.passes import dms_to
+from tests.support.reminders import overdue, reminder_dms, reminders
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, TEAM
 
 
 def test_each_owner_is_reminded_at_nine_in_their_own_time_zone_once_a_day(bot: RunningBot) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Delivery
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.support.passes import run_passes_now
-from tests.test_charter import create
-from tests.test_reviews_job import dms_to
+from tests.support.passes import dms_to, run_passes_now
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 REPORT = "📣 The weekly report on *APL* Apollo"
 AGENDA = "APL · Apollo — status meeting agenda"

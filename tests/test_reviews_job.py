@@ -7,50 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from models import ChangeRequest, Delivery, QualityReview, Task
+from models import ChangeRequest, Delivery, QualityReview
 from models.core.enums import DeliveryState
-from tests.conftest import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM, RunningBot
-from tests.support.flows import field_errors, open_modal, submit
-from tests.support.passes import run_passes_now
-from tests.test_charter import create
-from tests.test_cli import clean_env, run
-
-
-def jobs_env(bot: RunningBot) -> dict[str, str]:
-    return clean_env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=bot.fake.api_url,
-        DATABASE_URL=bot.database.url.render_as_string(hide_password=False),
-        PMO_ADMINS=ADMIN,
-    )
-
-
-def jobs(bot: RunningBot, at: str, *, failing: bool = False) -> str:
-    """The `reviews` pass as `jobs run` reports it; `failing` when a send is meant to fail."""
-    done = run_passes_now(bot, at, "reviews")
-    assert done.ok is not failing, done.stdout
-    return done.stdout
-
-
-def dms_to(bot: RunningBot, user: str) -> list[str]:
-    """The DMs `user` received: a post Slack refused never reached them."""
-    posts = bot.fake.calls_to("chat.postMessage", ok=True)
-    return [call.args["text"] for call in posts if call.args["channel"] == user]
-
-
-def with_reviews(bot: RunningBot) -> None:
-    """Apollo (time zone Asia/Shanghai from Alice) with a risk and a quality review due 2026-12-07."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    view = open_modal(bot, "risk")
-    values = {"title": "Vendor late", "owner_id": CAROL, "review_date": "2026-12-07"}
-    assert field_errors(submit(bot, view, values)) == {}
-    bot.slack.command("task add Billing API <@U0003|carol> due 2026-12-20")
-    with bot.database.system_session() as db:
-        db.scalars(select(Task)).one().is_deliverable = True
-    bot.slack.command("quality criterion APL-1 Every endpoint documented")
-    bot.slack.command("quality review APL-1 <@U0003|carol> 2026-12-07")
+from tests.support.charter import create
+from tests.support.flows import field_errors, submit
+from tests.support.passes import dms_to
+from tests.support.processes import clean_env, run
+from tests.support.reviews import jobs, with_reviews
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM
 
 
 def test_review_dms_go_out_on_the_day_from_nine_local_once(bot: RunningBot) -> None:

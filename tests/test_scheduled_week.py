@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 
 from bot.fakeslack import Call
-from tests.conftest import ADMIN, ALICE, BOB, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL
 from tests.support.passes import run_passes_now
-from tests.test_charter import create
-from tests.test_deliveries import killed_while_held
+from tests.support.processes import killed_while_held
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB
 
 PASSES = ("standups", "reminders", "digests", "reviews")
 KEYS = re.compile(r"\*(APL-\w+)\*")

@@ -24,13 +24,13 @@ from models.charter.charters import Charter, create_project
 from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import DeliveryState
-from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot
+from tests.support.charter import create
+from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.flows import CHANNEL
 from tests.support.passes import run_passes_now
-from tests.test_charter import create
-from tests.test_cli import clean_env, pmo_bot, run
-from tests.test_digests import MONDAY_0905_SHANGHAI
-from tests.test_reviews_job import jobs_env
+from tests.support.processes import clean_env, jobs_env, pmo_bot, run
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM
 
 POST = "chat.postMessage"
 TWO_MINUTES_LATER = "2026-12-07T01:07+00:00"

@@ -7,40 +7,12 @@ import threading
 from sqlalchemy import select
 
 from models import Issue, Project, StandupReport
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.support.passes import run_passes_now
-from tests.test_charter import create
-from tests.test_reviews_job import dms_to
+from tests.support.served import RunningBot
+from tests.support.standups import answer, prompts, standups, team
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, TEAM
 
 DAVE, ERIN = "U0005", "U0006"
-
-
-def standups(bot: RunningBot, at: str) -> None:
-    done = run_passes_now(bot, at, "standups")
-    assert done.ok, done.stdout
-
-
-def prompts(bot: RunningBot, user: str) -> list[str]:
-    return [text for text in dms_to(bot, user) if text.startswith("☀️ Standup for")]
-
-
-def team(bot: RunningBot) -> None:
-    """Alice (Shanghai) manages, Carol (Madrid) and Bob (New York) are members."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    bot.slack.command("team add <@U0002> member")
-
-
-def answer(bot: RunningBot, user: str, values: dict[str, str | None]) -> None:
-    prompt = next(
-        c.args for c in reversed(bot.fake.calls_to("chat.postMessage")) if c.args["channel"] == user
-    )
-    button = next(b for b in prompt["blocks"] if b["type"] == "actions")["elements"][0]
-    before = len(bot.fake.calls_to("views.open"))
-    bot.slack.block_action(button["action_id"], value=button["value"], user=user)
-    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
-    assert field_errors(submit(bot, view, values, user=user)) == {}
 
 
 def test_each_member_is_prompted_at_their_own_0930_within_the_morning_once(bot: RunningBot) -> None:

@@ -18,12 +18,11 @@ from sqlalchemy import update
 from models import CommPlanLine
 from models.comms.plan import WEEKDAYS
 from models.core.enums import CommKind
-from tests.conftest import RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL
-from tests.test_charter import create
-from tests.test_cli import free_port, pmo_bot, wait_healthy
-from tests.test_reviews_job import jobs_env
-from tests.test_socket_mode import APP_TOKEN, SocketServer
+from tests.support.processes import free_port, jobs_env, pmo_bot, wait_healthy
+from tests.support.served import RunningBot
+from tests.support.socket_server import APP_TOKEN, SocketServer
 
 QUIET_FOR_S = 3
 

@@ -17,7 +17,7 @@ from bot.app import create_app
 from bot.cli import moment, passes_report
 from bot.scheduler import PassOutcome, run_passes
 from models.core.clock import CLOCK
-from tests.conftest import SETTLE_S, RunningBot, make_settings
+from tests.support.served import SETTLE_S, RunningBot, make_settings
 
 # What `pmo-bot` reads from its environment; the tests' processes got none of the caller's.
 SETTING_PREFIXES = ("SLACK_", "PMO_", "DATABASE_URL")
@@ -73,3 +73,9 @@ def environment_without_settings() -> Iterator[None]:
     keep = {name: value for name, value in os.environ.items() if not name.startswith(SETTING_PREFIXES)}
     with mock.patch.dict(os.environ, keep, clear=True):
         yield
+
+
+def dms_to(bot: RunningBot, user: str) -> list[str]:
+    """The DMs `user` received: a post Slack refused never reached them."""
+    posts = bot.fake.calls_to("chat.postMessage", ok=True)
+    return [call.args["text"] for call in posts if call.args["channel"] == user]
