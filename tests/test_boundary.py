@@ -50,7 +50,7 @@ from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, s
 from tests.support.integrity import contents
 from tests.support.oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install
 from tests.support.processes import clean_env, free_port, pmo_bot
-from tests.support.served import RunningBot
+from tests.support.served import SETTLE_S, RunningBot
 from tests.support.slackdriver import EVENTS_PATH, Reply
 from tests.support.workspace import ALICE, SIGNING_SECRET, TEAM, WEI
 
@@ -159,7 +159,7 @@ def test_requests_that_cannot_be_verified_get_401_and_touch_nothing(bot: Running
                 assert (reply.status, reply.text) == (401, ""), headers
         not_utf8 = b"payload=%7B%7D&x=\xff\xfe"
         assert post(bot, not_utf8, signed(bot, "payload=%7B%7D")).status == 401
-        time.sleep(0.3)  # anything the app would have sent after answering has had time to go
+        assert bot.app.runtime.settle(SETTLE_S)  # anything the app queued after answering has gone
         assert connections_to(listener) == 0
     assert len(bot.fake.calls) == calls, [call.method for call in bot.fake.calls[calls:]]
     assert contents(bot.database) == before
