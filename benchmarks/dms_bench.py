@@ -27,8 +27,8 @@ from models.core.database import Database
 from models.core.deliveries import BACKOFF
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
-from tests.conftest import TEAM
 from tests.support.fakeslack import FakeSlack
+from tests.support.workspace import TEAM
 
 NAME = "dms"
 KINDS = ("reminder", "overdue_summary", "risk_review", "quality_review", "change_reminder")

@@ -27,9 +27,9 @@ from benchmarks.harness import Figure, fake_slack, median, percentile, report, s
 from benchmarks.processes import Served, bare_serve, pmo_bot_serve
 from benchmarks.scenario import BuiltProject, Shape, build_workspace
 from models.core.database import Database
-from tests.conftest import SIGNING_SECRET, TEAM
 from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import Reply, SlackDriver
+from tests.support.workspace import SIGNING_SECRET, TEAM
 
 NAME = "load"
 P99_TARGET_MS = 100.0

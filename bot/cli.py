@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import redaction
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
-from bot.scheduler import Ticker, run_passes
+from bot.scheduler import PassOutcome, Ticker, run_passes
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
@@ -197,11 +197,18 @@ def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     at = args.at or utcnow()
     outcome = run_passes(app.runtime, at, args.names)
-    for name, result in outcome.items():
-        print(f"{name}: {result} (as of {at.isoformat()})")
-        # The rest of the pass was done; these were not (and are kept for `jobs status`).
-        print("".join(f"  failed for {failure}\n" for failure in result.failures), end="")
+    print(passes_report(outcome, at), end="")
     return 0 if all(result.ok for result in outcome.values()) else 1
+
+
+def passes_report(outcome: dict[str, PassOutcome], at: datetime) -> str:
+    """What `jobs run` prints: each pass's outcome, then what it failed to do, one line each."""
+    lines: list[str] = []
+    for name, result in outcome.items():
+        lines.append(f"{name}: {result} (as of {at.isoformat()})\n")
+        # The rest of the pass was done; these were not (and are kept for `jobs status`).
+        lines.extend(f"  failed for {failure}\n" for failure in result.failures)
+    return "".join(lines)
 
 
 def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:

@@ -45,13 +45,14 @@ from handlers.slack.replays import first_time
 from models.core.clock import utcnow
 from models.core.records import SeenRequest
 from models.tasks.breakdown import Task
-from tests.conftest import ALICE, SIGNING_SECRET, TEAM, WEI, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
 from tests.support.integrity import contents
+from tests.support.oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install
+from tests.support.processes import clean_env, free_port, pmo_bot
+from tests.support.served import SETTLE_S, RunningBot
 from tests.support.slackdriver import EVENTS_PATH, Reply
-from tests.test_charter import create
-from tests.test_cli import clean_env, free_port, pmo_bot
-from tests.test_oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install
+from tests.support.workspace import ALICE, SIGNING_SECRET, TEAM, WEI
 
 FORM = "application/x-www-form-urlencoded"
 HELP = "PMO bot: what you can ask"
@@ -158,7 +159,7 @@ def test_requests_that_cannot_be_verified_get_401_and_touch_nothing(bot: Running
                 assert (reply.status, reply.text) == (401, ""), headers
         not_utf8 = b"payload=%7B%7D&x=\xff\xfe"
         assert post(bot, not_utf8, signed(bot, "payload=%7B%7D")).status == 401
-        time.sleep(0.3)  # anything the app would have sent after answering has had time to go
+        assert bot.app.runtime.settle(SETTLE_S)  # anything the app queued after answering has gone
         assert connections_to(listener) == 0
     assert len(bot.fake.calls) == calls, [call.method for call in bot.fake.calls[calls:]]
     assert contents(bot.database) == before

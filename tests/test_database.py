@@ -27,7 +27,8 @@ from models.core.records import Delivery
 from models.core.scoping import ScopeError
 from models.projects.tables import CostEntry
 from models.tasks.tables import Task
-from tests.conftest import OTHER_TEAM, TEAM, fresh_database_url
+from tests.support.databases import fresh_database_url
+from tests.support.workspace import OTHER_TEAM, TEAM
 
 
 def add_project(database: Database, team_id: str, key: str, channel: str = "C100", **fields: object) -> int:

@@ -11,8 +11,9 @@ import pytest
 from bot.i18n import Translator
 from models import ChangeDecision, CostEntry
 from models.core.errors import Listed, People
-from tests.conftest import ALICE, BOB, CAROL, WEI, RunningBot
 from tests.support.flows import count_rows, field_errors, open_modal, submit
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL, WEI
 
 CHARTER = {
     "name": "Apollo",
