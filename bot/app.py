@@ -7,7 +7,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
@@ -20,7 +20,7 @@ from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 from bot.signing import SlackSignature
 from bot.slack_client import build_web_client
-from models.core.database import Database
+from models.core.database import Database, one_wait
 from models.core.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,15 @@ class PmoApp(App):
         super().__init__(**kwargs)
         self.runtime = runtime
         self.router = handlers.CommandRouter()
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Answer one request; its writes wait for SQLite's write lock once in all (models.core.database).
+
+        Every way in (HTTP, Socket Mode, the console) comes through here, and lazy listeners and
+        the work queued after the answer run on other threads, outside the request's budget.
+        """
+        with one_wait():
+            return super().dispatch(req)
 
 
 def create_app(settings: Settings, *, database: Database | None = None, mode: Mode = Mode.HTTP) -> PmoApp:
