@@ -11,7 +11,8 @@ Attacks tried, and what the attacker sees:
   200 with an empty body, nothing done twice.
 - SQLite's write lock held by another connection, or by a slow writer in the same process: the
   user is told the database is busy (a form keeps what was typed), within Slack's 3 seconds,
-  and nothing changes.
+  and nothing changes; requests that meet it together too, as all of a request's writes share
+  one busy timeout's worth of waiting (its replay record included).
 - DEBUG logging while installing over OAuth and calling the Web API: no token or secret logged.
 """
 
