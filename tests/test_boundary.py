@@ -11,8 +11,8 @@ Attacks tried, and what the attacker sees:
   200 with an empty body, nothing done twice.
 - SQLite's write lock held by another connection, or by a slow writer in the same process: the
   user is told the database is busy (a form keeps what was typed), within Slack's 3 seconds,
-  and nothing changes; requests that meet it together too, as all of a request's writes share
-  one busy timeout's worth of waiting (its replay record included).
+  and nothing changes; requests that meet it together too, as all of a request's writes wait
+  until one deadline, the busy timeout after it arrived (its replay record included).
 - DEBUG logging while installing over OAuth and calling the Web API: no token or secret logged.
 """
 
@@ -430,7 +430,7 @@ def test_requests_queued_behind_a_busy_write_each_wait_for_it_once(bot: RunningB
     """Requests that meet the lock together queue for it in this process: each is told in time.
 
     The second in the queue used to wait for its turn until the first gave up, then the busy
-    timeout again in SQLite: 3.5 s. A request's waits for the lock share one budget.
+    timeout again in SQLite: 3.5 s. A request's waits for the lock now end at one deadline.
     """
     if not bot.database.is_sqlite:
         pytest.skip("only SQLite has one write lock for the whole database")

@@ -47,25 +47,22 @@ def is_busy(error: BaseException) -> bool:
 
 
 class WaitBudget:
-    """What one request may still spend waiting for SQLite's write lock, over all its writes.
+    """How long one request may still wait for SQLite's write lock, over all its writes.
 
     A request writes several times (its signature, its save, the answer kept for copies), and
     each write queues for the one lock: in this process's turn, then in SQLite's busy handler.
     Each wait alone stays under the busy timeout, but in sequence they added up past Slack's
-    3 seconds. Every wait is taken from this budget instead, so a request waits for the lock
-    at most the busy timeout in all, and is then told the database is busy.
+    3 seconds. All of them end at one deadline instead, the busy timeout after the request
+    arrived: a request that could not write by then is told the database is busy, rather than
+    saving after Slack gave up on its answer (and its user, told it failed, trying again).
     """
 
     def __init__(self, seconds: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
-        self.left = seconds
+        self.deadline = time.monotonic() + seconds
 
-    @contextmanager
-    def spending(self) -> Iterator[None]:
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            self.left = max(0.0, self.left - (time.monotonic() - started))
+    @property
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
 
 
 # The budget of the request this thread is answering; none outside a request (passes, lazy
@@ -75,7 +72,7 @@ _WAIT_BUDGET: ContextVar[WaitBudget | None] = ContextVar("pmo_wait_budget", defa
 
 @contextmanager
 def one_wait() -> Iterator[WaitBudget]:
-    """Inside, all writes of this thread share one busy timeout's worth of waiting for the lock."""
+    """Inside, all writes of this thread wait for the lock until one deadline, a busy timeout away."""
     budget = WaitBudget()
     token = _WAIT_BUDGET.set(budget)
     try:
@@ -84,21 +81,16 @@ def one_wait() -> Iterator[WaitBudget]:
         _WAIT_BUDGET.reset(token)
 
 
-def _waiting() -> tuple[float, AbstractContextManager[object]]:
-    """How long the next wait for the write lock may last, and what keeps count of it."""
+def _wait_left() -> float:
+    """How long the next wait for the write lock may last."""
     budget = _WAIT_BUDGET.get()
-    if budget is None:
-        return SQLITE_BUSY_TIMEOUT_MS / 1000, nullcontext()
-    return budget.left, budget.spending()
+    return SQLITE_BUSY_TIMEOUT_MS / 1000 if budget is None else budget.left
 
 
 @contextmanager
 def _queued(turn: threading.RLock) -> Iterator[None]:
     """This thread's turn to write, waited for no longer than another process would wait."""
-    left, spending = _waiting()
-    with spending:
-        acquired = turn.acquire(timeout=left)
-    if not acquired:
+    if not turn.acquire(timeout=_wait_left()):
         raise DatabaseBusyError("another write held the database past the busy timeout")
     try:
         yield
@@ -150,11 +142,9 @@ def _configure_sqlite(engine: Engine) -> None:
             _set_busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS)
             conn.exec_driver_sql("BEGIN")
             return
-        # BEGIN IMMEDIATE is where a write waits for the lock: what is left of the request's budget.
-        left, spending = _waiting()
-        _set_busy_timeout(conn, round(left * 1000))
-        with spending:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # BEGIN IMMEDIATE is where a write waits for the lock: until the request's deadline.
+        _set_busy_timeout(conn, round(_wait_left() * 1000))
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _set_busy_timeout(conn: Connection, milliseconds: int) -> None:
