@@ -7,7 +7,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
@@ -25,7 +25,7 @@ from handlers.slack.once import name_each_submission
 from handlers.slack.payloads import refuse_misshapen, remove_control_characters
 from handlers.slack.replays import refuse_replays
 from handlers.slack.visibility import refuse_unseen
-from models.core.database import Database
+from models.core.database import Database, one_wait
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,15 @@ class PmoApp(App):
         super().__init__(**kwargs)
         self.runtime = runtime
         self.router = handlers.CommandRouter()
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Answer one request; its writes wait for SQLite's write lock once in all (models.core.database).
+
+        Every way in (HTTP, Socket Mode, the console) comes through here, and lazy listeners and
+        the work queued after the answer run on other threads, outside the request's budget.
+        """
+        with one_wait():
+            return super().dispatch(req)
 
 
 def create_app(settings: Settings, *, database: Database | None = None, mode: Mode = Mode.HTTP) -> PmoApp:
