@@ -113,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings)
-        return args.run(settings, args)
+        status: int = args.run(settings, args)
+        return status
     except SettingsError as error:
         for line in error.lines:
             print(f"pmo-bot: {line}", file=sys.stderr)

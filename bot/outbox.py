@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.runtime import Runtime
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain, notices_due
 
 log = logging.getLogger(__name__)
