@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -783,7 +783,7 @@ def views_update(state: SlackState, call: Call) -> JsonDict:
     if current and call.args.get("hash") not in (None, "", current["hash"]):
         raise SlackError("hash_conflict")
     return store_view(
-        state, call, view_id or state.new_id("V"), root_view_id=current and current["root_view_id"]
+        state, call, view_id or state.new_id("V"), root_view_id=current["root_view_id"] if current else None
     )
 
 
@@ -1410,7 +1410,7 @@ class FakeSlack:
         call = Call("upload", args, None, upload.team_id if upload else None, url_key=file_id)
         return self._serve(Method(partial(upload_bytes, content=request.body), token=TokenKind.NONE), call)
 
-    def _serve(self, method: Method, call: Call, problems: Problems = ()) -> Answer:
+    def _serve(self, method: Method, call: Call, problems: Sequence[str] = ()) -> Answer:
         """Check the call as Slack would, answer it (or fail it as a test asked), record both."""
         queued = self._failures.get(call.method)
         failure = queued.popleft() if queued else None

@@ -292,6 +292,11 @@ def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
             team_id,
             notice,
             now,
-            on_failure=lambda reason, key=notice.key: failures.append(f"{key}: {reason}"),
+            on_failure=_noting(failures, notice.key),
         )
     return failures
+
+
+def _noting(failures: list[str], key: str) -> OnFailure:
+    """A failure handler that notes the reason as one line naming the notice."""
+    return lambda reason: failures.append(f"{key}: {reason}")
