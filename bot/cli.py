@@ -114,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings)
-        return args.run(settings, args)
+        status: int = args.run(settings, args)
+        return status
     except SettingsError as error:
         for line in error.lines:
             print(f"pmo-bot: {line}", file=sys.stderr)
@@ -152,7 +153,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings, database=open_database(settings))
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
     with scheduler_running(app, enabled=not args.no_scheduler):
-        log.info("serving Slack at http://%s:%s%s", args.host, server.effective_port, EVENTS_PATH)
+        # waitress's stubs leave out effective_port, which every server it makes sets.
+        port = server.effective_port  # type: ignore[union-attr]
+        log.info("serving Slack at http://%s:%s%s", args.host, port, EVENTS_PATH)
         stop_on_sigterm(server.close)
         with suppress(KeyboardInterrupt):
             server.run()

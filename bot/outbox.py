@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.runtime import Runtime
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.deliveries import claim_delivery, mark_failed, mark_sent, mark_uncertain, notices_due
 
 log = logging.getLogger(__name__)
@@ -292,6 +292,11 @@ def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
             team_id,
             notice,
             now,
-            on_failure=lambda reason, key=notice.key: failures.append(f"{key}: {reason}"),
+            on_failure=_noting(failures, notice.key),
         )
     return failures
+
+
+def _noting(failures: list[str], key: str) -> OnFailure:
+    """A failure handler that notes the reason as one line naming the notice."""
+    return lambda reason: failures.append(f"{key}: {reason}")

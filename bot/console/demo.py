@@ -162,6 +162,7 @@ def load_demo(session: Session) -> None:
         return
     finally:
         CLOCK.reset()
-    session.user = session.directory.person("alice").user_id
+    if (alice := session.directory.person("alice")) is not None:  # she is: the steps ran as her
+        session.user = alice.user_id
     session.clickables.clear()
     terminal.say(session.t("console.demo_loaded", name=NAME, key=KEY, channel=CHANNEL))

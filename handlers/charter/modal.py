@@ -347,14 +347,14 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             )
         ack()
         t = ctx.t_project(project)
-        charter = Notice.once(
+        notice = Notice.once(
             "charter_posted",
             project.id,
             channel=project.channel_id,
             text=charter_text(project, t),
             blocks=charter_message(project, t),
         )
-        ctx.notify(charter)
+        ctx.notify(notice)
 
     @app.view(EDIT_CALLBACK)
     def on_edit(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

@@ -164,7 +164,7 @@ def checklist_blocks(project: Project, checklist: Checklist, t: Translator) -> t
                 continue
             line = (
                 deliverable_line(project, item, t)
-                if buttons is deliverable_buttons
+                if buttons is deliverable_buttons and isinstance(item, Task | Milestone)
                 else item_line(project, item, t)
             )
             blocks += [section(line), buttons(key_of(project, item), t)]

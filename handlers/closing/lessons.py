@@ -44,7 +44,7 @@ from models.closing.lessons import (
 )
 from models.closing.tables import Lesson
 from models.core.access import Action, require, require_open
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.errors import DomainError
 from models.projects.portfolio import project_by_id
 from models.projects.tables import Project

@@ -104,7 +104,8 @@ class Ctx:
 
 
 def runtime_of(context: BoltContext) -> Runtime:
-    return context[RUNTIME_KEY]
+    runtime: Runtime = context[RUNTIME_KEY]
+    return runtime
 
 
 def project_translator(runtime: Runtime, project: Project) -> Translator:

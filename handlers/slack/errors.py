@@ -101,9 +101,9 @@ def answer(
         WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT_S).send(
             text=message, response_type="ephemeral", replace_original=False
         )
-    elif client is not None and isinstance(user, dict) and (user := user.get("id")):
+    elif client is not None and isinstance(user, dict) and (user_id := user.get("id")):
         # A click on the Home tab has no response URL: the answer goes to the app's DM.
-        client.chat_postMessage(channel=user, text=message)
+        client.chat_postMessage(channel=user_id, text=message)
     return BoltResponse(status=200, body="")
 
 

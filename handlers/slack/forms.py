@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from bot.dates import DateParseError, parse_date
 from bot.i18n import Translator
 from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.errors import DomainError, InvalidError, InvalidFormError, check_all
 from models.core.limits import COUNT, HOURS, MONEY, Bound
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from handlers.slack.payloads import SubmittedView
 
 N = TypeVar("N", int, float, Decimal)
+V = TypeVar("V")
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
 # A Slack mention as Slack sends what was typed: <@U123> or <@U123|name>.
 MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
@@ -154,7 +156,7 @@ class FormReader:
     def text(self, name: str) -> str | None:
         return self.values.get(name)
 
-    def _read(self, name: str, reader: Any) -> Any:
+    def _read(self, name: str, reader: Callable[[str, str], V]) -> V | None:
         raw = self.values.get(name)
         if raw is None:
             return None

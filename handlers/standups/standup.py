@@ -46,7 +46,7 @@ from handlers.slack.payloads import Clicked, SubmittedView
 from models.calendar.away import is_holiday
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import Channel, CommKind, TaskStatus
 from models.core.errors import InvalidError
 from models.issues.log import issue_key

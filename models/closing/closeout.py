@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from models.closing.checklist import OPEN_TASK, Item, key_of, title_of
+from models.closing.checklist import Item, key_of, title_of
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError
 from models.core.keys import ItemKind, parse_item_key
@@ -25,6 +25,7 @@ from models.projects.tables import Project
 from models.risks.register import find_risk
 from models.risks.tables import Risk
 from models.schedule.milestones import find_milestone
+from models.status.figures import OPEN_TASK
 from models.tasks.breakdown import find_task
 from models.tasks.tables import Milestone, Task
 from models.team.members import active_members

@@ -134,7 +134,7 @@ def require_sponsor(project: Project, actor: Actor) -> None:
 
 def is_direct(place: str | None) -> bool:
     """A direct message with the bot: Slack's ids for those start with D."""
-    return bool(place) and place.startswith("D")
+    return place is not None and place.startswith("D")
 
 
 def on_team(db: Session, project: Project, user_id: str) -> bool:

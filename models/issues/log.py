@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import IssueStatus, Severity
 from models.core.errors import DomainError, InvalidError, check_all
 from models.core.keys import ItemKind, find_numbered, item_key, next_number

@@ -1,6 +1,6 @@
 """Alembic environment: always handed a live connection by models.core.migrate."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -12,7 +12,7 @@ from models.core.base import Money, UTCDateTime
 PLAIN_TYPES: dict[type, str] = {UTCDateTime: "sa.DateTime(timezone=True)", Money: "sa.BigInteger()"}
 
 
-def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     if kind == "type":
         for wrapper, rendered in PLAIN_TYPES.items():
             if isinstance(obj, wrapper):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Actor, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import ReviewStatus
 from models.core.errors import DomainError, ForbiddenError, InvalidError
 from models.issues.log import raise_deliverable_issue

@@ -104,6 +104,7 @@ def overdue_candidates(db: Session, before: date) -> list[OverdueItem]:
         found += [
             OverdueItem(plans[project_id], kind, number, title, owner_id, due, snoozed_until)
             for project_id, number, title, owner_id, due, snoozed_until in rows
+            if owner_id is not None and due is not None  # as the query asks: tells the type checker
         ]
     return found
 

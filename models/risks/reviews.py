@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import RiskStatus, Severity
 from models.core.errors import DomainError
 from models.issues.log import IssueForm, raise_issue

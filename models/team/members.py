@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import Phase, Role, TaskStatus
 from models.core.errors import DomainError, InvalidError, check_all
 from models.core.limits import PERCENT_MAX
@@ -87,7 +87,7 @@ def _allocation_problems(allocation: Allocation) -> list[InvalidError | None]:
 
 
 def _apply(member: Member, allocation: Allocation) -> dict[str, object]:
-    values = {
+    values: dict[str, object] = {
         "allocation_pct": allocation.percent,
         "allocated_from": allocation.allocated_from,
         "allocated_to": allocation.allocated_to,
@@ -212,7 +212,7 @@ def open_hours_due(db: Session, project: Project, horizon: date) -> dict[str, fl
         )
         .group_by(Task.owner_id)
     )
-    return {owner: float(hours or 0) for owner, hours in db.execute(query)}
+    return {owner: float(hours or 0) for owner, hours in db.execute(query) if owner is not None}
 
 
 @dataclass(frozen=True)
