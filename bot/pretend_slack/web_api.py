@@ -205,7 +205,7 @@ def views_update(state: SlackState, call: Call) -> JsonDict:
     if current and call.args.get("hash") not in (None, "", current["hash"]):
         raise SlackError("hash_conflict")
     return store_view(
-        state, call, view_id or state.new_id("V"), root_view_id=current and current["root_view_id"]
+        state, call, view_id or state.new_id("V"), root_view_id=current["root_view_id"] if current else None
     )
 
 

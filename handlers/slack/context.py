@@ -168,7 +168,7 @@ def unsettled_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) 
 def ctx_of(context: BoltContext) -> Ctx:
     """The request's context, for middleware after `build_request_context` (listeners take `ctx`)."""
     ctx = context.get(CTX_KEY)
-    if ctx is None:
+    if not isinstance(ctx, Ctx):
         raise ValueError("a Slack request without a workspace (team id)")
     return ctx
 

@@ -15,11 +15,11 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import exc as sa_exc
 
 from bot.i18n import Translator
-from bot.runtime import Runtime
+from bot.runtime import RUNTIME_KEY, Runtime
 from bot.settings import Settings
 from bot.signing import VERIFIED_KEY
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import CTX_KEY, RUNTIME_KEY, translator_for, unsettled_ctx
+from handlers.slack.context import CTX_KEY, Ctx, translator_for, unsettled_ctx
 from handlers.slack.directory import cached_language, language_of
 from handlers.slack.forms import field_errors
 from handlers.slack.once import AlreadyHandledError
@@ -131,7 +131,7 @@ def error_translator(
     if is_database_outage(error) and not is_busy(error):
         return translator_for(active)
     settled = context.get(CTX_KEY)
-    if settled is not None:  # the language was settled on the way in
+    if isinstance(settled, Ctx):  # the language was settled on the way in
         return settled.t
     try:
         # Failed before the request context was built (a busy database in the replay check).
