@@ -129,3 +129,11 @@ def list_changes(db: Session, project: Project) -> list[ChangeRequest]:
         changes,
         key=lambda c: (order.index(c.status), c.number if c.status is ChangeStatus.PENDING else -c.number),
     )
+
+
+def pending_changes(*, db: Session, project: Project) -> list[ChangeRequest]:
+    """The project's requests still waiting for a decision: what the reviews pass chases."""
+    query = select(ChangeRequest).where(
+        ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING
+    )
+    return list(db.scalars(query))

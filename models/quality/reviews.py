@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -137,3 +138,13 @@ def review_counts_of(db: Session, ids: Sequence[int]) -> dict[int, dict[ReviewSt
     for project_id, status, count in rows:
         found[project_id][status] = count
     return found
+
+
+def due_quality_reviews(*, db: Session, project: Project, today: date) -> list[QualityReview]:
+    """Planned reviews whose date has come: each reviewer is prompted for the results."""
+    query = select(QualityReview).where(
+        QualityReview.project_id == project.id,
+        QualityReview.status == ReviewStatus.PLANNED,
+        QualityReview.due_date <= today,
+    )
+    return list(db.scalars(query))
