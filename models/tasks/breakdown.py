@@ -47,6 +47,14 @@ def task_key(project: Project, task: Task) -> str:
     return item_key(project.key, ItemKind.TASK, task.number)
 
 
+def task_in(*, db: Session, project: Project, task_id: int) -> Task:
+    """A task a form named by id, still in `project`."""
+    task = db.get(Task, task_id)
+    if task is None or task.project_id != project.id:
+        raise NotFoundError("updates.task_gone")
+    return task
+
+
 def find_task(db: Session, project: Project, key: str, field: str | None = None) -> Task:
     """A task of this project by key; another project's key or a missing one is refused."""
     parsed = parse_item_key(key)
