@@ -117,6 +117,11 @@ def raise_change(*, db: Session, actor: Actor, project: Project, form: ChangeFor
     return change
 
 
+def change_by_id(*, db: Session, change_id: int) -> ChangeRequest | None:
+    """A request named by id after an answer; None once it is gone or of another workspace."""
+    return db.get(ChangeRequest, change_id)
+
+
 def find_change(db: Session, project: Project, key: str) -> ChangeRequest:
     return find_numbered(db, project, ChangeRequest, ItemKind.CHANGE, key=key, missing="changes.unknown_key")
 
