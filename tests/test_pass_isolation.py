@@ -184,10 +184,10 @@ def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_p
         assert field_errors(submit(bot, view, values)) == {}
     real = handlers.reminders.reviews.due_risks
 
-    def due_risks(db: Any, project: Any, today: Any) -> Any:
+    def due_risks(*, db: Any, project: Any, today: Any) -> Any:
         if project.key == "ZEUS":
             db.execute(text("SELECT no_such_column FROM risks"))
-        return real(db, project, today)
+        return real(db=db, project=project, today=today)
 
     monkeypatch.setattr(handlers.reminders.reviews, "due_risks", due_risks)
     code, out = pmo_bot("jobs", "run", "reviews", "--at", REVIEWS_DUE)

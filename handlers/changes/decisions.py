@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -39,13 +38,13 @@ from models.changes.decisions import (
     ensure_can_decide,
     withdraw,
 )
-from models.changes.requests import change_key, find_change, list_changes
+from models.changes.requests import change_by_id, change_key, find_change, list_changes
 from models.changes.tables import ChangeDecision, ChangeRequest
 from models.core.access import require_visible
 from models.core.deliveries import sent_copies
 from models.core.enums import ChangeStatus, Verdict
 from models.core.keys import parse_item_key
-from models.core.records import PostedMessage
+from models.core.posted import posted_copies
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 
@@ -127,7 +126,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
     the `notices` pass, and every copy sent, first time or later, is kept in step by its key.
     """
     with ctx.db(write=False) as db:
-        change = db.get(ChangeRequest, change_id)
+        change = change_by_id(db=db, change_id=change_id)
         if change is None:
             return
         # Every copy is one message kept in step, so all speak the project's language.
@@ -149,15 +148,14 @@ def update_copies(ctx: Ctx, project_id: int, change_id: int) -> None:
     """Edit every copy of the request to show where it stands now (after the answer)."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        change = db.get(ChangeRequest, change_id)
+        change = change_by_id(db=db, change_id=change_id)
         if change is None:
             return
         key = change_key(project, change)
         t = ctx.t_project(project)
         text = change_text(project, change, t)
         blocks = change_blocks(project, change, decisions_of(db, change), t)
-        posted = db.scalars(select(PostedMessage).where(PostedMessage.subject == key))
-        copies = [(copy.channel_id, copy.ts) for copy in posted] + chase_copies(db, change)
+        copies = posted_copies(db=db, subject=key) + chase_copies(db, change)
         copies += sent_copies(db, prefix=f"{COPY_KIND}:{key}:")
     for channel, ts in copies:
         try:
@@ -225,7 +223,7 @@ def tell_about_decision(ctx: Ctx, project_id: int, change_id: int, settled: bool
     update_copies(ctx, project_id, change_id)
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        change = db.get(ChangeRequest, change_id)
+        change = change_by_id(db=db, change_id=change_id)
         if change is None:
             return
         deciders = decider_ids(project, change)

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
@@ -41,7 +40,7 @@ from handlers.status.command import (
 from handlers.status.command import status_blocks as report_blocks
 from models.calendar.away import is_holiday
 from models.comms.occurrences import DAYTIME_WINDOW, Recurrence
-from models.comms.plan import audience_people
+from models.comms.plan import audience_people, enabled_lines_of
 from models.comms.tables import CommPlanLine
 from models.core.enums import Channel, CommKind
 from models.projects.tables import Project
@@ -88,13 +87,7 @@ class ReportPass(ScheduledPass):
     name = "reports"
 
     def for_project(self, db: Session, project: Project) -> list[Outgoing]:
-        lines = db.scalars(
-            select(CommPlanLine).where(
-                CommPlanLine.project_id == project.id,
-                CommPlanLine.kind.in_(list(RENDERERS)),
-                CommPlanLine.enabled.is_(True),
-            )
-        ).all()
+        lines = enabled_lines_of(db=db, project=project, kinds=RENDERERS)
         return [send for line in lines for send in self.sends(db, project, line)]
 
     def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Outgoing]:

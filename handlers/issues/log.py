@@ -27,9 +27,17 @@ from handlers.slack.forms import DateContext, ModalState
 from handlers.slack.payloads import Clicked, SubmittedView
 from models.core.access import Action, require
 from models.core.enums import IssueStatus, Severity
-from models.core.errors import DomainError, NotFoundError
+from models.core.errors import DomainError
 from models.core.keys import parse_item_key
-from models.issues.log import IssueFilter, find_issue, is_overdue, issue_key, list_issues, resolve_issue
+from models.issues.log import (
+    IssueFilter,
+    find_issue,
+    is_overdue,
+    issue_in,
+    issue_key,
+    list_issues,
+    resolve_issue,
+)
 from models.issues.tables import Issue
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
@@ -136,9 +144,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         resolution = submitted.inputs().get("resolution") or ""
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
-            issue = db.get(Issue, state.issue_id)
-            if issue is None or issue.project_id != project.id:
-                raise NotFoundError("issues.gone")
+            issue = issue_in(db=db, project=project, issue_id=state.issue_id)
             resolve_issue(db=db, actor=ctx.actor, project=project, issue=issue, resolution=resolution)
             t = ctx.t_project(project)
             text = t("issues.resolved", user=ctx.user_id, key=issue_key(project, issue), title=issue.title)

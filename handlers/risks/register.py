@@ -34,7 +34,6 @@ from handlers.slack.forms import DateContext, FormReader, ModalState, Prefill, d
 from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.enums import RiskStrategy
-from models.core.errors import NotFoundError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.risks.register import (
@@ -44,6 +43,7 @@ from models.risks.register import (
     edit_risk,
     find_risk,
     raise_risk,
+    risk_in,
     risk_key,
     risk_problems,
     risk_register,
@@ -221,13 +221,6 @@ def with_review_date(text: str, risk: Risk, t: Translator) -> str:
     return f"{text} {t('risks.next_review', day=fmt_date(risk.review_date, t))}"
 
 
-def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
-    risk = db.get(Risk, risk_id) if risk_id is not None else None
-    if risk is None or risk.project_id != project.id:
-        raise NotFoundError("risks.gone")
-    return risk
-
-
 def heatmap_of(project: Project, risks: list[Risk], t: Translator) -> Heatmap:
     cells: dict[tuple[int, int], list[str]] = {}
     for risk in risks:
@@ -325,7 +318,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project)
-            risk = risk_in(db, project, state.risk_id)
+            risk = risk_in(db=db, project=project, risk_id=state.risk_id)
             before = risk.score
             changes = edit_risk(db=db, actor=ctx.actor, project=project, risk=risk, form=form)
             key = risk_key(project, risk)

@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -47,19 +46,18 @@ from models.calendar.away import is_holiday
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
 from models.core.clock import utcnow
-from models.core.enums import Channel, CommKind, TaskStatus
+from models.core.enums import Channel, CommKind
 from models.core.errors import InvalidError
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.standups.answers import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
-from models.tasks.breakdown import task_key
+from models.tasks.breakdown import open_tasks_of, task_key
 from models.tasks.tables import Task
 
 ANSWER_ACTION = "standup_answer"
 CALLBACK = "standup_form"
 TASK_CHOICES = 10
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
 class StandupState(ModalState):
@@ -143,13 +141,8 @@ def answer_modal(t: Translator, state: StandupState, project: Project, tasks: li
 def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        tasks = db.scalars(
-            select(Task)
-            .where(Task.project_id == project.id, Task.owner_id == ctx.user_id, Task.status.in_(OPEN_TASK))
-            .order_by(Task.due_date, Task.number)
-            .limit(TASK_CHOICES)
-        ).all()
-        view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, list(tasks))
+        tasks = open_tasks_of(db=db, project=project, owner_id=ctx.user_id, limit=TASK_CHOICES)
+        view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, tasks)
     ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 

@@ -34,13 +34,12 @@ from handlers.tasks.buttons import DONE_ACTION, UPDATE_ACTION
 from models.core.access import Action, require, require_open, require_visible
 from models.core.audit import history
 from models.core.enums import TaskStatus
-from models.core.errors import NotFoundError
 from models.core.keys import parse_item_key
 from models.core.records import AuditEntry
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
-from models.tasks.breakdown import find_task, project_tasks, task_key
+from models.tasks.breakdown import find_task, project_tasks, task_in, task_key
 from models.tasks.tables import Task
 from models.tasks.updates import TaskUpdate, Updated, assign_task, update_task
 
@@ -320,9 +319,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         update = read_update(FormReader(values=submitted.inputs(), dates=DateContext.of(ctx)))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
-            task = db.get(Task, state.task_id)
-            if task is None or task.project_id != project.id:
-                raise NotFoundError("updates.task_gone")
+            task = task_in(db=db, project=project, task_id=state.task_id)
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
             done = answer(db, project, task, result, ctx)
         ack()

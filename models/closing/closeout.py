@@ -16,7 +16,7 @@ from models.closing.checklist import Item, key_of, title_of
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.clock import utcnow
-from models.core.enums import Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError
 from models.core.keys import ItemKind, parse_item_key
 from models.issues.log import find_issue
@@ -25,7 +25,6 @@ from models.projects.tables import Project
 from models.risks.register import find_risk
 from models.risks.tables import Risk
 from models.schedule.milestones import find_milestone
-from models.status.figures import OPEN_TASK
 from models.tasks.breakdown import find_task
 from models.tasks.tables import Milestone, Task
 from models.team.members import active_members
@@ -86,7 +85,7 @@ def find_item(db: Session, project: Project, key: str) -> Task | Issue | Risk | 
 
 def is_settled(item: Item) -> bool:
     if isinstance(item, Task):
-        return item.disposition is not None or item.status not in OPEN_TASK
+        return item.disposition is not None or item.status not in OPEN_TASK_STATUSES
     if isinstance(item, Issue):
         return item.disposition is not None or item.status is not IssueStatus.OPEN
     if isinstance(item, Risk):

@@ -7,7 +7,7 @@ the bot does not make.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -92,6 +92,16 @@ def enabled_lines(db: Session, kind: CommKind) -> list[CommPlanLine]:
     return list(
         db.scalars(select(CommPlanLine).where(CommPlanLine.kind == kind, CommPlanLine.enabled.is_(True)))
     )
+
+
+def enabled_lines_of(*, db: Session, project: Project, kinds: Collection[CommKind]) -> list[CommPlanLine]:
+    """The project's switched-on lines of any of `kinds`: what one pass sends for it."""
+    query = select(CommPlanLine).where(
+        CommPlanLine.project_id == project.id,
+        CommPlanLine.kind.in_(list(kinds)),
+        CommPlanLine.enabled.is_(True),
+    )
+    return list(db.scalars(query))
 
 
 class CommLineForm(BaseModel):

@@ -180,6 +180,10 @@ def sent_copies(db: Session, *, prefix: str) -> list[tuple[str, str]]:
     return [(channel, ts) for channel, ts in rows if channel and ts is not None]
 
 
+def delivery_by_key(*, db: Session, key: str) -> Delivery | None:
+    return db.scalar(select(Delivery).where(Delivery.key == key))
+
+
 def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:
     return list(db.scalars(select(Delivery).order_by(Delivery.id.desc()).limit(limit)))
 

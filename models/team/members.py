@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.clock import utcnow
-from models.core.enums import Phase, Role, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, Phase, Role
 from models.core.errors import DomainError, InvalidError, check_all
 from models.core.limits import PERCENT_MAX
 from models.projects.tables import Member, Project
@@ -25,7 +25,6 @@ from models.tasks.tables import Task
 
 LOAD_WEEKS = 4
 DEFAULT_CAPACITY_HOURS = 40.0
-OPEN_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
 def member_of(db: Session, project: Project, user_id: str) -> Member | None:
@@ -206,7 +205,7 @@ def open_hours_due(db: Session, project: Project, horizon: date) -> dict[str, fl
         .where(
             Task.project_id == project.id,
             Task.owner_id.is_not(None),
-            Task.status.in_(OPEN_STATUSES),
+            Task.status.in_(OPEN_TASK_STATUSES),
             Task.due_date <= horizon,
             is_leaf(project),
         )
