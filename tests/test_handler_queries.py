@@ -17,6 +17,7 @@ HANDLERS = Path(__file__).resolve().parent.parent / "handlers"
 PLUMBING = {
     "slack/directory.py",
     "slack/events.py",
+    "slack/installations.py",  # slack-sdk's own stores declare their tables
     "slack/once.py",
     "slack/passes.py",
     "slack/replays.py",
