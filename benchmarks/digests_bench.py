@@ -20,7 +20,7 @@ from benchmarks.scenario import Shape, build_workspace
 from bot.runtime import Runtime
 from handlers.digests.weekly import DigestPass
 from models.core.database import Database
-from tests.conftest import OTHER_TEAM, TEAM
+from tests.support.workspace import OTHER_TEAM, TEAM
 
 NAME = "digests"
 PASS_TARGET_S = 5.0

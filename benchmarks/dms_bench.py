@@ -21,14 +21,14 @@ from sqlalchemy import func, select
 from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_database, timed
 from benchmarks.ratelimited import POST, RateLimitedSlack
 from benchmarks.scenario import people
-from bot.fakeslack import FakeSlack
 from bot.outbox import Notice, send_all
 from bot.runtime import Runtime
 from models.core.database import Database
 from models.core.deliveries import BACKOFF
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
-from tests.conftest import TEAM
+from tests.support.fakeslack import FakeSlack
+from tests.support.workspace import TEAM
 
 NAME = "dms"
 KINDS = ("reminder", "overdue_summary", "risk_review", "quality_review", "change_reminder")

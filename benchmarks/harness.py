@@ -19,10 +19,11 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.app import Mode, PmoApp, create_app
-from bot.fakeslack import FakeSlack
 from models.core.database import Database
 from models.core.migrate import upgrade
-from tests.conftest import BOT_TOKEN, TEAM, make_settings
+from tests.support.fakeslack import FakeSlack
+from tests.support.served import make_settings
+from tests.support.workspace import BOT_TOKEN, TEAM
 
 
 @dataclass(frozen=True)

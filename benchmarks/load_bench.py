@@ -26,10 +26,10 @@ from pathlib import Path
 from benchmarks.harness import Figure, fake_slack, median, percentile, report, scratch_database
 from benchmarks.processes import Served, bare_serve, pmo_bot_serve
 from benchmarks.scenario import BuiltProject, Shape, build_workspace
-from bot.fakeslack import FakeSlack
 from models.core.database import Database
-from tests.conftest import SIGNING_SECRET, TEAM
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import Reply, SlackDriver
+from tests.support.workspace import SIGNING_SECRET, TEAM
 
 NAME = "load"
 P99_TARGET_MS = 100.0

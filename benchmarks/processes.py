@@ -17,8 +17,8 @@ from pathlib import Path
 import requests
 
 from bot.web import DEFAULT_THREADS
-from tests.conftest import ADMIN, BOT_TOKEN, SIGNING_SECRET
-from tests.test_cli import clean_env, free_port, pmo_bot
+from tests.support.processes import clean_env, free_port, pmo_bot
+from tests.support.workspace import ADMIN, BOT_TOKEN, SIGNING_SECRET
 
 START_TIMEOUT_S = 60
 POLL_S = 0.005

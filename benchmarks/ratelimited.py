@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from bot.fakeslack import Answer, Failure, FakeSlack, Incoming, read_arguments
+from tests.support.fakeslack import Answer, Failure, FakeSlack, Incoming, read_arguments
 
 POST = "chat.postMessage"
 

@@ -21,7 +21,7 @@ from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_data
 from benchmarks.scenario import Shape, build_workspace, people
 from handlers.reminders.overdue import ReminderPass
 from models.core.database import Database
-from tests.conftest import TEAM
+from tests.support.workspace import TEAM
 
 NAME = "reminders"
 FIND_TARGET_S = 1.0

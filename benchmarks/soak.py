@@ -40,12 +40,13 @@ from benchmarks.soak_parts import Outage, Replicas, database_with_outage
 from benchmarks.soak_people import Act, People, draw_acts
 from benchmarks.soak_world import World, build_world, week_slots
 from bot.cli import run_jobs_status
-from bot.fakeslack import FakeSlack
 from bot.runtime import Runtime
 from bot.scheduler import run_jobs
 from models.core.database import Database
-from tests.conftest import SIGNING_SECRET, TEAM, make_settings
+from tests.support.fakeslack import FakeSlack
+from tests.support.served import make_settings
 from tests.support.slackdriver import SlackDriver
+from tests.support.workspace import SIGNING_SECRET, TEAM
 
 NAME = "soak"
 SETTLE_S = 2.0  # for notifications sent after an answer to reach the fake before it is read

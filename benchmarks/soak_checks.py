@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from benchmarks.soak_client import FAILURE_WORDS, Exchange
-from bot.fakeslack import Call, FakeSlack
 from models import Risk, StandupReport, Task
 from models.core.database import Database
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
+from tests.support.fakeslack import Call, FakeSlack
 
 ANSWER_LIMIT_S = 3.0  # Slack gives up on an answer after three seconds
 # What the app says when it could not do what was asked: never right after a save that committed.

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import requests
 
 from bot import slack_payloads as payloads
-from bot.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 from tests.support.slackdriver import EVENTS_PATH, SlackDriver
 
 JsonDict = dict[str, Any]

@@ -13,8 +13,8 @@ import random
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.fakeslack import FakeSlack
 from bot.slack_client import TIMEOUT_S
+from tests.support.fakeslack import FakeSlack
 
 # What people's actions and the passes call; a fault on any of them must not lose or double a save.
 METHODS = ("chat.postMessage", "chat.update", "views.publish")

@@ -21,7 +21,7 @@ from typing import Protocol
 from sqlalchemy.engine import make_url
 
 from benchmarks.processes import Served, pmo_bot_serve
-from bot.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 from tests.support.tcpproxy import TcpProxy
 
 

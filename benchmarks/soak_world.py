@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from benchmarks.scenario import ProjectBuilder, Shape, people, project_keys
-from bot.fakeslack import FakeSlack
 from models.core.database import Database
+from tests.support.fakeslack import FakeSlack
 
 # Whole-hour zones on four continents: each one's 09:40 is a pass of its own.
 ZONES = ("Asia/Shanghai", "Europe/Madrid", "Europe/London", "America/New_York", "America/Los_Angeles")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from benchmarks.harness import Figure, fake_slack, median, report, scratch_database
 from benchmarks.processes import Served, bare_serve, pmo_bot_serve
-from tests.conftest import SIGNING_SECRET
 from tests.support.slackdriver import SlackDriver
+from tests.support.workspace import SIGNING_SECRET
 
 NAME = "startup"
 START_TARGET_S = 2.0

@@ -32,18 +32,12 @@ from benchmarks.harness import (
     timings,
 )
 from benchmarks.scenario import Shape, build_workspace
-from bot.fakeslack import FakeSlack
 from bot.web import DEFAULT_THREADS
 from models.core.database import Database
-from tests.conftest import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    TEAM,
-    run_until_stopped,
-    serving,
-    stop_server,
-)
+from tests.support.fakeslack import FakeSlack
+from tests.support.served import run_until_stopped, serving, stop_server
 from tests.support.slackdriver import SlackDriver
+from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET, TEAM
 
 NAME = "status"
 BIG = Shape(tasks=2000, risks=300, costs=1000, members=8, milestones=12)

@@ -7,25 +7,27 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
-from bot.runtime import Runtime
+from bot.runtime import RUNTIME_KEY, Runtime
 from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 from bot.signing import SlackSignature
 from bot.slack_client import build_web_client
-from models.core.database import Database
-from models.core.migrate import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from handlers.slack.context import build_request_context
+from handlers.slack.events import handle_each_event_once
+from handlers.slack.installations import installation_store, state_store
+from handlers.slack.once import name_each_submission
+from handlers.slack.payloads import refuse_misshapen, remove_control_characters
+from handlers.slack.replays import refuse_replays
+from handlers.slack.visibility import refuse_unseen
+from models.core.database import Database, one_wait
 
 log = logging.getLogger(__name__)
-
-OAUTH_STATE_TTL_S = 600
 
 
 class Mode(StrEnum):
@@ -40,6 +42,15 @@ class PmoApp(App):
         super().__init__(**kwargs)
         self.runtime = runtime
         self.router = handlers.CommandRouter()
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Answer one request; its writes wait for SQLite's write lock once in all (models.core.database).
+
+        Every way in (HTTP, Socket Mode, the console) comes through here, and lazy listeners and
+        the work queued after the answer run on other threads, outside the request's budget.
+        """
+        with one_wait():
+            return super().dispatch(req)
 
 
 def create_app(settings: Settings, *, database: Database | None = None, mode: Mode = Mode.HTTP) -> PmoApp:
@@ -75,8 +86,39 @@ def create_app(settings: Settings, *, database: Database | None = None, mode: Mo
         app = PmoApp(client=build_web_client(settings, token), token_verification_enabled=False, **common)
         single = app.client
         runtime.clients = lambda team_id: single
+    add_middleware(app, runtime)
     handlers.register_all(app, runtime, app.router)
     return app
+
+
+def add_middleware(app: App, runtime: Runtime) -> None:
+    """Our middleware, in the order it runs: after Bolt's own (the signature check, which is
+    `before_authorize`, then authorisation) and before any listener.
+
+    1. The runtime goes into the context first: everything after reads it from there.
+    2. A replayed request is refused before anything reads or writes on its behalf.
+    3. Control characters go before anything reads the body's text, the shape check included.
+    4. A click or form shaped unlike Slack's is answered before anything reads its actions or
+       state.
+    5. A re-delivered event stops before its person is looked up or its listeners run.
+    6. The submission key comes before the request context, which carries it to the first write.
+    7. The request context (who, which workspace, their language) is built once, after every
+       refusal above, so a refused request costs no lookup.
+    8. The visibility rule for clicks and shortcuts reads that context (who asks, as what).
+    """
+
+    @app.use
+    def attach_runtime(context: BoltContext, next: Callable[[], None]) -> None:
+        context[RUNTIME_KEY] = runtime
+        next()
+
+    app.use(refuse_replays)
+    app.use(remove_control_characters)
+    app.use(refuse_misshapen)
+    app.use(handle_each_event_once)
+    app.use(name_each_submission)
+    app.use(build_request_context)
+    app.use(refuse_unseen)
 
 
 def installed_clients(settings: Settings, store: InstallationStore) -> Callable[[str], WebClient]:
@@ -101,13 +143,6 @@ def _oauth_settings(settings: Settings, database: Database) -> OAuthSettings:
         scopes=list(BOT_SCOPES),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        installation_store=SQLAlchemyInstallationStore(
-            client_id=client_id,
-            engine=database.engine,
-            bots_table_name=BOTS_TABLE,
-            installations_table_name=INSTALLATIONS_TABLE,
-        ),
-        state_store=SQLAlchemyOAuthStateStore(
-            expiration_seconds=OAUTH_STATE_TTL_S, engine=database.engine, table_name=OAUTH_STATES_TABLE
-        ),
+        installation_store=installation_store(database, client_id),
+        state_store=state_store(database),
     )

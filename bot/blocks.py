@@ -12,13 +12,22 @@ from bot.markup import as_text
 
 Block = dict[str, Any]
 
+# Slack's documented Block Kit limits, defined here once: the builders clip to them and the
+# pretend Slack (bot/pretend_slack/) refuses what breaks them.
 SECTION_TEXT_MAX = 3000
+SECTION_FIELDS_MAX = 10
+FIELD_TEXT_MAX = 2000
 HEADER_TEXT_MAX = 150
 BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
+URL_MAX = 3000
 CONTEXT_ELEMENTS_MAX = 10
+ACTIONS_ELEMENTS_MAX = 25
 MESSAGE_BLOCKS_MAX = 50
+MESSAGE_TEXT_MAX = 40_000
 VIEW_BLOCKS_MAX = 100
-MODAL_TITLE_MAX = 24
+MODAL_TITLE_MAX = 24  # a modal's title, submit and close
+ID_MAX = 255  # block_id, action_id, callback_id, external_id
 ELLIPSIS = "…"
 
 
@@ -103,7 +112,10 @@ INPUT_LABEL_MAX = 2000
 TEXT_INPUT_MAX = 3000
 PLACEHOLDER_MAX = 150
 OPTION_TEXT_MAX = 75
-OPTIONS_MAX = 100
+OPTION_VALUE_MAX = 150
+OPTIONS_MAX = 100  # a static select's, single or multiple
+OVERFLOW_OPTIONS_MAX = 5
+CHOICES_MAX = 10  # radio buttons' and checkboxes' options
 PRIVATE_METADATA_MAX = 3000
 
 

@@ -106,7 +106,7 @@ def _label(chart: GanttChart, name: str) -> str:
 
 def agg_figure(**size: Any) -> Figure:
     """A figure on the Agg canvas: no display, safe in threads."""
-    figure = lazy_module("matplotlib.figure").Figure(**size)
+    figure: Figure = lazy_module("matplotlib.figure").Figure(**size)
     lazy_module("matplotlib.backends.backend_agg").FigureCanvasAgg(figure)
     return figure
 

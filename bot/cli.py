@@ -17,11 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import redaction
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
-from bot.scheduler import Ticker, run_passes
+from bot.scheduler import PassOutcome, Ticker, run_passes
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
 from bot.socket_mode import socket_handler
 from bot.web import make_server
+from handlers.slack.installations import schema_metadata
 from models.core.clock import utcnow
 from models.core.database import Database
 from models.core.deliveries import (
@@ -113,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings)
-        return args.run(settings, args)
+        status: int = args.run(settings, args)
+        return status
     except SettingsError as error:
         for line in error.lines:
             print(f"pmo-bot: {line}", file=sys.stderr)
@@ -151,7 +153,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings, database=open_database(settings))
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
     with scheduler_running(app, enabled=not args.no_scheduler):
-        log.info("serving Slack at http://%s:%s%s", args.host, server.effective_port, EVENTS_PATH)
+        # waitress's stubs leave out effective_port, which every server it makes sets.
+        port = server.effective_port  # type: ignore[union-attr]
+        log.info("serving Slack at http://%s:%s%s", args.host, port, EVENTS_PATH)
         stop_on_sigterm(server.close)
         with suppress(KeyboardInterrupt):
             server.run()
@@ -196,11 +200,18 @@ def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     at = args.at or utcnow()
     outcome = run_passes(app.runtime, at, args.names)
-    for name, result in outcome.items():
-        print(f"{name}: {result} (as of {at.isoformat()})")
-        # The rest of the pass was done; these were not (and are kept for `jobs status`).
-        print("".join(f"  failed for {failure}\n" for failure in result.failures), end="")
+    print(passes_report(outcome, at), end="")
     return 0 if all(result.ok for result in outcome.values()) else 1
+
+
+def passes_report(outcome: dict[str, PassOutcome], at: datetime) -> str:
+    """What `jobs run` prints: each pass's outcome, then what it failed to do, one line each."""
+    lines: list[str] = []
+    for name, result in outcome.items():
+        lines.append(f"{name}: {result} (as of {at.isoformat()})\n")
+        # The rest of the pass was done; these were not (and are kept for `jobs status`).
+        lines.extend(f"  failed for {failure}\n" for failure in result.failures)
+    return "".join(lines)
 
 
 def run_jobs_status(settings: Settings, args: argparse.Namespace) -> int:
@@ -291,7 +302,7 @@ def run_db_current(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings)
-    make_revision(database, args.message)
+    make_revision(database, args.message, metadata=schema_metadata())
     return 0
 
 

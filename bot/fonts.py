@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 from bot.lazy import lazy_module
 
+pylopdf_fonts_zh_cn: ModuleType | None
 try:
     import pylopdf_fonts_zh_cn
 except ImportError:  # an install made by hand without it: the system's fonts are looked at instead
@@ -75,6 +77,7 @@ def system_font() -> Path | None:
 def draws_chinese(path: Path) -> bool:
     """Whether the file is a font with glyphs for Chinese (a font missing or broken has none)."""
     try:
-        return lazy_module("matplotlib.ft2font").FT2Font(str(path)).get_char_index(ord(PROBE)) != 0
+        index: int = lazy_module("matplotlib.ft2font").FT2Font(str(path)).get_char_index(ord(PROBE))
+        return index != 0
     except (OSError, RuntimeError):
         return False

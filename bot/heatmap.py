@@ -65,7 +65,7 @@ def render_heatmap(heatmap: Heatmap) -> bytes:
 
 
 def _cell(impact: int, probability: int) -> Rectangle:
-    return mpatches.Rectangle(
+    cell: Rectangle = mpatches.Rectangle(
         (impact - 0.5, probability - 0.5),
         1,
         1,
@@ -73,3 +73,4 @@ def _cell(impact: int, probability: int) -> Rectangle:
         edgecolor="white",
         linewidth=2,
     )
+    return cell

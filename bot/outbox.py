@@ -32,7 +32,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.runtime import Runtime
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.deliveries import (
     claim_delivery,
     mark_failed,
@@ -320,3 +320,8 @@ def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
             on_failure=lambda notice, reason: failures.append(f"{notice.key}: {reason}"),
         )
     return failures
+
+
+def _noting(failures: list[str], key: str) -> OnFailure:
+    """A failure handler that notes the reason as one line naming the notice."""
+    return lambda reason: failures.append(f"{key}: {reason}")

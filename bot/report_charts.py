@@ -141,10 +141,11 @@ def render_cost_over_time(chart: CostCurve) -> bytes:
     points = cumulative(chart.spent)
     if points:
         days = [points[0][0] - timedelta(days=1), *(day for day, _ in points)]
-        axes.step(days, [0.0, *(total for _, total in points)], where="post", color=ACTUAL, linewidth=2)
+        # matplotlib's stubs take numbers only; its date converter takes dates (on the x axis here).
+        axes.step(days, [0.0, *(total for _, total in points)], where="post", color=ACTUAL, linewidth=2)  # type: ignore[arg-type]
     if chart.planned:
         axes.plot(
-            [day for day, _ in chart.planned],
+            [day for day, _ in chart.planned],  # type: ignore[arg-type]  # dates: see above
             [float(value) for _, value in chart.planned],
             color=STATE_COLOURS["open"],
             linestyle="--",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -14,7 +15,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class Table:
     headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
     # Relative column widths for the PDF; equal when not given.
     widths: tuple[int, ...] | None = None
 
@@ -31,7 +32,7 @@ Part = Paragraph | Table | Chart
 @dataclass(frozen=True)
 class Section:
     title: str
-    parts: list[Part] = field(default_factory=list)
+    parts: Sequence[Part] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

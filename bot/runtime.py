@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
@@ -19,7 +19,13 @@ from bot.pacing import Pacer
 from bot.settings import Settings
 from models.core.database import Database
 
+if TYPE_CHECKING:
+    from models.core.workspace import SlackUser
+
 log = logging.getLogger(__name__)
+
+# Where the app factory puts the runtime in each request's Bolt context, for the middleware.
+RUNTIME_KEY = "pmo_runtime"
 
 # Work too slow to finish inside Slack's 3-second ack (charts, files) runs on these threads.
 SLOW_WORKERS = 2
@@ -84,7 +90,7 @@ class Runtime:
     pacer: Pacer = field(default_factory=Pacer)
     _known_teams: set[str] = field(default_factory=set)
     # Profiles fetched from Slack whose cache rows are still being written (handlers.slack.directory).
-    fetched_profiles: dict[tuple[str, str], Any] = field(default_factory=dict)
+    fetched_profiles: dict[tuple[str, str], SlackUser] = field(default_factory=dict)
     _slow: ThreadPoolExecutor | None = None
     _waiting: set[str] = field(default_factory=set)
     _waiting_lock: threading.Lock = field(default_factory=threading.Lock)

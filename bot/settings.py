@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from urllib.parse import SplitResult, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -178,7 +179,7 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError([_describe(error) for error in exc.errors()]) from None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     field = str(error["loc"][0]) if error.get("loc") else "settings"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{field.upper()}: {message}"

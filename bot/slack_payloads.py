@@ -239,12 +239,16 @@ def initial_value(block: JsonDict) -> str | None:
     """What an input block shows when the modal opens, in the form `element_state` takes."""
     element = block["element"]
     if "initial_option" in element:
-        return element["initial_option"]["value"]
+        value: str = element["initial_option"]["value"]
+        return value
     if "initial_options" in element:
         return ",".join(item["value"] for item in element["initial_options"])
     if "initial_users" in element:
         return ",".join(element["initial_users"])
-    return element.get("initial_user") or element.get("initial_date") or element.get("initial_value")
+    initial: str | None = (
+        element.get("initial_user") or element.get("initial_date") or element.get("initial_value")
+    )
+    return initial
 
 
 def input_blocks(view: JsonDict) -> dict[str, JsonDict]:

@@ -1,14 +1,15 @@
 """Everything that reacts to Slack: one package per domain, each module with `register(...)`.
 
+Only listeners and passes are registered here; the middleware every request goes through is
+registered by the app factory (`bot.app`), in the order it runs.
+
 The modules are named by their full path, since a short alias would shadow the domain
 package of the same name (`handlers.risks`) on this package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 
 import handlers.budget.spend
 import handlers.calendar.days_off
@@ -44,10 +45,8 @@ import handlers.slack.events
 import handlers.slack.help
 import handlers.slack.notices
 import handlers.slack.once
-import handlers.slack.payloads
 import handlers.slack.replays
 import handlers.slack.shortcuts
-import handlers.slack.visibility
 import handlers.standups.standup
 import handlers.status.command
 import handlers.tasks.breakdown
@@ -55,13 +54,10 @@ import handlers.tasks.updates
 import handlers.team.members
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import RUNTIME_KEY
 
 CAPABILITIES = (
     handlers.slack.errors,
     handlers.slack.replays,
-    handlers.slack.payloads,
-    handlers.slack.visibility,
     handlers.slack.events,
     handlers.slack.once,
     handlers.slack.command,
@@ -107,10 +103,5 @@ __all__ = ["CAPABILITIES", "CommandRouter", "register_all"]
 
 
 def register_all(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.use
-    def attach_runtime(context: BoltContext, next: Callable[[], None]) -> None:
-        context[RUNTIME_KEY] = runtime
-        next()
-
     for capability in CAPABILITIES:
         capability.register(app, runtime, router)

@@ -9,44 +9,34 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from bot.app import Mode, PmoApp, create_app
-from bot.fakeslack import FakeSlack
-from bot.settings import Settings
-from bot.web import make_server
+from bot.app import Mode, create_app
 from models.core.database import Database
-from models.core.migrate import target_metadata, upgrade
-from tests.support.slackdriver import SlackDriver
-
-SIGNING_SECRET = "test-signing-secret"
-TEAM = "T0001"
-OTHER_TEAM = "T0002"
-BOT_TOKEN = "xoxb-test-T0001"
-OTHER_BOT_TOKEN = "xoxb-test-T0002"
-ALICE, BOB, CAROL = "U0001", "U0002", "U0003"
-WEI = "U0005"  # reads Slack in Simplified Chinese (zh-CN), in Alice's time zone
-ADMIN = "U0009"  # a PMO administrator (PMO_ADMINS) in every running bot
+from models.core.migrate import upgrade
+from tests.support.databases import empty_postgres
+from tests.support.fakeslack import FakeSlack
+from tests.support.served import RunningBot, make_settings, serving
+from tests.support.workspace import (
+    ADMIN,
+    ALICE,
+    BOB,
+    BOT_TOKEN,
+    CAROL,
+    OTHER_BOT_TOKEN,
+    OTHER_TEAM,
+    TEAM,
+    WEI,
+)
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("PMO_TEST_REQUIRE_POSTGRES") == "1"
-# How long the driver waits, after each answer, for the notifications the request queued.
-SETTLE_S = 30
-
-
-def all_tables() -> list[str]:
-    return [table.name for metadata in target_metadata() for table in metadata.sorted_tables]
 
 
 @pytest.fixture(scope="session")
@@ -80,26 +70,6 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-def fresh_database_url(database_url: str, tmp_path: Path) -> str:
-    """An empty, never-migrated database of the same kind as `database_url`."""
-    if database_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path}/fresh.db"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    name = f"pmo_fresh_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(database_url).set(database=name).render_as_string(hide_password=False)
-
-
-def empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = ", ".join(f'"{name}"' for name in all_tables())
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -131,64 +101,6 @@ def fake_slack() -> Iterator[FakeSlack]:
     yield fake
     fake.stop()
     assert fake.violations == [], "the app sent Slack something it would reject"
-
-
-def make_settings(fake: FakeSlack, database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "database_url": database_url,
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": fake.api_url,
-        "pmo_admins": ADMIN,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
-
-
-@dataclass
-class RunningBot:
-    """The real app behind a real HTTP server on loopback, and what tests need around it."""
-
-    app: PmoApp
-    url: str
-    slack: SlackDriver
-    fake: FakeSlack
-    database: Database
-
-
-@contextmanager
-def serving(app: PmoApp, fake: FakeSlack) -> Iterator[RunningBot]:
-    """Serve `app` with the same server `pmo-bot serve` uses, on an ephemeral loopback port."""
-    server = make_server(app, host="127.0.0.1", port=0, threads=4)
-    stopping = threading.Event()
-    thread = threading.Thread(target=run_until_stopped, args=(server, stopping), name="waitress", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
-    settle = partial(app.runtime.settle, SETTLE_S)
-    driver = SlackDriver(url, SIGNING_SECRET, fake=fake, team_id=TEAM, settle=settle)
-    try:
-        yield RunningBot(app=app, url=url, slack=driver, fake=fake, database=app.runtime.database)
-    finally:
-        driver.session.close()
-        stopping.set()
-        stop_server(server)
-        thread.join(timeout=5)
-
-
-def run_until_stopped(server: BaseWSGIServer | MultiSocketServer, stopping: threading.Event) -> None:
-    """Serve; the loop may be inside select() on a socket stop_server closes, which is no failure."""
-    try:
-        server.run()
-    except OSError:
-        if not stopping.is_set():
-            raise
-
-
-def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
-    """Close the listener and every open connection, so waitress's loop ends at once."""
-    for channel in list(server._map.values()):
-        channel.close()
-    server.task_dispatcher.shutdown(timeout=1)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -24,15 +23,15 @@ from models.changes.tables import ChangeDecision
 from models.core.base import utcnow
 from models.core.enums import ChangeStatus, DeliveryState, RiskStatus
 from models.projects.tables import CostEntry
-from tests.conftest import ALICE, CAROL, SETTLE_S, RunningBot
+from tests.support.budget import budgeted
+from tests.support.changes import click, request_posts
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, submit
+from tests.support.passes import run_passes_now
+from tests.support.risks import reviewing
+from tests.support.served import SETTLE_S, RunningBot
 from tests.support.slackdriver import Reply
-from tests.test_budget import budgeted
-from tests.test_changes import click, request_posts
-from tests.test_charter import create
-from tests.test_cli import run
-from tests.test_reviews_job import jobs_env
-from tests.test_risks import reviewing
+from tests.support.workspace import ALICE, CAROL
 
 POST, UPDATE, PUBLISH = "chat.postMessage", "chat.update", "views.publish"
 # Longer than Slack waits for an answer (3 s), so an answer that waited for Slack fails.
@@ -63,11 +62,11 @@ def slack_stalling(bot: RunningBot) -> Iterator[None]:
     assert any(stall.arrived.is_set() for stall in stalls), "nothing reached the stalled Slack"
 
 
-def notices(bot: RunningBot, tmp_path: Path) -> None:
+def notices(bot: RunningBot) -> None:
     """Two minutes on, the `notices` pass, as the tick (or an operator) runs it."""
     at = (utcnow() + timedelta(minutes=2)).isoformat()
-    done = run(["jobs", "run", "notices", "--at", at], jobs_env(bot), tmp_path)
-    assert done.returncode == 0, done.stderr
+    done = run_passes_now(bot, at, "notices")
+    assert done.ok, done.stdout
 
 
 def deliveries(bot: RunningBot, kind: str) -> dict[str, DeliveryState]:
@@ -202,7 +201,7 @@ def test_a_task_done_from_the_home_tab_answers_first_while_views_publish_stalls(
 
 
 def test_a_change_request_whose_channel_copy_fails_is_saved_once_and_the_copy_is_sent_again(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     send = change_form(bot)
     # The channel copy meets an outage (the first try and the client's two retries), the Home
@@ -215,10 +214,10 @@ def test_a_change_request_whose_channel_copy_fails_is_saved_once_and_the_copy_is
     assert posted(bot, CHANNEL, CHANGE_COPY) == 0 and posted(bot, ALICE, CHANGE_COPY) == 1
     assert deliveries(bot, "change_request")[CHANNEL] is DeliveryState.FAILED
 
-    notices(bot, tmp_path)
+    notices(bot)
     assert posted(bot, CHANNEL, CHANGE_COPY) == 1 and posted(bot, ALICE, CHANGE_COPY) == 1
     assert set(deliveries(bot, "change_request").values()) == {DeliveryState.SENT}
-    notices(bot, tmp_path)  # sent is sent: a second pass posts nothing
+    notices(bot)  # sent is sent: a second pass posts nothing
     assert posted(bot, CHANNEL, CHANGE_COPY) == 1
 
     # The copy sent late is kept in step like the others.
@@ -230,7 +229,7 @@ def test_a_change_request_whose_channel_copy_fails_is_saved_once_and_the_copy_is
 
 
 def test_a_decision_whose_edits_and_outcome_dm_fail_is_recorded_once_and_the_requester_told_later(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     send = decision_form(bot)
     bot.fake.fail_next(UPDATE, status=200, error="internal_error", times=4)
@@ -244,14 +243,12 @@ def test_a_decision_whose_edits_and_outcome_dm_fail_is_recorded_once_and_the_req
     assert posted(bot, CAROL, "✅ Your change request *APL-C1*") == 0
     assert deliveries(bot, "change_outcome") == {CAROL: DeliveryState.FAILED}
 
-    notices(bot, tmp_path)
+    notices(bot)
     assert posted(bot, CAROL, "✅ Your change request *APL-C1*") == 1
     assert deliveries(bot, "change_outcome") == {CAROL: DeliveryState.SENT}
 
 
-def test_a_risk_closed_while_slack_fails_says_closed_and_the_channel_hears_on_retry(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_a_risk_closed_while_slack_fails_says_closed_and_the_channel_hears_on_retry(bot: RunningBot) -> None:
     send = risk_button(bot)
     bot.fake.fail_next(POST, status=503, times=3)
     reply = send()
@@ -261,12 +258,12 @@ def test_a_risk_closed_while_slack_fails_says_closed_and_the_channel_hears_on_re
         assert db.scalar(select(Risk.status)) is RiskStatus.CLOSED
     assert posted(bot, CHANNEL, CLOSED_POST) == 0
 
-    notices(bot, tmp_path)
+    notices(bot)
     assert posted(bot, CHANNEL, CLOSED_POST) == 1
 
 
 def test_a_cost_logged_while_slack_refuses_the_warning_is_stored_once_and_warned_on_retry(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     send = cost_command(bot)
     bot.fake.fail_next(POST, status=200, error="internal_error")
@@ -276,7 +273,7 @@ def test_a_cost_logged_while_slack_refuses_the_warning_is_stored_once_and_warned
     assert count_rows(bot.database, CostEntry) == 2
     assert posted(bot, CHANNEL, WARNING) == 0
 
-    notices(bot, tmp_path)
+    notices(bot)
     assert posted(bot, CHANNEL, WARNING) == 1
     assert list(deliveries(bot, "budget_warning").values()) == [DeliveryState.SENT]
 

@@ -13,7 +13,7 @@ from bot.blocks import (
     section,
     sections,
 )
-from bot.fakeslack import check_message_payload
+from bot.pretend_slack.blockkit import check_message_payload
 
 
 def test_clip_keeps_short_text_and_marks_cut_text() -> None:

@@ -9,20 +9,11 @@ from sqlalchemy import select
 
 from bot.markup import unescape
 from models import AuditEntry, BudgetLine, CostEntry
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.budget import budgeted, say
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, local_today
-from tests.test_charter import create
-
-
-def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
-    return bot.slack.command(text, user=user).json()["text"]
-
-
-def budgeted(bot: RunningBot) -> None:
-    create(bot)  # a charter budget of 120,000 EUR
-    bot.slack.command("team add <@U0003> member")
-    say(bot, "budget set Cloud hosting 10,000")
-    say(bot, "budget set people 100000")
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, BOB, CAROL
 
 
 def test_setting_categories_and_logging_costs_shows_planned_spent_and_remaining(bot: RunningBot) -> None:

@@ -8,8 +8,9 @@ import pytest
 
 from models.calendar.away import status_says_away
 from models.core.workspace import SlackUser
-from tests.conftest import ADMIN, CAROL, RunningBot
 from tests.support.flows import local_today
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, CAROL
 
 
 def say(bot: RunningBot, text: str, user: str = ADMIN) -> str:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from models import ChangeRequest, ChangeTarget, Issue, Risk, Task
 from models.core.enums import Severity
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, submit
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 MESSAGE = "The payment provider deprecates v2 in March\nWe need to move to v3 before the launch."
 LINK_START = "https://"

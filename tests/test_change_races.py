@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from bot.app import Mode, create_app
 from models import AuditEntry, ChangeDecision, ChangeRequest
 from models.core.enums import ChangeStatus
-from tests.conftest import ALICE, BOB, CAROL, RunningBot, make_settings, serving
+from tests.support.changes import click, plan, requested
 from tests.support.flows import field_errors, fill, submit
+from tests.support.served import RunningBot, make_settings, serving
 from tests.support.slackdriver import Reply
-from tests.test_changes import click, plan, requested
+from tests.support.workspace import ALICE, BOB, CAROL
 
 END = date(2027, 3, 31)  # Apollo's target end before any change
 

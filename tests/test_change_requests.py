@@ -10,10 +10,11 @@ from sqlalchemy import select, update
 
 from models import ChangeRequest, Project, Task
 from models.core.enums import ChangeStatus
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.changes import change, click, plan, request_posts, requested
+from tests.support.charter import create
 from tests.support.flows import PROJECT_TZ, field_errors, local_today, submit
-from tests.test_changes import change, click, plan, request_posts, requested
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 THRESHOLDS = {"change_threshold_days": "30", "change_threshold_amount": "50000"}
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
 from matplotlib import dates as mdates
-from matplotlib import image
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -28,8 +26,7 @@ from bot.charts import (
     render_gantt,
 )
 from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels, runs
 
 
 def bars(count: int) -> tuple[GanttBar, ...]:
@@ -47,20 +44,6 @@ def bars(count: int) -> tuple[GanttBar, ...]:
         )
         for n in range(count)
     )
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return image.imread(io.BytesIO(png))[:, :, :3]
-
-
-def hex_rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
-
-
-def runs(column: np.ndarray, colour: np.ndarray) -> int:
-    """How many separate vertical stretches of `colour` a pixel column crosses."""
-    matches = np.all(np.abs(column - colour) < 0.02, axis=1)
-    return int(np.count_nonzero(matches[1:] & ~matches[:-1]) + matches[0])
 
 
 def test_a_chart_is_a_png_of_sensible_size_and_not_blank() -> None:

@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from bot.fakeslack import FakeSlack
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.fakeslack import FakeSlack
+from tests.support.processes import clean_env, free_port, pmo_bot, run, wait_healthy
 from tests.support.slackdriver import SlackDriver
-
-START_TIMEOUT_S = 20
-
-
-def pmo_bot() -> list[str]:
-    """The installed console script, or the same entry point through this interpreter."""
-    script = shutil.which("pmo-bot")
-    return (
-        [script]
-        if script
-        else [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
-    )
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    """The caller's environment without any PMO or Slack settings, plus `values`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PMO_", "DATABASE_URL"))}
-    env.update(values)
-    return env
-
-
-def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [*pmo_bot(), *args]
-    return subprocess.run(command, check=False, env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET
 
 
 @pytest.mark.parametrize(
@@ -140,19 +105,6 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, FakeSla
             process.kill()
         process.wait(timeout=10)
         fake.stop()
-
-
-def wait_healthy(url: str, process: subprocess.Popen[str]) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < START_TIMEOUT_S:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                return time.monotonic() - started
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("pmo-bot serve did not answer /healthz")
 
 
 def test_serve_answers_slack_and_stops_on_sigterm(

@@ -19,9 +19,7 @@ from bot.report_pdf import png_size
 from handlers.closing import final_report
 from models import Issue, Member, Milestone, Risk
 from models.core.enums import Acceptance, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.support.closing_flows import (
-    apollo,
     buttons,
     channel_texts,
     checklist_posts,
@@ -29,15 +27,16 @@ from tests.support.closing_flows import (
     clicked_open,
     dm_button,
     give_lessons,
-    has_dm_button,
     open_view,
     project,
     say,
+    start,
     task,
-    wait_until,
 )
 from tests.support.flows import CHANNEL, field_errors, local_today, open_modal, submit
 from tests.support.integrity import contents
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 
 def accept(bot: RunningBot, action: str, key: str, note: str | None) -> dict:
@@ -52,16 +51,6 @@ def section_of(markdown: str, title: str) -> str:
     start = next(i for i, line in enumerate(lines) if line.startswith("## ") and line.endswith(title))
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     return "\n".join(lines[start:end])
-
-
-def start(bot: RunningBot) -> dict:
-    """Apollo, closing started by Alice; the first checklist post."""
-    apollo(bot)
-    answer = bot.slack.command("close").json()
-    assert answer["response_type"] == "in_channel" and "started closing APL" in answer["text"]
-    wait_until(lambda: bool(checklist_posts(bot)))
-    wait_until(lambda: all(has_dm_button(bot, user, "lessons_answer") for user in (ALICE, BOB, CAROL)))
-    return checklist_posts(bot)[0]
 
 
 GATE_GAPS = (

@@ -20,10 +20,11 @@ from bot.fonts import cjk_font
 from bot.formats import fmt_date
 from models import Issue, Task
 from models.core.enums import Phase
-from tests.conftest import ADMIN, ALICE, BOB, WEI, RunningBot
 from tests.support import closing_flows as closing
 from tests.support.flows import CHANNEL, field_errors, local_today, submit
-from tests.test_languages import ZH, chinese_project, english_words, say, texts, zh_date
+from tests.support.languages import ZH, chinese_project, english_words, say, texts, zh_date
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, WEI
 
 CHECKLIST = "APL · 阿波罗 — 收尾清单"
 HEADINGS = [

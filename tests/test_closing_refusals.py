@@ -6,7 +6,6 @@ from sqlalchemy import select, update
 
 from models import AuditEntry, Project, Risk, Task
 from models.core.enums import Acceptance, Disposition, Phase, RiskStatus, TaskStatus
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
 from tests.support.closing_flows import (
     apollo,
     buttons,
@@ -19,8 +18,10 @@ from tests.support.closing_flows import (
     task,
     wait_until,
 )
+from tests.support.exports import read_csv
 from tests.support.flows import field_errors, local_today, submit
-from tests.test_records import read_csv
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 
 def closing(bot: RunningBot) -> None:

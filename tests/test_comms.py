@@ -7,9 +7,10 @@ from sqlalchemy import select
 from bot.markup import unescape
 from models import AuditEntry, CommPlanLine
 from models.core.enums import Channel, CommKind
-from tests.conftest import ADMIN, ALICE, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, CAROL
 
 
 def say(bot: RunningBot, text: str, user: str = ALICE) -> str:

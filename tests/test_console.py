@@ -24,7 +24,7 @@ from models import ChangeRequest, Project, Risk, Task
 from models.core.clock import CLOCK
 from models.core.database import Database
 from models.core.enums import ChangeStatus, TaskStatus
-from tests.test_cli import clean_env, pmo_bot
+from tests.support.processes import clean_env, pmo_bot
 
 # A charter asked field by field, with a currency the app refuses and the retyped one; a task
 # whose date is read on the console's clock; a risk from its form; then Monday 09:00 in Shanghai

@@ -10,7 +10,7 @@ from bot.blocks import actions, button, context, header, section
 from bot.console.directory import Directory
 from bot.console.render import Renderer
 from bot.console.travel import MomentError, read_moment
-from bot.fakeslack import FakeSlack
+from bot.pretend_slack import PretendSlack
 
 # Tuesday 2026-12-01, 02:00 UTC: 10:00 in Shanghai.
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ def test_time_travel_refuses_what_names_no_moment(typed: str) -> None:
 
 @pytest.fixture
 def directory() -> Directory:
-    with FakeSlack() as fake:
+    with PretendSlack() as fake:
         found = Directory(fake)
         found.channel("apollo")
         yield found

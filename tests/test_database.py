@@ -16,17 +16,19 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from handlers.slack.installations import schema_metadata
 from models import Project, Workspace
 from models.core.base import utcnow
 from models.core.claims import claim
 from models.core.database import Database
 from models.core.enums import Phase
-from models.core.migrate import current_revision, head_revision, target_metadata, upgrade
+from models.core.migrate import current_revision, head_revision, upgrade
 from models.core.records import Delivery
 from models.core.scoping import ScopeError
 from models.projects.tables import CostEntry
 from models.tasks.tables import Task
-from tests.conftest import OTHER_TEAM, TEAM, fresh_database_url
+from tests.support.databases import fresh_database_url
+from tests.support.workspace import OTHER_TEAM, TEAM
 
 
 def add_project(database: Database, team_id: str, key: str, channel: str = "C100", **fields: object) -> int:
@@ -41,7 +43,7 @@ def add_project(database: Database, team_id: str, key: str, channel: str = "C100
 def test_migrations_reach_head_and_match_the_models(database: Database) -> None:
     assert current_revision(database) == head_revision()
     with database.engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), target_metadata())
+        differences = compare_metadata(MigrationContext.configure(conn), schema_metadata())
     assert differences == [], "the models changed without a migration: run `pmo-bot db revision -m …`"
 
 

@@ -12,16 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot.fakeslack import Stall
 from models import Delivery
 from models.core.base import utcnow
 from models.core.enums import DeliveryState
-from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
-from tests.test_cli import pmo_bot, run
-from tests.test_reminders import overdue, reminder_dms
-from tests.test_reviews_job import jobs, jobs_env, with_reviews
-
-REVIEWS_DUE = "2026-12-07T09:05+08:00"  # Monday, 09:05 in Shanghai: Carol's two reviews are due
+from tests.support.passes import run_passes_now
+from tests.support.processes import jobs_env, killed_while_held, pmo_bot, run
+from tests.support.reminders import overdue, reminder_dms
+from tests.support.reviews import REVIEWS_DUE, jobs, with_reviews
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, BOB, CAROL, TEAM
 
 
 def jobs_status(bot: RunningBot, tmp_path: Path) -> str:
@@ -41,34 +40,12 @@ def later(moment: str, **delta: float) -> str:
     return (datetime.fromisoformat(moment) + timedelta(**delta)).isoformat()
 
 
-def killed_while_held(bot: RunningBot, tmp_path: Path, args: list[str], held: Stall) -> None:
-    """Run `pmo-bot args`, kill it while Slack holds the call `held`, then let Slack finish that call.
-
-    Slack goes on to do what it was asked (post the message) though the asker is gone.
-    """
-    process = subprocess.Popen(
-        [*pmo_bot(), *args],
-        env=jobs_env(bot),
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert held.arrived.wait(30), f"pmo-bot {' '.join(args)} never made the call to hold"
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-    done = len(bot.fake.calls_to(held.method))
-    held.release()
-    bot.fake.wait_for(held.method, done + 1)
-
-
 def test_a_rate_limited_post_waits_for_retry_after_and_posts_to_one_channel_are_spread(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     with_reviews(bot)
     bot.fake.fail_next("chat.postMessage", status=429, retry_after=2)
-    jobs(bot, tmp_path, REVIEWS_DUE)
+    jobs(bot, REVIEWS_DUE)
     limited, first, second = [c for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL]
     assert (limited.status, limited.response["error"]) == (429, "ratelimited")
     assert first.ok and second.ok
@@ -85,7 +62,7 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_a
     # prompt reaches Slack but the connection drops before the answer.
     bot.fake.fail_next("chat.postMessage", status=503, times=3)
     bot.fake.drop_next("chat.postMessage")
-    out = jobs(bot, tmp_path, REVIEWS_DUE, failing=True)
+    out = jobs(bot, REVIEWS_DUE, failing=True)
     assert out.count("  failed for APL (#C0001): ") == 2, out
     assert states(bot) == {"risk_review": DeliveryState.FAILED, "quality_review": DeliveryState.UNCERTAIN}
     status = jobs_status(bot, tmp_path)
@@ -95,14 +72,14 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_a
     assert "· internal_error" in attention or "· service_unavailable" in attention
     assert "uncertain quality_review:1 (attempts 1) · Remote end closed connection" in attention
 
-    jobs(bot, tmp_path, later(REVIEWS_DUE, seconds=30))  # within the back-off: nothing
+    jobs(bot, later(REVIEWS_DUE, seconds=30))  # within the back-off: nothing
     assert [c.ok for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL] == [
         False,
         False,
         False,
         True,
     ]
-    jobs(bot, tmp_path, later(REVIEWS_DUE, minutes=2))
+    jobs(bot, later(REVIEWS_DUE, minutes=2))
     texts = [
         c.args["text"] for c in bot.fake.calls_to("chat.postMessage", ok=True) if c.args["channel"] == CAROL
     ]
@@ -120,7 +97,7 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_a
     assert run(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path).returncode == 2
     resent = run(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
     assert resent.stdout == "quality_review:1 will be sent by the next pass that finds it due\n"
-    jobs(bot, tmp_path, later(REVIEWS_DUE, minutes=3))
+    jobs(bot, later(REVIEWS_DUE, minutes=3))
     assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}
     quality = [c for c in bot.fake.calls_to("chat.postMessage") if "quality review" in c.args["text"]]
     assert [c.ok for c in quality] == [True, True]
@@ -139,8 +116,8 @@ def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twic
     keys = {user: f"reminder:{user}:2026-12-07" for user in people}
     assert all(len(reminder_dms(bot, user)) <= 1 for user in people)
 
-    done = run(["jobs", "run", "reminders", "--at", later(at, minutes=1)], jobs_env(bot), tmp_path)
-    assert done.returncode == 0, done.stderr
+    done = run_passes_now(bot, later(at, minutes=1), "reminders")
+    assert done.ok, done.stdout
     # DMs to different people go out side by side (bot.outbox.send_all), so when the process
     # died Bob's and Pat's may have been sent, unclaimed (then the restart sent them) or claimed
     # on their way out. Nobody has two; nobody is dropped silently: a claim with no outcome shows.
@@ -158,7 +135,7 @@ def test_killed_mid_pass_the_bot_sends_what_was_left_on_restart_and_nothing_twic
         )
     attention = jobs_status(bot, tmp_path).split("Most recent sends")[0]
     assert f"uncertain {keys[CAROL]} (attempts 1) · claimed, then no outcome recorded" in attention
-    run(["jobs", "run", "reminders", "--at", later(at, minutes=2)], jobs_env(bot), tmp_path)
+    run_passes_now(bot, later(at, minutes=2), "reminders")
     assert {user: len(reminder_dms(bot, user)) for user in people} == sent
 
 
@@ -206,7 +183,7 @@ def test_a_send_that_keeps_failing_is_tried_after_1_5_30_and_120_minutes_then_gi
 
     def attempt(at: str) -> None:
         bot.fake.fail_next("chat.postMessage", status=503, times=3)  # the try and slack-sdk's 2 retries
-        jobs(bot, tmp_path, at, failing=True)
+        jobs(bot, at, failing=True)
 
     def tries() -> int:
         risk = [c for c in bot.fake.calls_to("chat.postMessage") if c.args["text"].startswith("🔎 Risk")]
@@ -216,13 +193,13 @@ def test_a_send_that_keeps_failing_is_tried_after_1_5_30_and_120_minutes_then_gi
     moment = REVIEWS_DUE
     attempt(moment)  # the 1st try
     for wait in (1, 5, 30, 120):  # minutes before the 2nd, 3rd, 4th and 5th
-        jobs(bot, tmp_path, later(moment, minutes=wait - 0.5))  # still inside the back-off
+        jobs(bot, later(moment, minutes=wait - 0.5))  # still inside the back-off
         before = tries()
         moment = later(moment, minutes=wait + 0.5)
         attempt(moment)
         assert tries() == before + 1, f"no new try {wait} minutes after the last"
     assert tries() == 5
-    jobs(bot, tmp_path, later(REVIEWS_DUE, hours=7))  # given up: never tried again
+    jobs(bot, later(REVIEWS_DUE, hours=7))  # given up: never tried again
     assert tries() == 5
     attention = jobs_status(bot, tmp_path).split("Most recent sends")[0]
     assert "failed    risk_review:1:2026-12-07 (attempts 5, no more tries)" in attention

@@ -1,69 +1,25 @@
-"""Weekly digests and the portfolio digest through `pmo-bot jobs run digests --at …`."""
+"""Weekly digests and the portfolio digest through the `digests` pass at chosen times."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import update
 
-from models import ChangeRequest, CostEntry, HealthSnapshot, Issue, Project, Risk, Task
-from models.core.enums import ChangeStatus, Health, Severity, TaskStatus
-from tests.conftest import RunningBot
-from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_cli import run
-from tests.test_reviews_job import jobs_env
-
-PMO_CHANNEL = "C0PMO"
-MONDAY_0905_SHANGHAI = "2026-12-07T01:05+00:00"
+from models import ChangeRequest, HealthSnapshot, Issue, Risk, Task
+from models.core.enums import ChangeStatus, Health, Severity
+from tests.support.charter import create
+from tests.support.digests import MONDAY_0905_SHANGHAI, PMO_CHANNEL, busy_week, channel_posts, digests
+from tests.support.flows import field_errors, open_modal, submit
+from tests.support.served import RunningBot
 
 
-def digests(bot: RunningBot, tmp_path: Path, at: str) -> None:
-    env = jobs_env(bot) | {"PMO_PORTFOLIO_CHANNEL": PMO_CHANNEL}
-    done = run(["jobs", "run", "digests", "--at", at], env, tmp_path)
-    assert done.returncode == 0, done.stderr
-
-
-def channel_posts(bot: RunningBot) -> list[str]:
-    return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
-
-
-def busy_week(bot: RunningBot) -> None:
-    """Apollo (Shanghai time) finished Build on Friday, has Test due Wednesday, and spent 1,200."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    bot.slack.command("task add Build <@U0003|carol> start 2026-12-01 due 2026-12-04")
-    bot.slack.command("task add Test <@U0003|carol> start 2026-12-08 due 2026-12-09")
-    bot.slack.command("budget set people 10000")
-    bot.slack.command("cost 1200 people contractor")
-    with bot.database.system_session() as db:
-        db.execute(
-            update(Task)
-            .where(Task.number == 1)
-            .values(
-                status=TaskStatus.DONE,
-                percent_complete=100,
-                done_at=datetime.fromisoformat("2026-12-04T09:00+00:00"),
-            )
-        )
-        db.execute(update(CostEntry).values(spent_on=date(2026, 12, 3)))
-        project = db.query(Project).one()
-        db.add(
-            HealthSnapshot(
-                team_id=project.team_id, project_id=project.id, week="2026-W49", health=Health.AMBER
-            )
-        )
-
-
-def test_the_weekly_digest_goes_out_on_monday_at_nine_in_the_project_time_zone_once(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_the_weekly_digest_goes_out_on_monday_at_nine_in_the_project_time_zone_once(bot: RunningBot) -> None:
     busy_week(bot)
-    digests(bot, tmp_path, "2026-12-07T00:55+00:00")  # 08:55 in Shanghai
+    digests(bot, "2026-12-07T00:55+00:00")  # 08:55 in Shanghai
     assert not any(text.startswith("📰") for text in channel_posts(bot))
-    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
-    digests(bot, tmp_path, "2026-12-07T09:00+00:00")  # later that day: not again
+    digests(bot, MONDAY_0905_SHANGHAI)
+    digests(bot, "2026-12-07T09:00+00:00")  # later that day: not again
     posts = [text for text in channel_posts(bot) if text.startswith("📰")]
     assert len(posts) == 1
     lines = posts[0].splitlines()
@@ -72,27 +28,27 @@ def test_the_weekly_digest_goes_out_on_monday_at_nine_in_the_project_time_zone_o
     assert "✅ *Done this week* (1): *APL-1* Build" in lines
     assert "📅 *Due in the coming week:* *APL-2* Test" in lines
     assert "💶 *Spent* 1,200.00 EUR this week · 1,200.00 EUR in all of 120,000.00 EUR" in lines
-    digests(bot, tmp_path, "2026-12-08T01:05+00:00")  # Tuesday: no digest
+    digests(bot, "2026-12-08T01:05+00:00")  # Tuesday: no digest
     assert len([text for text in channel_posts(bot) if text.startswith("📰")]) == 1
 
 
-def test_a_quiet_project_says_so_in_one_line(bot: RunningBot, tmp_path: Path) -> None:
+def test_a_quiet_project_says_so_in_one_line(bot: RunningBot) -> None:
     create(bot)
-    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    digests(bot, MONDAY_0905_SHANGHAI)
     assert (
         "📰 APL · Apollo — week 2026-W50: nothing to report (green, nothing done, due, slipped or spent)."
         in (channel_posts(bot))
     )
 
 
-def test_the_portfolio_digest_ranks_projects_by_health_with_a_chart(bot: RunningBot, tmp_path: Path) -> None:
+def test_the_portfolio_digest_ranks_projects_by_health_with_a_chart(bot: RunningBot) -> None:
     busy_week(bot)  # Carol is on Apollo full time
     create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
     bot.slack.command("team add <@U0003> member 30%", channel="C0002")
     bot.slack.command("issue Data centre on fire", channel="C0002")
     with bot.database.system_session() as db:
         db.execute(update(Issue).values(severity="critical"))
-    digests(bot, tmp_path, "2026-12-07T09:30+00:00")
+    digests(bot, "2026-12-07T09:30+00:00")
     upload = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1].args
     assert upload["channel_id"] == PMO_CHANNEL
     lines = upload["initial_comment"].splitlines()
@@ -100,25 +56,25 @@ def test_the_portfolio_digest_ranks_projects_by_health_with_a_chart(bot: Running
     assert lines[1].startswith("🔴 *ZEUS* Zeus") and lines[2].startswith("🟢 *APL* Apollo")
     assert lines[3] == "⚠️ *Over-allocated:* <@U0001> 200%, <@U0003> 130%"  # Alice manages both
     assert bot.fake.calls_to("upload")[-1].args.get("size", 1) > 0
-    digests(bot, tmp_path, "2026-12-07T10:30+00:00")
+    digests(bot, "2026-12-07T10:30+00:00")
     assert len(bot.fake.calls_to("files.completeUploadExternal")) == 1
 
 
 def test_a_digest_missed_on_monday_goes_out_later_that_week_once_and_not_after_three_days(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     create(bot)
-    digests(bot, tmp_path, "2026-12-09T08:00+00:00")  # Wednesday: the bot was down on Monday
-    digests(bot, tmp_path, "2026-12-10T00:30+00:00")  # Thursday 08:30 in Shanghai: once is enough
+    digests(bot, "2026-12-09T08:00+00:00")  # Wednesday: the bot was down on Monday
+    digests(bot, "2026-12-10T00:30+00:00")  # Thursday 08:30 in Shanghai: once is enough
     assert [text for text in channel_posts(bot) if text.startswith("📰")] == [
         "📰 APL · Apollo — week 2026-W50: nothing to report (green, nothing done, due, slipped or spent)."
     ]
-    digests(bot, tmp_path, "2026-12-17T01:30+00:00")  # the next Thursday, 09:30: that week's window closed
+    digests(bot, "2026-12-17T01:30+00:00")  # the next Thursday, 09:30: that week's window closed
     assert len([text for text in channel_posts(bot) if text.startswith("📰")]) == 1
 
 
 def test_a_digest_leads_with_what_needs_attention_then_work_risks_decisions_and_money(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     busy_week(bot)
     for title in ("Vendor late", "Key person leaves"):
@@ -138,7 +94,7 @@ def test_a_digest_leads_with_what_needs_attention_then_work_risks_decisions_and_
             .where(ChangeRequest.number == 2)
             .values(status=ChangeStatus.REJECTED, decided_at=datetime.fromisoformat("2026-12-03T00:00Z"))
         )
-    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    digests(bot, MONDAY_0905_SHANGHAI)
     [post] = [text for text in channel_posts(bot) if text.startswith("📰")]
     lines = post.splitlines()
     assert "⚠️ *Slipped:* *APL-2* Test" in lines
@@ -151,13 +107,13 @@ def test_a_digest_leads_with_what_needs_attention_then_work_risks_decisions_and_
     assert firsts == sorted(firsts), lines
 
 
-def test_a_digest_whose_health_changed_says_from_what_and_why(bot: RunningBot, tmp_path: Path) -> None:
+def test_a_digest_whose_health_changed_says_from_what_and_why(bot: RunningBot) -> None:
     busy_week(bot)
     bot.slack.command("issue Production database down")
     with bot.database.system_session() as db:
         db.execute(update(HealthSnapshot).values(health=Health.GREEN))
         db.execute(update(Issue).values(severity=Severity.CRITICAL))
-    digests(bot, tmp_path, MONDAY_0905_SHANGHAI)
+    digests(bot, MONDAY_0905_SHANGHAI)
     [post] = [text for text in channel_posts(bot) if text.startswith("📰")]
     assert post.splitlines()[1:3] == [
         "*Health* 🔴 red (was 🟢 green last week)",

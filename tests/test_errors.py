@@ -6,11 +6,11 @@ import json
 
 from sqlalchemy.exc import OperationalError
 
-from bot.fakeslack import FakeSlack
 from bot.i18n import Translator
 from bot.settings import Settings
 from handlers.slack.errors import answer, apology, is_database_outage
-from tests.conftest import TEAM
+from tests.support.fakeslack import FakeSlack
+from tests.support.workspace import TEAM
 
 OUTAGE = OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
 # Slack's own response-URL hosts only: the tests below that post pass their own.

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -27,14 +26,14 @@ from bot.i18n import Translator, available_languages, catalog
 from bot.markup import Markup, as_text, escape, unescape
 from models import ChangeRequest, Issue, Risk, Task
 from models.core.errors import People
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
-from tests.support.closing_flows import give_lessons, wait_until
+from tests.support.charter import create
+from tests.support.closing_flows import give_lessons, start, wait_until
 from tests.support.closing_flows import say as closing_say
+from tests.support.digests import digests
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_closing import start
-from tests.test_digests import digests
-from tests.test_standups import answer, standups, team
+from tests.support.served import RunningBot
+from tests.support.standups import answer, standups, team
+from tests.support.workspace import ALICE, BOB, CAROL
 
 # What an attacker types: pings, a mention of someone the bot never meant, a hidden link.
 NASTY = "<!channel> <https://x.example|click> & <@U0004> <!here|here> <!everyone> a<b>c"
@@ -310,9 +309,9 @@ def test_a_change_request_reason_with_markup_is_shown_as_text_in_every_copy(bot:
     assert_nothing_live(everything_sent(bot))
 
 
-def test_a_standup_answer_with_markup_is_summarised_as_text(bot: RunningBot, tmp_path: Path) -> None:
+def test_a_standup_answer_with_markup_is_summarised_as_text(bot: RunningBot) -> None:
     team(bot)
-    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Carol's morning
+    standups(bot, "2026-12-07T08:40+00:00")  # Carol's morning
     answer(bot, CAROL, {"yesterday": NASTY, "blockers": "<!here> staging is down"})
     wait_until(lambda: NASTY_SHOWN in shown_anywhere(bot, "chat.postMessage", CHANNEL))
     shown = shown_anywhere(bot, "chat.postMessage", CHANNEL)
@@ -359,7 +358,7 @@ READ_VERBS = (
 )  # fmt: skip
 
 
-def test_every_read_verb_and_the_digests_show_typed_markup_as_text(bot: RunningBot, tmp_path: Path) -> None:
+def test_every_read_verb_and_the_digests_show_typed_markup_as_text(bot: RunningBot) -> None:
     """A project whose every typed field carries markup, read back through every verb and digest."""
     charter = {"name": "Apollo <!here> & Co", "goal": NASTY, "scope_in": NASTY, "stakeholders": NASTY}
     risk = {"risk1_title": "<!channel> vendor", "risk1_probability": "4", "risk1_impact": "5"}
@@ -381,7 +380,7 @@ def test_every_read_verb_and_the_digests_show_typed_markup_as_text(bot: RunningB
     shown = {verb: str(reply) for verb, reply in answers}
     assert SENT_SHOWN in shown["tasks"] and SENT_SHOWN in shown["plan"] and SENT_SHOWN in shown["issues"]
     assert "Apollo &lt;!here&gt; &amp; Co" in shown["projects all"] and NASTY_SHOWN in shown["charter"]
-    digests(bot, tmp_path, "2026-12-07T09:30+00:00")  # Monday: the weekly and the portfolio digest
+    digests(bot, "2026-12-07T09:30+00:00")  # Monday: the weekly and the portfolio digest
     upload = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1].args
     assert "Apollo &lt;!here&gt; &amp; Co" in upload["initial_comment"]
     assert SENT_SHOWN in shown_anywhere(bot, "chat.postMessage", CHANNEL)  # the digest's task lines

@@ -4,11 +4,11 @@ and keep numbers numbers: end to end over HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from models.projects.exports import cell
-from tests.conftest import RunningBot
+from tests.support.charter import create
 from tests.support.closing_flows import say
+from tests.support.exports import read_csv
 from tests.support.flows import field_errors, local_today, open_modal, submit
-from tests.test_charter import create
-from tests.test_records import read_csv
+from tests.support.served import RunningBot
 
 FORMULAS = ['=HYPERLINK("https://evil.example","x")', "+1+2", "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR"]
 

@@ -7,12 +7,14 @@ so each check is shown to pass a payload right at Slack's limit and to catch one
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +25,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
-from bot.fakeslack import Call, FakeSlack
+from bot.pretend_slack import PretendSlack
+from tests.support.fakeslack import Call, FakeSlack
 from tests.support.slackdriver import SlackDriver
 
 TEAM, OTHER_TEAM = "T0001", "T0002"
@@ -1005,3 +1008,31 @@ def test_a_request_cut_short_is_answered_400_and_never_recorded(fake: FakeSlack)
     client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=5)
     assert client.chat_postMessage(channel="C0001", text="Hello there")["ok"] is True
     assert [c.args["text"] for c in fake.calls_to("chat.postMessage", ok=True)] == ["Hello there"]
+
+
+# -- what ships in the wheel -------------------------------------------------------------------
+
+
+def test_the_packaged_pretend_slack_has_no_faults_oauth_or_socket_mode() -> None:
+    """`pmo-bot console` needs none of them: they live in tests/support/fakeslack.py, out of the wheel."""
+    with PretendSlack() as slack:
+        slack.add_workspace(TEAM, bot_token=TOKEN)
+        oauth = requests.post(slack.api_url + "oauth.v2.access", data={"code": "c"}, timeout=5)
+        socket_url = requests.post(
+            slack.api_url + "apps.connections.open", headers=bearer("xapp-1-A0001-app"), timeout=5
+        )
+        assert [oauth.json()["error"], socket_url.json()["error"]] == ["unknown_method"] * 2
+        test_only = ("fail_next", "stall_next", "drop_next", "oauth_grant", "set_socket_mode_url", "wait_for")
+        assert [name for name in test_only if hasattr(slack, name)] == []
+
+
+def test_the_package_imports_nothing_from_the_tests() -> None:
+    """The wheel holds bot/, handlers/ and models/ only: an import of tests/ would fail once installed."""
+    root = Path(__file__).resolve().parent.parent
+    importers = [
+        str(path.relative_to(root))
+        for folder in ("bot", "handlers", "models")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"^\s*(from|import) (tests|benchmarks)\b", path.read_text(), re.MULTILINE)
+    ]
+    assert importers == []

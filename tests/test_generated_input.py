@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from bot.fakeslack import check_message_payload
+from bot.pretend_slack.blockkit import check_message_payload
 from handlers.meetings.records import read_action
 from handlers.phases.gates import parse_phase_args
 from handlers.slack.command import UsageError
@@ -33,10 +33,11 @@ from handlers.tasks.breakdown import ADD_KEYWORDS, parse_one_line
 from handlers.team.members import parse_allocation
 from models.core.errors import DomainError
 from models.core.keys import parse_item_key
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, fill, open_modal
 from tests.support.integrity import contents
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL
 
 UNEXPECTED = "Sorry, something went wrong on my side"
 DATES = DateContext(tz="Asia/Shanghai", now=datetime(2026, 12, 7, 1, 0, tzinfo=UTC))

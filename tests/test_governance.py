@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from models import ChangeRequest, Project, Task
 from models.core.enums import ChangeStatus, Phase
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.changes import click
+from tests.support.charter import create
 from tests.support.flows import field_errors, open_modal, submit
 from tests.support.integrity import contents
-from tests.test_changes import click
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 OWN = "You asked for APL-C1, so you cannot decide it: <@U0002> or a PMO administrator decides."
 

@@ -14,7 +14,7 @@ from models import BudgetLine, CostEntry, Issue, Milestone, Project, Risk, Task
 from models.core.database import Database
 from models.core.enums import Health, RiskStrategy, Severity, TaskStatus
 from models.status.report import status_of
-from tests.conftest import ALICE, TEAM
+from tests.support.workspace import ALICE, TEAM
 
 TODAY = date(2026, 12, 10)
 YESTERDAY = TODAY - timedelta(days=1)

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from models import Task
 from models.core.enums import TaskStatus
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_status import day, running, say
+from tests.support.served import RunningBot
+from tests.support.status import day, running, say
+from tests.support.workspace import ALICE, BOB, CAROL
 
 Home = dict[str, Any]
 NO_PROJECTS = "You are not on any open project yet."

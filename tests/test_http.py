@@ -6,13 +6,14 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.fakeslack import check_message_payload
 from bot.markup import unescape
+from bot.pretend_slack.blockkit import check_message_payload
 from handlers.slack.command import SHARE_ACTION, SLASH_COMMAND
 from models import InboundEvent, Member, Project, Workspace
 from models.core.database import Database
 from models.core.enums import Phase, Role
-from tests.conftest import ALICE, BOB, OTHER_TEAM, TEAM, RunningBot
+from tests.support.served import SETTLE_S, RunningBot
+from tests.support.workspace import ALICE, BOB, OTHER_TEAM, TEAM
 
 
 def seed_project(
@@ -130,8 +131,8 @@ def test_a_retried_event_is_handled_once(bot: RunningBot) -> None:
     assert bot.slack.event(event, event_id="Ev0001").status == 200
     assert bot.slack.event(event, event_id="Ev0001", retry_num=1).status == 200
     assert bot.slack.event(event, event_id="Ev0001", retry_num=2).status == 200
-    bot.fake.wait_for("views.publish")
-    time.sleep(0.2)
+    # Every piece of work the three deliveries queued after their answers is done: one publish.
+    assert bot.app.runtime.settle(SETTLE_S)
     assert len(bot.fake.calls_to("views.publish")) == 1
     assert count(bot.database, InboundEvent) == 1
 

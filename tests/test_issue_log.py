@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from models import Issue, Risk, Task
 from models.core.enums import IssueStatus
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, field_errors, local_today, open_modal, submit
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL
 
 YESTERDAY = (local_today() - timedelta(days=1)).isoformat()
 

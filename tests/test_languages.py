@@ -11,83 +11,29 @@ import re
 import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from models import Project, Task
 from models.core.database import Database
 from models.core.workspace import SlackUser
-from tests.conftest import ALICE, BOB, TEAM, WEI, RunningBot, make_settings, serving
+from tests.support.charter import create
+from tests.support.digests import channel_posts, digests
+from tests.support.fakeslack import FakeSlack
 from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
-from tests.test_charter import create
-from tests.test_digests import channel_posts, digests
-from tests.test_reminders import reminder_dms, reminders
-
-ZH = Translator("zh-CN")
-# Words a Chinese answer may keep in Latin letters: item keys, earned-value acronyms, emoji codes.
-LATIN_ALLOWED = re.compile(r"<@U\w+>|<#C\w+>|\bAPL(-[A-Z]?\d+)?\b|\b(PV|EV|AC|SPI|CPI|EAC|EUR|UTC)\b|`[^`]*`")
-
-
-def zh_date(day: date) -> str:
-    """A date as a Chinese user types it."""
-    return f"{day.year}年{day.month}月{day.day}日"
+from tests.support.languages import ZH, chinese_project, english_words, say, texts
+from tests.support.reminders import reminder_dms, reminders
+from tests.support.served import RunningBot, make_settings, serving
+from tests.support.workspace import ALICE, BOB, TEAM, WEI
 
 
 def next_week_friday(today: date) -> date:
     """What 下周五 means: Friday of next calendar week."""
     return today + timedelta(days=7 - today.weekday() + 4)
-
-
-def english_words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z]{2,}", LATIN_ALLOWED.sub("", text))
-
-
-def texts(blocks: object) -> list[str]:
-    """Every text a person reads in some Block Kit."""
-    if isinstance(blocks, list):
-        return [text for item in blocks for text in texts(item)]
-    if isinstance(blocks, dict):
-        found = [blocks["text"]] if isinstance(blocks.get("text"), str) else []
-        return found + [
-            text
-            for key, value in blocks.items()
-            if key != "text" or not isinstance(value, str)
-            for text in texts(value)
-        ]
-    return []
-
-
-def say(bot: RunningBot, text: str, user: str = WEI) -> str:
-    reply = bot.slack.command(text, user=user)
-    assert reply.status == 200, reply.text
-    return reply.json()["text"]
-
-
-def chinese_project(bot: RunningBot) -> date:
-    """Wei opens /pmo new, fills the charter in Chinese and submits it; the project's start date."""
-    today = local_today()
-    start, end = today - timedelta(days=20), today + timedelta(days=60)
-    view = open_modal(bot, "new", user=WEI)
-    values = {
-        "name": "阿波罗",
-        "key": "APL",
-        "goal": "上线新的计费系统",
-        "scope_in": "计费、开票",
-        "sponsor_id": BOB,
-        "start_date": zh_date(start),
-        "target_end_date": zh_date(end),
-        "budget": "120,000",
-        "currency": "eur",
-        "stakeholders": "财务团队",
-    }
-    assert field_errors(submit(bot, view, values, user=WEI)) == {}
-    return start
 
 
 def test_the_charter_to_status_flow_in_chinese(bot: RunningBot) -> None:
@@ -179,23 +125,23 @@ def test_channel_posts_speak_the_project_language_whoever_acts(bot: RunningBot) 
     assert announced[-1] == "⚠️ <@U0001> 登记了 *APL-R1*，分数 20：需要团队关注。"
 
 
-def test_the_weekly_digest_goes_out_in_the_project_language(bot: RunningBot, tmp_path: Path) -> None:
+def test_the_weekly_digest_goes_out_in_the_project_language(bot: RunningBot) -> None:
     chinese_project(bot)
     monday = local_today() + timedelta(days=7 - local_today().weekday())
-    digests(bot, tmp_path, f"{monday.isoformat()}T01:05+00:00")  # 09:05 in Shanghai
+    digests(bot, f"{monday.isoformat()}T01:05+00:00")  # 09:05 in Shanghai
     digest = channel_posts(bot)[-1]
     week = monday.isocalendar()
     assert digest.startswith(f"📰 APL · 阿波罗 — 第 {week.year}-W{week.week:02d} 周")
     assert english_words(digest) == [], digest
 
 
-def test_scheduled_dms_speak_the_recipients_language(bot: RunningBot, tmp_path: Path) -> None:
+def test_scheduled_dms_speak_the_recipients_language(bot: RunningBot) -> None:
     create(bot)  # Alice's project, in English
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(Project.language)).one() == "en"
     say(bot, "team add <@U0005> member", user=ALICE)
     say(bot, "task add Build <@U0005|wei> start 2026-12-01 due 2026-12-04", user=ALICE)
-    reminders(bot, tmp_path, "2026-12-07T01:10+00:00")  # Monday 09:10 in Shanghai
+    reminders(bot, "2026-12-07T01:10+00:00")  # Monday 09:10 in Shanghai
     assert reminder_dms(bot, WEI) == ["⏰ 你有 1 项逾期事项："]
     dm = next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == WEI)
     assert "*APL-1* Build · APL · 截止 2026年12月4日 周五 · 已逾期 3 天" in str(dm["blocks"])

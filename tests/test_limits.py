@@ -33,13 +33,14 @@ from models.core.limits import (
     column_limit,
     shifted,
 )
-from tests.conftest import ALICE, BOB, TEAM, RunningBot
+from tests.support.changes import change as change_of
+from tests.support.changes import decide, plan, requested
+from tests.support.charter import CHARTER, create, project
 from tests.support.closing_flows import say
 from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply
-from tests.test_changes import change as change_of
-from tests.test_changes import decide, plan, requested
-from tests.test_charter import CHARTER, create, project
+from tests.support.workspace import ALICE, BOB, TEAM
 
 CAROL_MENTION = "<@U0003|carol>"
 TITLE_LIMIT = column_limit(Task.title)

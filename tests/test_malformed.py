@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import ALICE, TEAM, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, open_modal
 from tests.support.integrity import contents
+from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply
-from tests.test_charter import create
+from tests.support.workspace import ALICE, TEAM
 
 TOO_LONG = "That is too long for a command"
 UNREADABLE = "I couldn't read that request, so nothing was changed."

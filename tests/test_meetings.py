@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from models import Decision, Meeting, Task
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL
 
 NEXT_WEEK = (local_today() + timedelta(days=7)).isoformat()
 

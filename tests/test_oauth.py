@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlparse
 
 import pytest
-import requests
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
-from bot.scopes import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
+from handlers.slack.installations import INSTALLATIONS_TABLE, store_metadata
 from models import Workspace
 from models.core.database import Database
-from models.core.migrate import slack_store_metadata
-from tests.conftest import RunningBot, make_settings, serving
+from tests.support.fakeslack import FakeSlack
+from tests.support.oauth import CLIENT_ID, NEW_TEAM, NEW_TOKEN, finish_install, start_install
+from tests.support.served import RunningBot, make_settings, serving
 from tests.support.slackdriver import SlackDriver
-
-CLIENT_ID = "1111.2222"
-NEW_TEAM = "T0777"
-NEW_TOKEN = "xoxb-installed-T0777"
-STATE_COOKIE = "slack-app-oauth-state"
 
 
 @pytest.fixture
@@ -35,29 +27,9 @@ def multi_bot(fake_slack: FakeSlack, database: Database, database_url: str) -> I
 
 
 def installations(database: Database) -> int:
-    table = slack_store_metadata().tables["slack_installations"]
+    table = store_metadata().tables[INSTALLATIONS_TABLE]
     with database.engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(table))
-
-
-def start_install(bot: RunningBot) -> str:
-    page = requests.get(bot.url + INSTALL_PATH, timeout=5)
-    assert page.status_code == 200
-    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.text)
-    assert link is not None, page.text
-    query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
-    assert query["client_id"] == [CLIENT_ID]
-    assert sorted(query["scope"][0].split(",")) == sorted(BOT_SCOPES)
-    return query["state"][0]
-
-
-def finish_install(bot: RunningBot, state: str, code: str = "code-1") -> requests.Response:
-    return requests.get(
-        bot.url + REDIRECT_PATH,
-        params={"code": code, "state": state},
-        headers={"Cookie": f"{STATE_COOKIE}={state}"},
-        timeout=5,
-    )
 
 
 def test_a_workspace_installs_and_then_uses_the_app(multi_bot: RunningBot) -> None:

@@ -37,12 +37,13 @@ from models import (
 from models.core.base import utcnow
 from models.core.claims import claim
 from models.core.records import HandledSubmission
-from tests.conftest import ALICE, BOB, CAROL, SIGNING_SECRET, TEAM, RunningBot
+from tests.support.changes import click, requested
+from tests.support.charter import CHARTER, create
 from tests.support.closing_flows import clicked_open, has_dm_button, lessons_form, wait_until
 from tests.support.flows import CHANNEL, count_rows, field_errors, fill, open_modal
+from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply, SlackDriver
-from tests.test_changes import click, requested
-from tests.test_charter import CHARTER, create
+from tests.support.workspace import ALICE, BOB, CAROL, SIGNING_SECRET, TEAM
 
 JsonDict = dict[str, Any]
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from models.core.database import Database
-from tests.conftest import RunningBot, make_settings, serving
+from tests.support.fakeslack import FakeSlack
+from tests.support.served import RunningBot, make_settings, serving
 
 
 def closed_port() -> int:

@@ -23,21 +23,22 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from bot.runtime import Runtime
 from bot.scheduler import Ticker, run_jobs
 from models import Task
 from models.core.database import Database
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
-from tests.conftest import SIGNING_SECRET, TEAM, RunningBot, make_settings, serving
+from tests.support.charter import create
+from tests.support.digests import MONDAY_0905_SHANGHAI, channel_posts
+from tests.support.fakeslack import FakeSlack
 from tests.support.flows import field_errors, fill, open_modal, submit
+from tests.support.passes import run_passes_now
+from tests.support.processes import jobs_env, run
+from tests.support.served import RunningBot, make_settings, serving
 from tests.support.slackdriver import SlackDriver
 from tests.support.tcpproxy import TcpProxy
-from tests.test_charter import create
-from tests.test_cli import run
-from tests.test_digests import MONDAY_0905_SHANGHAI, channel_posts
-from tests.test_reviews_job import jobs_env
+from tests.support.workspace import SIGNING_SECRET, TEAM
 
 APOLOGY = "Sorry, I can't reach my database right now, so nothing was changed. Please try again in a minute."
 
@@ -130,8 +131,8 @@ def test_while_the_database_is_down_everyone_is_told_and_nothing_typed_or_schedu
     assert field_errors(submit(bot, view, typed)) == {}
     with bot.database.session("T0001", write=False) as db:
         assert list(db.scalars(select(Task.title))) == ["Ship the release"]
-    assert digests(bot, tmp_path)[0] == 0
-    assert digests(bot, tmp_path)[0] == 0
+    assert run_passes_now(bot, MONDAY_0905_SHANGHAI, "digests").ok
+    assert run_passes_now(bot, MONDAY_0905_SHANGHAI, "digests").ok
     assert len(weekly_posts(bot)) == 1
     assert bot.slack.command("status").json()["text"].startswith("🟢 APL · Apollo — green")
 

@@ -20,13 +20,15 @@ import handlers.reminders.overdue
 import handlers.reminders.reviews
 from bot.cli import main
 from models.digests.content import Digest
-from tests.conftest import ADMIN, BOB, CAROL, TEAM, RunningBot
+from tests.support.charter import create
+from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.flows import field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_deliveries import REVIEWS_DUE
-from tests.test_digests import MONDAY_0905_SHANGHAI
-from tests.test_reminders import overdue, reminder_dms
-from tests.test_reviews_job import dms_to, jobs_env
+from tests.support.passes import dms_to
+from tests.support.processes import jobs_env
+from tests.support.reminders import overdue, reminder_dms
+from tests.support.reviews import REVIEWS_DUE
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, BOB, CAROL, TEAM
 
 CHANNELS = {"APL": "C0001", "ZEUS": "C0002", "HERA": "C0003"}
 LATER = "2026-12-07T01:06+00:00"
@@ -182,10 +184,10 @@ def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_p
         assert field_errors(submit(bot, view, values)) == {}
     real = handlers.reminders.reviews.due_risks
 
-    def due_risks(db: Any, project: Any, today: Any) -> Any:
+    def due_risks(*, db: Any, project: Any, today: Any) -> Any:
         if project.key == "ZEUS":
             db.execute(text("SELECT no_such_column FROM risks"))
-        return real(db, project, today)
+        return real(db=db, project=project, today=today)
 
     monkeypatch.setattr(handlers.reminders.reviews, "due_risks", due_risks)
     code, out = pmo_bot("jobs", "run", "reviews", "--at", REVIEWS_DUE)

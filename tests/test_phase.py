@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from models import AuditEntry, Milestone, Project, Task
 from models.core.enums import Phase
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.test_charter import CHARTER, create, project
+from tests.support.charter import CHARTER, create, project
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 
 def test_phase_without_arguments_shows_what_the_gate_needs(bot: RunningBot) -> None:

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from models import Issue, Risk, Task
-from tests.conftest import ALICE, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import field_errors, local_today, open_modal, submit
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, CAROL
 
 ZH_WEEKDAY = "一二三四五六日"
 MADRID = "Europe/Madrid"  # Carol's Slack time zone; Alice's is Asia/Shanghai

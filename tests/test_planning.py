@@ -20,28 +20,16 @@ from models import (
     TaskDependency,
 )
 from models.core.enums import TaskStatus
-from tests.conftest import ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import count_rows, field_errors, local_today, open_modal, submit
-from tests.test_charter import create
-from tests.test_charts import PNG_SIGNATURE, hex_rgb, pixels, runs
-
-
-def planned(bot: RunningBot) -> None:
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-
-
-def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
-    return bot.slack.command(text, user=user).json()["text"]
+from tests.support.planning import planned, say, task
+from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels, runs
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL
 
 
 def day(offset: int) -> str:
     return (local_today() + timedelta(days=offset)).isoformat()
-
-
-def task(bot: RunningBot, number: int) -> Task:
-    with bot.database.system_session(write=False) as db:
-        return db.scalars(select(Task).where(Task.number == number)).one()
 
 
 def test_task_add_from_one_line_echoes_key_and_resolved_dates(bot: RunningBot) -> None:

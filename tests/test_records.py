@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -15,10 +13,12 @@ from models.closing.lessons import LessonForm, record_lesson
 from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import Phase, Role
-from tests.conftest import ALICE, BOB, CAROL, OTHER_TEAM, TEAM, RunningBot
+from tests.support.charter import create
 from tests.support.closing_flows import apollo, say
+from tests.support.exports import read_csv
 from tests.support.flows import CHANNEL, count_rows, local_today
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL, OTHER_TEAM, TEAM
 
 
 def test_documents_are_registered_from_the_start_and_listed(bot: RunningBot) -> None:
@@ -52,10 +52,6 @@ def test_bad_documents_are_refused_with_how_to_write_them(bot: RunningBot) -> No
 
 
 DEC_1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
-
-
-def read_csv(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode())))
 
 
 def test_export_uploads_every_record_as_csv(bot: RunningBot) -> None:

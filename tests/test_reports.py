@@ -1,18 +1,16 @@
 """The communication plan's stakeholder report and status-meeting agenda are sent as the plan says,
-once, through `pmo-bot jobs run reports --at …`; editing a line changes what is sent."""
+once, by the `reports` pass (as `jobs run reports --at …` runs it); editing a line changes what is sent."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from sqlalchemy import select
 
 from models import Delivery
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_cli import run
-from tests.test_reviews_job import dms_to, jobs_env
+from tests.support.passes import dms_to, run_passes_now
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 REPORT = "📣 The weekly report on *APL* Apollo"
 AGENDA = "APL · Apollo — status meeting agenda"
@@ -25,9 +23,9 @@ FRIDAY_3PM, FRIDAY_4PM, FRIDAY_5PM = (
 WEDNESDAY_10AM = "2026-12-02T10:05+08:00"
 
 
-def reports(bot: RunningBot, tmp_path: Path, at: str) -> None:
-    done = run(["jobs", "run", "reports", "--at", at], jobs_env(bot), tmp_path)
-    assert done.returncode == 0, done.stderr
+def reports(bot: RunningBot, at: str) -> None:
+    done = run_passes_now(bot, at, "reports")
+    assert done.ok, done.stdout
     assert "reports: ok" in done.stdout
 
 
@@ -48,14 +46,12 @@ def with_stakeholder(bot: RunningBot) -> None:
     bot.slack.command("team add <@U0009> stakeholder")
 
 
-def test_the_stakeholder_report_goes_to_the_sponsor_and_stakeholders_on_its_day_once(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_the_stakeholder_report_goes_to_the_sponsor_and_stakeholders_on_its_day_once(bot: RunningBot) -> None:
     with_stakeholder(bot)
-    reports(bot, tmp_path, FRIDAY_3PM)
+    reports(bot, FRIDAY_3PM)
     assert not any(REPORT in text for text in dms_to(bot, BOB))
-    reports(bot, tmp_path, FRIDAY_4PM)
-    reports(bot, tmp_path, FRIDAY_5PM)  # again later that day: nothing twice
+    reports(bot, FRIDAY_4PM)
+    reports(bot, FRIDAY_5PM)  # again later that day: nothing twice
     for person in (BOB, ADMIN):
         sent = [text for text in dms_to(bot, person) if text.startswith(REPORT)]
         assert len(sent) == 1, person
@@ -66,13 +62,11 @@ def test_the_stakeholder_report_goes_to_the_sponsor_and_stakeholders_on_its_day_
     assert len(keys) == 2 and all(key.endswith(":2026-12-04") for key in keys)
 
 
-def test_the_status_meeting_agenda_is_posted_to_the_channel_before_the_meeting(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_the_status_meeting_agenda_is_posted_to_the_channel_before_the_meeting(bot: RunningBot) -> None:
     with_stakeholder(bot)
     bot.slack.command("issue Staging is down")
-    reports(bot, tmp_path, "2026-12-02T09:30+08:00")
-    reports(bot, tmp_path, WEDNESDAY_10AM)
+    reports(bot, "2026-12-02T09:30+08:00")
+    reports(bot, WEDNESDAY_10AM)
     agendas = [text for text in posts_to(bot, CHANNEL) if text.startswith(AGENDA)]
     assert len(agendas) == 1
     lines = agendas[0].splitlines()
@@ -80,23 +74,23 @@ def test_the_status_meeting_agenda_is_posted_to_the_channel_before_the_meeting(
     assert any(line.startswith("🟡 *APL-I1* Staging is down") for line in lines)
 
 
-def test_what_the_plan_says_is_what_is_sent(bot: RunningBot, tmp_path: Path) -> None:
+def test_what_the_plan_says_is_what_is_sent(bot: RunningBot) -> None:
     with_stakeholder(bot)
     edit_line(bot, "status_meeting", {"enabled": None})
     edit_line(bot, "stakeholder_report", {"audience": f"<@{CAROL}>", "days": "thu", "time_zone_of": "member"})
-    reports(bot, tmp_path, WEDNESDAY_10AM)
+    reports(bot, WEDNESDAY_10AM)
     assert not any(text.startswith(AGENDA) for text in posts_to(bot, CHANNEL))  # switched off
-    reports(bot, tmp_path, FRIDAY_4PM)
+    reports(bot, FRIDAY_4PM)
     assert not any(REPORT in text for text in dms_to(bot, BOB) + dms_to(bot, CAROL))  # not Friday any more
     # Thursday 16:00 where Carol is (Madrid), which is already Friday in Shanghai.
-    reports(bot, tmp_path, "2026-12-03T15:55+01:00")
+    reports(bot, "2026-12-03T15:55+01:00")
     assert not any(REPORT in text for text in dms_to(bot, CAROL))
-    reports(bot, tmp_path, "2026-12-03T16:05+01:00")
+    reports(bot, "2026-12-03T16:05+01:00")
     assert len([text for text in dms_to(bot, CAROL) if text.startswith(REPORT)]) == 1
     assert not any(REPORT in text for text in dms_to(bot, BOB) + dms_to(bot, ADMIN))
 
     edit_line(bot, "stakeholder_report", {"channel": "channel", "days": "fri", "time_zone_of": "project"})
-    reports(bot, tmp_path, FRIDAY_4PM)
+    reports(bot, FRIDAY_4PM)
     assert len([text for text in posts_to(bot, CHANNEL) if text.startswith(REPORT)]) == 1
     assert ALICE not in {
         call.args["channel"] for call in bot.fake.calls_to("chat.postMessage") if REPORT in call.args["text"]

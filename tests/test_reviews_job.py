@@ -1,4 +1,4 @@
-"""The `reviews` pass through `pmo-bot jobs run reviews --at …`: review DMs and chased changes."""
+"""The `reviews` pass, run as `pmo-bot jobs run reviews --at …` runs it: review DMs and chased changes."""
 
 from __future__ import annotations
 
@@ -7,58 +7,24 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from models import ChangeRequest, Delivery, QualityReview, Task
+from models import ChangeRequest, Delivery, QualityReview
 from models.core.enums import DeliveryState
-from tests.conftest import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM, RunningBot
-from tests.support.flows import field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_cli import clean_env, run
+from tests.support.charter import create
+from tests.support.flows import field_errors, submit
+from tests.support.passes import dms_to
+from tests.support.processes import clean_env, run
+from tests.support.reviews import jobs, with_reviews
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM
 
 
-def jobs_env(bot: RunningBot) -> dict[str, str]:
-    return clean_env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=bot.fake.api_url,
-        DATABASE_URL=bot.database.url.render_as_string(hide_password=False),
-        PMO_ADMINS=ADMIN,
-    )
-
-
-def jobs(bot: RunningBot, tmp_path: Path, at: str, *extra: str, failing: bool = False) -> str:
-    """`pmo-bot jobs run reviews`; `failing` when a send is meant to fail, which the exit code says."""
-    done = run(["jobs", "run", "reviews", "--at", at, *extra], jobs_env(bot), tmp_path)
-    assert done.returncode == (1 if failing else 0), done.stderr
-    return done.stdout
-
-
-def dms_to(bot: RunningBot, user: str) -> list[str]:
-    """The DMs `user` received: a post Slack refused never reached them."""
-    posts = bot.fake.calls_to("chat.postMessage", ok=True)
-    return [call.args["text"] for call in posts if call.args["channel"] == user]
-
-
-def with_reviews(bot: RunningBot) -> None:
-    """Apollo (time zone Asia/Shanghai from Alice) with a risk and a quality review due 2026-12-07."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    view = open_modal(bot, "risk")
-    values = {"title": "Vendor late", "owner_id": CAROL, "review_date": "2026-12-07"}
-    assert field_errors(submit(bot, view, values)) == {}
-    bot.slack.command("task add Billing API <@U0003|carol> due 2026-12-20")
-    with bot.database.system_session() as db:
-        db.scalars(select(Task)).one().is_deliverable = True
-    bot.slack.command("quality criterion APL-1 Every endpoint documented")
-    bot.slack.command("quality review APL-1 <@U0003|carol> 2026-12-07")
-
-
-def test_review_dms_go_out_on_the_day_from_nine_local_once(bot: RunningBot, tmp_path: Path) -> None:
+def test_review_dms_go_out_on_the_day_from_nine_local_once(bot: RunningBot) -> None:
     with_reviews(bot)
     # 08:30 in Shanghai on the day: too early.
-    jobs(bot, tmp_path, "2026-12-07T08:30+08:00")
+    jobs(bot, "2026-12-07T08:30+08:00")
     assert not any("due for review" in text for text in dms_to(bot, CAROL))
     # 09:05: both reviews reach Carol, with their buttons.
-    assert "reviews: ok" in jobs(bot, tmp_path, "2026-12-07T09:05+08:00")
+    assert "reviews: ok" in jobs(bot, "2026-12-07T09:05+08:00")
     sent = [call.args for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == CAROL]
     texts = [args["text"] for args in sent]
     assert "🔎 Risk *APL-R1* Vendor late is due for review." in texts
@@ -66,8 +32,8 @@ def test_review_dms_go_out_on_the_day_from_nine_local_once(bot: RunningBot, tmp_
     risk_dm = next(args for args in sent if "APL-R1" in args["text"])
     assert "risk_occurred" in str(risk_dm["blocks"])
     # Run again, and again later that day: nothing twice.
-    jobs(bot, tmp_path, "2026-12-07T09:06+08:00")
-    jobs(bot, tmp_path, "2026-12-07T17:00+08:00")
+    jobs(bot, "2026-12-07T09:06+08:00")
+    jobs(bot, "2026-12-07T17:00+08:00")
     assert len([t for t in dms_to(bot, CAROL) if "due" in t]) == 2
     with bot.database.system_session(write=False) as db:
         # Scheduled sends only: the charter's post is a notice, stored with its payload.
@@ -75,13 +41,11 @@ def test_review_dms_go_out_on_the_day_from_nine_local_once(bot: RunningBot, tmp_
     assert sorted(states) == [("quality_review", DeliveryState.SENT), ("risk_review", DeliveryState.SENT)]
 
 
-def test_a_review_missed_while_down_is_caught_up_and_a_recorded_one_is_not_sent(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_a_review_missed_while_down_is_caught_up_and_a_recorded_one_is_not_sent(bot: RunningBot) -> None:
     with_reviews(bot)
     with bot.database.system_session() as db:
         db.execute(update(QualityReview).values(status="passed"))
-    jobs(bot, tmp_path, "2026-12-09T10:00+08:00")  # two days late
+    jobs(bot, "2026-12-09T10:00+08:00")  # two days late
     texts = dms_to(bot, CAROL)
     assert "🔎 Risk *APL-R1* Vendor late is due for review." in texts
     assert not any("quality review" in text for text in texts)
@@ -100,22 +64,20 @@ def asked_on_friday(bot: RunningBot) -> None:
         db.execute(update(ChangeRequest).values(created_at=datetime.fromisoformat("2026-12-04T02:00+00:00")))
 
 
-def test_an_undecided_change_reminds_after_two_working_days_and_escalates_after_four(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_an_undecided_change_reminds_after_two_working_days_and_escalates_after_four(bot: RunningBot) -> None:
     asked_on_friday(bot)
-    jobs(bot, tmp_path, "2026-12-07T10:00+08:00")  # Monday: one working day
+    jobs(bot, "2026-12-07T10:00+08:00")  # Monday: one working day
     assert not any("waited" in text for text in dms_to(bot, ALICE))
-    jobs(bot, tmp_path, "2026-12-08T10:00+08:00")  # Tuesday: two
+    jobs(bot, "2026-12-08T10:00+08:00")  # Tuesday: two
     assert "⏳ Change request *APL-C1* has waited 2 working days for your decision." in dms_to(bot, ALICE)
     request = "⏳ Change request *APL-C1* Add refunds · waiting for a decision"
     assert dms_to(bot, ADMIN) == [request]  # the request itself, as administrators may decide it
-    jobs(bot, tmp_path, "2026-12-10T10:00+08:00")  # Thursday: four
+    jobs(bot, "2026-12-10T10:00+08:00")  # Thursday: four
     assert dms_to(bot, ADMIN) == [
         request,
         "⚠️ Change request *APL-C1* of Apollo has waited 4 working days without a decision.",
     ]
-    jobs(bot, tmp_path, "2026-12-11T10:00+08:00")
+    jobs(bot, "2026-12-11T10:00+08:00")
     assert len(dms_to(bot, ADMIN)) == 2 and len([t for t in dms_to(bot, ALICE) if "waited" in t]) == 1
     assert not any("waited" in text for text in dms_to(bot, BOB))  # below the thresholds: no sponsor
 
@@ -134,11 +96,9 @@ def test_bad_job_names_and_times_are_refused(bot: RunningBot, tmp_path: Path) ->
     assert status.returncode == 0
 
 
-def test_a_decision_updates_the_reminders_and_escalations_that_chased_it(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_a_decision_updates_the_reminders_and_escalations_that_chased_it(bot: RunningBot) -> None:
     asked_on_friday(bot)
-    jobs(bot, tmp_path, "2026-12-10T10:00+08:00")  # reminded and escalated
+    jobs(bot, "2026-12-10T10:00+08:00")  # reminded and escalated
     chased = {
         call.args["channel"]: call.response["ts"]
         for call in bot.fake.calls_to("chat.postMessage")
@@ -159,22 +119,20 @@ def review_dms(bot: RunningBot) -> list[str]:
     return [text for text in dms_to(bot, CAROL) if "due for review" in text or "quality review" in text]
 
 
-def test_review_dms_wait_out_an_absence_and_a_holiday_and_go_the_next_working_day(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_review_dms_wait_out_an_absence_and_a_holiday_and_go_the_next_working_day(bot: RunningBot) -> None:
     with_reviews(bot)
     bot.slack.command("away 2026-12-07 to 2026-12-07", user=CAROL)
     bot.slack.command("holidays add 2026-12-08, Founders day", user=ADMIN)
-    jobs(bot, tmp_path, "2026-12-07T09:05+08:00")  # Monday: Carol is away
-    jobs(bot, tmp_path, "2026-12-08T09:05+08:00")  # Tuesday: a holiday
+    jobs(bot, "2026-12-07T09:05+08:00")  # Monday: Carol is away
+    jobs(bot, "2026-12-08T09:05+08:00")  # Tuesday: a holiday
     assert review_dms(bot) == []
-    jobs(bot, tmp_path, "2026-12-09T09:05+08:00")  # Wednesday: what is due is still due
+    jobs(bot, "2026-12-09T09:05+08:00")  # Wednesday: what is due is still due
     assert len(review_dms(bot)) == 2
 
 
-def test_a_slack_status_on_vacation_holds_back_review_dms(bot: RunningBot, tmp_path: Path) -> None:
+def test_a_slack_status_on_vacation_holds_back_review_dms(bot: RunningBot) -> None:
     bot.fake.add_user(TEAM, CAROL, name="carol", tz="Europe/Madrid", status_text="休假")
     with_reviews(bot)
-    jobs(bot, tmp_path, "2026-12-07T09:05+08:00")
-    jobs(bot, tmp_path, "2026-12-07T15:05+08:00")
+    jobs(bot, "2026-12-07T09:05+08:00")
+    jobs(bot, "2026-12-07T15:05+08:00")
     assert review_dms(bot) == []

@@ -11,17 +11,14 @@ from bot.heatmap import Heatmap, render_heatmap
 from bot.markup import unescape
 from models import AuditEntry, Issue, Risk, RiskAssessment
 from models.core.enums import RiskStatus, RiskStrategy
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_charts import PNG_SIGNATURE
+from tests.support.png import PNG_SIGNATURE
+from tests.support.risks import raised, reviewing
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 OUTSIDER = "U0004"
-
-
-def raised(bot: RunningBot, values: dict[str, str | None], *, user: str = ALICE) -> dict[str, str]:
-    view = open_modal(bot, "risk", user=user)
-    return field_errors(submit(bot, view, values, user=user))
 
 
 def risk(bot: RunningBot, number: int) -> Risk:
@@ -223,17 +220,6 @@ def test_the_heatmap_is_uploaded_to_the_channel_after_answering(bot: RunningBot)
     assert "2 open risk(s)" in complete.args["initial_comment"]
     png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
     assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
-
-
-def reviewing(bot: RunningBot) -> list[dict]:
-    """A risk owned by Carol, and the review prompt's buttons."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    values = {"title": "Vendor late", "probability": "3", "impact": "5", "owner_id": CAROL}
-    assert raised(bot, {**values, "contingency": "Switch to the backup vendor"}) == {}
-    reply = bot.slack.command("risk review APL-R1", user=CAROL).json()
-    assert reply["text"].startswith("Time to review this risk:")
-    return next(block for block in reply["blocks"] if block["type"] == "actions")["elements"]
 
 
 def test_a_review_prompt_offers_still_open_occurred_closed_and_update(bot: RunningBot) -> None:

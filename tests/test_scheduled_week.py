@@ -1,4 +1,4 @@
-"""A week of scheduled messages, end to end: `pmo-bot jobs run … --at` as the clock moves on.
+"""A week of scheduled messages, end to end: the passes, run as `jobs run … --at` runs them.
 
 Alice (Asia/Shanghai) manages Apollo and Bob (America/New_York) works on it. From Thursday
 2026-10-29 to Wednesday 2026-11-04 the week holds a snooze, a weekend, the end of daylight
@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.fakeslack import Call
-from tests.conftest import ADMIN, ALICE, BOB, RunningBot
+from tests.support.charter import create
+from tests.support.fakeslack import Call
 from tests.support.flows import CHANNEL
-from tests.test_charter import create
-from tests.test_cli import run
-from tests.test_deliveries import killed_while_held
-from tests.test_reviews_job import jobs_env
+from tests.support.passes import run_passes_now
+from tests.support.processes import killed_while_held
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB
 
-PASSES = ["jobs", "run", "standups", "reminders", "digests", "reviews"]
+PASSES = ("standups", "reminders", "digests", "reviews")
 KEYS = re.compile(r"\*(APL-\w+)\*")
 DAY = re.compile(r"\w{3} \d{4}-\d\d-\d\d")
 WHO = {ALICE: "alice", BOB: "bob", CHANNEL: "channel"}
@@ -40,8 +40,8 @@ def what(call: Call) -> str:
 
 
 class Week:
-    def __init__(self, bot: RunningBot, tmp_path: Path) -> None:
-        self.bot, self.tmp_path = bot, tmp_path
+    def __init__(self, bot: RunningBot) -> None:
+        self.bot = bot
         self.seen = 0
 
     def posts(self) -> list[Call]:
@@ -53,8 +53,8 @@ class Week:
         return [what(call) for call in fresh]
 
     def at(self, moment: str) -> list[str]:
-        done = run([*PASSES, "--at", moment], jobs_env(self.bot), self.tmp_path)
-        assert done.returncode == 0, done.stderr
+        done = run_passes_now(self.bot, moment, *PASSES)
+        assert done.ok, done.stdout
         return self.new()
 
 
@@ -67,7 +67,7 @@ def test_a_week_across_time_zones_dst_a_weekend_a_holiday_an_absence_a_snooze_an
     bot.slack.command("task add Budget review <@U0001|alice> start 2026-10-19 due 2026-10-28")  # APL-2
     bot.slack.command("holidays add 2026-11-03, Founders' day", user=ADMIN)
     bot.slack.command("away 2026-11-04 to 2026-11-04", user=BOB)
-    week = Week(bot, tmp_path)
+    week = Week(bot)
     week.new()
 
     # Thursday. Alice's morning (09:40 in Shanghai), then Bob's (09:40 EDT).
@@ -111,7 +111,7 @@ def test_a_week_across_time_zones_dst_a_weekend_a_holiday_an_absence_a_snooze_an
     # Wednesday: the pass is killed while Slack holds Alice's reminder; run again, the rest
     # goes out and the reminder (which Slack did post) is not repeated.
     held = bot.fake.stall_next("chat.postMessage", where=lambda args: args["text"].startswith("⏰"))
-    killed_while_held(bot, tmp_path, [*PASSES, "--at", "2026-11-04T01:40Z"], held)
+    killed_while_held(bot, tmp_path, ["jobs", "run", *PASSES, "--at", "2026-11-04T01:40Z"], held)
     assert week.new() == ["alice ⏰ APL-2"]
     assert week.at("2026-11-04T01:41Z") == ["alice 📋 APL-1 APL-2", "alice ☀️ Wed 2026-11-04"]
     # Bob is away on Wednesday.

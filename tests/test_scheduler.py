@@ -13,7 +13,7 @@ from bot.settings import Settings
 from handlers.slack.events import claim_event, prune_event_ids
 from models.core.database import Database
 from models.core.records import InboundEvent
-from tests.conftest import TEAM
+from tests.support.workspace import TEAM
 
 
 def runtime_for(database: Database) -> Runtime:

@@ -17,11 +17,12 @@ from models.charter.charters import Charter, create_project
 from models.core.access import Actor
 from models.core.database import Database
 from models.tasks.breakdown import TaskForm, add_task
-from tests.conftest import ADMIN, ALICE, CAROL, OTHER_TEAM, TEAM, RunningBot
+from tests.support.changes import requested
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.support.integrity import contents
-from tests.test_changes import requested
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, CAROL, OTHER_TEAM, TEAM
 
 PRIVATE = "G0001"
 
@@ -123,8 +124,10 @@ def test_someone_outside_a_private_project_cannot_touch_its_tasks(bot: RunningBo
             assert "SEC belongs to a private channel" in answer, (channel, action, answer)
     assert len(bot.fake.calls_to("views.open")) == opened
     assert contents(bot.database) == before
-    assert bot.slack.command("history SEC-1", user=ADMIN, channel=PRIVATE).json()["text"].startswith(
-        "SEC-1 Hidden work"
+    assert (
+        bot.slack.command("history SEC-1", user=ADMIN, channel=PRIVATE)
+        .json()["text"]
+        .startswith("SEC-1 Hidden work")
     )
 
 

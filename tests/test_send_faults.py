@@ -1,7 +1,8 @@
 """Scheduled sends when Slack fails or the process dies: retried, resumed, and never sent twice.
 
-Everything goes through `pmo-bot jobs run digests`, as an operator (or the minute tick) runs it,
-so these hold whatever the scheduler does inside.
+Everything goes through the `digests` pass as `pmo-bot jobs run digests` runs it (a real process
+where one is killed), as an operator (or the minute tick) runs it, so these hold whatever the
+scheduler does inside.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.fakeslack import Answer, FakeSlack, Incoming
 from models import Delivery
 from models.charter.charters import Charter, create_project
 from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import DeliveryState
-from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot
+from tests.support.charter import create
+from tests.support.closing_flows import wait_until
+from tests.support.digests import MONDAY_0905_SHANGHAI
+from tests.support.fakeslack import Answer, FakeSlack, Incoming
 from tests.support.flows import CHANNEL
-from tests.test_charter import create
-from tests.test_cli import clean_env, pmo_bot, run
-from tests.test_digests import MONDAY_0905_SHANGHAI
-from tests.test_reviews_job import jobs_env
+from tests.support.passes import run_passes_now
+from tests.support.processes import clean_env, jobs_env, pmo_bot, run
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM
 
 POST = "chat.postMessage"
 TWO_MINUTES_LATER = "2026-12-07T01:07+00:00"
@@ -38,12 +41,10 @@ HELD_S = 20
 REACH_S = 90
 
 
-def digests(
-    bot: RunningBot, tmp_path: Path, at: str = MONDAY_0905_SHANGHAI, *, failing: bool = False
-) -> None:
-    """`pmo-bot jobs run digests`; `failing` when a send is meant to fail, which the exit code says."""
-    done = run(["jobs", "run", "digests", "--at", at], jobs_env(bot), tmp_path)
-    assert done.returncode == (1 if failing else 0), done.stderr
+def digests(bot: RunningBot, at: str = MONDAY_0905_SHANGHAI, *, failing: bool = False) -> None:
+    """The `digests` pass; `failing` when a send is meant to fail, which the outcome says."""
+    done = run_passes_now(bot, at, "digests")
+    assert done.ok is not failing, done.stdout
 
 
 def delivered(fake: FakeSlack) -> Counter[str]:
@@ -62,12 +63,12 @@ def states(database: Database) -> list[tuple[DeliveryState, int]]:
 
 @pytest.mark.parametrize(("status", "retry_after"), [(500, None), (429, 1)])
 def test_a_post_slack_fails_once_is_retried_and_delivered_once(
-    bot: RunningBot, tmp_path: Path, status: int, retry_after: int | None
+    bot: RunningBot, status: int, retry_after: int | None
 ) -> None:
     create(bot)
     bot.fake.fail_next(POST, status=status, retry_after=retry_after)
-    digests(bot, tmp_path)
-    digests(bot, tmp_path)
+    digests(bot)
+    digests(bot)
     assert [call.status for call in bot.fake.calls_to(POST) if call.args["channel"] == CHANNEL][-2:] == [
         status,
         200,
@@ -81,14 +82,14 @@ def test_a_post_that_keeps_failing_is_tried_again_after_its_back_off_and_deliver
 ) -> None:
     create(bot)
     bot.fake.fail_next(POST, status=500, times=3)  # the first try and both of the client's own retries
-    digests(bot, tmp_path, failing=True)
+    digests(bot, failing=True)
     assert delivered(bot.fake) == {} and states(bot.database) == [(DeliveryState.FAILED, 1)]
     listed = run(["jobs", "status"], jobs_env(bot), tmp_path).stdout
     assert "failed" in listed and "internal_error" in listed
-    digests(bot, tmp_path)  # the same minute: the back-off has not passed
+    digests(bot)  # the same minute: the back-off has not passed
     assert delivered(bot.fake) == {}
-    digests(bot, tmp_path, TWO_MINUTES_LATER)
-    digests(bot, tmp_path, TWO_MINUTES_LATER)
+    digests(bot, TWO_MINUTES_LATER)
+    digests(bot, TWO_MINUTES_LATER)
     assert delivered(bot.fake) == {CHANNEL: 1}
     assert states(bot.database) == [(DeliveryState.SENT, 2)]
 
@@ -162,7 +163,8 @@ def test_a_pass_killed_mid_send_is_resumed_on_restart_and_sends_nothing_twice(
     assert holding_slack.held >= 1, "the pass never reached the held posts"
     sent_before_kill = sum(delivered(holding_slack).values())
     holding_slack.release.set()
-    time.sleep(0.5)  # Slack takes the posts it was holding
+    # Slack takes the posts it was holding, though their sender is gone.
+    wait_until(lambda: sum(delivered(holding_slack).values()) == sent_before_kill + holding_slack.held)
 
     done = run(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], env, tmp_path)
     assert done.returncode == 0, done.stderr

@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import queue
-import threading
 from collections.abc import Iterator
 
 import pytest
-from websockets.sync.server import ServerConnection, serve
 
 from bot.app import Mode, create_app
-from bot.fakeslack import FakeSlack
 from bot.socket_mode import socket_handler
 from models.core.database import Database
-from tests.conftest import ALICE, TEAM, make_settings
-
-APP_TOKEN = "xapp-1-A0001-test"
-
-
-class SocketServer:
-    """Sends envelopes to whoever connects and collects their acknowledgements."""
-
-    def __init__(self) -> None:
-        self.stopping = threading.Event()
-        self.outbox: queue.Queue[dict] = queue.Queue()
-        self.acks: queue.Queue[dict] = queue.Queue()
-        self.server = serve(self.handle, "127.0.0.1", 0)
-        self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/link"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def handle(self, connection: ServerConnection) -> None:
-        connection.send(json.dumps({"type": "hello", "num_connections": 1}))
-        while not self.stopping.is_set():
-            try:
-                envelope = self.outbox.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            connection.send(json.dumps(envelope))
-            self.acks.put(json.loads(connection.recv(timeout=10)))
-
-    def close(self) -> None:
-        self.stopping.set()
-        self.server.shutdown()
+from tests.support.fakeslack import FakeSlack
+from tests.support.served import make_settings
+from tests.support.socket_server import APP_TOKEN, SocketServer
+from tests.support.workspace import ALICE, TEAM
 
 
 @pytest.fixture

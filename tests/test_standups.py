@@ -1,72 +1,41 @@
-"""Standups through `pmo-bot jobs run standups --at …`: prompts at each member's morning, answers, summary."""
+"""Standups from the `standups` pass at chosen times: prompts each member's morning, answers, summary."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from sqlalchemy import select
 
 from models import Issue, Project, StandupReport
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, TEAM, RunningBot
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_cli import run
-from tests.test_reviews_job import dms_to, jobs_env
+from tests.support.served import RunningBot
+from tests.support.standups import answer, prompts, standups, team
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, TEAM
 
 DAVE, ERIN = "U0005", "U0006"
 
 
-def standups(bot: RunningBot, tmp_path: Path, at: str) -> None:
-    done = run(["jobs", "run", "standups", "--at", at], jobs_env(bot), tmp_path)
-    assert done.returncode == 0, done.stderr
-
-
-def prompts(bot: RunningBot, user: str) -> list[str]:
-    return [text for text in dms_to(bot, user) if text.startswith("☀️ Standup for")]
-
-
-def team(bot: RunningBot) -> None:
-    """Alice (Shanghai) manages, Carol (Madrid) and Bob (New York) are members."""
-    create(bot)
-    bot.slack.command("team add <@U0003> member")
-    bot.slack.command("team add <@U0002> member")
-
-
-def answer(bot: RunningBot, user: str, values: dict[str, str | None]) -> None:
-    prompt = next(
-        c.args for c in reversed(bot.fake.calls_to("chat.postMessage")) if c.args["channel"] == user
-    )
-    button = next(b for b in prompt["blocks"] if b["type"] == "actions")["elements"][0]
-    before = len(bot.fake.calls_to("views.open"))
-    bot.slack.block_action(button["action_id"], value=button["value"], user=user)
-    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
-    assert field_errors(submit(bot, view, values, user=user)) == {}
-
-
-def test_each_member_is_prompted_at_their_own_0930_within_the_morning_once(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_each_member_is_prompted_at_their_own_0930_within_the_morning_once(bot: RunningBot) -> None:
     team(bot)
-    standups(bot, tmp_path, "2026-12-07T01:35+00:00")  # 09:35 in Shanghai, 02:35 in Madrid
+    standups(bot, "2026-12-07T01:35+00:00")  # 09:35 in Shanghai, 02:35 in Madrid
     assert len(prompts(bot, ALICE)) == 1 and prompts(bot, CAROL) == [] and prompts(bot, BOB) == []
-    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # 09:40 in Madrid; Shanghai is past its window
-    standups(bot, tmp_path, "2026-12-07T08:45+00:00")
+    standups(bot, "2026-12-07T08:40+00:00")  # 09:40 in Madrid; Shanghai is past its window
+    standups(bot, "2026-12-07T08:45+00:00")
     assert len(prompts(bot, CAROL)) == 1 and len(prompts(bot, ALICE)) == 1
-    standups(bot, tmp_path, "2026-12-07T19:00+00:00")  # 14:00 in New York: too late for Bob's morning
+    standups(bot, "2026-12-07T19:00+00:00")  # 14:00 in New York: too late for Bob's morning
     assert prompts(bot, BOB) == []
-    standups(bot, tmp_path, "2026-12-08T14:31+00:00")  # Tuesday 09:31 in New York
+    standups(bot, "2026-12-08T14:31+00:00")  # Tuesday 09:31 in New York
     assert len(prompts(bot, BOB)) == 1
-    standups(bot, tmp_path, "2026-12-12T01:35+00:00")  # Saturday in Shanghai: no standup
+    standups(bot, "2026-12-12T01:35+00:00")  # Saturday in Shanghai: no standup
     assert len(prompts(bot, ALICE)) == 1
 
 
 def test_answers_build_one_summary_post_edited_as_they_arrive_with_blockers_as_issues(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     team(bot)
     bot.slack.command("task add Build <@U0003|carol> due 2026-12-20")
-    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Carol's morning (and nobody else's)
+    standups(bot, "2026-12-07T08:40+00:00")  # Carol's morning (and nobody else's)
     answer(bot, CAROL, {"yesterday": "Schema", "today_tasks": "APL-1", "blockers": "No staging database"})
     post = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL][-1]
     text = str(post["blocks"])
@@ -93,7 +62,7 @@ def test_answers_build_one_summary_post_edited_as_they_arrive_with_blockers_as_i
     )
 
     # The next day the unresolved blocker is still listed.
-    standups(bot, tmp_path, "2026-12-08T08:40+00:00")
+    standups(bot, "2026-12-08T08:40+00:00")
     answer(bot, CAROL, {"today": "Still waiting"})
     next_day = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL][-1]
     assert "Still blocked:* *APL-I1* No staging database" in str(next_day["blocks"])
@@ -109,33 +78,31 @@ def summaries(bot: RunningBot) -> list[dict]:
     return list(latest.values())
 
 
-def test_standup_config_sets_the_days_the_time_and_on_or_off(bot: RunningBot, tmp_path: Path) -> None:
+def test_standup_config_sets_the_days_the_time_and_on_or_off(bot: RunningBot) -> None:
     team(bot)
     refused = bot.slack.command("standup config", user=CAROL).json()["text"]
     assert "manager" in refused.lower()
     view = open_modal(bot, "standup config")
     assert field_errors(submit(bot, view, {"days": "tue,thu", "local_time": "nine"}))["local_time"]
     assert field_errors(submit(bot, view, {"days": "tue,thu", "local_time": "10:15"})) == {}
-    standups(bot, tmp_path, "2026-12-07T09:20+00:00")  # Monday 10:20 in Madrid: not a standup day
-    standups(bot, tmp_path, "2026-12-08T09:00+00:00")  # Tuesday 10:00: not yet
+    standups(bot, "2026-12-07T09:20+00:00")  # Monday 10:20 in Madrid: not a standup day
+    standups(bot, "2026-12-08T09:00+00:00")  # Tuesday 10:00: not yet
     assert prompts(bot, CAROL) == []
-    standups(bot, tmp_path, "2026-12-08T09:20+00:00")
+    standups(bot, "2026-12-08T09:20+00:00")
     assert prompts(bot, CAROL) == [
         "☀️ Standup for *APL* Apollo, Tue 2026-12-08: what did you do, what will you do, what blocks you?"
     ]
     view = open_modal(bot, "standup config")
     assert field_errors(submit(bot, view, {"enabled": None})) == {}
-    standups(bot, tmp_path, "2026-12-10T09:20+00:00")  # Thursday, but switched off
+    standups(bot, "2026-12-10T09:20+00:00")  # Thursday, but switched off
     assert len(prompts(bot, CAROL)) == 1
 
 
-def test_late_answers_edit_their_own_day_and_a_blocker_is_listed_until_resolved(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_late_answers_edit_their_own_day_and_a_blocker_is_listed_until_resolved(bot: RunningBot) -> None:
     team(bot)
-    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Monday morning in Madrid
+    standups(bot, "2026-12-07T08:40+00:00")  # Monday morning in Madrid
     answer(bot, CAROL, {"today": "Schema", "blockers": "No staging database"})
-    standups(bot, tmp_path, "2026-12-08T08:40+00:00")  # Tuesday
+    standups(bot, "2026-12-08T08:40+00:00")  # Tuesday
     answer(bot, CAROL, {"today": "Migrations"})
     monday, tuesday = summaries(bot)
     assert "Mon 2026-12-07" in monday["text"] and "Tue 2026-12-08" in tuesday["text"]
@@ -156,7 +123,7 @@ def test_late_answers_edit_their_own_day_and_a_blocker_is_listed_until_resolved(
     bot.slack.block_action("issue_resolve", value="APL-I1", user=CAROL)
     view = bot.fake.wait_for("views.open")[-1].args["view"]
     assert field_errors(submit(bot, view, {"resolution": "Staging is up"}, user=CAROL)) == {}
-    standups(bot, tmp_path, "2026-12-09T08:40+00:00")  # Wednesday
+    standups(bot, "2026-12-09T08:40+00:00")  # Wednesday
     answer(bot, CAROL, {"today": "Tests"})
     wednesday = summaries(bot)[-1]
     assert "Wed 2026-12-09" in wednesday["text"] and "Still blocked" not in str(wednesday["blocks"])
@@ -199,15 +166,15 @@ def channel_posts(bot: RunningBot) -> list[dict]:
 
 
 def test_a_standup_line_set_to_channel_post_posts_one_prompt_in_the_channel_and_no_dms(
-    bot: RunningBot, tmp_path: Path
+    bot: RunningBot,
 ) -> None:
     team(bot)
     view = open_modal(bot, "standup config")
     assert field_errors(submit(bot, view, {"channel": "channel", "local_time": "10:00"})) == {}
     # 10:05 in Shanghai, the project's time zone; 03:05 in Madrid, 21:05 on Sunday in New York.
-    standups(bot, tmp_path, "2026-12-07T02:05+00:00")
-    standups(bot, tmp_path, "2026-12-07T02:20+00:00")
-    standups(bot, tmp_path, "2026-12-07T09:05+00:00")  # Carol's 10:05: a channel has one clock
+    standups(bot, "2026-12-07T02:05+00:00")
+    standups(bot, "2026-12-07T02:20+00:00")
+    standups(bot, "2026-12-07T09:05+00:00")  # Carol's 10:05: a channel has one clock
     [post] = channel_posts(bot)
     assert post["text"] == (
         "☀️ Standup for *APL* Apollo, Mon 2026-12-07: what did you do, what will you do, what blocks you?"
@@ -225,21 +192,19 @@ def test_a_standup_line_set_to_channel_post_posts_one_prompt_in_the_channel_and_
     # Switched back to DMs, each member is asked at their own morning again.
     view = open_modal(bot, "standup config")
     assert field_errors(submit(bot, view, {"channel": "dm", "local_time": "09:30"})) == {}
-    standups(bot, tmp_path, "2026-12-08T08:40+00:00")  # Tuesday 09:40 in Madrid
+    standups(bot, "2026-12-08T08:40+00:00")  # Tuesday 09:40 in Madrid
     assert len(prompts(bot, CAROL)) == 1 and len(channel_posts(bot)) == 1
 
 
-def test_people_on_holiday_or_away_are_not_prompted_nor_listed_as_not_answered(
-    bot: RunningBot, tmp_path: Path
-) -> None:
+def test_people_on_holiday_or_away_are_not_prompted_nor_listed_as_not_answered(bot: RunningBot) -> None:
     bot.fake.add_user(TEAM, DAVE, name="dave", tz="Europe/Madrid", status_text="On vacation")
     bot.fake.add_user(TEAM, ERIN, name="erin", tz="Europe/Madrid", status_text="休假")
     team(bot)
     for user in (DAVE, ERIN):
         bot.slack.command(f"team add <@{user}> member")
     assert bot.slack.command("away 2026-12-07 to 2026-12-07", user=BOB).json()["text"].startswith("Away")
-    standups(bot, tmp_path, "2026-12-07T08:40+00:00")  # Monday 09:40 in Madrid
-    standups(bot, tmp_path, "2026-12-07T14:40+00:00")  # Monday 09:40 in New York
+    standups(bot, "2026-12-07T08:40+00:00")  # Monday 09:40 in Madrid
+    standups(bot, "2026-12-07T14:40+00:00")  # Monday 09:40 in New York
     assert len(prompts(bot, CAROL)) == 1
     assert prompts(bot, DAVE) == [] and prompts(bot, ERIN) == [] and prompts(bot, BOB) == []
     answer(bot, CAROL, {"today": "Schema"})
@@ -248,7 +213,7 @@ def test_people_on_holiday_or_away_are_not_prompted_nor_listed_as_not_answered(
 
     # On a holiday nobody is asked, so nobody is waited for, even if someone answers anyway.
     bot.slack.command("holidays add 2026-12-08, Inmaculada", user=ADMIN)
-    standups(bot, tmp_path, "2026-12-08T08:40+00:00")
+    standups(bot, "2026-12-08T08:40+00:00")
     assert len(prompts(bot, CAROL)) == 1
     bot.slack.block_action("standup_answer", value=f"{project_id(bot)}:2026-12-08", user=CAROL)
     view = bot.fake.wait_for("views.open")[-1].args["view"]

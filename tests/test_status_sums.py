@@ -13,7 +13,7 @@ from models.core.enums import TaskStatus
 from models.status.figures import leaf_work_of
 from models.status.report import work_items
 from models.tasks.tables import Task
-from tests.conftest import TEAM
+from tests.support.workspace import TEAM
 
 TODAY = date(2026, 12, 10)
 

@@ -7,10 +7,11 @@ from datetime import date
 from sqlalchemy import select
 
 from models import Task, TaskDependency
-from tests.conftest import CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import count_rows, field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_planning import planned, say, task
+from tests.support.planning import planned, say, task
+from tests.support.served import RunningBot
+from tests.support.workspace import CAROL
 
 FIELDS = [
     "title",

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from models import AuditEntry, Task
 from models.core.enums import TaskStatus
-from tests.conftest import ALICE, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import field_errors, open_modal, submit
-from tests.test_charter import create
-from tests.test_status import running, say
+from tests.support.served import RunningBot
+from tests.support.status import running, say
+from tests.support.workspace import ALICE, CAROL
 
 PRIVATE = "G0001"  # a private channel, as Slack names them
 

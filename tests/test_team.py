@@ -9,9 +9,10 @@ from sqlalchemy import select
 from bot.markup import unescape
 from models import AuditEntry, Member, Project, Task
 from models.core.enums import Role
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import local_today
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 DAN = "U0999"  # not in the workspace
 

@@ -18,14 +18,14 @@ from sqlalchemy import update
 from models import CommPlanLine
 from models.comms.plan import WEEKDAYS
 from models.core.enums import CommKind
-from tests.conftest import RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL
-from tests.test_charter import create
-from tests.test_cli import free_port, pmo_bot, wait_healthy
-from tests.test_reviews_job import jobs_env
-from tests.test_socket_mode import APP_TOKEN, SocketServer
+from tests.support.processes import free_port, jobs_env, pmo_bot, wait_healthy
+from tests.support.served import RunningBot
+from tests.support.socket_server import APP_TOKEN, SocketServer
 
-QUIET_FOR_S = 3
+# What a process logs once its minute tick (and the tick at once on start) is under way.
+TICKER_STARTED = "scheduler started: one tick a minute"
 
 
 def digest_due_whenever(bot: RunningBot) -> None:
@@ -70,6 +70,12 @@ def running(bot: RunningBot, tmp_path: Path, *args: str, **env: str) -> Iterator
         process.wait(timeout=10)
 
 
+def logged(process: subprocess.Popen[str]) -> str:
+    """What a process that has ended wrote (its log, on stderr, merged into stdout)."""
+    assert process.stdout is not None
+    return process.stdout.read()
+
+
 def test_serve_ticks_at_start(bot: RunningBot, tmp_path: Path) -> None:
     digest_due_whenever(bot)
     port = free_port()
@@ -85,12 +91,14 @@ def test_socket_mode_ticks_unless_told_not_to(bot: RunningBot, tmp_path: Path) -
     bot.fake.set_socket_mode_url(server.url)
     try:
         opened = len(bot.fake.calls_to("apps.connections.open"))
-        with running(bot, tmp_path, "socket", "--no-scheduler", SLACK_APP_TOKEN=APP_TOKEN):
+        with running(bot, tmp_path, "socket", "--no-scheduler", SLACK_APP_TOKEN=APP_TOKEN) as quiet:
             bot.fake.wait_for("apps.connections.open", opened + 1, timeout=30)
-            time.sleep(QUIET_FOR_S)
+        # A process starts its ticker, and says so, before it connects: this one never did.
+        assert TICKER_STARTED not in logged(quiet)
         assert digests_posted(bot) == []
-        with running(bot, tmp_path, "socket", SLACK_APP_TOKEN=APP_TOKEN):
+        with running(bot, tmp_path, "socket", SLACK_APP_TOKEN=APP_TOKEN) as ticking:
             wait_for_digest(bot)
+        assert TICKER_STARTED in logged(ticking)
         assert len(digests_posted(bot)) == 1
     finally:
         server.close()

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from handlers.slack.command import SHARE_ACTION, Reads, Verb
-from tests.conftest import ADMIN, ALICE, BOB, CAROL, RunningBot
-from tests.test_charter import create
+from tests.support.charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 PRIVATE = "G0001"  # a private channel, as Slack names them
 ELSEWHERE = "C0042"  # a public channel with no project

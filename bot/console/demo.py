@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.console.directory import TEAM
 from bot.console.modal import AnswerError
 from bot.console.session import ScriptError, Session
 from models.core.clock import CLOCK, utcnow
-from models.projects.tables import Project
+from models.projects.portfolio import project_by_key
 
 KEY, NAME, CHANNEL = "APL", "Apollo", "apollo"
 MANAGER_TZ = ZoneInfo("Asia/Shanghai")  # Alice's: the project's days are hers
@@ -131,7 +129,7 @@ def has_demo(session: Session) -> bool:
     runtime = session.app.runtime
     runtime.ensure_workspace(TEAM)
     with runtime.database.session(TEAM, write=False) as db:
-        return db.scalar(select(Project.id).where(Project.key == KEY)) is not None
+        return project_by_key(db, KEY) is not None
 
 
 def run_step(session: Session, step: Step, start: date) -> None:
@@ -162,6 +160,7 @@ def load_demo(session: Session) -> None:
         return
     finally:
         CLOCK.reset()
-    session.user = session.directory.person("alice").user_id
+    if (alice := session.directory.person("alice")) is not None:  # she is: the steps ran as her
+        session.user = alice.user_id
     session.clickables.clear()
     terminal.say(session.t("console.demo_loaded", name=NAME, key=KEY, channel=CHANNEL))

@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.fakeslack import FakeSlack
+from bot.pretend_slack import PretendSlack
 
 TEAM = "TCONSOLE"  # its own workspace id, so console rows never mix with a real workspace's
 TEAM_NAME = "Console"
@@ -50,7 +50,7 @@ def channel_id(name: str) -> str:
 class Directory:
     """Who and where, for the fake Slack the app talks to and for the person at the keyboard."""
 
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: PretendSlack) -> None:
         self.fake = fake
         self.people = {person.user_id: person for person in PEOPLE}
         self.channels: dict[str, str] = {}  # id -> name

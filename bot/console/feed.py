@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.fakeslack import Call, FakeSlack
+from bot.pretend_slack import Call, PretendSlack
 
 JsonDict = dict[str, Any]
 
@@ -76,7 +76,7 @@ class ResponseTarget:
 
 @dataclass
 class Feed:
-    fake: FakeSlack
+    fake: PretendSlack
     files_dir: Path
     targets: dict[str, ResponseTarget] = field(default_factory=dict)  # response URL key -> target
     _seen_calls: int = 0

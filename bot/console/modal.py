@@ -7,6 +7,7 @@ errors, only those fields are asked again, beside their error, and the rest is k
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -40,7 +41,8 @@ def words(text: str, separators: str) -> list[str]:
 
 
 def options_of(block: JsonDict) -> list[JsonDict]:
-    return block["element"].get("options", [])
+    options: list[JsonDict] = block["element"].get("options", [])
+    return options
 
 
 class FieldReader:
@@ -53,7 +55,7 @@ class FieldReader:
         text = typed.strip()
         if text == CLEAR:
             return None
-        readers = {
+        readers: dict[str, Callable[[], str]] = {
             "static_select": lambda: self.option(block, text)["value"],
             "checkboxes": lambda: ",".join(self.option(block, part)["value"] for part in words(text, ",")),
             "users_select": lambda: self.user(text),

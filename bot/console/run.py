@@ -18,8 +18,8 @@ from bot.console.directory import ADMIN, BOT_TOKEN, Directory
 from bot.console.feed import Feed
 from bot.console.session import Session
 from bot.console.terminal import Terminal
-from bot.fakeslack import FakeSlack
 from bot.i18n import Translator
+from bot.pretend_slack import PretendSlack
 from bot.scheduler import Ticker
 from bot.settings import Settings
 from models.core.clock import CLOCK
@@ -37,7 +37,7 @@ class ConsoleOptions:
     interactive: bool
 
 
-def console_settings(settings: Settings, fake: FakeSlack, directory: Directory) -> Settings:
+def console_settings(settings: Settings, fake: PretendSlack, directory: Directory) -> Settings:
     """The operator's settings (database, language, administrators) with the pretend Slack's tokens."""
     return settings.model_copy(
         update={
@@ -58,7 +58,7 @@ def console_session(
     settings: Settings, database: Database, terminal: Terminal, files_dir: Path
 ) -> Iterator[Session]:
     """The app, built as `pmo-bot serve` builds it, facing a pretend Slack, and someone to type."""
-    with FakeSlack() as fake, back_in_the_present():
+    with PretendSlack() as fake, back_in_the_present():
         directory = Directory(fake)
         app = create_app(console_settings(settings, fake, directory), database=database, mode=Mode.HTTP)
         # The console's own words go to a terminal, which is not mrkdwn: as typed, not escaped.

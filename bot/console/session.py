@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -181,7 +182,7 @@ class Session:
     def send(self, body: str, content_type: str) -> JsonDict:
         """One request to the app, signed as Slack signs it; its answer as JSON ({} when empty)."""
         stamp = str(int(time.time()))
-        headers = {
+        headers: dict[str, str | Sequence[str]] = {
             "content-type": content_type,
             "x-slack-request-timestamp": stamp,
             "x-slack-signature": self.verifier.generate_signature(timestamp=stamp, body=body) or "",
@@ -199,7 +200,8 @@ class Session:
     def after(self, actor: str, answers: dict[str, str] | None = None) -> None:
         """Show what the app did in Slack, once its slow work is done; then fill any modal it opened."""
         self.app.runtime.settle(SETTLE_TIMEOUT_S)
-        modals = [event.view for event in self.feed.take() if not self.show(event)]
+        events = self.feed.take()
+        modals = [event.view for event in events if not self.show(event) and isinstance(event, ModalOpened)]
         for view in modals:
             self.fill_modal(view, actor, answers)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -18,7 +17,6 @@ from bot.blocks import (
     header,
     section,
     sections,
-    submitted_values,
 )
 from bot.formats import fmt_list, fmt_money, mention
 from bot.i18n import Translator
@@ -28,8 +26,9 @@ from handlers.changes.buttons import APPROVE_ACTION, REJECT_ACTION, decision_but
 from handlers.closing.checklist import refresh_checklists
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState, NoteForm, note_modal
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.changes.decisions import (
     allowed_ids,
     chase_copies,
@@ -39,13 +38,13 @@ from models.changes.decisions import (
     ensure_can_decide,
     withdraw,
 )
-from models.changes.requests import change_key, find_change, list_changes
+from models.changes.requests import change_by_id, change_key, find_change, list_changes
 from models.changes.tables import ChangeDecision, ChangeRequest
 from models.core.access import require_visible
 from models.core.deliveries import sent_copies
 from models.core.enums import ChangeStatus, Verdict
 from models.core.keys import parse_item_key
-from models.core.records import PostedMessage
+from models.core.posted import posted_copies
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 
@@ -127,7 +126,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
     the `notices` pass, and every copy sent, first time or later, is kept in step by its key.
     """
     with ctx.db(write=False) as db:
-        change = db.get(ChangeRequest, change_id)
+        change = change_by_id(db=db, change_id=change_id)
         if change is None:
             return
         # Every copy is one message kept in step, so all speak the project's language.
@@ -149,15 +148,14 @@ def update_copies(ctx: Ctx, project_id: int, change_id: int) -> None:
     """Edit every copy of the request to show where it stands now (after the answer)."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        change = db.get(ChangeRequest, change_id)
+        change = change_by_id(db=db, change_id=change_id)
         if change is None:
             return
         key = change_key(project, change)
         t = ctx.t_project(project)
         text = change_text(project, change, t)
         blocks = change_blocks(project, change, decisions_of(db, change), t)
-        posted = db.scalars(select(PostedMessage).where(PostedMessage.subject == key))
-        copies = [(copy.channel_id, copy.ts) for copy in posted] + chase_copies(db, change)
+        copies = posted_copies(db=db, subject=key) + chase_copies(db, change)
         copies += sent_copies(db, prefix=f"{COPY_KIND}:{key}:")
     for channel, ts in copies:
         try:
@@ -183,14 +181,13 @@ def decision_form(t: Translator, verdict: Verdict, key: str) -> NoteForm:
     )
 
 
-def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
-    key = body["actions"][0].get("value", "")
+def ask_for_note(ctx: Ctx, key: str, trigger_id: str, verdict: Verdict) -> None:
     with ctx.db(write=False) as db:
         project, change = change_by_key(db, ctx, key, None)
         ensure_can_decide(db, project, change, ctx.actor)
         state = DecisionState(project_id=project.id, change_id=change.id, verdict=verdict)
     ctx.client.views_open(
-        trigger_id=body["trigger_id"], view=note_modal(decision_form(ctx.t, verdict, key), state, ctx.t)
+        trigger_id=trigger_id, view=note_modal(decision_form(ctx.t, verdict, key), state, ctx.t)
     )
 
 
@@ -226,7 +223,7 @@ def tell_about_decision(ctx: Ctx, project_id: int, change_id: int, settled: bool
     update_copies(ctx, project_id, change_id)
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        change = db.get(ChangeRequest, change_id)
+        change = change_by_id(db=db, change_id=change_id)
         if change is None:
             return
         deciders = decider_ids(project, change)
@@ -286,20 +283,19 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return changes_reply(invocation)
 
     @app.action(APPROVE_ACTION)
-    def on_approve(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_approve(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ask_for_note(ctx_from(context, body), body, Verdict.APPROVE)
+        ask_for_note(ctx, clicked.value or "", body["trigger_id"], Verdict.APPROVE)
 
     @app.action(REJECT_ACTION)
-    def on_reject(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_reject(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ask_for_note(ctx_from(context, body), body, Verdict.REJECT)
+        ask_for_note(ctx, clicked.value or "", body["trigger_id"], Verdict.REJECT)
 
     @app.view(DECISION_CALLBACK)
-    def on_decision(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = DecisionState.decode(view)
-        note = submitted_values(view).get("note")
+    def on_decision(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = DecisionState.decode(submitted)
+        note = submitted.inputs().get("note")
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             outcome = decide(

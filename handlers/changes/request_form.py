@@ -6,16 +6,17 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
-from bot.blocks import Block, modal, submitted_values, text_input
+from bot.blocks import Block, modal, text_input
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.changes.decisions import send_request, withdraw_or_refuse
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import FormReader, ModalState, Prefill
+from handlers.slack.payloads import SubmittedView
 from models.changes.requests import TITLE_MAX, ChangeForm, change_problems, raise_change
 from models.core.access import Action, require, require_open
 from models.core.limits import DAYS
@@ -103,12 +104,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return None
 
     @app.view(CALLBACK)
-    def on_change(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = ChangeState.decode(view)
+    def on_change(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = ChangeState.decode(submitted)
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
-            form = read_change(FormReader(values=submitted_values(view)), db, project, state.source_link)
+            form = read_change(FormReader(values=submitted.inputs()), db, project, state.source_link)
             change = raise_change(db=db, actor=ctx.actor, project=project, form=form)
             change_id = change.id
         ack()

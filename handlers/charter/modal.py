@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import (
@@ -15,7 +15,6 @@ from bot.blocks import (
     option,
     section,
     select_input,
-    submitted_values,
     text_input,
     user_input,
 )
@@ -26,9 +25,10 @@ from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.risks.register import scale_options
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input
+from handlers.slack.payloads import SubmittedView
 from models.charter.charters import (
     FIRST_RISKS_MAX,
     Charter,
@@ -331,10 +331,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             return Reply(charter_text(project, ctx.t), blocks=charter_message(project, ctx.t))
 
     @app.view(NEW_CALLBACK)
-    def on_new(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = CharterState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_new(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = CharterState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         charter = read_charter(ctx, reader, key=(reader.text("key") or "").upper())
         private = channel_is_private(ctx, state.channel_id)
         with ctx.db() as db:
@@ -348,20 +347,19 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             )
         ack()
         t = ctx.t_project(project)
-        charter = Notice.once(
+        notice = Notice.once(
             "charter_posted",
             project.id,
             channel=project.channel_id,
             text=charter_text(project, t),
             blocks=charter_message(project, t),
         )
-        ctx.notify(charter)
+        ctx.notify(notice)
 
     @app.view(EDIT_CALLBACK)
-    def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = CharterState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_edit(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = CharterState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             charter = read_charter(ctx, reader, key=project.key)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, header, section
@@ -25,7 +24,7 @@ from models.core.access import require_visible
 from models.core.enums import Phase
 from models.core.errors import NotFoundError
 from models.core.keys import parse_item_key
-from models.core.records import PostedMessage
+from models.core.posted import posted_copies, remember_post
 from models.issues.tables import Issue
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
@@ -164,7 +163,7 @@ def checklist_blocks(project: Project, checklist: Checklist, t: Translator) -> t
                 continue
             line = (
                 deliverable_line(project, item, t)
-                if buttons is deliverable_buttons
+                if buttons is deliverable_buttons and isinstance(item, Task | Milestone)
                 else item_line(project, item, t)
             )
             blocks += [section(line), buttons(key_of(project, item), t)]
@@ -188,11 +187,7 @@ def post_checklist(ctx: Ctx, project_id: int) -> None:
         text, blocks = render(db, project, ctx.t_project(project))
     posted = ctx.client.chat_postMessage(channel=project.channel_id, text=text, blocks=blocks)
     with ctx.db() as db:
-        db.add(
-            PostedMessage(
-                team_id=ctx.team_id, subject=subject(project), channel_id=posted["channel"], ts=posted["ts"]
-            )
-        )
+        remember_post(db=db, subject=subject(project), channel_id=posted["channel"], ts=posted["ts"])
 
 
 def refresh_checklists(ctx: Ctx, project_id: int) -> None:
@@ -206,9 +201,9 @@ def edit_checklists(ctx: Ctx, project_id: int) -> None:
         if project.phase is not Phase.CLOSING:
             return
         text, blocks = render(db, project, ctx.t_project(project))
-        copies = db.scalars(select(PostedMessage).where(PostedMessage.subject == subject(project))).all()
-    for copy in copies:
+        copies = posted_copies(db=db, subject=subject(project))
+    for channel, ts in copies:
         try:
-            ctx.client.chat_update(channel=copy.channel_id, ts=copy.ts, text=text, blocks=blocks)
+            ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         except SlackApiError:
             continue  # a deleted copy must not keep the others stale

@@ -7,9 +7,7 @@ report.
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -25,7 +23,8 @@ from handlers.closing.final_report import upload_report
 from handlers.closing.lessons import ask_for_lessons
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
+from handlers.slack.payloads import Clicked
 from models.closing.closeout import as_of, settle, start_closing
 from models.core.enums import Disposition, Phase
 from models.projects.portfolio import find_project
@@ -83,10 +82,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             return Reply(started, in_channel=True)
         return Reply(ctx.t("closing.again", key=project.key))
 
-    def on_settle(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:
         ack()
-        action, ctx = body["actions"][0], ctx_from(context, body)
-        text = settle_click(ctx, action.get("value", ""), DISPOSITIONS[action["action_id"]])
+        text = settle_click(ctx, clicked.value or "", DISPOSITIONS[clicked.action_id])
         ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 
     for action_id in DISPOSITIONS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -20,7 +20,6 @@ from bot.blocks import (
     option,
     section,
     select_input,
-    submitted_values,
     text_input,
 )
 from bot.formats import fmt_list, mention
@@ -28,9 +27,10 @@ from bot.i18n import Translator
 from bot.outbox import Notice, send_all
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState
 from handlers.slack.living_post import post_or_edit
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.closing.lessons import (
     RATINGS,
     TEXT_MAX,
@@ -44,7 +44,7 @@ from models.closing.lessons import (
 )
 from models.closing.tables import Lesson
 from models.core.access import Action, require, require_open
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.errors import DomainError
 from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
@@ -127,8 +127,7 @@ def open_lesson_form(ctx: Ctx, trigger_id: str, project_id: int) -> None:
     ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 
-def read_lesson(view: dict[str, Any]) -> LessonForm:
-    values = submitted_values(view)
+def read_lesson(values: dict[str, str | None]) -> LessonForm:
     rating = values.get("rating")
     return LessonForm(
         went_well=values.get("went_well"),
@@ -214,18 +213,17 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return search_reply(invocation)
 
     @app.action(ANSWER_ACTION)
-    def on_answer_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_answer_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        value = body["actions"][0].get("value", "")
+        value = clicked.value or ""
         if not value.isdigit():
             raise DomainError("lessons.stale")
-        open_lesson_form(ctx_from(context, body), body["trigger_id"], int(value))
+        open_lesson_form(ctx, body["trigger_id"], int(value))
 
     @app.view(CALLBACK)
-    def on_lesson(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = LessonState.decode(view)
-        form = read_lesson(view)
+    def on_lesson(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = LessonState.decode(submitted)
+        form = read_lesson(submitted.inputs())
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             record_lesson(db=db, actor=ctx.actor, project=project, form=form)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.charts import AXIS_LABELS
 from bot.formats import currency_name
 from bot.i18n import Translator
@@ -110,6 +112,7 @@ def plan_row(report: FinalReport, task: Task) -> PlanRow:
         else None
     )
     start = task.start_date or task.due_date
+    finish: date | None
     if task.status is TaskStatus.DONE and task.done_at:
         finish = task.done_at.date()
     else:

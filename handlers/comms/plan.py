@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
@@ -19,7 +19,6 @@ from bot.blocks import (
     option,
     section,
     select_input,
-    submitted_values,
     text_input,
 )
 from bot.formats import fmt_list
@@ -27,8 +26,9 @@ from bot.i18n import Translator
 from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import FormReader, ModalState
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.comms.plan import (
     AUDIENCE_MAX,
     TIME_ZONE_OWNERS,
@@ -201,17 +201,15 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return None
 
     @app.action(EDIT_ACTION)
-    def on_edit_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_edit_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        key, kind = parse_edit_value(body["actions"][0].get("value", ""))
+        key, kind = parse_edit_value(clicked.value or "")
         open_line_modal(ctx, body["trigger_id"], kind, channel_id=None, key=key)
 
     @app.view(EDIT_CALLBACK)
-    def on_save(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = CommsState.decode(view)
-        form = read_line_form(FormReader(values=submitted_values(view)))
+    def on_save(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = CommsState.decode(submitted)
+        form = read_line_form(FormReader(values=submitted.inputs()))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             line = next((line for line in plan_lines(db, project) if line.id == state.line_id), None)

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
@@ -24,6 +23,7 @@ from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import project_translator
+from handlers.slack.forms import read_words
 from handlers.slack.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from handlers.status.command import (
     control_lines,
@@ -35,7 +35,7 @@ from handlers.status.command import (
 )
 from handlers.status.command import status_blocks as report_blocks
 from models.comms.occurrences import DAYTIME_WINDOW, Recurrence
-from models.comms.plan import audience_people
+from models.comms.plan import audience_people, enabled_lines_of
 from models.comms.tables import CommPlanLine
 from models.core.enums import Channel, CommKind
 from models.projects.tables import Project
@@ -82,13 +82,7 @@ class ReportPass(ScheduledPass):
     name = "reports"
 
     def for_project(self, db: Session, project: Project) -> list[Notice]:
-        lines = db.scalars(
-            select(CommPlanLine).where(
-                CommPlanLine.project_id == project.id,
-                CommPlanLine.kind.in_(list(RENDERERS)),
-                CommPlanLine.enabled.is_(True),
-            )
-        ).all()
+        lines = enabled_lines_of(db=db, project=project, kinds=RENDERERS)
         return [send for line in lines for send in self.sends(db, project, line)]
 
     def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Notice]:
@@ -96,7 +90,7 @@ class ReportPass(ScheduledPass):
         recipients = (
             [project.channel_id]
             if line.channel is Channel.CHANNEL
-            else audience_people(db, project, line.audience)
+            else audience_people(db, project, read_words(line.audience))
         )
         recurrence = Recurrence.of(line, DAYTIME_WINDOW)
         due: list[tuple[str, date]] = []

@@ -15,7 +15,6 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, header, section
@@ -36,7 +35,7 @@ from models.comms.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
 from models.comms.plan import enabled_lines
 from models.core.enums import CommKind
 from models.digests.content import Digest, health_history, iso_week, keep_snapshots, weekly_digests
-from models.projects.portfolio import open_projects
+from models.projects.portfolio import open_projects, projects_by_ids
 from models.projects.tables import Project
 from models.risks.register import risk_key
 from models.risks.tables import Risk
@@ -161,11 +160,11 @@ class DigestPass(ScheduledPass):
         digests: list[Digest] = []
         written: list[Notice] = []
         with self.runtime.database.session(self.team_id, write=False) as db:
-            projects = db.scalars(select(Project).where(Project.id.in_(project_ids))).all()
+            projects = projects_by_ids(db=db, project_ids=project_ids)
             if not projects:
                 return []
             subjects = {project.id: project_subject(project) for project in projects}
-            prepared = self.prepare(db, list(projects), subjects, due_on)
+            prepared = self.prepare(db, projects, subjects, due_on)
             for project in projects:
                 digest = prepared.get(project.id)
                 if digest is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
@@ -15,7 +15,6 @@ from bot.blocks import (
     header,
     modal,
     section,
-    submitted_values,
     text_input,
 )
 from bot.formats import fmt_date, mention
@@ -23,13 +22,22 @@ from bot.i18n import Translator
 from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.core.access import Action, require
 from models.core.enums import IssueStatus, Severity
-from models.core.errors import DomainError, NotFoundError
+from models.core.errors import DomainError
 from models.core.keys import parse_item_key
-from models.issues.log import IssueFilter, find_issue, is_overdue, issue_key, list_issues, resolve_issue
+from models.issues.log import (
+    IssueFilter,
+    find_issue,
+    is_overdue,
+    issue_in,
+    issue_key,
+    list_issues,
+    resolve_issue,
+)
 from models.issues.tables import Issue
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
@@ -126,20 +134,17 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         open_resolve(invocation.ctx, command.trigger_id or "", invocation.words[0], command.channel_id)
 
     @app.action(RESOLVE_ACTION)
-    def on_resolve_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_resolve_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        open_resolve(ctx_from(context, body), body["trigger_id"], body["actions"][0].get("value", ""), None)
+        open_resolve(ctx, body["trigger_id"], clicked.value or "", None)
 
     @app.view(RESOLVE_CALLBACK)
-    def on_resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = ResolveState.decode(view)
-        resolution = submitted_values(view).get("resolution") or ""
+    def on_resolution(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = ResolveState.decode(submitted)
+        resolution = submitted.inputs().get("resolution") or ""
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
-            issue = db.get(Issue, state.issue_id)
-            if issue is None or issue.project_id != project.id:
-                raise NotFoundError("issues.gone")
+            issue = issue_in(db=db, project=project, issue_id=state.issue_id)
             resolve_issue(db=db, actor=ctx.actor, project=project, issue=issue, resolution=resolution)
             t = ctx.t_project(project)
             text = t("issues.resolved", user=ctx.user_id, key=issue_key(project, issue), title=issue.title)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
-from bot.blocks import Block, modal, option, select_input, submitted_values, text_input, user_input
+from bot.blocks import Block, modal, option, select_input, text_input, user_input
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, Prefill, date_input
+from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.enums import Severity
 from models.core.errors import DomainError, InvalidError
@@ -109,10 +110,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             return Reply(logged_text(project, issue, ctx.t))
 
     @app.view(CALLBACK)
-    def on_issue(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = IssueState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_issue(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = IssueState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         severity = reader.text("severity")
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
@@ -18,7 +18,6 @@ from bot.blocks import (
     people_input,
     sections,
     select_input,
-    submitted_values,
     text_input,
 )
 from bot.formats import fmt_date, fmt_list, mention
@@ -27,9 +26,10 @@ from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.directory import lookup
 from handlers.slack.forms import USER_MENTION, DateContext, FormReader, ModalState, read_date
+from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.errors import InvalidError
 from models.meetings.records import (
@@ -204,15 +204,14 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return decisions_reply(invocation)
 
     @app.view(CALLBACK)
-    def on_meeting(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = MeetingState.decode(view)
+    def on_meeting(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = MeetingState.decode(submitted)
         with ctx.db(write=False) as db:
             project = project_by_id(db, state.project_id)
             members = [member.user_id for member in active_members(db, project)]
         handles = team_handles(ctx, project, members)
         dates = DateContext.of(ctx)
-        form = read_meeting(FormReader(values=submitted_values(view), dates=dates), handles, dates)
+        form = read_meeting(FormReader(values=submitted.inputs(), dates=dates), handles, dates)
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             recorded = record_meeting(db=db, actor=ctx.actor, project=project, form=form)

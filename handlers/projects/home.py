@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.projects.listing import project_line
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext
 from handlers.status.command import HEALTH_MARK
 from handlers.tasks.buttons import task_buttons
@@ -115,9 +115,8 @@ def _republish(ctx: Ctx, user_id: str) -> None:
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.event("app_home_opened")
-    def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    def on_home_opened(ctx: Ctx, event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
         # Published after the answer: Slack resends an event not acknowledged within 3 s.
-        ctx = ctx_from(context, body)
         ctx.after(_republish, ctx, event["user"])

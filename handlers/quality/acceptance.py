@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import (
     MESSAGE_BLOCKS_MAX,
@@ -13,7 +13,6 @@ from bot.blocks import (
     fit,
     header,
     section,
-    submitted_values,
 )
 from bot.i18n import Translator
 from bot.outbox import Notice
@@ -29,8 +28,9 @@ from handlers.closing.checklist import (
 )
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState, NoteForm, note_modal
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.closing.checklist import UNSETTLED, key_of
 from models.closing.closeout import as_of
 from models.issues.log import issue_key
@@ -67,15 +67,14 @@ def acceptance_form(t: Translator, verdict: Verdict, line: str) -> NoteForm:
     )
 
 
-def ask_for_note(ctx: Ctx, body: dict[str, Any], verdict: Verdict) -> None:
-    key = body["actions"][0].get("value", "")
+def ask_for_note(ctx: Ctx, key: str, trigger_id: str, verdict: Verdict) -> None:
     with ctx.db(write=False) as db:
         project = project_for_item(db, ctx, key)
         item = deliverable_for_decision(db, project, ctx.actor, key, verdict)
         state = AcceptanceState(project_id=project.id, key=key_of(project, item), verdict=verdict)
         line = deliverable_line(project, item, ctx.t)
     ctx.client.views_open(
-        trigger_id=body["trigger_id"], view=note_modal(acceptance_form(ctx.t, verdict, line), state, ctx.t)
+        trigger_id=trigger_id, view=note_modal(acceptance_form(ctx.t, verdict, line), state, ctx.t)
     )
 
 
@@ -121,18 +120,17 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def deliverables_verb(invocation: Invocation) -> Reply:
         return deliverables_reply(invocation)
 
-    def on_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ask_for_note(ctx_from(context, body), body, VERDICTS[body["actions"][0]["action_id"]])
+        ask_for_note(ctx, clicked.value or "", body["trigger_id"], VERDICTS[clicked.action_id])
 
     for action_id in VERDICTS:
         app.action(action_id)(on_click)
 
     @app.view(CALLBACK)
-    def on_decision(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = AcceptanceState.decode(view)
-        note = submitted_values(view).get("note")
+    def on_decision(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = AcceptanceState.decode(submitted)
+        note = submitted.inputs().get("note")
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             # The channel and the issue log read the project's language, whoever decided.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.blocks import MESSAGE_BLOCKS_MAX, actions, context, fit, header, sections
+from bot.blocks import ACTIONS_ELEMENTS_MAX, MESSAGE_BLOCKS_MAX, actions, context, fit, header, sections
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -56,7 +56,7 @@ def quality_reply(invocation: Invocation) -> Reply:
         for plan in plans
         for review in plan.reviews
         if review.status is ReviewStatus.PLANNED and review.reviewer_id == ctx.user_id
-    ][:ACTIONS_MAX]
+    ][:ACTIONS_ELEMENTS_MAX]
     blocks = fit(
         [header(title), *sections(lines), *([actions(*mine)] if mine else [])],
         limit=MESSAGE_BLOCKS_MAX,
@@ -89,8 +89,6 @@ def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
     )
 
 
-# Slack allows 25 elements in an actions block.
-ACTIONS_MAX = 25
 QUALITY_ACTIONS = {
     "criterion": add_quality_criterion,
     "review": plan_quality_review,

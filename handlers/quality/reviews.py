@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from sqlalchemy import select
+from slack_bolt import Ack, App
 
-from bot.blocks import Block, button, modal, option, section, select_input, submitted_values, text_input
+from bot.blocks import Block, button, modal, option, section, select_input, text_input
 from bot.i18n import Translator
 from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState
-from models.core.enums import ReviewStatus
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.core.errors import DomainError, NotFoundError
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
@@ -23,12 +22,13 @@ from models.quality.reviews import (
     criteria_of,
     ensure_reviewer,
     item_key_of,
+    planned_reviews_of,
     record_review,
+    review_by_id,
     review_in,
     reviewed_item,
 )
 from models.quality.tables import AcceptanceCriterion, QualityReview
-from models.tasks.tables import Milestone
 
 RECORD_ACTION = "quality_record"
 RECORD_CALLBACK = "quality_result"
@@ -64,9 +64,7 @@ def result_modal(
 def open_review(ctx: Ctx, trigger_id: str, project_id: int | None, review_id: int) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id) if project_id else None
-        review = db.get(QualityReview, review_id)
-        if review is None:
-            raise NotFoundError("quality.review_gone")
+        review = review_by_id(db=db, review_id=review_id)
         project = project or project_by_id(db, review.project_id)
         review = review_in(db, project, review_id)
         ensure_reviewer(project, review, ctx.actor)
@@ -84,20 +82,14 @@ def my_planned_review(ctx: Ctx, channel_id: str, key: str) -> tuple[int, int]:
     with ctx.db(write=False) as db:
         project = find_project(db, channel_id=channel_id)
         item = find_deliverable(db, project, key)
-        owner = QualityReview.milestone_id if isinstance(item, Milestone) else QualityReview.task_id
-        reviews = db.scalars(
-            select(QualityReview)
-            .where(owner == item.id, QualityReview.status == ReviewStatus.PLANNED)
-            .order_by(QualityReview.due_date)
-        ).all()
-        mine = [r for r in reviews if r.reviewer_id == ctx.user_id] or list(reviews)
+        reviews = planned_reviews_of(db=db, item=item)
+        mine = [r for r in reviews if r.reviewer_id == ctx.user_id] or reviews
         if not mine:
             raise UsageError("quality.nothing_to_review", key=key.upper())
         return project.id, mine[0].id
 
 
-def result_values(view: dict[str, Any]) -> tuple[dict[int, bool], str | None]:
-    values = submitted_values(view)
+def result_values(values: dict[str, str | None]) -> tuple[dict[int, bool], str | None]:
     results = {
         int(name.removeprefix("criterion_")): value == PASS
         for name, value in values.items()
@@ -116,18 +108,17 @@ def quality_result(invocation: Invocation, args: list[str]) -> None:
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(RECORD_ACTION)
-    def on_record_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_record_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        value = body["actions"][0].get("value", "")
+        value = clicked.value or ""
         if not value.isdigit():
             raise NotFoundError("quality.review_gone")
-        open_review(ctx_from(context, body), body["trigger_id"], None, int(value))
+        open_review(ctx, body["trigger_id"], None, int(value))
 
     @app.view(RECORD_CALLBACK)
-    def on_result(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = ReviewState.decode(view)
-        results, note = result_values(view)
+    def on_result(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = ReviewState.decode(submitted)
+        results, note = result_values(submitted.inputs())
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             outcome = record_review(

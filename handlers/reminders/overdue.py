@@ -15,10 +15,10 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
-from bot.blocks import Block, actions, button, modal, section, submitted_values
+from bot.blocks import Block, actions, button, modal, section
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.outbox import Content, Notice
@@ -26,9 +26,10 @@ from bot.runtime import Runtime
 from handlers.issues.log import RESOLVE_ACTION
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input
 from handlers.slack.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
+from handlers.slack.payloads import Clicked, SubmittedView
 from handlers.tasks.buttons import DONE_ACTION
 from models.calendar.away import DaysOff, days_off
 from models.core.access import require_visible
@@ -220,10 +221,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     runtime.add_job("reminders", lambda now: run_reminders(runtime, now))
 
     @app.action(SNOOZE_ACTION)
-    def on_snooze(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def on_snooze(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        key, reminded_on = snooze_value(body["actions"][0].get("value", ""))
+        key, reminded_on = snooze_value(clicked.value or "")
         tomorrow = (reminded_on or DateContext.of(ctx).today()) + timedelta(days=1)
         with ctx.db() as db:
             project, thing = item_by_key(db, ctx, key)
@@ -235,10 +235,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             ctx.after(ctx.client.chat_postMessage, channel=ctx.user_id, text=text)
 
     @app.action(NEW_DATE_ACTION)
-    def on_new_date(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_new_date(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        key = body["actions"][0].get("value", "")
+        key = clicked.value or ""
         with ctx.db(write=False) as db:
             item_by_key(db, ctx, key)  # a stale button is refused before a form opens
         view = modal(
@@ -255,11 +254,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx.client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(NEW_DATE_CALLBACK)
-    def on_new_date_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = NewDateState.decode(view)
+    def on_new_date_saved(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = NewDateState.decode(submitted)
         dates = DateContext.of(ctx)
-        reader = FormReader(values=submitted_values(view), dates=dates)
+        reader = FormReader(values=submitted.inputs(), dates=dates)
         due = reader.date("due_date")
         reader.check()
         if due is None:

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import actions, section
@@ -27,53 +26,16 @@ from handlers.slack.command import CommandRouter
 from handlers.slack.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from models.calendar.working_days import holidays, working_days_between
 from models.changes.decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_of
-from models.changes.requests import change_key
+from models.changes.requests import change_key, pending_changes
 from models.changes.tables import ChangeDecision, ChangeRequest
 from models.comms.occurrences import REVIEWS
-from models.core.enums import ChangeStatus, ReviewStatus, RiskStatus
 from models.projects.tables import Project
-from models.quality.reviews import item_key_of, reviewed_item
-from models.quality.tables import QualityReview
+from models.quality.reviews import due_quality_reviews, item_key_of, reviewed_item
 from models.risks.register import risk_key
-from models.risks.tables import Risk
+from models.risks.reviews import due_risks
 
 REMIND_AFTER = 2
 ESCALATE_AFTER = 4
-
-
-def due_risks(db: Session, project: Project, today: date) -> list[Risk]:
-    return list(
-        db.scalars(
-            select(Risk).where(
-                Risk.project_id == project.id,
-                Risk.status == RiskStatus.OPEN,
-                Risk.owner_id.is_not(None),
-                Risk.review_date <= today,
-            )
-        )
-    )
-
-
-def due_quality_reviews(db: Session, project: Project, today: date) -> list[QualityReview]:
-    return list(
-        db.scalars(
-            select(QualityReview).where(
-                QualityReview.project_id == project.id,
-                QualityReview.status == ReviewStatus.PLANNED,
-                QualityReview.due_date <= today,
-            )
-        )
-    )
-
-
-def pending_changes(db: Session, project: Project) -> list[ChangeRequest]:
-    return list(
-        db.scalars(
-            select(ChangeRequest).where(
-                ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING
-            )
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +64,7 @@ class ReviewPass(ScheduledPass):
 
     def risk_reviews(self, db: Session, project: Project, today: date) -> list[Notice]:
         dms = []
-        for risk in due_risks(db, project, today):
+        for risk in due_risks(db=db, project=project, today=today):
             t = self.t_for(risk.owner_id)
             text = t("reviews.risk_due", key=risk_key(project, risk), title=risk.title)
             blocks = review_blocks(project, risk, t)
@@ -112,7 +74,7 @@ class ReviewPass(ScheduledPass):
 
     def quality_reviews(self, db: Session, project: Project, today: date) -> list[Notice]:
         dms = []
-        for review in due_quality_reviews(db, project, today):
+        for review in due_quality_reviews(db=db, project=project, today=today):
             key = item_key_of(project, reviewed_item(db, review))
             t = self.t_for(review.reviewer_id)
             text = t("reviews.quality_due", key=key)
@@ -123,7 +85,7 @@ class ReviewPass(ScheduledPass):
 
     def chase_changes(self, db: Session, project: Project, today: date) -> list[Notice]:
         dms = []
-        for change in pending_changes(db, project):
+        for change in pending_changes(db=db, project=project):
             asked_on = change.created_at.astimezone(ZoneInfo(project.timezone)).date()
             waited = working_days_between(asked_on, today, holidays(db, asked_on, today))
             chase = Chase(project, change, decisions_of(db, change), waited)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -18,7 +18,6 @@ from bot.blocks import (
     section,
     sections,
     select_input,
-    submitted_values,
     text_input,
     user_input,
 )
@@ -30,11 +29,11 @@ from bot.runtime import Runtime
 from handlers.risks.lines import risk_line
 from handlers.risks.prompt import review_blocks
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, Prefill, date_input
+from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.enums import RiskStrategy
-from models.core.errors import NotFoundError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.risks.register import (
@@ -44,6 +43,7 @@ from models.risks.register import (
     edit_risk,
     find_risk,
     raise_risk,
+    risk_in,
     risk_key,
     risk_problems,
     risk_register,
@@ -221,13 +221,6 @@ def with_review_date(text: str, risk: Risk, t: Translator) -> str:
     return f"{text} {t('risks.next_review', day=fmt_date(risk.review_date, t))}"
 
 
-def risk_in(db: Session, project: Project, risk_id: int | None) -> Risk:
-    risk = db.get(Risk, risk_id) if risk_id is not None else None
-    if risk is None or risk.project_id != project.id:
-        raise NotFoundError("risks.gone")
-    return risk
-
-
 def heatmap_of(project: Project, risks: list[Risk], t: Translator) -> Heatmap:
     cells: dict[tuple[int, int], list[str]] = {}
     for risk in risks:
@@ -298,10 +291,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return register_reply(invocation)
 
     @app.view(NEW_CALLBACK)
-    def on_new(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = RiskState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_new(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = RiskState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project).model_copy(update={"source_link": state.source_link})
@@ -320,14 +312,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         )
 
     @app.view(EDIT_CALLBACK)
-    def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = RiskState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_edit(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = RiskState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project)
-            risk = risk_in(db, project, state.risk_id)
+            risk = risk_in(db=db, project=project, risk_id=state.risk_id)
             before = risk.score
             changes = edit_risk(db=db, actor=ctx.actor, project=project, risk=risk, form=form)
             key = risk_key(project, risk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
 from bot.formats import fmt_date
@@ -15,8 +15,9 @@ from bot.runtime import Runtime
 from handlers.risks.prompt import CLOSED, OCCURRED, STILL_OPEN, UPDATE
 from handlers.risks.register import open_risk_form
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, Prefill
+from handlers.slack.payloads import Clicked
 from models.core.keys import parse_item_key
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project
@@ -59,11 +60,10 @@ ANSWERS: dict[str, Answer] = {STILL_OPEN: answer_still_open, OCCURRED: answer_oc
 
 
 def on_answer(answer: Answer) -> Callable[..., None]:
-    def listener(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def listener(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        ctx = ctx_from(context, body)
         with ctx.db() as db:
-            project, risk = risk_by_key(db, body["actions"][0].get("value", ""))
+            project, risk = risk_by_key(db, clicked.value or "")
             message = answer(ctx, db, project, risk)
             channel, channel_t = project.channel_id, ctx.t_project(project)
         # Saved: the clicker and the channel are told after the answer, the channel through
@@ -84,10 +84,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         app.action(action_id)(on_answer(answer))
 
     @app.action(UPDATE)
-    def on_update(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_update(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        key = body["actions"][0].get("value", "")
+        key = clicked.value or ""
         with ctx.db(write=False) as db:
             project, _ = risk_by_key(db, key)
         open_risk_form(ctx, body["trigger_id"], project.channel_id, key, Prefill())

@@ -68,14 +68,14 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
         edges.setdefault(task_id, []).append(depends_on)
     bars = [gantt_bar(project, row, keys, edges, today) for row in plan_rows(tasks, edge_list)]
     names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
-    bars = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
+    drawn = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
     # Posted to the channel, so drawn in the project's language.
     t = ctx.t_project(project).literal()  # drawn in a picture, which is not mrkdwn
     labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
     chart = GanttChart(
         title=t("gantt.title", key=project.key, name=project.name),
         today=today,
-        bars=tuple(bars),
+        bars=tuple(drawn),
         milestones=tuple(gantt_milestone(milestone, today) for milestone in milestones),
         labels=labels,
     )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, header, sections
@@ -14,8 +13,9 @@ from bot.formats import fmt_date, fmt_hours, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.slack.context import ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, read_date, split_keywords
+from handlers.slack.payloads import Clicked
 from models.core.access import require_visible
 from models.core.errors import NotFoundError
 from models.projects.portfolio import find_project
@@ -161,10 +161,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return milestone_add(invocation)
 
     @app.action(MORE_ACTION)
-    def on_more(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def on_more(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        key, offset = parse_more(body["actions"][0].get("value", ""))
+        key, offset = parse_more(clicked.value or "")
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=None, key=key)
             require_visible(db, project, ctx.actor)

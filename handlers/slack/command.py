@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 
-from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button
+from bot.blocks import BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX, Block, actions, button
 from bot.markup import escape, unescape
 from bot.runtime import Runtime
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from models.core.access import require_visible
 from models.core.errors import DomainError, InvalidError
 from models.projects.portfolio import project_in_channel, project_of_channel, projects_named
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
-# A button value holds at most 2,000 characters; the command text travels in it.
-SHARE_VALUE_MAX = 2000
 # Longer than anyone types after /pmo: refused before it is read (and echoed back in answers).
 COMMAND_TEXT_MAX = 4000
 
@@ -198,7 +196,7 @@ class CommandRouter:
         reply = self._run(verb, Invocation(ctx=ctx, command=command, verb=verb_name, args=args.strip()))
         # The button carries the command as Slack sent it, so running it again reads it the same.
         sent = escape(command.text)
-        if reply is not None and verb.shareable and reply.blocks and len(sent) <= SHARE_VALUE_MAX:
+        if reply is not None and verb.shareable and reply.blocks and len(sent) <= BUTTON_VALUE_MAX:
             return with_share_button(reply, ctx, sent)
         return reply
 
@@ -271,16 +269,16 @@ def in_channel_language(ctx: Ctx, channel_id: str) -> Ctx:
         project = project_in_channel(db, channel_id)
         if project is None:
             return ctx
-        return replace(ctx, language=ctx.t_project(project).language)
+        return ctx.speaking(ctx.t_project(project).language)
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(SHARE_ACTION)
-    def on_share(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def on_share(ack: Ack, ctx: Ctx, body: dict[str, Any], respond: Respond) -> None:
         """Run the command again for whoever clicked, and post the fresh answer in the channel."""
         ack()
         action = ShareAction.model_validate(body)
-        ctx = in_channel_language(ctx_from(context, body), action.channel_id)
+        ctx = in_channel_language(ctx, action.channel_id)
         command = SlashCommand(
             team_id=ctx.team_id,
             user_id=ctx.user_id,
@@ -293,9 +291,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             ctx.after(respond, **shared(reply).ack_args(), replace_original=False)
 
     @app.command(SLASH_COMMAND)
-    def on_pmo(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_pmo(ack: Ack, ctx: Ctx, body: dict[str, Any]) -> None:
         command = SlashCommand.model_validate(body)
-        reply = router.dispatch(ctx_from(context, body), command)
+        reply = router.dispatch(ctx, command)
         if reply is None:
             ack()
         else:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
 from bot.outbox import Notice, send_notice
-from bot.runtime import Runtime
+from bot.runtime import RUNTIME_KEY, Runtime
 from handlers.slack.directory import language_of
 from handlers.slack.once import ONCE_KEY, Once
 from models.core.access import Actor
@@ -22,28 +21,37 @@ from models.core.access import Actor
 if TYPE_CHECKING:
     from models.projects.tables import Project
 
-RUNTIME_KEY = "pmo_runtime"
+# Bolt hands every key of its context to a listener that names it, so listeners take `ctx: Ctx`.
+CTX_KEY = "ctx"
 
 
 @dataclass
 class Ctx:
-    """Who is asking, from where, in which language, and the means to answer."""
+    """Who is asking, from where, in which language, and the means to answer.
+
+    Built once per request by `build_request_context` (or `job_ctx` for a scheduled pass) with
+    its language settled: reading `t` never calls Slack or the database.
+    """
 
     runtime: Runtime
     team_id: str
     user_id: str
     channel_id: str | None
     client: WebClient
-    # Fixed by the caller (a scheduled pass speaks each recipient's language); None means the
-    # asking person's own, from their Slack locale.
-    language: str | None = None
+    # The asking person's language (their Slack locale's), or what the caller fixed: a
+    # scheduled pass speaks the workspace default, a shared answer its channel's project's.
+    language: str
     # The form, click or command this request is, claimed by its first write (handlers.slack.once).
     once: Once | None = None
+    # Answers in `language`; derived, so `replace(ctx, language=…)` speaks the new one.
+    t: Translator = field(init=False, repr=False)
 
-    @cached_property
-    def t(self) -> Translator:
-        """Answers in the asking person's language."""
-        return Translator(self.language or language_of(self, self.user_id))
+    def __post_init__(self) -> None:
+        self.t = Translator(self.language)
+
+    def speaking(self, language: str) -> Ctx:
+        """The same request answered in another language."""
+        return replace(self, language=language)
 
     def t_for(self, user_id: str | None) -> Translator:
         """Someone else's language, for a message sent to them alone (a DM, their Home tab)."""
@@ -96,7 +104,8 @@ class Ctx:
 
 
 def runtime_of(context: BoltContext) -> Runtime:
-    return context[RUNTIME_KEY]
+    runtime: Runtime = context[RUNTIME_KEY]
+    return runtime
 
 
 def project_translator(runtime: Runtime, project: Project) -> Translator:
@@ -121,20 +130,52 @@ def job_ctx(runtime: Runtime, team_id: str) -> Ctx:
     )
 
 
-def ctx_from(context: BoltContext, body: dict[str, Any]) -> Ctx:
-    runtime = runtime_of(context)
-    team_id = context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
+def team_of(context: BoltContext, body: dict[str, Any]) -> str | None:
+    """The request's workspace: Bolt's, else the body's (a slash command's or an interaction's)."""
+    return context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
+
+
+def request_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:
+    """The request's context with the asking person's language settled; None without a workspace.
+
+    Settled here, before any listener opens a write transaction: looking the person up may
+    write to the people cache, which must not wait on the listener's own lock (SQLite). An
+    event has nobody waiting on an answer (its listeners speak to people by `t_for`), so it
+    keeps the workspace default and costs no lookup.
+    """
+    ctx = unsettled_ctx(runtime, context, body)
+    if ctx is None or body.get("type") == "event_callback":
+        return ctx
+    return ctx.speaking(language_of(ctx, ctx.user_id))
+
+
+def unsettled_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:
+    """The request's context in the workspace default language, looking nobody up."""
+    team_id = team_of(context, body)
     if not team_id:
-        raise ValueError("a Slack request without a workspace (team id)")
-    ctx = Ctx(
+        return None
+    return Ctx(
         runtime=runtime,
         team_id=team_id,
         user_id=context.user_id or "",
         channel_id=context.channel_id,
         client=context.client,
+        language=runtime.settings.pmo_language,
         once=context.get(ONCE_KEY),
     )
-    # Settled now, before a listener opens a write transaction: looking the person up may
-    # write to the people cache, which must not wait on the listener's own lock (SQLite).
-    _ = ctx.t
+
+
+def ctx_of(context: BoltContext) -> Ctx:
+    """The request's context, for middleware after `build_request_context` (listeners take `ctx`)."""
+    ctx = context.get(CTX_KEY)
+    if not isinstance(ctx, Ctx):
+        raise ValueError("a Slack request without a workspace (team id)")
     return ctx
+
+
+def build_request_context(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Middleware: who asks, in which workspace and language, once, for every listener after it."""
+    ctx = request_ctx(runtime_of(context), context, body)
+    if ctx is not None:
+        context[CTX_KEY] = ctx
+    next()

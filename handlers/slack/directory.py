@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.i18n import language_for_locale
-from models.core.base import utcnow
 from models.core.claims import claim
+from models.core.clock import utcnow
 from models.core.workspace import SlackUser
 
 if TYPE_CHECKING:

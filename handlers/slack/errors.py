@@ -15,12 +15,12 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import exc as sa_exc
 
 from bot.i18n import Translator
-from bot.runtime import Runtime
+from bot.runtime import RUNTIME_KEY, Runtime
 from bot.settings import Settings
 from bot.signing import VERIFIED_KEY
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import RUNTIME_KEY, ctx_from, translator_for
-from handlers.slack.directory import cached_language
+from handlers.slack.context import CTX_KEY, Ctx, translator_for, unsettled_ctx
+from handlers.slack.directory import cached_language, language_of
 from handlers.slack.forms import field_errors
 from handlers.slack.once import AlreadyHandledError
 from models.core.database import is_busy
@@ -101,9 +101,9 @@ def answer(
         WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT_S).send(
             text=message, response_type="ephemeral", replace_original=False
         )
-    elif client is not None and isinstance(user, dict) and (user := user.get("id")):
+    elif client is not None and isinstance(user, dict) and (user_id := user.get("id")):
         # A click on the Home tab has no response URL: the answer goes to the app's DM.
-        client.chat_postMessage(channel=user, text=message)
+        client.chat_postMessage(channel=user_id, text=message)
     return BoltResponse(status=200, body="")
 
 
@@ -130,13 +130,19 @@ def error_translator(
     active: Runtime = context.get(RUNTIME_KEY, runtime)
     if is_database_outage(error) and not is_busy(error):
         return translator_for(active)
+    settled = context.get(CTX_KEY)
+    if isinstance(settled, Ctx):  # the language was settled on the way in
+        return settled.t
     try:
-        ctx = ctx_from(context, body)
+        # Failed before the request context was built (a busy database in the replay check).
+        ctx = unsettled_ctx(active, context, body)
+        if ctx is None:
+            raise ValueError("a Slack request without a workspace (team id)")
         if is_busy(error):
             # Reading still works while another writer holds SQLite's lock, but caching a
             # profile fetched from Slack would wait out the busy timeout a second time.
-            return Translator(ctx.language or cached_language(ctx, ctx.user_id))
-        return ctx.t
+            return Translator(cached_language(ctx, ctx.user_id))
+        return Translator(language_of(ctx, ctx.user_id))
     except Exception:  # an error about the error must not hide the apology
         log.warning("could not settle the language of a failed request", exc_info=True)
         return translator_for(active)

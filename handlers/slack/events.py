@@ -17,6 +17,7 @@ from sqlalchemy import delete
 
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
+from handlers.slack.context import runtime_of
 from models.core.claims import claim
 from models.core.records import InboundEvent
 
@@ -38,22 +39,23 @@ def prune_event_ids(runtime: Runtime, now: datetime) -> None:
         db.execute(delete(InboundEvent).where(InboundEvent.created_at < now - KEEP_EVENT_IDS))
 
 
-def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.middleware
-    def handle_each_event_once(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-    ) -> BoltResponse | None:
-        event_id = body.get("event_id")
-        team_id = context.team_id or body.get("team_id")
-        if body.get("type") != "event_callback" or not event_id or not team_id:
-            next()
-            return None
-        if not claim_event(runtime, team_id, event_id):
-            log.info("event %s of %s already handled; answering the re-delivery only", event_id, team_id)
-            return BoltResponse(status=200, body="")
+def handle_each_event_once(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Middleware: an event id already claimed is answered 200 without running the listeners."""
+    event_id = body.get("event_id")
+    team_id = context.team_id or body.get("team_id")
+    if body.get("type") != "event_callback" or not event_id or not team_id:
         next()
         return None
+    if not claim_event(runtime_of(context), team_id, event_id):
+        log.info("event %s of %s already handled; answering the re-delivery only", event_id, team_id)
+        return BoltResponse(status=200, body="")
+    next()
+    return None
 
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     runtime.add_job("prune_event_ids", lambda now: prune_event_ids(runtime, now))
 
     if app.installation_store is not None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -21,13 +22,21 @@ from bot.dates import DateParseError, parse_date
 from bot.i18n import Translator
 from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.errors import DomainError, InvalidError, InvalidFormError, check_all
 from models.core.limits import COUNT, HOURS, MONEY, Bound
 
+if TYPE_CHECKING:
+    # Imported for the annotation only: the payload checks answer errors, which read forms.
+    from handlers.slack.payloads import SubmittedView
+
 N = TypeVar("N", int, float, Decimal)
+V = TypeVar("V")
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
-USER_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+# A Slack mention as Slack sends what was typed: <@U123> or <@U123|name>.
+MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
+USER_MENTION = re.compile(rf"^{MENTION}$")
+WORD = re.compile(rf"{MENTION}|[^\s,;]+")
 RAW_USER_ID = re.compile(r"^(?P<id>[UW][A-Z0-9]{2,})$")
 
 
@@ -38,8 +47,8 @@ class ModalState(BaseModel):
         return self.model_dump_json(exclude_none=True)
 
     @classmethod
-    def decode(cls, view: dict[str, Any]) -> Self:
-        return cls.model_validate_json(view.get("private_metadata") or "{}")
+    def decode(cls, view: SubmittedView) -> Self:
+        return cls.model_validate_json(view.private_metadata or "{}")
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,18 @@ def read_user(text: str, field: str | None = None) -> str:
     return match["id"]
 
 
+class Word(NamedTuple):
+    """A word as typed, and the person it names when it is a mention."""
+
+    text: str
+    user_id: str | None
+
+
+def read_words(text: str) -> list[Word]:
+    """Typed text word by word, split at spaces, commas and semicolons; a mention is one word."""
+    return [Word(match[0], match["id"]) for match in WORD.finditer(text)]
+
+
 def read_person(ctx: Ctx, text: str) -> str:
     """A person a command names, who must be an active member of this workspace."""
     user_id = read_user(text)
@@ -135,7 +156,7 @@ class FormReader:
     def text(self, name: str) -> str | None:
         return self.values.get(name)
 
-    def _read(self, name: str, reader: Any) -> Any:
+    def _read(self, name: str, reader: Callable[[str, str], V]) -> V | None:
         raw = self.values.get(name)
         if raw is None:
             return None

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 
 from bot.blocks import Block
 from bot.outbox import Notice, send_notice
 from handlers.slack.context import Ctx
-from models.core.records import Delivery
+from models.core.deliveries import delivery_by_key
 
 # The post's text and blocks as the database says now.
 Render = Callable[[], tuple[str, list[Block]]]
@@ -51,7 +50,7 @@ def post_or_edit(ctx: Ctx, *, key: str, kind: str, channel: str, render: Render)
 def posted_at(ctx: Ctx, key: str) -> tuple[str | None, str] | None:
     """The channel and ts of the post made under `key`, once it has been posted."""
     with ctx.db(write=False) as db:
-        posted = db.scalar(select(Delivery).where(Delivery.key == key))
+        posted = delivery_by_key(db=db, key=key)
     if posted is None or not posted.message_ts:
         return None
     return posted.channel_id, posted.message_ts

@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.runtime import Runtime
+from bot.runtime import RUNTIME_KEY, Runtime
 from models.core.claims import claim
 from models.core.records import HandledSubmission
 
@@ -190,15 +190,16 @@ def prune_keys(runtime: Runtime, now: datetime) -> None:
         db.execute(delete(HandledSubmission).where(HandledSubmission.created_at < now - KEEP_KEYS))
 
 
-def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.middleware
-    def name_each_submission(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
-        key = submission_key(body)
-        team_id = context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
-        if key is not None and team_id:
-            once = Once(team_id=team_id, key=key)
-            context[ONCE_KEY] = once
-            context["ack"] = RecordingAck(once, runtime)
-        next()
+def name_each_submission(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
+    """Middleware: the request's submission key, claimed by its first write, and an ack that records."""
+    key = submission_key(body)
+    team_id = context.team_id or body.get("team_id") or (body.get("team") or {}).get("id")
+    if key is not None and team_id:
+        once = Once(team_id=team_id, key=key)
+        context[ONCE_KEY] = once
+        context["ack"] = RecordingAck(once, context[RUNTIME_KEY])
+    next()
 
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     runtime.add_job("prune_handled_submissions", lambda now: prune_keys(runtime, now))

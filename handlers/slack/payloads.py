@@ -1,6 +1,6 @@
 """Clicks and form submissions are checked against the shape Slack sends before a listener reads them.
 
-Listeners read `body["actions"][0]["value"]` and a form's state as Slack always sends them. A
+Listeners read the clicked action and a submitted form as these models, checked once here. A
 request that is signed but shaped otherwise (a value that is a number, actions that are not
 a list, a form without its state) is answered here, in words, instead of failing inside a
 listener with an error that blames the bot.
@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltResponse
 
-from bot.runtime import Runtime
-from handlers.slack.command import CommandRouter
-from handlers.slack.context import RUNTIME_KEY, translator_for
+from bot.blocks import submitted_values
+from handlers.slack.context import runtime_of, translator_for
 from handlers.slack.errors import answer
 from models.core.limits import clean_strings
 
@@ -48,7 +47,9 @@ class Element(Shaped):
     selected_date: str | None = None
 
 
-class Action(Element):
+class Clicked(Element):
+    """The button pressed or the option chosen: `actions[0]` of a click."""
+
     action_id: str
     block_id: str | None = None
 
@@ -56,7 +57,7 @@ class Action(Element):
 class BlockActions(Shaped):
     type: Literal["block_actions"]
     user: Who
-    actions: list[Action] = Field(min_length=1)
+    actions: list[Clicked] = Field(min_length=1)
 
 
 class ViewState(Shaped):
@@ -69,6 +70,10 @@ class SubmittedView(Shaped):
     private_metadata: str = ""
     state: ViewState
 
+    def inputs(self) -> dict[str, str | None]:
+        """Each input by field, as text: typed text, the chosen option, user or date."""
+        return submitted_values({"state": self.state.model_dump()})
+
 
 class ViewSubmission(Shaped):
     type: Literal["view_submission"]
@@ -78,25 +83,39 @@ class ViewSubmission(Shaped):
 
 SHAPES: dict[str, type[Shaped]] = {"block_actions": BlockActions, "view_submission": ViewSubmission}
 
+# What a listener reads, checked: Bolt hands a context key to any listener that names it, so a
+# button's listener takes `clicked: Clicked` and a form's `submitted: SubmittedView`.
+CLICKED_KEY = "clicked"
+SUBMITTED_KEY = "submitted"
 
-def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.middleware
-    def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
-        """Typed text reaches listeners without NUL (PostgreSQL refuses it) or other control characters."""
-        clean_strings(body)
-        next()
 
-    @app.middleware
-    def refuse_misshapen(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-    ) -> BoltResponse | None:
-        shape = SHAPES.get(str(body.get("type")))
-        if shape is not None:
-            try:
-                shape.model_validate(body)
-            except ValidationError as error:
-                log.warning("refused a %s shaped unlike Slack's: %s", body.get("type"), error.errors()[:3])
-                t = translator_for(context.get(RUNTIME_KEY, runtime))
-                return answer(body, t("errors.unreadable"), context.client, settings=runtime.settings)
-        next()
-        return None
+def keep_checked(payload: Shaped, context: BoltContext) -> None:
+    if isinstance(payload, BlockActions):
+        context[CLICKED_KEY] = payload.actions[0]
+    elif isinstance(payload, ViewSubmission):
+        context[SUBMITTED_KEY] = payload.view
+
+
+def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Middleware: typed text reaches listeners without NUL (PostgreSQL refuses it) or other
+    control characters."""
+    clean_strings(body)
+    next()
+
+
+def refuse_misshapen(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Middleware: a click or form shaped unlike Slack's is answered in words, before any
+    listener reads it."""
+    shape = SHAPES.get(str(body.get("type")))
+    if shape is not None:
+        try:
+            keep_checked(shape.model_validate(body), context)
+        except ValidationError as error:
+            log.warning("refused a %s shaped unlike Slack's: %s", body.get("type"), error.errors()[:3])
+            runtime = runtime_of(context)
+            t = translator_for(runtime)
+            return answer(body, t("errors.unreadable"), context.client, settings=runtime.settings)
+    next()
+    return None

@@ -18,13 +18,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
 from bot.signing import SIGNATURE_HEADER, first_value
 from handlers.slack.command import CommandRouter
+from handlers.slack.context import runtime_of
 from handlers.slack.errors import is_database_outage
 from models.core.claims import claim
 from models.core.clock import utcnow
@@ -74,21 +75,22 @@ def forget_old_signatures(database: Database) -> None:
         conn.execute(delete(SeenRequest).where(SeenRequest.created_at < utcnow() - REMEMBERED))
 
 
-def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.middleware
-    def refuse_replays(
-        req: BoltRequest, body: dict[str, Any], next: Callable[[], None]
-    ) -> BoltResponse | None:
-        signature = first_value(req.headers.get(SIGNATURE_HEADER))
-        if signature is None or body.get("type") == "event_callback":  # Socket Mode carries none
-            next()
-            return None
-        if not seen_before(runtime.database, signature):
-            next()
-            return None
-        log.warning("ignored a replayed request (%s)", body.get("type") or body.get("command"))
-        return BoltResponse(status=200, body="")
+def refuse_replays(
+    req: BoltRequest, body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Middleware: a replayed request is answered 200 with an empty body, and nothing is done."""
+    signature = first_value(req.headers.get(SIGNATURE_HEADER))
+    if signature is None or body.get("type") == "event_callback":  # Socket Mode carries none
+        next()
+        return None
+    if not seen_before(runtime_of(context).database, signature):
+        next()
+        return None
+    log.warning("ignored a replayed request (%s)", body.get("type") or body.get("command"))
+    return BoltResponse(status=200, body="")
 
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def prune(now: datetime) -> None:
         forget_old_signatures(runtime.database)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.markup import unescape
@@ -17,7 +17,7 @@ from handlers.changes.request_form import open_change_form
 from handlers.issues.new import open_issue_form
 from handlers.risks.register import open_risk_form
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import Prefill
 from handlers.tasks.breakdown import open_task_form
 
@@ -55,9 +55,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
 
 def capture(opener: Opener) -> Callable[..., None]:
-    def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_shortcut(ack: Ack, ctx: Ctx, body: dict[str, Any]) -> None:
         ack()
-        ctx = ctx_from(context, body)
         opener(ctx, body["trigger_id"], body["channel"]["id"], prefill_from(ctx, body))
 
     return on_shortcut

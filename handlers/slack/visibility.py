@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltResponse
 
-from bot.runtime import Runtime
-from handlers.slack.command import CommandRouter, require_seen
-from handlers.slack.context import ctx_from
+from handlers.slack.command import require_seen
+from handlers.slack.context import ctx_of
 from handlers.slack.errors import refusal
 from models.core.errors import ForbiddenError
 
@@ -28,19 +27,18 @@ def named_keys(body: dict[str, Any]) -> list[str]:
     return [value.partition(":")[0] for value in values if isinstance(value, str)]
 
 
-def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @app.middleware
-    def refuse_unseen(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-    ) -> BoltResponse | None:
-        if body.get("type") not in GUARDED:
-            next()
-            return None
-        ctx = ctx_from(context, body)
-        try:
-            # No channel on the Home tab and in a modal, where only the person's own view is shown.
-            require_seen(ctx, (body.get("channel") or {}).get("id"), named_keys(body))
-        except ForbiddenError as error:
-            return refusal(error, body, ctx.t, context.client, settings=runtime.settings)
+def refuse_unseen(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Middleware: a click or shortcut about a project the person may not see is refused here."""
+    if body.get("type") not in GUARDED:
         next()
         return None
+    ctx = ctx_of(context)
+    try:
+        # No channel on the Home tab and in a modal, where only the person's own view is shown.
+        require_seen(ctx, (body.get("channel") or {}).get("id"), named_keys(body))
+    except ForbiddenError as error:
+        return refusal(error, body, ctx.t, context.client, settings=ctx.runtime.settings)
+    next()
+    return None

@@ -16,8 +16,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
-from sqlalchemy import select
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -29,7 +28,6 @@ from bot.blocks import (
     modal,
     option,
     section,
-    submitted_values,
     text_input,
 )
 from bot.formats import fmt_date, fmt_list, mention
@@ -38,27 +36,27 @@ from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.comms.plan import open_line_modal
 from handlers.slack.command import CommandRouter, Invocation, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.directory import time_zone
 from handlers.slack.forms import ModalState
 from handlers.slack.living_post import post_or_edit
 from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
+from handlers.slack.payloads import Clicked, SubmittedView
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
-from models.core.base import utcnow
-from models.core.enums import Channel, CommKind, TaskStatus
+from models.core.clock import utcnow
+from models.core.enums import Channel, CommKind
 from models.core.errors import InvalidError
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.standups.answers import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
-from models.tasks.breakdown import task_key
+from models.tasks.breakdown import open_tasks_of, task_key
 from models.tasks.tables import Task
 
 ANSWER_ACTION = "standup_answer"
 CALLBACK = "standup_form"
 TASK_CHOICES = 10
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
 class StandupState(ModalState):
@@ -144,18 +142,12 @@ def answer_modal(t: Translator, state: StandupState, project: Project, tasks: li
 def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        tasks = db.scalars(
-            select(Task)
-            .where(Task.project_id == project.id, Task.owner_id == ctx.user_id, Task.status.in_(OPEN_TASK))
-            .order_by(Task.due_date, Task.number)
-            .limit(TASK_CHOICES)
-        ).all()
-        view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, list(tasks))
+        tasks = open_tasks_of(db=db, project=project, owner_id=ctx.user_id, limit=TASK_CHOICES)
+        view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, tasks)
     ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 
-def read_answer(view: dict[str, Any]) -> StandupAnswer:
-    values = submitted_values(view)
+def read_answer(values: dict[str, str | None]) -> StandupAnswer:
     picked = [key for key in (values.get("today_tasks") or "").split(",") if key]
     today = "\n".join(part for part in [values.get("today"), ", ".join(picked)] if part) or None
     return StandupAnswer(yesterday=values.get("yesterday"), today=today, blockers=values.get("blockers"))
@@ -238,16 +230,15 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         open_answer(ctx, command.trigger_id or "", project.id, day)
 
     @app.action(ANSWER_ACTION)
-    def on_answer_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_answer_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        project_id, day = parse_value(body["actions"][0].get("value", ""))
-        open_answer(ctx_from(context, body), body["trigger_id"], project_id, day)
+        project_id, day = parse_value(clicked.value or "")
+        open_answer(ctx, body["trigger_id"], project_id, day)
 
     @app.view(CALLBACK)
-    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = StandupState.decode(view)
-        answer = read_answer(view)
+    def on_answer(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = StandupState.decode(submitted)
+        answer = read_answer(submitted.inputs())
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             answer_standup(db=db, actor=ctx.actor, project=project, day=state.day, answer=answer)

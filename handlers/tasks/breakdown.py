@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -18,7 +18,6 @@ from bot.blocks import (
     modal,
     section,
     sections,
-    submitted_values,
     text_input,
     user_input,
 )
@@ -27,7 +26,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import (
     USER_MENTION,
     DateContext,
@@ -40,6 +39,7 @@ from handlers.slack.forms import (
     read_user,
     split_keywords,
 )
+from handlers.slack.payloads import SubmittedView
 from handlers.tasks.buttons import task_buttons
 from models.core.access import Action, require, require_open
 from models.projects.portfolio import find_project, project_by_id
@@ -292,10 +292,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return tasks_reply(invocation)
 
     @app.view(TASK_CALLBACK)
-    def on_task(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = TaskState.decode(view)
-        reader = FormReader(values=submitted_values(view), dates=DateContext.of(ctx))
+    def on_task(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = TaskState.decode(submitted)
+        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_task_form(reader, db, project).model_copy(update={"source_link": state.source_link})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
@@ -19,7 +19,6 @@ from bot.blocks import (
     section,
     sections,
     select_input,
-    submitted_values,
     text_input,
 )
 from bot.formats import fmt_date, fmt_list, fmt_moment, mention
@@ -27,20 +26,20 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
-from handlers.slack.context import Ctx, ctx_from
+from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input, read_person
+from handlers.slack.payloads import Clicked, SubmittedView
 from handlers.tasks.breakdown import pushes_text
 from handlers.tasks.buttons import DONE_ACTION, UPDATE_ACTION
 from models.core.access import Action, require, require_open, require_visible
 from models.core.audit import history
 from models.core.enums import TaskStatus
-from models.core.errors import NotFoundError
 from models.core.keys import parse_item_key
 from models.core.records import AuditEntry
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
-from models.tasks.breakdown import find_task, project_tasks, task_key
+from models.tasks.breakdown import find_task, project_tasks, task_in, task_key
 from models.tasks.tables import Task
 from models.tasks.updates import TaskUpdate, Updated, assign_task, update_task
 
@@ -303,29 +302,24 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return history_reply(invocation)
 
     @app.action(DONE_ACTION)
-    def on_done(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def on_done(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        text = mark_done(ctx, body["actions"][0].get("value", ""), None)
+        text = mark_done(ctx, clicked.value or "", None)
         if body.get("response_url"):
             ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(UPDATE_ACTION)
-    def on_update_click(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def on_update_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
         ack()
-        ctx = ctx_from(context, body)
-        open_update(ctx, body["trigger_id"], body["actions"][0].get("value", ""), None)
+        open_update(ctx, body["trigger_id"], clicked.value or "", None)
 
     @app.view(UPDATE_CALLBACK)
-    def on_update(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = ctx_from(context, body)
-        state = UpdateState.decode(view)
-        update = read_update(FormReader(values=submitted_values(view), dates=DateContext.of(ctx)))
+    def on_update(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
+        state = UpdateState.decode(submitted)
+        update = read_update(FormReader(values=submitted.inputs(), dates=DateContext.of(ctx)))
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
-            task = db.get(Task, state.task_id)
-            if task is None or task.project_id != project.id:
-                raise NotFoundError("updates.task_gone")
+            task = task_in(db=db, project=project, task_id=state.task_id)
             result = update_task(db=db, actor=ctx.actor, project=project, task=task, update=update)
             done = answer(db, project, task, result, ctx)
         ack()

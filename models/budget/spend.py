@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.errors import InvalidError, check_all
+from models.core.errors import InvalidError, Listed, check_all
 from models.core.limits import column_limit
 from models.projects.tables import BudgetLine, CostEntry, Project
 
@@ -119,7 +119,7 @@ def match_category(db: Session, project: Project, words: list[str]) -> tuple[str
     raise InvalidError(
         "budget.unknown_category",
         given=words[0] if words else "",
-        known=", ".join(sorted(known)) or "—",
+        known=Listed(sorted(known)) or "—",
     )
 
 

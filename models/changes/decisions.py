@@ -17,7 +17,7 @@ from models.changes.requests import change_key
 from models.changes.tables import ChangeDecision, ChangeRequest, ChangeTarget
 from models.core.access import Actor, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import ChangeStatus, Role, Verdict
 from models.core.errors import DomainError, ForbiddenError, People
 from models.core.limits import shifted

@@ -49,7 +49,7 @@ def needs_sponsor(project: Project, form: ChangeForm) -> bool:
 
 def _targets(
     db: Session, project: Project, keys: list[str]
-) -> tuple[list[ChangeTarget], list[DomainError | None]]:
+) -> tuple[list[ChangeTarget], list[InvalidError]]:
     targets, problems = [], []
     for key in keys:
         parsed = parse_item_key(key)
@@ -117,6 +117,11 @@ def raise_change(*, db: Session, actor: Actor, project: Project, form: ChangeFor
     return change
 
 
+def change_by_id(*, db: Session, change_id: int) -> ChangeRequest | None:
+    """A request named by id after an answer; None once it is gone or of another workspace."""
+    return db.get(ChangeRequest, change_id)
+
+
 def find_change(db: Session, project: Project, key: str) -> ChangeRequest:
     return find_numbered(db, project, ChangeRequest, ItemKind.CHANGE, key=key, missing="changes.unknown_key")
 
@@ -129,3 +134,11 @@ def list_changes(db: Session, project: Project) -> list[ChangeRequest]:
         changes,
         key=lambda c: (order.index(c.status), c.number if c.status is ChangeStatus.PENDING else -c.number),
     )
+
+
+def pending_changes(*, db: Session, project: Project) -> list[ChangeRequest]:
+    """The project's requests still waiting for a decision: what the reviews pass chases."""
+    query = select(ChangeRequest).where(
+        ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING
+    )
+    return list(db.scalars(query))

@@ -6,6 +6,7 @@ the record shows how the project's promise changed and who changed it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -148,7 +149,7 @@ def create_project(
     actor: Actor,
     channel_id: str,
     charter: Charter,
-    first_risks: list[RiskForm] = (),
+    first_risks: Sequence[RiskForm] = (),
     private: bool = False,
 ) -> Project:
     """A new project in initiation, bound to `channel_id`, run by the named manager or the submitter."""

@@ -13,12 +13,11 @@ from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeRequest
-from models.core.enums import Acceptance, ChangeStatus, IssueStatus, RiskStatus
+from models.core.enums import OPEN_TASK_STATUSES, Acceptance, ChangeStatus, IssueStatus, RiskStatus
 from models.core.keys import ItemKind, item_key
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.risks.tables import Risk
-from models.status.figures import OPEN_TASK
 from models.tasks.leaves import is_leaf
 from models.tasks.tables import Milestone, Task
 
@@ -80,7 +79,7 @@ def checklist_of(db: Session, project: Project) -> Checklist:
         select(Task)
         .where(
             Task.project_id == project.id,
-            Task.status.in_(OPEN_TASK),
+            Task.status.in_(OPEN_TASK_STATUSES),
             Task.disposition.is_(None),
             is_leaf(project),
         )

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from models.closing.checklist import OPEN_TASK, Item, key_of, title_of
+from models.closing.checklist import Item, key_of, title_of
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
-from models.core.enums import Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
+from models.core.clock import utcnow
+from models.core.enums import OPEN_TASK_STATUSES, Disposition, IssueStatus, Phase, RiskStatus, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError
 from models.core.keys import ItemKind, parse_item_key
 from models.issues.log import find_issue
@@ -85,7 +85,7 @@ def find_item(db: Session, project: Project, key: str) -> Task | Issue | Risk | 
 
 def is_settled(item: Item) -> bool:
     if isinstance(item, Task):
-        return item.disposition is not None or item.status not in OPEN_TASK
+        return item.disposition is not None or item.status not in OPEN_TASK_STATUSES
     if isinstance(item, Issue):
         return item.disposition is not None or item.status is not IssueStatus.OPEN
     if isinstance(item, Risk):

@@ -115,9 +115,10 @@ def final_report(db: Session, project: Project) -> FinalReport:
         .order_by(CostEntry.spent_on, CostEntry.id)
     ).all()
     members = db.scalars(select(Member).where(Member.project_id == project.id).order_by(Member.id)).all()
+    items: list[Task | Issue | Risk] = [*tasks, *issues, *risks]
     carried = [
         item
-        for item in [*tasks, *issues, *risks]
+        for item in items
         if item.disposition is Disposition.CARRIED_OVER and (not isinstance(item, Task) or item.id in leaves)
     ]
     return FinalReport(

@@ -7,6 +7,7 @@ the bot does not make.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -17,14 +18,13 @@ from models.comms.tables import CommPlanLine
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import changed, record
 from models.core.enums import Channel, CommKind, Role
-from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
+from models.core.errors import DomainError, InvalidError, Listed, NotFoundError, check_all
 from models.projects.tables import Project
 from models.team.members import active_members
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = "mon,tue,wed,thu,fri"
 TIME_ZONE_OWNERS = ("member", "project")
-AUDIENCE_WORD = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>|[^\s,;]+")
 LOCAL_TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
 AUDIENCE_MAX = 300
 # Each owner's reminder lists their own overdue work with their own buttons: it cannot be a
@@ -94,6 +94,16 @@ def enabled_lines(db: Session, kind: CommKind) -> list[CommPlanLine]:
     )
 
 
+def enabled_lines_of(*, db: Session, project: Project, kinds: Collection[CommKind]) -> list[CommPlanLine]:
+    """The project's switched-on lines of any of `kinds`: what one pass sends for it."""
+    query = select(CommPlanLine).where(
+        CommPlanLine.project_id == project.id,
+        CommPlanLine.kind.in_(list(kinds)),
+        CommPlanLine.enabled.is_(True),
+    )
+    return list(db.scalars(query))
+
+
 class CommLineForm(BaseModel):
     """One line of the plan as a manager edits it."""
 
@@ -111,7 +121,7 @@ class CommLineForm(BaseModel):
 def find_line(db: Session, project: Project, kind: str) -> CommPlanLine:
     line = next((line for line in plan_lines(db, project) if line.kind.value == kind.lower()), None)
     if line is None:
-        raise NotFoundError("comms.unknown_line", given=kind, known=", ".join(k.value for k in CommKind))
+        raise NotFoundError("comms.unknown_line", given=kind, known=Listed(k.value for k in CommKind))
     return line
 
 
@@ -129,7 +139,7 @@ def line_problems(kind: CommKind, form: CommLineForm) -> list[DomainError | None
         else InvalidError("comms.bad_audience", field="audience", limit=AUDIENCE_MAX),
         None
         if form.days and not unknown_days
-        else InvalidError("comms.bad_days", field="days", given=", ".join(unknown_days)),
+        else InvalidError("comms.bad_days", field="days", given=Listed(unknown_days)),
         None
         if normal_time(form.local_time)
         else InvalidError("comms.bad_time", field="local_time", given=form.local_time),
@@ -170,10 +180,12 @@ def edit_line(
     return after
 
 
-def audience_people(db: Session, project: Project, audience: str) -> list[str]:
-    """Who a line's audience names: "team", "manager", "sponsor", "stakeholders", or @people.
+def audience_people(db: Session, project: Project, words: Iterable[tuple[str, str | None]]) -> list[str]:
+    """Who a line's audience names: "team", "manager", "sponsor", "stakeholders", or people.
 
-    Words it does not know (say "channel", or a note) name nobody, so the line reads as written.
+    `words` are the audience as typed, each with the user id it names when it is a mention
+    (read by the Slack plumbing: handlers.slack.forms.read_words). Words it does not know
+    (say "channel", or a note) name nobody, so the line reads as written.
     """
     members = active_members(db, project)
 
@@ -187,7 +199,6 @@ def audience_people(db: Session, project: Project, audience: str) -> list[str]:
         "stakeholder": with_role(Role.STAKEHOLDER),
     }
     people: list[str | None] = []
-    for match in AUDIENCE_WORD.finditer(audience):
-        word = match.group().lower().removesuffix("s")
-        people += [match["id"]] if match["id"] else groups.get(word, [])
+    for word, user_id in words:
+        people += [user_id] if user_id else groups.get(word.lower().removesuffix("s"), [])
     return list(dict.fromkeys(person for person in people if person))

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session, aliased
 
 from models.core.enums import Phase, Role
-from models.core.errors import ForbiddenError, People
+from models.core.errors import ForbiddenError, Listed, People
 from models.projects.tables import Member, Project
 
 
@@ -105,7 +105,7 @@ def require(db: Session, project: Project | None, actor: Actor, action: Action) 
     roles = sorted(ALLOWED[action], key=list(Role).index)
     raise ForbiddenError(
         f"access.denied.{action.value}",
-        roles=", ".join(roles),
+        roles=Listed(roles),
         manager=People((project.manager_id,)) if project and project.manager_id else "",
     )
 
@@ -134,7 +134,7 @@ def require_sponsor(project: Project, actor: Actor) -> None:
 
 def is_direct(place: str | None) -> bool:
     """A direct message with the bot: Slack's ids for those start with D."""
-    return bool(place) and place.startswith("D")
+    return place is not None and place.startswith("D")
 
 
 def on_team(db: Session, project: Project, user_id: str) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -27,6 +29,8 @@ IMMEDIATE = "pmo_immediate"
 # enough for any ordinary write to finish, short enough to answer inside Slack's 3 seconds.
 SQLITE_BUSY_TIMEOUT_MS = 2_000
 PG_CONNECT_TIMEOUT_S = 3
+# The busy timeout a pooled SQLite connection was last given (kept in its pool record's info).
+_BUSY_TIMEOUT_SET = "pmo_busy_timeout_ms"
 
 
 class DatabaseBusyError(SQLAlchemyError):
@@ -42,10 +46,51 @@ def is_busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
+class WaitBudget:
+    """How long one request may still wait for SQLite's write lock, over all its writes.
+
+    A request writes several times (its signature, its save, the answer kept for copies), and
+    each write queues for the one lock: in this process's turn, then in SQLite's busy handler.
+    Each wait alone stays under the busy timeout, but in sequence they added up past Slack's
+    3 seconds. All of them end at one deadline instead, the busy timeout after the request
+    arrived: a request that could not write by then is told the database is busy, rather than
+    saving after Slack gave up on its answer (and its user, told it failed, trying again).
+    """
+
+    def __init__(self, seconds: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    @property
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+
+# The budget of the request this thread is answering; none outside a request (passes, lazy
+# listeners, deferred work: they are not racing Slack's 3 seconds), and each write waits anew.
+_WAIT_BUDGET: ContextVar[WaitBudget | None] = ContextVar("pmo_wait_budget", default=None)
+
+
+@contextmanager
+def one_wait() -> Iterator[WaitBudget]:
+    """Inside, all writes of this thread wait for the lock until one deadline, a busy timeout away."""
+    budget = WaitBudget()
+    token = _WAIT_BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _WAIT_BUDGET.reset(token)
+
+
+def _wait_left() -> float:
+    """How long the next wait for the write lock may last."""
+    budget = _WAIT_BUDGET.get()
+    return SQLITE_BUSY_TIMEOUT_MS / 1000 if budget is None else budget.left
+
+
 @contextmanager
 def _queued(turn: threading.RLock) -> Iterator[None]:
     """This thread's turn to write, waited for no longer than another process would wait."""
-    if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+    if not turn.acquire(timeout=_wait_left()):
         raise DatabaseBusyError("another write held the database past the busy timeout")
     try:
         yield
@@ -84,6 +129,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        connection_record.info[_BUSY_TIMEOUT_SET] = SQLITE_BUSY_TIMEOUT_MS
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -92,7 +138,20 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not immediate:
+            _set_busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS)
+            conn.exec_driver_sql("BEGIN")
+            return
+        # BEGIN IMMEDIATE is where a write waits for the lock: until the request's deadline.
+        _set_busy_timeout(conn, round(_wait_left() * 1000))
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _set_busy_timeout(conn: Connection, milliseconds: int) -> None:
+    """Give a pooled connection this busy timeout, unless it has it already (a statement saved)."""
+    if conn.info.get(_BUSY_TIMEOUT_SET) != milliseconds:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+        conn.info[_BUSY_TIMEOUT_SET] = milliseconds
 
 
 # Whether the tasks table has statistics: the biggest table, and the one the planner needs them for.

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Update, select, update
+from sqlalchemy import CursorResult, Result, Update, select, update
 from sqlalchemy.orm import Session
 
-from models.core.base import utcnow
 from models.core.claims import claimed_id
+from models.core.clock import utcnow
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
 
@@ -128,7 +129,7 @@ def expire_stale_claims(db: Session, *, now: datetime) -> int:
         .where(Delivery.state == DeliveryState.CLAIMED, Delivery.claimed_at < now - STALE_CLAIM)
         .values(state=DeliveryState.UNCERTAIN, last_error=STALE_ERROR)
     )
-    return result.rowcount or 0
+    return _rowcount(result)
 
 
 def send_again(db: Session, *, key: str, now: datetime) -> int:
@@ -141,7 +142,13 @@ def send_again(db: Session, *, key: str, now: datetime) -> int:
         .where(Delivery.key == key, Delivery.state.in_([DeliveryState.FAILED, DeliveryState.UNCERTAIN]))
         .values(state=DeliveryState.FAILED, next_attempt_at=now)
     )
-    return result.rowcount or 0
+    return _rowcount(result)
+
+
+def _rowcount(result: Result[Any]) -> int:
+    # An UPDATE's result is a CursorResult, which alone counts rows; Session.execute is typed
+    # with the Result every statement gives.
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def notices_due(db: Session, *, now: datetime, limit: int) -> list[Delivery]:
@@ -170,7 +177,11 @@ def sent_copies(db: Session, *, prefix: str) -> list[tuple[str, str]]:
             Delivery.message_ts.is_not(None),
         )
     )
-    return [(channel, ts) for channel, ts in rows if channel]
+    return [(channel, ts) for channel, ts in rows if channel and ts is not None]
+
+
+def delivery_by_key(*, db: Session, key: str) -> Delivery | None:
+    return db.scalar(select(Delivery).where(Delivery.key == key))
 
 
 def recent_deliveries(db: Session, *, limit: int) -> list[Delivery]:

@@ -46,6 +46,10 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# Work still to do: what overdue lists, standups, closing's checklist and the figures count.
+OPEN_TASK_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
 class Acceptance(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"

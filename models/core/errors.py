@@ -9,10 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 
-class People(tuple[str, ...]):
+class Listed(tuple[str, ...]):
+    """Several plain values an error names ("choose {kinds}"), in the order they are read.
+
+    The domain says which; the view joins them the way the reader's language writes a list
+    ("a, b" in English, "a、b" in Chinese).
+    """
+
+
+class People(Listed):
     """People an error names ("only {deciders} can decide"), by their stored user ids.
 
-    The domain says who; the view writes them the way it shows people (a Slack mention).
+    The domain says who; the view writes each the way it shows people (a Slack mention) and
+    joins them as a list in the reader's language.
     """
 
 

@@ -11,14 +11,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, declared_attr
 
 ProjectIds = Sequence[int]
 
 
 class ProjectRow(Protocol):
-    id: Any
-    project_id: Any
+    # Read-only, as the tables' declared_attr is: read on the class it is a column to query by,
+    # on a row its value. A plain (settable) attribute here would match no table.
+    @declared_attr
+    def project_id(cls) -> Mapped[int]: ...  # noqa: N805
 
 
 R = TypeVar("R", bound=ProjectRow)

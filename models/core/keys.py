@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, declared_attr
 
 from models.core.errors import NotFoundError
 from models.projects.tables import Project
@@ -72,8 +72,12 @@ def next_number(db: Session, project: Project, kind: ItemKind) -> int:
 class Numbered(Protocol):
     """A project item numbered within its project: a risk, an issue, a change request…"""
 
-    project_id: Any
-    number: Any
+    # Read-only, as declared_attr columns are; see models.core.grouped.ProjectRow.
+    @declared_attr
+    def project_id(cls) -> Mapped[int]: ...  # noqa: N805
+
+    @declared_attr
+    def number(cls) -> Mapped[int]: ...  # noqa: N805
 
 
 N = TypeVar("N", bound=Numbered)

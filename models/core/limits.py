@@ -48,7 +48,7 @@ class Bound:
         self, value: float | Decimal | None, field: str | None = None, given: str | None = None
     ) -> InvalidError | None:
         """None when `value` fits; else the refusal, quoting what was typed (`given`)."""
-        if value is None or abs(value) <= self.high:
+        if value is None or -self.high <= value <= self.high:
             return None
         shown = given.strip() if given is not None else value
         return InvalidError(self.key, field=field, given=shown, high=self.high)

@@ -8,7 +8,7 @@ the second process waits for and then finds nothing left to do.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,8 +16,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Connection, MetaData, text
 
 from models.core.base import Base
@@ -27,31 +25,22 @@ MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 # Any constant will do, as long as nothing else in the database uses it for an advisory lock.
 ADVISORY_LOCK_KEY = 0x504D4F  # "PMO"
 
-INSTALLATIONS_TABLE = "slack_installations"
-BOTS_TABLE = "slack_bots"
-OAUTH_STATES_TABLE = "slack_oauth_states"
 
+def target_metadata(*beside: MetaData) -> list[MetaData]:
+    """The tables migrations keep: the domain's, and `beside` them those the app keeps for Slack.
 
-def slack_store_metadata() -> MetaData:
-    """The tables of slack-sdk's SQLAlchemy installation and OAuth state stores.
-
-    They are slack-sdk's own definitions; migrating them with ours keeps one schema history.
+    The domain knows nothing of Slack, so the Slack plumbing hands its tables in
+    (handlers.slack.installations.schema_metadata).
     """
-    metadata = MetaData()
-    SQLAlchemyInstallationStore.build_installations_table(metadata, INSTALLATIONS_TABLE)
-    SQLAlchemyInstallationStore.build_bots_table(metadata, BOTS_TABLE)
-    SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, OAUTH_STATES_TABLE)
-    return metadata
+    return [Base.metadata, *beside]
 
 
-def target_metadata() -> list[MetaData]:
-    return [Base.metadata, slack_store_metadata()]
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, metadata: Sequence[MetaData] = ()) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
+    # Only autogenerate reads it: an upgrade applies the migrations as written.
+    config.attributes["target_metadata"] = list(metadata) or target_metadata()
     return config
 
 
@@ -75,10 +64,16 @@ def upgrade(database: Database, revision: str = "head") -> None:
         conn.commit()
 
 
-def make_revision(database: Database, message: str, *, rev_id: str | None = None) -> None:
-    """Autogenerate a new migration from the models (for developers)."""
+def make_revision(
+    database: Database, message: str, *, metadata: Sequence[MetaData], rev_id: str | None = None
+) -> None:
+    """Autogenerate a new migration from `metadata`, every table the app keeps (for developers).
+
+    Required, not defaulted: compared against the domain's tables alone, the migration would
+    drop the tables kept beside them.
+    """
     with _migration_connection(database) as conn:
-        command.revision(alembic_config(conn), message=message, autogenerate=True, rev_id=rev_id)
+        command.revision(alembic_config(conn, metadata), message=message, autogenerate=True, rev_id=rev_id)
 
 
 @contextmanager

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeRequest
 from models.core.claims import claim_rows
-from models.core.enums import ChangeStatus, Health, RiskStatus, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, Health, RiskStatus, TaskStatus
 from models.core.grouped import first_of_each, per_project
 from models.core.records import HealthSnapshot
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
 from models.status.figures import leaf_tasks_of
 from models.status.health import Reason
-from models.status.report import OPEN_TASK, StatusReport, statuses_of
+from models.status.report import StatusReport, statuses_of
 from models.tasks.tables import Task
 
 WEEK = timedelta(days=7)
@@ -90,7 +90,7 @@ def weekly_digests(
     since = week_start(projects[0], today)
     week_of = due_on or today
     leaves = leaf_tasks_of(ids)
-    open_leaves = (leaves, Task.status.in_(OPEN_TASK))
+    open_leaves = (leaves, Task.status.in_(OPEN_TASK_STATUSES))
     done_in_week = (leaves, Task.status == TaskStatus.DONE, Task.done_at >= since)
     by_due = [Task.due_date, Task.number]
     statuses = statuses_of(db, projects, today)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.errors import InvalidError, check_all
+from models.core.errors import InvalidError, Listed, check_all
 from models.core.limits import column_limit
 from models.documents.tables import Document
 from models.projects.tables import Project
@@ -30,7 +30,7 @@ def document_problems(url: str, title: str, kind: str | None) -> list[InvalidErr
         else InvalidError("documents.bad_title", field="title", limit=TITLE_MAX),
         None
         if kind is None or kind in KINDS
-        else InvalidError("documents.bad_kind", field="kind", given=kind, kinds=", ".join(KINDS)),
+        else InvalidError("documents.bad_kind", field="kind", given=kind, kinds=Listed(KINDS)),
     ]
 
 

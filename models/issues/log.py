@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import IssueStatus, Severity
-from models.core.errors import DomainError, InvalidError, check_all
+from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, find_numbered, item_key, next_number
 from models.core.limits import column_limit
 from models.issues.tables import Issue
@@ -104,6 +104,14 @@ class IssueFilter(StrEnum):
     OPEN = "open"
     MINE = "mine"
     ALL = "all"
+
+
+def issue_in(*, db: Session, project: Project, issue_id: int) -> Issue:
+    """An issue a form named by id, still in `project`."""
+    issue = db.get(Issue, issue_id)
+    if issue is None or issue.project_id != project.id:
+        raise NotFoundError("issues.gone")
+    return issue
 
 
 def find_issue(db: Session, project: Project, key: str) -> Issue:

@@ -1,19 +1,18 @@
 """Alembic environment: always handed a live connection by models.core.migrate."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
 from models.core.base import Money, UTCDateTime
-from models.core.migrate import target_metadata
 
 # Migrations are frozen history: they name plain SQLAlchemy types, not our Python-side
 # wrappers, so renaming a wrapper can never break an old migration.
 PLAIN_TYPES: dict[type, str] = {UTCDateTime: "sa.DateTime(timezone=True)", Money: "sa.BigInteger()"}
 
 
-def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     if kind == "type":
         for wrapper, rendered in PLAIN_TYPES.items():
             if isinstance(obj, wrapper):
@@ -28,7 +27,7 @@ if connection is None:
 is_sqlite = connection.dialect.name == "sqlite"
 context.configure(
     connection=connection,
-    target_metadata=target_metadata(),
+    target_metadata=context.config.attributes["target_metadata"],
     # SQLite cannot ALTER most things; batch mode recreates the table instead.
     render_as_batch=is_sqlite,
     # SQLite does transactional DDL too; one transaction makes the whole upgrade atomic and,

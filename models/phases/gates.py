@@ -18,7 +18,7 @@ from models.closing.checklist import checklist_of
 from models.closing.closeout import as_of, release_team
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import Phase, TaskStatus
 from models.core.errors import DomainError, InvalidError
 from models.projects.tables import BudgetLine, Project
@@ -128,7 +128,7 @@ def move_phase(
     gaps = gate_gaps(db, project)
     if gaps and override_reason is None:
         raise GateClosedError(project, target, gaps)
-    if gaps:
+    if gaps and override_reason is not None:
         require(db, project, actor, Action.OVERRIDE_GATE)
         if not override_reason.strip():
             raise InvalidError("gate.override_needs_reason")

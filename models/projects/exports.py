@@ -86,7 +86,7 @@ def _plain(*names: str) -> dict[str, Getter]:
 def _tasks(db: Session, project: Project) -> str:
     tasks = numbered(db, project, Task)
     numbers = {task.id: task.number for task in tasks}
-    columns = {
+    columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.TASK),
         "title": attrgetter("title"),
         "parent": lambda t: (
@@ -103,7 +103,7 @@ def _tasks(db: Session, project: Project) -> str:
 
 
 def _risks(db: Session, project: Project) -> str:
-    columns = {
+    columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.RISK),
         **_plain("title", "category", "probability", "impact", "score"),
         "owner": attrgetter("owner_id"),
@@ -113,7 +113,7 @@ def _risks(db: Session, project: Project) -> str:
 
 
 def _issues(db: Session, project: Project) -> str:
-    columns = {
+    columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.ISSUE),
         **_plain("title", "severity"),
         "owner": attrgetter("owner_id"),
@@ -123,7 +123,7 @@ def _issues(db: Session, project: Project) -> str:
 
 
 def _changes(db: Session, project: Project) -> str:
-    columns = {
+    columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.CHANGE),
         **_plain("title", "status", "requested_by", "schedule_days", "cost_impact", "scope_impact"),
         **_plain("needs_sponsor", "created_at", "decided_at"),
@@ -147,7 +147,7 @@ def _audit(db: Session, project: Project) -> str:
     entries = db.scalars(
         select(AuditEntry).where(AuditEntry.project_id == project.id).order_by(AuditEntry.id)
     )
-    columns = {
+    columns: dict[str, Getter] = {
         "at_utc": attrgetter("created_at"),
         "actor": attrgetter("actor_id"),
         **_plain("action", "subject", "before", "after", "reason"),

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeDecision, ChangeRequest
 from models.closing.checklist import UNSETTLED
-from models.core.enums import ChangeStatus, Phase, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, Phase, TaskStatus
 from models.projects.tables import Project
 from models.tasks.tables import Milestone, Task
 
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 # A deliverable sent back and finished again waits for the sponsor once more.
 
 
@@ -34,7 +33,7 @@ def my_open_tasks(db: Session, user_id: str, today: date, limit: int) -> list[tu
     rows = db.execute(
         select(Project, Task)
         .join(Task, Task.project_id == Project.id)
-        .where(Task.owner_id == user_id, Task.status.in_(OPEN_TASK), Project.phase != Phase.CLOSED)
+        .where(Task.owner_id == user_id, Task.status.in_(OPEN_TASK_STATUSES), Project.phase != Phase.CLOSED)
         .order_by(overdue_first.desc(), Task.due_date.is_(None), Task.due_date, Project.key, Task.number)
         .limit(limit)
     ).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -95,6 +96,11 @@ def find_project(db: Session, *, channel_id: str | None, key: str | None = None)
     if project is None:
         raise NotFoundError("project.none_in_channel")
     return project
+
+
+def projects_by_ids(*, db: Session, project_ids: Collection[int]) -> list[Project]:
+    """The workspace's projects among `project_ids`; ids of another workspace find nothing."""
+    return list(db.scalars(select(Project).where(Project.id.in_(project_ids))))
 
 
 def project_by_id(db: Session, project_id: int | None) -> Project:

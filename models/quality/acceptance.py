@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models.closing.checklist import key_of, title_of
 from models.core.access import Actor, require_open, require_sponsor
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import Acceptance, TaskStatus
 from models.core.errors import DomainError, InvalidError, check_all
 from models.issues.log import raise_deliverable_issue

@@ -8,15 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core.access import Actor, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import ReviewStatus
-from models.core.errors import DomainError, ForbiddenError, InvalidError
+from models.core.errors import DomainError, ForbiddenError, InvalidError, NotFoundError
 from models.issues.log import raise_deliverable_issue
 from models.issues.tables import Issue
 from models.projects.tables import Project
@@ -52,6 +53,21 @@ def criteria_of(db: Session, review: QualityReview) -> list[AcceptanceCriterion]
         else AcceptanceCriterion.milestone_id == review.milestone_id
     )
     return list(db.scalars(select(AcceptanceCriterion).where(owner).order_by(AcceptanceCriterion.id)))
+
+
+def review_by_id(*, db: Session, review_id: int) -> QualityReview:
+    """A review a button named by id, before its project is known; one of another workspace is not found."""
+    review = db.get(QualityReview, review_id)
+    if review is None:
+        raise NotFoundError("quality.review_gone")
+    return review
+
+
+def planned_reviews_of(*, db: Session, item: Task | Milestone) -> list[QualityReview]:
+    """A deliverable's reviews still to record, the soonest due first."""
+    owner = QualityReview.milestone_id if isinstance(item, Milestone) else QualityReview.task_id
+    query = select(QualityReview).where(owner == item.id, QualityReview.status == ReviewStatus.PLANNED)
+    return list(db.scalars(query.order_by(QualityReview.due_date)))
 
 
 def review_in(db: Session, project: Project, review_id: int) -> QualityReview:
@@ -137,3 +153,13 @@ def review_counts_of(db: Session, ids: Sequence[int]) -> dict[int, dict[ReviewSt
     for project_id, status, count in rows:
         found[project_id][status] = count
     return found
+
+
+def due_quality_reviews(*, db: Session, project: Project, today: date) -> list[QualityReview]:
+    """Planned reviews whose date has come: each reviewer is prompted for the results."""
+    query = select(QualityReview).where(
+        QualityReview.project_id == project.id,
+        QualityReview.status == ReviewStatus.PLANNED,
+        QualityReview.due_date <= today,
+    )
+    return list(db.scalars(query))

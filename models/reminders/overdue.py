@@ -12,7 +12,7 @@ from models.comms.occurrences import DAYTIME_WINDOW, Recurrence
 from models.comms.tables import CommPlanLine
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.enums import CommKind, IssueStatus, Phase, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, CommKind, IssueStatus, Phase
 from models.core.errors import InvalidError
 from models.core.keys import ItemKind, item_key
 from models.issues.tables import Issue
@@ -20,7 +20,6 @@ from models.projects.tables import Project
 from models.tasks.leaves import has_no_children
 from models.tasks.tables import Task
 
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 TASK, ISSUE = "task", "issue"
 
 
@@ -85,7 +84,7 @@ def overdue_candidates(db: Session, before: date) -> list[OverdueItem]:
     plans = reminder_plans(db)
     found: list[OverdueItem] = []
     for model, kind, still_open in (
-        (Task, TASK, and_(Task.status.in_(OPEN_TASK), has_no_children())),
+        (Task, TASK, and_(Task.status.in_(OPEN_TASK_STATUSES), has_no_children())),
         (Issue, ISSUE, Issue.status == IssueStatus.OPEN),
     ):
         owned_and_late = (model.project_id.in_(plans), model.owner_id.is_not(None), model.due_date < before)
@@ -104,6 +103,7 @@ def overdue_candidates(db: Session, before: date) -> list[OverdueItem]:
         found += [
             OverdueItem(plans[project_id], kind, number, title, owner_id, due, snoozed_until)
             for project_id, number, title, owner_id, due, snoozed_until in rows
+            if owner_id is not None and due is not None  # as the query asks: tells the type checker
         ]
     return found
 

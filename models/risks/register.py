@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import changed, record
 from models.core.enums import RiskStatus, RiskStrategy
-from models.core.errors import DomainError, InvalidError, check_all
+from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, find_numbered, item_key, next_number
 from models.core.limits import column_limit
 from models.projects.tables import Project
@@ -50,6 +50,14 @@ def _scale_problem(value: int, field: str) -> DomainError | None:
     if value not in SCALE:
         return InvalidError("risk.bad_scale", field=field, given=value)
     return None
+
+
+def risk_in(*, db: Session, project: Project, risk_id: int | None) -> Risk:
+    """A risk a form named by id, still in `project`."""
+    risk = db.get(Risk, risk_id) if risk_id is not None else None
+    if risk is None or risk.project_id != project.id:
+        raise NotFoundError("risks.gone")
+    return risk
 
 
 def check_risk(form: RiskForm) -> list[DomainError | None]:

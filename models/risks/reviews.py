@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import RiskStatus, Severity
 from models.core.errors import DomainError
 from models.issues.log import IssueForm, raise_issue
@@ -80,3 +81,14 @@ def risk_occurred(*, db: Session, actor: Actor, project: Project, risk: Risk) ->
         origin=OCCURRED_ORIGIN,
     )
     return raise_issue(db=db, actor=actor, project=project, form=form)
+
+
+def due_risks(*, db: Session, project: Project, today: date) -> list[Risk]:
+    """Open risks with an owner whose review date has come: each owner is prompted."""
+    query = select(Risk).where(
+        Risk.project_id == project.id,
+        Risk.status == RiskStatus.OPEN,
+        Risk.owner_id.is_not(None),
+        Risk.review_date <= today,
+    )
+    return list(db.scalars(query))

@@ -130,11 +130,11 @@ def critical_path(items: Sequence[Item]) -> list[int]:
         start = max(own_start, finish[before] + DAY) if driven and before is not None else own_start
         driver[node] = before if driven else None
         finish[node] = start + timedelta(days=duration - 1)
-    node: int | None = max(finish, key=lambda key: (finish[key], -key))
+    link: int | None = max(finish, key=lambda key: (finish[key], -key))
     chain: list[int] = []
-    while node is not None:
-        chain.append(node)
-        node = driver[node]
+    while link is not None:
+        chain.append(link)
+        link = driver[link]
     return chain[::-1]
 
 

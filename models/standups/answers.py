@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
-from models.core.base import utcnow
 from models.core.claims import claim
+from models.core.clock import utcnow
 from models.core.enums import IssueStatus, Role, Severity
 from models.issues.log import IssueForm, raise_issue
 from models.issues.tables import Issue

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.budget.earned_value import WorkSums
 from models.changes.tables import ChangeRequest
 from models.core.day_count import days_between
-from models.core.enums import ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
 from models.core.grouped import ProjectIds, first_of_each, per_project
 from models.issues.tables import Issue
 from models.risks.tables import Risk
@@ -24,7 +24,6 @@ from models.status.health import AMBER_RISK_SCORE, RED_RISK_SCORE
 from models.tasks.leaves import leaves_of
 from models.tasks.tables import Milestone, Task
 
-OPEN_TASK = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 TOP_RISKS = 3
 OVERDUE_SHOWN = 5
 ISSUES_SHOWN = 3
@@ -70,7 +69,7 @@ def leaf_work_of(db: Session, ids: ProjectIds, today: date) -> dict[int, LeafWor
             _sum(planned_in_full, hours) + _sum(and_(under_way, hours.is_not(None)), hours * share),
             _sum(and_(unestimated, planned_in_full)) + _sum(and_(under_way, unestimated), share),
             _sum(effective >= 100),
-            _sum(and_(Task.status.in_(OPEN_TASK), Task.due_date < today)),
+            _sum(and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < today)),
         )
         .where(leaf_tasks_of(ids))
         .group_by(Task.project_id)
@@ -94,7 +93,7 @@ def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[Task
     """The first few overdue leaf tasks of each project, most overdue first."""
     if not ids:
         return {}
-    late = (leaf_tasks_of(ids), Task.status.in_(OPEN_TASK), Task.due_date < today)
+    late = (leaf_tasks_of(ids), Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < today)
     return first_of_each(db, Task, ids, *late, order_by=[Task.due_date, Task.number], limit=OVERDUE_SHOWN)
 
 

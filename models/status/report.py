@@ -20,7 +20,6 @@ from models.projects.tables import Project
 from models.quality.reviews import review_counts_of
 from models.risks.tables import Risk
 from models.status.figures import (
-    OPEN_TASK,
     IssueFigures,
     LeafWork,
     RiskFigures,
@@ -37,7 +36,7 @@ from models.status.figures import (
 from models.status.health import Assessment, HealthFacts, assess
 from models.tasks.tables import Milestone, Task
 
-__all__ = ["OPEN_TASK", "StatusReport", "leaf_tasks", "status_of", "statuses_of", "work_items"]
+__all__ = ["StatusReport", "leaf_tasks", "status_of", "statuses_of", "work_items"]
 
 NEXT_MILESTONES = 3
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.enums import TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
@@ -25,7 +25,6 @@ from models.schedule.network import Item, Push, dependency_violation, pushed_by,
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
-OPEN = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 TITLE_MAX = column_limit(Task.title)
 
 
@@ -46,6 +45,14 @@ class TaskForm(BaseModel):
 
 def task_key(project: Project, task: Task) -> str:
     return item_key(project.key, ItemKind.TASK, task.number)
+
+
+def task_in(*, db: Session, project: Project, task_id: int) -> Task:
+    """A task a form named by id, still in `project`."""
+    task = db.get(Task, task_id)
+    if task is None or task.project_id != project.id:
+        raise NotFoundError("updates.task_gone")
+    return task
 
 
 def find_task(db: Session, project: Project, key: str, field: str | None = None) -> Task:
@@ -278,7 +285,7 @@ def list_tasks(
     if which == TaskFilter.DONE:
         query = query.where(Task.status == TaskStatus.DONE)
     else:
-        query = query.where(Task.status.in_(OPEN))
+        query = query.where(Task.status.in_(OPEN_TASK_STATUSES))
     if which == TaskFilter.MINE:
         query = query.where(Task.owner_id == user_id)
     if owner_id is not None:
@@ -286,3 +293,11 @@ def list_tasks(
     if which == TaskFilter.OVERDUE:
         query = query.where(Task.due_date < today)
     return list(db.scalars(query.order_by(Task.due_date.is_(None), Task.due_date, Task.number)))
+
+
+def open_tasks_of(*, db: Session, project: Project, owner_id: str, limit: int) -> list[Task]:
+    """One person's open tasks, soonest due first: what the standup form offers for today."""
+    query = select(Task).where(
+        Task.project_id == project.id, Task.owner_id == owner_id, Task.status.in_(OPEN_TASK_STATUSES)
+    )
+    return list(db.scalars(query.order_by(Task.due_date, Task.number).limit(limit)))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open, require_reassign
 from models.core.audit import changed, record
-from models.core.base import utcnow
+from models.core.clock import utcnow
 from models.core.enums import Severity, TaskStatus
 from models.core.errors import DomainError, InvalidError, check_all
 from models.core.limits import PERCENT_MAX

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.base import utcnow
-from models.core.enums import Phase, Role, TaskStatus
+from models.core.clock import utcnow
+from models.core.enums import OPEN_TASK_STATUSES, Phase, Role
 from models.core.errors import DomainError, InvalidError, check_all
 from models.core.limits import PERCENT_MAX
 from models.projects.tables import Member, Project
@@ -25,7 +25,6 @@ from models.tasks.tables import Task
 
 LOAD_WEEKS = 4
 DEFAULT_CAPACITY_HOURS = 40.0
-OPEN_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
 def member_of(db: Session, project: Project, user_id: str) -> Member | None:
@@ -87,7 +86,7 @@ def _allocation_problems(allocation: Allocation) -> list[InvalidError | None]:
 
 
 def _apply(member: Member, allocation: Allocation) -> dict[str, object]:
-    values = {
+    values: dict[str, object] = {
         "allocation_pct": allocation.percent,
         "allocated_from": allocation.allocated_from,
         "allocated_to": allocation.allocated_to,
@@ -206,13 +205,13 @@ def open_hours_due(db: Session, project: Project, horizon: date) -> dict[str, fl
         .where(
             Task.project_id == project.id,
             Task.owner_id.is_not(None),
-            Task.status.in_(OPEN_STATUSES),
+            Task.status.in_(OPEN_TASK_STATUSES),
             Task.due_date <= horizon,
             is_leaf(project),
         )
         .group_by(Task.owner_id)
     )
-    return {owner: float(hours or 0) for owner, hours in db.execute(query)}
+    return {owner: float(hours or 0) for owner, hours in db.execute(query) if owner is not None}
 
 
 @dataclass(frozen=True)

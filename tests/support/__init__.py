@@ -1,4 +1,5 @@
-"""What tests share: the Slack driver, flows that build a project, integrity checks, a TCP proxy.
+"""What tests share: the pretend workspace, the served app, the Slack driver, the flows that build
+projects and their scheduled work, passes run in process, `pmo-bot` as a process.
 
-Test modules import helpers from here, never from each other.
+Test modules import helpers from here, never from each other or from conftest.
 """

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from models import Project, Task
-from tests.conftest import ALICE, CAROL, RunningBot
+from tests.support.charter import create
 from tests.support.flows import CHANNEL, field_errors, submit
-from tests.test_charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL
 
 CHECKLIST_TITLE = "APL · Apollo — closing checklist"
 
@@ -152,3 +153,13 @@ def give_lessons(bot: RunningBot, user: str, values: dict[str, str | None]) -> d
 def channel_texts(bot: RunningBot) -> list[str]:
     """What was posted to the project's channel, in order."""
     return [c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+
+
+def start(bot: RunningBot) -> dict:
+    """Apollo, closing started by Alice; the first checklist post."""
+    apollo(bot)
+    answer = bot.slack.command("close").json()
+    assert answer["response_type"] == "in_channel" and "started closing APL" in answer["text"]
+    wait_until(lambda: bool(checklist_posts(bot)))
+    wait_until(lambda: all(has_dm_button(bot, user, "lessons_answer") for user in (ALICE, BOB, CAROL)))
+    return checklist_posts(bot)[0]

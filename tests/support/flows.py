@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from bot.slack_payloads import view_state
 from models.core.database import Database
-from tests.conftest import ALICE, RunningBot
+from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply
+from tests.support.workspace import ALICE
 
 CHANNEL = "C0001"
 # Alice's Slack time zone, which the charter gives the project unless told otherwise.

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 
 from models.core.database import Database
-from tests.conftest import all_tables
+from tests.support.databases import all_tables
 
 # Caches and bookkeeping a request may touch without changing anything a person owns: the
 # workspace seen for the first time, a Slack profile looked up, an event id or a request's

@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import slack_payloads as payloads
 
 if TYPE_CHECKING:
-    from bot.fakeslack import FakeSlack
+    from tests.support.fakeslack import FakeSlack
 
 EVENTS_PATH = "/slack/events"
 # Where a response URL points when no fake is given: a closed loopback port, so nothing leaks out.

@@ -1,0 +1,18 @@
+"""A project with a budget set and costs recorded, for the budget tests and those that need one."""
+
+from __future__ import annotations
+
+from tests.support.charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE
+
+
+def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
+    return bot.slack.command(text, user=user).json()["text"]
+
+
+def budgeted(bot: RunningBot) -> None:
+    create(bot)  # a charter budget of 120,000 EUR
+    bot.slack.command("team add <@U0003> member")
+    say(bot, "budget set Cloud hosting 10,000")
+    say(bot, "budget set people 100000")

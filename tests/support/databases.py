@@ -1,0 +1,35 @@
+"""Test databases: every table's name, a fresh database of a kind, emptying PostgreSQL between tests."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from handlers.slack.installations import schema_metadata
+
+
+def all_tables() -> list[str]:
+    return [table.name for metadata in schema_metadata() for table in metadata.sorted_tables]
+
+
+def fresh_database_url(database_url: str, tmp_path: Path) -> str:
+    """An empty, never-migrated database of the same kind as `database_url`."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path}/fresh.db"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    name = f"pmo_fresh_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(database_url).set(database=name).render_as_string(hide_password=False)
+
+
+def empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{name}"' for name in all_tables())
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
