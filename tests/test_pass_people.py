@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import event
 
 from handlers.standups.standup import StandupPass
-from tests.conftest import ALICE, BOB, CAROL, TEAM, RunningBot
-from tests.test_charter import create
+from tests.support.charter import create
+from tests.support.served import RunningBot
+from tests.support.workspace import ALICE, BOB, CAROL, TEAM
 
 
 def test_a_standup_pass_reads_each_persons_profile_once(bot: RunningBot) -> None:

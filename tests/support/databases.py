@@ -30,6 +30,14 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> str:
 def empty_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
+        # The previous test is over: a connection it left behind (a process or thread still
+        # finishing) would otherwise hold locks that deadlock with the TRUNCATE.
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         tables = ", ".join(f'"{name}"' for name in all_tables())
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
