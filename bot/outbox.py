@@ -320,8 +320,3 @@ def retry_notices(runtime: Runtime, now: datetime) -> list[str]:
             on_failure=lambda notice, reason: failures.append(f"{notice.key}: {reason}"),
         )
     return failures
-
-
-def _noting(failures: list[str], key: str) -> OnFailure:
-    """A failure handler that notes the reason as one line naming the notice."""
-    return lambda reason: failures.append(f"{key}: {reason}")

@@ -86,14 +86,6 @@ def settled_keys(db: Session, keys: Collection[str], now: datetime) -> set[str]:
     }
 
 
-def still_to_send(db: Session, *, key: str, now: datetime) -> bool:
-    """Whether a claim of `key` could succeed now: never claimed, or failed and due for a retry.
-
-    Lets a pass skip building an expensive message (a digest, a chart) that would not be sent.
-    """
-    return key not in settled_keys(db, [key], now)
-
-
 def mark_sent(
     db: Session, delivery_id: int, *, now: datetime, channel_id: str | None, ts: str | None
 ) -> None:
