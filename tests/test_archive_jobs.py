@@ -8,8 +8,9 @@ from sqlalchemy import update
 
 from models import QualityReview, Risk
 from tests.support.charter import create
-from tests.support.closing_flows import checklist_posts, say, wait_until
+from tests.support.closing_flows import checklist_posts, wait_until
 from tests.support.digests import MONDAY_0905_SHANGHAI, PMO_CHANNEL, busy_week, channel_posts, digests
+from tests.support.flows import say
 from tests.support.passes import dms_to
 from tests.support.reminders import overdue, reminder_dms, reminders
 from tests.support.reviews import jobs, with_reviews

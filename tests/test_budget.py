@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.markup import unescape
 from models import AuditEntry, BudgetLine, CostEntry
-from tests.support.budget import budgeted, say
+from tests.support.budget import budgeted
 from tests.support.charter import create
-from tests.support.flows import CHANNEL, count_rows, local_today
+from tests.support.flows import CHANNEL, count_rows, local_today, say
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, BOB, CAROL
 

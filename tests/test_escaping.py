@@ -28,9 +28,9 @@ from models import ChangeRequest, Issue, Risk, Task
 from models.core.errors import People
 from tests.support.charter import create
 from tests.support.closing_flows import give_lessons, start, wait_until
-from tests.support.closing_flows import say as closing_say
 from tests.support.digests import digests
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.flows import say as closing_say
 from tests.support.served import RunningBot
 from tests.support.standups import answer, standups, team
 from tests.support.workspace import ALICE, BOB, CAROL

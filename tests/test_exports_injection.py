@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from models.projects.exports import cell
 from tests.support.charter import create
-from tests.support.closing_flows import say
 from tests.support.exports import read_csv
-from tests.support.flows import field_errors, local_today, open_modal, submit
+from tests.support.flows import field_errors, local_today, open_modal, say, submit
 from tests.support.served import RunningBot
 
 FORMULAS = ['=HYPERLINK("https://evil.example","x")', "+1+2", "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR"]

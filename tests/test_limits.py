@@ -36,8 +36,7 @@ from models.core.limits import (
 from tests.support.changes import change as change_of
 from tests.support.changes import decide, plan, requested
 from tests.support.charter import CHARTER, create, project
-from tests.support.closing_flows import say
-from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, say, submit
 from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply
 from tests.support.workspace import ALICE, BOB, TEAM

@@ -21,7 +21,8 @@ from bot.scopes import (
     REDIRECT_PATH,
 )
 from tests.support.charter import create
-from tests.support.closing_flows import apollo, say
+from tests.support.closing_flows import apollo
+from tests.support.flows import say
 from tests.support.served import RunningBot
 from tests.support.workspace import ALICE, TEAM
 

@@ -21,8 +21,8 @@ from models import (
 )
 from models.core.enums import TaskStatus
 from tests.support.charter import create
-from tests.support.flows import count_rows, field_errors, local_today, open_modal, submit
-from tests.support.planning import planned, say, task
+from tests.support.flows import count_rows, field_errors, local_today, open_modal, say, submit
+from tests.support.planning import planned, task
 from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels, runs
 from tests.support.served import RunningBot
 from tests.support.workspace import ALICE, BOB, CAROL

@@ -14,9 +14,9 @@ from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import Phase, Role
 from tests.support.charter import create
-from tests.support.closing_flows import apollo, say
+from tests.support.closing_flows import apollo
 from tests.support.exports import read_csv
-from tests.support.flows import CHANNEL, count_rows, local_today
+from tests.support.flows import CHANNEL, count_rows, local_today, say
 from tests.support.served import RunningBot
 from tests.support.workspace import ALICE, BOB, CAROL, OTHER_TEAM, TEAM
 

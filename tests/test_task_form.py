@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from models import Task, TaskDependency
 from tests.support.charter import create
-from tests.support.flows import count_rows, field_errors, open_modal, submit
-from tests.support.planning import planned, say, task
+from tests.support.flows import count_rows, field_errors, open_modal, say, submit
+from tests.support.planning import planned, task
 from tests.support.served import RunningBot
 from tests.support.workspace import CAROL
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from tests.support.charter import create
+from tests.support.flows import say
 from tests.support.served import RunningBot
-from tests.support.workspace import ALICE
-
-
-def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
-    return bot.slack.command(text, user=user).json()["text"]
 
 
 def budgeted(bot: RunningBot) -> None:

@@ -10,15 +10,11 @@ from sqlalchemy import select, update
 
 from models import Project, Task
 from tests.support.charter import create
-from tests.support.flows import CHANNEL, field_errors, submit
+from tests.support.flows import CHANNEL, field_errors, say, submit
 from tests.support.served import RunningBot
 from tests.support.workspace import ALICE, BOB, CAROL
 
 CHECKLIST_TITLE = "APL · Apollo — closing checklist"
-
-
-def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
-    return bot.slack.command(text, user=user).json()["text"]
 
 
 def apollo(bot: RunningBot) -> None:

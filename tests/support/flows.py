@@ -19,6 +19,10 @@ CHANNEL = "C0001"
 PROJECT_TZ = "Asia/Shanghai"
 
 
+def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
+    return bot.slack.command(text, user=user).json()["text"]
+
+
 def local_today(tz: str = PROJECT_TZ) -> date:
     """Today where the project is: the test machine's own date is a day behind in the evening UTC."""
     return datetime.now(UTC).astimezone(ZoneInfo(tz)).date()

@@ -9,16 +9,11 @@ from models import (
 )
 from tests.support.charter import create
 from tests.support.served import RunningBot
-from tests.support.workspace import ALICE
 
 
 def planned(bot: RunningBot) -> None:
     create(bot)
     bot.slack.command("team add <@U0003> member")
-
-
-def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
-    return bot.slack.command(text, user=user).json()["text"]
 
 
 def task(bot: RunningBot, number: int) -> Task:
