@@ -191,9 +191,9 @@ def interaction_body(payload: JsonDict) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
-def resend(bot: RunningBot, body: str, times: int = 2, earlier: int = 0) -> list[Reply]:
+def resend(bot: RunningBot, body: str, times: int = 2) -> list[Reply]:
     """The same request sent again, as Slack does: signed anew, seconds apart (so no replay)."""
-    now = int(time.time()) - earlier
+    now = int(time.time())
     return [bot.slack.post_raw(body, timestamp=now - sent) for sent in range(times)]
 
 
@@ -269,12 +269,14 @@ def test_a_refusal_by_the_domain_releases_the_claim_so_the_same_form_saves_later
     view = as_slack_keeps_it(open_modal(bot, "new", channel="C0002"))
     payload = payloads.view_submission(view, fill(view, CHARTER), user=ALICE, team=TEAM)
 
-    (refused,) = resend(bot, interaction_body(payload), times=1)
+    # A second earlier than the first send, however long the first took: never the same signature.
+    first_sent = int(time.time())
+    refused = bot.slack.post_raw(interaction_body(payload), timestamp=first_sent)
     assert "key" in field_errors(refused)
     with bot.database.system_session() as db:
         db.execute(update(Project).values(key="OLD"))
 
-    (saved,) = resend(bot, interaction_body(payload), times=1, earlier=2)
+    saved = bot.slack.post_raw(interaction_body(payload), timestamp=first_sent - 1)
     assert field_errors(saved) == {}
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(Project.channel_id).where(Project.key == "APL")).all() == ["C0002"]
