@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 from sqlalchemy import select
@@ -70,7 +71,7 @@ class WorkCalendar:
         A non-working `day` first rolls to the working day in the direction of travel, so
         adding 1 to a Saturday gives Tuesday on a Monday-to-Friday week (Monday + 1).
         """
-        roll = "forward" if days >= 0 else "backward"
+        roll: Literal["forward", "backward"] = "forward" if days >= 0 else "backward"
         moved = np.busday_offset(np.datetime64(day, "D"), days, roll=roll, busdaycal=self._numpy)
         return _day(moved)
 
