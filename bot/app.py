@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
@@ -33,6 +34,18 @@ log = logging.getLogger(__name__)
 class Mode(StrEnum):
     HTTP = "http"
     SOCKET = "socket"
+
+
+class _TokenBesideClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself even when given a client built with that very token,
+    and then warns on every start that the token "will be unused": true, and no news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+BOLT_LOGGER = logging.getLogger("slack_bolt")
+BOLT_LOGGER.addFilter(_TokenBesideClient())
 
 
 class PmoApp(App):
@@ -73,7 +86,7 @@ def create_app(settings: Settings, *, database: Database | None = None, mode: Mo
         # (right before authorisation). Socket Mode requests come over the app's own connection.
         "request_verification_enabled": False,
         "before_authorize": SlackSignature(secret),
-        "logger": logging.getLogger("slack_bolt"),
+        "logger": BOLT_LOGGER,
     }
     if settings.uses_oauth and mode is Mode.HTTP:
         oauth = _oauth_settings(settings, database)

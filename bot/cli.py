@@ -129,6 +129,9 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.pmo_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    # Alembic reports its dialect and DDL mode at INFO on every command; that is for debugging.
+    debugging = settings.pmo_log_level == "DEBUG"
+    logging.getLogger("alembic").setLevel(logging.DEBUG if debugging else logging.WARNING)
     redaction.install(settings)
 
 
@@ -190,6 +193,7 @@ def moment(text: str) -> datetime:
 
 
 def run_jobs_now(settings: Settings, args: argparse.Namespace) -> int:
+    settings.require_web_api()
     app = create_app(settings, database=open_database(settings))
     unknown = sorted(set(args.names) - set(app.runtime.jobs))
     if unknown:

@@ -9,8 +9,8 @@ from urllib.parse import SplitResult, urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -55,9 +55,10 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("is not a database URL such as sqlite:///pmo-bot.db") from None
+        _check_driver(url)
         return value
 
     @field_validator("slack_bot_token")
@@ -138,6 +139,18 @@ class Settings(BaseSettings):
             lines.append(
                 _missing("SLACK_SIGNING_SECRET", "the Signing Secret from your app's Basic Information")
             )
+        lines += self._web_api_lines()
+        if lines:
+            raise SettingsError(lines)
+
+    def require_web_api(self) -> None:
+        """What the scheduled passes (`pmo-bot jobs run|resend`) need to call Slack."""
+        lines = self._web_api_lines()
+        if lines:
+            raise SettingsError(lines)
+
+    def _web_api_lines(self) -> list[str]:
+        lines = []
         if self.slack_bot_token is None and not self.uses_oauth:
             lines.append(
                 _missing(
@@ -149,8 +162,7 @@ class Settings(BaseSettings):
         if bool(self.slack_client_id) != bool(self.slack_client_secret):
             name = "SLACK_CLIENT_SECRET" if self.slack_client_id else "SLACK_CLIENT_ID"
             lines.append(_missing(name, "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together"))
-        if lines:
-            raise SettingsError(lines)
+        return lines
 
     def require_socket(self) -> None:
         """What `pmo-bot socket` cannot do without."""
@@ -161,6 +173,23 @@ class Settings(BaseSettings):
             lines.append(_missing("SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-…)"))
         if lines:
             raise SettingsError(lines)
+
+
+def _check_driver(url: URL) -> None:
+    """Refuse, at start-up, a database whose SQLAlchemy dialect or Python driver is missing."""
+    try:
+        dialect = url.get_dialect()
+    except NoSuchModuleError:
+        raise ValueError(
+            f"names the database kind {url.drivername!r}, which SQLAlchemy does not know "
+            "(PostgreSQL is postgresql+psycopg://…)"
+        ) from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        extra = " (pip install 'pmo-bot[postgres]')" if url.get_backend_name() == "postgresql" else ""
+        driver = error.name or url.drivername
+        raise ValueError(f"needs the Python driver {driver!r}, not installed{extra}") from None
 
 
 def _origin(url: SplitResult) -> tuple[str, str | None, int | None]:
