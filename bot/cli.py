@@ -33,7 +33,14 @@ from models.core.deliveries import (
     send_again,
 )
 from models.core.enums import DeliveryState
-from models.core.migrate import current_revision, head_revision, make_revision, upgrade
+from models.core.migrate import (
+    MIGRATIONS_DIR,
+    current_revision,
+    head_revision,
+    make_revision,
+    source_checkout,
+    upgrade,
+)
 from models.core.pass_failures import recent_failures
 from models.core.records import Delivery, PassFailure
 
@@ -305,9 +312,18 @@ def run_db_current(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
-    database = open_database(settings)
-    make_revision(database, args.message, metadata=schema_metadata())
-    return 0
+    if source_checkout() is None:
+        print(
+            f"pmo-bot: db revision writes into a source checkout, and this pmo-bot is installed at "
+            f"{MIGRATIONS_DIR.parent.parent}: run it from a checkout installed with pip install -e '.[test]'",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    written = make_revision(open_database(settings), args.message, metadata=schema_metadata())
+    if written is None:
+        print("pmo-bot: the models match the newest migration: nothing to write", file=sys.stderr)
+        return 1
+    return 0  # Alembic has said where it wrote it
 
 
 @contextmanager

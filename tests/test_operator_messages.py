@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Column, Integer, MetaData, Table
 
+from bot import cli
 from bot.app import create_app
 from bot.cli import main
 from bot.settings import load_settings
+from handlers.slack.installations import schema_metadata
+from models.core import migrate
 from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET
 
 EXIT_CONFIG = 2
@@ -82,3 +88,53 @@ def test_starting_the_app_does_not_warn_that_the_token_is_unused(
     with caplog.at_level(logging.DEBUG):
         create_app(load_settings(database_url="sqlite://"))
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+@pytest.fixture
+def checkout(operator: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A copy of the checkout's migrations, so that a written revision lands in the copy."""
+    root = tmp_path / "checkout"
+    shutil.copytree(migrate.MIGRATIONS_DIR, root / "models" / "migrations")
+    (root / "pyproject.toml").write_text('[project]\nname = "pmo-bot"\n')
+    operator.setattr(migrate, "MIGRATIONS_DIR", root / "models" / "migrations")
+    operator.setattr(cli, "MIGRATIONS_DIR", root / "models" / "migrations")
+    return root
+
+
+def versions(root: Path) -> set[str]:
+    return {path.name for path in (root / "models" / "migrations" / "versions").glob("*.py")}
+
+
+def test_db_revision_writes_nothing_when_the_models_match(
+    checkout: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = versions(checkout)
+    assert main(["db", "revision", "-m", "nothing new"]) == 1
+    assert one_line(capsys) == "pmo-bot: the models match the newest migration: nothing to write"
+    assert versions(checkout) == before
+
+
+def test_db_revision_writes_the_next_numbered_migration(
+    checkout: Path, operator: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = MetaData()
+    Table("widgets", extra, Column("id", Integer, primary_key=True))
+    operator.setattr(cli, "schema_metadata", lambda: [*schema_metadata(), extra])
+    expected = f"{int(migrate.head_revision() or '0') + 1:04d}_add_widgets.py"
+
+    assert main(["db", "revision", "-m", "add widgets"]) == 0
+
+    written = checkout / "models" / "migrations" / "versions" / expected
+    assert f"Generating {written}" in capsys.readouterr().out
+    assert re.search(r"create_table\(\s*['\"]widgets['\"]", written.read_text())
+
+
+def test_db_revision_refuses_to_write_into_an_installed_copy(
+    operator: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    installed = tmp_path / "site-packages" / "models" / "migrations"
+    operator.setattr(migrate, "MIGRATIONS_DIR", installed)
+    operator.setattr(cli, "MIGRATIONS_DIR", installed)
+    assert main(["db", "revision", "-m", "anything"]) == EXIT_CONFIG
+    assert "writes into a source checkout" in one_line(capsys)
+    assert not installed.exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.operations.ops import MigrationScript
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, text
@@ -64,16 +65,42 @@ def upgrade(database: Database, revision: str = "head") -> None:
         conn.commit()
 
 
-def make_revision(
-    database: Database, message: str, *, metadata: Sequence[MetaData], rev_id: str | None = None
-) -> None:
+def source_checkout() -> Path | None:
+    """The source checkout the migrations live in, or None when they are an installed copy.
+
+    A migration written into site-packages is lost on the next install, so new ones are only
+    written where pyproject.toml sits beside the packages (a checkout, installed editable).
+    """
+    root = MIGRATIONS_DIR.parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def next_revision_id() -> str:
+    """The repository's numbering: the head's number plus one, four digits."""
+    head = head_revision() or "0000"
+    return f"{int(head.split('_')[0]) + 1:04d}"
+
+
+def _drop_if_empty(context: MigrationContext, revision: object, directives: list[MigrationScript]) -> None:
+    if directives and directives[0].upgrade_ops is not None and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+
+
+def make_revision(database: Database, message: str, *, metadata: Sequence[MetaData]) -> Path | None:
     """Autogenerate a new migration from `metadata`, every table the app keeps (for developers).
 
     Required, not defaulted: compared against the domain's tables alone, the migration would
-    drop the tables kept beside them.
+    drop the tables kept beside them. Returns the file written, or None when the models match
+    the newest migration (an empty migration is noise in the history).
     """
     with _migration_connection(database) as conn:
-        command.revision(alembic_config(conn, metadata), message=message, autogenerate=True, rev_id=rev_id)
+        config = alembic_config(conn, metadata)
+        config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+        config.attributes["process_revision_directives"] = _drop_if_empty
+        script = command.revision(config, message=message, autogenerate=True, rev_id=next_revision_id())
+    # Alembic hands back a list when it wrote no script or several.
+    written = script if not isinstance(script, list) else script[0] if script else None
+    return Path(written.path) if written is not None else None
 
 
 @contextmanager

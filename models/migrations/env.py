@@ -35,6 +35,8 @@ context.configure(
     transactional_ddl=True,
     compare_type=True,
     render_item=render_item,
+    # `pmo-bot db revision` drops a migration with nothing in it (models.core.migrate).
+    process_revision_directives=context.config.attributes.get("process_revision_directives"),
 )
 
 with context.begin_transaction():
