@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from bot.console.run import ConsoleOptions, run_console
 from bot.scheduler import PassOutcome, Ticker, run_passes
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack_client import check_token
 from bot.socket_mode import socket_handler
 from bot.web import make_server
 from handlers.slack.installations import schema_metadata
@@ -161,6 +163,7 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     settings.require_http()
     app = create_app(settings, database=open_database(settings))
+    check_token_in_background(settings)
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
     with scheduler_running(app, enabled=not args.no_scheduler):
         # waitress's stubs leave out effective_port, which every server it makes sets.
@@ -170,6 +173,13 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         with suppress(KeyboardInterrupt):
             server.run()
     return 0
+
+
+def check_token_in_background(settings: Settings) -> None:
+    """One auth.test at start, off the start-up path: an offline start stays an offline start."""
+    if settings.slack_bot_token is not None and not settings.uses_oauth:
+        token = settings.slack_bot_token.get_secret_value()
+        threading.Thread(target=check_token, args=(settings, token), name="token-check", daemon=True).start()
 
 
 def run_socket(settings: Settings, args: argparse.Namespace) -> int:

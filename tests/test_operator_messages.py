@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,12 @@ from bot import cli
 from bot.app import create_app
 from bot.cli import main
 from bot.settings import load_settings
+from bot.slack_client import check_token
 from handlers.slack.installations import schema_metadata
 from models.core import migrate
-from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET
+from tests.support.fakeslack import FakeSlack
+from tests.support.processes import free_port
+from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET, TEAM
 
 EXIT_CONFIG = 2
 
@@ -138,3 +142,38 @@ def test_db_revision_refuses_to_write_into_an_installed_copy(
     assert main(["db", "revision", "-m", "anything"]) == EXIT_CONFIG
     assert "writes into a source checkout" in one_line(capsys)
     assert not installed.exists()
+
+
+@pytest.fixture
+def slack_knowing_one_token() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    fake.add_workspace(TEAM, bot_token=BOT_TOKEN, name="Acme")
+    yield fake
+    fake.stop()
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def test_a_token_slack_refuses_is_named_in_a_warning_at_start(
+    slack_knowing_one_token: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = load_settings(slack_api_url=slack_knowing_one_token.api_url)
+    with caplog.at_level(logging.INFO):
+        assert check_token(settings, "xoxb-your-bot-token") is False
+    (warning,) = warnings_of(caplog)
+    assert warning.startswith("Slack refused SLACK_BOT_TOKEN (invalid_auth)")
+    assert "xoxb-your-bot-token" not in caplog.text
+
+    caplog.clear()
+    assert check_token(settings, BOT_TOKEN) is True
+    assert warnings_of(caplog) == []
+
+
+def test_an_unreachable_slack_lets_the_bot_start_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    settings = load_settings(slack_api_url=f"http://127.0.0.1:{free_port()}/api/")
+    with caplog.at_level(logging.INFO):
+        assert check_token(settings, BOT_TOKEN) is False
+    assert warnings_of(caplog) == []
+    assert "could not reach Slack to check SLACK_BOT_TOKEN" in caplog.text
