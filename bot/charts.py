@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.fonts import cjk_font
+from bot.fonts import cjk_font, drawable
 from bot.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -242,13 +243,37 @@ def font_families() -> tuple[str, ...]:
     return (font_manager.FontProperties(fname=str(path)).get_name(), DEFAULT_FONT)
 
 
+@cache
+def font_files() -> tuple[Path, ...]:
+    """The files behind `font_families()`: what decides which characters can be drawn."""
+    default = Path(font_manager.findfont(font_manager.FontProperties(family=DEFAULT_FONT)))
+    cjk = cjk_font()
+    return (default,) if cjk is None else (cjk, default)
+
+
 def set_fonts(figure: Figure) -> None:
-    """Every text of the figure, ticks drawn later included, in the families that draw it."""
+    """Every text of the figure, ticks drawn later included, in the families that draw it,
+    less the characters none of them can (which would show as boxes)."""
     families = list(font_families())
+    files = font_files()
     for axes in figure.axes:
         axes.tick_params(labelfontfamily=families)
+        for axis in (axes.xaxis, axes.yaxis):
+            _drawable_tick_labels(axis.get_major_formatter(), files)
     for text in figure.findobj(lazy_module("matplotlib.text").Text):
         text.set_fontfamily(families)
+        text.set_text(drawable(text.get_text(), files))
+
+
+def _drawable_tick_labels(formatter: Any, files: tuple[Path, ...]) -> None:
+    """Labels given as text (task titles) reach their Text objects only when drawn: clean them
+    in the formatter. Computed labels (dates, numbers) are left alone."""
+    ticker = lazy_module("matplotlib.ticker")
+    if isinstance(formatter, ticker.FixedFormatter):
+        formatter.seq = [drawable(str(label), files) for label in formatter.seq]
+    elif isinstance(formatter, ticker.FuncFormatter):
+        label_of = formatter.func
+        formatter.func = lambda value, position: drawable(str(label_of(value, position)), files)
 
 
 def png_of(figure: Figure) -> bytes:

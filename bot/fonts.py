@@ -14,6 +14,8 @@ shows as empty boxes, but every chart and report is still made.
 from __future__ import annotations
 
 import logging
+import re
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -81,3 +83,25 @@ def draws_chinese(path: Path) -> bool:
         return index != 0
     except (OSError, RuntimeError):
         return False
+
+
+@cache
+def codepoints(paths: tuple[Path, ...]) -> frozenset[int]:
+    """Every character the font files have a glyph for."""
+    ft2font = lazy_module("matplotlib.ft2font")
+    found: set[int] = set()
+    for path in paths:
+        with suppress(OSError, RuntimeError):
+            found.update(ft2font.FT2Font(str(path)).get_charmap())
+    return frozenset(found)
+
+
+def drawable(text: str, paths: tuple[Path, ...]) -> str:
+    """`text` less what none of the fonts can draw (emoji, mostly), which would show as boxes.
+
+    No font that matplotlib can draw with has colour emoji, so a title like "🚀 Launch" is
+    better drawn as "Launch" than as "□ Launch". Spaces left doubled by a removal are closed.
+    """
+    known = codepoints(paths)
+    kept = "".join(char for char in text if char.isspace() or ord(char) in known)
+    return re.sub(" {2,}", " ", kept).strip() if kept != text else text

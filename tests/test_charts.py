@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -10,7 +12,7 @@ from matplotlib import dates as mdates
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 
 from bot.charts import (
     CRITICAL_EDGE,
@@ -23,6 +25,7 @@ from bot.charts import (
     GanttMilestone,
     gantt_figure,
     owner_colours,
+    png_of,
     render_gantt,
 )
 from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
@@ -175,3 +178,22 @@ def test_the_heatmap_puts_each_key_in_its_cell_coloured_by_score() -> None:
     assert all(count > 1000 for count in area.values()), area
     assert cell_text(cells[(3, 3)]) == "APL-R3\nAPL-R4\nAPL-R5\nAPL-R6\n+2"
     assert (cell_colour(5, 3), cell_colour(2, 3), cell_colour(1, 5)) == (HIGH, WATCH, LOW)
+
+
+def test_emoji_no_font_can_draw_are_left_out_rather_than_drawn_as_boxes() -> None:
+    """matplotlib warns "Glyph … missing from font(s)" exactly when it draws a box."""
+    chart = GanttChart(
+        "🚀 APL — Gantt",
+        date(2026, 12, 5),
+        (replace(bars(1)[0], title="📋 Payments API ✅ 支付"),),
+        (GanttMilestone("🎯 Go-live", date(2026, 12, 20)),),
+    )
+    figure = gantt_figure(chart)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")
+        png = png_of(figure)
+    assert png.startswith(PNG_SIGNATURE)
+    shown = {text.get_text() for text in figure.findobj(Text)}
+    assert "APL — Gantt" in shown
+    assert any(label.endswith("Payments API 支付") for label in shown), shown
+    assert not any(char in label for label in shown for char in "🚀📋✅🎯")
