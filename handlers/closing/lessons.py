@@ -46,10 +46,11 @@ from models.closing.tables import Lesson
 from models.core.access import Action, require, require_open
 from models.core.clock import utcnow
 from models.core.errors import DomainError
-from models.projects.portfolio import project_by_id
+from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 
 ANSWER_ACTION = "lessons_answer"
+GIVE_WORD = "give"
 CALLBACK = "lessons_form"
 
 
@@ -201,15 +202,27 @@ def search_reply(invocation: Invocation) -> Reply:
     return Reply(text, blocks=fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(ctx.t("lessons.cut"))))
 
 
+def give_here(invocation: Invocation) -> None:
+    """`/pmo lessons give`: the form for the channel's project, for whenever the DM's button
+    is gone or was never sent (someone who joined late, or lessons given mid-project)."""
+    command = invocation.command
+    with invocation.ctx.db(write=False) as db:
+        project_id = find_project(db, channel_id=command.channel_id).id
+    open_lesson_form(invocation.ctx, command.trigger_id or "", project_id)
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "lessons",
-        usage="lessons [word]",
+        usage="lessons [give | word]",
         example="lessons vendor",
         shareable=True,
         reads=Reads.NOTHING,
     )
-    def lessons_verb(invocation: Invocation) -> Reply:
+    def lessons_verb(invocation: Invocation) -> Reply | None:
+        if [word.lower() for word in invocation.words] == [GIVE_WORD]:
+            give_here(invocation)
+            return None
         return search_reply(invocation)
 
     @app.action(ANSWER_ACTION)
