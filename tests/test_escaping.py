@@ -295,6 +295,7 @@ def test_a_change_request_reason_with_markup_is_shown_as_text_in_every_copy(bot:
     assert field_errors(submit(bot, view, values, user=CAROL)) == {}
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(ChangeRequest)).one().reason == NASTY
+
     def copies() -> list[dict[str, Any]]:
         return [
             call.args

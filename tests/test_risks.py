@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -12,7 +12,7 @@ from bot.markup import unescape
 from models import AuditEntry, Issue, Risk, RiskAssessment
 from models.core.enums import RiskStatus, RiskStrategy
 from tests.support.charter import create
-from tests.support.flows import CHANNEL, count_rows, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, count_rows, field_errors, local_today, open_modal, submit
 from tests.support.png import PNG_SIGNATURE
 from tests.support.risks import raised, reviewing
 from tests.support.served import RunningBot
@@ -298,3 +298,12 @@ def test_the_heatmap_puts_each_open_risk_in_its_probability_and_impact_cell(
         (5, 4): ["APL-R2"],
         (2, 3): ["APL-R3", "APL-R4"],
     }
+
+
+def test_still_open_pressed_before_the_review_date_keeps_that_date(bot: RunningBot) -> None:
+    create(bot)
+    later = local_today() + timedelta(days=30)
+    raised(bot, {"title": "Vendor late", "probability": "4", "impact": "5", "review_date": later.isoformat()})
+    bot.slack.block_action("risk_still_open", value="APL-R1", user=ALICE)
+    assert "is still open; next review" in bot.fake.wait_for("response_url")[-1].args["text"]
+    assert risk(bot, 1).review_date == later

@@ -141,3 +141,51 @@ def test_people_lists_allocation_across_projects_for_administrators_only(bot: Ru
     assert "<@U0001> · 200% · APL (manager, 100%), ZEUS (manager, 100%) ⚠️ over 100%" in answer["text"]
     assert "<@U0003> · 30% · APL (member, 30%)" in answer["text"]
     assert "Only PMO administrators" in bot.slack.command("people").json()["text"]
+
+
+def test_team_add_takes_the_allocations_dates_and_echoes_them(bot: RunningBot) -> None:
+    create(bot)
+    answer = bot.slack.command("team add <@U0003> member 50% backend from 2026-12-07 to 2027-01-29").json()
+    assert unescape(answer["text"]).startswith("<@U0003> is on APL as member. 50% of their time, from ")
+    with bot.database.system_session(write=False) as db:
+        carol = db.scalars(select(Member).where(Member.user_id == CAROL)).one()
+    assert (carol.allocation_pct, carol.responsibility) == (50, "backend")
+    assert (carol.allocated_from, carol.allocated_to) == (date(2026, 12, 7), date(2027, 1, 29))
+
+
+def test_team_add_refuses_an_end_before_the_start_a_bad_capacity_and_an_empty_keyword(
+    bot: RunningBot,
+) -> None:
+    create(bot)
+    answers = [
+        bot.slack.command(f"team add <@U0003> member 50% {tail}").json()["text"]
+        for tail in ("from 2027-02-01 to 2027-01-04", "capacity -10", "backend from")
+    ]
+    assert "The allocation ends before it starts." in answers[0]
+    assert "not -10" in answers[1]
+    assert "`from` needs a value after it" in answers[2]
+    assert CAROL not in members(bot)
+
+
+def test_a_second_team_add_is_refused_and_changes_nothing(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("team add <@U0003> member 50% backend")
+    again = unescape(bot.slack.command("team add <@U0003> member 10% capacity 8").json()["text"])
+    assert again.startswith("<@U0003> is already on this project's team")
+    assert "`/pmo team alloc" in again
+    with bot.database.system_session(write=False) as db:
+        carol = db.scalars(select(Member).where(Member.user_id == CAROL)).one()
+    assert (carol.allocation_pct, carol.responsibility, carol.weekly_capacity_hours) == (50, "backend", 40.0)
+    # Released, she can be added again, in another role if need be.
+    bot.slack.command("team remove <@U0003>")
+    assert "is on APL as stakeholder" in bot.slack.command("team add <@U0003> stakeholder").json()["text"]
+
+
+def test_a_team_add_in_another_role_says_what_changed(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("team add <@U0003> stakeholder")
+    answer = unescape(bot.slack.command("team add <@U0003> member 40%").json()["text"])
+    assert answer.startswith("<@U0003> was stakeholder on APL and is now member. 40% of their time")
+    with bot.database.system_session(write=False) as db:
+        carol = db.scalars(select(Member).where(Member.user_id == CAROL, Member.released_at.is_(None))).one()
+    assert (carol.role.value, carol.allocation_pct) == ("member", 40)

@@ -28,13 +28,14 @@ from handlers.slack.forms import (
 )
 from models.core.enums import Role
 from models.projects.portfolio import find_project
-from models.projects.tables import Project
+from models.projects.tables import Member, Project
 from models.team.members import (
     Allocation,
     Load,
     add_member,
     allocate,
     load_of,
+    member_of,
     overload_flags,
     people_allocations,
     remove_member,
@@ -51,9 +52,16 @@ def parse_role(text: str) -> Role:
         raise UsageError("team.unknown_role", given=text, roles=", ".join(Role)) from None
 
 
-def parse_allocation(words: list[str], dates: DateContext) -> Allocation:
-    parts = split_keywords(words, ALLOC_KEYWORDS, first="percent")
-    percent = parts.get("percent")
+def allocation_parts(words: list[str], *, first: str) -> dict[str, str]:
+    """`words` split at from/to/capacity; a keyword with nothing after it is refused, not dropped."""
+    parts = split_keywords(words, ALLOC_KEYWORDS, first=first)
+    empty = [word.lower() for word in words if word.lower() in ALLOC_KEYWORDS and word.lower() not in parts]
+    if empty:
+        raise UsageError("team.keyword_needs_value", keyword=empty[0])
+    return parts
+
+
+def read_allocation(parts: dict[str, str], percent: str | None, dates: DateContext) -> Allocation:
     if percent is not None and not percent.endswith("%"):
         raise UsageError("team.bad_percent", given=percent)
     return Allocation(
@@ -62,6 +70,11 @@ def parse_allocation(words: list[str], dates: DateContext) -> Allocation:
         allocated_to=read_date(parts["to"], dates) if "to" in parts else None,
         weekly_capacity_hours=read_number(parts["capacity"]) if "capacity" in parts else None,
     )
+
+
+def parse_allocation(words: list[str], dates: DateContext) -> Allocation:
+    parts = allocation_parts(words, first="percent")
+    return read_allocation(parts, parts.get("percent"), dates)
 
 
 @dataclass(frozen=True)
@@ -73,14 +86,37 @@ class AddArgs:
 
 
 def parse_add(ctx: Ctx, words: list[str]) -> AddArgs:
-    """`@user <role> [NN%] [responsibility…]`."""
+    """`@user <role> [NN%] [responsibility…] [from <when>] [to <when>] [capacity <hours>]`."""
     if len(words) < 2:
         raise UsageError("team.add_needs_user_and_role")
-    user_id, role, rest = read_person(ctx, words[0]), parse_role(words[1]), words[2:]
-    percent = None
-    if rest and rest[0].endswith("%"):
-        percent, rest = read_whole(rest[0]), rest[1:]
-    return AddArgs(user_id, role, Allocation(percent=percent), " ".join(rest) or None)
+    user_id, role = read_person(ctx, words[0]), parse_role(words[1])
+    parts = allocation_parts(words[2:], first="rest")
+    rest = parts.pop("rest", "").split()
+    percent = rest.pop(0) if rest and rest[0].endswith("%") else None
+    allocation = read_allocation(parts, percent, DateContext.of(ctx))
+    return AddArgs(user_id, role, allocation, " ".join(rest) or None)
+
+
+def added_text(member: Member, project: Project, was: Role | None, t: Translator) -> str:
+    """The acknowledgement, echoing the role it replaced and the share of their time."""
+    role = t(f"role.{member.role.value}")
+    if was is None:
+        text = t("team.added", user=member.user_id, role=role, key=project.key)
+    else:
+        was_role = t(f"role.{was.value}")
+        text = t("team.role_changed", user=member.user_id, was=was_role, role=role, key=project.key)
+    if member.role not in (Role.MANAGER, Role.MEMBER):
+        return text
+    return (
+        text
+        + " "
+        + t(
+            "team.added_share",
+            percent=member.allocation_pct,
+            start=fmt_date(member.allocated_from, t) if member.allocated_from else t("team.open_start"),
+            end=fmt_date(member.allocated_to, t) if member.allocated_to else t("team.open_end"),
+        )
+    )
 
 
 def load_line(load: Load, t: Translator) -> str:
@@ -162,7 +198,9 @@ def team_add(invocation: Invocation, args: list[str]) -> Reply:
     parsed = parse_add(ctx, args)
 
     def change(db: Session, project: Project) -> str:
-        add_member(
+        seated = member_of(db, project, parsed.user_id)
+        was = seated.role if seated is not None and seated.released_at is None else None
+        member = add_member(
             db=db,
             actor=ctx.actor,
             project=project,
@@ -171,9 +209,7 @@ def team_add(invocation: Invocation, args: list[str]) -> Reply:
             responsibility=parsed.responsibility,
             allocation=parsed.allocation,
         )
-        return ctx.t(
-            "team.added", user=parsed.user_id, role=ctx.t(f"role.{parsed.role.value}"), key=project.key
-        )
+        return added_text(member, project, was, ctx.t)
 
     reply = watching_load(invocation, parsed.user_id, change)
     refresh_homes(ctx, [parsed.user_id])
@@ -238,7 +274,7 @@ def people_reply(ctx: Ctx, today: date) -> Reply:
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "team",
-        usage="team [add @user <role> [NN%] [responsibility] | remove @user | "
+        usage="team [add @user <role> [NN%] [responsibility] [from <when>] [to <when>] | remove @user | "
         "alloc @user NN% [from <when>] [to <when>] [capacity <hours>]]",
         example="team add @bob member 50% backend and API",
         shareable=True,

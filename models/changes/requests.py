@@ -47,9 +47,7 @@ def needs_sponsor(project: Project, form: ChangeForm) -> bool:
     )
 
 
-def _targets(
-    db: Session, project: Project, keys: list[str]
-) -> tuple[list[ChangeTarget], list[InvalidError]]:
+def _targets(db: Session, project: Project, keys: list[str]) -> tuple[list[ChangeTarget], list[InvalidError]]:
     targets, problems = [], []
     for key in keys:
         parsed = parse_item_key(key)

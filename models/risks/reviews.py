@@ -52,7 +52,8 @@ def _audit(
 def still_open(*, db: Session, actor: Actor, project: Project, risk: Risk, today: date) -> date:
     _open_risk(db, actor, project, risk)
     before = risk.review_date
-    risk.review_date = today + NEXT_REVIEW
+    # Looked at early, a risk keeps the review date it had: "still open" never brings it forward.
+    risk.review_date = max(today + NEXT_REVIEW, before or today)
     _audit(db, actor, project, risk, ({"review_date": before}, {"review_date": risk.review_date}))
     return risk.review_date
 

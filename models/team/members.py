@@ -112,6 +112,10 @@ def add_member(
     require_open(project)
     allocation = allocation or Allocation()
     check_all(*_allocation_problems(allocation))
+    seated = member_of(db, project, user_id)
+    if seated is not None and seated.released_at is None and seated.role is role:
+        # A second add silently overwrote share and responsibility; `team alloc` changes those.
+        raise InvalidError("team.already_on_team", field="user", user=user_id)
     member = ensure_role(db, project, user_id, role)
     if responsibility:
         member.responsibility = responsibility

@@ -18,7 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 def _created_at() -> sa.Column[datetime]:
     return sa.Column(
-        "created_at", sa.DateTime(timezone=True), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False
+        "created_at",
+        sa.DateTime(timezone=True),
+        server_default=sa.text("(CURRENT_TIMESTAMP)"),
+        nullable=False,
     )
 
 
