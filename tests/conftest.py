@@ -11,12 +11,16 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot import slack_client
 from bot.app import Mode, create_app
 from models.core.database import Database
 from models.core.migrate import upgrade
@@ -37,6 +41,14 @@ from tests.support.workspace import (
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("PMO_TEST_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def quick_server_error_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """slack-sdk waits 0.5 to 2.5 s before it retries a 5xx; the tests check that it retries, not how long
+    it waits (Retry-After on a 429 is Slack's own figure, and is still honoured as given)."""
+    quick = partial(ServerErrorRetryHandler, interval_calculator=FixedValueRetryIntervalCalculator(0.01))
+    monkeypatch.setattr(slack_client, "ServerErrorRetryHandler", quick)
 
 
 @pytest.fixture(scope="session")
@@ -70,20 +82,50 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def shared_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Database]]:
+    """One `Database` per URL for the whole run: SQLAlchemy compiles each statement once per
+    engine, and a new engine per test spent a tenth of the suite compiling the same SQL again."""
+    databases: dict[str, Database] = {}
+    yield databases
+    for database in databases.values():
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("database") / "pmo.db"
+
+
+def fresh_sqlite(path: Path, template: Path) -> None:
+    """The migrated template in place of whatever the previous test left, its journal included."""
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(template, path)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, shared_databases: dict[str, Database]) -> str:
     if request.param == "sqlite":
-        path = tmp_path / "pmo.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_url")
-    empty_postgres(url)
+        path: Path = request.getfixturevalue("sqlite_path")
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    if url in shared_databases:
+        # The previous test's connections go before its data does.
+        shared_databases[url].dispose()
+    if request.param == "sqlite":
+        fresh_sqlite(path, request.getfixturevalue("sqlite_template"))
+    else:
+        empty_postgres(url)
     return url
 
 
 @pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
+def database(database_url: str, shared_databases: dict[str, Database]) -> Iterator[Database]:
+    database = shared_databases.get(database_url) or shared_databases.setdefault(
+        database_url, Database(database_url)
+    )
     yield database
     database.dispose()
 

@@ -16,7 +16,7 @@ from models import Delivery
 from models.core.base import utcnow
 from models.core.enums import DeliveryState
 from tests.support.passes import run_passes_now
-from tests.support.processes import jobs_env, killed_while_held, pmo_bot, run
+from tests.support.processes import jobs_env, killed_while_held, pmo_bot, run_here
 from tests.support.reminders import overdue, reminder_dms
 from tests.support.reviews import REVIEWS_DUE, jobs, with_reviews
 from tests.support.served import RunningBot
@@ -24,7 +24,7 @@ from tests.support.workspace import ADMIN, BOB, CAROL, TEAM
 
 
 def jobs_status(bot: RunningBot, tmp_path: Path) -> str:
-    done = run(["jobs", "status"], jobs_env(bot), tmp_path)
+    done = run_here(["jobs", "status"], jobs_env(bot), tmp_path)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -94,8 +94,8 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_a
     )
 
     # The operator looks in Slack, finds the prompt missing, and has it sent again.
-    assert run(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path).returncode == 2
-    resent = run(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
+    assert run_here(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path).returncode == 2
+    resent = run_here(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
     assert resent.stdout == "quality_review:1 will be sent by the next pass that finds it due\n"
     jobs(bot, later(REVIEWS_DUE, minutes=3))
     assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}

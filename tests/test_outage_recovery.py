@@ -34,7 +34,7 @@ from tests.support.digests import MONDAY_0905_SHANGHAI, channel_posts
 from tests.support.fakeslack import FakeSlack
 from tests.support.flows import field_errors, fill, open_modal, submit
 from tests.support.passes import run_passes_now
-from tests.support.processes import jobs_env, run
+from tests.support.processes import jobs_env, run_here
 from tests.support.served import RunningBot, make_settings, serving
 from tests.support.slackdriver import SlackDriver
 from tests.support.tcpproxy import TcpProxy
@@ -96,7 +96,7 @@ def bot_at_risk(fake_slack: FakeSlack, outage: Outage) -> Iterator[RunningBot]:
 
 
 def digests(bot: RunningBot, tmp_path: Path) -> tuple[int, str]:
-    done = run(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], jobs_env(bot), tmp_path)
+    done = run_here(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], jobs_env(bot), tmp_path)
     return done.returncode, done.stderr
 
 

@@ -7,7 +7,6 @@ operator runs `pmo-bot jobs run digests`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,12 @@ from sqlalchemy import text
 import handlers.digests.weekly
 import handlers.reminders.overdue
 import handlers.reminders.reviews
-from bot.cli import main
 from models.digests.content import Digest
 from tests.support.charter import create
 from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.flows import field_errors, open_modal, submit
 from tests.support.passes import dms_to
-from tests.support.processes import jobs_env
+from tests.support.processes import jobs_env, run_here
 from tests.support.reminders import overdue, reminder_dms
 from tests.support.reviews import REVIEWS_DUE
 from tests.support.served import RunningBot
@@ -36,20 +34,12 @@ WITHIN_BACK_OFF = "2026-12-07T01:05:30+00:00"  # a failed send is tried again a 
 
 
 @pytest.fixture
-def pmo_bot(
-    bot: RunningBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., tuple[int, str]]:
+def pmo_bot(bot: RunningBot, tmp_path: Path) -> Callable[..., tuple[int, str]]:
     """`pmo-bot ARGS…` in this process, with the bot's settings: its exit code and what it printed."""
-    monkeypatch.chdir(tmp_path)
-    for name in [name for name in os.environ if name.startswith(("SLACK_", "PMO_", "DATABASE_URL"))]:
-        monkeypatch.delenv(name)
-    for name, value in jobs_env(bot).items():
-        monkeypatch.setenv(name, value)
 
     def run(*args: str) -> tuple[int, str]:
-        capsys.readouterr()
-        code = main(list(args))
-        return code, capsys.readouterr().out
+        done = run_here(list(args), jobs_env(bot), tmp_path)
+        return done.returncode, done.stdout
 
     return run
 

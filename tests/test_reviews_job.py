@@ -12,7 +12,7 @@ from models.core.enums import DeliveryState
 from tests.support.charter import create
 from tests.support.flows import field_errors, submit
 from tests.support.passes import dms_to
-from tests.support.processes import clean_env, run
+from tests.support.processes import clean_env, run_here
 from tests.support.reviews import jobs, with_reviews
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, ALICE, BOB, BOT_TOKEN, CAROL, SIGNING_SECRET, TEAM
@@ -88,11 +88,11 @@ def test_bad_job_names_and_times_are_refused(bot: RunningBot, tmp_path: Path) ->
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         DATABASE_URL=bot.database.url.render_as_string(hide_password=False),
     )
-    unknown = run(["jobs", "run", "parties"], env, tmp_path)
+    unknown = run_here(["jobs", "run", "parties"], env, tmp_path)
     assert unknown.returncode == 2 and "no pass named parties" in unknown.stderr
-    naive = run(["jobs", "run", "reviews", "--at", "2026-12-07T09:00"], env, tmp_path)
+    naive = run_here(["jobs", "run", "reviews", "--at", "2026-12-07T09:00"], env, tmp_path)
     assert naive.returncode == 2 and "has no offset" in naive.stderr
-    status = run(["jobs", "status"], env, tmp_path)
+    status = run_here(["jobs", "status"], env, tmp_path)
     assert status.returncode == 0
 
 

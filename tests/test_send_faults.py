@@ -29,7 +29,7 @@ from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.fakeslack import Answer, FakeSlack, Incoming
 from tests.support.flows import CHANNEL
 from tests.support.passes import run_passes_now
-from tests.support.processes import clean_env, jobs_env, pmo_bot, run
+from tests.support.processes import clean_env, jobs_env, pmo_bot, run_here
 from tests.support.served import RunningBot
 from tests.support.workspace import ALICE, BOT_TOKEN, SIGNING_SECRET, TEAM
 
@@ -84,7 +84,7 @@ def test_a_post_that_keeps_failing_is_tried_again_after_its_back_off_and_deliver
     bot.fake.fail_next(POST, status=500, times=3)  # the first try and both of the client's own retries
     digests(bot, failing=True)
     assert delivered(bot.fake) == {} and states(bot.database) == [(DeliveryState.FAILED, 1)]
-    listed = run(["jobs", "status"], jobs_env(bot), tmp_path).stdout
+    listed = run_here(["jobs", "status"], jobs_env(bot), tmp_path).stdout
     assert "failed" in listed and "internal_error" in listed
     digests(bot)  # the same minute: the back-off has not passed
     assert delivered(bot.fake) == {}
@@ -166,9 +166,9 @@ def test_a_pass_killed_mid_send_is_resumed_on_restart_and_sends_nothing_twice(
     # Slack takes the posts it was holding, though their sender is gone.
     wait_until(lambda: sum(delivered(holding_slack).values()) == sent_before_kill + holding_slack.held)
 
-    done = run(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], env, tmp_path)
+    done = run_here(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], env, tmp_path)
     assert done.returncode == 0, done.stderr
-    again = run(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], env, tmp_path)
+    again = run_here(["jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI], env, tmp_path)
     assert again.returncode == 0, again.stderr
     assert sent_before_kill == 2
     assert delivered(holding_slack) == dict.fromkeys(channels, 1)

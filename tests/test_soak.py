@@ -23,6 +23,9 @@ from benchmarks.soak import Outcome, SoakConfig, simulate
 from benchmarks.soak_client import Exchange, Signed
 from tests.support.fakeslack import Call, FakeSlack
 
+# One worker runs every check: each other worker would otherwise simulate the days again.
+pytestmark = pytest.mark.xdist_group("soak")
+
 SHORT = SoakConfig(
     projects=5,
     days=2,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import requests
 
+from bot.cli import main
 from tests.support.fakeslack import Stall
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, BOT_TOKEN, SIGNING_SECRET
@@ -39,6 +45,39 @@ def clean_env(**values: str) -> dict[str, str]:
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     command = [*pmo_bot(), *args]
     return subprocess.run(command, check=False, env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def run_here(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`run`'s answer from the command's own `main`, in this process.
+
+    Starting `pmo-bot` costs about two seconds of imports and checks; tests that are about what a
+    command does, not about its process (a kill, two replicas at once, start-up), run it here.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, env, clear=True),
+        contextlib.chdir(cwd),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        logging_restored(),
+    ):
+        try:
+            code = main(args)
+        except SystemExit as exit_:  # argparse's refusals
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess([*pmo_bot(), *args], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def logging_restored() -> Iterator[None]:
+    """The command configures the root logger for itself; pytest's capture must get it back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def free_port() -> int:
