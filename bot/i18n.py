@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.formats import fmt_date, fmt_list, mention
 from bot.markup import Markup, escape
-from models.core.errors import Listed, People
+from models.core.errors import Listed, People, Termed
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -112,6 +112,8 @@ class Translator:
         if isinstance(value, People):
             # People the domain names are written from their stored ids, as mentions.
             return fmt_list((mention(user_id, self) for user_id in value), self)
+        if isinstance(value, Termed):
+            return fmt_list((self(f"{value.prefix}.{term}") for term in value), self)
         if isinstance(value, Listed):
             return fmt_list(value, self)
         if isinstance(value, str) and self.escaping:

@@ -10,7 +10,7 @@ from models import Issue, Project, StandupReport
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.support.served import RunningBot
 from tests.support.standups import answer, prompts, standups, team
-from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, TEAM
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, TEAM, WEI
 
 DAVE, ERIN = "U0005", "U0006"
 
@@ -220,3 +220,14 @@ def test_people_on_holiday_or_away_are_not_prompted_nor_listed_as_not_answered(b
     assert field_errors(submit(bot, view, {"today": "Catching up"}, user=CAROL)) == {}
     tuesday = summaries(bot)[-1]
     assert "Tue 2026-12-08" in tuesday["text"] and "Not answered yet" not in str(tuesday["blocks"])
+
+
+def test_the_standup_form_does_not_open_for_someone_off_the_team(bot: RunningBot) -> None:
+    team(bot)
+    opened = len(bot.fake.calls_to("views.open"))
+    # Wei is in the workspace, not on Apollo's team, and reads Slack in Chinese.
+    answer = bot.slack.command("standup", user=WEI).json()["text"]
+    assert answer == "只有项目团队（项目经理、成员）或 PMO 管理员可以填写本项目的站会。"
+    assert len(bot.fake.calls_to("views.open")) == opened
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(StandupReport)).all() == []

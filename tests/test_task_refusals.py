@@ -83,3 +83,14 @@ def test_percent_outside_0_to_100_and_stale_buttons_and_forms_are_answered(bot: 
     errors = field_errors(submit(bot, view, {"percent_complete": "50"}, user=CAROL))
     assert "That task no longer exists." in next(iter(errors.values()))
     assert tasks_as_they_were(bot) == before[:1] and audited(bot) == []
+
+
+def test_the_update_form_does_not_open_for_someone_off_the_team(bot: RunningBot) -> None:
+    running(bot)
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
+    say(bot, "task add Elsewhere <@U0001>", channel="C0002")
+    opened = len(bot.fake.calls_to("views.open"))
+    # Carol is on Apollo, not Zeus: the form would only be refused once she had filled it in.
+    answer = say(bot, "update ZEUS-1", user=CAROL)
+    assert answer.startswith("Only the project's team (manager, member) or a PMO administrator can update")
+    assert len(bot.fake.calls_to("views.open")) == opened

@@ -44,6 +44,7 @@ from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_eve
 from handlers.slack.payloads import Clicked, SubmittedView
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
+from models.core.access import Action, require, require_open
 from models.core.clock import utcnow
 from models.core.enums import Channel, CommKind
 from models.core.errors import InvalidError
@@ -142,6 +143,9 @@ def answer_modal(t: Translator, state: StandupState, project: Project, tasks: li
 def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
+        # Refused before the form opens, not after it was filled in.
+        require_open(project)
+        require(db, project, ctx.actor, Action.ANSWER_STANDUP)
         tasks = open_tasks_of(db=db, project=project, owner_id=ctx.user_id, limit=TASK_CHOICES)
         view = answer_modal(ctx.t, StandupState(project_id=project.id, day=day), project, tasks)
     ctx.client.views_open(trigger_id=trigger_id, view=view)

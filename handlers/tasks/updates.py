@@ -153,7 +153,9 @@ def update_modal(t: Translator, state: UpdateState, project: Project, task: Task
 def open_update(ctx: Ctx, trigger_id: str, key: str, channel_id: str | None) -> None:
     with ctx.db(write=False) as db:
         project, task = locate(db, ctx, key, channel_id)
-        require_open(project)  # refused before the form opens, not after it was filled in
+        # Refused before the form opens, not after it was filled in.
+        require_open(project)
+        require(db, project, ctx.actor, Action.UPDATE_TASK)
         state = UpdateState(project_id=project.id, task_id=task.id, channel_id=project.channel_id)
         view = update_modal(ctx.t, state, project, task)
     ctx.client.views_open(trigger_id=trigger_id, view=view)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session, aliased
 
 from models.core.enums import Phase, Role
-from models.core.errors import ForbiddenError, Listed, People
+from models.core.errors import ForbiddenError, People, Termed
 from models.projects.tables import Member, Project
 
 
@@ -35,6 +35,7 @@ class Action(StrEnum):
     EDIT_RISK = "edit_risk"
     RAISE_ISSUE = "raise_issue"
     UPDATE_TASK = "update_task"
+    ANSWER_STANDUP = "answer_standup"
     REQUEST_CHANGE = "request_change"
     RECORD_MEETING = "record_meeting"
     SET_BUDGET = "set_budget"
@@ -64,6 +65,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.EDIT_RISK: TEAM,
     Action.RAISE_ISSUE: EVERYONE,
     Action.UPDATE_TASK: TEAM,
+    Action.ANSWER_STANDUP: TEAM,
     Action.REQUEST_CHANGE: EVERYONE,
     Action.RECORD_MEETING: TEAM,
     Action.SET_BUDGET: MANAGERS,
@@ -105,7 +107,7 @@ def require(db: Session, project: Project | None, actor: Actor, action: Action) 
     roles = sorted(ALLOWED[action], key=list(Role).index)
     raise ForbiddenError(
         f"access.denied.{action.value}",
-        roles=Listed(roles),
+        roles=Termed("role", roles),
         manager=People((project.manager_id,)) if project and project.manager_id else "",
     )
 

@@ -6,7 +6,8 @@ into a sentence in the user's language and show it beside the field or as an ans
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Self
 
 
 class Listed(tuple[str, ...]):
@@ -15,6 +16,20 @@ class Listed(tuple[str, ...]):
     The domain says which; the view joins them the way the reader's language writes a list
     ("a, b" in English, "a、b" in Chinese).
     """
+
+
+class Termed(Listed):
+    """Values the reader's language has its own words for ("manager, member" is 项目经理、成员).
+
+    Each value is shown as the catalog's `{prefix}.{value}`, joined as a list in that language.
+    """
+
+    prefix: str
+
+    def __new__(cls, prefix: str, values: Iterable[str]) -> Self:
+        termed = super().__new__(cls, values)
+        termed.prefix = prefix
+        return termed
 
 
 class People(Listed):

@@ -53,7 +53,7 @@ def answer_standup(
     *, db: Session, actor: Actor, project: Project, day: date, answer: StandupAnswer
 ) -> Answered:
     """Record (or replace) the actor's answer for `day`; a new blocker becomes an issue."""
-    require(db, project, actor, Action.UPDATE_TASK)
+    require(db, project, actor, Action.ANSWER_STANDUP)
     require_open(project)
     values = {
         "team_id": project.team_id,
