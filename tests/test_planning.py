@@ -124,7 +124,7 @@ def test_moves_and_links_that_break_the_schedule_are_refused_and_change_nothing(
         ),
         (
             "task link APL-3 after APL-1",
-            "It depends on a task due Fri 2026-12-04, so it can't start on or before that day.",
+            "With that link *APL-3* can't start before Mon 2026-12-07, but it starts Thu 2026-12-03",
         ),
     ]
     for text, refusal in cases:
@@ -295,7 +295,7 @@ def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: Ru
     say(bot, f"task add Test <@U0001> start {day(-5)} due {day(8)}")
     say(bot, "task add Undated")
     say(bot, f"task add Ship <@U0003> start {day(9)} due {day(12)}")
-    assert say(bot, "task link APL-5 after APL-2") == "*APL-5* now starts after *APL-2* is due."
+    assert say(bot, "task link APL-5 after APL-2") == "Linked: *APL-5* starts after *APL-2* is due."
     say(bot, f"milestone add Go-live due {day(10)}")
     assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]

@@ -292,3 +292,14 @@ def _scheduled(item: Item, activity: Activity, timing: Timing, scale: _Scale) ->
         free_float=timing.free_float,
         due=item.due if missed else None,
     )
+
+
+def earliest_allowed(link: LinkKind, lag: int, before: tuple[date, date], calendar: WorkCalendar) -> date:
+    """The first day a link lets its successor start (finish, for finish-to-finish), given the
+    predecessor's first and last day: the forward pass's rule, on dates."""
+    start, finish = calendar.on_or_after(before[0]), calendar.on_or_before(before[1])
+    if link is LinkKind.START_TO_START:
+        return calendar.add(start, lag)
+    if link is LinkKind.FINISH_TO_FINISH:
+        return calendar.add(finish, lag)
+    return calendar.add(finish, 1 + lag)

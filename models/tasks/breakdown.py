@@ -9,23 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.calendar.working_days import workspace_calendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.enums import OPEN_TASK_STATUSES, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, LinkKind, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
-from models.schedule.network import Item, Push, dependency_violation, pushed_by, would_create_cycle
+from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
+from models.schedule.network import Item, Push, dependency_violation, find_cycle, pushed_by
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
 TITLE_MAX = column_limit(Task.title)
+LAG_MAX = 250  # working days: about a year either way
 
 
 class TaskForm(BaseModel):
@@ -173,29 +177,146 @@ def record_added(db: Session, actor: Actor, project: Project, task: Task, form: 
     )
 
 
-def link(*, db: Session, actor: Actor, project: Project, task: Task, depends_on: Task) -> None:
-    """Make `task` wait for `depends_on`; refuse a cycle or a start before its predecessor's due."""
+class Linked(StrEnum):
+    ADDED = "added"
+    CHANGED = "changed"
+    ALREADY = "already"
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    linked: Linked
+    link: Link
+    was: Link | None = None  # the link it replaced, when it changed one
+
+
+def link(
+    *,
+    db: Session,
+    actor: Actor,
+    project: Project,
+    task: Task,
+    depends_on: Task,
+    kind: LinkKind = LinkKind.FINISH_TO_START,
+    lag: int = 0,
+) -> LinkOutcome:
+    """Make `task` wait for `depends_on`; a link between the two already there is answered, or
+    changed to the new kind and lag. Refused: a summary task and its own work, a cycle, and a
+    link the task's own dates break."""
     require(db, project, actor, Action.PLAN_WORK)
     require_open(project)
-    edges = dependency_edges(db, project)
-    cycle = would_create_cycle(edges, (task.id, depends_on.id))
-    if cycle:
-        numbers = {found.id: found.number for found in project_tasks(db, project)}
-        if task.id in cycle:  # read it from the task being linked: "APL-1 waits for … APL-1"
-            start = cycle.index(task.id)
-            cycle = cycle[start:] + cycle[:start]
-        path = " → ".join(item_key(project.key, ItemKind.TASK, numbers[node]) for node in [*cycle, cycle[0]])
-        raise InvalidError("tasks.cycle", field="depends_on", path=path)
-    form = TaskForm(title=task.title, start_date=task.start_date)
-    check_all(_dependency_problem(form, [depends_on]))
-    db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=depends_on.id))
+    wanted = Link(depends_on.id, task.id, kind, lag)
+    existing = db.scalar(
+        select(TaskDependency).where(
+            TaskDependency.task_id == task.id, TaskDependency.depends_on_id == depends_on.id
+        )
+    )
+    was = Link(depends_on.id, task.id, existing.kind, existing.lag_days) if existing else None
+    if was == wanted:
+        return LinkOutcome(Linked.ALREADY, wanted)
+    tasks = project_tasks(db, project)
+    check_all(
+        InvalidError("tasks.link_self", field="depends_on") if task.id == depends_on.id else None,
+        _bad_lag(lag),
+        _family_problem(project, tasks, task, depends_on),
+        None if was else _cycle_problem(db, project, tasks, wanted),
+    )
+    check_all(_link_dates_problem(db, project, task, depends_on, wanted))
+    if existing is None:
+        db.add(
+            TaskDependency(
+                team_id=project.team_id, task_id=task.id, depends_on_id=depends_on.id, kind=kind, lag_days=lag
+            )
+        )
+    else:
+        existing.kind, existing.lag_days = kind, lag
     record(
         db,
         project_id=project.id,
         actor_id=actor.user_id,
         action="task.link",
         subject=task_key(project, task),
-        after={"depends_on": task_key(project, depends_on)},
+        before={"kind": was.kind.value, "lag_days": was.lag} if was else None,
+        after={"depends_on": task_key(project, depends_on), "kind": kind.value, "lag_days": lag},
+    )
+    return LinkOutcome(Linked.CHANGED if was else Linked.ADDED, wanted, was)
+
+
+def _bad_lag(lag: int) -> DomainError | None:
+    if abs(lag) <= LAG_MAX:
+        return None
+    return InvalidError("tasks.bad_lag", field="depends_on", given=lag, limit=LAG_MAX)
+
+
+def _ancestors(tasks: Sequence[Task], task: Task) -> set[int]:
+    parents = {found.id: found.parent_id for found in tasks}
+    found: set[int] = set()
+    parent = parents.get(task.id)
+    while parent is not None and parent not in found:
+        found.add(parent)
+        parent = parents.get(parent)
+    return found
+
+
+def _family_problem(project: Project, tasks: Sequence[Task], task: Task, other: Task) -> DomainError | None:
+    """A summary task is its own work: waiting for it, or it for the summary, is a loop."""
+    if other.id in _ancestors(tasks, task):
+        summary, part = other, task
+    elif task.id in _ancestors(tasks, other):
+        summary, part = task, other
+    else:
+        return None
+    return InvalidError(
+        "tasks.link_family",
+        field="depends_on",
+        summary=task_key(project, summary),
+        part=task_key(project, part),
+    )
+
+
+def _cycle_problem(db: Session, project: Project, tasks: Sequence[Task], wanted: Link) -> DomainError | None:
+    """A loop through the new link, traced between leaves (a link to a summary means its leaves)."""
+    tree = [Item(found.id, None, None, parent_id=found.parent_id) for found in tasks]
+    leaves = leaf_links(tree, [*dependency_links(db, project), wanted])
+    cycle = find_cycle((one.after, one.before) for one in leaves)
+    if not cycle:
+        return None
+    numbers = {found.id: found.number for found in tasks}
+    starts = [node for node in cycle if node in leaves_below(tree).get(wanted.after, [])]
+    if starts:  # read it from the task being linked: "APL-1 waits for … APL-1"
+        start = cycle.index(starts[0])
+        cycle = cycle[start:] + cycle[:start]
+    path = " → ".join(item_key(project.key, ItemKind.TASK, numbers[node]) for node in [*cycle, cycle[0]])
+    return InvalidError("tasks.cycle", field="depends_on", path=path)
+
+
+def _link_dates_problem(
+    db: Session, project: Project, task: Task, depends_on: Task, wanted: Link
+) -> DomainError | None:
+    """The task's own dates must keep the rule of the new link, as they keep finish-to-start ones."""
+    first, last = depends_on.start_date or depends_on.due_date, depends_on.due_date or depends_on.start_date
+    if first is None or last is None:
+        return None
+    calendar = workspace_calendar(db)
+    earliest = earliest_allowed(wanted.kind, wanted.lag, (first, last), calendar)
+    if wanted.kind is LinkKind.FINISH_TO_FINISH:
+        if task.due_date is None or calendar.on_or_before(task.due_date) >= earliest:
+            return None
+        return InvalidError(
+            "tasks.link_finishes_early",
+            field="depends_on",
+            key=task_key(project, task),
+            due=task.due_date,
+            earliest=earliest,
+        )
+    if task.start_date is None or calendar.on_or_after(task.start_date) >= earliest:
+        return None
+    return InvalidError(
+        "tasks.link_starts_early",
+        field="depends_on",
+        key=task_key(project, task),
+        start=task.start_date,
+        earliest=earliest,
     )
 
 
@@ -234,6 +355,17 @@ def move_dates(
 
 def project_tasks(db: Session, project: Project) -> list[Task]:
     return list(db.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.number)))
+
+
+def dependency_links(db: Session, project: Project) -> list[Link]:
+    rows = db.execute(
+        select(
+            TaskDependency.depends_on_id, TaskDependency.task_id, TaskDependency.kind, TaskDependency.lag_days
+        )
+        .join(Task, Task.id == TaskDependency.task_id)
+        .where(Task.project_id == project.id)
+    ).all()
+    return [Link(before, after, kind, lag) for before, after, kind, lag in rows]
 
 
 def dependency_edges(db: Session, project: Project) -> list[tuple[int, int]]:

@@ -1,0 +1,109 @@
+"""`/pmo task link`: finish-to-start with lags and leads, start-to-start, finish-to-finish, and
+the links it refuses, end to end."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.markup import unescape
+from models import AuditEntry, Task, TaskDependency
+from models.core.enums import LinkKind
+from tests.support.flows import count_rows, say
+from tests.support.planning import planned
+from tests.support.served import RunningBot
+
+
+def links(bot: RunningBot) -> set[tuple[int, int, LinkKind, int]]:
+    """Each link as (task number, number of the task it waits for, kind, lag)."""
+    with bot.database.system_session(write=False) as db:
+        numbers = dict(db.execute(select(Task.id, Task.number)).all())
+        rows = db.scalars(select(TaskDependency)).all()
+        return {(numbers[row.task_id], numbers[row.depends_on_id], row.kind, row.lag_days) for row in rows}
+
+
+def four_tasks(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Design start 2026-12-01 due 2026-12-03")
+    say(bot, "task add Build start 2026-12-08 due 2026-12-11")
+    say(bot, "task add Docs start 2026-12-08 due 2026-12-11")
+    say(bot, "task add Ship start 2026-12-21 due 2026-12-21")
+
+
+def test_links_take_a_kind_and_a_lag_and_several_predecessors_at_once(bot: RunningBot) -> None:
+    four_tasks(bot)
+    assert say(bot, "task link APL-2 after APL-1 +2d") == (
+        "Linked: *APL-2* starts after *APL-1* is due, 2 working day(s) later."
+    )
+    assert say(bot, "task link APL-4 after APL-2, APL-3 -1d") == (
+        "Linked: *APL-4* starts after *APL-2* is due.\n"
+        "Linked: *APL-4* starts after *APL-3* is due, 1 working day(s) earlier."
+    )
+    assert say(bot, "task link APL-3 starts with APL-2") == "Linked: *APL-3* starts with *APL-2*."
+    assert say(bot, "task link APL-3 finishes with APL-2 +0d") == (
+        "Changed the link: *APL-3* finishes with *APL-2* (it was: *APL-3* starts with *APL-2*)."
+    )
+    fs, ff = LinkKind.FINISH_TO_START, LinkKind.FINISH_TO_FINISH
+    assert links(bot) == {(2, 1, fs, 2), (4, 2, fs, 0), (4, 3, fs, -1), (3, 2, ff, 0)}
+
+
+def test_a_link_that_exists_is_answered_already_and_changes_nothing(bot: RunningBot) -> None:
+    four_tasks(bot)
+    say(bot, "task link APL-2 after APL-1 +2d")
+    assert say(bot, "task link APL-2 after APL-1 +2d") == (
+        "Already linked: *APL-2* starts after *APL-1* is due, 2 working day(s) later. Nothing changed."
+    )
+    assert count_rows(bot.database, TaskDependency) == 1
+    with bot.database.system_session(write=False) as db:
+        assert len(db.scalars(select(AuditEntry).where(AuditEntry.action == "task.link")).all()) == 1
+
+
+def test_a_summary_task_and_its_own_work_cannot_wait_for_each_other(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Billing")
+    say(bot, "task add Invoices under APL-1 start 2026-12-01 due 2026-12-04")
+    say(bot, "task add Invoice rules under APL-2 start 2026-12-01 due 2026-12-02")
+    refusal = "*APL-1* contains *APL-3*: a summary task and its own work can't wait for each other."
+    assert refusal in say(bot, "task link APL-1 after APL-3")
+    assert refusal in say(bot, "task link APL-3 after APL-1")
+    assert "*APL-2* contains *APL-3*" in say(bot, "task link APL-3 starts with APL-2")
+    assert "A task can't wait for itself." in say(bot, "task link APL-2 after APL-2")
+    assert count_rows(bot.database, TaskDependency) == 0
+
+
+def test_a_cycle_through_a_summary_task_is_refused_with_its_path(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Billing")
+    say(bot, "task add Invoices under APL-1 start 2026-12-01 due 2026-12-02")
+    say(bot, "task add Review start 2026-12-03 due 2026-12-04")
+    say(bot, "task link APL-3 after APL-1")  # waits for Billing, so for its leaf APL-2
+    answer = say(bot, "task link APL-2 after APL-3")
+    assert "That would make a loop of dependencies: APL-2 → APL-3 → APL-2." in answer
+    assert links(bot) == {(3, 1, LinkKind.FINISH_TO_START, 0)}
+
+
+def test_a_link_the_tasks_own_dates_break_is_refused_in_working_days(bot: RunningBot) -> None:
+    four_tasks(bot)
+    # Design is due Thursday: two days' lag makes the earliest start Tuesday, not Monday.
+    assert say(bot, "task link APL-3 after APL-1 +2d").startswith("Linked: *APL-3* starts after *APL-1*")
+    answer = say(bot, "task link APL-2 after APL-1 +3d")
+    assert "With that link *APL-2* can't start before Wed 2026-12-09, but it starts Tue 2026-12-08" in answer
+    answer = say(bot, "task link APL-1 finishes with APL-2")
+    assert "With that link *APL-1* can't finish before Fri 2026-12-11, but it is due Thu 2026-12-03" in answer
+    assert links(bot) == {(3, 1, LinkKind.FINISH_TO_START, 2)}
+
+
+def test_badly_written_links_answer_with_the_form(bot: RunningBot) -> None:
+    four_tasks(bot)
+    for text in (
+        "task link APL-2 before APL-1",
+        "task link APL-2 after +2d",
+        "task link APL-2 after APL-1 +2d +1d",
+        "task link APL-2 starts APL-1",
+        "task link APL-2",
+    ):
+        answer = unescape(say(bot, text))
+        assert "`after`, `starts with` or `finishes with`" in answer, text
+        assert "/pmo task [add <title>" in answer and "link <KEY> after|starts with|finishes with" in answer
+    assert "at most 250 working days either way, not -400" in say(bot, "task link APL-2 after APL-1 -400d")
+    assert "no task APL-9" in say(bot, "task link APL-2 after APL-1, APL-9")
+    assert count_rows(bot.database, TaskDependency) == 0
