@@ -59,7 +59,7 @@ def test_tasks_nest_and_parents_roll_up_dates_estimates_and_progress(bot: Runnin
     assert task(bot, 4).parent_id == task(bot, 3).id
     blocks = str(bot.slack.command("plan").json()["blocks"])
     # The parent spans its children and sums their leaf estimates: 10 + 6 (APL-3's own 30 is rolled up).
-    assert "*APL-1* Billing · nobody · Tue 2026-12-01 → Wed 2026-12-09 · 16 h · to do 31%" in blocks
+    assert "*APL-1* Billing · nobody · Tue 2026-12-01 → Wed 2026-12-09 (7 d) · 16 h · to do 31%" in blocks
     assert blocks.index("APL-1") < blocks.index("APL-2") < blocks.index("APL-3") < blocks.index("APL-4")
 
 
