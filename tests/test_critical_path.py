@@ -8,6 +8,7 @@ periods ending at EF = ES + d publish EF and LF one higher than ours; the test c
 from __future__ import annotations
 
 from datetime import date, timedelta
+from random import Random
 
 import networkx as nx
 from hypothesis import given, settings
@@ -203,6 +204,12 @@ def test_undated_tasks_are_not_scheduled_and_an_empty_plan_has_no_finish() -> No
     assert plan([Item(2, None, d("2026-12-05"))]).tasks[2].start == d("2026-12-04")  # a Saturday due
 
 
+def test_a_cycle_saved_before_links_were_checked_leaves_one_link_out_instead_of_failing() -> None:
+    timings = solve([Activity(1, 2), Activity(2, 3)], [Link(1, 2), Link(2, 1)])
+    assert sorted(timings) == [1, 2]
+    assert max(timing.early_finish for timing in timings.values()) + 1 == 5  # one link kept
+
+
 # -- random networks
 
 
@@ -259,6 +266,18 @@ def test_without_a_deadline_no_float_is_negative_and_some_task_is_critical(
     assert all(timing.free_float <= timing.total_float for timing in timings.values())
     finish = max(timing.early_finish for timing in timings.values())
     assert any(timing.critical and timing.early_finish == finish for timing in timings.values())
+
+
+@PROPERTIES
+@given(networks(), st.randoms(use_true_random=False))
+def test_the_answer_does_not_depend_on_the_order_tasks_and_links_were_typed(
+    network: tuple[list[Activity], list[Link]], random: Random
+) -> None:
+    activities, links = network
+    shuffled_activities, shuffled_links = activities[:], links[:]
+    random.shuffle(shuffled_activities)
+    random.shuffle(shuffled_links)
+    assert solve(shuffled_activities, shuffled_links) == solve(activities, links)
 
 
 @st.composite

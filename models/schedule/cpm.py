@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from graphlib import TopologicalSorter
+from graphlib import CycleError, TopologicalSorter
 
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import LinkKind
@@ -78,12 +78,21 @@ def _latest_finish(link: Link, duration: int, late_start: int, late_finish: int)
     return late_start - 1 - link.lag
 
 
-def _order(activities: dict[int, Activity], links: Sequence[Link]) -> list[int]:
-    """Predecessors first; ties by id, so the answer never depends on the order tasks were typed."""
-    sorter: TopologicalSorter[int] = TopologicalSorter({node: () for node in sorted(activities)})
-    for link in links:
-        sorter.add(link.after, link.before)
-    return list(sorter.static_order())  # raises CycleError: linking refuses cycles first
+def _order(activities: dict[int, Activity], links: list[Link]) -> list[int]:
+    """Predecessors first; ties by id, so the answer never depends on the order tasks were typed.
+
+    Linking refuses cycles, but links saved before every rule was checked may still close one:
+    one link of it is left out (and out of `links`), so the plan still shows rather than fails.
+    """
+    while True:
+        sorter: TopologicalSorter[int] = TopologicalSorter({node: () for node in sorted(activities)})
+        for link in links:
+            sorter.add(link.after, link.before)
+        try:
+            return list(sorter.static_order())
+        except CycleError as error:
+            before, after = error.args[1][:2]  # each node of the cycle precedes the next
+            links[:] = [link for link in links if (link.before, link.after) != (before, after)]
 
 
 def solve(
