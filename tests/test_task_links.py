@@ -6,9 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.markup import unescape
+from handlers.tasks.breakdown import link_answer
 from models import AuditEntry, Task, TaskDependency
 from models.core.enums import LinkKind
+from models.schedule.cpm import Link
+from models.tasks.breakdown import Linked, LinkOutcome
 from tests.support.flows import count_rows, say
+from tests.support.languages import ZH, english_words
 from tests.support.planning import planned
 from tests.support.served import RunningBot
 
@@ -107,3 +111,22 @@ def test_badly_written_links_answer_with_the_form(bot: RunningBot) -> None:
     assert "at most 250 working days either way, not -400" in say(bot, "task link APL-2 after APL-1 -400d")
     assert "no task APL-9" in say(bot, "task link APL-2 after APL-1, APL-9")
     assert count_rows(bot.database, TaskDependency) == 0
+
+
+def test_a_link_reads_in_chinese() -> None:
+    keys = {1: "APL-1", 2: "APL-2"}
+    changed = LinkOutcome(Linked.CHANGED, Link(1, 2, LinkKind.START_TO_START, 2), Link(1, 2))
+    assert link_answer(keys, changed, ZH) == (
+        "已修改关联：*APL-2* 与 *APL-1* 同时开始，晚 2 个工作日（原来是：*APL-2* 在 *APL-1* 截止后开始）。"
+    )
+    already = LinkOutcome(Linked.ALREADY, Link(1, 2, LinkKind.FINISH_TO_FINISH, -1))
+    answer = link_answer(keys, already, ZH)
+    assert answer == "已经这样关联过了：*APL-2* 与 *APL-1* 同时完成，提前 1 个工作日。没有改动。"
+    assert english_words(answer) == []
+
+
+def test_help_shows_how_to_link_and_to_see_the_critical_path(bot: RunningBot) -> None:
+    planned(bot)
+    shown = unescape(say(bot, "help"))
+    assert "link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …]" in shown
+    assert "`/pmo plan [critical]`" in shown and "critical tasks marked" in shown
