@@ -71,7 +71,9 @@ def test_a_summary_task_and_its_own_work_cannot_wait_for_each_other(bot: Running
     assert refusal in say(bot, "task link APL-3 after APL-1")
     assert "*APL-2* contains *APL-3*" in say(bot, "task link APL-3 starts with APL-2")
     assert "A task can't wait for itself." in say(bot, "task link APL-2 after APL-2")
-    assert count_rows(bot.database, TaskDependency) == 0
+    refusal = "The task would be part of *APL-1*, so it can't wait for it."
+    assert refusal in say(bot, "task add Totals under APL-2 after APL-1")
+    assert count_rows(bot.database, TaskDependency) == 0 and count_rows(bot.database, Task) == 3
 
 
 def test_a_cycle_through_a_summary_task_is_refused_with_its_path(bot: RunningBot) -> None:

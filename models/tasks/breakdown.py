@@ -129,7 +129,19 @@ def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> li
         not_on_team(db, project, form.owner_id),
         *links.problems,
         _dependency_problem(form, links.predecessors),
+        _waits_for_own_summary(db, project, links),
     ]
+
+
+def _waits_for_own_summary(db: Session, project: Project, links: Links) -> DomainError | None:
+    """A new task under a parent can't wait for that parent or any task above it."""
+    if links.parent is None:
+        return None
+    above = {links.parent.id} | _ancestors(project_tasks(db, project), links.parent)
+    summary = next((task for task in links.predecessors if task.id in above), None)
+    if summary is None:
+        return None
+    return InvalidError("tasks.after_own_summary", field="depends_on", summary=task_key(project, summary))
 
 
 def task_problems(db: Session, project: Project, form: TaskForm) -> list[DomainError | None]:
