@@ -97,7 +97,8 @@ def test_dependencies_refuse_cycles_and_early_starts_and_moves_warn_about_pushes
     say(bot, "task add Build start 2026-12-01 due 2026-12-04")
     say(bot, "task add Test start 2026-12-07 due 2026-12-09 after APL-1")
     say(bot, "task add Ship start 2026-12-10 due 2026-12-10 after APL-2")
-    assert "can't start on or before that day" in say(bot, "task add Early start 2026-12-02 after APL-1")
+    early = say(bot, "task add Early start 2026-12-02 after APL-1")
+    assert "Its link to *APL-1* lets it start no earlier than Mon 2026-12-07, not Wed 2026-12-02." in early
     assert "loop of dependencies: APL-1 → APL-3 → APL-2 → APL-1" in say(bot, "task link APL-1 after APL-3")
     assert count_rows(bot.database, TaskDependency) == 2
 
@@ -120,11 +121,11 @@ def test_moves_and_links_that_break_the_schedule_are_refused_and_change_nothing(
         ),
         (
             "task move APL-2 start 2026-12-04",
-            "It depends on a task due Fri 2026-12-04, so it can't start on or before that day.",
+            "Its link to *APL-1* lets it start no earlier than Mon 2026-12-07, not Fri 2026-12-04.",
         ),
         (
             "task link APL-3 after APL-1",
-            "With that link *APL-3* can't start before Mon 2026-12-07, but it starts Thu 2026-12-03",
+            "Its link to *APL-1* lets it start no earlier than Mon 2026-12-07, not Thu 2026-12-03.",
         ),
     ]
     for text, refusal in cases:

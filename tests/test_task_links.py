@@ -3,6 +3,8 @@ the links it refuses, end to end."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from bot.markup import unescape
@@ -13,7 +15,7 @@ from models.schedule.cpm import Link
 from models.tasks.breakdown import Linked, LinkOutcome
 from tests.support.flows import count_rows, say
 from tests.support.languages import ZH, english_words
-from tests.support.planning import planned
+from tests.support.planning import planned, task
 from tests.support.served import RunningBot
 
 
@@ -92,9 +94,9 @@ def test_a_link_the_tasks_own_dates_break_is_refused_in_working_days(bot: Runnin
     # Design is due Thursday: two days' lag makes the earliest start Tuesday, not Monday.
     assert say(bot, "task link APL-3 after APL-1 +2d").startswith("Linked: *APL-3* starts after *APL-1*")
     answer = say(bot, "task link APL-2 after APL-1 +3d")
-    assert "With that link *APL-2* can't start before Wed 2026-12-09, but it starts Tue 2026-12-08" in answer
+    assert "Its link to *APL-1* lets it start no earlier than Wed 2026-12-09, not Tue 2026-12-08." in answer
     answer = say(bot, "task link APL-1 finishes with APL-2")
-    assert "With that link *APL-1* can't finish before Fri 2026-12-11, but it is due Thu 2026-12-03" in answer
+    assert "Its link to *APL-2* lets it finish no earlier than Fri 2026-12-11, not Thu 2026-12-03." in answer
     assert links(bot) == {(3, 1, LinkKind.FINISH_TO_START, 2)}
 
 
@@ -132,3 +134,25 @@ def test_help_shows_how_to_link_and_to_see_the_critical_path(bot: RunningBot) ->
     shown = unescape(say(bot, "help"))
     assert "link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …]" in shown
     assert "`/pmo plan [critical]`" in shown and "critical tasks marked" in shown
+
+
+def test_task_add_takes_a_lag_after_each_predecessor(bot: RunningBot) -> None:
+    four_tasks(bot)
+    say(bot, "task add Test start 2026-12-09 due 2026-12-10 after APL-1 +2d, APL-3 -3d")
+    assert links(bot) == {(5, 1, LinkKind.FINISH_TO_START, 2), (5, 3, LinkKind.FINISH_TO_START, -3)}
+    refused = say(bot, "task add Early start 2026-12-08 after APL-1 +3d")
+    assert "Its link to *APL-1* lets it start no earlier than Wed 2026-12-09, not Tue 2026-12-08." in refused
+    assert "`APL-2 +2d, APL-5`" in unescape(say(bot, "task add Odd after +2d APL-1"))
+    assert count_rows(bot.database, TaskDependency) == 2
+
+
+def test_a_move_is_judged_by_each_links_own_rule(bot: RunningBot) -> None:
+    four_tasks(bot)
+    say(bot, "task link APL-3 starts with APL-2")
+    # Starting with Build, Docs may start before Build is due: only Build's start binds it.
+    assert "*APL-3* now runs from Wed 2026-12-09 to Fri 2026-12-11." in say(
+        bot, "task move APL-3 start 2026-12-09"
+    )
+    refused = say(bot, "task move APL-3 start 2026-12-07")
+    assert "Its link to *APL-2* lets it start no earlier than Tue 2026-12-08, not Mon 2026-12-07." in refused
+    assert task(bot, 3).start_date == date(2026, 12, 9)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -44,6 +44,7 @@ from handlers.slack.payloads import SubmittedView
 from handlers.tasks.buttons import task_buttons
 from models.core.access import Action, require, require_open
 from models.core.enums import LinkKind
+from models.core.errors import InvalidError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.schedule.cpm import Link
@@ -51,6 +52,7 @@ from models.schedule.network import Push
 from models.tasks.breakdown import (
     Linked,
     LinkOutcome,
+    Predecessor,
     TaskFilter,
     TaskForm,
     add_task,
@@ -122,7 +124,7 @@ def parse_one_line(args: list[str], dates: DateContext) -> TaskForm:
         start_date=read_date(parts["start"], dates) if "start" in parts else None,
         estimate_hours=read_number(parts["est"]) if "est" in parts else None,
         parent=parts.get("under"),
-        depends_on=KEY_LIST.split(parts["after"]) if "after" in parts else [],
+        depends_on=read_predecessors(parts.get("after", "")),
     )
 
 
@@ -200,18 +202,28 @@ def parse_link(args: list[str]) -> tuple[str, list[LinkRequest]]:
     if len(args) < 3:
         raise UsageError("tasks.link_form")
     kind, length = link_kind(args[1:])
-    requests: list[LinkRequest] = []
-    for token in KEY_LIST.split(" ".join(args[1 + length :])):
+    keys = keys_and_lags(" ".join(args[1 + length :]), "tasks.link_form")
+    if not keys:
+        raise UsageError("tasks.link_form")
+    return args[0], [LinkRequest(key, kind, lag) for key, lag in keys]
+
+
+def keys_and_lags(text: str, usage: str) -> list[tuple[str, int | None]]:
+    """`APL-2 +2d, APL-5`: task keys, each with the lag written after it, if any."""
+    found: list[tuple[str, int | None]] = []
+    for token in KEY_LIST.split(text):
         lag = LAG.match(token)
         if lag is None and token:
-            requests.append(LinkRequest(token, kind))
+            found.append((token, None))
         elif lag is not None:
-            if not requests or requests[-1].lag is not None:
-                raise UsageError("tasks.link_form")
-            requests[-1] = replace(requests[-1], lag=int(lag.group(1)))
-    if not requests:
-        raise UsageError("tasks.link_form")
-    return args[0], requests
+            if not found or found[-1][1] is not None:
+                raise InvalidError(usage, field="depends_on")  # beside the field, in the form
+            found[-1] = (found[-1][0], int(lag.group(1)))
+    return found
+
+
+def read_predecessors(text: str) -> list[Predecessor]:
+    return [Predecessor(key=key, lag=lag or 0) for key, lag in keys_and_lags(text, "tasks.after_form")]
 
 
 def lag_text(lag: int, t: Translator) -> str:
@@ -311,7 +323,7 @@ def read_task_form(reader: FormReader, db: Session, project: Project) -> TaskFor
         due_date=reader.date("due_date"),
         estimate_hours=reader.number("estimate_hours"),
         is_deliverable=reader.text("is_deliverable") == "yes",
-        depends_on=[key for key in KEY_LIST.split(reader.text("depends_on") or "") if key],
+        depends_on=read_predecessors(reader.text("depends_on") or ""),
     )
     reader.check(*task_problems(db, project, form))
     return form

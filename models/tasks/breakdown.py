@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.calendar.working_days import workspace_calendar
+from models.calendar.working_days import WorkCalendar, workspace_calendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.enums import OPEN_TASK_STATUSES, LinkKind, TaskStatus
@@ -24,12 +24,19 @@ from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
 from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
-from models.schedule.network import Item, Push, dependency_violation, find_cycle, pushed_by
+from models.schedule.network import Item, Push, find_cycle, pushed_by
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
 TITLE_MAX = column_limit(Task.title)
 LAG_MAX = 250  # working days: about a year either way
+
+
+class Predecessor(BaseModel):
+    """A task the new one starts after, `lag` working days later (negative: a lead)."""
+
+    key: str  # like APL-3
+    lag: int = 0
 
 
 class TaskForm(BaseModel):
@@ -43,7 +50,7 @@ class TaskForm(BaseModel):
     due_date: date | None = None
     estimate_hours: float | None = None
     is_deliverable: bool = False
-    depends_on: list[str] = []  # task keys
+    depends_on: list[Predecessor] = []
     source_link: str | None = None
 
 
@@ -97,30 +104,64 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
     return problems
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A link into a task, with the task it waits for."""
+
+    before: Task
+    kind: LinkKind = LinkKind.FINISH_TO_START
+    lag: int = 0
+
+
 @dataclass
 class Links:
     parent: Task | None
-    predecessors: list[Task]
+    predecessors: list[Incoming]
     problems: list[DomainError | None]
 
 
 def _links(db: Session, project: Project, form: TaskForm) -> Links:
     parent, problem = _lookup(db, project, form.parent, "parent") if form.parent else (None, None)
     problems: list[DomainError | None] = [problem]
-    predecessors: list[Task] = []
-    for key in form.depends_on:
-        task, error = _lookup(db, project, key, "depends_on")
-        problems.append(error)
+    predecessors: list[Incoming] = []
+    for predecessor in form.depends_on:
+        task, error = _lookup(db, project, predecessor.key, "depends_on")
+        problems += [error, _bad_lag(predecessor.lag)]
         if task is not None:
-            predecessors.append(task)
+            predecessors.append(Incoming(task, lag=predecessor.lag))
     return Links(parent, predecessors, problems)
 
 
-def _dependency_problem(form: TaskForm, predecessors: Sequence[Task]) -> DomainError | None:
-    latest = dependency_violation(form.start_date, [task.due_date for task in predecessors])
-    if latest is None:
+def _rule_problems(
+    db: Session, project: Project, dates: tuple[date | None, date | None], incoming: Sequence[Incoming]
+) -> list[DomainError | None]:
+    """Each link's rule, kept by the task's own start and due date, counted in working days."""
+    if not incoming:
+        return []
+    calendar = workspace_calendar(db)
+    return [_rule_problem(calendar, project, dates, link) for link in incoming]
+
+
+def _rule_problem(
+    calendar: WorkCalendar, project: Project, dates: tuple[date | None, date | None], link: Incoming
+) -> DomainError | None:
+    before, (start, due) = link.before, dates
+    first, last = before.start_date or before.due_date, before.due_date or before.start_date
+    if first is None or last is None:
         return None
-    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest)
+    earliest = earliest_allowed(link.kind, link.lag, (first, last), calendar)
+    key = task_key(project, before)
+    if link.kind is LinkKind.FINISH_TO_FINISH:
+        if due is None or calendar.on_or_before(due) >= earliest:
+            return None
+        return InvalidError(
+            "tasks.finishes_before_link", field="due_date", before=key, earliest=earliest, due=due
+        )
+    if start is None or calendar.on_or_after(start) >= earliest:
+        return None
+    return InvalidError(
+        "tasks.starts_before_link", field="start_date", before=key, earliest=earliest, start=start
+    )
 
 
 def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> list[DomainError | None]:
@@ -128,7 +169,7 @@ def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> li
         *_basic_problems(form),
         not_on_team(db, project, form.owner_id),
         *links.problems,
-        _dependency_problem(form, links.predecessors),
+        *_rule_problems(db, project, (form.start_date, form.due_date), links.predecessors),
         _waits_for_own_summary(db, project, links),
     ]
 
@@ -138,7 +179,7 @@ def _waits_for_own_summary(db: Session, project: Project, links: Links) -> Domai
     if links.parent is None:
         return None
     above = {links.parent.id} | _ancestors(project_tasks(db, project), links.parent)
-    summary = next((task for task in links.predecessors if task.id in above), None)
+    summary = next((link.before for link in links.predecessors if link.before.id in above), None)
     if summary is None:
         return None
     return InvalidError("tasks.after_own_summary", field="depends_on", summary=task_key(project, summary))
@@ -159,7 +200,14 @@ def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> 
     db.add(task)
     db.flush()
     for predecessor in links.predecessors:
-        db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=predecessor.id))
+        db.add(
+            TaskDependency(
+                team_id=project.team_id,
+                task_id=task.id,
+                depends_on_id=predecessor.before.id,
+                lag_days=predecessor.lag,
+            )
+        )
     record_added(db, actor, project, task, form)
     return task
 
@@ -233,7 +281,8 @@ def link(
         _family_problem(project, tasks, task, depends_on),
         None if was else _cycle_problem(db, project, tasks, wanted),
     )
-    check_all(_link_dates_problem(db, project, task, depends_on, wanted))
+    incoming = Incoming(depends_on, kind, lag)
+    check_all(*_rule_problems(db, project, (task.start_date, task.due_date), [incoming]))
     if existing is None:
         db.add(
             TaskDependency(
@@ -302,36 +351,6 @@ def _cycle_problem(db: Session, project: Project, tasks: Sequence[Task], wanted:
     return InvalidError("tasks.cycle", field="depends_on", path=path)
 
 
-def _link_dates_problem(
-    db: Session, project: Project, task: Task, depends_on: Task, wanted: Link
-) -> DomainError | None:
-    """The task's own dates must keep the rule of the new link, as they keep finish-to-start ones."""
-    first, last = depends_on.start_date or depends_on.due_date, depends_on.due_date or depends_on.start_date
-    if first is None or last is None:
-        return None
-    calendar = workspace_calendar(db)
-    earliest = earliest_allowed(wanted.kind, wanted.lag, (first, last), calendar)
-    if wanted.kind is LinkKind.FINISH_TO_FINISH:
-        if task.due_date is None or calendar.on_or_before(task.due_date) >= earliest:
-            return None
-        return InvalidError(
-            "tasks.link_finishes_early",
-            field="depends_on",
-            key=task_key(project, task),
-            due=task.due_date,
-            earliest=earliest,
-        )
-    if task.start_date is None or calendar.on_or_after(task.start_date) >= earliest:
-        return None
-    return InvalidError(
-        "tasks.link_starts_early",
-        field="depends_on",
-        key=task_key(project, task),
-        start=task.start_date,
-        earliest=earliest,
-    )
-
-
 def move_dates(
     *, db: Session, actor: Actor, project: Project, task: Task, start: date | None, due: date | None
 ) -> list[Push]:
@@ -340,12 +359,13 @@ def move_dates(
     require_open(project)
     new_start, new_due = start or task.start_date, due or task.due_date
     form = TaskForm(title=task.title, start_date=new_start, due_date=new_due)
-    predecessors = db.scalars(
-        select(Task)
+    rows = db.execute(
+        select(Task, TaskDependency.kind, TaskDependency.lag_days)
         .join(TaskDependency, TaskDependency.depends_on_id == Task.id)
         .where(TaskDependency.task_id == task.id)
     ).all()
-    check_all(*_basic_problems(form), _dependency_problem(form, predecessors))
+    incoming = [Incoming(before, kind, lag) for before, kind, lag in rows]
+    check_all(*_basic_problems(form), *_rule_problems(db, project, (new_start, new_due), incoming))
     before = {"start_date": task.start_date, "due_date": task.due_date}
     task.start_date, task.due_date = new_start, new_due
     record(
