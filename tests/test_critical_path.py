@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import LinkKind
-from models.schedule.cpm import Activity, Link, Schedule, leaf_links, schedule, solve
+from models.schedule.cpm import Activity, Link, Schedule, leaf_links, pushed, schedule, solve
 from models.schedule.network import Item
 
 FS, SS, FF = LinkKind.FINISH_TO_START, LinkKind.START_TO_START, LinkKind.FINISH_TO_FINISH
@@ -202,6 +202,21 @@ def test_undated_tasks_are_not_scheduled_and_an_empty_plan_has_no_finish() -> No
     assert plan([Item(1, None, None)]).finish is None
     assert list(plan([Item(1, None, None), Item(2, None, d("2026-12-05"))]).tasks) == [2]
     assert plan([Item(2, None, d("2026-12-05"))]).tasks[2].start == d("2026-12-04")  # a Saturday due
+
+
+def test_only_tasks_their_links_hold_back_are_pushed_each_by_its_own_rule() -> None:
+    items = [
+        Item(1, d("2026-12-01"), d("2026-12-08")),  # just moved: now due Tuesday
+        Item(2, d("2026-12-07"), d("2026-12-08")),  # after 1: held to Wednesday
+        Item(3, d("2026-12-02"), d("2026-12-03")),  # starts with 1, a day later: fine as it is
+        Item(4, d("2026-12-09"), d("2026-12-09")),  # after 2: held to Friday
+    ]
+    links = [Link(1, 2), Link(1, 3, SS, 1), Link(2, 4)]
+    found = pushed(items, links, WEEKDAYS, moved=1)
+    assert [(push.id, push.earliest_start, push.current_start) for push in found] == [
+        (2, d("2026-12-09"), d("2026-12-07")),
+        (4, d("2026-12-11"), d("2026-12-09")),
+    ]
 
 
 def test_a_cycle_saved_before_links_were_checked_leaves_one_link_out_instead_of_failing() -> None:

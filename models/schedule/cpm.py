@@ -22,7 +22,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import LinkKind
-from models.schedule.network import Item
+from models.schedule.network import Item, Push
 
 ONE_DAY = timedelta(days=1)
 
@@ -312,3 +312,21 @@ def earliest_allowed(link: LinkKind, lag: int, before: tuple[date, date], calend
     if link is LinkKind.FINISH_TO_FINISH:
         return calendar.add(finish, lag)
     return calendar.add(finish, 1 + lag)
+
+
+def pushed(items: Sequence[Item], links: Iterable[Link], calendar: WorkCalendar, *, moved: int) -> list[Push]:
+    """Tasks their links hold later than their own first day, in the order they start; the task
+    just moved is left out, as it is where it was put."""
+    found = schedule(items, links, calendar)
+    by_id = {item.id: item for item in items}
+    held: list[Push] = []
+    for node, placed in sorted(found.tasks.items(), key=lambda pair: (pair[1].start, pair[0])):
+        item = by_id[node]
+        own = (
+            calendar.on_or_after(item.start)
+            if item.start
+            else calendar.on_or_before(item.due or placed.start)
+        )
+        if node != moved and placed.start > own:
+            held.append(Push(node, placed.start, item.start))
+    return held

@@ -23,8 +23,8 @@ from models.core.errors import DomainError, InvalidError, NotFoundError, check_a
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
-from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
-from models.schedule.network import Item, Push, find_cycle, pushed_by
+from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below, pushed
+from models.schedule.network import Item, Push, find_cycle
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
@@ -379,7 +379,7 @@ def move_dates(
     )
     if new_due is None:
         return []
-    return pushed_by(schedule_items(db, project), task.id, new_due)
+    return schedule_pushes(db, project, task)
 
 
 # -- reading
@@ -431,6 +431,13 @@ def as_items(tasks: Sequence[Task], edges: Sequence[tuple[int, int]]) -> list[It
 
 def schedule_items(db: Session, project: Project) -> list[Item]:
     return as_items(project_tasks(db, project), dependency_edges(db, project))
+
+
+def schedule_pushes(db: Session, project: Project, moved: Task) -> list[Push]:
+    """The tasks that, with `moved` where it now is, can't start when they say they do."""
+    db.flush()
+    links = dependency_links(db, project)
+    return pushed(schedule_items(db, project), links, workspace_calendar(db), moved=moved.id)
 
 
 class TaskFilter:
