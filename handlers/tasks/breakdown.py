@@ -363,7 +363,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "task",
         usage="task [add <title> [@owner] [due <when>] [start <when>] [est <hours>] "
-        "[under <KEY>] [after <KEY>] | move <KEY> [start <when>] [due <when>] "
+        "[under <KEY>] [after <KEY> [+Nd][, <KEY> …]] | move <KEY> [start <when>] [due <when>] "
         "| link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …]]",
         example="task add Design the API @bob due next friday est 16",
     )
