@@ -343,10 +343,9 @@ def _cycle_problem(db: Session, project: Project, tasks: Sequence[Task], wanted:
     if not cycle:
         return None
     numbers = {found.id: found.number for found in tasks}
-    starts = [node for node in cycle if node in leaves_below(tree).get(wanted.after, [])]
-    if starts:  # read it from the task being linked: "APL-1 waits for … APL-1"
-        start = cycle.index(starts[0])
-        cycle = cycle[start:] + cycle[:start]
+    linked = set(leaves_below(tree).get(wanted.after, []))
+    start = next((at for at, node in enumerate(cycle) if node in linked), 0)
+    cycle = cycle[start:] + cycle[:start]  # read from the task being linked: "APL-1 waits for … APL-1"
     path = " → ".join(item_key(project.key, ItemKind.TASK, numbers[node]) for node in [*cycle, cycle[0]])
     return InvalidError("tasks.cycle", field="depends_on", path=path)
 
