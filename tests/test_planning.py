@@ -59,7 +59,7 @@ def test_tasks_nest_and_parents_roll_up_dates_estimates_and_progress(bot: Runnin
     assert task(bot, 4).parent_id == task(bot, 3).id
     blocks = str(bot.slack.command("plan").json()["blocks"])
     # The parent spans its children and sums their leaf estimates: 10 + 6 (APL-3's own 30 is rolled up).
-    assert "*APL-1* Billing · nobody · Tue 2026-12-01 → Wed 2026-12-09 · 16 h · to do 31%" in blocks
+    assert "*APL-1* Billing · nobody · Tue 2026-12-01 → Wed 2026-12-09 (7 d) · 16 h · to do 31%" in blocks
     assert blocks.index("APL-1") < blocks.index("APL-2") < blocks.index("APL-3") < blocks.index("APL-4")
 
 
@@ -97,7 +97,8 @@ def test_dependencies_refuse_cycles_and_early_starts_and_moves_warn_about_pushes
     say(bot, "task add Build start 2026-12-01 due 2026-12-04")
     say(bot, "task add Test start 2026-12-07 due 2026-12-09 after APL-1")
     say(bot, "task add Ship start 2026-12-10 due 2026-12-10 after APL-2")
-    assert "can't start on or before that day" in say(bot, "task add Early start 2026-12-02 after APL-1")
+    early = say(bot, "task add Early start 2026-12-02 after APL-1")
+    assert "Its link to *APL-1* lets it start no earlier than Mon 2026-12-07, not Wed 2026-12-02." in early
     assert "loop of dependencies: APL-1 → APL-3 → APL-2 → APL-1" in say(bot, "task link APL-1 after APL-3")
     assert count_rows(bot.database, TaskDependency) == 2
 
@@ -120,11 +121,11 @@ def test_moves_and_links_that_break_the_schedule_are_refused_and_change_nothing(
         ),
         (
             "task move APL-2 start 2026-12-04",
-            "It depends on a task due Fri 2026-12-04, so it can't start on or before that day.",
+            "Its link to *APL-1* lets it start no earlier than Mon 2026-12-07, not Fri 2026-12-04.",
         ),
         (
             "task link APL-3 after APL-1",
-            "It depends on a task due Fri 2026-12-04, so it can't start on or before that day.",
+            "Its link to *APL-1* lets it start no earlier than Mon 2026-12-07, not Thu 2026-12-03.",
         ),
     ]
     for text, refusal in cases:
@@ -295,7 +296,7 @@ def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: Ru
     say(bot, f"task add Test <@U0001> start {day(-5)} due {day(8)}")
     say(bot, "task add Undated")
     say(bot, f"task add Ship <@U0003> start {day(9)} due {day(12)}")
-    assert say(bot, "task link APL-5 after APL-2") == "*APL-5* now starts after *APL-2* is due."
+    assert say(bot, "task link APL-5 after APL-2") == "Linked: *APL-5* starts after *APL-2* is due."
     say(bot, f"milestone add Go-live due {day(10)}")
     assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]

@@ -79,7 +79,7 @@ def test_each_refusal_shows_beside_its_field_and_nothing_is_added(bot: RunningBo
     assert set(errors) == {"owner_id", "parent", "start_date", "estimate_hours", "depends_on"}
     assert "not on this project's team" in errors["owner_id"]
     assert "belongs to another project" in errors["parent"]
-    assert "can't start on or before that day" in errors["start_date"]
+    assert "lets it start no earlier than Mon 2026-12-07, not Thu 2026-12-03" in errors["start_date"]
     assert "positive number of hours" in errors["estimate_hours"]
     assert "no task APL-77" in errors["depends_on"]
     assert count_rows(bot.database, Task) == 2 and count_rows(bot.database, TaskDependency) == 0

@@ -9,7 +9,6 @@ from slack_bolt import App
 
 from bot.charts import DEFAULT_LABELS, GanttBar, GanttChart, GanttMilestone, render_gantt
 from bot.runtime import Runtime
-from handlers.schedule.plan import PlanRow, plan_rows
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
 from handlers.slack.directory import lookup
@@ -18,27 +17,27 @@ from models.core.enums import TaskStatus
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.schedule.milestones import project_milestones
-from models.tasks.breakdown import dependency_edges, project_tasks, task_key
+from models.schedule.plan import PlanRow, project_plan
+from models.tasks.breakdown import dependency_links, task_key
 from models.tasks.tables import Milestone
 
 
 def gantt_bar(
     project: Project, row: PlanRow, keys: dict[int, str], edges: dict[int, list[int]], today: date
 ) -> GanttBar | None:
-    task, rollup = row.task, row.rollup
-    due = rollup.due if rollup else task.due_date
-    start = (rollup.start if rollup else task.start_date) or due
-    if due is None or start is None:
+    """A bar where the schedule puts the task; every critical task is outlined."""
+    task, start, finish = row.task, row.start, row.finish
+    if start is None or finish is None:
         return None
     return GanttBar(
         key=task_key(project, task),
         title=task.title,
         owner=task.owner_id,
         start=start,
-        end=max(start, due),
+        end=max(start, finish),
         depth=row.depth,
-        percent=rollup.percent if rollup else task.percent_complete,
-        late=task.status is not TaskStatus.DONE and due < today,
+        percent=row.rollup.percent if row.rollup else task.percent_complete,
+        late=task.status is not TaskStatus.DONE and finish < today,
         critical=row.critical,
         depends_on=tuple(keys[other] for other in edges.get(task.id, []) if other in keys),
     )
@@ -60,13 +59,14 @@ def display_name(ctx: Ctx, user_id: str | None) -> str | None:
 def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttChart]:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        tasks, edge_list = project_tasks(db, project), dependency_edges(db, project)
+        plan = project_plan(db, project)
+        links = dependency_links(db, project)
         milestones = project_milestones(db, project)
-    keys = {task.id: task_key(project, task) for task in tasks}
+    keys = {row.task.id: task_key(project, row.task) for row in plan.rows}
     edges: dict[int, list[int]] = {}
-    for task_id, depends_on in edge_list:
-        edges.setdefault(task_id, []).append(depends_on)
-    bars = [gantt_bar(project, row, keys, edges, today) for row in plan_rows(tasks, edge_list)]
+    for link in links:
+        edges.setdefault(link.after, []).append(link.before)
+    bars = [gantt_bar(project, row, keys, edges, today) for row in plan.rows]
     names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
     drawn = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
     # Posted to the channel, so drawn in the project's language.

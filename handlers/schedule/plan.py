@@ -1,8 +1,9 @@
-"""`/pmo plan` and `/pmo milestone add`: the breakdown as a tree, with the critical path marked."""
+"""`/pmo plan` and `/pmo milestone add`: the breakdown as a tree with each task's dates, duration
+and float, critical tasks marked; `/pmo plan critical`: the critical path alone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 from slack_bolt import Ack, App, Respond
@@ -20,40 +21,31 @@ from models.core.access import require_visible
 from models.core.errors import NotFoundError
 from models.projects.portfolio import find_project
 from models.projects.tables import Project
+from models.schedule.cpm import Schedule
 from models.schedule.milestones import add_milestone, milestone_key, project_milestones
-from models.schedule.network import Rollup, critical_path, rollups, tree_order
-from models.tasks.breakdown import as_items, dependency_edges, project_tasks, task_key
-from models.tasks.tables import Milestone, Task
+from models.schedule.plan import PlanRow, project_plan
+from models.tasks.breakdown import task_key
+from models.tasks.tables import Milestone
 
 MORE_ACTION = "plan_show_more"
 PAGE_LINES = 60
 DELIVERABLE_WORD = "deliverable"
+CRITICAL_WORD = "critical"
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    task: Task
-    depth: int
-    rollup: Rollup | None
-    critical: bool
-
-
-def plan_rows(tasks: list[Task], edges: list[tuple[int, int]]) -> list[PlanRow]:
-    """Tasks in tree order with their roll-ups and whether they are on the critical path."""
-    items = as_items(tasks, edges)
-    by_id = {task.id: task for task in tasks}
-    rolled = rollups(items)
-    critical = set(critical_path(items))
-    return [
-        PlanRow(by_id[item.id], depth, rolled.get(item.id), item.id in critical)
-        for item, depth in tree_order(items)
-    ]
+def timing(row: PlanRow, t: Translator) -> str:
+    """Duration and float in working days; a task the schedule takes past its due date says so."""
+    if row.duration is None:
+        return ""
+    scheduled = row.scheduled
+    if scheduled is None:
+        return t("plan.timing_summary", duration=row.duration)
+    text = t("plan.timing", duration=row.duration, float=scheduled.total_float)
+    return text + (t("plan.past_due", due=fmt_date(scheduled.due, t)) if scheduled.due else "")
 
 
 def row_line(project: Project, row: PlanRow, t: Translator) -> str:
     task, rollup = row.task, row.rollup
-    start = rollup.start if rollup else task.start_date
-    due = rollup.due if rollup else task.due_date
     estimate = rollup.estimate_hours if rollup else task.estimate_hours
     percent = rollup.percent if rollup else task.percent_complete
     return t(
@@ -63,12 +55,25 @@ def row_line(project: Project, row: PlanRow, t: Translator) -> str:
         key=task_key(project, task),
         title=task.title,
         owner=mention(task.owner_id, t),
-        start=fmt_date(start, t),
-        due=fmt_date(due, t),
+        start=fmt_date(row.start, t),
+        due=fmt_date(row.finish, t),
+        timing=timing(row, t),
         estimate=t("tasks.estimate", hours=fmt_hours(estimate)) if estimate else "",
         status=t(f"tasks.status.{task.status.value}"),
         percent=percent,
     )
+
+
+def finish_line(found: Schedule, t: Translator) -> str:
+    """The finish the critical path drives, against the charter's target end."""
+    if found.finish is None:
+        return t("plan.no_finish")
+    target = found.target_end
+    if target is None:
+        return t("plan.finish", finish=fmt_date(found.finish, t))
+    if found.misses_target:
+        return t("plan.finish_late", finish=fmt_date(found.finish, t), target=fmt_date(target, t))
+    return t("plan.finish_target", finish=fmt_date(found.finish, t), target=fmt_date(target, t))
 
 
 def milestone_line(project: Project, milestone: Milestone, today: date, t: Translator) -> str:
@@ -84,8 +89,10 @@ def milestone_line(project: Project, milestone: Milestone, today: date, t: Trans
 
 
 def plan_lines(db: Session, project: Project, today: date, t: Translator) -> list[str]:
-    rows = plan_rows(project_tasks(db, project), dependency_edges(db, project))
-    lines = [row_line(project, row, t) for row in rows] or [t("plan.no_tasks")]
+    plan = project_plan(db, project)
+    lines = [row_line(project, row, t) for row in plan.rows] or [t("plan.no_tasks")]
+    if plan.rows:
+        lines.append(finish_line(plan.schedule, t))
     milestones = project_milestones(db, project)
     lines.append(t("plan.milestones_title"))
     lines += [milestone_line(project, milestone, today, t) for milestone in milestones] or [
@@ -94,27 +101,45 @@ def plan_lines(db: Session, project: Project, today: date, t: Translator) -> lis
     return lines
 
 
-def plan_page(project: Project, lines: list[str], offset: int, t: Translator) -> Reply:
+def critical_lines(db: Session, project: Project, t: Translator) -> list[str]:
+    """The critical tasks alone, in the order the work happens, and the finish they drive."""
+    plan = project_plan(db, project)
+    rows = {row.task.id: row for row in plan.rows}
+    critical = [replace(rows[task.id], depth=0) for task in plan.schedule.critical]
+    if not critical:
+        return [t("plan.no_critical")]
+    return [*(row_line(project, row, t) for row in critical), finish_line(plan.schedule, t)]
+
+
+def plan_page(
+    project: Project, lines: list[str], offset: int, t: Translator, *, critical: bool = False
+) -> Reply:
     """One page of the plan; a "Show more" button carries on from where the page stops."""
     page = lines[offset : offset + PAGE_LINES]
-    title = t("plan.title", key=project.key, name=project.name)
+    title = t("plan.critical_title" if critical else "plan.title", key=project.key, name=project.name)
     blocks: list[Block] = [header(title), *sections(page)]
     footer = t("plan.footer", shown=offset + len(page), total=len(lines))
     blocks = blocks[: MESSAGE_BLOCKS_MAX - 2]
     blocks.append(context(footer))
     if offset + PAGE_LINES < len(lines):
-        more = button(
-            t("plan.show_more"), action_id=MORE_ACTION, value=f"{project.key}:{offset + PAGE_LINES}"
-        )
-        blocks.append(actions(more))
+        value = f"{project.key}:{offset + PAGE_LINES}" + (f":{CRITICAL_WORD}" if critical else "")
+        blocks.append(actions(button(t("plan.show_more"), action_id=MORE_ACTION, value=value)))
     return Reply(title + "\n" + "\n".join(page), blocks=blocks)
 
 
-def parse_more(value: str) -> tuple[str, int]:
-    key, _, offset = value.partition(":")
-    if not offset.isdigit():
+def parse_more(value: str) -> tuple[str, int, bool]:
+    """The project key, the line to carry on from, and whether it is the critical path alone."""
+    key, _, rest = value.partition(":")
+    offset, _, mode = rest.partition(":")
+    if not offset.isdigit() or mode not in ("", CRITICAL_WORD):
         raise NotFoundError("plan.bad_page")
-    return key, int(offset)
+    return key, int(offset), mode == CRITICAL_WORD
+
+
+def page_lines(db: Session, project: Project, ctx: Ctx, *, critical: bool) -> list[str]:
+    if critical:
+        return critical_lines(db, project, ctx.t)
+    return plan_lines(db, project, DateContext.of(ctx).today(), ctx.t)
 
 
 def milestone_add(invocation: Invocation) -> Reply:
@@ -144,13 +169,16 @@ def milestone_add(invocation: Invocation) -> Reply:
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
-    @router.verb("plan", usage="plan", example="plan", takes_args=False, shareable=True)
+    @router.verb("plan", usage="plan [critical]", example="plan critical", shareable=True)
     def plan_verb(invocation: Invocation) -> Reply:
         ctx = invocation.ctx
+        words = [word.lower() for word in invocation.words]
+        if words not in ([], [CRITICAL_WORD]):
+            raise UsageError("plan.bad_args", given=invocation.args)
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
-            lines = plan_lines(db, project, DateContext.of(ctx).today(), ctx.t)
-        return plan_page(project, lines, 0, ctx.t)
+            lines = page_lines(db, project, ctx, critical=bool(words))
+        return plan_page(project, lines, 0, ctx.t, critical=bool(words))
 
     @router.verb(
         "milestone",
@@ -163,9 +191,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(MORE_ACTION)
     def on_more(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:
         ack()
-        key, offset = parse_more(clicked.value or "")
+        key, offset, critical = parse_more(clicked.value or "")
         with ctx.db(write=False) as db:
             project = find_project(db, channel_id=None, key=key)
             require_visible(db, project, ctx.actor)
-            lines = plan_lines(db, project, DateContext.of(ctx).today(), ctx.t)
-        respond(**plan_page(project, lines, offset, ctx.t).ack_args(), replace_original=True)
+            lines = page_lines(db, project, ctx, critical=critical)
+        page = plan_page(project, lines, offset, ctx.t, critical=critical)
+        respond(**page.ack_args(), replace_original=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -42,10 +43,16 @@ from handlers.slack.forms import (
 from handlers.slack.payloads import SubmittedView
 from handlers.tasks.buttons import task_buttons
 from models.core.access import Action, require, require_open
+from models.core.enums import LinkKind
+from models.core.errors import InvalidError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
+from models.schedule.cpm import Link
 from models.schedule.network import Push
 from models.tasks.breakdown import (
+    Linked,
+    LinkOutcome,
+    Predecessor,
     TaskFilter,
     TaskForm,
     add_task,
@@ -62,7 +69,13 @@ from models.tasks.tables import Task
 TASK_CALLBACK = "task_new"
 ADD_KEYWORDS = ("due", "start", "est", "under", "after")
 MOVE_KEYWORDS = ("due", "start")
-KEY_LIST = re.compile(r"[\s,]+")
+KEY_LIST = re.compile(r"[\s,，、]+")
+LAG = re.compile(r"^([+-]\d+)(?:d|天)?$", re.IGNORECASE)  # +2d, -1d, +3天
+LINK_WORDS = {
+    ("after",): LinkKind.FINISH_TO_START,
+    ("starts", "with"): LinkKind.START_TO_START,
+    ("finishes", "with"): LinkKind.FINISH_TO_FINISH,
+}
 LIST_MAX = 40
 
 
@@ -111,7 +124,7 @@ def parse_one_line(args: list[str], dates: DateContext) -> TaskForm:
         start_date=read_date(parts["start"], dates) if "start" in parts else None,
         estimate_hours=read_number(parts["est"]) if "est" in parts else None,
         parent=parts.get("under"),
-        depends_on=KEY_LIST.split(parts["after"]) if "after" in parts else [],
+        depends_on=read_predecessors(parts.get("after", "")),
     )
 
 
@@ -168,15 +181,94 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
     return Reply("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class LinkRequest:
+    key: str
+    kind: LinkKind
+    lag: int | None = None  # working days; None when not given
+
+
+def link_kind(words: list[str]) -> tuple[LinkKind, int]:
+    """The kind of link the words after the task name, and how many words name it."""
+    lowered = [word.lower() for word in words]
+    for phrase, kind in LINK_WORDS.items():
+        if lowered[: len(phrase)] == list(phrase):
+            return kind, len(phrase)
+    raise UsageError("tasks.link_form")
+
+
+def parse_link(args: list[str]) -> tuple[str, list[LinkRequest]]:
+    """`<KEY> after <KEY> [±Nd][, <KEY> [±Nd]…]`, `<KEY> starts with <KEY> [±Nd]`, `… finishes with …`."""
+    if len(args) < 3:
+        raise UsageError("tasks.link_form")
+    kind, length = link_kind(args[1:])
+    keys = keys_and_lags(" ".join(args[1 + length :]), "tasks.link_form")
+    if not keys:
+        raise UsageError("tasks.link_form")
+    return args[0], [LinkRequest(key, kind, lag) for key, lag in keys]
+
+
+def keys_and_lags(text: str, usage: str) -> list[tuple[str, int | None]]:
+    """`APL-2 +2d, APL-5`: task keys, each with the lag written after it, if any."""
+    found: list[tuple[str, int | None]] = []
+    for token in KEY_LIST.split(text):
+        lag = LAG.match(token)
+        if lag is None and token:
+            found.append((token, None))
+        elif lag is not None:
+            if not found or found[-1][1] is not None:
+                raise InvalidError(usage, field="depends_on")  # beside the field, in the form
+            found[-1] = (found[-1][0], int(lag.group(1)))
+    return found
+
+
+def read_predecessors(text: str) -> list[Predecessor]:
+    return [Predecessor(key=key, lag=lag or 0) for key, lag in keys_and_lags(text, "tasks.after_form")]
+
+
+def lag_text(lag: int, t: Translator) -> str:
+    if lag > 0:
+        return t("tasks.lag_later", days=lag)
+    return t("tasks.lag_earlier", days=-lag) if lag < 0 else ""
+
+
+def link_rule(keys: dict[int, str], rule: Link, t: Translator) -> str:
+    return t(
+        f"tasks.rule.{rule.kind.value}",
+        key=keys[rule.after],
+        after=keys[rule.before],
+        lag=lag_text(rule.lag, t),
+    )
+
+
+def link_answer(keys: dict[int, str], outcome: LinkOutcome, t: Translator) -> str:
+    rule = link_rule(keys, outcome.link, t)
+    if outcome.was is not None:
+        return t("tasks.link_changed", rule=rule, was=link_rule(keys, outcome.was, t))
+    return t("tasks.link_already" if outcome.linked is Linked.ALREADY else "tasks.linked", rule=rule)
+
+
 def task_link(invocation: Invocation, args: list[str]) -> Reply:
     ctx = invocation.ctx
-    if len(args) != 3 or args[1].lower() != "after":
-        raise UsageError("tasks.link_form")
+    key, requests = parse_link(args)
+    lines: list[str] = []
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
-        task, before = find_task(db, project, args[0]), find_task(db, project, args[2])
-        link(db=db, actor=ctx.actor, project=project, task=task, depends_on=before)
-        return Reply(ctx.t("tasks.linked", key=task_key(project, task), after=task_key(project, before)))
+        task = find_task(db, project, key)
+        for request in requests:
+            before = find_task(db, project, request.key)
+            outcome = link(
+                db=db,
+                actor=ctx.actor,
+                project=project,
+                task=task,
+                depends_on=before,
+                kind=request.kind,
+                lag=request.lag or 0,
+            )
+            keys = {task.id: task_key(project, task), before.id: task_key(project, before)}
+            lines.append(link_answer(keys, outcome, ctx.t))
+    return Reply("\n".join(lines))
 
 
 def task_modal(t: Translator, state: TaskState, prefill: Prefill) -> dict[str, Any]:
@@ -231,7 +323,7 @@ def read_task_form(reader: FormReader, db: Session, project: Project) -> TaskFor
         due_date=reader.date("due_date"),
         estimate_hours=reader.number("estimate_hours"),
         is_deliverable=reader.text("is_deliverable") == "yes",
-        depends_on=[key for key in KEY_LIST.split(reader.text("depends_on") or "") if key],
+        depends_on=read_predecessors(reader.text("depends_on") or ""),
     )
     reader.check(*task_problems(db, project, form))
     return form
@@ -271,7 +363,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "task",
         usage="task [add <title> [@owner] [due <when>] [start <when>] [est <hours>] "
-        "[under <KEY>] [after <KEY>] | move <KEY> [start <when>] [due <when>] | link <KEY> after <KEY>]",
+        "[under <KEY>] [after <KEY> [+Nd][, <KEY> …]] | move <KEY> [start <when>] [due <when>] "
+        "| link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …]]",
         example="task add Design the API @bob due next friday est 16",
     )
     def task_verb(invocation: Invocation) -> Reply | None:

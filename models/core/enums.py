@@ -23,6 +23,14 @@ def stored_enum(enum_cls: type[StrEnum]) -> SAEnum:
     )
 
 
+class LinkKind(StrEnum):
+    """How a dependency ties two tasks, as schedulers name them."""
+
+    FINISH_TO_START = "fs"
+    START_TO_START = "ss"
+    FINISH_TO_FINISH = "ff"
+
+
 class Phase(StrEnum):
     INITIATION = "initiation"
     PLANNING = "planning"

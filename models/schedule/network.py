@@ -1,4 +1,4 @@
-"""Scheduling over plain data: dependency cycles, the critical path, pushes and roll-ups.
+"""Scheduling over plain data: dependency cycles, pushes and roll-ups (the critical path is cpm).
 
 Nothing here touches the database, so the same rules serve the plan, the Gantt chart and the
 status report, and are tested as plain functions. Trees and dependency chains are walked with
@@ -72,10 +72,6 @@ def dependency_violation(start: date | None, predecessors_due: Iterable[date | N
     return latest if start <= latest else None
 
 
-def _dated(items: Sequence[Item]) -> dict[int, Item]:
-    return {item.id: item for item in items if item.due is not None or item.start is not None}
-
-
 def _topological(items: dict[int, Item]) -> list[int]:
     """Ids with every predecessor before its successors (cycles are refused when linking)."""
     indegree = {node: 0 for node in items}
@@ -95,47 +91,6 @@ def _topological(items: dict[int, Item]) -> list[int]:
             if indegree[after] == 0:
                 ready.append(after)
     return order
-
-
-def _span(item: Item) -> tuple[date, int]:
-    """An item's own start and its duration in calendar days (one day with a single date)."""
-    start = item.start or item.due
-    end = item.due or item.start
-    assert start is not None and end is not None
-    return start, max((end - start).days + 1, 1)
-
-
-def critical_path(items: Sequence[Item]) -> list[int]:
-    """The chain of dated leaf items with no slack that ends the project, in dependency order.
-
-    Forward pass: an item starts at its own start or the day after its latest predecessor
-    finishes, whichever is later. The chain is followed back from the latest-finishing item
-    through the predecessor that drives each start; those items have zero float.
-    """
-    parents = {item.parent_id for item in items if item.parent_id is not None}
-    dated = {key: item for key, item in _dated(items).items() if key not in parents}
-    if not dated:
-        return []
-    finish: dict[int, date] = {}
-    driver: dict[int, int | None] = {}
-    for node in _topological(dated):
-        own_start, duration = _span(dated[node])
-        before = max(
-            (other for other in dated[node].depends_on if other in finish),
-            key=lambda other: finish[other],
-            default=None,
-        )
-        # A predecessor finishing the day before (or later) leaves no slack: it drives the start.
-        driven = before is not None and finish[before] + DAY >= own_start
-        start = max(own_start, finish[before] + DAY) if driven and before is not None else own_start
-        driver[node] = before if driven else None
-        finish[node] = start + timedelta(days=duration - 1)
-    link: int | None = max(finish, key=lambda key: (finish[key], -key))
-    chain: list[int] = []
-    while link is not None:
-        chain.append(link)
-        link = driver[link]
-    return chain[::-1]
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.calendar.working_days import WorkCalendar, workspace_calendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
-from models.core.enums import OPEN_TASK_STATUSES, TaskStatus
+from models.core.enums import OPEN_TASK_STATUSES, LinkKind, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
-from models.schedule.network import Item, Push, dependency_violation, pushed_by, would_create_cycle
+from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below, pushed
+from models.schedule.network import Item, Push, find_cycle
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
 TITLE_MAX = column_limit(Task.title)
+LAG_MAX = 250  # working days: about a year either way
+
+
+class Predecessor(BaseModel):
+    """A task the new one starts after, `lag` working days later (negative: a lead)."""
+
+    key: str  # like APL-3
+    lag: int = 0
 
 
 class TaskForm(BaseModel):
@@ -39,7 +50,7 @@ class TaskForm(BaseModel):
     due_date: date | None = None
     estimate_hours: float | None = None
     is_deliverable: bool = False
-    depends_on: list[str] = []  # task keys
+    depends_on: list[Predecessor] = []
     source_link: str | None = None
 
 
@@ -93,30 +104,64 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
     return problems
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A link into a task, with the task it waits for."""
+
+    before: Task
+    kind: LinkKind = LinkKind.FINISH_TO_START
+    lag: int = 0
+
+
 @dataclass
 class Links:
     parent: Task | None
-    predecessors: list[Task]
+    predecessors: list[Incoming]
     problems: list[DomainError | None]
 
 
 def _links(db: Session, project: Project, form: TaskForm) -> Links:
     parent, problem = _lookup(db, project, form.parent, "parent") if form.parent else (None, None)
     problems: list[DomainError | None] = [problem]
-    predecessors: list[Task] = []
-    for key in form.depends_on:
-        task, error = _lookup(db, project, key, "depends_on")
-        problems.append(error)
+    predecessors: list[Incoming] = []
+    for predecessor in form.depends_on:
+        task, error = _lookup(db, project, predecessor.key, "depends_on")
+        problems += [error, _bad_lag(predecessor.lag)]
         if task is not None:
-            predecessors.append(task)
+            predecessors.append(Incoming(task, lag=predecessor.lag))
     return Links(parent, predecessors, problems)
 
 
-def _dependency_problem(form: TaskForm, predecessors: Sequence[Task]) -> DomainError | None:
-    latest = dependency_violation(form.start_date, [task.due_date for task in predecessors])
-    if latest is None:
+def _rule_problems(
+    db: Session, project: Project, dates: tuple[date | None, date | None], incoming: Sequence[Incoming]
+) -> list[DomainError | None]:
+    """Each link's rule, kept by the task's own start and due date, counted in working days."""
+    if not incoming:
+        return []
+    calendar = workspace_calendar(db)
+    return [_rule_problem(calendar, project, dates, link) for link in incoming]
+
+
+def _rule_problem(
+    calendar: WorkCalendar, project: Project, dates: tuple[date | None, date | None], link: Incoming
+) -> DomainError | None:
+    before, (start, due) = link.before, dates
+    first, last = before.start_date or before.due_date, before.due_date or before.start_date
+    if first is None or last is None:
         return None
-    return InvalidError("tasks.starts_before_dependency", field="start_date", due=latest)
+    earliest = earliest_allowed(link.kind, link.lag, (first, last), calendar)
+    key = task_key(project, before)
+    if link.kind is LinkKind.FINISH_TO_FINISH:
+        if due is None or calendar.on_or_before(due) >= earliest:
+            return None
+        return InvalidError(
+            "tasks.finishes_before_link", field="due_date", before=key, earliest=earliest, due=due
+        )
+    if start is None or calendar.on_or_after(start) >= earliest:
+        return None
+    return InvalidError(
+        "tasks.starts_before_link", field="start_date", before=key, earliest=earliest, start=start
+    )
 
 
 def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> list[DomainError | None]:
@@ -124,8 +169,20 @@ def _problems(db: Session, project: Project, form: TaskForm, links: Links) -> li
         *_basic_problems(form),
         not_on_team(db, project, form.owner_id),
         *links.problems,
-        _dependency_problem(form, links.predecessors),
+        *_rule_problems(db, project, (form.start_date, form.due_date), links.predecessors),
+        _waits_for_own_summary(db, project, links),
     ]
+
+
+def _waits_for_own_summary(db: Session, project: Project, links: Links) -> DomainError | None:
+    """A new task under a parent can't wait for that parent or any task above it."""
+    if links.parent is None:
+        return None
+    above = {links.parent.id} | _ancestors(project_tasks(db, project), links.parent)
+    summary = next((link.before for link in links.predecessors if link.before.id in above), None)
+    if summary is None:
+        return None
+    return InvalidError("tasks.after_own_summary", field="depends_on", summary=task_key(project, summary))
 
 
 def task_problems(db: Session, project: Project, form: TaskForm) -> list[DomainError | None]:
@@ -143,7 +200,14 @@ def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> 
     db.add(task)
     db.flush()
     for predecessor in links.predecessors:
-        db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=predecessor.id))
+        db.add(
+            TaskDependency(
+                team_id=project.team_id,
+                task_id=task.id,
+                depends_on_id=predecessor.before.id,
+                lag_days=predecessor.lag,
+            )
+        )
     record_added(db, actor, project, task, form)
     return task
 
@@ -173,30 +237,117 @@ def record_added(db: Session, actor: Actor, project: Project, task: Task, form: 
     )
 
 
-def link(*, db: Session, actor: Actor, project: Project, task: Task, depends_on: Task) -> None:
-    """Make `task` wait for `depends_on`; refuse a cycle or a start before its predecessor's due."""
+class Linked(StrEnum):
+    ADDED = "added"
+    CHANGED = "changed"
+    ALREADY = "already"
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    linked: Linked
+    link: Link
+    was: Link | None = None  # the link it replaced, when it changed one
+
+
+def link(
+    *,
+    db: Session,
+    actor: Actor,
+    project: Project,
+    task: Task,
+    depends_on: Task,
+    kind: LinkKind = LinkKind.FINISH_TO_START,
+    lag: int = 0,
+) -> LinkOutcome:
+    """Make `task` wait for `depends_on`; a link between the two already there is answered, or
+    changed to the new kind and lag. Refused: a summary task and its own work, a cycle, and a
+    link the task's own dates break."""
     require(db, project, actor, Action.PLAN_WORK)
     require_open(project)
-    edges = dependency_edges(db, project)
-    cycle = would_create_cycle(edges, (task.id, depends_on.id))
-    if cycle:
-        numbers = {found.id: found.number for found in project_tasks(db, project)}
-        if task.id in cycle:  # read it from the task being linked: "APL-1 waits for … APL-1"
-            start = cycle.index(task.id)
-            cycle = cycle[start:] + cycle[:start]
-        path = " → ".join(item_key(project.key, ItemKind.TASK, numbers[node]) for node in [*cycle, cycle[0]])
-        raise InvalidError("tasks.cycle", field="depends_on", path=path)
-    form = TaskForm(title=task.title, start_date=task.start_date)
-    check_all(_dependency_problem(form, [depends_on]))
-    db.add(TaskDependency(team_id=project.team_id, task_id=task.id, depends_on_id=depends_on.id))
+    wanted = Link(depends_on.id, task.id, kind, lag)
+    existing = db.scalar(
+        select(TaskDependency).where(
+            TaskDependency.task_id == task.id, TaskDependency.depends_on_id == depends_on.id
+        )
+    )
+    was = Link(depends_on.id, task.id, existing.kind, existing.lag_days) if existing else None
+    if was == wanted:
+        return LinkOutcome(Linked.ALREADY, wanted)
+    tasks = project_tasks(db, project)
+    check_all(
+        InvalidError("tasks.link_self", field="depends_on") if task.id == depends_on.id else None,
+        _bad_lag(lag),
+        _family_problem(project, tasks, task, depends_on),
+        None if was else _cycle_problem(db, project, tasks, wanted),
+    )
+    incoming = Incoming(depends_on, kind, lag)
+    check_all(*_rule_problems(db, project, (task.start_date, task.due_date), [incoming]))
+    if existing is None:
+        db.add(
+            TaskDependency(
+                team_id=project.team_id, task_id=task.id, depends_on_id=depends_on.id, kind=kind, lag_days=lag
+            )
+        )
+    else:
+        existing.kind, existing.lag_days = kind, lag
     record(
         db,
         project_id=project.id,
         actor_id=actor.user_id,
         action="task.link",
         subject=task_key(project, task),
-        after={"depends_on": task_key(project, depends_on)},
+        before={"kind": was.kind.value, "lag_days": was.lag} if was else None,
+        after={"depends_on": task_key(project, depends_on), "kind": kind.value, "lag_days": lag},
     )
+    return LinkOutcome(Linked.CHANGED if was else Linked.ADDED, wanted, was)
+
+
+def _bad_lag(lag: int) -> DomainError | None:
+    if abs(lag) <= LAG_MAX:
+        return None
+    return InvalidError("tasks.bad_lag", field="depends_on", given=lag, limit=LAG_MAX)
+
+
+def _ancestors(tasks: Sequence[Task], task: Task) -> set[int]:
+    parents = {found.id: found.parent_id for found in tasks}
+    found: set[int] = set()
+    parent = parents.get(task.id)
+    while parent is not None and parent not in found:
+        found.add(parent)
+        parent = parents.get(parent)
+    return found
+
+
+def _family_problem(project: Project, tasks: Sequence[Task], task: Task, other: Task) -> DomainError | None:
+    """A summary task is its own work: waiting for it, or it for the summary, is a loop."""
+    if other.id in _ancestors(tasks, task):
+        summary, part = other, task
+    elif task.id in _ancestors(tasks, other):
+        summary, part = task, other
+    else:
+        return None
+    return InvalidError(
+        "tasks.link_family",
+        field="depends_on",
+        summary=task_key(project, summary),
+        part=task_key(project, part),
+    )
+
+
+def _cycle_problem(db: Session, project: Project, tasks: Sequence[Task], wanted: Link) -> DomainError | None:
+    """A loop through the new link, traced between leaves (a link to a summary means its leaves)."""
+    tree = [Item(found.id, None, None, parent_id=found.parent_id) for found in tasks]
+    leaves = leaf_links(tree, [*dependency_links(db, project), wanted])
+    cycle = find_cycle((one.after, one.before) for one in leaves)
+    if not cycle:
+        return None
+    numbers = {found.id: found.number for found in tasks}
+    linked = set(leaves_below(tree).get(wanted.after, []))
+    start = next((at for at, node in enumerate(cycle) if node in linked), 0)
+    cycle = cycle[start:] + cycle[:start]  # read from the task being linked: "APL-1 waits for … APL-1"
+    path = " → ".join(item_key(project.key, ItemKind.TASK, numbers[node]) for node in [*cycle, cycle[0]])
+    return InvalidError("tasks.cycle", field="depends_on", path=path)
 
 
 def move_dates(
@@ -207,12 +358,13 @@ def move_dates(
     require_open(project)
     new_start, new_due = start or task.start_date, due or task.due_date
     form = TaskForm(title=task.title, start_date=new_start, due_date=new_due)
-    predecessors = db.scalars(
-        select(Task)
+    rows = db.execute(
+        select(Task, TaskDependency.kind, TaskDependency.lag_days)
         .join(TaskDependency, TaskDependency.depends_on_id == Task.id)
         .where(TaskDependency.task_id == task.id)
     ).all()
-    check_all(*_basic_problems(form), _dependency_problem(form, predecessors))
+    incoming = [Incoming(before, kind, lag) for before, kind, lag in rows]
+    check_all(*_basic_problems(form), *_rule_problems(db, project, (new_start, new_due), incoming))
     before = {"start_date": task.start_date, "due_date": task.due_date}
     task.start_date, task.due_date = new_start, new_due
     record(
@@ -226,7 +378,7 @@ def move_dates(
     )
     if new_due is None:
         return []
-    return pushed_by(schedule_items(db, project), task.id, new_due)
+    return schedule_pushes(db, project, task)
 
 
 # -- reading
@@ -234,6 +386,17 @@ def move_dates(
 
 def project_tasks(db: Session, project: Project) -> list[Task]:
     return list(db.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.number)))
+
+
+def dependency_links(db: Session, project: Project) -> list[Link]:
+    rows = db.execute(
+        select(
+            TaskDependency.depends_on_id, TaskDependency.task_id, TaskDependency.kind, TaskDependency.lag_days
+        )
+        .join(Task, Task.id == TaskDependency.task_id)
+        .where(Task.project_id == project.id)
+    ).all()
+    return [Link(before, after, kind, lag) for before, after, kind, lag in rows]
 
 
 def dependency_edges(db: Session, project: Project) -> list[tuple[int, int]]:
@@ -267,6 +430,13 @@ def as_items(tasks: Sequence[Task], edges: Sequence[tuple[int, int]]) -> list[It
 
 def schedule_items(db: Session, project: Project) -> list[Item]:
     return as_items(project_tasks(db, project), dependency_edges(db, project))
+
+
+def schedule_pushes(db: Session, project: Project, moved: Task) -> list[Push]:
+    """The tasks that, with `moved` where it now is, can't start when they say they do."""
+    db.flush()
+    links = dependency_links(db, project)
+    return pushed(schedule_items(db, project), links, workspace_calendar(db), moved=moved.id)
 
 
 class TaskFilter:

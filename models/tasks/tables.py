@@ -8,7 +8,7 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.base import Base, ProjectItem, TeamScoped, UTCDateTime
-from models.core.enums import Acceptance, Disposition, TaskStatus, stored_enum
+from models.core.enums import Acceptance, Disposition, LinkKind, TaskStatus, stored_enum
 
 
 class Deliverable:
@@ -46,7 +46,8 @@ class Task(Deliverable, ProjectItem, Base):
 
 
 class TaskDependency(TeamScoped, Base):
-    """Finish-to-start: `task` cannot start before `depends_on` is due."""
+    """`task` waits for `depends_on`: finish-to-start (the default), start-to-start or
+    finish-to-finish, `lag_days` working days later (negative: a lead)."""
 
     __tablename__ = "task_dependencies"
     __table_args__ = (UniqueConstraint("task_id", "depends_on_id"),)
@@ -54,6 +55,10 @@ class TaskDependency(TeamScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     depends_on_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[LinkKind] = mapped_column(
+        stored_enum(LinkKind), default=LinkKind.FINISH_TO_START, server_default=LinkKind.FINISH_TO_START.value
+    )
+    lag_days: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Milestone(Deliverable, ProjectItem, Base):

@@ -20,8 +20,8 @@ from models.core.limits import PERCENT_MAX
 from models.issues.log import IssueForm, raise_issue
 from models.issues.tables import Issue
 from models.projects.tables import Project
-from models.schedule.network import Push, pushed_by
-from models.tasks.breakdown import schedule_items, task_key
+from models.schedule.network import Push
+from models.tasks.breakdown import schedule_pushes, task_key
 from models.tasks.tables import Task
 from models.team.members import Load, load_of, not_on_team
 
@@ -87,9 +87,7 @@ def update_task(*, db: Session, actor: Actor, project: Project, task: Task, upda
         task.done_at = utcnow() if task.status is TaskStatus.DONE else None
     issue = None
     pushes = (
-        tuple(pushed_by(schedule_items(db, project), task.id, task.due_date))
-        if "due_date" in after and task.due_date is not None
-        else ()
+        tuple(schedule_pushes(db, project, task)) if "due_date" in after and task.due_date is not None else ()
     )
     if after.get("status") == TaskStatus.BLOCKED.value:
         issue = _blocking_issue(db, actor, project, task, update.blocker or "")
