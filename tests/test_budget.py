@@ -108,3 +108,17 @@ def test_a_project_without_categories_says_how_to_add_them(bot: RunningBot) -> N
     create(bot)
     assert "no categories yet" in say(bot, "budget")
     assert "is not a category of this budget (—)" in say(bot, "cost 10 people lunch")
+
+
+def test_categories_over_the_charter_budget_are_said_when_set_and_minus_zero_is_zero(bot: RunningBot) -> None:
+    budgeted(bot)  # charter 120,000 EUR; people 100,000 and cloud hosting 10,000 planned
+    assert say(bot, "budget set travel -0") == "Budget for *travel* is now 0.00 EUR."
+    answer = say(bot, "budget set travel 25000")
+    assert answer == (
+        "Budget for *travel* is now 25,000.00 EUR."
+        " The categories plan 15,000.00 EUR more than the charter's budget."
+    )
+    with bot.database.system_session(write=False) as db:
+        travel = db.scalars(select(BudgetLine).where(BudgetLine.category == "travel")).one()
+    assert travel.amount == Decimal("25000.00")
+    assert say(bot, "budget set travel 10000") == "Budget for *travel* is now 10,000.00 EUR."

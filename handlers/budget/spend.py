@@ -50,9 +50,15 @@ def summary_lines(report: BudgetReport, currency: str, t: Translator) -> list[st
     unplanned = report.unplanned
     if unplanned is not None and unplanned > 0:
         lines.append(t("budget.unplanned", amount=fmt_money(unplanned, currency, t)))
-    elif unplanned is not None and unplanned < 0:
-        lines.append(t("budget.over_planned", amount=fmt_money(-unplanned, currency, t)))
-    return lines
+    return lines + over_planned_lines(report, currency, t)
+
+
+def over_planned_lines(report: BudgetReport, currency: str, t: Translator) -> list[str]:
+    """Said wherever the categories are shown or changed: they plan more than the charter allows."""
+    unplanned = report.unplanned
+    if unplanned is None or unplanned >= 0:
+        return []
+    return [t("budget.over_planned", amount=fmt_money(-unplanned, currency, t))]
 
 
 def budget_reply(invocation: Invocation) -> Reply:
@@ -83,11 +89,11 @@ def budget_set(invocation: Invocation, args: list[str]) -> Reply:
         line = set_category(
             db=db, actor=ctx.actor, project=project, category=" ".join(args[:-1]), amount=amount
         )
-        return Reply(
-            ctx.t(
-                "budget.set", category=line.category, amount=fmt_money(line.amount, project.currency, ctx.t)
-            )
+        text = ctx.t(
+            "budget.set", category=line.category, amount=fmt_money(line.amount, project.currency, ctx.t)
         )
+        warnings = over_planned_lines(budget_report(db, project), project.currency, ctx.t)
+        return Reply(" ".join([text, *warnings]))
 
 
 def split_date(words: list[str]) -> tuple[list[str], str | None]:

@@ -94,9 +94,11 @@ def read_amount(text: str, field: str | None = None, bound: Bound = MONEY) -> De
     if not AMOUNT.match(cleaned):
         raise InvalidError("forms.bad_amount", field=field, given=text)
     try:
-        return within(Decimal(re.sub(r"[\s,_']", "", cleaned)), bound, field, text)
+        amount = Decimal(re.sub(r"[\s,_']", "", cleaned))
     except InvalidOperation:
         raise InvalidError("forms.bad_amount", field=field, given=text) from None
+    # Decimal keeps the sign of a zero, and shows it: "-0" would be stored and shown as "-0.00".
+    return within(amount if amount else abs(amount), bound, field, text)
 
 
 def read_number(text: str, field: str | None = None, bound: Bound = HOURS) -> float:
