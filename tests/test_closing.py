@@ -29,6 +29,7 @@ from tests.support.closing_flows import (
     give_lessons,
     open_view,
     project,
+    resolve_at_closing,
     say,
     start,
     task,
@@ -120,7 +121,7 @@ def settle_open_items(bot: RunningBot) -> None:
     assert "finished" in click(bot, "closing_finish", "APL-4")
     assert "cancelled" in click(bot, "closing_cancel", "APL-5")
     click(bot, "closing_carry", "APL-I1")
-    click(bot, "closing_finish", "APL-I2")
+    resolve_at_closing(bot, "APL-I2", "Worked around with a nightly export")
     click(bot, "closing_carry", "APL-R2")
     click(bot, "closing_finish", "APL-M1")
     assert click(bot, "closing_carry", "APL-3") == "APL-3 is already settled: nothing was changed."
@@ -154,7 +155,7 @@ def accept_one_and_send_one_back(bot: RunningBot) -> None:
 
 def finish_rework_and_collect_lessons(bot: RunningBot) -> None:
     click(bot, "closing_finish", "APL-2")
-    click(bot, "closing_finish", "APL-I3")
+    resolve_at_closing(bot, "APL-I3", "Rewritten and reviewed")
     assert accept(bot, "deliverable_accept", "APL-2", None) == {}
     assert set(give_lessons(bot, CAROL, {"rating": None})) == {"went_well", "rating"}
     assert give_lessons(bot, CAROL, CAROLS_LESSONS) == {}
@@ -184,7 +185,10 @@ def record_a_failed_review(bot: RunningBot) -> None:
     )
     values = {documented: "fail", fast: "pass", "note": "Refunds endpoint undocumented"}
     assert field_errors(submit(bot, view, values, user=CAROL)) == {}
-    assert "finished" in click(bot, "closing_finish", "APL-I4")
+    resolve_at_closing(bot, "APL-I4", "Refunds endpoint documented")
+    with bot.database.system_session(write=False) as db:
+        resolved = db.scalars(select(Issue).where(Issue.number == 4)).one()
+    assert (resolved.status, resolved.resolution) == (IssueStatus.RESOLVED, "Refunds endpoint documented")
 
 
 Drawn = dict[str, list[tuple[Any, bytes]]]
@@ -459,9 +463,9 @@ def check_report_again(bot: RunningBot, first: Uploaded, drawn: Drawn) -> None:
 
 def test_the_states_recorded_for_every_settled_item(bot: RunningBot) -> None:
     start(bot)
-    click(bot, "closing_finish", "APL-I1")
+    resolve_at_closing(bot, "APL-I1", "Vendor shipped the fix")
     click(bot, "closing_cancel", "APL-I2")
-    click(bot, "closing_finish", "APL-R2")
+    assert click(bot, "closing_finish", "APL-R2").endswith(": closed.")
     with bot.database.system_session(write=False) as db:
         issues = dict(db.execute(select(Issue.number, Issue.status)).all())
         dispositions = dict(db.execute(select(Issue.number, Issue.disposition)).all())

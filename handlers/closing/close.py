@@ -7,6 +7,8 @@ report.
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, Respond
 
 from bot.i18n import Translator
@@ -21,12 +23,14 @@ from handlers.closing.checklist import (
 )
 from handlers.closing.final_report import upload_report
 from handlers.closing.lessons import ask_for_lessons
+from handlers.issues.log import open_resolve
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
 from handlers.slack.payloads import Clicked
 from models.closing.closeout import as_of, settle, start_closing
 from models.core.enums import Disposition, Phase
+from models.core.keys import ItemKind, parse_item_key
 from models.projects.portfolio import find_project
 from models.projects.tables import Project
 
@@ -63,9 +67,14 @@ def settle_click(ctx: Ctx, key: str, disposition: Disposition) -> str:
         project_id = project.id
     refresh_checklists(ctx, project_id)
     refresh_homes(ctx, [ctx.user_id, settled.owner_id])
-    return ctx.t(
-        f"closing.settled.{disposition.value}", key=settled.key, title=settled.title, user=ctx.user_id
-    )
+    word = f"finished.{settled.kind}" if disposition is Disposition.FINISHED else disposition.value
+    return ctx.t(f"closing.settled.{word}", key=settled.key, title=settled.title, user=ctx.user_id)
+
+
+def asks_how(action_id: str, key: str) -> bool:
+    """Resolving an issue records how it was resolved: the button opens the issue's own form."""
+    parsed = parse_item_key(key)
+    return action_id == FINISH_ACTION and parsed is not None and parsed.kind is ItemKind.ISSUE
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
@@ -82,8 +91,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             return Reply(started, in_channel=True)
         return Reply(ctx.t("closing.again", key=project.key))
 
-    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:
+    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
+        if asks_how(clicked.action_id, clicked.value or ""):
+            open_resolve(ctx, body["trigger_id"], clicked.value or "", None)
+            return
         text = settle_click(ctx, clicked.value or "", DISPOSITIONS[clicked.action_id])
         ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 
