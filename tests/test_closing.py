@@ -167,8 +167,8 @@ def finish_rework_and_collect_lessons(bot: RunningBot) -> None:
         and str(c.args.get("text", "")).startswith("APL · Apollo — retrospective")
     ]
     assert [(r.get("ts") is None, r["text"].splitlines()[1]) for r in retro] == [
-        (True, "1 answer(s) · average rating 4.0 of 5"),  # posted once…
-        (False, "2 answer(s) · average rating 4.5 of 5"),  # …then edited
+        (True, "1 answer · average rating 4.0 of 5"),  # posted once…
+        (False, "2 answers · average rating 4.5 of 5"),  # …then edited
     ]
     assert "Still to answer: <@U0002>" in str(retro[-1]["blocks"])
     assert "Vendor delays hurt" in str(retro[-1]["blocks"])
@@ -314,7 +314,7 @@ def check_report(markdown: str, today: str) -> None:
     assert "| APL-1 | Build API | accepted | Bob Smith | Great work |" in deliverables
     assert "| APL-2 | Write docs | accepted | Bob Smith |" in deliverables
     risks = section_of(markdown, "Risks")
-    assert "2 risk(s) identified: 1 occurred, 0 closed, 1 carried over." in risks
+    assert "2 risks identified: 1 occurred, 0 closed, 1 carried over." in risks
     assert "| APL-R1 | Vendor late | 20 |" in risks and "| APL-I2 |" in risks
     issues = section_of(markdown, "Issues")
     assert "| APL-I1 | Flaky CI | medium | — | carried over |" in issues
@@ -324,7 +324,7 @@ def check_report(markdown: str, today: str) -> None:
     )
     assert "| APL-I4 | APL-1 failed review: Every endpoint documented | high | Carol Díaz |" in issues
     quality = section_of(markdown, "Quality results")
-    assert "2 deliverable(s) with 2 acceptance criteria; 1 review(s) planned or held." in quality
+    assert "Deliverables: 2 · acceptance criteria: 2 · reviews planned or held: 1." in quality
     assert (
         "| APL-1 | Carol Díaz | Fri 2026-12-18 | failed | 1 of 2 passed | Every endpoint documented "
         "| Refunds endpoint undocumented |" in quality
@@ -334,7 +334,7 @@ def check_report(markdown: str, today: str) -> None:
     assert "| APL-I1 | issue | Flaky CI |" in carried and "| APL-R2 | risk | Key person leaves |" in carried
     assert "APL-4" not in carried and "APL-5" not in carried
     lessons = section_of(markdown, "Lessons learned")
-    assert "2 answer(s), average rating 4.5 of 5." in lessons
+    assert "2 answers, average rating 4.5 of 5." in lessons
     assert (
         "**Carol Díaz — rated 4 of 5**" in lessons
         and "Next time: Sign the vendor contract before kickoff" in lessons

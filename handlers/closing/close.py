@@ -20,6 +20,7 @@ from handlers.closing.checklist import (
     post_checklist,
     project_for_item,
     refresh_checklists,
+    subject,
 )
 from handlers.closing.final_report import upload_report
 from handlers.closing.lessons import ask_for_lessons
@@ -28,9 +29,11 @@ from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
 from handlers.slack.payloads import Clicked
+from handlers.slack.shortcuts import permalink
 from models.closing.closeout import as_of, settle, start_closing
 from models.core.enums import Disposition, Phase
 from models.core.keys import ItemKind, parse_item_key
+from models.core.posted import posted_copies
 from models.projects.portfolio import find_project
 from models.projects.tables import Project
 
@@ -84,12 +87,21 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
             moved = start_closing(db=db, actor=ctx.actor, project=project)
-        ctx.after(begin_closing, ctx, project.id)
+            posted = posted_copies(db=db, subject=subject(project))
+        if moved or not posted:
+            # A checklist that never reached Slack (it was down) is posted now, once.
+            ctx.after(begin_closing, ctx, project.id)
         if moved:
             # Said in the channel, so in the project's language.
             started = ctx.t_project(project)("closing.started", user=ctx.user_id, key=project.key)
             return Reply(started, in_channel=True)
-        return Reply(ctx.t("closing.again", key=project.key))
+        if not posted:
+            return Reply(ctx.t("closing.again_posting", key=project.key))
+        channel, ts = posted[-1]
+        link = permalink(ctx, channel, ts)
+        if link is None:
+            return Reply(ctx.t("closing.again_in", key=project.key, channel=channel))
+        return Reply(ctx.t("closing.again", key=project.key, link=link))
 
     def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
