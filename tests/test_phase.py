@@ -11,7 +11,7 @@ from models import AuditEntry, Milestone, Project, Task
 from models.core.enums import Phase
 from tests.support.charter import CHARTER, create, project
 from tests.support.served import RunningBot
-from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, WEI
 
 
 def test_phase_without_arguments_shows_what_the_gate_needs(bot: RunningBot) -> None:
@@ -137,3 +137,17 @@ def test_a_closed_project_refuses_changes(bot: RunningBot) -> None:
     answer = bot.slack.command("charter edit APL").json()
     assert "APL is closed and read-only" in answer["text"]
     assert CHARTER["goal"] == project(bot).goal
+
+
+def test_phases_and_roles_are_named_in_chinese_too_and_refusals_list_the_readers_words(
+    bot: RunningBot,
+) -> None:
+    create(bot, {"risk1_title": "Vendor late"})
+    # Roles are read in Chinese too.
+    assert "<@U0005> is on APL as member" in bot.slack.command("team add <@U0005> 成员").json()["text"]
+    refused = bot.slack.command("phase 完成", user=WEI).json()["text"]
+    assert "`完成` 不是阶段：可选的阶段有 启动、规划、执行、收尾、已关闭。" in refused, refused
+    assert "initiation" not in refused
+    answer = bot.slack.command("phase 规划").json()
+    assert "moved APL to planning" in answer["text"]
+    assert project(bot).phase is Phase.PLANNING

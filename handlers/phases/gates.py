@@ -10,21 +10,28 @@ from bot.markup import Markup
 from bot.runtime import Runtime
 from handlers.closing.close import after_phase_move
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
+from handlers.slack.forms import read_term
 from models.core.enums import Phase
+from models.core.errors import Termed
 from models.phases.gates import Gap, GateClosedError, gate_gaps, move_phase, next_phase
 from models.projects.portfolio import find_project
 
 OVERRIDE = "override"
 
 
+def read_phase(word: str) -> Phase:
+    """A phase by its name in any of the bot's languages: `planning` and `规划` are the same."""
+    phase = read_term(word, Phase, "phase")
+    if phase is None:
+        raise UsageError("phase.unknown", given=word, phases=Termed("phase", list(Phase)))
+    return phase
+
+
 def parse_phase_args(words: list[str]) -> tuple[Phase | None, str | None]:
     """`[phase] [override <reason…>]`; no phase shows where the project stands."""
     if not words:
         return None, None
-    try:
-        target = Phase(words[0].lower())
-    except ValueError:
-        raise UsageError("phase.unknown", given=words[0], phases=", ".join(Phase)) from None
+    target = read_phase(words[0])
     rest = words[1:]
     if not rest:
         return target, None

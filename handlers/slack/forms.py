@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 
 from bot.blocks import modal, section, text_input
 from bot.dates import DateParseError, parse_date
-from bot.i18n import Translator
+from bot.i18n import Translator, available_languages
 from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
 from models.core.clock import utcnow
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 N = TypeVar("N", int, float, Decimal)
 V = TypeVar("V")
+E = TypeVar("E", bound=StrEnum)
 AMOUNT = re.compile(r"^-?[\d\s,_']*\.?\d+$")
 # A Slack mention as Slack sends what was typed: <@U123> or <@U123|name>.
 MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
@@ -261,3 +263,15 @@ def note_modal(form: NoteForm, state: ModalState, t: Translator) -> dict[str, An
         blocks=[section(form.intro), note],
         private_metadata=state.encode(),
     )
+
+
+def read_term(word: str, terms: type[E], prefix: str) -> E | None:
+    """A word the bot has a name for in every language (`planning`, `规划`): the term, or None."""
+    wanted = word.strip().lower()
+    for term in terms:
+        names = {term.value} | {
+            Translator(lang)(f"{prefix}.{term.value}").lower() for lang in available_languages()
+        }
+        if wanted in names:
+            return term
+    return None

@@ -22,11 +22,13 @@ from handlers.slack.forms import (
     read_date,
     read_number,
     read_person,
+    read_term,
     read_user,
     read_whole,
     split_keywords,
 )
 from models.core.enums import Role
+from models.core.errors import Termed
 from models.projects.portfolio import find_project
 from models.projects.tables import Member, Project
 from models.team.members import (
@@ -46,10 +48,10 @@ ALLOC_KEYWORDS = ("from", "to", "capacity")
 
 
 def parse_role(text: str) -> Role:
-    try:
-        return Role(text.lower())
-    except ValueError:
-        raise UsageError("team.unknown_role", given=text, roles=", ".join(Role)) from None
+    role = read_term(text, Role, "role")
+    if role is None:
+        raise UsageError("team.unknown_role", given=text, roles=Termed("role", list(Role)))
+    return role
 
 
 def allocation_parts(words: list[str], *, first: str) -> dict[str, str]:
