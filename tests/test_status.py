@@ -13,7 +13,7 @@ from models.core.enums import Severity, TaskStatus
 from tests.support.charter import create
 from tests.support.flows import PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.support.served import RunningBot
-from tests.support.status import day, running, say
+from tests.support.status import day, running, say, weekdays
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 
@@ -26,14 +26,19 @@ def test_status_shows_health_reasons_progress_earned_value_and_what_is_late(bot:
     running(bot)
     say(bot, "done APL-2", user=CAROL)
     lines = say(bot, "status").splitlines()
-    # Planned: all of Build (10 h) and 11 of Test's 20 days (5.5 h); earned: Test's 10 h.
-    # Of 120,000 EUR: PV 15.5 / 20, EV 10 / 20. SPI = 10 / 15.5 = 0.65, under 0.8: red.
+    # Planned: all of Build (10 h) and Test's working days so far of its 20 calendar days;
+    # earned: Test's 10 h. Of 120,000 EUR: PV (10 + 10 x share) / 20, EV 10 / 20, under 0.8: red.
+    share = weekdays(-10, 0) / weekdays(-10, 9)
+    planned, spi = 60_000 * (1 + share), 1 / (1 + share)
     assert lines[0] == "🔴 APL · Apollo — red"
-    assert "• SPI 0.65 is under 0.80: behind schedule" in lines
+    assert f"• SPI {spi:.2f} is under 0.80: behind schedule" in lines
     assert "• 1 task(s) overdue" in lines
     assert "*Phase* initiation · *Progress* 1 of 2 tasks done · 50% of the work by estimate" in lines
     earned = next(line for line in lines if line.startswith("*Earned value*"))
-    assert "PV 93,000.00 EUR · EV 60,000.00 EUR · AC 1,000.00 EUR · SPI 0.65 · CPI 60.00" in earned
+    assert (
+        f"PV {planned:,.2f} EUR · EV 60,000.00 EUR · AC 1,000.00 EUR · SV {60_000 - planned:,.2f} EUR"
+        f" · CV 59,000.00 EUR · SPI {spi:.2f} · CPI 60.00" in earned
+    )
     assert any(line.startswith("• *APL-1* Build · <@U0003> · due ") for line in lines)
     assert any(line.startswith("• *APL-M1* Beta · due ") and "forecast" in line for line in lines)
     assert "*Budget* spent 1,000.00 EUR of 120,000.00 EUR · remaining 119,000.00 EUR" in lines
@@ -273,13 +278,18 @@ def test_status_shows_the_estimate_at_completion_and_the_forecast_finish(bot: Ru
     running(bot)
     say(bot, "done APL-2", user=CAROL)
     lines = say(bot, "status").splitlines()
-    # As in the first test: EV 60,000 of a 120,000 EUR budget against AC 1,000, so CPI = 60.00
-    # and EAC = BAC / CPI = 120,000 / 60 = 2,000.00 EUR. SPI 0.65: the 60 planned days from
-    # day -20 to day 40 stretch to round(60 / 0.65) = 92, so the forecast finish is day 72.
-    earned = next(line for line in lines if line.startswith("*Earned value*"))
-    assert earned.endswith("· CPI 60.00 · EAC 2,000.00 EUR")
+    # As in the first test: EV 60,000 of a 120,000 EUR budget against AC 1,000, so CPI = 60
+    # and EAC = BAC / CPI = 120,000 / 60 = 2,000.00 EUR; ETC = EAC - AC = 1,000.00 EUR;
+    # VAC = BAC - EAC = 118,000.00 EUR; TCPI = (BAC - EV) / (BAC - AC) = 60,000 / 119,000.
+    assert (
+        "*At completion* EAC 2,000.00 EUR (BAC / CPI) · ETC 1,000.00 EUR · VAC 118,000.00 EUR · TCPI 0.50"
+        in lines
+    )
+    # The 60 planned days from day -20 to day 40 stretch by 1 / SPI.
+    spi = 1 / (1 + weekdays(-10, 0) / weekdays(-10, 9))
     forecast = next(line for line in lines if line.startswith("*Forecast finish*")).split(" · ")
-    assert day(72) in forecast[0] and forecast[1].startswith("target") and day(40) in forecast[1]
+    assert day(round(60 / spi) - 20) in forecast[0]
+    assert forecast[1].startswith("target") and day(40) in forecast[1]
 
 
 def test_status_weighs_progress_by_estimate_not_by_count(bot: RunningBot) -> None:

@@ -143,9 +143,17 @@ def earned_value_section(report: FinalReport, t: Translator) -> Section:
         (t("report.ev.pv"), money(report, value.planned_value, t)),
         (t("report.ev.ev"), money(report, value.earned_value, t)),
         (t("report.ev.ac"), money(report, value.actual_cost, t)),
+        (t("report.ev.sv"), money(report, value.schedule_variance, t)),
+        (t("report.ev.cv"), money(report, value.cost_variance, t)),
         (t("report.ev.spi"), index(value.spi)),
         (t("report.ev.cpi"), index(value.cpi)),
-        (t("report.ev.eac"), money(report, value.estimate_at_completion, t)),
+        (
+            t("report.ev.eac", method=t(f"status.eac_method.{value.method.value}")),
+            money(report, value.estimate_at_completion, t),
+        ),
+        (t("report.ev.etc"), money(report, value.estimate_to_complete, t)),
+        (t("report.ev.vac"), money(report, value.variance_at_completion, t)),
+        (t("report.ev.tcpi"), index(value.to_complete_index)),
         (t("report.ev.health"), t(f"status.health.{status.assessment.health.value}")),
     ]
     return Section(

@@ -9,7 +9,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
-from bot.formats import fmt_date, fmt_money, mention
+from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.issues.log import issue_line
@@ -71,10 +71,20 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
             pv=money(value.planned_value, project, t),
             ev=money(value.earned_value, project, t),
             ac=money(value.actual_cost, project, t),
+            sv=money(value.schedule_variance, project, t),
+            cv=money(value.cost_variance, project, t),
             spi=index(value.spi, t),
             cpi=index(value.cpi, t),
-            eac=money(value.estimate_at_completion, project, t),
         ),
+        t(
+            "status.at_completion",
+            eac=money(value.estimate_at_completion, project, t),
+            method=t(f"status.eac_method.{value.method.value}"),
+            etc=money(value.estimate_to_complete, project, t),
+            vac=money(value.variance_at_completion, project, t),
+            tcpi=index(value.to_complete_index, t),
+        ),
+        *undated_lines(report, t),
         t(
             "status.forecast",
             finish=fmt_date(report.forecast_finish, t),
@@ -82,6 +92,16 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
             baseline=fmt_date(project.baseline_end_date, t),
         ),
     ]
+
+
+def undated_lines(report: StatusReport, t: Translator) -> list[str]:
+    """Tasks planned value cannot place in time, named so the figures can be argued with."""
+    count = report.value.undated
+    if not count:
+        return []
+    keys = [task_key(report.project, task) for task in report.undated]
+    more = t("status.undated_more", count=count - len(keys)) if count > len(keys) else ""
+    return [t("status.undated", count=count, keys=fmt_list(keys, t), more=more)]
 
 
 def milestone_lines(report: StatusReport, t: Translator) -> list[str]:

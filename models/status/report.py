@@ -10,8 +10,16 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from models.budget.earned_value import EarnedValue, WorkItem, WorkSums, earned_value_of, forecast_finish
+from models.budget.earned_value import (
+    EarnedValue,
+    WorkItem,
+    WorkSums,
+    earned_value_of,
+    forecast_finish,
+    planned_start,
+)
 from models.budget.spend import BudgetReport, budget_reports
+from models.calendar.working_days import workspace_calendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import ReviewStatus, Severity, TaskStatus
 from models.core.limits import clamped_shift
@@ -30,6 +38,7 @@ from models.status.figures import (
     overdue_of,
     pending_changes_of,
     risks_of,
+    undated_of,
     waiting_changes_of,
     worst_issues_of,
 )
@@ -75,6 +84,7 @@ class StatusReport:
     waiting_changes: list[ChangeRequest]
     spent: Decimal
     reviews: dict[ReviewStatus, int]
+    undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
 
     @property
     def remaining(self) -> Decimal | None:
@@ -94,7 +104,12 @@ def work_items(db: Session, project: Project) -> list[WorkItem]:
         )
     )
     return [
-        WorkItem(estimate, 100 if status is TaskStatus.DONE else percent, start, due)
+        WorkItem(
+            estimate,
+            100 if status is TaskStatus.DONE else percent,
+            planned_start(start, due, project.start_date),
+            due,
+        )
         for estimate, percent, status, start, due in rows
     ]
 
@@ -118,11 +133,12 @@ class Figures:
     overdue: dict[int, list[Task]]
     worst_issues: dict[int, list[Issue]]
     waiting_changes: dict[int, list[ChangeRequest]]
+    undated: dict[int, list[Task]]
 
 
 def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures:
     ids = [project.id for project in projects]
-    work = leaf_work_of(db, ids, today)
+    work = leaf_work_of(db, ids, today, workspace_calendar(db))
     return Figures(
         work=work,
         budgets=budget_reports(db, projects),
@@ -134,6 +150,7 @@ def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures
         overdue=overdue_of(db, [i for i in ids if i in work and work[i].overdue], today),
         worst_issues=worst_issues_of(db, ids),
         waiting_changes=waiting_changes_of(db, ids),
+        undated=undated_of(db, [i for i in ids if i in work and work[i].sums.undated]),
     )
 
 
@@ -151,7 +168,7 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
     work = figures.work.get(project.id) or LeafWork(WorkSums(), 0, 0)
     budget = figures.budgets[project.id]
     spent = budget.spent  # every cost entry is in a category, planned or not
-    value = earned_value_of(work.sums, budget=project.budget, spent=spent)
+    value = earned_value_of(work.sums, budget=project.budget, spent=spent, method=project.eac_method)
     finish = forecast_finish(project.start_date, project.target_end_date, value.spi)
     slip = (finish - project.target_end_date).days if finish and project.target_end_date else 0
     milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip)
@@ -176,9 +193,7 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         project=project,
         today=today,
         assessment=assess(facts),
-        progress=Progress(
-            done=work.done, total=work.sums.count, weighted_percent=round(value.earned_share * 100)
-        ),
+        progress=Progress(done=work.done, total=work.sums.count, weighted_percent=value.percent_complete),
         value=value,
         forecast_finish=finish,
         milestones=milestones[:NEXT_MILESTONES],
@@ -191,4 +206,5 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         waiting_changes=figures.waiting_changes.get(project.id, []),
         spent=spent,
         reviews=figures.reviews.get(project.id, {}),
+        undated=figures.undated.get(project.id, []),
     )

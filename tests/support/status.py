@@ -14,6 +14,12 @@ def day(offset: int) -> str:
     return (local_today() + timedelta(days=offset)).isoformat()
 
 
+def weekdays(first: int, last: int) -> int:
+    """Monday-to-Friday days from offset `first` to `last`, both counted, one day at a time."""
+    days = (local_today() + timedelta(days=offset) for offset in range(first, last + 1))
+    return sum(1 for each in days if each.weekday() < 5)
+
+
 def say(bot: RunningBot, text: str, user: str = ALICE, channel: str = CHANNEL) -> str:
     return bot.slack.command(text, user=user, channel=channel).json()["text"]
 
