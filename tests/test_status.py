@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, Issue, Milestone, Task
 from models.core.enums import Severity, TaskStatus
+from models.status.health import AMBER_INDEX, AMBER_RISK_SCORE, RED_INDEX, RED_RISK_SCORE
 from tests.support.charter import create
 from tests.support.flows import PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.support.served import RunningBot
@@ -329,3 +330,25 @@ def test_history_says_who_changed_a_task_and_when_including_done(bot: RunningBot
         assert match[3] == PROJECT_TZ
         when = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=ZoneInfo(PROJECT_TZ))
         assert timedelta(0) <= now - when < timedelta(minutes=3)
+
+
+def test_help_status_gives_every_measure_with_its_formula_and_the_health_thresholds(bot: RunningBot) -> None:
+    create(bot)
+    text = say(bot, "help status")
+    assert text.startswith("`/pmo status [KEY]` — ")
+    for formula in (
+        "*PV*, planned value = BAC × the share of the work planned by today",
+        "*EV*, earned value = BAC × percent complete",
+        "*SV*, schedule variance = EV − PV; *CV*, cost variance = EV − AC",
+        "*SPI*, schedule performance index = EV / PV; *CPI*, cost performance index = EV / AC",
+        "BAC / CPI (the default), AC + (BAC − EV), or AC + (BAC − EV) / (CPI × SPI)",
+        "*ETC*, estimate to complete = EAC − AC; *VAC*, variance at completion = BAC − EAC",
+        "*TCPI*, to-complete performance index = (BAC − EV) / (BAC − AC)",
+    ):
+        assert formula in text
+    # The thresholds said are the ones the rules apply.
+    assert f"SPI or CPI under {RED_INDEX:.2f}" in text and f"SPI or CPI under {AMBER_INDEX:.2f}" in text
+    assert f"scored {RED_RISK_SCORE} or more with no response" in text
+    assert f"scored {AMBER_RISK_SCORE} or more, a high-severity" in text
+    assert "is not a verb I can explain" in say(bot, "help statuses")
+    assert say(bot, "help").startswith("PMO bot: what you can ask")
