@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from models.budget.spend import WARN_SHARE
 from models.core.enums import Health
-from models.status.health import HealthFacts, assess, shown_below
+from models.status.health import (
+    AMBER_INDEX,
+    AMBER_RISK_SCORE,
+    RED_INDEX,
+    RED_RISK_SCORE,
+    HealthFacts,
+    assess,
+    shown_below,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +69,16 @@ def test_red_lists_every_reason_red_first_then_amber() -> None:
 def test_an_index_just_under_its_limit_is_not_shown_as_the_limit(value: float, shown: str) -> None:
     assert shown_below(value, 0.8) == shown
     assert assess(HealthFacts(cpi=value)).reasons[0].params["value"] == shown
+
+
+def test_readme_writes_down_the_thresholds_the_rules_apply() -> None:
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
+    section = readme[readme.index("### Earned value and health") : readme.index("### Limits")]
+    for said in (
+        f"SPI or CPI is under {RED_INDEX:.2f}",
+        f"SPI or CPI is under {AMBER_INDEX:.2f}",
+        f"an open risk is scored {RED_RISK_SCORE} or more with no response",
+        f"an open risk is scored {AMBER_RISK_SCORE} or more;",
+        f"spent more than {WARN_SHARE:.0%} of its plan",
+    ):
+        assert said in section
