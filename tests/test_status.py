@@ -12,6 +12,7 @@ from models import AuditEntry, Issue, Milestone, Task
 from models.core.enums import Severity, TaskStatus
 from models.status.health import AMBER_INDEX, AMBER_RISK_SCORE, RED_INDEX, RED_RISK_SCORE
 from tests.support.charter import create
+from tests.support.exports import read_csv
 from tests.support.flows import PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.support.served import RunningBot
 from tests.support.status import day, running, say, weekdays
@@ -352,3 +353,37 @@ def test_help_status_gives_every_measure_with_its_formula_and_the_health_thresho
     assert f"scored {AMBER_RISK_SCORE} or more, a high-severity" in text
     assert "is not a verb I can explain" in say(bot, "help statuses")
     assert say(bot, "help").startswith("PMO bot: what you can ask")
+
+
+def test_plan_status_and_export_share_one_percent_complete_and_name_undated_tasks(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-20), "target_end_date": day(40)})
+    say(bot, "task add Release")
+    say(bot, f"task add Code under APL-1 start {day(-10)} due {day(-2)} est 30")
+    say(bot, "task add Docs under APL-1 est 10")
+    say(bot, "task add Review under APL-1")
+    say(bot, "done APL-2")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task).where(Task.number == 4)).one().percent_complete = 50
+    # Review has no estimate: it weighs the average, (30 + 10) / 2 = 20 h. Done: 30 + 20 x 50% of 60 h.
+    assert "· to do 67%" in str(bot.slack.command("plan").json()["blocks"])
+    lines = say(bot, "status").splitlines()
+    assert "*Phase* initiation · *Progress* 1 of 3 tasks done · 67% of the work by estimate" in lines
+    assert "⚠️ 2 task(s) without a due date, left out of planned value: APL-3, APL-4" in lines
+    say(bot, "export tasks")
+    uploaded = bot.fake.uploaded_bytes(f"APL-tasks-{local_today().isoformat()}.csv")
+    assert {row["key"]: row["percent_complete"] for row in read_csv(uploaded)}["APL-1"] == "67"
+
+
+def test_money_spent_before_any_work_is_earned_is_not_over_cost(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-20), "target_end_date": day(40)})
+    say(bot, f"task add Build start {day(-10)} due {day(20)} est 10")
+    say(bot, "budget set people 100000")
+    say(bot, "cost 5000 people deposit")
+    lines = say(bot, "status").splitlines()
+    assert not any("CPI" in line and "over cost" in line for line in lines)
+    earned = next(line for line in lines if line.startswith("*Earned value*"))
+    assert "EV 0.00 EUR · AC 5,000.00 EUR" in earned and earned.endswith("· SPI n/a · CPI n/a")
+    # No CPI yet, so no EAC from BAC / CPI: not BAC, as a CPI of 0 used to give.
+    at_completion = next(line for line in lines if line.startswith("*At completion*"))
+    # TCPI = (BAC - EV) / (BAC - AC) = 120,000 / 115,000.
+    assert at_completion == "*At completion* EAC n/a (BAC / CPI) · ETC n/a · VAC n/a · TCPI 1.04"

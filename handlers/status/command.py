@@ -37,6 +37,13 @@ def money(amount: Decimal | None, project: Project, t: Translator) -> str:
     return fmt_money(amount, project.currency, t)
 
 
+def forecast(amount: Decimal | None, project: Project, t: Translator) -> str:
+    """A forecast in money: "not set" without a budget, "n/a" while its index is not yet known."""
+    if amount is None and project.budget is not None:
+        return t("status.not_yet")
+    return money(amount, project, t)
+
+
 def index(value: float | None, t: Translator) -> str:
     return f"{value:.2f}" if value is not None else t("status.not_yet")
 
@@ -78,10 +85,10 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
         ),
         t(
             "status.at_completion",
-            eac=money(value.estimate_at_completion, project, t),
+            eac=forecast(value.estimate_at_completion, project, t),
             method=t(f"status.eac_method.{value.method.value}"),
-            etc=money(value.estimate_to_complete, project, t),
-            vac=money(value.variance_at_completion, project, t),
+            etc=forecast(value.estimate_to_complete, project, t),
+            vac=forecast(value.variance_at_completion, project, t),
             tcpi=index(value.to_complete_index, t),
         ),
         *undated_lines(report, t),
