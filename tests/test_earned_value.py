@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.budget.earned_value import EarnedValue, WorkItem, earned_value, planned_fraction, planned_start
+from models.budget.earned_value import (
+    EarnedValue,
+    WorkItem,
+    earned_value,
+    forecast_finish,
+    planned_fraction,
+    planned_start,
+)
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import EacMethod, Health
 from models.schedule.network import Item, rollups
@@ -188,3 +195,14 @@ def test_earned_value_matches_a_day_by_day_sum(
         assert float(value.estimate_at_completion or 0) == pytest.approx(bac * spent / ev, rel=1e-9)
     else:
         assert value.cpi is None and value.estimate_at_completion is None
+
+
+def test_the_forecast_finish_stretches_working_days_and_lands_on_one() -> None:
+    target = MON + timedelta(days=11)  # Friday Dec 18: ten working days from Monday Dec 7
+    # SPI 0.5: twenty working days, so Friday Jan 1, or Monday Jan 4 when Jan 1 is a holiday.
+    assert forecast_finish(MON, target, 0.5, WEEKDAYS) == date(2027, 1, 1)
+    assert forecast_finish(MON, target, 0.5, WorkCalendar(holidays=frozenset({date(2027, 1, 1)}))) == date(
+        2027, 1, 4
+    )
+    assert forecast_finish(MON, target, 1.0, WEEKDAYS) == target
+    assert forecast_finish(MON, target, None, WEEKDAYS) == target  # no SPI yet: the plan stands

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from models import AuditEntry, Issue, Milestone, Task
-from models.core.enums import Severity, TaskStatus
+from models import AuditEntry, Issue, Milestone, Project, Task
+from models.core.enums import Phase, Severity, TaskStatus
 from models.status.health import AMBER_INDEX, AMBER_RISK_SCORE, RED_INDEX, RED_RISK_SCORE
 from tests.support.charter import create
 from tests.support.exports import read_csv
 from tests.support.flows import PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.support.served import RunningBot
-from tests.support.status import day, running, say, weekdays
+from tests.support.status import day, nth_weekday, running, say, weekdays
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 
@@ -287,10 +287,10 @@ def test_status_shows_the_estimate_at_completion_and_the_forecast_finish(bot: Ru
         "*At completion* EAC 2,000.00 EUR (BAC / CPI) · ETC 1,000.00 EUR · VAC 118,000.00 EUR · TCPI 0.50"
         in lines
     )
-    # The 60 planned days from day -20 to day 40 stretch by 1 / SPI.
+    # The working days from day -20 to day 40 stretch by 1 / SPI, counted on in working days.
     spi = 1 / (1 + weekdays(-10, 0) / weekdays(-10, 9))
     forecast = next(line for line in lines if line.startswith("*Forecast finish*")).split(" · ")
-    assert day(round(60 / spi) - 20) in forecast[0]
+    assert nth_weekday(-20, round(weekdays(-20, 40) / spi)) in forecast[0]
     assert forecast[1].startswith("target") and day(40) in forecast[1]
 
 
@@ -387,3 +387,24 @@ def test_money_spent_before_any_work_is_earned_is_not_over_cost(bot: RunningBot)
     at_completion = next(line for line in lines if line.startswith("*At completion*"))
     # TCPI = (BAC - EV) / (BAC - AC) = 120,000 / 115,000.
     assert at_completion == "*At completion* EAC n/a (BAC / CPI) · ETC n/a · VAC n/a · TCPI 1.04"
+
+
+def test_a_reached_milestone_is_neither_late_nor_forecast_and_a_closed_project_has_no_forecast(
+    bot: RunningBot,
+) -> None:
+    running(bot)
+    say(bot, f"milestone add Alpha due {day(-3)}")
+    assert "• 1 milestone(s) late" in say(bot, "status").splitlines()
+    with bot.database.system_session() as db:
+        db.scalars(select(Milestone).where(Milestone.name == "Alpha")).one().completed_on = local_today()
+    lines = say(bot, "status").splitlines()
+    assert "• 1 milestone(s) late" not in lines
+    assert not any("*APL-M2* Alpha" in line for line in lines)
+    with bot.database.system_session() as db:
+        project = db.scalars(select(Project)).one()
+        project.phase, project.closed_at = Phase.CLOSED, datetime.now(UTC)
+    lines = say(bot, "status").splitlines()
+    assert next(line for line in lines if line.startswith("*Forecast finish*")).startswith(
+        "*Forecast finish* no date · target "
+    )
+    assert any(line.startswith("• *APL-M1* Beta · due ") and "· forecast no date" in line for line in lines)

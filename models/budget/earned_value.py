@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import EacMethod
-from models.core.limits import clamped_shift
+from models.core.limits import LAST_DAY
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -240,9 +240,19 @@ def earned_value(
     return earned_value_of(sums, budget=budget, spent=spent, method=method)
 
 
-def forecast_finish(start: date | None, target_end: date | None, spi: float | None) -> date | None:
-    """The finish the schedule performance implies: the planned duration stretched by 1 / SPI."""
+def forecast_finish(
+    start: date | None, target_end: date | None, spi: float | None, calendar: WorkCalendar
+) -> date | None:
+    """The finish the schedule performance implies: the planned working days stretched by 1 / SPI,
+    counted on from the start in working days, so a forecast never lands on a weekend or holiday."""
     if start is None or target_end is None or not spi:
         return target_end
-    planned_days = (target_end - start).days
-    return clamped_shift(start, planned_days / spi)
+    stretched = calendar.span(start, target_end) / spi
+    if stretched >= calendar.count(start, LAST_DAY):  # past what the calendar can count: the last day
+        return LAST_DAY
+    return calendar.finish(start, round(stretched))
+
+
+def slipped(due: date, slip: int, calendar: WorkCalendar) -> date:
+    """`due` moved `slip` working days later; an early finish does not pull a due date in."""
+    return calendar.add(due, slip) if slip > 0 else due
