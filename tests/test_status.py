@@ -370,8 +370,14 @@ def test_plan_status_and_export_share_one_percent_complete_and_name_undated_task
     assert "*Phase* initiation · *Progress* 1 of 3 tasks done · 67% of the work by estimate" in lines
     assert "⚠️ 2 task(s) without a due date, left out of planned value: APL-3, APL-4" in lines
     say(bot, "export tasks")
+    bot.fake.wait_for("files.completeUploadExternal", timeout=30)
     uploaded = bot.fake.uploaded_bytes(f"APL-tasks-{local_today().isoformat()}.csv")
     assert {row["key"]: row["percent_complete"] for row in read_csv(uploaded)}["APL-1"] == "67"
+    say(bot, "report")  # the final report's draft says the same
+    bot.fake.wait_for("files.completeUploadExternal", 2, timeout=60)
+    report = bot.fake.uploaded_bytes(f"APL-report-{local_today().isoformat()}.md").decode()
+    assert "| Progress | 1 of 3 tasks done, 67% of the work by estimate |" in report
+    assert "| Tasks without a due date, left out of PV (2) | APL-3, APL-4 |" in report
 
 
 def test_money_spent_before_any_work_is_earned_is_not_over_cost(bot: RunningBot) -> None:

@@ -101,14 +101,17 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
     ]
 
 
+def undated_keys(report: StatusReport, t: Translator) -> str:
+    """The first few tasks without a due date by key, and how many more there are."""
+    keys = [task_key(report.project, task) for task in report.undated]
+    hidden = report.value.undated - len(keys)
+    return fmt_list(keys, t) + (t("status.undated_more", count=hidden) if hidden > 0 else "")
+
+
 def undated_lines(report: StatusReport, t: Translator) -> list[str]:
     """Tasks planned value cannot place in time, named so the figures can be argued with."""
     count = report.value.undated
-    if not count:
-        return []
-    keys = [task_key(report.project, task) for task in report.undated]
-    more = t("status.undated_more", count=count - len(keys)) if count > len(keys) else ""
-    return [t("status.undated", count=count, keys=fmt_list(keys, t), more=more)]
+    return [t("status.undated", count=count, keys=undated_keys(report, t))] if count else []
 
 
 def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
