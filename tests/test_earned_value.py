@@ -64,6 +64,9 @@ def test_the_published_fence_example() -> None:
     assert value.variance_at_completion == Decimal(-480)
     # Worked by hand: TCPI = (BAC - EV) / (BAC - AC) = 1,500 / 1,200.
     assert value.to_complete_index == 1.25
+    # Once the whole budget is spent no performance finishes on it: no TCPI, not a negative one.
+    spent_out = EarnedValue(value.budget, value.planned_share, value.earned_share, Decimal(4100))
+    assert spent_out.to_complete_index is None
 
 
 def test_the_fence_under_each_eac_formula() -> None:

@@ -100,9 +100,10 @@ class Measures:
 
     @property
     def tcpi(self) -> Decimal | None:
-        """The cost performance the rest of the work needs to finish on budget."""
+        """The cost performance the rest of the work needs to finish on budget; none once the
+        budget is spent, when no performance can finish on it."""
         room = self.budget - self.actual
-        return (self.budget - self.earned) / room if room else None
+        return (self.budget - self.earned) / room if room > 0 else None
 
 
 def _ratio(value: Decimal | None) -> float | None:
