@@ -411,6 +411,7 @@ def test_a_reached_milestone_is_neither_late_nor_forecast_and_a_closed_project_h
         project.phase, project.closed_at = Phase.CLOSED, datetime.now(UTC)
     lines = say(bot, "status").splitlines()
     assert next(line for line in lines if line.startswith("*Forecast finish*")).startswith(
-        "*Forecast finish* no date · target "
+        "*Forecast finish* none, the project is closed · target "
     )
-    assert any(line.startswith("• *APL-M1* Beta · due ") and "· forecast no date" in line for line in lines)
+    beta = next(line for line in lines if line.startswith("• *APL-M1* Beta · due "))
+    assert "· forecast none, the project is closed" in beta

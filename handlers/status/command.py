@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from handlers.slack.context import Ctx
 from models.changes.requests import change_key
 from models.changes.tables import ChangeRequest
 from models.closing.closeout import as_of
-from models.core.enums import Health, ReviewStatus
+from models.core.enums import Health, Phase, ReviewStatus
 from models.issues.log import is_overdue
 from models.projects.portfolio import ProjectFilter, find_project, list_projects, project_of_channel
 from models.projects.tables import Project
@@ -42,6 +43,13 @@ def forecast(amount: Decimal | None, project: Project, t: Translator) -> str:
     if amount is None and project.budget is not None:
         return t("status.not_yet")
     return money(amount, project, t)
+
+
+def forecast_day(day: date | None, report: StatusReport, t: Translator) -> str:
+    """A forecast date; a closed project has none, and says why."""
+    if day is None and report.project.phase is Phase.CLOSED:
+        return t("status.closed_no_forecast")
+    return fmt_date(day, t)
 
 
 def index(value: float | None, t: Translator) -> str:
@@ -94,7 +102,7 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
         *undated_lines(report, t),
         t(
             "status.forecast",
-            finish=fmt_date(report.forecast_finish, t),
+            finish=forecast_day(report.forecast_finish, report, t),
             target=fmt_date(project.target_end_date, t),
             baseline=fmt_date(project.baseline_end_date, t),
         ),
@@ -121,7 +129,7 @@ def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
             key=milestone_key(report.project, forecast.milestone),
             name=forecast.milestone.name,
             due=fmt_date(forecast.milestone.due_date, t),
-            forecast=fmt_date(forecast.forecast, t),
+            forecast=forecast_day(forecast.forecast, report, t),
             late=milestone_baseline(forecast.milestone, t)
             + (t("status.late") if forecast.late(report.today) else ""),
         )
