@@ -16,6 +16,7 @@ from models.budget.earned_value import (
     forecast_finish,
     planned_fraction,
     planned_start,
+    slipped,
 )
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import EacMethod, Health
@@ -209,3 +210,11 @@ def test_the_forecast_finish_stretches_working_days_and_lands_on_one() -> None:
     )
     assert forecast_finish(MON, target, 1.0, WEEKDAYS) == target
     assert forecast_finish(MON, target, None, WEEKDAYS) == target  # no SPI yet: the plan stands
+
+
+def test_a_slip_moves_a_due_date_by_working_days_and_stops_at_the_last_day() -> None:
+    friday = MON + timedelta(days=4)
+    assert slipped(friday, 1, WEEKDAYS) == MON + timedelta(days=7)  # over the weekend to Monday
+    assert slipped(friday, -3, WEEKDAYS) == friday  # finishing early does not pull it in
+    assert slipped(date(9999, 12, 1), 10**7, WEEKDAYS) == date(9999, 12, 31)
+    assert forecast_finish(MON, MON + timedelta(days=4), 1e-300, WEEKDAYS) == date(9999, 12, 31)

@@ -256,4 +256,6 @@ def forecast_finish(
 
 def slipped(due: date, slip: int, calendar: WorkCalendar) -> date:
     """`due` moved `slip` working days later; an early finish does not pull a due date in."""
-    return calendar.add(due, slip) if slip > 0 else due
+    if slip <= 0:
+        return due
+    return LAST_DAY if slip >= calendar.count(due, LAST_DAY) else calendar.add(due, slip)
