@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from models.calendar.working_days import WorkCalendar
+from models.calendar.working_days import WorkCalendar, spans
 from models.core.enums import EacMethod
 from models.core.limits import LAST_DAY
 
@@ -51,20 +51,34 @@ def planned_start(start: date | None, due: date | None, project_start: date | No
     return project_start if project_start <= due else None
 
 
-def planned_fraction(item: WorkItem, today: date, calendar: WorkCalendar) -> float:
-    """How much of the task should be done by the end of `today`, counted in working days.
+def planned_fractions(items: Sequence[WorkItem], today: date, calendar: WorkCalendar) -> list[float]:
+    """How much of each task should be done by the end of `today`, counted in working days.
 
     0 before its start, 1 from its due date, and in between the working days gone over the
-    working days it has (a task with only a due date is all planned on that day).
+    working days it has (a task with only a due date is all planned on that day). The tasks
+    under way are counted together, in one call into numpy.
     """
+    fractions = [_settled(item, today) for item in items]
+    under_way = [(n, item) for n, item in enumerate(items) if fractions[n] is None]
+    starts = [item.start or today for _, item in under_way]
+    gone = spans(calendar, starts, [today] * len(starts))
+    whole = spans(calendar, starts, [item.due or today for _, item in under_way])
+    for (n, _), done, days in zip(under_way, gone, whole, strict=True):
+        fractions[n] = done / max(days, 1)
+    return [fraction or 0.0 for fraction in fractions]
+
+
+def _settled(item: WorkItem, today: date) -> float | None:
+    """The planned fraction when it needs no counting (not begun, due, or undated), else None."""
     if item.due is None:
         return 0.0
     if today >= item.due:
         return 1.0
-    start = item.start or item.due
-    if today < start:
-        return 0.0
-    return calendar.span(start, today) / max(calendar.span(start, item.due), 1)
+    return 0.0 if today < (item.start or item.due) else None
+
+
+def planned_fraction(item: WorkItem, today: date, calendar: WorkCalendar) -> float:
+    return planned_fractions([item], today, calendar)[0]
 
 
 @dataclass(frozen=True)
@@ -202,16 +216,17 @@ class WorkSums:
 def work_sums(items: Sequence[WorkItem], today: date, calendar: WorkCalendar) -> WorkSums:
     estimated = [item for item in items if item.estimate_hours]
     unestimated = [item for item in items if not item.estimate_hours]
+    hours = [item.estimate_hours or 0.0 for item in estimated]
     return WorkSums(
         count=len(items),
         estimated=len(estimated),
-        hours=sum(item.estimate_hours or 0.0 for item in estimated),
-        earned_hours=sum((item.estimate_hours or 0.0) * item.percent_complete / 100 for item in estimated),
+        hours=sum(hours),
+        earned_hours=sum(h * item.percent_complete / 100 for h, item in zip(hours, estimated, strict=True)),
         earned_unestimated=sum(item.percent_complete / 100 for item in unestimated),
         planned_hours=sum(
-            (item.estimate_hours or 0.0) * planned_fraction(item, today, calendar) for item in estimated
+            h * share for h, share in zip(hours, planned_fractions(estimated, today, calendar), strict=True)
         ),
-        planned_unestimated=sum(planned_fraction(item, today, calendar) for item in unestimated),
+        planned_unestimated=sum(planned_fractions(unestimated, today, calendar)),
         undated=sum(1 for item in items if item.due is None),
     )
 

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from models.budget.earned_value import WorkItem, WorkSums, planned_fraction
+from models.budget.earned_value import WorkItem, WorkSums, planned_fractions
 from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
@@ -67,10 +67,12 @@ def _under_way(
         select(Task.project_id, func.nullif(Task.estimate_hours, 0), start, Task.due_date)
         .join(Project, Project.id == Task.project_id)
         .where(leaf_tasks_of(ids), start <= today, Task.due_date > today)
+    ).all()
+    shares = planned_fractions(
+        [WorkItem(hours, 0, begins, due) for _, hours, begins, due in rows], today, calendar
     )
     found: dict[int, tuple[float, float]] = {}
-    for project_id, hours, begins, due in rows:
-        share = planned_fraction(WorkItem(hours, 0, begins, due), today, calendar)
+    for (project_id, hours, _, _), share in zip(rows, shares, strict=True):
         estimated, unestimated = found.get(project_id, (0.0, 0.0))
         found[project_id] = (
             (estimated + hours * share, unestimated) if hours else (estimated, unestimated + share)
