@@ -8,11 +8,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from bot.markup import unescape
-from models import AuditEntry, BudgetLine, CostEntry
+from models import AuditEntry, BudgetLine, CostEntry, Project
+from models.core.enums import EacMethod
 from tests.support.budget import budgeted
 from tests.support.charter import create
 from tests.support.flows import CHANNEL, count_rows, local_today, say
 from tests.support.served import RunningBot
+from tests.support.status import running, weekdays
 from tests.support.workspace import ADMIN, BOB, CAROL
 
 
@@ -122,3 +124,44 @@ def test_categories_over_the_charter_budget_are_said_when_set_and_minus_zero_is_
         travel = db.scalars(select(BudgetLine).where(BudgetLine.category == "travel")).one()
     assert travel.amount == Decimal("25000.00")
     assert say(bot, "budget set travel 10000") == "Budget for *travel* is now 10,000.00 EUR."
+
+
+def test_the_manager_chooses_how_eac_is_forecast_and_the_status_follows(bot: RunningBot) -> None:
+    running(bot)  # BAC 120,000 EUR; once APL-2 is done EV is 60,000 EUR against AC 1,000 EUR
+    say(bot, "done APL-2", user=CAROL)
+    shown = say(bot, "budget eac").splitlines()
+    assert shown[0].startswith("The estimate at completion (EAC) is forecast as *BAC / CPI* (`cpi`).")
+    assert "• `budget-rate` — EAC = AC + (BAC − EV): " in "\n".join(shown)
+    assert say(bot, "budget eac budget-rate").startswith(
+        "The estimate at completion (EAC) is now forecast as *AC + (BAC − EV)* (`budget-rate`)"
+    )
+    # AC + (BAC - EV) = 1,000 + 60,000; ETC = EAC - AC; VAC = BAC - EAC.
+    assert (
+        "*At completion* EAC 61,000.00 EUR (AC + (BAC − EV))"
+        " · ETC 60,000.00 EUR · VAC 59,000.00 EUR · TCPI 0.50" in say(bot, "status").splitlines()
+    )
+    say(bot, "budget eac CPI_SPI")
+    spi = 1 / (1 + weekdays(-10, 0) / weekdays(-10, 9))
+    eac = 1000 + 60_000 / (60 * spi)
+    assert f"*At completion* EAC {eac:,.2f} EUR (AC + (BAC − EV) / (CPI × SPI))" in say(bot, "status")
+    with bot.database.system_session(write=False) as db:
+        changes = db.scalars(select(AuditEntry).where(AuditEntry.action == "budget.eac_method")).all()
+        assert [(entry.before, entry.after) for entry in changes] == [
+            ({"method": "cpi"}, {"method": "budget_rate"}),
+            ({"method": "budget_rate"}, {"method": "cpi_spi"}),
+        ]
+        assert db.scalars(select(Project.eac_method)).one() is EacMethod.CPI_SPI
+
+
+def test_only_the_manager_chooses_the_eac_formula_and_only_a_known_one(bot: RunningBot) -> None:
+    running(bot)
+    assert "Only the project's manager (<@U0001>)" in say(bot, "budget eac budget-rate", user=CAROL)
+    refused = unescape(say(bot, "budget eac median"))
+    assert (
+        "`median` is not a way to forecast the estimate at completion: choose cpi, budget-rate, cpi-spi"
+        in refused
+    )
+    assert "Name one method after `eac`" in say(bot, "budget eac cpi now")
+    assert "(`cpi`)" in say(bot, "budget eac", user=CAROL)  # anyone on it may ask which
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Project.eac_method)).one() is EacMethod.CPI

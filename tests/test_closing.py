@@ -364,7 +364,14 @@ def check_earned_value(value: str) -> None:
     assert earned == round(122_500 * 56 / 72, 2)
     cpi = measure(value, "Cost performance (CPI)")
     assert cpi == f"{earned / actual:.2f}"
-    assert amount(measure(value, "Estimate at completion (EAC)")) == round(122_500 / float(cpi), 2)
+    # From the unrounded CPI: BAC / CPI = BAC x AC / EV = 1,200 x 72 / 56, not 122,500 / a rounded CPI.
+    eac = 1200 * 72 / 56
+    assert amount(measure(value, "Estimate at completion (EAC = BAC / CPI)")) == round(eac, 2)
+    assert amount(measure(value, "Estimate to complete (ETC = EAC − AC)")) == round(eac - actual, 2)
+    assert amount(measure(value, "Variance at completion (VAC = BAC − EAC)")) == round(122_500 - eac, 2)
+    assert amount(measure(value, "Cost variance (CV = EV − AC)")) == round(122_500 * 56 / 72 - actual, 2)
+    tcpi = (122_500 - 122_500 * 56 / 72) / (122_500 - actual)
+    assert measure(value, "To-complete performance (TCPI)") == f"{tcpi:.2f}"
     # Planned value is what the baseline had scheduled by the close date, which depends on when this runs.
     planned = amount(measure(value, "Planned value (PV)"))
     assert 0 <= planned <= 122_500

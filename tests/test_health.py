@@ -1,60 +1,23 @@
-"""Health rules and earned value with worked numbers: each rule at its boundary."""
+"""Health rules, each at its boundary; earned value has its own tests (test_earned_value)."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from models.budget.earned_value import WorkItem, earned_value, forecast_finish, planned_fraction
+from models.budget.spend import WARN_SHARE
 from models.core.enums import Health
-from models.status.health import HealthFacts, assess
-
-DEC = {day: date(2026, 12, day) for day in range(1, 32)}
-
-
-def test_earned_value_worked_example() -> None:
-    items = [
-        WorkItem(10, 100, DEC[1], DEC[10]),  # done: planned and earned in full
-        WorkItem(30, 20, DEC[6], DEC[15]),  # day 5 of 10: half planned, a fifth earned
-        WorkItem(None, 0, DEC[16], DEC[20]),  # unestimated: weighs the average, 20 h
-    ]
-    value = earned_value(items, today=DEC[10], budget=Decimal("10000"), spent=Decimal("3000"))
-    # Weights 10 + 30 + 20 = 60; planned 10 + 15 = 25; earned 10 + 6 = 16.
-    assert value.planned_value == Decimal("4166.67")
-    assert value.earned_value == Decimal("2666.67")
-    assert value.spi == 0.64
-    assert value.cpi == 0.89
-    assert value.estimate_at_completion == Decimal("11235.96")
-    # 19 planned days stretched by 1 / 0.64 are 30 days from the start.
-    assert forecast_finish(DEC[1], DEC[20], value.spi) == DEC[31]
-
-
-def test_earned_value_without_budget_or_spend_gives_indices_it_can() -> None:
-    value = earned_value([WorkItem(8, 50, DEC[1], DEC[2])], today=DEC[2], budget=None, spent=Decimal(0))
-    assert (value.planned_value, value.earned_value, value.cpi, value.estimate_at_completion) == (
-        None,
-        None,
-        None,
-        None,
-    )
-    assert value.spi == 0.5
-    nothing = earned_value([], today=DEC[2], budget=Decimal(100), spent=Decimal(0))
-    assert (nothing.spi, nothing.estimate_at_completion) == (None, Decimal(100))
-
-
-@pytest.mark.parametrize(
-    ("today", "fraction"),
-    [(DEC[5], 0.0), (DEC[6], 0.2), (DEC[8], 0.6), (DEC[10], 1.0), (DEC[20], 1.0)],
+from models.status.health import (
+    AMBER_INDEX,
+    AMBER_RISK_SCORE,
+    RED_INDEX,
+    RED_RISK_SCORE,
+    HealthFacts,
+    assess,
+    shown_below,
 )
-def test_planned_value_grows_linearly_from_start_to_due(today: date, fraction: float) -> None:
-    assert planned_fraction(WorkItem(5, 0, DEC[6], DEC[10]), today) == pytest.approx(fraction)
-
-
-def test_a_task_without_dates_is_not_planned_yet() -> None:
-    assert planned_fraction(WorkItem(5, 0, None, None), DEC[6]) == 0.0
-    assert planned_fraction(WorkItem(5, 0, None, DEC[6]), DEC[6]) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -98,3 +61,24 @@ def test_red_lists_every_reason_red_first_then_amber() -> None:
         "health.overdue_tasks",
     ]
     assert assessment.reasons[0].params == {"count": 2}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0.7996, "0.7996"), (0.79, "0.79"), (0.7949, "0.79"), (0.79999999, "0.799999")]
+)
+def test_an_index_just_under_its_limit_is_not_shown_as_the_limit(value: float, shown: str) -> None:
+    assert shown_below(value, 0.8) == shown
+    assert assess(HealthFacts(cpi=value)).reasons[0].params["value"] == shown
+
+
+def test_readme_writes_down_the_thresholds_the_rules_apply() -> None:
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
+    section = readme[readme.index("### Earned value and health") : readme.index("### Limits")]
+    for said in (
+        f"SPI or CPI is under {RED_INDEX:.2f}",
+        f"SPI or CPI is under {AMBER_INDEX:.2f}",
+        f"an open risk is scored {RED_RISK_SCORE} or more with no response",
+        f"an open risk is scored {AMBER_RISK_SCORE} or more;",
+        f"spent more than {WARN_SHARE:.0%} of its plan",
+    ):
+        assert said in section

@@ -68,8 +68,9 @@ def spent(planned: str, amount: str) -> Build:
 
 
 def progress(percent: int) -> Build:
-    """Day 5 of a 10-day task: half of it is planned by today, `percent` of it earned."""
-    start, due = TODAY - timedelta(days=4), TODAY + timedelta(days=5)
+    """Working day 5 of a 10-working-day task (Friday Dec 4 to Thursday Dec 17, two weekends in
+    between): half of it is planned by today, Thursday Dec 10, and `percent` of it earned."""
+    start, due = TODAY - timedelta(days=6), TODAY + timedelta(days=7)
     return lambda db, project: db.add(
         numbered(
             Task,

@@ -39,7 +39,8 @@ def test_home_shows_my_tasks_overdue_first_my_projects_health_and_refreshes_on_c
     home = home_of(bot, CAROL, lambda blocks: "*APL-2* Test" in blocks)
     text = str(home["blocks"])
     assert text.index("*APL-1* Build") < text.index("*APL-2* Test")
-    assert "⚠️ overdue" in text and "🔴 *APL* Apollo" in text
+    # Amber for the overdue task: nothing is earned yet, so SPI is not yet known, let alone red.
+    assert "⚠️ overdue" in text and "🟡 *APL* Apollo" in text
     buttons = next(b for b in home["blocks"] if b["type"] == "actions")["elements"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("task_done", "APL-1"),

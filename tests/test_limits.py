@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from models import BudgetLine, ChangeRequest, CostEntry, Member, Project, Risk, Task
 from models.budget.earned_value import forecast_finish
+from models.calendar.working_days import WorkCalendar
 from models.charter.charters import Charter, create_project
 from models.core.access import Actor
 from models.core.enums import ChangeStatus
@@ -173,7 +174,7 @@ def test_computed_dates_are_refused_or_clamped_at_the_last_day() -> None:
     assert (refused.value.key, refused.value.field) == ("limits.date", "schedule_days")
     assert shifted(date(9999, 12, 30), 1) == date(9999, 12, 31)
     assert clamped_shift(date(2026, 12, 1), float("inf")) == date(9999, 12, 31)
-    assert forecast_finish(date(2026, 1, 1), date(2026, 12, 31), 1e-300) == date(9999, 12, 31)
+    assert forecast_finish(date(2026, 1, 1), date(2026, 12, 31), 1e-300, WorkCalendar()) == date(9999, 12, 31)
 
 
 # -- typed text

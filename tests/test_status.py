@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from models import AuditEntry, Issue, Milestone, Task
-from models.core.enums import Severity, TaskStatus
+from models import AuditEntry, Issue, Milestone, Project, Task
+from models.core.enums import Phase, Severity, TaskStatus
+from models.status.health import AMBER_INDEX, AMBER_RISK_SCORE, RED_INDEX, RED_RISK_SCORE
 from tests.support.charter import create
+from tests.support.exports import read_csv
 from tests.support.flows import PROJECT_TZ, field_errors, local_today, open_modal, submit
 from tests.support.served import RunningBot
-from tests.support.status import day, running, say
+from tests.support.status import day, nth_weekday, running, say, weekdays
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
 
@@ -26,14 +28,19 @@ def test_status_shows_health_reasons_progress_earned_value_and_what_is_late(bot:
     running(bot)
     say(bot, "done APL-2", user=CAROL)
     lines = say(bot, "status").splitlines()
-    # Planned: all of Build (10 h) and 11 of Test's 20 days (5.5 h); earned: Test's 10 h.
-    # Of 120,000 EUR: PV 15.5 / 20, EV 10 / 20. SPI = 10 / 15.5 = 0.65, under 0.8: red.
+    # Planned: all of Build (10 h) and Test's working days so far of its 20 calendar days;
+    # earned: Test's 10 h. Of 120,000 EUR: PV (10 + 10 x share) / 20, EV 10 / 20, under 0.8: red.
+    share = weekdays(-10, 0) / weekdays(-10, 9)
+    planned, spi = 60_000 * (1 + share), 1 / (1 + share)
     assert lines[0] == "🔴 APL · Apollo — red"
-    assert "• SPI 0.65 is under 0.80: behind schedule" in lines
+    assert f"• SPI {spi:.2f} is under 0.80: behind schedule" in lines
     assert "• 1 task overdue" in lines
     assert "*Phase* initiation · *Progress* 1 of 2 tasks done · 50% of the work by estimate" in lines
     earned = next(line for line in lines if line.startswith("*Earned value*"))
-    assert "PV 93,000.00 EUR · EV 60,000.00 EUR · AC 1,000.00 EUR · SPI 0.65 · CPI 60.00" in earned
+    assert (
+        f"PV {planned:,.2f} EUR · EV 60,000.00 EUR · AC 1,000.00 EUR · SV {60_000 - planned:,.2f} EUR"
+        f" · CV 59,000.00 EUR · SPI {spi:.2f} · CPI 60.00" in earned
+    )
     assert any(line.startswith("• *APL-1* Build · <@U0003> · due ") for line in lines)
     assert any(line.startswith("• *APL-M1* Beta · due ") and "forecast" in line for line in lines)
     assert "*Budget* spent 1,000.00 EUR of 120,000.00 EUR · remaining 119,000.00 EUR" in lines
@@ -273,13 +280,18 @@ def test_status_shows_the_estimate_at_completion_and_the_forecast_finish(bot: Ru
     running(bot)
     say(bot, "done APL-2", user=CAROL)
     lines = say(bot, "status").splitlines()
-    # As in the first test: EV 60,000 of a 120,000 EUR budget against AC 1,000, so CPI = 60.00
-    # and EAC = BAC / CPI = 120,000 / 60 = 2,000.00 EUR. SPI 0.65: the 60 planned days from
-    # day -20 to day 40 stretch to round(60 / 0.65) = 92, so the forecast finish is day 72.
-    earned = next(line for line in lines if line.startswith("*Earned value*"))
-    assert earned.endswith("· CPI 60.00 · EAC 2,000.00 EUR")
+    # As in the first test: EV 60,000 of a 120,000 EUR budget against AC 1,000, so CPI = 60
+    # and EAC = BAC / CPI = 120,000 / 60 = 2,000.00 EUR; ETC = EAC - AC = 1,000.00 EUR;
+    # VAC = BAC - EAC = 118,000.00 EUR; TCPI = (BAC - EV) / (BAC - AC) = 60,000 / 119,000.
+    assert (
+        "*At completion* EAC 2,000.00 EUR (BAC / CPI) · ETC 1,000.00 EUR · VAC 118,000.00 EUR · TCPI 0.50"
+        in lines
+    )
+    # The working days from day -20 to day 40 stretch by 1 / SPI, counted on in working days.
+    spi = 1 / (1 + weekdays(-10, 0) / weekdays(-10, 9))
     forecast = next(line for line in lines if line.startswith("*Forecast finish*")).split(" · ")
-    assert day(72) in forecast[0] and forecast[1].startswith("target") and day(40) in forecast[1]
+    assert nth_weekday(-20, round(weekdays(-20, 40) / spi)) in forecast[0]
+    assert forecast[1].startswith("target") and day(40) in forecast[1]
 
 
 def test_status_weighs_progress_by_estimate_not_by_count(bot: RunningBot) -> None:
@@ -319,3 +331,87 @@ def test_history_says_who_changed_a_task_and_when_including_done(bot: RunningBot
         assert match[3] == PROJECT_TZ
         when = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=ZoneInfo(PROJECT_TZ))
         assert timedelta(0) <= now - when < timedelta(minutes=3)
+
+
+def test_help_status_gives_every_measure_with_its_formula_and_the_health_thresholds(bot: RunningBot) -> None:
+    create(bot)
+    text = say(bot, "help status")
+    assert text.startswith("`/pmo status [KEY]` — ")
+    for formula in (
+        "*PV*, planned value = BAC × the share of the work planned by today",
+        "*EV*, earned value = BAC × percent complete",
+        "*SV*, schedule variance = EV − PV; *CV*, cost variance = EV − AC",
+        "*SPI*, schedule performance index = EV / PV; *CPI*, cost performance index = EV / AC",
+        "BAC / CPI (the default), AC + (BAC − EV), or AC + (BAC − EV) / (CPI × SPI)",
+        "*ETC*, estimate to complete = EAC − AC; *VAC*, variance at completion = BAC − EAC",
+        "*TCPI*, to-complete performance index = (BAC − EV) / (BAC − AC)",
+    ):
+        assert formula in text
+    # The thresholds said are the ones the rules apply.
+    assert f"SPI or CPI under {RED_INDEX:.2f}" in text and f"SPI or CPI under {AMBER_INDEX:.2f}" in text
+    assert f"scored {RED_RISK_SCORE} or more with no response" in text
+    assert f"scored {AMBER_RISK_SCORE} or more, a high-severity" in text
+    assert "is not a verb I can explain" in say(bot, "help statuses")
+    assert say(bot, "help").startswith("PMO bot: what you can ask")
+
+
+def test_plan_status_and_export_share_one_percent_complete_and_name_undated_tasks(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-20), "target_end_date": day(40)})
+    say(bot, "task add Release")
+    say(bot, f"task add Code under APL-1 start {day(-10)} due {day(-2)} est 30")
+    say(bot, "task add Docs under APL-1 est 10")
+    say(bot, "task add Review under APL-1")
+    say(bot, "done APL-2")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task).where(Task.number == 4)).one().percent_complete = 50
+    # Review has no estimate: it weighs the average, (30 + 10) / 2 = 20 h. Done: 30 + 20 x 50% of 60 h.
+    assert "· to do 67%" in str(bot.slack.command("plan").json()["blocks"])
+    lines = say(bot, "status").splitlines()
+    assert "*Phase* initiation · *Progress* 1 of 3 tasks done · 67% of the work by estimate" in lines
+    assert "⚠️ 2 tasks without a due date, left out of planned value: APL-3, APL-4" in lines
+    say(bot, "export tasks")
+    bot.fake.wait_for("files.completeUploadExternal", timeout=30)
+    uploaded = bot.fake.uploaded_bytes(f"APL-tasks-{local_today().isoformat()}.csv")
+    assert {row["key"]: row["percent_complete"] for row in read_csv(uploaded)}["APL-1"] == "67"
+    say(bot, "report")  # the final report's draft says the same
+    bot.fake.wait_for("files.completeUploadExternal", 2, timeout=60)
+    report = bot.fake.uploaded_bytes(f"APL-report-{local_today().isoformat()}.md").decode()
+    assert "| Progress | 1 of 3 tasks done, 67% of the work by estimate |" in report
+    assert "| Tasks without a due date, left out of PV (2) | APL-3, APL-4 |" in report
+
+
+def test_money_spent_before_any_work_is_earned_is_not_over_cost(bot: RunningBot) -> None:
+    create(bot, {"start_date": day(-20), "target_end_date": day(40)})
+    say(bot, f"task add Build start {day(-10)} due {day(20)} est 10")
+    say(bot, "budget set people 100000")
+    say(bot, "cost 5000 people deposit")
+    lines = say(bot, "status").splitlines()
+    assert not any("CPI" in line and "over cost" in line for line in lines)
+    earned = next(line for line in lines if line.startswith("*Earned value*"))
+    assert "EV 0.00 EUR · AC 5,000.00 EUR" in earned and earned.endswith("· SPI n/a · CPI n/a")
+    # No CPI yet, so no EAC from BAC / CPI: not BAC, as a CPI of 0 used to give.
+    at_completion = next(line for line in lines if line.startswith("*At completion*"))
+    # TCPI = (BAC - EV) / (BAC - AC) = 120,000 / 115,000.
+    assert at_completion == "*At completion* EAC n/a (BAC / CPI) · ETC n/a · VAC n/a · TCPI 1.04"
+
+
+def test_a_reached_milestone_is_neither_late_nor_forecast_and_a_closed_project_has_no_forecast(
+    bot: RunningBot,
+) -> None:
+    running(bot)
+    say(bot, f"milestone add Alpha due {day(-3)}")
+    assert "• 1 milestone late" in say(bot, "status").splitlines()
+    with bot.database.system_session() as db:
+        db.scalars(select(Milestone).where(Milestone.name == "Alpha")).one().completed_on = local_today()
+    lines = say(bot, "status").splitlines()
+    assert "• 1 milestone late" not in lines
+    assert not any("*APL-M2* Alpha" in line for line in lines)
+    with bot.database.system_session() as db:
+        project = db.scalars(select(Project)).one()
+        project.phase, project.closed_at = Phase.CLOSED, datetime.now(UTC)
+    lines = say(bot, "status").splitlines()
+    assert next(line for line in lines if line.startswith("*Forecast finish*")).startswith(
+        "*Forecast finish* none, the project is closed · target "
+    )
+    beta = next(line for line in lines if line.startswith("• *APL-M1* Beta · due "))
+    assert "· forecast none, the project is closed" in beta

@@ -8,6 +8,8 @@ import pytest
 
 from models import Project
 from models.budget.earned_value import work_sums
+from models.calendar.tables import Holiday
+from models.calendar.working_days import workspace_calendar
 from models.core.database import Database
 from models.core.enums import TaskStatus
 from models.status.figures import leaf_work_of
@@ -41,7 +43,9 @@ TASKS = [
 def test_planned_and_earned_sums_match_the_task_by_task_figures(database: Database) -> None:
     database.ensure_workspace(TEAM)
     with database.session(TEAM) as db:
-        project = Project(key="APL", name="Apollo", channel_id="C100", created_by="U0001")
+        # A holiday inside tasks under way: planned value counts working days on both sides.
+        db.add(Holiday(team_id=TEAM, day=TODAY - timedelta(days=1), name="Founders' day"))
+        project = Project(key="APL", name="Apollo", channel_id="C100", created_by="U0001", start_date=day(-8))
         db.add(project)
         db.flush()
         for number, (estimate, percent, status, start, due) in enumerate(TASKS, start=1):
@@ -59,9 +63,10 @@ def test_planned_and_earned_sums_match_the_task_by_task_figures(database: Databa
                 )
             )
     with database.session(TEAM, write=False) as db:
-        expected = work_sums(work_items(db, project), TODAY)
-        summed = leaf_work_of(db, [project.id], TODAY)[project.id].sums
+        calendar = workspace_calendar(db)
+        expected = work_sums(work_items(db, project), TODAY, calendar)
+        summed = leaf_work_of(db, [project.id], TODAY, calendar)[project.id].sums
     assert summed.planned_unestimated > 0 and summed.planned_hours > 10, "tasks under way count"
-    assert (summed.count, summed.estimated) == (expected.count, expected.estimated)
+    assert (summed.count, summed.estimated, summed.undated) == (expected.count, expected.estimated, 1)
     for figure in ("hours", "earned_hours", "earned_unestimated", "planned_hours", "planned_unestimated"):
         assert getattr(summed, figure) == pytest.approx(getattr(expected, figure)), figure

@@ -1,4 +1,4 @@
-"""`/pmo budget [set <category> <amount>]` and `/pmo cost …`: the budget by category and its spend."""
+"""`/pmo budget [set … | eac …]` and `/pmo cost …`: the budget by category, its spend, the EAC formula."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.outbox import Notice
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.forms import DateContext, read_amount, read_date
+from models.budget.forecast import eac_method_named, method_word, set_eac_method
 from models.budget.spend import (
     BudgetReport,
     CategorySpend,
@@ -19,6 +20,7 @@ from models.budget.spend import (
     match_category,
     set_category,
 )
+from models.core.enums import EacMethod
 from models.projects.portfolio import find_project
 
 DATE_WORD = "on"
@@ -96,6 +98,34 @@ def budget_set(invocation: Invocation, args: list[str]) -> Reply:
         return Reply(" ".join([text, *warnings]))
 
 
+def method_choices(t: Translator) -> list[str]:
+    return [
+        t(
+            "budget.eac_choice",
+            word=method_word(m),
+            formula=t(f"status.eac_method.{m.value}"),
+            why=t(f"budget.eac_why.{m.value}"),
+        )
+        for m in EacMethod
+    ]
+
+
+def budget_eac(invocation: Invocation, args: list[str]) -> Reply:
+    """`budget eac` says the project's EAC formula and the choices; `budget eac <method>` sets it."""
+    if len(args) > 1:
+        raise UsageError("budget.eac_form")
+    ctx = invocation.ctx
+    method = eac_method_named(args[0]) if args else None
+    with ctx.db(write=method is not None) as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        if method is not None:
+            set_eac_method(db=db, actor=ctx.actor, project=project, method=method)
+        current = project.eac_method
+    key = "budget.eac_set" if method is not None else "budget.eac_current"
+    text = ctx.t(key, formula=ctx.t(f"status.eac_method.{current.value}"), word=method_word(current))
+    return Reply("\n".join([text, *method_choices(ctx.t)]))
+
+
 def split_date(words: list[str]) -> tuple[list[str], str | None]:
     """`taxi to the airport on monday` → the words before the last `on`, and the date after it."""
     lowered = [word.lower() for word in words]
@@ -153,7 +183,7 @@ def cost_reply(invocation: Invocation) -> Reply:
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "budget",
-        usage="budget [set <category> <amount>]",
+        usage="budget [set <category> <amount> | eac [cpi|budget-rate|cpi-spi]]",
         example="budget set cloud hosting 12000",
         shareable=True,
     )
@@ -161,7 +191,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         words = invocation.words
         if not words:
             return budget_reply(invocation)
-        if words[0].lower() != "set":
+        action = words[0].lower()
+        if action == "eac":
+            return budget_eac(invocation, words[1:])
+        if action != "set":
             raise UsageError("budget.bad_action", given=words[0])
         return budget_set(invocation, words[1:])
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.formats import fmt_date, fmt_list, fmt_money
 from bot.i18n import Translator
 from bot.report_doc import Paragraph, Section, Table
+from handlers.status.command import undated_keys
 from models.changes.tables import ChangeRequest
 from models.closing.checklist import key_of, title_of
 from models.closing.final_report import FinalReport
@@ -133,6 +134,12 @@ def change_row(report: FinalReport, change: ChangeRequest, t: Translator) -> tup
     )
 
 
+def undated_rows(report: FinalReport, t: Translator) -> list[tuple[str, str]]:
+    """Tasks planned value could not place in time, named as the status names them."""
+    count = report.status.value.undated
+    return [(t("report.ev.undated", count=count), undated_keys(report.status, t))] if count else []
+
+
 def earned_value_section(report: FinalReport, t: Translator) -> Section:
     status, value = report.status, report.status.value
 
@@ -152,9 +159,18 @@ def earned_value_section(report: FinalReport, t: Translator) -> Section:
         (t("report.ev.pv"), money(report, value.planned_value, t)),
         (t("report.ev.ev"), money(report, value.earned_value, t)),
         (t("report.ev.ac"), money(report, value.actual_cost, t)),
+        (t("report.ev.sv"), money(report, value.schedule_variance, t)),
+        (t("report.ev.cv"), money(report, value.cost_variance, t)),
         (t("report.ev.spi"), index(value.spi)),
         (t("report.ev.cpi"), index(value.cpi)),
-        (t("report.ev.eac"), money(report, value.estimate_at_completion, t)),
+        (
+            t("report.ev.eac", method=t(f"status.eac_method.{value.method.value}")),
+            money(report, value.estimate_at_completion, t),
+        ),
+        (t("report.ev.etc"), money(report, value.estimate_to_complete, t)),
+        (t("report.ev.vac"), money(report, value.variance_at_completion, t)),
+        (t("report.ev.tcpi"), index(value.to_complete_index)),
+        *undated_rows(report, t),
         (t("report.ev.health"), t(f"status.health.{status.assessment.health.value}")),
     ]
     return Section(

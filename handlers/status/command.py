@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section, sections
-from bot.formats import fmt_date, fmt_money, mention
+from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.issues.log import issue_line
@@ -20,7 +21,7 @@ from handlers.slack.context import Ctx
 from models.changes.requests import change_key
 from models.changes.tables import ChangeRequest
 from models.closing.closeout import as_of
-from models.core.enums import Health, ReviewStatus
+from models.core.enums import Health, Phase, ReviewStatus
 from models.issues.log import is_overdue
 from models.projects.portfolio import ProjectFilter, find_project, list_projects, project_of_channel
 from models.projects.tables import Project
@@ -35,6 +36,20 @@ HEALTH_MARK = {Health.GREEN: "🟢", Health.AMBER: "🟡", Health.RED: "🔴"}
 
 def money(amount: Decimal | None, project: Project, t: Translator) -> str:
     return fmt_money(amount, project.currency, t)
+
+
+def forecast(amount: Decimal | None, project: Project, t: Translator) -> str:
+    """A forecast in money: "not set" without a budget, "n/a" while its index is not yet known."""
+    if amount is None and project.budget is not None:
+        return t("status.not_yet")
+    return money(amount, project, t)
+
+
+def forecast_day(day: date | None, report: StatusReport, t: Translator) -> str:
+    """A forecast date; a closed project has none, and says why."""
+    if day is None and report.project.phase is Phase.CLOSED:
+        return t("status.closed_no_forecast")
+    return fmt_date(day, t)
 
 
 def index(value: float | None, t: Translator) -> str:
@@ -71,17 +86,40 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
             pv=money(value.planned_value, project, t),
             ev=money(value.earned_value, project, t),
             ac=money(value.actual_cost, project, t),
+            sv=money(value.schedule_variance, project, t),
+            cv=money(value.cost_variance, project, t),
             spi=index(value.spi, t),
             cpi=index(value.cpi, t),
-            eac=money(value.estimate_at_completion, project, t),
         ),
         t(
+            "status.at_completion",
+            eac=forecast(value.estimate_at_completion, project, t),
+            method=t(f"status.eac_method.{value.method.value}"),
+            etc=forecast(value.estimate_to_complete, project, t),
+            vac=forecast(value.variance_at_completion, project, t),
+            tcpi=index(value.to_complete_index, t),
+        ),
+        *undated_lines(report, t),
+        t(
             "status.forecast",
-            finish=fmt_date(report.forecast_finish, t),
+            finish=forecast_day(report.forecast_finish, report, t),
             target=fmt_date(project.target_end_date, t),
             baseline=fmt_date(project.baseline_end_date, t),
         ),
     ]
+
+
+def undated_keys(report: StatusReport, t: Translator) -> str:
+    """The first few tasks without a due date by key, and how many more there are."""
+    keys = [task_key(report.project, task) for task in report.undated]
+    hidden = report.value.undated - len(keys)
+    return fmt_list(keys, t) + (t("status.undated_more", count=hidden) if hidden > 0 else "")
+
+
+def undated_lines(report: StatusReport, t: Translator) -> list[str]:
+    """Tasks planned value cannot place in time, named so the figures can be argued with."""
+    count = report.value.undated
+    return [t("status.undated", count=count, keys=undated_keys(report, t))] if count else []
 
 
 def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
@@ -91,7 +129,7 @@ def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
             key=milestone_key(report.project, forecast.milestone),
             name=forecast.milestone.name,
             due=fmt_date(forecast.milestone.due_date, t),
-            forecast=fmt_date(forecast.forecast, t),
+            forecast=forecast_day(forecast.forecast, report, t),
             late=milestone_baseline(forecast.milestone, t)
             + (t("status.late") if forecast.late(report.today) else ""),
         )

@@ -7,7 +7,7 @@ which keeps a 2,000-task reschedule cheap and avoids hand-rolled day loops.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -112,3 +112,10 @@ def is_working_day(day: date, off: set[date]) -> bool:
 def working_days_between(start: date, end: date, off: set[date]) -> int:
     """Working days after `start` up to and including `end`: Friday to Monday is one."""
     return WorkCalendar(holidays=frozenset(off)).between(start, end)
+
+
+def spans(calendar: WorkCalendar, starts: Sequence[date], finishes: Sequence[date]) -> list[int]:
+    """`calendar.span` of many tasks in one numpy call: a status reads hundreds under way."""
+    begin = np.array(starts, dtype="datetime64[D]")
+    end = np.array(finishes, dtype="datetime64[D]") + np.timedelta64(1, "D")
+    return [int(count) for count in np.busday_count(begin, end, busdaycal=calendar._numpy)]

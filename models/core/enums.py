@@ -143,3 +143,11 @@ class DeliveryState(StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"
     SKIPPED = "skipped"
+
+
+class EacMethod(StrEnum):
+    """How the estimate at completion is forecast (the PMBOK Guide's three formulas)."""
+
+    CPI = "cpi"  # BAC / CPI: the cost performance so far holds for the rest
+    BUDGET_RATE = "budget_rate"  # AC + (BAC - EV): the rest costs what was budgeted
+    CPI_SPI = "cpi_spi"  # AC + (BAC - EV) / (CPI x SPI): both lateness and cost weigh on the rest

@@ -24,6 +24,8 @@ from models.core.records import AuditEntry
 from models.issues.tables import Issue
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
+from models.schedule.network import rollups
+from models.tasks.breakdown import as_items
 from models.tasks.tables import Task
 
 
@@ -86,6 +88,8 @@ def _plain(*names: str) -> dict[str, Getter]:
 def _tasks(db: Session, project: Project) -> str:
     tasks = numbered(db, project, Task)
     numbers = {task.id: task.number for task in tasks}
+    # A parent's percent is its leaves' rolled up by effort: the same figure the plan and status show.
+    rolled = rollups(as_items(tasks, []))
     columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.TASK),
         "title": attrgetter("title"),
@@ -93,7 +97,9 @@ def _tasks(db: Session, project: Project) -> str:
             item_key(project.key, ItemKind.TASK, numbers[t.parent_id]) if t.parent_id else None
         ),
         "owner": attrgetter("owner_id"),
-        **_plain("status", "percent_complete", "start_date", "due_date", "baseline_start", "baseline_due"),
+        "status": attrgetter("status"),
+        "percent_complete": lambda t: rolled[t.id].percent if t.id in rolled else t.percent_complete,
+        **_plain("start_date", "due_date", "baseline_start", "baseline_due"),
         **_plain("estimate_hours", "done_at"),
         "deliverable": attrgetter("is_deliverable"),
         "acceptance": lambda t: t.acceptance if t.is_deliverable else None,

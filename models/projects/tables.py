@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.base import Base, Money, ProjectItem, TeamScoped, UTCDateTime
-from models.core.enums import Phase, Role, stored_enum
+from models.core.enums import EacMethod, Phase, Role, stored_enum
 
 
 class Project(TeamScoped, Base):
@@ -56,6 +56,10 @@ class Project(TeamScoped, Base):
     # A change whose impact passes either threshold needs both manager and sponsor.
     change_threshold_days: Mapped[int | None] = mapped_column(Integer)
     change_threshold_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # How the estimate at completion is forecast; chosen by the manager with `/pmo budget eac`.
+    eac_method: Mapped[EacMethod] = mapped_column(
+        stored_enum(EacMethod), default=EacMethod.CPI, server_default=EacMethod.CPI.value
+    )
 
     # Per-kind counters behind item keys (APL-12, APL-R3…), bumped atomically in SQL.
     task_seq: Mapped[int] = mapped_column(default=0)

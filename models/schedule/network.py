@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from models.budget.earned_value import unestimated_weight
+
 DAY = timedelta(days=1)
 
 
@@ -146,12 +148,12 @@ class _Sum:
     weight: float = 0.0
     progress: float = 0.0
 
-    def add_leaf(self, item: Item) -> None:
+    def add_leaf(self, item: Item, unestimated: float) -> None:
         self._dates(item.start, item.due)
         if item.estimate_hours is not None:
             self.estimate = (self.estimate or 0.0) + item.estimate_hours
-        # A leaf without an estimate still counts, as one hour, so it is not invisible.
-        weight = item.estimate_hours or 1.0
+        # Weighed as earned value weighs it, so the plan and the status agree on percent complete.
+        weight = item.estimate_hours or unestimated
         self.weight += weight
         self.progress += weight * (100 if item.done else item.percent)
 
@@ -176,6 +178,7 @@ class _Sum:
 def rollups(items: Sequence[Item]) -> dict[int, Rollup]:
     """Every parent's dates, estimate and progress from the leaves below it (one post-order walk)."""
     children = _children(items)
+    unestimated = unestimated_weight(item.estimate_hours for item in items if item.id not in children)
     sums: dict[int, _Sum] = {}
     for item, _depth in reversed(tree_order(items)):
         below = children.get(item.id)
@@ -184,7 +187,7 @@ def rollups(items: Sequence[Item]) -> dict[int, Rollup]:
             for child in below:
                 total.add(sums[child.id])
         else:
-            total.add_leaf(item)
+            total.add_leaf(item, unestimated)
         sums[item.id] = total
     return {item.id: sums[item.id].rollup() for item in items if children.get(item.id)}
 

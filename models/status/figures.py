@@ -1,8 +1,8 @@
 """The figures behind a status, for any number of projects: a grouped query each, summed in SQL.
 
-Even the planned share of tasks under way today (a fraction of their days) is summed in SQL.
-Reading tasks into Python, or a query per figure per project, made status and the digest pass
-many times slower on big projects and big workspaces.
+Reading every task into Python, or a query per figure per project, made status and the digest
+pass many times slower on big projects and big workspaces. Only the tasks under way today are
+read one by one: their planned share counts working days, which need the calendar.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Date, Float, and_, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from models.budget.earned_value import WorkSums
+from models.budget.earned_value import WorkItem, WorkSums, planned_fractions
+from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
-from models.core.day_count import days_between
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
 from models.core.grouped import ProjectIds, first_of_each, per_project
 from models.issues.tables import Issue
+from models.projects.tables import Project
 from models.risks.tables import Risk
 from models.status.health import AMBER_RISK_SCORE, RED_RISK_SCORE
 from models.tasks.leaves import leaves_of
@@ -28,6 +29,7 @@ TOP_RISKS = 3
 OVERDUE_SHOWN = 5
 ISSUES_SHOWN = 3
 CHANGES_SHOWN = 3
+UNDATED_SHOWN = 5
 
 
 def leaf_tasks_of(ids: ProjectIds) -> ColumnElement[bool]:
@@ -46,18 +48,44 @@ def _sum(condition: ColumnElement[bool], value: object = 1) -> ColumnElement[flo
     return func.coalesce(func.sum(case((condition, value), else_=None)), 0)
 
 
-def leaf_work_of(db: Session, ids: ProjectIds, today: date) -> dict[int, LeafWork]:
+def _planned_start() -> ColumnElement[date]:
+    """`planned_start` in SQL: the task's start, else the project's when it is not after the due date."""
+    project_start = case((Project.start_date <= Task.due_date, Project.start_date), else_=None)
+    return func.coalesce(Task.start_date, project_start)
+
+
+def _under_way(
+    db: Session, ids: ProjectIds, today: date, calendar: WorkCalendar
+) -> dict[int, tuple[float, float]]:
+    """The planned share of each task under way today, summed per project as (hours, unestimated).
+
+    Working days need the calendar, which SQL has not got; only the tasks under way today are
+    read, so a big plan still costs one row per task in progress, not per task.
+    """
+    start = _planned_start()
+    rows = db.execute(
+        select(Task.project_id, func.nullif(Task.estimate_hours, 0), start, Task.due_date)
+        .join(Project, Project.id == Task.project_id)
+        .where(leaf_tasks_of(ids), start <= today, Task.due_date > today)
+    ).all()
+    shares = planned_fractions(
+        [WorkItem(hours, 0, begins, due) for _, hours, begins, due in rows], today, calendar
+    )
+    found: dict[int, tuple[float, float]] = {}
+    for (project_id, hours, _, _), share in zip(rows, shares, strict=True):
+        estimated, unestimated = found.get(project_id, (0.0, 0.0))
+        found[project_id] = (
+            (estimated + hours * share, unestimated) if hours else (estimated, unestimated + share)
+        )
+    return found
+
+
+def leaf_work_of(db: Session, ids: ProjectIds, today: date, calendar: WorkCalendar) -> dict[int, LeafWork]:
     """Earned value's sums, progress and the overdue count of each project's leaf tasks."""
     effective = case((Task.status == TaskStatus.DONE, 100), else_=Task.percent_complete)
     hours = func.nullif(Task.estimate_hours, 0)  # no estimate and 0 both weigh as the average
     unestimated = hours.is_(None)
     planned_in_full = Task.due_date <= today
-    # A task started but not yet due is planned day by day: (days since start + 1) / its days.
-    under_way = and_(Task.start_date <= today, Task.due_date > today)
-    day = literal(today, Date)
-    share = cast(days_between(Task.start_date, day) + 1, Float) / (
-        days_between(Task.start_date, Task.due_date) + 1
-    )
     rows = db.execute(
         select(
             Task.project_id,
@@ -66,27 +94,51 @@ def leaf_work_of(db: Session, ids: ProjectIds, today: date) -> dict[int, LeafWor
             func.coalesce(func.sum(hours), 0),
             func.coalesce(func.sum(hours * effective), 0),
             _sum(unestimated, effective),
-            _sum(planned_in_full, hours) + _sum(and_(under_way, hours.is_not(None)), hours * share),
-            _sum(and_(unestimated, planned_in_full)) + _sum(and_(under_way, unestimated), share),
+            _sum(planned_in_full, hours),
+            _sum(and_(unestimated, planned_in_full)),
             _sum(effective >= 100),
             _sum(and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < today)),
+            _sum(Task.due_date.is_(None)),
         )
         .where(leaf_tasks_of(ids))
         .group_by(Task.project_id)
     ).all()
+    under_way = _under_way(db, ids, today, calendar)
     found = {}
-    for project_id, count, estimated, hours_sum, earned, earned_un, planned, planned_un, done, late in rows:
+    for (
+        project_id,
+        count,
+        estimated,
+        hours_sum,
+        earned,
+        earned_un,
+        planned,
+        planned_un,
+        done,
+        late,
+        undated,
+    ) in rows:
+        partly, partly_un = under_way.get(project_id, (0.0, 0.0))
         sums = WorkSums(
             count=count,
             estimated=estimated,
             hours=float(hours_sum),
             earned_hours=float(earned) / 100,
             earned_unestimated=float(earned_un) / 100,
-            planned_hours=float(planned),
-            planned_unestimated=float(planned_un),
+            planned_hours=float(planned) + partly,
+            planned_unestimated=float(planned_un) + partly_un,
+            undated=int(undated),
         )
         found[project_id] = LeafWork(sums, int(done), int(late))
     return found
+
+
+def undated_of(db: Session, ids: ProjectIds) -> dict[int, list[Task]]:
+    """The first few leaf tasks of each project without a due date, which planned value leaves out."""
+    if not ids:
+        return {}
+    undated = (leaf_tasks_of(ids), Task.due_date.is_(None))
+    return first_of_each(db, Task, ids, *undated, order_by=[Task.number], limit=UNDATED_SHOWN)
 
 
 def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[Task]]:

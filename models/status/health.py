@@ -16,10 +16,13 @@ Amber when none of those but any of:
 - a budget category has spent more than 90% of its plan.
 
 Green otherwise. Every rule that fired is given as a reason, so the colour can be argued with.
+SPI and CPI are compared unrounded, and count only once there is earned value ("not yet"
+before that), so money spent before any work is earned is not "over cost".
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,6 +32,7 @@ RED_INDEX = 0.8
 AMBER_INDEX = 0.95
 RED_RISK_SCORE = 20
 AMBER_RISK_SCORE = 15
+SHOWN_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,25 @@ class Assessment:
     reasons: list[Reason]
 
 
+def shown_below(value: float, limit: float) -> str:
+    """`value` with as few decimals (two at least) as show it under `limit`: 0.7996 is "0.7996",
+    not a "0.80" that would read as no reason at all."""
+    for decimals in range(2, SHOWN_DECIMALS):
+        if round(value, decimals) < limit:
+            return f"{value:.{decimals}f}"
+    scale = 10**SHOWN_DECIMALS  # closer still: cut, never round up to the limit
+    return f"{math.floor(value * scale) / scale:.{SHOWN_DECIMALS}f}"
+
+
 def _index_reasons(facts: HealthFacts, limit: float) -> list[Reason]:
+    """Indices under `limit`, compared unrounded; SPI or CPI still "not yet" is no reason."""
     found = []
     for name in ("spi", "cpi"):
         value = getattr(facts, name)
         if value is not None and value < limit:
-            found.append(Reason(f"health.low_{name}", {"value": f"{value:.2f}", "limit": f"{limit:.2f}"}))
+            found.append(
+                Reason(f"health.low_{name}", {"value": shown_below(value, limit), "limit": f"{limit:.2f}"})
+            )
     return found
 
 

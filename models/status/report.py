@@ -10,11 +10,19 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from models.budget.earned_value import EarnedValue, WorkItem, WorkSums, earned_value_of, forecast_finish
+from models.budget.earned_value import (
+    EarnedValue,
+    WorkItem,
+    WorkSums,
+    earned_value_of,
+    forecast_finish,
+    planned_start,
+    slipped,
+)
 from models.budget.spend import BudgetReport, budget_reports
+from models.calendar.working_days import WorkCalendar, workspace_calendar
 from models.changes.tables import ChangeRequest
-from models.core.enums import ReviewStatus, Severity, TaskStatus
-from models.core.limits import clamped_shift
+from models.core.enums import Phase, ReviewStatus, Severity, TaskStatus
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.quality.reviews import review_counts_of
@@ -30,6 +38,7 @@ from models.status.figures import (
     overdue_of,
     pending_changes_of,
     risks_of,
+    undated_of,
     waiting_changes_of,
     worst_issues_of,
 )
@@ -51,7 +60,7 @@ class Progress:
 @dataclass(frozen=True)
 class MilestoneForecast:
     milestone: Milestone
-    forecast: date
+    forecast: date | None  # none once the project is closed: nothing is still to come
 
     def late(self, today: date) -> bool:
         return self.milestone.due_date < today
@@ -75,6 +84,7 @@ class StatusReport:
     waiting_changes: list[ChangeRequest]
     spent: Decimal
     reviews: dict[ReviewStatus, int]
+    undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
 
     @property
     def remaining(self) -> Decimal | None:
@@ -94,14 +104,28 @@ def work_items(db: Session, project: Project) -> list[WorkItem]:
         )
     )
     return [
-        WorkItem(estimate, 100 if status is TaskStatus.DONE else percent, start, due)
+        WorkItem(
+            estimate,
+            100 if status is TaskStatus.DONE else percent,
+            planned_start(start, due, project.start_date),
+            due,
+        )
         for estimate, percent, status, start, due in rows
     ]
 
 
-def milestone_forecasts(milestones: list[Milestone], slip_days: int) -> list[MilestoneForecast]:
-    """Each open milestone forecast to slip as much as the whole schedule does."""
-    return [MilestoneForecast(m, clamped_shift(m.due_date, max(slip_days, 0))) for m in milestones]
+def milestone_forecasts(
+    milestones: list[Milestone], slip: int | None, calendar: WorkCalendar
+) -> list[MilestoneForecast]:
+    """Each open milestone forecast to slip as many working days as the whole schedule does.
+
+    Reached milestones are not among them (the query leaves them out): they are neither late
+    nor forecast. With no slip to apply (a closed project), there is no forecast at all.
+    """
+    return [
+        MilestoneForecast(m, None if slip is None else slipped(m.due_date, slip, calendar))
+        for m in milestones
+    ]
 
 
 @dataclass(frozen=True)
@@ -118,11 +142,14 @@ class Figures:
     overdue: dict[int, list[Task]]
     worst_issues: dict[int, list[Issue]]
     waiting_changes: dict[int, list[ChangeRequest]]
+    undated: dict[int, list[Task]]
+    calendar: WorkCalendar
 
 
 def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures:
     ids = [project.id for project in projects]
-    work = leaf_work_of(db, ids, today)
+    calendar = workspace_calendar(db)
+    work = leaf_work_of(db, ids, today, calendar)
     return Figures(
         work=work,
         budgets=budget_reports(db, projects),
@@ -134,6 +161,8 @@ def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures
         overdue=overdue_of(db, [i for i in ids if i in work and work[i].overdue], today),
         worst_issues=worst_issues_of(db, ids),
         waiting_changes=waiting_changes_of(db, ids),
+        undated=undated_of(db, [i for i in ids if i in work and work[i].sums.undated]),
+        calendar=calendar,
     )
 
 
@@ -147,19 +176,29 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
     return statuses_of(db, [project], today)[project.id]
 
 
+def _finish_and_slip(
+    project: Project, spi: float | None, calendar: WorkCalendar
+) -> tuple[date | None, int | None]:
+    """The forecast finish and its slip past the target in working days; none once closed."""
+    if project.phase is Phase.CLOSED:
+        return None, None
+    finish = forecast_finish(project.start_date, project.target_end_date, spi, calendar)
+    target = project.target_end_date
+    return finish, calendar.count(target, finish) if finish and target else 0
+
+
 def _report(project: Project, today: date, figures: Figures) -> StatusReport:
     work = figures.work.get(project.id) or LeafWork(WorkSums(), 0, 0)
     budget = figures.budgets[project.id]
     spent = budget.spent  # every cost entry is in a category, planned or not
-    value = earned_value_of(work.sums, budget=project.budget, spent=spent)
-    finish = forecast_finish(project.start_date, project.target_end_date, value.spi)
-    slip = (finish - project.target_end_date).days if finish and project.target_end_date else 0
-    milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip)
+    value = earned_value_of(work.sums, budget=project.budget, spent=spent, method=project.eac_method)
+    finish, slip = _finish_and_slip(project, value.spi, figures.calendar)
+    milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip, figures.calendar)
     risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
     issues = figures.issues.get(project.id) or IssueFigures({}, 0)
     facts = HealthFacts(
         late_milestones=sum(1 for m in milestones if m.late(today)),
-        slipping_milestones=sum(1 for m in milestones if m.forecast > m.milestone.due_date),
+        slipping_milestones=sum(1 for m in milestones if m.forecast and m.forecast > m.milestone.due_date),
         spi=value.spi,
         cpi=value.cpi,
         unanswered_red_risks=risks.unanswered_red,
@@ -176,9 +215,7 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         project=project,
         today=today,
         assessment=assess(facts),
-        progress=Progress(
-            done=work.done, total=work.sums.count, weighted_percent=round(value.earned_share * 100)
-        ),
+        progress=Progress(done=work.done, total=work.sums.count, weighted_percent=value.percent_complete),
         value=value,
         forecast_finish=finish,
         milestones=milestones[:NEXT_MILESTONES],
@@ -191,4 +228,5 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         waiting_changes=figures.waiting_changes.get(project.id, []),
         spent=spent,
         reviews=figures.reviews.get(project.id, {}),
+        undated=figures.undated.get(project.id, []),
     )

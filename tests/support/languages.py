@@ -14,7 +14,8 @@ ZH = Translator("zh-CN")
 
 
 # Words a Chinese answer may keep in Latin letters: item keys, earned-value acronyms, emoji codes.
-LATIN_ALLOWED = re.compile(r"<@U\w+>|<#C\w+>|\bAPL(-[A-Z]?\d+)?\b|\b(PV|EV|AC|SPI|CPI|EAC|EUR|UTC)\b|`[^`]*`")
+ACRONYMS = "PV|EV|AC|SV|CV|SPI|CPI|BAC|EAC|ETC|VAC|TCPI|EUR|UTC"
+LATIN_ALLOWED = re.compile(rf"<@U\w+>|<#C\w+>|\bAPL(-[A-Z]?\d+)?\b|\b({ACRONYMS})\b|`[^`]*`")
 
 
 def zh_date(day: date) -> str:

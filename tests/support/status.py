@@ -14,6 +14,21 @@ def day(offset: int) -> str:
     return (local_today() + timedelta(days=offset)).isoformat()
 
 
+def weekdays(first: int, last: int) -> int:
+    """Monday-to-Friday days from offset `first` to `last`, both counted, one day at a time."""
+    days = (local_today() + timedelta(days=offset) for offset in range(first, last + 1))
+    return sum(1 for each in days if each.weekday() < 5)
+
+
+def nth_weekday(first: int, count: int) -> str:
+    """The `count`-th Monday-to-Friday day counted from offset `first` on (the first is 1)."""
+    offset, seen = first - 1, 0
+    while seen < count:
+        offset += 1
+        seen += (local_today() + timedelta(days=offset)).weekday() < 5
+    return day(offset)
+
+
 def say(bot: RunningBot, text: str, user: str = ALICE, channel: str = CHANNEL) -> str:
     return bot.slack.command(text, user=user, channel=channel).json()["text"]
 
