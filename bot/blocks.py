@@ -35,6 +35,15 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 
+def fallback(text: str) -> str:
+    """A message's own text, which Slack refuses past 40,000 characters (`msg_too_long`).
+
+    It is the notification and what screen readers say; the blocks hold the message itself, each
+    within its own limit, so a long list loses only its fallback's tail.
+    """
+    return clip(text, MESSAGE_TEXT_MAX)
+
+
 def plain(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
     # Slack shows plain_text as sent: a sentence's escapes are undone, typed text is kept.
     return {"type": "plain_text", "text": clip(as_text(text), limit), "emoji": True}

@@ -31,6 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.blocks import fallback
 from bot.runtime import Runtime
 from models.core.clock import utcnow
 from models.core.deliveries import (
@@ -201,7 +202,9 @@ class Notice:
                 filename=content.filename,
                 initial_comment=content.text,
             )
-        return client.chat_postMessage(channel=self.channel, text=content.text, blocks=content.blocks)
+        return client.chat_postMessage(
+            channel=self.channel, text=fallback(content.text), blocks=content.blocks
+        )
 
 
 # Told which notice failed, and why.

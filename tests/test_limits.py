@@ -9,19 +9,20 @@ control characters stripped; text checked against the column's own length; a dat
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
-from models import BudgetLine, ChangeRequest, CostEntry, Member, Project, Risk, Task
+from bot.blocks import MESSAGE_BLOCKS_MAX, MESSAGE_TEXT_MAX
+from models import BudgetLine, ChangeRequest, CostEntry, Lesson, Member, Project, Risk, Task
 from models.budget.earned_value import forecast_finish
 from models.calendar.working_days import WorkCalendar
 from models.charter.charters import Charter, create_project
 from models.core.access import Actor
-from models.core.enums import ChangeStatus
+from models.core.enums import ChangeStatus, Phase
 from models.core.errors import InvalidError
 from models.core.limits import (
     COUNT,
@@ -277,3 +278,29 @@ def test_readme_lists_the_bounds_the_code_enforces() -> None:
     for bound in (MONEY, HOURS, DAYS, COUNT):
         assert f"| {bound.high:,}" in table, bound.key
     assert f"| {PERCENT_MAX}% |" in table and f"| {LAST_DAY.isoformat()}" in table
+
+
+def test_a_message_text_past_slacks_40000_characters_is_cut_and_its_blocks_stay_whole(
+    bot: RunningBot,
+) -> None:
+    """`/pmo lessons` of a big team reached 180,000 characters, which Slack refuses (msg_too_long)."""
+    create(bot)
+    with bot.database.system_session() as db:
+        project = db.scalars(select(Project)).one()
+        project.phase, project.closed_at = Phase.CLOSED, datetime(2026, 12, 4, tzinfo=UTC)
+        db.add_all(
+            Lesson(
+                team_id=project.team_id,
+                project_id=project.id,
+                user_id=f"U9{number:04d}",
+                went_well="Early demos to the sponsor, every second week. " * 60,
+                went_badly="Vendor answers took days. " * 100,
+                next_time="Agree response times in the contract. " * 70,
+                rating=4,
+            )
+            for number in range(60)
+        )
+    reply = bot.slack.command("lessons").json()
+    assert len(reply["text"]) == MESSAGE_TEXT_MAX and reply["text"].endswith("…")
+    assert "Vendor answers took days." in reply["text"]
+    assert 0 < len(reply["blocks"]) <= MESSAGE_BLOCKS_MAX

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks import BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX, Block, actions, button
+from bot.blocks import BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX, Block, actions, button, fallback
 from bot.markup import escape, unescape
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx
@@ -81,7 +81,7 @@ class Reply:
 
     def ack_args(self) -> dict[str, Any]:
         args: dict[str, Any] = {
-            "text": self.text,
+            "text": fallback(self.text),
             "response_type": "in_channel" if self.in_channel else "ephemeral",
         }
         if self.blocks:
