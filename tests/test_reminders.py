@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Task
+from models import Project, Task
 from tests.support.charter import create
 from tests.support.flows import field_errors, open_modal, submit
 from tests.support.passes import dms_to
@@ -142,3 +142,33 @@ def test_the_reminders_line_of_the_plan_sets_the_days_the_time_and_on_or_off(bot
     reminders(bot, "2026-12-10T10:05+00:00")  # Thursday 11:05, but switched off
     assert len(reminder_dms(bot, CAROL)) == 1
     assert len([text for text in dms_to(bot, ALICE) if text.startswith("📋")]) == 1
+
+
+def test_long_lists_say_how_many_more_and_where_to_see_them(bot: RunningBot) -> None:
+    overdue(bot)
+    with bot.database.system_session() as db:
+        project = db.scalars(select(Project)).one()
+        db.add_all(
+            Task(
+                team_id=TEAM,
+                project_id=project.id,
+                number=100 + number,
+                title=f"Migrate table {number}",
+                owner_id=CAROL,
+                due_date=date(2026, 11, 30),
+                created_by=ALICE,
+            )
+            for number in range(40)
+        )
+    reminders(bot, "2026-12-07T08:30+00:00")  # 09:30 in Madrid, 16:30 in Shanghai
+    dm = next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL)
+    assert dm["text"] == "⏰ You have 42 overdue items:"
+    assert dm["blocks"][-1]["elements"][0]["text"] == (
+        "…and 27 more overdue items: `/pmo tasks mine` lists them all."
+    )
+    [summary] = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
+    lines = summary.splitlines()
+    assert lines[0].startswith("📋 APL · Apollo: 41 overdue items that need you")
+    assert len(lines) == 1 + 30 + 1
+    assert lines[-1] == "…and 11 more: `/pmo tasks overdue` in APL's channel lists them all."
+    assert not any(line.endswith("…") for line in lines[:-1])

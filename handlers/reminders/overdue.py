@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
-from bot.blocks import Block, actions, button, modal, section
+from bot.blocks import Block, actions, button, context, modal, section, sections
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.outbox import Content, Notice
@@ -47,6 +47,7 @@ SNOOZE_ACTION = "reminder_snooze"
 NEW_DATE_ACTION = "reminder_new_date"
 NEW_DATE_CALLBACK = "reminder_new_date_form"
 ITEMS_SHOWN = 15
+SUMMARY_SHOWN = 30  # one line each: a few sections, well within a message's blocks
 SUMMARY_AFTER_DAYS = 3
 
 
@@ -86,6 +87,8 @@ def reminder_blocks(items: list[OverdueItem], today: date, t: Translator) -> tup
     blocks: list[Block] = [section(text)]
     for item in items[:ITEMS_SHOWN]:
         blocks += item_blocks(item, today, t)
+    if len(items) > ITEMS_SHOWN:
+        blocks.append(context(t("reminders.more", count=len(items) - ITEMS_SHOWN)))
     return text, blocks
 
 
@@ -99,10 +102,12 @@ def summary_message(project: Project, items: list[OverdueItem], today: date, t: 
             owner=item.owner_id,
             days=(today - item.due).days,
         )
-        for item in items
+        for item in items[:SUMMARY_SHOWN]
     ]
-    text = "\n".join(lines)
-    return text, [section(text)]
+    if len(items) > SUMMARY_SHOWN:
+        # A list cut to fit says so, and where the rest is, rather than ending in "…".
+        lines.append(t("reminders.summary_more", count=len(items) - SUMMARY_SHOWN, key=project.key))
+    return "\n".join(lines), sections(lines)
 
 
 class ReminderPass(ScheduledPass):
