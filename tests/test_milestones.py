@@ -117,3 +117,28 @@ def test_a_milestone_command_that_cannot_be_read_says_how_to_write_it(bot: Runni
     assert "`done`, `move`, `rename` or `remove`" in say(bot, "milestone finish APL-M1")
     assert "`done`, `move`, `rename` or `remove`" in say(bot, "milestone done")
     assert "Write `remove` and the milestone's key, nothing more." in say(bot, "milestone remove APL-M1 now")
+
+
+def test_a_milestone_after_tasks_is_due_at_their_latest_finish_and_follows_them(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Design start 2026-12-07 due 2026-12-09")
+    say(bot, "task add Build start 2026-12-10 due 2026-12-11 after APL-1")
+    say(bot, "task add Docs start 2026-12-07 due 2026-12-08")
+    say(bot, "task add Someday")
+    assert say(bot, "milestone add Beta after APL-2, APL-3 deliverable") == (
+        "Added milestone *APL-M1* Beta · due Fri 2026-12-11 · deliverable,"
+        " when APL-2, APL-3 finish; it follows them when they move."
+    )
+    answer = say(bot, "task move APL-1 start 2026-12-09 due 2026-12-11")
+    assert "↪ *APL-2* follows it, 2 working day(s) later: now Mon 2026-12-14 to Tue 2026-12-15." in answer
+    assert answer.endswith("◆ *APL-M1* Beta follows its tasks: due Tue 2026-12-15 (was Fri 2026-12-11).")
+    assert milestone(bot).due_date == date(2026, 12, 15)
+    assert [entry.after for entry in audited(bot, "milestone.follow")] == [{"due_date": "2026-12-15"}]
+    # A day set by hand is kept: the milestone stops following.
+    say(bot, "milestone move APL-M1 to 2026-12-18")
+    assert "APL-M1" not in say(bot, "task move APL-1 start 2026-12-07 due 2026-12-09")
+    assert milestone(bot).due_date == date(2026, 12, 18)
+    assert "have no dates yet" in say(bot, "milestone add Gamma after APL-4")
+    assert "There is no task APL-9" in say(bot, "milestone add Gamma after APL-9")
+    assert "`after`" in say(bot, "milestone add Gamma due 2027-01-04 after APL-1")
+    assert count_rows(bot.database, Milestone) == 1

@@ -19,6 +19,7 @@ from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, read_date, split_keywords
 from handlers.slack.payloads import Clicked
+from handlers.tasks.breakdown import KEY_LIST
 from models.core.access import require_visible
 from models.core.clock import utcnow
 from models.core.errors import NotFoundError
@@ -27,6 +28,7 @@ from models.projects.tables import Project
 from models.schedule.cpm import Schedule
 from models.schedule.milestones import (
     add_milestone,
+    add_milestone_after,
     find_milestone,
     milestone_key,
     move_milestone,
@@ -36,7 +38,7 @@ from models.schedule.milestones import (
     rename_milestone,
 )
 from models.schedule.plan import PlanRow, project_plan
-from models.tasks.breakdown import task_key
+from models.tasks.breakdown import find_task, task_key
 from models.tasks.tables import Milestone
 
 MORE_ACTION = "plan_show_more"
@@ -163,26 +165,42 @@ def page_lines(db: Session, project: Project, ctx: Ctx, *, critical: bool) -> li
 
 
 def milestone_add(invocation: Invocation, words: list[str]) -> Reply:
+    """`add <name> due <when> [deliverable]`, or `add <name> after <KEY>[, <KEY>…] [deliverable]`:
+    due when the last of those tasks finishes, and following them when they move."""
     ctx = invocation.ctx
     deliverable = bool(words) and words[-1].lower() == DELIVERABLE_WORD
-    parts = split_keywords(words[:-1] if deliverable else words, ("due",), first="name")
-    if "name" not in parts or "due" not in parts:
+    parts = split_keywords(words[:-1] if deliverable else words, ("due", "after"), first="name")
+    if "name" not in parts or len({"due", "after"} & parts.keys()) != 1:
         raise UsageError("plan.milestone_form")
-    due = read_date(parts["due"], DateContext.of(ctx))
+    due = read_date(parts["due"], DateContext.of(ctx)) if "due" in parts else None
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
-        milestone = add_milestone(
-            db=db, actor=ctx.actor, project=project, name=parts["name"], due=due, deliverable=deliverable
-        )
-        return Reply(
-            ctx.t(
-                "plan.milestone_added",
-                key=milestone_key(project, milestone),
-                name=milestone.name,
-                due=fmt_date(milestone.due_date, ctx.t),
-                deliverable=ctx.t("plan.deliverable") if deliverable else "",
+        if due is not None:
+            milestone = add_milestone(
+                db=db, actor=ctx.actor, project=project, name=parts["name"], due=due, deliverable=deliverable
             )
+            after = ""
+        else:
+            keys = [key for key in KEY_LIST.split(parts["after"]) if key]
+            tasks = [find_task(db, project, key, "after") for key in keys]
+            milestone = add_milestone_after(
+                db=db,
+                actor=ctx.actor,
+                project=project,
+                name=parts["name"],
+                tasks=tasks,
+                found=project_plan(db, project).schedule,
+                deliverable=deliverable,
+            )
+            after = ctx.t("plan.milestone_after", keys=", ".join(task_key(project, task) for task in tasks))
+        text = ctx.t(
+            "plan.milestone_added",
+            key=milestone_key(project, milestone),
+            name=milestone.name,
+            due=fmt_date(milestone.due_date, ctx.t),
+            deliverable=ctx.t("plan.deliverable") if deliverable else "",
         )
+        return Reply(text + after)
 
 
 def project_dates(project: Project) -> DateContext:
@@ -285,7 +303,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
     @router.verb(
         "milestone",
-        usage="milestone add <name> due <when> [deliverable] | done <KEY> [on <when>] "
+        usage="milestone add <name> due <when>|after <KEY>[, <KEY>…] [deliverable] | done <KEY> [on <when>] "
         "| move <KEY> to <when> | rename <KEY> <name> | remove <KEY>",
         example="milestone add Beta release due dec 15 deliverable",
     )

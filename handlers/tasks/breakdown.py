@@ -48,7 +48,8 @@ from models.core.errors import InvalidError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.schedule.cpm import Link
-from models.schedule.reschedule import Followed, Shift
+from models.schedule.milestones import milestone_key, project_milestones
+from models.schedule.reschedule import Followed, MilestoneShift, Shift
 from models.tasks.breakdown import (
     Linked,
     LinkOutcome,
@@ -64,7 +65,7 @@ from models.tasks.breakdown import (
     task_key,
     task_problems,
 )
-from models.tasks.tables import Task
+from models.tasks.tables import Milestone, Task
 
 TASK_CALLBACK = "task_new"
 ADD_KEYWORDS = ("due", "start", "est", "under", "after")
@@ -161,14 +162,41 @@ def finish_moved(followed: Followed, t: Translator) -> list[str]:
     return [t("tasks.finish_moved", was=fmt_date(was, t), finish=fmt_date(now, t))]
 
 
+def milestone_shift_line(project: Project, milestone: Milestone, shift: MilestoneShift, t: Translator) -> str:
+    return t(
+        "tasks.milestone_followed",
+        key=milestone_key(project, milestone),
+        name=milestone.name,
+        was=fmt_date(shift.was, t),
+        due=fmt_date(shift.now, t),
+    )
+
+
 def followed_lines(
-    project: Project, followed: Followed | None, tasks: dict[int, Task], t: Translator
+    project: Project,
+    followed: Followed | None,
+    tasks: dict[int, Task],
+    t: Translator,
+    milestones: dict[int, Milestone] | None = None,
 ) -> list[str]:
-    """What a move carried along, by how many working days, and where the finish went."""
+    """What a move carried along, by how many working days, and whether the finish or a
+    milestone that follows tasks moved."""
     if followed is None:
         return []
     shifts = [shift_line(project, tasks[shift.id], shift, t) for shift in followed.shifts]
-    return shifts + finish_moved(followed, t)
+    found = milestones or {}
+    marks = [milestone_shift_line(project, found[shift.id], shift, t) for shift in followed.milestones]
+    return shifts + finish_moved(followed, t) + marks
+
+
+def carried(
+    db: Session, project: Project, followed: Followed, t: Translator
+) -> tuple[list[str], set[str | None]]:
+    """The lines saying what a move carried along, and the owners of the tasks it moved."""
+    tasks = {found.id: found for found in project_tasks(db, project)}
+    milestones = {found.id: found for found in project_milestones(db, project)} if followed.milestones else {}
+    lines = followed_lines(project, followed, tasks, t, milestones)
+    return lines, {tasks[shift.id].owner_id for shift in followed.shifts}
 
 
 def task_move(invocation: Invocation, args: list[str]) -> Reply:
@@ -185,7 +213,6 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
         project = find_project(db, channel_id=invocation.command.channel_id)
         task = find_task(db, project, args[0])
         followed = move_dates(db=db, actor=ctx.actor, project=project, task=task, start=start, due=due)
-        tasks = {found.id: found for found in project_tasks(db, project)}
         lines = [
             ctx.t(
                 "tasks.moved",
@@ -194,8 +221,9 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
                 due=fmt_date(task.due_date, ctx.t),
             )
         ]
-        lines += followed_lines(project, followed, tasks, ctx.t)
-        owners = [task.owner_id, *(tasks[shift.id].owner_id for shift in followed.shifts)]
+        also, owners = carried(db, project, followed, ctx.t)
+        lines += also
+        owners.add(task.owner_id)
     refresh_homes(ctx, owners)
     return Reply("\n".join(lines))
 

@@ -6,10 +6,11 @@ that has come; a moved one lands on a working day; each change is audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.calendar.working_days import workspace_calendar
@@ -19,7 +20,10 @@ from models.core.errors import DomainError, InvalidError, NotFoundError, check_a
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
-from models.tasks.tables import Milestone
+from models.schedule.cpm import Schedule, leaves_below
+from models.schedule.network import Item
+from models.schedule.reschedule import MilestoneShift
+from models.tasks.tables import Milestone, MilestoneLink, Task
 
 NAME_MAX = column_limit(Milestone.name)
 
@@ -160,6 +164,8 @@ def move_milestone(
     _not_reached(project, milestone)
     landed = workspace_calendar(db).on_or_after(due)
     check_all(_before_start(project, landed))
+    # A date someone sets by hand is theirs: the milestone stops following its tasks.
+    db.execute(delete(MilestoneLink).where(MilestoneLink.milestone_id == milestone.id))
     move = MilestoneMove(was=milestone.due_date, asked=due, now=landed)
     milestone.due_date = landed
     _audit(db, actor, project, milestone, action="move", changes={"due_date": (move.was, landed)})
@@ -190,3 +196,75 @@ def remove_milestone(*, db: Session, actor: Actor, project: Project, milestone: 
     )
     db.delete(milestone)
     db.flush()
+
+
+# -- milestones that follow tasks
+
+
+def _leaves(db: Session, project: Project) -> dict[int, list[int]]:
+    """Each task's leaves: a milestone after a summary task follows the work under it."""
+    rows = db.execute(select(Task.id, Task.parent_id).where(Task.project_id == project.id)).all()
+    return leaves_below([Item(task_id, None, None, parent_id=parent) for task_id, parent in rows])
+
+
+def latest_finish(found: Schedule, below: dict[int, list[int]], task_ids: Sequence[int]) -> date | None:
+    """The latest finish the schedule gives these tasks (their leaves, for summary tasks)."""
+    finishes = [
+        found.tasks[leaf].finish
+        for task_id in task_ids
+        for leaf in below.get(task_id, [])
+        if leaf in found.tasks
+    ]
+    return max(finishes, default=None)
+
+
+def add_milestone_after(
+    *,
+    db: Session,
+    actor: Actor,
+    project: Project,
+    name: str,
+    tasks: Sequence[Task],
+    found: Schedule,
+    deliverable: bool = False,
+) -> Milestone:
+    """A milestone due when the last of `tasks` finishes in the schedule `found`, linked to them
+    so it keeps in step when they move."""
+    _planning(db, project, actor)
+    due = latest_finish(found, _leaves(db, project), [task.id for task in tasks])
+    if due is None:
+        raise InvalidError("milestones.after_undated", field="after")
+    milestone = add_milestone(
+        db=db, actor=actor, project=project, name=name, due=due, deliverable=deliverable
+    )
+    for task in {task.id: task for task in tasks}.values():
+        db.add(MilestoneLink(team_id=project.team_id, milestone_id=milestone.id, task_id=task.id))
+    db.flush()
+    return milestone
+
+
+def keep_in_step(db: Session, actor: Actor, project: Project, found: Schedule) -> list[MilestoneShift]:
+    """Move each milestone not yet reached that follows tasks to their latest finish in `found`."""
+    rows = db.execute(
+        select(MilestoneLink.milestone_id, MilestoneLink.task_id)
+        .join(Milestone, Milestone.id == MilestoneLink.milestone_id)
+        .where(Milestone.project_id == project.id, Milestone.completed_on.is_(None))
+    ).all()
+    if not rows:
+        return []
+    followed: dict[int, list[int]] = {}
+    for milestone_id, task_id in rows:
+        followed.setdefault(milestone_id, []).append(task_id)
+    below = _leaves(db, project)
+    shifts: list[MilestoneShift] = []
+    for milestone_id, task_ids in sorted(followed.items()):
+        milestone = db.get(Milestone, milestone_id)
+        due = latest_finish(found, below, task_ids)
+        if milestone is None or due is None or due == milestone.due_date:
+            continue
+        shifts.append(MilestoneShift(milestone.id, milestone.due_date, due))
+        _audit(
+            db, actor, project, milestone, action="follow", changes={"due_date": (milestone.due_date, due)}
+        )
+        milestone.due_date = due
+    return shifts

@@ -11,13 +11,13 @@ project's calendar, with the forward pass's rule for each link (`cpm.earliest_al
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from graphlib import CycleError, TopologicalSorter
 
 from models.calendar.working_days import WorkCalendar
 from models.core.enums import LinkKind
-from models.schedule.cpm import Link, earliest_allowed, leaf_links, schedule
+from models.schedule.cpm import Link, Schedule, earliest_allowed, leaf_links, schedule
 from models.schedule.network import Item
 
 
@@ -43,10 +43,21 @@ class Shift:
 
 
 @dataclass(frozen=True)
+class MilestoneShift:
+    """A milestone that follows tasks, kept at their latest finish."""
+
+    id: int
+    was: date
+    now: date
+
+
+@dataclass(frozen=True)
 class Followed:
     shifts: list[Shift]
     finish_was: date | None  # the network's finish before the move
     finish: date | None  # and after it, successors included
+    schedule: Schedule | None = None  # the schedule after the move
+    milestones: list[MilestoneShift] = field(default_factory=list)
 
 
 def window(item: Item, calendar: WorkCalendar) -> Window:
@@ -120,7 +131,7 @@ def follow(
     finish_was = schedule(before_items, all_links, calendar).finish
     leaves = _dated_leaves(items)
     if moved not in leaves:  # a summary task's own dates schedule nothing
-        return Followed([], finish_was, finish_was)
+        return Followed([], finish_was, finish_was, schedule(items, all_links, calendar))
     kept = [link for link in all_links if link.before in leaves and link.after in leaves]
     old = {node: window(item, calendar) for node, item in leaves.items() if node != moved}
     if was.start or was.due:  # an undated task held nothing back before
@@ -146,4 +157,5 @@ def follow(
             days = calendar.count(own, allowed)
             shifts.append(Shift(node, (item.start, item.due), (placed[node].start, placed[node].due), days))
     after_items = [placed.get(item.id, item) for item in items]
-    return Followed(shifts, finish_was, schedule(after_items, all_links, calendar).finish)
+    found = schedule(after_items, all_links, calendar)
+    return Followed(shifts, finish_was, found.finish, found)

@@ -24,6 +24,7 @@ from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
 from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
+from models.schedule.milestones import keep_in_step
 from models.schedule.network import Item, find_cycle
 from models.schedule.reschedule import Followed, follow
 from models.tasks.tables import Task, TaskDependency
@@ -458,7 +459,9 @@ def follow_move(
             after={"start_date": moved.start_date, "due_date": moved.due_date},
             reason=task_key(project, task),
         )
-    return followed
+    if followed.schedule is None:
+        return followed
+    return replace(followed, milestones=keep_in_step(db, actor, project, followed.schedule))
 
 
 class TaskFilter:
