@@ -185,6 +185,13 @@ def test_every_links_rule_holds_after_any_move(
     for found in followed.shifts:
         after[found.id] = replace(after[found.id], start=found.now[0], due=found.now[1])
         assert gap(calendar, tasks[found.id].start or MONDAY, found.now[0] or MONDAY) == found.days
+    reachable, stack = set(), [moved]
+    while stack:  # only the work after the moved task may move
+        node = stack.pop()
+        later = {link.after for link in links if link.before == node} - reachable
+        reachable |= later
+        stack.extend(later)
+    assert {found.id for found in followed.shifts} <= reachable
     broken = [link for link in links if not holds(link, after[link.before], after[link.after], calendar)]
     assert broken == []
     for node, item in after.items():  # durations are kept, and every date is a working day

@@ -109,6 +109,14 @@ def _earliest(
     return max(found, default=None)
 
 
+def _new_start(own: date, allowed_was: date | None, allowed: date | None) -> date | None:
+    """Where a successor goes, or None when it stays: later when a link now needs it, earlier
+    when it was waiting to the day for the work that moved."""
+    if allowed is None or allowed == own:
+        return None
+    return allowed if allowed > own or own == allowed_was else None
+
+
 def _dated_leaves(items: Sequence[Item]) -> dict[int, Item]:
     parents = {item.parent_id for item in items if item.parent_id is not None}
     return {item.id: item for item in items if item.id not in parents and (item.start or item.due)}
@@ -147,15 +155,17 @@ def follow(
         if item.done:  # finished work keeps the days it happened on
             continue
         own = old[node].first
-        allowed_was = _earliest(node, incoming[node], old, calendar)
-        allowed = _earliest(node, incoming[node], new, calendar)
-        if allowed is None or allowed == own:
+        start = _new_start(
+            own,
+            _earliest(node, incoming[node], old, calendar),
+            _earliest(node, incoming[node], new, calendar),
+        )
+        if start is None:
             continue
-        if allowed > own or own == allowed_was:
-            new[node] = replace(old[node], first=allowed)
-            placed[node] = _moved_item(item, allowed, calendar, old[node].duration)
-            days = calendar.count(own, allowed)
-            shifts.append(Shift(node, (item.start, item.due), (placed[node].start, placed[node].due), days))
+        new[node] = replace(old[node], first=start)
+        placed[node] = _moved_item(item, start, calendar, old[node].duration)
+        days = calendar.count(own, start)
+        shifts.append(Shift(node, (item.start, item.due), (placed[node].start, placed[node].due), days))
     after_items = [placed.get(item.id, item) for item in items]
     found = schedule(after_items, all_links, calendar)
     return Followed(shifts, finish_was, found.finish, found)
