@@ -140,5 +140,7 @@ def test_a_milestone_after_tasks_is_due_at_their_latest_finish_and_follows_them(
     assert milestone(bot).due_date == date(2026, 12, 18)
     assert "have no dates yet" in say(bot, "milestone add Gamma after APL-4")
     assert "There is no task APL-9" in say(bot, "milestone add Gamma after APL-9")
-    assert "`after`" in say(bot, "milestone add Gamma due 2027-01-04 after APL-1")
+    assert "`after`" in say(bot, "milestone add Gamma")
+    mixed = say(bot, "milestone add Gamma due 2027-01-04 after APL-1")
+    assert "can't read `2027-01-04 after APL-1` as a date" in mixed
     assert count_rows(bot.database, Milestone) == 1

@@ -169,8 +169,12 @@ def milestone_add(invocation: Invocation, words: list[str]) -> Reply:
     due when the last of those tasks finishes, and following them when they move."""
     ctx = invocation.ctx
     deliverable = bool(words) and words[-1].lower() == DELIVERABLE_WORD
-    parts = split_keywords(words[:-1] if deliverable else words, ("due", "after"), first="name")
-    if "name" not in parts or len({"due", "after"} & parts.keys()) != 1:
+    words = words[:-1] if deliverable else words
+    # "after" may be part of a day ("the day after tomorrow") or of a name: with `due`, it is.
+    parts = split_keywords(words, ("due",), first="name")
+    if "due" not in parts:
+        parts = split_keywords(words, ("after",), first="name")
+    if "name" not in parts or not {"due", "after"} & parts.keys():
         raise UsageError("plan.milestone_form")
     due = read_date(parts["due"], DateContext.of(ctx)) if "due" in parts else None
     with ctx.db() as db:
