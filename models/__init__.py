@@ -18,7 +18,7 @@ from models.projects.tables import BudgetLine, CostEntry, Member, Project
 from models.quality.tables import AcceptanceCriterion, QualityResult, QualityReview
 from models.risks.tables import Risk, RiskAssessment
 from models.standups.tables import StandupReport
-from models.tasks.tables import Milestone, Task, TaskDependency
+from models.tasks.tables import Milestone, MilestoneLink, Task, TaskDependency
 
 __all__ = [
     "Absence",
@@ -42,6 +42,7 @@ __all__ = [
     "Meeting",
     "Member",
     "Milestone",
+    "MilestoneLink",
     "PostedMessage",
     "Project",
     "QualityResult",

@@ -108,3 +108,17 @@ def test_the_list_groups_requests_by_state_with_their_age(bot: RunningBot) -> No
         "❌ *APL-C3* Export to CSV · rejected · 5 days old",
         "↩️ *APL-C4* Single sign-on · withdrawn · 3 days old",
     ]
+
+
+def test_an_approved_change_carries_the_work_that_follows_the_task(bot: RunningBot) -> None:
+    create(bot, THRESHOLDS)
+    bot.slack.command("team add <@U0003> member")
+    bot.slack.command("task add Build API <@U0003|carol> start 2026-12-01 due 2026-12-10 est 40")
+    bot.slack.command("task add Release start 2026-12-11 due 2026-12-11 after APL-1")
+    ask(bot, {"title": "Refunds", "reason": "New law", "schedule_days": "5", "targets": "APL-1"})
+    decide_on(bot, "APL-C1", "change_approve", ALICE, "Go")
+    with bot.database.system_session(write=False) as db:
+        build, release = db.scalars(select(Task).order_by(Task.number)).all()
+    assert build.due_date == date(2026, 12, 15)
+    # Released the working day after the build, as its link says.
+    assert (release.start_date, release.due_date) == (date(2026, 12, 16), date(2026, 12, 16))

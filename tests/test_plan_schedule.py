@@ -53,17 +53,16 @@ def test_the_plan_shows_dates_durations_and_float_and_marks_every_critical_task(
     assert "*Finish* Tue 2026-12-08, on or before the target end Wed 2027-03-31." in lines
 
 
-def test_a_task_pushed_past_its_due_date_shows_negative_float_back_along_its_chain(bot: RunningBot) -> None:
-    planned(bot)
+def test_a_move_past_the_target_end_shows_negative_float_back_along_its_chain(bot: RunningBot) -> None:
+    create(bot, {"target_end_date": "2026-12-08"})
     two_chains(bot)
-    say(bot, "task move APL-1 due 2026-12-07")  # Design takes Monday too
+    say(bot, "task move APL-1 due 2026-12-07")  # Design takes Monday too; its successors follow
     lines = plan_text(bot)
     assert row(lines, "APL-2").startswith(
         "🔺 *APL-2* Build · nobody · Tue 2026-12-08 → Wed 2026-12-09 (2 d, float -1 d)"
-        " ⚠️ past its due date Tue 2026-12-08"
     )
     assert "(4 d, float -1 d) · to do" in row(lines, "APL-1")
-    assert "*Finish* Wed 2026-12-09" in "\n".join(lines)
+    assert "*Finish* Wed 2026-12-09 ⚠️ after the target end Tue 2026-12-08" in "\n".join(lines)
 
 
 def test_a_finish_after_the_target_end_is_named_and_the_critical_path_shows_alone(bot: RunningBot) -> None:

@@ -92,7 +92,7 @@ def test_only_the_team_plans_work(bot: RunningBot) -> None:
     assert count_rows(bot.database, Task) == 0
 
 
-def test_dependencies_refuse_cycles_and_early_starts_and_moves_warn_about_pushes(bot: RunningBot) -> None:
+def test_dependencies_refuse_cycles_and_early_starts_and_moves_carry_successors(bot: RunningBot) -> None:
     planned(bot)
     say(bot, "task add Build start 2026-12-01 due 2026-12-04")
     say(bot, "task add Test start 2026-12-07 due 2026-12-09 after APL-1")
@@ -104,9 +104,11 @@ def test_dependencies_refuse_cycles_and_early_starts_and_moves_warn_about_pushes
 
     answer = say(bot, "task move APL-1 due 2026-12-08")
     assert "*APL-1* now runs from Tue 2026-12-01 to Tue 2026-12-08." in answer
-    assert "pushes *APL-2*: it starts Mon 2026-12-07, but can't start before Wed 2026-12-09" in answer
-    assert "pushes *APL-3*" in answer
+    assert "*APL-2* follows it, 2 working day(s) later: now Wed 2026-12-09 to Fri 2026-12-11." in answer
+    assert "*APL-3* follows it, 2 working day(s) later: now Mon 2026-12-14 to Mon 2026-12-14." in answer
+    assert "The project's finish moves from Thu 2026-12-10 to Mon 2026-12-14." in answer
     assert task(bot, 1).due_date == date(2026, 12, 8)
+    assert (task(bot, 2).start_date, task(bot, 3).due_date) == (date(2026, 12, 9), date(2026, 12, 14))
 
 
 def test_moves_and_links_that_break_the_schedule_are_refused_and_change_nothing(bot: RunningBot) -> None:

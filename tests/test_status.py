@@ -97,7 +97,7 @@ def test_done_update_and_assign_change_the_task_and_its_history(bot: RunningBot)
     assert "_API is slow_" in history
 
 
-def test_a_due_date_moved_in_the_update_form_warns_about_the_tasks_it_pushes(bot: RunningBot) -> None:
+def test_a_due_date_moved_in_the_update_form_carries_the_tasks_that_follow(bot: RunningBot) -> None:
     create(bot)
     say(bot, "team add <@U0003> member")
     say(bot, "task add Build <@U0003> start 2026-12-01 due 2026-12-04")
@@ -108,19 +108,20 @@ def test_a_due_date_moved_in_the_update_form_warns_about_the_tasks_it_pushes(bot
     assert confirmation["user"] == CAROL
     assert "*APL-1* Build" in confirmation["text"] and "due Tue 2026-12-08" in confirmation["text"]
     assert (
-        "⚠️ This pushes *APL-2*: it starts Mon 2026-12-07, but can't start before Wed 2026-12-09."
+        "↪ *APL-2* follows it, 2 working day(s) later: now Wed 2026-12-09 to Fri 2026-12-11."
         in confirmation["text"]
     )
-    # A warning, not a change: the pushed task keeps its dates until someone moves it.
     assert (task(bot, 1).due_date.isoformat(), task(bot, 2).start_date.isoformat()) == (
         "2026-12-08",
-        "2026-12-07",
+        "2026-12-09",
     )
 
     sent = len(bot.fake.calls_to("chat.postEphemeral"))
     assert field_errors(submit(bot, view, {"due_date": "2026-12-03"}, user=CAROL)) == {}
     calm = bot.fake.wait_for("chat.postEphemeral", sent + 1)[-1].args["text"]
-    assert "due Thu 2026-12-03" in calm and "pushes" not in calm
+    # Test was waiting for Build to the day, so it follows it back.
+    assert "due Thu 2026-12-03" in calm
+    assert "↪ *APL-2* follows it, 3 working day(s) earlier: now Fri 2026-12-04 to Tue 2026-12-08." in calm
 
 
 def test_blocking_a_task_needs_a_reason_and_opens_a_linked_issue(bot: RunningBot) -> None:

@@ -1,8 +1,10 @@
-"""`/pmo plan` and `/pmo milestone add`: the breakdown as a tree with each task's dates, duration
-and float, critical tasks marked; `/pmo plan critical`: the critical path alone."""
+"""`/pmo plan` and `/pmo milestone …`: the breakdown as a tree with each task's dates, duration
+and float, critical tasks marked; `/pmo plan critical`: the critical path alone; milestones
+added, reached, moved, renamed and removed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -17,20 +19,34 @@ from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, read_date, split_keywords
 from handlers.slack.payloads import Clicked
+from handlers.tasks.breakdown import KEY_LIST
 from models.core.access import require_visible
+from models.core.clock import utcnow
 from models.core.errors import NotFoundError
 from models.projects.portfolio import find_project
 from models.projects.tables import Project
 from models.schedule.cpm import Schedule
-from models.schedule.milestones import add_milestone, milestone_key, project_milestones
+from models.schedule.milestones import (
+    add_milestone,
+    add_milestone_after,
+    find_milestone,
+    milestone_key,
+    move_milestone,
+    project_milestones,
+    reach_milestone,
+    remove_milestone,
+    rename_milestone,
+)
 from models.schedule.plan import PlanRow, project_plan
-from models.tasks.breakdown import task_key
+from models.tasks.breakdown import find_task, task_key
 from models.tasks.tables import Milestone
 
 MORE_ACTION = "plan_show_more"
 PAGE_LINES = 60
 DELIVERABLE_WORD = "deliverable"
 CRITICAL_WORD = "critical"
+ON_WORD = "on"
+TO_WORD = "to"
 
 
 def timing(row: PlanRow, t: Translator) -> str:
@@ -77,15 +93,21 @@ def finish_line(found: Schedule, t: Translator) -> str:
 
 
 def milestone_line(project: Project, milestone: Milestone, today: date, t: Translator) -> str:
-    late = milestone.completed_on is None and milestone.due_date < today
-    return t(
-        "plan.milestone",
-        key=milestone_key(project, milestone),
-        name=milestone.name,
-        due=fmt_date(milestone.due_date, t),
-        late=t("plan.late") if late else "",
-        deliverable=t("plan.deliverable") if milestone.is_deliverable else "",
-    )
+    """A reached milestone shows the day it was reached, and is never late."""
+    deliverable = t("plan.deliverable") if milestone.is_deliverable else ""
+    key, due = milestone_key(project, milestone), fmt_date(milestone.due_date, t)
+    if milestone.completed_on is not None:
+        reached = fmt_date(milestone.completed_on, t)
+        return t(
+            "plan.milestone_reached",
+            key=key,
+            name=milestone.name,
+            due=due,
+            reached=reached,
+            deliverable=deliverable,
+        )
+    late = t("plan.late") if milestone.due_date < today else ""
+    return t("plan.milestone", key=key, name=milestone.name, due=due, late=late, deliverable=deliverable)
 
 
 def plan_lines(db: Session, project: Project, today: date, t: Translator) -> list[str]:
@@ -142,30 +164,133 @@ def page_lines(db: Session, project: Project, ctx: Ctx, *, critical: bool) -> li
     return plan_lines(db, project, DateContext.of(ctx).today(), ctx.t)
 
 
-def milestone_add(invocation: Invocation) -> Reply:
+def milestone_add(invocation: Invocation, words: list[str]) -> Reply:
+    """`add <name> due <when> [deliverable]`, or `add <name> after <KEY>[, <KEY>…] [deliverable]`:
+    due when the last of those tasks finishes, and following them when they move."""
     ctx = invocation.ctx
-    words = invocation.words
-    if not words or words[0].lower() != "add":
-        raise UsageError("plan.milestone_form")
     deliverable = bool(words) and words[-1].lower() == DELIVERABLE_WORD
-    parts = split_keywords(words[1:-1] if deliverable else words[1:], ("due",), first="name")
-    if "name" not in parts or "due" not in parts:
+    words = words[:-1] if deliverable else words
+    # "after" may be part of a day ("the day after tomorrow") or of a name: with `due`, it is.
+    parts = split_keywords(words, ("due",), first="name")
+    if "due" not in parts:
+        parts = split_keywords(words, ("after",), first="name")
+    if "name" not in parts or not {"due", "after"} & parts.keys():
         raise UsageError("plan.milestone_form")
-    due = read_date(parts["due"], DateContext.of(ctx))
+    due = read_date(parts["due"], DateContext.of(ctx)) if "due" in parts else None
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
-        milestone = add_milestone(
-            db=db, actor=ctx.actor, project=project, name=parts["name"], due=due, deliverable=deliverable
-        )
-        return Reply(
-            ctx.t(
-                "plan.milestone_added",
-                key=milestone_key(project, milestone),
-                name=milestone.name,
-                due=fmt_date(milestone.due_date, ctx.t),
-                deliverable=ctx.t("plan.deliverable") if deliverable else "",
+        if due is not None:
+            milestone = add_milestone(
+                db=db, actor=ctx.actor, project=project, name=parts["name"], due=due, deliverable=deliverable
             )
+            after = ""
+        else:
+            keys = [key for key in KEY_LIST.split(parts["after"]) if key]
+            tasks = [find_task(db, project, key, "after") for key in keys]
+            milestone = add_milestone_after(
+                db=db,
+                actor=ctx.actor,
+                project=project,
+                name=parts["name"],
+                tasks=tasks,
+                found=project_plan(db, project).schedule,
+                deliverable=deliverable,
+            )
+            after = ctx.t("plan.milestone_after", keys=", ".join(task_key(project, task) for task in tasks))
+        text = ctx.t(
+            "plan.milestone_added",
+            key=milestone_key(project, milestone),
+            name=milestone.name,
+            due=fmt_date(milestone.due_date, ctx.t),
+            deliverable=ctx.t("plan.deliverable") if deliverable else "",
         )
+        return Reply(text + after)
+
+
+def project_dates(project: Project) -> DateContext:
+    """Dates read in the project's time zone: a milestone is reached on the project's day."""
+    return DateContext(tz=project.timezone, now=utcnow())
+
+
+def reach(ctx: Ctx, db: Session, project: Project, milestone: Milestone, rest: list[str]) -> str:
+    """`done <KEY> [on <when>]`: reached today in the project's time zone, or on an earlier day."""
+    if rest and (rest[0].lower() != ON_WORD or len(rest) == 1):
+        raise UsageError("plan.milestone_done_form")
+    dates = project_dates(project)
+    day = read_date(" ".join(rest[1:]), dates, field="on") if rest else dates.today()
+    reach_milestone(
+        db=db, actor=ctx.actor, project=project, milestone=milestone, day=day, today=dates.today()
+    )
+    return ctx.t(
+        "plan.milestone_reached_now",
+        key=milestone_key(project, milestone),
+        name=milestone.name,
+        day=fmt_date(day, ctx.t),
+    )
+
+
+def move(ctx: Ctx, db: Session, project: Project, milestone: Milestone, rest: list[str]) -> str:
+    """`move <KEY> [to] <when>`: a new due date, on a working day."""
+    when = rest[1:] if rest and rest[0].lower() == TO_WORD else rest
+    if not when:
+        raise UsageError("plan.milestone_move_form")
+    due = read_date(" ".join(when), DateContext.of(ctx), field="due")
+    moved = move_milestone(db=db, actor=ctx.actor, project=project, milestone=milestone, due=due)
+    text = ctx.t(
+        "plan.milestone_moved",
+        key=milestone_key(project, milestone),
+        name=milestone.name,
+        was=fmt_date(moved.was, ctx.t),
+        due=fmt_date(moved.now, ctx.t),
+    )
+    if moved.rolled:
+        text += ctx.t("plan.milestone_rolled", asked=fmt_date(moved.asked, ctx.t))
+    return text
+
+
+def rename(ctx: Ctx, db: Session, project: Project, milestone: Milestone, rest: list[str]) -> str:
+    """`rename <KEY> <new name>`."""
+    if not rest:
+        raise UsageError("plan.milestone_rename_form")
+    was = rename_milestone(db=db, actor=ctx.actor, project=project, milestone=milestone, name=" ".join(rest))
+    return ctx.t(
+        "plan.milestone_renamed", key=milestone_key(project, milestone), was=was, name=milestone.name
+    )
+
+
+def remove(ctx: Ctx, db: Session, project: Project, milestone: Milestone, rest: list[str]) -> str:
+    """`remove <KEY>`: no question asked; the audit keeps what it was."""
+    if rest:
+        raise UsageError("plan.milestone_remove_form")
+    key = milestone_key(project, milestone)
+    remove_milestone(db=db, actor=ctx.actor, project=project, milestone=milestone)
+    return ctx.t(
+        "plan.milestone_removed", key=key, name=milestone.name, due=fmt_date(milestone.due_date, ctx.t)
+    )
+
+
+MilestoneAction = Callable[[Ctx, Session, Project, Milestone, list[str]], str]
+MILESTONE_ACTIONS: dict[str, MilestoneAction] = {
+    "done": reach,
+    "move": move,
+    "rename": rename,
+    "remove": remove,
+}
+
+
+def milestone_reply(invocation: Invocation) -> Reply:
+    """`milestone add …`, or one of done, move, rename, remove with the milestone's key."""
+    words = invocation.words
+    action = words[0].lower() if words else ""
+    if action == "add":
+        return milestone_add(invocation, words[1:])
+    if action not in MILESTONE_ACTIONS or len(words) < 2:
+        raise UsageError("plan.milestone_form")
+    ctx = invocation.ctx
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        milestone = find_milestone(db, project, words[1])
+        return Reply(MILESTONE_ACTIONS[action](ctx, db, project, milestone, words[2:]))
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
@@ -182,11 +307,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
     @router.verb(
         "milestone",
-        usage="milestone add <name> due <when> [deliverable]",
+        usage="milestone add <name> due <when>|after <KEY>[, <KEY>…] [deliverable] | done <KEY> [on <when>] "
+        "| move <KEY> to <when> | rename <KEY> <name> | remove <KEY>",
         example="milestone add Beta release due dec 15 deliverable",
     )
     def milestone_verb(invocation: Invocation) -> Reply:
-        return milestone_add(invocation)
+        return milestone_reply(invocation)
 
     @app.action(MORE_ACTION)
     def on_more(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:

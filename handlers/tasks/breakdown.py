@@ -48,7 +48,8 @@ from models.core.errors import InvalidError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.schedule.cpm import Link
-from models.schedule.network import Push
+from models.schedule.milestones import milestone_key, project_milestones
+from models.schedule.reschedule import Followed, MilestoneShift, Shift
 from models.tasks.breakdown import (
     Linked,
     LinkOutcome,
@@ -64,7 +65,7 @@ from models.tasks.breakdown import (
     task_key,
     task_problems,
 )
-from models.tasks.tables import Task
+from models.tasks.tables import Milestone, Task
 
 TASK_CALLBACK = "task_new"
 ADD_KEYWORDS = ("due", "start", "est", "under", "after")
@@ -140,16 +141,62 @@ def task_add(invocation: Invocation, args: list[str]) -> Reply:
     return Reply(text, blocks=blocks)
 
 
-def pushes_text(project: Project, pushes: list[Push], tasks: dict[int, Task], t: Translator) -> list[str]:
-    return [
-        t(
-            "tasks.pushed",
-            key=task_key(project, tasks[push.id]),
-            start=fmt_date(push.current_start, t),
-            earliest=fmt_date(push.earliest_start, t),
-        )
-        for push in pushes
-    ]
+def shift_line(project: Project, task: Task, shift: Shift, t: Translator) -> str:
+    direction = "later" if shift.days > 0 else "earlier"
+    return t(
+        f"tasks.followed_{direction}",
+        key=task_key(project, task),
+        days=abs(shift.days),
+        start=fmt_date(task.start_date, t),
+        due=fmt_date(task.due_date, t),
+    )
+
+
+def finish_moved(followed: Followed, t: Translator) -> list[str]:
+    """Whether the project's finish moved, when there is one."""
+    was, now = followed.finish_was, followed.finish
+    if now is None or (not followed.shifts and was == now):
+        return []
+    if was == now:
+        return [t("tasks.finish_kept", finish=fmt_date(now, t))]
+    return [t("tasks.finish_moved", was=fmt_date(was, t), finish=fmt_date(now, t))]
+
+
+def milestone_shift_line(project: Project, milestone: Milestone, shift: MilestoneShift, t: Translator) -> str:
+    return t(
+        "tasks.milestone_followed",
+        key=milestone_key(project, milestone),
+        name=milestone.name,
+        was=fmt_date(shift.was, t),
+        due=fmt_date(shift.now, t),
+    )
+
+
+def followed_lines(
+    project: Project,
+    followed: Followed | None,
+    tasks: dict[int, Task],
+    t: Translator,
+    milestones: dict[int, Milestone] | None = None,
+) -> list[str]:
+    """What a move carried along, by how many working days, and whether the finish or a
+    milestone that follows tasks moved."""
+    if followed is None:
+        return []
+    shifts = [shift_line(project, tasks[shift.id], shift, t) for shift in followed.shifts]
+    found = milestones or {}
+    marks = [milestone_shift_line(project, found[shift.id], shift, t) for shift in followed.milestones]
+    return shifts + finish_moved(followed, t) + marks
+
+
+def carried(
+    db: Session, project: Project, followed: Followed, t: Translator
+) -> tuple[list[str], set[str | None]]:
+    """The lines saying what a move carried along, and the owners of the tasks it moved."""
+    tasks = {found.id: found for found in project_tasks(db, project)}
+    milestones = {found.id: found for found in project_milestones(db, project)} if followed.milestones else {}
+    lines = followed_lines(project, followed, tasks, t, milestones)
+    return lines, {tasks[shift.id].owner_id for shift in followed.shifts}
 
 
 def task_move(invocation: Invocation, args: list[str]) -> Reply:
@@ -165,8 +212,7 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         task = find_task(db, project, args[0])
-        pushes = move_dates(db=db, actor=ctx.actor, project=project, task=task, start=start, due=due)
-        tasks = {found.id: found for found in project_tasks(db, project)}
+        followed = move_dates(db=db, actor=ctx.actor, project=project, task=task, start=start, due=due)
         lines = [
             ctx.t(
                 "tasks.moved",
@@ -175,8 +221,9 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
                 due=fmt_date(task.due_date, ctx.t),
             )
         ]
-        lines += pushes_text(project, pushes, tasks, ctx.t)
-        owners = [task.owner_id, *(tasks[push.id].owner_id for push in pushes)]
+        also, owners = carried(db, project, followed, ctx.t)
+        lines += also
+        owners.add(task.owner_id)
     refresh_homes(ctx, owners)
     return Reply("\n".join(lines))
 

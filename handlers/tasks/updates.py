@@ -29,7 +29,7 @@ from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, Usag
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input, read_person
 from handlers.slack.payloads import Clicked, SubmittedView
-from handlers.tasks.breakdown import pushes_text
+from handlers.tasks.breakdown import carried
 from handlers.tasks.buttons import DONE_ACTION, UPDATE_ACTION
 from models.core.access import Action, require, require_open, require_visible
 from models.core.audit import history
@@ -39,7 +39,7 @@ from models.core.records import AuditEntry
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
-from models.tasks.breakdown import find_task, project_tasks, task_in, task_key
+from models.tasks.breakdown import find_task, task_in, task_key
 from models.tasks.tables import Task
 from models.tasks.updates import TaskUpdate, Updated, assign_task, update_task
 
@@ -71,13 +71,13 @@ class Answer:
 
 
 def answer(db: Session, project: Project, task: Task, result: Updated, ctx: Ctx) -> Answer:
-    """The confirmation of an update, warning about the tasks a new due date pushes, as `task move` does."""
+    """The confirmation of an update, with the work a new due date carried along, as `task move` says."""
     lines = [updated_text(project, task, result, ctx.t)]
     touched = touched_by(project, task, ctx.user_id)
-    if result.pushes:
-        tasks = {found.id: found for found in project_tasks(db, project)}
-        lines += pushes_text(project, list(result.pushes), tasks, ctx.t)
-        touched |= {tasks[push.id].owner_id for push in result.pushes}
+    if result.followed is not None:
+        also, owners = carried(db, project, result.followed, ctx.t)
+        lines += also
+        touched |= owners
     return Answer("\n".join(lines), touched)
 
 

@@ -24,7 +24,7 @@ from models.core.limits import shifted
 from models.core.records import Delivery
 from models.projects.tables import Project
 from models.schedule.milestones import milestone_key
-from models.tasks.breakdown import task_key
+from models.tasks.breakdown import follow_move, task_key
 from models.tasks.tables import Milestone, Task
 
 
@@ -245,9 +245,11 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
             task = db.get(Task, target.task_id)
             if task is not None and task.due_date is not None:
                 before_due = task.due_date
+                was = (task.start_date, task.due_date)
                 task.due_date = shifted(before_due, days, field="schedule_days")
                 task.start_date = shifted(task.start_date, days) if task.start_date else None
                 audit(task_key(project, task), {"due_date": before_due}, {"due_date": task.due_date})
+                follow_move(db=db, actor=actor, project=project, task=task, was=was)
     change.applied_at = utcnow()
 
 

@@ -7,7 +7,7 @@ models.schedule.network), never stored, so they cannot drift from the work below
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -23,8 +23,10 @@ from models.core.errors import DomainError, InvalidError, NotFoundError, check_a
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
-from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below, pushed
-from models.schedule.network import Item, Push, find_cycle
+from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
+from models.schedule.milestones import keep_in_step
+from models.schedule.network import Item, find_cycle
+from models.schedule.reschedule import Followed, follow
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
@@ -352,8 +354,8 @@ def _cycle_problem(db: Session, project: Project, tasks: Sequence[Task], wanted:
 
 def move_dates(
     *, db: Session, actor: Actor, project: Project, task: Task, start: date | None, due: date | None
-) -> list[Push]:
-    """New dates for a task; returns the tasks it pushes (which would now start too early)."""
+) -> Followed:
+    """New dates for a task; the work that follows it moves by each link's rule."""
     require(db, project, actor, Action.PLAN_WORK)
     require_open(project)
     new_start, new_due = start or task.start_date, due or task.due_date
@@ -366,6 +368,7 @@ def move_dates(
     incoming = [Incoming(before, kind, lag) for before, kind, lag in rows]
     check_all(*_basic_problems(form), *_rule_problems(db, project, (new_start, new_due), incoming))
     before = {"start_date": task.start_date, "due_date": task.due_date}
+    was = (task.start_date, task.due_date)
     task.start_date, task.due_date = new_start, new_due
     record(
         db,
@@ -376,9 +379,7 @@ def move_dates(
         before=before,
         after={"start_date": new_start, "due_date": new_due},
     )
-    if new_due is None:
-        return []
-    return schedule_pushes(db, project, task)
+    return follow_move(db=db, actor=actor, project=project, task=task, was=was)
 
 
 # -- reading
@@ -432,11 +433,35 @@ def schedule_items(db: Session, project: Project) -> list[Item]:
     return as_items(project_tasks(db, project), dependency_edges(db, project))
 
 
-def schedule_pushes(db: Session, project: Project, moved: Task) -> list[Push]:
-    """The tasks that, with `moved` where it now is, can't start when they say they do."""
+def follow_move(
+    *, db: Session, actor: Actor, project: Project, task: Task, was: tuple[date | None, date | None]
+) -> Followed:
+    """Move the work that follows `task` (already at its new dates; `was` its dates before) by
+    each link's rule; each task carried along is audited as following it."""
     db.flush()
-    links = dependency_links(db, project)
-    return pushed(schedule_items(db, project), links, workspace_calendar(db), moved=moved.id)
+    items = schedule_items(db, project)
+    before = next((item for item in items if item.id == task.id), None)
+    if before is None:  # a cancelled task is out of the schedule: nothing follows it
+        return Followed([], None, None)
+    before = replace(before, start=was[0], due=was[1])
+    followed = follow(items, dependency_links(db, project), workspace_calendar(db), moved=task.id, was=before)
+    tasks = {found.id: found for found in project_tasks(db, project)}
+    for shift in followed.shifts:
+        moved = tasks[shift.id]
+        moved.start_date, moved.due_date = shift.now
+        record(
+            db,
+            project_id=project.id,
+            actor_id=actor.user_id,
+            action="task.dates",
+            subject=task_key(project, moved),
+            before={"start_date": shift.was[0], "due_date": shift.was[1]},
+            after={"start_date": moved.start_date, "due_date": moved.due_date},
+            reason=task_key(project, task),
+        )
+    if followed.schedule is None:
+        return followed
+    return replace(followed, milestones=keep_in_step(db, actor, project, followed.schedule))
 
 
 class TaskFilter:

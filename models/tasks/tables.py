@@ -72,3 +72,15 @@ class Milestone(Deliverable, ProjectItem, Base):
     baseline_due: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(32))
+
+
+class MilestoneLink(TeamScoped, Base):
+    """A milestone that follows tasks: its due date is the latest finish the schedule gives them,
+    kept in step when they move."""
+
+    __tablename__ = "milestone_links"
+    __table_args__ = (UniqueConstraint("milestone_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)

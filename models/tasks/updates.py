@@ -20,8 +20,8 @@ from models.core.limits import PERCENT_MAX
 from models.issues.log import IssueForm, raise_issue
 from models.issues.tables import Issue
 from models.projects.tables import Project
-from models.schedule.network import Push
-from models.tasks.breakdown import schedule_pushes, task_key
+from models.schedule.reschedule import Followed
+from models.tasks.breakdown import follow_move, task_key
 from models.tasks.tables import Task
 from models.team.members import Load, load_of, not_on_team
 
@@ -44,7 +44,7 @@ class TaskUpdate(BaseModel):
 class Updated:
     changes: dict[str, object]
     issue: Issue | None = None
-    pushes: tuple[Push, ...] = ()  # later tasks a new due date leaves starting too early
+    followed: Followed | None = None  # the work a new due date carried along
 
 
 def _problems(task: Task, update: TaskUpdate) -> list[DomainError | None]:
@@ -81,14 +81,12 @@ def update_task(*, db: Session, actor: Actor, project: Project, task: Task, upda
     check_all(*_problems(task, update))
     wanted = _wanted(task, update)
     before, after = changed({name: getattr(task, name) for name in wanted}, wanted)
+    was = (task.start_date, task.due_date)
     for name in after:
         setattr(task, name, wanted[name])
     if "status" in after:
         task.done_at = utcnow() if task.status is TaskStatus.DONE else None
     issue = None
-    pushes = (
-        tuple(schedule_pushes(db, project, task)) if "due_date" in after and task.due_date is not None else ()
-    )
     if after.get("status") == TaskStatus.BLOCKED.value:
         issue = _blocking_issue(db, actor, project, task, update.blocker or "")
     if after or update.note:
@@ -102,7 +100,10 @@ def update_task(*, db: Session, actor: Actor, project: Project, task: Task, upda
             after=after,
             reason=update.note,
         )
-    return Updated(after, issue, pushes)
+    followed = (
+        follow_move(db=db, actor=actor, project=project, task=task, was=was) if "due_date" in after else None
+    )
+    return Updated(after, issue, followed)
 
 
 def _blocking_issue(db: Session, actor: Actor, project: Project, task: Task, blocker: str) -> Issue:
