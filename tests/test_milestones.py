@@ -130,7 +130,7 @@ def test_a_milestone_after_tasks_is_due_at_their_latest_finish_and_follows_them(
         " when APL-2, APL-3 finish; it follows them when they move."
     )
     answer = say(bot, "task move APL-1 start 2026-12-09 due 2026-12-11")
-    assert "↪ *APL-2* follows it, 2 working day(s) later: now Mon 2026-12-14 to Tue 2026-12-15." in answer
+    assert "↪ *APL-2* follows it, 2 working days later: now Mon 2026-12-14 to Tue 2026-12-15." in answer
     assert answer.endswith("◆ *APL-M1* Beta follows its tasks: due Tue 2026-12-15 (was Fri 2026-12-11).")
     assert milestone(bot).due_date == date(2026, 12, 15)
     assert [entry.after for entry in audited(bot, "milestone.follow")] == [{"due_date": "2026-12-15"}]

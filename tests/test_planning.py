@@ -104,8 +104,8 @@ def test_dependencies_refuse_cycles_and_early_starts_and_moves_carry_successors(
 
     answer = say(bot, "task move APL-1 due 2026-12-08")
     assert "*APL-1* now runs from Tue 2026-12-01 to Tue 2026-12-08." in answer
-    assert "*APL-2* follows it, 2 working day(s) later: now Wed 2026-12-09 to Fri 2026-12-11." in answer
-    assert "*APL-3* follows it, 2 working day(s) later: now Mon 2026-12-14 to Mon 2026-12-14." in answer
+    assert "*APL-2* follows it, 2 working days later: now Wed 2026-12-09 to Fri 2026-12-11." in answer
+    assert "*APL-3* follows it, 2 working days later: now Mon 2026-12-14 to Mon 2026-12-14." in answer
     assert "The project's finish moves from Thu 2026-12-10 to Mon 2026-12-14." in answer
     assert task(bot, 1).due_date == date(2026, 12, 8)
     assert (task(bot, 2).start_date, task(bot, 3).due_date) == (date(2026, 12, 9), date(2026, 12, 14))

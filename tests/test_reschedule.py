@@ -51,9 +51,9 @@ def test_a_move_carries_finish_to_start_start_to_start_and_finish_to_finish_succ
     answer = say(bot, "task move APL-1 start 2026-12-09 due 2026-12-11").splitlines()
     assert answer[0] == "*APL-1* now runs from Wed 2026-12-09 to Fri 2026-12-11."
     assert sorted(answer[1:4]) == [
-        "↪ *APL-2* follows it, 2 working day(s) later: now Mon 2026-12-14 to Tue 2026-12-15.",
-        "↪ *APL-3* follows it, 2 working day(s) later: now Thu 2026-12-10 to Mon 2026-12-14.",
-        "↪ *APL-4* follows it, 2 working day(s) later: now Mon 2026-12-14 to Tue 2026-12-15.",
+        "↪ *APL-2* follows it, 2 working days later: now Mon 2026-12-14 to Tue 2026-12-15.",
+        "↪ *APL-3* follows it, 2 working days later: now Thu 2026-12-10 to Mon 2026-12-14.",
+        "↪ *APL-4* follows it, 2 working days later: now Mon 2026-12-14 to Tue 2026-12-15.",
     ]
     assert answer[4:] == ["The project's finish moves from Fri 2026-12-11 to Tue 2026-12-15."]
     assert [dates(bot, number) for number in (2, 3, 4, 5)] == [
@@ -73,13 +73,13 @@ def test_successors_that_waited_for_the_task_follow_it_back_and_others_keep_thei
     linked_chain(bot)
     say(bot, "task add Launch start 2026-12-17 due 2026-12-17 after APL-2")  # three days of room
     answer = say(bot, "task move APL-1 start 2026-12-03 due 2026-12-07")  # Thu to Mon: 2 days earlier
-    assert "↪ *APL-2* follows it, 2 working day(s) earlier: now Tue 2026-12-08 to Wed 2026-12-09." in answer
-    assert "↪ *APL-3* follows it, 2 working day(s) earlier: now Fri 2026-12-04 to Tue 2026-12-08." in answer
+    assert "↪ *APL-2* follows it, 2 working days earlier: now Tue 2026-12-08 to Wed 2026-12-09." in answer
+    assert "↪ *APL-3* follows it, 2 working days earlier: now Fri 2026-12-04 to Tue 2026-12-08." in answer
     assert "APL-6" not in answer and dates(bot, 6) == ("2026-12-17", "2026-12-17")
     assert "The project's finish stays Thu 2026-12-17." in answer
     # Pushed later again, the room is used up before the launch moves.
     answer = say(bot, "task move APL-1 start 2026-12-09 due 2026-12-15")
-    assert "↪ *APL-6* follows it, 1 working day(s) later: now Fri 2026-12-18 to Fri 2026-12-18." in answer
+    assert "↪ *APL-6* follows it, 1 working day later: now Fri 2026-12-18 to Fri 2026-12-18." in answer
     assert "The project's finish moves from Thu 2026-12-17 to Fri 2026-12-18." in answer
 
 

@@ -108,7 +108,7 @@ def test_a_due_date_moved_in_the_update_form_carries_the_tasks_that_follow(bot: 
     assert confirmation["user"] == CAROL
     assert "*APL-1* Build" in confirmation["text"] and "due Tue 2026-12-08" in confirmation["text"]
     assert (
-        "↪ *APL-2* follows it, 2 working day(s) later: now Wed 2026-12-09 to Fri 2026-12-11."
+        "↪ *APL-2* follows it, 2 working days later: now Wed 2026-12-09 to Fri 2026-12-11."
         in confirmation["text"]
     )
     assert (task(bot, 1).due_date.isoformat(), task(bot, 2).start_date.isoformat()) == (
@@ -121,7 +121,7 @@ def test_a_due_date_moved_in_the_update_form_carries_the_tasks_that_follow(bot: 
     calm = bot.fake.wait_for("chat.postEphemeral", sent + 1)[-1].args["text"]
     # Test was waiting for Build to the day, so it follows it back.
     assert "due Thu 2026-12-03" in calm
-    assert "↪ *APL-2* follows it, 3 working day(s) earlier: now Fri 2026-12-04 to Tue 2026-12-08." in calm
+    assert "↪ *APL-2* follows it, 3 working days earlier: now Fri 2026-12-04 to Tue 2026-12-08." in calm
 
 
 def test_blocking_a_task_needs_a_reason_and_opens_a_linked_issue(bot: RunningBot) -> None:
