@@ -49,8 +49,8 @@ def test_only_the_manager_or_an_administrator_closes(bot: RunningBot) -> None:
     link = bot.fake.calls_to("chat.getPermalink")[-1]
     assert link.args["message_ts"] == posted.response["ts"]
     assert answer == (
-        f"APL is closing already: its checklist is <{link.response['permalink']}|this post>,"
-        " kept up to date as items are settled."
+        f"APL is closing already: <{link.response['permalink']}|its checklist>"
+        " is kept up to date as items are settled."
     )
     assert checklist_posts(bot) == versions
     assert "Only the project's manager" in click(bot, "closing_carry", "APL-3", user=CAROL)

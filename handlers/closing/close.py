@@ -101,7 +101,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         link = permalink(ctx, channel, ts)
         if link is None:
             return Reply(ctx.t("closing.again_in", key=project.key, channel=channel))
-        return Reply(ctx.t("closing.again", key=project.key, link=link))
+        return Reply(ctx.t("closing.again", key=project.key, url=link, label=ctx.t("closing.checklist_link")))
 
     def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
