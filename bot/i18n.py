@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.plural import PluralRule
 
 from bot.formats import fmt_date, fmt_list, mention
 from bot.markup import Markup, escape
@@ -54,8 +55,14 @@ class Plural(str):
         number = _first_number(self, params)
         if number is None:
             return str(self)
-        category = Locale.parse(language.replace("-", "_")).plural_form(Decimal(str(abs(number))))
+        category = _plural_rule(language)(Decimal(str(abs(number))))
         return self.forms.get(category, str(self))
+
+
+@cache
+def _plural_rule(language: str) -> PluralRule:
+    # Every counted sentence asks; a Locale is parsed once per language, not once per sentence.
+    return Locale.parse(language.replace("-", "_")).plural_form
 
 
 def _first_number(template: str, params: dict[str, Any]) -> int | float | Decimal | None:

@@ -123,9 +123,9 @@ def database_url(request: pytest.FixtureRequest, shared_databases: dict[str, Dat
 
 @pytest.fixture
 def database(database_url: str, shared_databases: dict[str, Database]) -> Iterator[Database]:
-    database = shared_databases.get(database_url) or shared_databases.setdefault(
-        database_url, Database(database_url)
-    )
+    if database_url not in shared_databases:
+        shared_databases[database_url] = Database(database_url)
+    database = shared_databases[database_url]
     yield database
     database.dispose()
 

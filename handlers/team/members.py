@@ -37,7 +37,6 @@ from models.team.members import (
     add_member,
     allocate,
     load_of,
-    member_of,
     overload_flags,
     people_allocations,
     remove_member,
@@ -200,9 +199,7 @@ def team_add(invocation: Invocation, args: list[str]) -> Reply:
     parsed = parse_add(ctx, args)
 
     def change(db: Session, project: Project) -> str:
-        seated = member_of(db, project, parsed.user_id)
-        was = seated.role if seated is not None and seated.released_at is None else None
-        member = add_member(
+        added = add_member(
             db=db,
             actor=ctx.actor,
             project=project,
@@ -211,7 +208,7 @@ def team_add(invocation: Invocation, args: list[str]) -> Reply:
             responsibility=parsed.responsibility,
             allocation=parsed.allocation,
         )
-        return added_text(member, project, was, ctx.t)
+        return added_text(added.member, project, added.was, ctx.t)
 
     reply = watching_load(invocation, parsed.user_id, change)
     refresh_homes(ctx, [parsed.user_id])

@@ -98,6 +98,12 @@ def _apply(member: Member, allocation: Allocation) -> dict[str, object]:
     return applied
 
 
+@dataclass(frozen=True)
+class Added:
+    member: Member
+    was: Role | None  # the role it replaced, when they were on the team in another one
+
+
 def add_member(
     *,
     db: Session,
@@ -107,13 +113,14 @@ def add_member(
     role: Role,
     responsibility: str | None = None,
     allocation: Allocation | None = None,
-) -> Member:
+) -> Added:
     require(db, project, actor, Action.MANAGE_TEAM)
     require_open(project)
     allocation = allocation or Allocation()
     check_all(*_allocation_problems(allocation))
     seated = member_of(db, project, user_id)
-    if seated is not None and seated.released_at is None and seated.role is role:
+    was = seated.role if seated is not None and seated.released_at is None else None
+    if was is role:
         # A second add silently overwrote share and responsibility; `team alloc` changes those.
         raise InvalidError("team.already_on_team", field="user", user=user_id)
     member = ensure_role(db, project, user_id, role)
@@ -128,7 +135,7 @@ def add_member(
         subject=user_id,
         after={"role": role, "responsibility": responsibility, **applied},
     )
-    return member
+    return Added(member, was)
 
 
 def allocate(*, db: Session, actor: Actor, project: Project, user_id: str, allocation: Allocation) -> Member:
