@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from bot.blocks import modal, section, text_input
-from bot.dates import DateParseError, parse_date
+from bot.dates import DateParseError, Lean, MonthWithoutDayError, parse_date
 from bot.i18n import Translator
 from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
@@ -75,9 +75,13 @@ class DateContext:
         return self.now.astimezone(ZoneInfo(self.tz)).date()
 
 
-def read_date(text: str, dates: DateContext, field: str | None = None) -> date:
+def read_date(text: str, dates: DateContext, field: str | None = None, lean: Lean = Lean.FUTURE) -> date:
+    """`text` read as the field means it: `lean` says whether a date without a year (or a bare
+    weekday) is the coming one or the last one."""
     try:
-        return parse_date(text, tz=dates.tz, now=dates.now)
+        return parse_date(text, tz=dates.tz, now=dates.now, lean=lean)
+    except MonthWithoutDayError:
+        raise InvalidError("forms.which_day", field=field, given=text) from None
     except DateParseError:
         raise InvalidError("forms.bad_date", field=field, given=text) from None
 
@@ -168,11 +172,11 @@ class FormReader:
             self.errors.append(error)
             return None
 
-    def date(self, name: str) -> date | None:
+    def date(self, name: str, lean: Lean = Lean.FUTURE) -> date | None:
         if self.dates is None:
             raise RuntimeError("a form with dates needs a DateContext")
         dates = self.dates
-        return self._read(name, lambda raw, field: read_date(raw, dates, field))
+        return self._read(name, lambda raw, field: read_date(raw, dates, field, lean))
 
     def amount(self, name: str, bound: Bound = MONEY) -> Decimal | None:
         return self._read(name, lambda raw, field: read_amount(raw, field, bound))
