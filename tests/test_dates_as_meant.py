@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from models import CostEntry
+from models import CostEntry, Issue, Risk, Task
 from models.calendar.tables import Absence, Holiday
 from models.core.clock import CLOCK
 from models.core.database import Database
 from tests.support.budget import budgeted
+from tests.support.charter import create
 from tests.support.fakeslack import FakeSlack
-from tests.support.flows import count_rows, say
+from tests.support.flows import count_rows, field_errors, open_modal, say, submit
 from tests.support.served import RunningBot, make_settings, serving
 from tests.support.workspace import ADMIN, CAROL, WEI
 
@@ -151,3 +152,46 @@ def test_public_holidays_are_named_in_the_readers_language(chinese_admin: Runnin
     refusal = say(bot, "holidays import ZZ", user=WEI)
     assert refusal.startswith("没有国家代码 `ZZ` 的法定节假日。") and "two-letter" not in refusal
     assert len(holidays_of(bot)) == CN_2027
+
+
+def ephemeral(bot: RunningBot, count: int) -> str:
+    text: str = bot.fake.wait_for("chat.postEphemeral", count)[-1].args["text"]
+    return text
+
+
+def test_a_due_or_review_date_past_or_outside_the_project_is_kept_with_a_warning(bot: RunningBot) -> None:
+    create(bot)  # from Tue 2026-12-01 to Wed 2027-03-31
+    say(bot, "team add <@U0003> member")
+    say(bot, "team add <@U0005> member")
+    say(bot, "task add Deliverable")
+    with bot.database.system_session() as db:
+        db.scalars(select(Task)).one().is_deliverable = True
+    # "dec 3" for a review to come leans forward: next year's, after the project's target end.
+    assert say(bot, "quality review APL-1 <@U0003|carol> dec 3") == (
+        "Review of APL-1 by <@U0003> planned for Fri 2027-12-03."
+        " ⚠️ Fri 2027-12-03 is after the project's target end (Wed 2027-03-31)."
+    )
+    assert say(bot, "quality review APL-1 <@U0003|carol> 2026-11-30").endswith(
+        " ⚠️ Mon 2026-11-30 has already passed."
+        " ⚠️ Mon 2026-11-30 is before the project starts (Tue 2026-12-01)."
+    )
+    assert say(bot, "quality review APL-1 <@U0003|carol> dec 10").endswith("planned for Thu 2026-12-10.")
+
+    view = open_modal(bot, "risk", user=CAROL)
+    assert (
+        field_errors(submit(bot, view, {"title": "Vendor late", "review_date": "yesterday"}, user=CAROL))
+        == {}
+    )
+    assert ephemeral(bot, 1).endswith("Next review Thu 2026-12-03. ⚠️ Thu 2026-12-03 has already passed.")
+
+    view = open_modal(bot, "issue", user=WEI)
+    assert field_errors(submit(bot, view, {"title": "测试环境挂了", "due_date": "下个月5号"}, user=WEI)) == {}
+    assert "⚠️" not in ephemeral(bot, 2)
+    view = open_modal(bot, "issue", user=WEI)
+    assert field_errors(submit(bot, view, {"title": "合同到期", "due_date": "2027年4月1日"}, user=WEI)) == {}
+    assert ephemeral(bot, 3).endswith("⚠️ 2027年4月1日 周四 晚于项目的目标结束日期（2027年3月31日 周三）。")
+
+    with bot.database.system_session(write=False) as db:
+        assert db.scalar(select(Risk.review_date)) == date(2026, 12, 3)
+        dues = list(db.scalars(select(Issue.due_date).order_by(Issue.id)))
+    assert dues == [date(2027, 1, 5), date(2027, 4, 1)]

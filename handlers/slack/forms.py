@@ -19,9 +19,11 @@ from pydantic import BaseModel
 
 from bot.blocks import modal, section, text_input
 from bot.dates import DateParseError, Lean, MonthWithoutDayError, parse_date
+from bot.formats import fmt_date
 from bot.i18n import Translator
 from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
+from models.calendar.deadlines import deadline_warnings
 from models.core.clock import utcnow
 from models.core.errors import DomainError, InvalidError, InvalidFormError, check_all
 from models.core.limits import COUNT, HOURS, MONEY, Bound
@@ -29,6 +31,7 @@ from models.core.limits import COUNT, HOURS, MONEY, Bound
 if TYPE_CHECKING:
     # Imported for the annotation only: the payload checks answer errors, which read forms.
     from handlers.slack.payloads import SubmittedView
+    from models.projects.tables import Project
 
 N = TypeVar("N", int, float, Decimal)
 V = TypeVar("V")
@@ -84,6 +87,20 @@ def read_date(text: str, dates: DateContext, field: str | None = None, lean: Lea
         raise InvalidError("forms.which_day", field=field, given=text) from None
     except DateParseError:
         raise InvalidError("forms.bad_date", field=field, given=text) from None
+
+
+def with_deadline_warnings(
+    text: str, day: date | None, dates: DateContext, project: Project, t: Translator
+) -> str:
+    """`text`, then what is odd about the due or review date `day`: passed, or outside the
+    project's dates. The date was saved; the answer says so it is not a surprise later."""
+    if day is None:
+        return text
+    shown = {"day": day, "start": project.start_date, "end": project.target_end_date}
+    params = {name: fmt_date(value, t) for name, value in shown.items()}
+    found = deadline_warnings(day, today=dates.today(), project=project)
+    notes = [t(f"forms.deadline_{warning}", **params) for warning in found]
+    return " ".join([text, *notes])
 
 
 def within(value: N, bound: Bound, field: str | None, given: str) -> N:
