@@ -107,9 +107,18 @@ def test_holidays_in_chinese_and_an_absence_over_new_year(chinese_admin: Running
     assert say(bot, "away 下下周三 to 月底", user=WEI).startswith(
         "已登记 2026年12月16日 周三 至 2026年12月31日 周四"
     )
+    assert "2026年12月24日 周四 至 2027年1月1日 周五" in say(bot, "away 12月24日至元旦", user=WEI)
+    assert "2027年1月4日 周一 至 2027年1月5日 周二" in say(bot, "away 下个月4号 到 下个月5号", user=WEI)
+    assert "请写出离开和回来的日期" in say(bot, "away 12月24日至", user=WEI)
+    assert "Write when you leave and when you are back" in say(bot, "away tomorrow", user=CAROL)
     with bot.database.system_session(write=False) as db:
         spans = [(a.start, a.end) for a in db.scalars(select(Absence).order_by(Absence.id))]
-    assert spans == [(date(2026, 12, 24), date(2027, 1, 2)), (date(2026, 12, 16), date(2026, 12, 31))]
+    assert spans == [
+        (date(2026, 12, 24), date(2027, 1, 2)),
+        (date(2026, 12, 16), date(2026, 12, 31)),
+        (date(2026, 12, 24), date(2027, 1, 1)),
+        (date(2027, 1, 4), date(2027, 1, 5)),
+    ]
 
 
 def test_a_countrys_public_holidays_are_imported_once_by_administrators(bot: RunningBot) -> None:

@@ -3,6 +3,7 @@ when nobody is chased."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from slack_bolt import App
@@ -21,7 +22,8 @@ from models.calendar.days_off import (
 from models.calendar.public_holidays import public_holidays
 from models.core.errors import InvalidError
 
-UNTIL_WORD = "to"
+# `dec 24 to jan 2`, `12月24日 至 1月2日`, `12月24日到元旦`: Chinese needs no spaces around its word.
+UNTIL = re.compile(r"\s+to\s+|\s*[至到]\s*", re.IGNORECASE)
 # An import's answer lists this many of the days it added; the rest are counted.
 IMPORT_SHOWN = 5
 
@@ -100,16 +102,14 @@ def holiday_import(invocation: Invocation, words: list[str]) -> Reply:
 
 def away_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
-    words = invocation.words
-    lowered = [word.lower() for word in words]
-    if UNTIL_WORD in lowered:
-        cut = lowered.index(UNTIL_WORD)
-        first, last = " ".join(words[:cut]), " ".join(words[cut + 1 :])
+    text, words = " ".join(invocation.words), invocation.words
+    if UNTIL.search(text):
+        first, last = UNTIL.split(text, maxsplit=1)
     elif len(words) == 2:
         first, last = words
     else:
         raise UsageError("calendar.away_form")
-    if not first or not last:
+    if not first.strip() or not last.strip():
         raise UsageError("calendar.away_form")
     dates = DateContext.of(ctx)
     start, end = read_date(first, dates), read_date(last, dates)
