@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from models import CostEntry, Issue, Risk, Task
+from models import CostEntry, Issue, Meeting, Risk, Task
 from models.calendar.tables import Absence, Holiday
 from models.core.clock import CLOCK
 from models.core.database import Database
@@ -204,3 +204,17 @@ def test_a_due_or_review_date_past_or_outside_the_project_is_kept_with_a_warning
         assert db.scalar(select(Risk.review_date)) == date(2026, 12, 3)
         dues = list(db.scalars(select(Issue.due_date).order_by(Issue.id)))
     assert dues == [date(2027, 1, 5), date(2027, 4, 1)]
+
+
+def test_a_meeting_held_on_a_day_without_its_year_was_the_last_one(bot: RunningBot) -> None:
+    create(bot)
+    for typed, held in (("dec 3", date(2026, 12, 3)), ("12月4日", date(2026, 12, 4))):
+        view = open_modal(bot, "meeting")
+        assert field_errors(submit(bot, view, {"held_on": typed, "notes": "Weekly sync"})) == {}
+        with bot.database.system_session(write=False) as db:
+            assert db.scalars(select(Meeting.held_on).order_by(Meeting.id.desc())).first() == held
+    errors = field_errors(submit(bot, open_modal(bot, "meeting"), {"held_on": "dec", "notes": "Sync"}))
+    assert errors == {
+        "held_on": "`dec` names a month but not the day: which day? Write it like dec 25 or 12月25日."
+    }
+    assert count_rows(bot.database, Meeting) == 2

@@ -24,6 +24,8 @@ from models.core.errors import InvalidError
 
 # `dec 24 to jan 2`, `12月24日 至 1月2日`, `12月24日到元旦`: Chinese needs no spaces around its word.
 UNTIL = re.compile(r"\s+to\s+|\s*[至到]\s*", re.IGNORECASE)
+# The longest date a person types ("the 25th of december 2026"): a long name is not read as one.
+DATE_WORDS_MAX = 6
 # An import's answer lists this many of the days it added; the rest are counted.
 IMPORT_SHOWN = 5
 
@@ -43,7 +45,7 @@ def read_leading_date(words: list[str], dates: DateContext) -> tuple[date, str]:
     Christmas`, `next friday`, `2026-12-25 Christmas`. A name never reads as a date with the
     words before it, so the longest run is the date the person meant."""
     refusal: InvalidError | None = None
-    for cut in range(len(words), 0, -1):
+    for cut in range(min(len(words), DATE_WORDS_MAX), 0, -1):
         try:
             return read_date(" ".join(words[:cut]), dates), " ".join(words[cut:])
         except InvalidError as error:
