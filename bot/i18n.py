@@ -6,15 +6,24 @@ defined in two files of one language is an error. Placeholders use str.format sy
 a `date` given as a placeholder's value is written the way the language writes dates
 (bot/formats.py). Handlers never hold user-facing text themselves, so a new language is a new
 catalog and nothing else.
+
+A message that counts something is a table of plural forms, named by CLDR's categories
+(`one = "{count} day"`, `other = "{count} days"`); Babel picks the form the language's rules give
+for the first number the message shows. A language without plurals (Chinese) writes a plain
+string.
 """
 
 from __future__ import annotations
 
+import string
 import tomllib
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
 
 from bot.formats import fmt_date, fmt_list, mention
 from bot.markup import Markup, escape
@@ -28,11 +37,47 @@ class MissingMessageError(KeyError):
     """A key asked for that no catalog has: a bug, caught by tests before users see it."""
 
 
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+class Plural(str):
+    """A message with a form per plural category; as a string it is the `other` form."""
+
+    forms: dict[str, str]
+
+    def __new__(cls, forms: dict[str, str]) -> Plural:
+        plural = super().__new__(cls, forms["other"])
+        plural.forms = forms
+        return plural
+
+    def form(self, language: str, params: dict[str, Any]) -> str:
+        number = _first_number(self, params)
+        if number is None:
+            return str(self)
+        category = Locale.parse(language.replace("-", "_")).plural_form(Decimal(str(abs(number))))
+        return self.forms.get(category, str(self))
+
+
+def _first_number(template: str, params: dict[str, Any]) -> int | float | Decimal | None:
+    """The number a plural message counts: the first placeholder holding one."""
+    for _, name, _, _ in string.Formatter().parse(template):
+        value = params.get(name) if name else None
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def _is_plural(table: dict[str, Any]) -> bool:
+    return "other" in table and table.keys() <= PLURAL_CATEGORIES
+
+
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for name, value in table.items():
         key = f"{prefix}{name}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and _is_plural(value):
+            flat[key] = Plural({category: str(form) for category, form in value.items()})
+        elif isinstance(value, dict):
             flat.update(_flatten(value, key + "."))
         else:
             flat[key] = str(value)
@@ -97,9 +142,12 @@ class Translator:
         return Translator(self.language, escaping=False)
 
     def __call__(self, key: str, /, **params: Any) -> str:
-        template = catalog(self.language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+        language = self.language if key in catalog(self.language) else DEFAULT_LANGUAGE
+        template = catalog(language).get(key)
         if template is None:
             raise MissingMessageError(key)
+        if isinstance(template, Plural):
+            template = template.form(language, params)
         if params:
             template = template.format(**{name: self._shown(value) for name, value in params.items()})
         return Markup(template) if self.escaping else template

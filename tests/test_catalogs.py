@@ -161,3 +161,21 @@ def test_router_rejects_a_verb_registered_twice() -> None:
     register_help(None, None, router)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="registered twice"):
         register_help(None, None, router)  # type: ignore[arg-type]
+
+
+def test_counted_messages_take_the_plural_form_babel_gives() -> None:
+    en, zh = Translator("en"), Translator("zh-CN")
+    assert en("reminders.title", count=1) == "⏰ You have 1 overdue item:"
+    assert en("reminders.title", count=2) == "⏰ You have 2 overdue items:"
+    assert en("reminders.title", count=0) == "⏰ You have 0 overdue items:"
+    assert en("health.categories_over", count=1) == "1 budget category past 90%"
+    assert en("health.categories_over", count=3) == "3 budget categories past 90%"
+    # Chinese has no plural: one sentence for every count.
+    assert zh("reminders.title", count=1).replace("1", "2") == zh("reminders.title", count=2)
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_no_message_hedges_its_plural(language: str) -> None:
+    """ "day(s)", "item(s)", "categor(y/ies)": a count picks its own form instead."""
+    hedged = re.compile(r"\w\((s|es|y/ies)\)")
+    assert sorted(key for key, text in catalog(language).items() if hedged.search(text)) == []

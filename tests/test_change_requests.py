@@ -103,8 +103,8 @@ def test_the_list_groups_requests_by_state_with_their_age(bot: RunningBot) -> No
     lines = bot.slack.command("changes").json()["text"].splitlines()
     assert lines == [
         "APL · Apollo — change requests",
-        "⏳ *APL-C1* Refunds · waiting for a decision · 9 day(s) old",
-        "✅ *APL-C2* Dark mode · approved · 7 day(s) old",
-        "❌ *APL-C3* Export to CSV · rejected · 5 day(s) old",
-        "↩️ *APL-C4* Single sign-on · withdrawn · 3 day(s) old",
+        "⏳ *APL-C1* Refunds · waiting for a decision · 9 days old",
+        "✅ *APL-C2* Dark mode · approved · 7 days old",
+        "❌ *APL-C3* Export to CSV · rejected · 5 days old",
+        "↩️ *APL-C4* Single sign-on · withdrawn · 3 days old",
     ]

@@ -29,6 +29,7 @@ from tests.support.closing_flows import (
     give_lessons,
     open_view,
     project,
+    resolve_at_closing,
     say,
     start,
     task,
@@ -120,7 +121,7 @@ def settle_open_items(bot: RunningBot) -> None:
     assert "finished" in click(bot, "closing_finish", "APL-4")
     assert "cancelled" in click(bot, "closing_cancel", "APL-5")
     click(bot, "closing_carry", "APL-I1")
-    click(bot, "closing_finish", "APL-I2")
+    resolve_at_closing(bot, "APL-I2", "Worked around with a nightly export")
     click(bot, "closing_carry", "APL-R2")
     click(bot, "closing_finish", "APL-M1")
     assert click(bot, "closing_carry", "APL-3") == "APL-3 is already settled: nothing was changed."
@@ -154,7 +155,7 @@ def accept_one_and_send_one_back(bot: RunningBot) -> None:
 
 def finish_rework_and_collect_lessons(bot: RunningBot) -> None:
     click(bot, "closing_finish", "APL-2")
-    click(bot, "closing_finish", "APL-I3")
+    resolve_at_closing(bot, "APL-I3", "Rewritten and reviewed")
     assert accept(bot, "deliverable_accept", "APL-2", None) == {}
     assert set(give_lessons(bot, CAROL, {"rating": None})) == {"went_well", "rating"}
     assert give_lessons(bot, CAROL, CAROLS_LESSONS) == {}
@@ -166,8 +167,8 @@ def finish_rework_and_collect_lessons(bot: RunningBot) -> None:
         and str(c.args.get("text", "")).startswith("APL · Apollo — retrospective")
     ]
     assert [(r.get("ts") is None, r["text"].splitlines()[1]) for r in retro] == [
-        (True, "1 answer(s) · average rating 4.0 of 5"),  # posted once…
-        (False, "2 answer(s) · average rating 4.5 of 5"),  # …then edited
+        (True, "1 answer · average rating 4.0 of 5"),  # posted once…
+        (False, "2 answers · average rating 4.5 of 5"),  # …then edited
     ]
     assert "Still to answer: <@U0002>" in str(retro[-1]["blocks"])
     assert "Vendor delays hurt" in str(retro[-1]["blocks"])
@@ -184,7 +185,10 @@ def record_a_failed_review(bot: RunningBot) -> None:
     )
     values = {documented: "fail", fast: "pass", "note": "Refunds endpoint undocumented"}
     assert field_errors(submit(bot, view, values, user=CAROL)) == {}
-    assert "finished" in click(bot, "closing_finish", "APL-I4")
+    resolve_at_closing(bot, "APL-I4", "Refunds endpoint documented")
+    with bot.database.system_session(write=False) as db:
+        resolved = db.scalars(select(Issue).where(Issue.number == 4)).one()
+    assert (resolved.status, resolved.resolution) == (IssueStatus.RESOLVED, "Refunds endpoint documented")
 
 
 Drawn = dict[str, list[tuple[Any, bytes]]]
@@ -310,7 +314,7 @@ def check_report(markdown: str, today: str) -> None:
     assert "| APL-1 | Build API | accepted | Bob Smith | Great work |" in deliverables
     assert "| APL-2 | Write docs | accepted | Bob Smith |" in deliverables
     risks = section_of(markdown, "Risks")
-    assert "2 risk(s) identified: 1 occurred, 0 closed, 1 carried over." in risks
+    assert "2 risks identified: 1 occurred, 0 closed, 1 carried over." in risks
     assert "| APL-R1 | Vendor late | 20 |" in risks and "| APL-I2 |" in risks
     issues = section_of(markdown, "Issues")
     assert "| APL-I1 | Flaky CI | medium | — | carried over |" in issues
@@ -320,7 +324,7 @@ def check_report(markdown: str, today: str) -> None:
     )
     assert "| APL-I4 | APL-1 failed review: Every endpoint documented | high | Carol Díaz |" in issues
     quality = section_of(markdown, "Quality results")
-    assert "2 deliverable(s) with 2 acceptance criteria; 1 review(s) planned or held." in quality
+    assert "Deliverables: 2 · acceptance criteria: 2 · reviews planned or held: 1." in quality
     assert (
         "| APL-1 | Carol Díaz | Fri 2026-12-18 | failed | 1 of 2 passed | Every endpoint documented "
         "| Refunds endpoint undocumented |" in quality
@@ -330,7 +334,7 @@ def check_report(markdown: str, today: str) -> None:
     assert "| APL-I1 | issue | Flaky CI |" in carried and "| APL-R2 | risk | Key person leaves |" in carried
     assert "APL-4" not in carried and "APL-5" not in carried
     lessons = section_of(markdown, "Lessons learned")
-    assert "2 answer(s), average rating 4.5 of 5." in lessons
+    assert "2 answers, average rating 4.5 of 5." in lessons
     assert (
         "**Carol Díaz — rated 4 of 5**" in lessons
         and "Next time: Sign the vendor contract before kickoff" in lessons
@@ -459,9 +463,9 @@ def check_report_again(bot: RunningBot, first: Uploaded, drawn: Drawn) -> None:
 
 def test_the_states_recorded_for_every_settled_item(bot: RunningBot) -> None:
     start(bot)
-    click(bot, "closing_finish", "APL-I1")
+    resolve_at_closing(bot, "APL-I1", "Vendor shipped the fix")
     click(bot, "closing_cancel", "APL-I2")
-    click(bot, "closing_finish", "APL-R2")
+    assert click(bot, "closing_finish", "APL-R2").endswith(": closed.")
     with bot.database.system_session(write=False) as db:
         issues = dict(db.execute(select(Issue.number, Issue.status)).all())
         dispositions = dict(db.execute(select(Issue.number, Issue.disposition)).all())

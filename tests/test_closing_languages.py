@@ -113,7 +113,7 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
         closing.click(bot, "closing_finish", "APL-1", user=WEI)
         == "✅ <@U0005> 处理了 *APL-1* 设计接口：已完成。"
     )
-    closing.click(bot, "closing_finish", "APL-I1", user=WEI)
+    closing.resolve_at_closing(bot, "APL-I1", "补上了接口文档", user=WEI)
     form = closing.clicked_open(bot, "deliverable_accept", "APL-1", BOB)
     assert form is not None and field_errors(submit(bot, form, {"note": None}, user=BOB)) == {}
     closing.wait_until(lambda: "✅ <@U0002> 验收了 *APL-1* 设计接口" in closing.channel_texts(bot))

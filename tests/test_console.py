@@ -247,7 +247,7 @@ def assert_monday_morning_in_three_time_zones(output: str, monday: date) -> None
     assert "== 📰 APL · Apollo — week " in shanghai
     assert "⏰ You have" not in shanghai
     madrid = section_after(output, f"reads {monday:%a %Y-%m-%d} 09:45 (Europe/Madrid)")
-    assert "── DM to @carol ──\n  ⏰ You have 1 overdue item(s):\n  *APL-5* Invoice screens" in madrid
+    assert "── DM to @carol ──\n  ⏰ You have 1 overdue item:\n  *APL-5* Invoice screens" in madrid
     assert f"── DM to @carol ──\n  {standup}" in madrid and madrid.count(standup) == 1
     new_york = section_after(output, f"reads {monday:%a %Y-%m-%d} 09:45 (America/New_York)")
     assert f"── DM to @bob ──\n  {standup}" in new_york and new_york.count(standup) == 1
@@ -276,7 +276,7 @@ def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_p
         ":as @carol",
         f":time {monday} 09:45",
         # Carol reads the number beside Done in her reminder and types it.
-        button_number("Done", after="⏰ You have 1 overdue item(s)"),
+        button_number("Done", after="⏰ You have 1 overdue item"),
         ":as @bob",
         f":time {monday} 09:45",
         ":quit",

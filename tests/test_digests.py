@@ -98,7 +98,7 @@ def test_a_digest_leads_with_what_needs_attention_then_work_risks_decisions_and_
     [post] = [text for text in channel_posts(bot) if text.startswith("📰")]
     lines = post.splitlines()
     assert "⚠️ *Slipped:* *APL-2* Test" in lines
-    assert "⏳ *Waiting for a decision:* 1 change request(s)" in lines
+    assert "⏳ *Waiting for a decision:* 1 change request" in lines
     assert "🎯 *New risks:* 🔴 *APL-R2* Key person leaves" in lines
     assert "🎯 *Top risks:* 🔴 *APL-R1* Vendor late" in lines
     assert "🔁 *Change decisions:* ❌ *APL-C2* Drop exports" in lines
@@ -117,5 +117,5 @@ def test_a_digest_whose_health_changed_says_from_what_and_why(bot: RunningBot) -
     [post] = [text for text in channel_posts(bot) if text.startswith("📰")]
     assert post.splitlines()[1:3] == [
         "*Health* 🔴 red (was 🟢 green last week)",
-        "• 1 critical issue(s) open",
+        "• 1 critical issue open",
     ]

@@ -22,15 +22,15 @@ def test_formula_text_is_quoted_and_numbers_stay_numbers(bot: RunningBot) -> Non
     saving = {"title": "-Drop the payroll scope", "schedule_days": "0", "cost_impact": "-2500"}
     assert field_errors(submit(bot, view, saving)) == {}
     day = local_today().isoformat()
-    assert "1 CSV file(s)" in say(bot, "export tasks")
+    assert "1 CSV file" in say(bot, "export tasks")
     bot.fake.wait_for("files.completeUploadExternal", timeout=30)
     tasks = read_csv(bot.fake.uploaded_bytes(f"APL-tasks-{day}.csv"))
     assert [task["title"] for task in tasks] == ["'" + title for title in FORMULAS[:4]]
-    assert "1 CSV file(s)" in say(bot, "export costs")
+    assert "1 CSV file" in say(bot, "export costs")
     bot.fake.wait_for("files.completeUploadExternal", 2, timeout=30)
     [cost] = read_csv(bot.fake.uploaded_bytes(f"APL-costs-{day}.csv"))
     assert (cost["amount"], cost["category"]) == ("250.00", "'=cmd")
-    assert "1 CSV file(s)" in say(bot, "export changes")
+    assert "1 CSV file" in say(bot, "export changes")
     bot.fake.wait_for("files.completeUploadExternal", 3, timeout=30)
     [change] = read_csv(bot.fake.uploaded_bytes(f"APL-changes-{day}.csv"))
     assert (change["title"], change["cost_impact"]) == ("'-Drop the payroll scope", "-2500.00")

@@ -162,5 +162,6 @@ def test_an_answer_can_be_shared_in_the_channel(bot: RunningBot) -> None:
 
 
 def test_a_verb_that_takes_nothing_says_so_with_its_form(bot: RunningBot) -> None:
-    answer = bot.slack.command("plan everything").json()["text"]
-    assert "`/pmo plan` takes nothing after it." in answer and "Write it like this: `/pmo plan`" in answer
+    answer = bot.slack.command("decisions everything").json()["text"]
+    assert "`/pmo decisions` takes nothing after it." in answer
+    assert "Write it like this: `/pmo decisions`" in answer

@@ -39,7 +39,7 @@ def test_the_log_lists_open_issues_most_severe_first_with_overdue_marked(bot: Ru
     assert lines[1].endswith("⚠️ overdue")
     assert lines[2].startswith("🟡 *APL-I1* Printer out of toner · medium · nobody")
     assert [line.split("*")[1] for line in say(bot, "issues mine", user=CAROL).splitlines()[1:]] == ["APL-I2"]
-    assert "• 1 issue(s) past their due date" in say(bot, "status").splitlines()
+    assert "• 1 issue past its due date" in say(bot, "status").splitlines()
 
 
 def test_resolving_asks_for_the_resolution_and_records_it(bot: RunningBot) -> None:

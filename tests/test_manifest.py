@@ -117,7 +117,7 @@ def test_a_representative_run_calls_only_methods_the_collector_found(bot: Runnin
     """The static collector misses nothing a real run does (a call built some other way would)."""
     apollo(bot)
     say(bot, "gantt")
-    assert "CSV file(s)" in say(bot, "export")
+    assert "CSV file" in say(bot, "export")
     # Changes above refreshed Home tabs already: the event's own publish is the one after them.
     published = len(bot.fake.calls_to("views.publish"))
     assert bot.slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"}).status == 200

@@ -79,3 +79,24 @@ def test_only_the_team_records_meetings(bot: RunningBot) -> None:
     answer = bot.slack.command("meeting", user=BOB).json()["text"]
     assert "Only the project's team (manager, member)" in answer
     assert "no decisions recorded yet" in bot.slack.command("decisions").json()["text"]
+
+
+def test_an_action_without_an_owner_keeps_its_date_and_a_bare_due_or_at_is_refused(bot: RunningBot) -> None:
+    view = meeting_with_carol(bot)
+    for actions, wanted in (
+        ("Book the room @carol due", '"Book the room @carol due" says `due` but not when'),
+        ("Book the room due", '"Book the room due" says `due` but not when'),
+        ("Book the room @ friday", '`@` in "Book the room @ friday" is not someone on this project\'s team'),
+        ("Book the room @nobody", '`@nobody` in "Book the room @nobody" is not someone'),
+    ):
+        errors = field_errors(submit(bot, view, {"actions": actions}))
+        assert wanted in errors["actions"], actions
+    assert count_rows(bot.database, Task) == 0
+    assert field_errors(submit(bot, view, {"actions": f"Book the launch room due {NEXT_WEEK}"})) == {}
+    with bot.database.system_session(write=False) as db:
+        task = db.scalars(select(Task)).one()
+    assert (task.title, task.owner_id, task.due_date) == (
+        "Book the launch room",
+        None,
+        date.fromisoformat(NEXT_WEEK),
+    )

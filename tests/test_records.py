@@ -56,7 +56,7 @@ DEC_1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 def test_export_uploads_every_record_as_csv(bot: RunningBot) -> None:
     apollo(bot)
-    assert "6 CSV file(s)" in say(bot, "export")
+    assert "6 CSV files" in say(bot, "export")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=30)[-1]
     assert complete.args["channel_id"] == CHANNEL and len(complete.args["files"]) == 6
     day = local_today().isoformat()
@@ -87,7 +87,7 @@ def test_export_uploads_every_record_as_csv(bot: RunningBot) -> None:
 def test_export_of_one_kind_and_of_an_unknown_one(bot: RunningBot) -> None:
     apollo(bot)
     assert "`budgets` is not something I export" in say(bot, "export budgets")
-    assert "2 CSV file(s)" in say(bot, "export costs risks")
+    assert "2 CSV files" in say(bot, "export costs risks")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=30)[-1]
     assert [item["title"] for item in complete.args["files"]] == ["APL costs", "APL risks"]
 

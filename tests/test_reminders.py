@@ -22,10 +22,10 @@ def test_each_owner_is_reminded_at_nine_in_their_own_time_zone_once_a_day(bot: R
     assert reminder_dms(bot, CAROL) == [] and reminder_dms(bot, BOB) == []
     # 09:10 in Madrid: Carol, with both her task and her issue; Bob's morning is still to come.
     reminders(bot, "2026-12-07T08:10+00:00")
-    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue item(s):"]
+    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue items:"]
     assert reminder_dms(bot, BOB) == []
     dm = next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CAROL)
-    assert "*APL-I1* Flaky CI · APL · due Thu 2026-12-03 · 4 day(s) late" in str(dm["blocks"])
+    assert "*APL-I1* Flaky CI · APL · due Thu 2026-12-03 · 4 days late" in str(dm["blocks"])
     assert {"task_done", "reminder_snooze", "reminder_new_date", "issue_resolve"} <= {
         element["action_id"]
         for block in dm["blocks"]
@@ -110,7 +110,7 @@ def test_an_away_owners_work_late_only_one_to_three_days_goes_to_the_managers_su
     bot.slack.command("away 2026-12-07 to 2026-12-07", user=CAROL)
     reminders(bot, "2026-12-07T08:30+00:00")  # 09:30 in Madrid, 16:30 in Shanghai
     [summary] = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
-    assert "• *APL-1* Build · <@U0003> · 3 day(s) late" in summary.splitlines()
+    assert "• *APL-1* Build · <@U0003> · 3 days late" in summary.splitlines()
     assert "<@U0002>" not in summary  # Bob is here: 3 days late is his own to chase
 
 
@@ -123,7 +123,7 @@ def test_a_reminder_missed_all_day_is_not_sent_in_the_evening_but_the_next_worki
     reminders(bot, "2026-12-08T07:55+00:00")  # Tuesday 08:55: not yet
     assert reminder_dms(bot, CAROL) == []
     reminders(bot, "2026-12-08T08:05+00:00")  # Tuesday 09:05
-    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue item(s):"]
+    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue items:"]
 
 
 def test_the_reminders_line_of_the_plan_sets_the_days_the_time_and_on_or_off(bot: RunningBot) -> None:
@@ -134,9 +134,9 @@ def test_the_reminders_line_of_the_plan_sets_the_days_the_time_and_on_or_off(bot
     reminders(bot, "2026-12-08T09:05+00:00")  # Tuesday 10:05: before the line's 11:00
     assert reminder_dms(bot, CAROL) == []
     reminders(bot, "2026-12-08T10:05+00:00")  # Tuesday 11:05
-    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue item(s):"]
+    assert reminder_dms(bot, CAROL) == ["⏰ You have 2 overdue items:"]
     summaries = [text for text in dms_to(bot, ALICE) if text.startswith("📋")]
-    assert len(summaries) == 1 and "4 day(s) late" in summaries[0]  # Tuesday's, at Alice's 11:00
+    assert len(summaries) == 1 and "4 days late" in summaries[0]  # Tuesday's, at Alice's 11:00
     view = open_modal(bot, "comms edit reminders")
     assert field_errors(submit(bot, view, {"enabled": None})) == {}
     reminders(bot, "2026-12-10T10:05+00:00")  # Thursday 11:05, but switched off

@@ -136,3 +136,18 @@ def test_a_slack_status_on_vacation_holds_back_review_dms(bot: RunningBot) -> No
     jobs(bot, "2026-12-07T09:05+08:00")
     jobs(bot, "2026-12-07T15:05+08:00")
     assert review_dms(bot) == []
+
+
+def test_a_sponsor_who_is_an_administrator_is_chased_once_not_once_per_role(bot: RunningBot) -> None:
+    create(bot, {"sponsor_id": ADMIN})
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.command("change")  # Alice, the manager, asks: her sponsor decides
+    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, view, {"title": "Add refunds"})) == {}
+    with bot.database.system_session() as db:
+        db.execute(update(ChangeRequest).values(created_at=datetime.fromisoformat("2026-12-04T02:00+00:00")))
+    jobs(bot, "2026-12-10T10:00+08:00")  # Thursday: four working days, past both thresholds
+    chased = [text for text in dms_to(bot, ADMIN) if "waited" in text]
+    assert chased == ["⏳ Change request *APL-C1* has waited 4 working days for your decision."]
+    jobs(bot, "2026-12-11T10:00+08:00")
+    assert [text for text in dms_to(bot, ADMIN) if "waited" in text] == chased

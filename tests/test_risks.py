@@ -217,7 +217,7 @@ def test_the_heatmap_is_uploaded_to_the_channel_after_answering(bot: RunningBot)
     assert "Drawing the risk heatmap of APL" in say(bot, "risks heatmap")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
     assert complete.args["channel_id"] == CHANNEL
-    assert "2 open risk(s)" in complete.args["initial_comment"]
+    assert "2 open risks" in complete.args["initial_comment"]
     png = bot.fake.uploaded(complete.args["files"][0]["id"]).content
     assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
 

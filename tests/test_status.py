@@ -30,7 +30,7 @@ def test_status_shows_health_reasons_progress_earned_value_and_what_is_late(bot:
     # Of 120,000 EUR: PV 15.5 / 20, EV 10 / 20. SPI = 10 / 15.5 = 0.65, under 0.8: red.
     assert lines[0] == "🔴 APL · Apollo — red"
     assert "• SPI 0.65 is under 0.80: behind schedule" in lines
-    assert "• 1 task(s) overdue" in lines
+    assert "• 1 task overdue" in lines
     assert "*Phase* initiation · *Progress* 1 of 2 tasks done · 50% of the work by estimate" in lines
     earned = next(line for line in lines if line.startswith("*Earned value*"))
     assert "PV 93,000.00 EUR · EV 60,000.00 EUR · AC 1,000.00 EUR · SPI 0.65 · CPI 60.00" in earned
@@ -183,8 +183,8 @@ def test_status_lists_top_risks_late_milestones_and_open_work(bot: RunningBot) -
         view = open_modal(bot, "risk")
         assert field_errors(submit(bot, view, {"title": title, "probability": p, "impact": i})) == {}
     lines = say(bot, "status").splitlines()
-    assert "• 1 milestone(s) late" in lines
-    assert "• 1 open risk(s) scored 20 or more with no response" in lines
+    assert "• 1 milestone late" in lines
+    assert "• 1 open risk scored 20 or more with no response" in lines
     assert any(line.startswith("• *APL-M1* Beta") and line.endswith("⚠️ late") for line in lines)
     assert lines[lines.index("*Top risks*") + 1 : lines.index("*Top risks*") + 3] == [
         "🔴 *APL-R1* Vendor late · 20",
@@ -208,8 +208,8 @@ def test_status_lists_the_worst_open_issues_and_the_changes_waiting_longest(bot:
     at = lines.index("*Open issues* 5 · *Change requests waiting for a decision* 1")
     assert lines[at + 1].startswith("🔴 *APL-I5* Payments down · critical")
     assert [line.split("*")[1] for line in lines[at + 1 : at + 4]] == ["APL-I5", "APL-I1", "APL-I2"]
-    assert lines[at + 4] == "…and 2 more issue(s): `/pmo issues`"
-    assert lines[at + 5] == "⏳ *APL-C1* Add refunds · waiting 0 day(s)"
+    assert lines[at + 4] == "…and 2 more issues: `/pmo issues`"
+    assert lines[at + 5] == "⏳ *APL-C1* Add refunds · waiting 0 days"
 
 
 def test_a_new_task_comes_with_done_and_update_buttons_that_work(bot: RunningBot) -> None:

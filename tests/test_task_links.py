@@ -38,11 +38,11 @@ def four_tasks(bot: RunningBot) -> None:
 def test_links_take_a_kind_and_a_lag_and_several_predecessors_at_once(bot: RunningBot) -> None:
     four_tasks(bot)
     assert say(bot, "task link APL-2 after APL-1 +2d") == (
-        "Linked: *APL-2* starts after *APL-1* is due, 2 working day(s) later."
+        "Linked: *APL-2* starts after *APL-1* is due, 2 working days later."
     )
     assert say(bot, "task link APL-4 after APL-2, APL-3 -1d") == (
         "Linked: *APL-4* starts after *APL-2* is due.\n"
-        "Linked: *APL-4* starts after *APL-3* is due, 1 working day(s) earlier."
+        "Linked: *APL-4* starts after *APL-3* is due, 1 working day earlier."
     )
     assert say(bot, "task link APL-3 starts with APL-2") == "Linked: *APL-3* starts with *APL-2*."
     assert say(bot, "task link APL-3 finishes with APL-2 +0d") == (
@@ -56,7 +56,7 @@ def test_a_link_that_exists_is_answered_already_and_changes_nothing(bot: Running
     four_tasks(bot)
     say(bot, "task link APL-2 after APL-1 +2d")
     assert say(bot, "task link APL-2 after APL-1 +2d") == (
-        "Already linked: *APL-2* starts after *APL-1* is due, 2 working day(s) later. Nothing changed."
+        "Already linked: *APL-2* starts after *APL-1* is due, 2 working days later. Nothing changed."
     )
     assert count_rows(bot.database, TaskDependency) == 1
     with bot.database.system_session(write=False) as db:

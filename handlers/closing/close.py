@@ -7,6 +7,8 @@ report.
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, Respond
 
 from bot.i18n import Translator
@@ -18,15 +20,20 @@ from handlers.closing.checklist import (
     post_checklist,
     project_for_item,
     refresh_checklists,
+    subject,
 )
 from handlers.closing.final_report import upload_report
 from handlers.closing.lessons import ask_for_lessons
+from handlers.issues.log import open_resolve
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
 from handlers.slack.payloads import Clicked
+from handlers.slack.shortcuts import permalink
 from models.closing.closeout import as_of, settle, start_closing
 from models.core.enums import Disposition, Phase
+from models.core.keys import ItemKind, parse_item_key
+from models.core.posted import posted_copies
 from models.projects.portfolio import find_project
 from models.projects.tables import Project
 
@@ -63,9 +70,14 @@ def settle_click(ctx: Ctx, key: str, disposition: Disposition) -> str:
         project_id = project.id
     refresh_checklists(ctx, project_id)
     refresh_homes(ctx, [ctx.user_id, settled.owner_id])
-    return ctx.t(
-        f"closing.settled.{disposition.value}", key=settled.key, title=settled.title, user=ctx.user_id
-    )
+    word = f"finished.{settled.kind}" if disposition is Disposition.FINISHED else disposition.value
+    return ctx.t(f"closing.settled.{word}", key=settled.key, title=settled.title, user=ctx.user_id)
+
+
+def asks_how(action_id: str, key: str) -> bool:
+    """Resolving an issue records how it was resolved: the button opens the issue's own form."""
+    parsed = parse_item_key(key)
+    return action_id == FINISH_ACTION and parsed is not None and parsed.kind is ItemKind.ISSUE
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
@@ -75,15 +87,27 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = find_project(db, channel_id=invocation.command.channel_id)
             moved = start_closing(db=db, actor=ctx.actor, project=project)
-        ctx.after(begin_closing, ctx, project.id)
+            posted = posted_copies(db=db, subject=subject(project))
+        if moved or not posted:
+            # A checklist that never reached Slack (it was down) is posted now, once.
+            ctx.after(begin_closing, ctx, project.id)
         if moved:
             # Said in the channel, so in the project's language.
             started = ctx.t_project(project)("closing.started", user=ctx.user_id, key=project.key)
             return Reply(started, in_channel=True)
-        return Reply(ctx.t("closing.again", key=project.key))
+        if not posted:
+            return Reply(ctx.t("closing.again_posting", key=project.key))
+        channel, ts = posted[-1]
+        link = permalink(ctx, channel, ts)
+        if link is None:
+            return Reply(ctx.t("closing.again_in", key=project.key, channel=channel))
+        return Reply(ctx.t("closing.again", key=project.key, link=link))
 
-    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:
+    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
         ack()
+        if asks_how(clicked.action_id, clicked.value or ""):
+            open_resolve(ctx, body["trigger_id"], clicked.value or "", None)
+            return
         text = settle_click(ctx, clicked.value or "", DISPOSITIONS[clicked.action_id])
         ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 

@@ -54,6 +54,22 @@ def variance(actual: date | None, planned: date | None) -> str:
     return f"{(actual - planned).days:+d}"
 
 
+def outcome(report: FinalReport, end: date | None, t: Translator) -> str:
+    """How the end compares with the baseline, in words: "ended 13 days early", never "-13 days"."""
+    key = f"report.outcome.{'final' if report.closed else 'draft'}"
+    spent = {
+        "spent": money(report, report.status.spent, t),
+        "baseline": money(report, report.project.baseline_budget, t),
+    }
+    baseline = report.project.baseline_end_date
+    if end is None or baseline is None:
+        return t(f"{key}.undated", **spent)
+    days = (end - baseline).days
+    if days == 0:
+        return t(f"{key}.on_time", **spent)
+    return t(f"{key}.{'late' if days > 0 else 'early'}", days=abs(days), **spent)
+
+
 def charter_section(report: FinalReport, t: Translator) -> Section:
     project = report.project
     end = report.as_of if report.closed else None
@@ -96,14 +112,7 @@ def charter_section(report: FinalReport, t: Translator) -> Section:
                 t("report.scope", scope_in=project.scope_in or NONE, scope_out=project.scope_out or NONE)
             ),
             plan,
-            Paragraph(
-                t(
-                    f"report.outcome.{'final' if report.closed else 'draft'}",
-                    end_days=variance(end or project.target_end_date, project.baseline_end_date),
-                    spent=money(report, report.status.spent, t),
-                    baseline=money(report, project.baseline_budget, t),
-                )
-            ),
+            Paragraph(outcome(report, end or project.target_end_date, t)),
             Paragraph(
                 t("report.changes_title", **{status.value: count for status, count in counts.items()}),
                 bold=True,

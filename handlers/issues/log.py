@@ -21,6 +21,7 @@ from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.outbox import Notice
 from bot.runtime import Runtime
+from handlers.closing.checklist import refresh_checklists
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState
@@ -151,3 +152,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             text += "\n" + t("issues.resolution", text=issue.resolution)
         ack()
         ctx.notify(Notice.new("issue_resolved", project.key, channel=project.channel_id, text=text))
+        refresh_checklists(ctx, project.id)

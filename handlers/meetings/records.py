@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -106,19 +107,40 @@ def team_handles(ctx: Ctx, project: Project, members: list[str]) -> dict[str, st
 
 
 def read_action(line: str, handles: dict[str, str], dates: DateContext) -> ActionItem:
-    """`Send the specs @carol friday` → title, owner and due date."""
+    """`Send the specs @carol friday` → title, owner and due date; `Book the room due monday` has no owner."""
     words = line.split()
     at = next((i for i, word in enumerate(words) if word.startswith(("@", "<@"))), None)
     if at is None:
-        return ActionItem(title=line.strip())
+        title, when = split_due(words)
+        return ActionItem(title=" ".join(title) or line.strip(), due_date=read_due(when, line, dates))
     owner_word = words[at]
     mention_match = USER_MENTION.match(owner_word)
     owner = mention_match["id"] if mention_match else handles.get(owner_word.lstrip("@").lower())
     if owner is None:
         raise InvalidError("meetings.unknown_owner", field="actions", given=owner_word, line=line)
-    when = DATE_LEAD.sub("", " ".join(words[at + 1 :]))
-    due = read_date(when, dates, "actions") if when else None
-    return ActionItem(title=" ".join(words[:at]) or line, owner_id=owner, due_date=due)
+    after = words[at + 1 :]
+    when = None if not after else DATE_LEAD.sub("", " ".join(after) + " ").strip()
+    return ActionItem(
+        title=" ".join(words[:at]) or line, owner_id=owner, due_date=read_due(when, line, dates)
+    )
+
+
+def split_due(words: list[str]) -> tuple[list[str], str | None]:
+    """A line without an owner: the words before its last `due`, and what follows it (None: no `due`)."""
+    lowered = [word.lower() for word in words]
+    if "due" not in lowered:
+        return words, None
+    at = len(lowered) - 1 - lowered[::-1].index("due")
+    return words[:at], " ".join(words[at + 1 :])
+
+
+def read_due(when: str | None, line: str, dates: DateContext) -> date | None:
+    """`due` with nothing after it is refused, not dropped: the person meant to give a date."""
+    if when is None:
+        return None
+    if not when:
+        raise InvalidError("meetings.due_needs_date", field="actions", line=line)
+    return read_date(when, dates, "actions")
 
 
 def read_meeting(reader: FormReader, handles: dict[str, str], dates: DateContext) -> MeetingForm:

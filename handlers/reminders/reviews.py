@@ -89,14 +89,20 @@ class ReviewPass(ScheduledPass):
             asked_on = change.created_at.astimezone(ZoneInfo(project.timezone)).date()
             waited = working_days_between(asked_on, today, holidays(db, asked_on, today))
             chase = Chase(project, change, decisions_of(db, change), waited)
-            decided = {decision.user_id for decision in chase.decisions}
-            if waited >= REMIND_AFTER:
-                deciders = [user for user in decider_ids(project, change) if user not in decided]
-                dms += [self.change_dm(chase, REMINDER, user) for user in deciders]
-            if waited >= ESCALATE_AFTER:
-                admins = sorted(self.runtime.settings.pmo_admins)
-                dms += [self.change_dm(chase, ESCALATION, admin) for admin in admins]
+            dms += [self.change_dm(chase, kind, user) for user, kind in self.chased(chase).items()]
         return dms
+
+    def chased(self, chase: Chase) -> dict[str, str]:
+        """Who is chased and how, each by one DM: a sponsor who is also an administrator gets the
+        reminder, not the reminder and the escalation; nobody who has decided is chased."""
+        chased: dict[str, str] = {}
+        if chase.waited >= REMIND_AFTER:
+            chased |= dict.fromkeys(decider_ids(chase.project, chase.change), REMINDER)
+        if chase.waited >= ESCALATE_AFTER:
+            admins = sorted(self.runtime.settings.pmo_admins)
+            chased |= {admin: ESCALATION for admin in admins if admin not in chased}
+        decided = {decision.user_id for decision in chase.decisions}
+        return {user: kind for user, kind in chased.items() if user not in decided}
 
     def change_dm(self, chase: Chase, kind: str, user: str) -> Notice:
         """The request as its deciders see it, in the language of the one it is sent to."""

@@ -122,6 +122,7 @@ class Settled:
     disposition: Disposition
     # Whose open work the item was (a milestone has nobody): their Home tab changes with it.
     owner_id: str | None
+    kind: str  # task, issue, risk or milestone: each is finished in its own word
 
 
 def settle(
@@ -152,7 +153,8 @@ def settle(
         subject=item_key,
         after={"disposition": disposition},
     )
-    return Settled(item_key, title_of(item), disposition, getattr(item, "owner_id", None))
+    owner = getattr(item, "owner_id", None)
+    return Settled(item_key, title_of(item), disposition, owner, type(item).__name__.lower())
 
 
 def release_team(db: Session, project: Project, day: date) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.clock import utcnow
-from models.core.enums import IssueStatus, Severity
+from models.core.enums import Disposition, IssueStatus, Phase, Severity
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, find_numbered, item_key, next_number
 from models.core.limits import column_limit
@@ -151,6 +151,9 @@ def resolve_issue(*, db: Session, actor: Actor, project: Project, issue: Issue, 
     issue.status = IssueStatus.RESOLVED
     issue.resolution = resolution.strip()
     issue.resolved_at = utcnow()
+    if project.phase is Phase.CLOSING:
+        # The closing checklist's Resolve comes here, to ask how: the report says "resolved at closing".
+        issue.disposition = Disposition.FINISHED
     record(
         db,
         project_id=project.id,

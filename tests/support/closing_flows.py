@@ -93,6 +93,13 @@ def clicked_open(bot: RunningBot, action: str, key: str, user: str) -> dict[str,
     return opened[-1].args["view"] if len(opened) > before else None
 
 
+def resolve_at_closing(bot: RunningBot, key: str, resolution: str, user: str = ALICE) -> None:
+    """The checklist's Resolve on an issue: it asks how the issue was resolved, in the issue's form."""
+    form = clicked_open(bot, "closing_finish", key, user)
+    assert form is not None, bot.fake.calls_to("response_url")[-1].args["text"]
+    assert field_errors(submit(bot, form, {"resolution": resolution}, user=user)) == {}
+
+
 def checklist_posts(bot: RunningBot, title: str = CHECKLIST_TITLE) -> list[dict[str, Any]]:
     """Every version of the checklist the channel saw: posted, then edited, in order."""
     return [
