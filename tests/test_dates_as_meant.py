@@ -125,7 +125,7 @@ def test_a_countrys_public_holidays_are_imported_once_by_administrators(bot: Run
     say(bot, "holidays add 2027-01-01 New year", user=ADMIN)  # a day typed by hand keeps its name
     lines = say(bot, "holidays import cn 2027", user=ADMIN).splitlines()
     assert lines[0] == (
-        f"Added {CN_2027 - 1} public holiday(s) of CN in 2027: nobody will be prompted or reminded on them."
+        f"Added {CN_2027 - 1} public holidays of CN in 2027: nobody will be prompted or reminded on them."
     )
     assert lines[1:3] == [
         "• Fri 2027-02-05 Chinese New Year's Eve",
@@ -133,11 +133,11 @@ def test_a_countrys_public_holidays_are_imported_once_by_administrators(bot: Run
     ]
     assert lines[-1] == f"…and {CN_2027 - 1 - 5} more (`/pmo holidays` lists those to come)."
     assert say(bot, "holidays import CN 2027", user=ADMIN) == (
-        f"The {CN_2027} public holiday(s) of CN in 2027 are already recorded: nothing added."
+        f"The {CN_2027} public holidays of CN in 2027 are already recorded: nothing added."
     )
     assert len(holidays_of(bot)) == CN_2027 and holidays_of(bot)[date(2027, 1, 1)] == "New year"
     # Without a year, this year's: the United States' 2026 list, Christmas among them.
-    assert "Added 12 public holiday(s) of US in 2026" in say(bot, "holidays import US", user=ADMIN)
+    assert "Added 12 public holidays of US in 2026" in say(bot, "holidays import US", user=ADMIN)
     assert holidays_of(bot)[date(2026, 12, 25)] == "Christmas Day"
     before = count_rows(bot.database, Holiday)
     refusals = {
