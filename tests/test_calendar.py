@@ -28,7 +28,7 @@ def test_holidays_are_added_by_administrators_once_and_listed_when_still_to_come
     say(bot, f"holidays add {gone} Spring festival")
     assert say(bot, "holidays", user=CAROL).splitlines() == ["*Coming holidays*", f"• {shown} Founders' day"]
     assert say(bot, f"holidays remove {coming}").startswith(
-        "Write `add`, the date, and a name after a comma."
+        "Write `add`, the date and a name, like `add dec 25 Christmas`"
     )
     assert say(bot, f"holidays add {coming}", user=CAROL).startswith("Only PMO administrators")
 

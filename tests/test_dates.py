@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.dates import DateParseError, chinese_number, parse_date
+from bot.dates import DateParseError, Lean, MonthWithoutDayError, chinese_number, parse_date
 
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday, mid-morning UTC
 LATE_WEDNESDAY = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # already Thursday in Shanghai
@@ -70,3 +70,64 @@ def test_what_cannot_be_read_is_refused(text: str) -> None:
 )
 def test_chinese_numerals(numeral: str, value: int) -> None:
     assert chinese_number(numeral) == value
+
+
+# Said on Friday 2026-12-04 in Shanghai: which way an incomplete date leans is the field's choice.
+SAID_ON = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
+
+LEANING = [
+    # text, lean, expected
+    ("dec 3", Lean.PAST, date(2026, 12, 3)),  # a cost said the day after
+    ("dec 3", Lean.FUTURE, date(2027, 12, 3)),  # a due date: next year's
+    ("dec 25", Lean.FUTURE, date(2026, 12, 25)),  # a holiday: this year's, still to come
+    ("dec 25", Lean.PAST, date(2025, 12, 25)),
+    ("dec 4", Lean.FUTURE, date(2026, 12, 4)),  # today counts on either side
+    ("dec 4", Lean.PAST, date(2026, 12, 4)),
+    ("3 December", Lean.PAST, date(2026, 12, 3)),
+    ("25th of dec", Lean.FUTURE, date(2026, 12, 25)),
+    ("Sept 1", Lean.PAST, date(2026, 9, 1)),
+    ("jan 2", Lean.FUTURE, date(2027, 1, 2)),
+    ("feb 29", Lean.FUTURE, date(2028, 2, 29)),  # waits for its leap year
+    ("feb 29", Lean.PAST, date(2024, 2, 29)),
+    ("12月3日", Lean.PAST, date(2026, 12, 3)),
+    ("12月3日", Lean.FUTURE, date(2027, 12, 3)),
+    ("十二月二十五日", Lean.FUTURE, date(2026, 12, 25)),
+    ("12月25号", Lean.PAST, date(2025, 12, 25)),
+    ("friday", Lean.PAST, date(2026, 11, 27)),
+    ("周三", Lean.PAST, date(2026, 12, 2)),
+    ("周三", Lean.FUTURE, date(2026, 12, 9)),
+    ("元旦", Lean.FUTURE, date(2027, 1, 1)),
+    ("元旦", Lean.PAST, date(2026, 1, 1)),
+    ("月底", Lean.FUTURE, date(2026, 12, 31)),
+    ("本月底", Lean.PAST, date(2026, 12, 31)),
+    ("下个月底", Lean.FUTURE, date(2027, 1, 31)),
+    ("下下周三", Lean.FUTURE, date(2026, 12, 16)),
+    ("下下星期一", Lean.FUTURE, date(2026, 12, 14)),
+    ("上周五", Lean.PAST, date(2026, 11, 27)),
+    ("下个月5号", Lean.FUTURE, date(2027, 1, 5)),
+    ("下月五号", Lean.FUTURE, date(2027, 1, 5)),
+    ("上个月30日", Lean.PAST, date(2026, 11, 30)),
+    ("这个月20号", Lean.FUTURE, date(2026, 12, 20)),
+    ("2026-12-25", Lean.PAST, date(2026, 12, 25)),  # a full date is what it says, either way
+    ("yesterday", Lean.FUTURE, date(2026, 12, 3)),
+]
+
+
+@pytest.mark.parametrize(("text", "lean", "expected"), LEANING)
+def test_a_date_without_its_year_leans_the_way_the_field_does(text: str, lean: Lean, expected: date) -> None:
+    assert parse_date(text, tz="Asia/Shanghai", now=SAID_ON, lean=lean) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["dec", "December", "Dec.", "dec 2027", "12月", "十二月", "2027年12月", "12月份"]
+)
+def test_a_month_without_its_day_asks_which_day(text: str) -> None:
+    with pytest.raises(MonthWithoutDayError) as refused:
+        parse_date(text, tz="Asia/Shanghai", now=SAID_ON)
+    assert refused.value.text == text
+
+
+@pytest.mark.parametrize("text", ["下个月32号", "上个月0日", "dec 32", "feb 30", "2月30日"])
+def test_a_day_its_month_does_not_have_is_refused(text: str) -> None:
+    with pytest.raises(DateParseError):
+        parse_date(text, tz="Asia/Shanghai", now=SAID_ON)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, context, fit, header, sections
+from bot.dates import Lean
 from bot.formats import fmt_date, fmt_money
 from bot.i18n import Translator
 from bot.outbox import Notice
@@ -148,7 +149,7 @@ def cost_reply(invocation: Invocation) -> Reply:
     amount = read_amount(words[0])
     dates = DateContext.of(ctx)
     rest, when = split_date(words[1:])
-    spent_on = read_date(when, dates) if when else dates.today()
+    spent_on = read_date(when, dates, lean=Lean.PAST) if when else dates.today()
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         category, what = match_category(db, project, rest)

@@ -13,7 +13,14 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
-from handlers.slack.forms import DateContext, FormReader, ModalState, Prefill, date_input
+from handlers.slack.forms import (
+    DateContext,
+    FormReader,
+    ModalState,
+    Prefill,
+    date_input,
+    with_deadline_warnings,
+)
 from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.enums import Severity
@@ -112,7 +119,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.view(CALLBACK)
     def on_issue(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
         state = IssueState.decode(submitted)
-        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
+        dates = DateContext.of(ctx)
+        reader = FormReader(values=submitted.inputs(), dates=dates)
         severity = reader.text("severity")
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
@@ -128,6 +136,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             )
             reader.check(link_problem, *issue_problems(db, project, form))
             issue = raise_issue(db=db, actor=ctx.actor, project=project, form=form)
-            text = logged_text(project, issue, ctx.t)
+            text = with_deadline_warnings(
+                logged_text(project, issue, ctx.t), issue.due_date, dates, project, ctx.t
+            )
         ack()
         ctx.after(ctx.client.chat_postEphemeral, channel=state.channel_id, user=ctx.user_id, text=text)

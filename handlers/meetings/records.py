@@ -21,6 +21,7 @@ from bot.blocks import (
     select_input,
     text_input,
 )
+from bot.dates import Lean
 from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
 from bot.outbox import Notice
@@ -153,7 +154,7 @@ def read_meeting(reader: FormReader, handles: dict[str, str], dates: DateContext
     kind = reader.text("kind") or "other"
     form = MeetingForm(
         kind=kind if kind in MEETING_KINDS else "other",
-        held_on=reader.date("held_on") or dates.today(),
+        held_on=reader.date("held_on", Lean.PAST) or dates.today(),
         attendees=[user for user in (reader.text("attendees") or "").split(",") if user],
         notes=reader.text("notes"),
         decisions=[line.strip() for line in (reader.text("decisions") or "").splitlines() if line.strip()],

@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.quality.reviews import quality_result, record_button
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
-from handlers.slack.forms import DateContext, read_date, read_person
+from handlers.slack.forms import DateContext, read_date, read_person, with_deadline_warnings
 from models.core.enums import ReviewStatus
 from models.projects.portfolio import find_project
 from models.quality.plan import DeliverablePlan, add_criterion, plan_review, quality_plan
@@ -80,13 +80,15 @@ def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
         raise UsageError("quality.review_form")
     ctx = invocation.ctx
     reviewer = read_person(ctx, args[1])
-    due = read_date(" ".join(args[2:]), DateContext.of(ctx))
+    dates = DateContext.of(ctx)
+    due = read_date(" ".join(args[2:]), dates)
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
         plan_review(db=db, actor=ctx.actor, project=project, key=args[0], reviewer_id=reviewer, due=due)
-    return Reply(
-        ctx.t("quality.review_planned", key=args[0].upper(), reviewer=reviewer, due=fmt_date(due, ctx.t))
+    planned = ctx.t(
+        "quality.review_planned", key=args[0].upper(), reviewer=reviewer, due=fmt_date(due, ctx.t)
     )
+    return Reply(with_deadline_warnings(planned, due, dates, project, ctx.t))
 
 
 QUALITY_ACTIONS = {

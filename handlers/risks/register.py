@@ -30,7 +30,14 @@ from handlers.risks.lines import risk_line
 from handlers.risks.prompt import review_blocks
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
-from handlers.slack.forms import DateContext, FormReader, ModalState, Prefill, date_input
+from handlers.slack.forms import (
+    DateContext,
+    FormReader,
+    ModalState,
+    Prefill,
+    date_input,
+    with_deadline_warnings,
+)
 from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.enums import RiskStrategy
@@ -214,11 +221,12 @@ def announce(ctx: Ctx, project: Project, risk: Risk, message: str, t: Translator
     ctx.notify(notice)
 
 
-def with_review_date(text: str, risk: Risk, t: Translator) -> str:
+def with_review_date(text: str, risk: Risk, project: Project, dates: DateContext, t: Translator) -> str:
     """The review date as it was read from plain words, so a misreading is seen at once."""
     if risk.review_date is None:
         return text
-    return f"{text} {t('risks.next_review', day=fmt_date(risk.review_date, t))}"
+    text = f"{text} {t('risks.next_review', day=fmt_date(risk.review_date, t))}"
+    return with_deadline_warnings(text, risk.review_date, dates, project, t)
 
 
 def heatmap_of(project: Project, risks: list[Risk], t: Translator) -> Heatmap:
@@ -293,7 +301,8 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.view(NEW_CALLBACK)
     def on_new(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
         state = RiskState.decode(submitted)
-        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
+        dates = DateContext.of(ctx)
+        reader = FormReader(values=submitted.inputs(), dates=dates)
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project).model_copy(update={"source_link": state.source_link})
@@ -308,13 +317,14 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             ctx.client.chat_postEphemeral,
             channel=state.channel_id,
             user=ctx.user_id,
-            text=with_review_date(raised, risk, ctx.t),
+            text=with_review_date(raised, risk, project, dates, ctx.t),
         )
 
     @app.view(EDIT_CALLBACK)
     def on_edit(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
         state = RiskState.decode(submitted)
-        reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
+        dates = DateContext.of(ctx)
+        reader = FormReader(values=submitted.inputs(), dates=dates)
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             form = read_risk_form(reader, db, project)
@@ -332,5 +342,5 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             announce(ctx, project, risk, message, t)
         edited = ctx.t("risks.edited", key=key, fields=fields)
         if "review_date" in changes:
-            edited = with_review_date(edited, risk, ctx.t)
+            edited = with_review_date(edited, risk, project, dates, ctx.t)
         ctx.after(ctx.client.chat_postEphemeral, channel=state.channel_id, user=ctx.user_id, text=edited)

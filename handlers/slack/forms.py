@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from bot.blocks import modal, section, text_input
-from bot.dates import DateParseError, parse_date
+from bot.dates import DateParseError, Lean, MonthWithoutDayError, parse_date
+from bot.formats import fmt_date
 from bot.i18n import Translator, available_languages
 from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
+from models.calendar.deadlines import deadline_warnings
 from models.core.clock import utcnow
 from models.core.errors import DomainError, InvalidError, InvalidFormError, check_all
 from models.core.limits import COUNT, HOURS, MONEY, Bound
@@ -30,6 +32,7 @@ from models.core.limits import COUNT, HOURS, MONEY, Bound
 if TYPE_CHECKING:
     # Imported for the annotation only: the payload checks answer errors, which read forms.
     from handlers.slack.payloads import SubmittedView
+    from models.projects.tables import Project
 
 N = TypeVar("N", int, float, Decimal)
 V = TypeVar("V")
@@ -77,11 +80,29 @@ class DateContext:
         return self.now.astimezone(ZoneInfo(self.tz)).date()
 
 
-def read_date(text: str, dates: DateContext, field: str | None = None) -> date:
+def read_date(text: str, dates: DateContext, field: str | None = None, lean: Lean = Lean.FUTURE) -> date:
+    """`text` read as the field means it: `lean` says whether a date without a year (or a bare
+    weekday) is the coming one or the last one."""
     try:
-        return parse_date(text, tz=dates.tz, now=dates.now)
+        return parse_date(text, tz=dates.tz, now=dates.now, lean=lean)
+    except MonthWithoutDayError:
+        raise InvalidError("forms.which_day", field=field, given=text) from None
     except DateParseError:
         raise InvalidError("forms.bad_date", field=field, given=text) from None
+
+
+def with_deadline_warnings(
+    text: str, day: date | None, dates: DateContext, project: Project, t: Translator
+) -> str:
+    """`text`, then what is odd about the due or review date `day`: passed, or outside the
+    project's dates. The date was saved; the answer says so it is not a surprise later."""
+    if day is None:
+        return text
+    shown = {"day": day, "start": project.start_date, "end": project.target_end_date}
+    params = {name: fmt_date(value, t) for name, value in shown.items()}
+    found = deadline_warnings(day, today=dates.today(), project=project)
+    notes = [t(f"forms.deadline_{warning}", **params) for warning in found]
+    return " ".join([text, *notes])
 
 
 def within(value: N, bound: Bound, field: str | None, given: str) -> N:
@@ -170,11 +191,11 @@ class FormReader:
             self.errors.append(error)
             return None
 
-    def date(self, name: str) -> date | None:
+    def date(self, name: str, lean: Lean = Lean.FUTURE) -> date | None:
         if self.dates is None:
             raise RuntimeError("a form with dates needs a DateContext")
         dates = self.dates
-        return self._read(name, lambda raw, field: read_date(raw, dates, field))
+        return self._read(name, lambda raw, field: read_date(raw, dates, field, lean))
 
     def amount(self, name: str, bound: Bound = MONEY) -> Decimal | None:
         return self._read(name, lambda raw, field: read_amount(raw, field, bound))

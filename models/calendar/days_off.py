@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -17,25 +18,42 @@ from models.core.limits import column_limit
 NAME_MAX = column_limit(Holiday.name)
 
 
-def add_holiday(db: Session, *, actor: Actor, team_id: str, day: date, name: str | None) -> bool:
-    """True when the day was added; False when it already was a holiday."""
+def require_calendar_admin(actor: Actor) -> None:
+    """The workspace's holidays stop every project's prompts: PMO administrators set them."""
     if not actor.is_admin:
         raise ForbiddenError("calendar.admins_only")
-    added = claim(
-        db,
-        Holiday,
-        {"team_id": team_id, "day": day, "name": (name or None) and name[:NAME_MAX]},
-        conflict=["team_id", "day"],
-    )
-    if added:
-        record(
-            db,
-            project_id=None,
-            actor_id=actor.user_id,
-            action="holiday.add",
-            subject=day.isoformat(),
-            after={"name": name},
-        )
+
+
+def add_holiday(db: Session, *, actor: Actor, team_id: str, day: date, name: str | None) -> bool:
+    """True when the day was added; False when it already was a holiday."""
+    return bool(add_holidays(db, actor=actor, team_id=team_id, days=[(day, name)]))
+
+
+def add_holidays(
+    db: Session,
+    *,
+    actor: Actor,
+    team_id: str,
+    days: Iterable[tuple[date, str | None]],
+    source: str | None = None,
+) -> list[tuple[date, str | None]]:
+    """The days added, in the order given; a day that already is a holiday keeps its own name, so
+    importing a country's list twice, or over days added by hand, adds nothing."""
+    require_calendar_admin(actor)
+    added: list[tuple[date, str | None]] = []
+    for day, name in days:
+        kept = (name or None) and name[:NAME_MAX]
+        if claim(db, Holiday, {"team_id": team_id, "day": day, "name": kept}, conflict=["team_id", "day"]):
+            after = {"name": name} | ({"source": source} if source else {})
+            record(
+                db,
+                project_id=None,
+                actor_id=actor.user_id,
+                action="holiday.add",
+                subject=day.isoformat(),
+                after=after,
+            )
+            added.append((day, kept))
     return added
 
 
