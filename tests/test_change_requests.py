@@ -94,19 +94,26 @@ def test_the_list_groups_requests_by_state_with_their_age(bot: RunningBot) -> No
     decide_on(bot, "APL-C2", "change_approve", ALICE, "yes")
     decide_on(bot, "APL-C3", "change_reject", ALICE, "no")
     assert bot.slack.command("change withdraw APL-C4", user=CAROL).json()["text"].startswith("↩️")
-    # Asked 9, 7, 5 and 3 days ago, at noon where the project is.
+    # Asked 9, 7, 5 and 3 days ago, at noon where the project is; settled 5, 5 and 2 days ago.
+    def noon(days_ago: int) -> datetime:
+        return datetime.combine(local_today() - timedelta(days=days_ago), time(12), ZoneInfo(PROJECT_TZ))
+
     with bot.database.system_session() as db:
-        for number, days in ((1, 9), (2, 7), (3, 5), (4, 3)):
-            asked = datetime.combine(local_today() - timedelta(days=days), time(12), ZoneInfo(PROJECT_TZ))
-            db.execute(update(ChangeRequest).where(ChangeRequest.number == number).values(created_at=asked))
+        for number, asked, settled in ((1, 9, None), (2, 7, 5), (3, 5, 5), (4, 3, 2)):
+            values = {"created_at": noon(asked), "decided_at": noon(settled) if settled is not None else None}
+            db.execute(update(ChangeRequest).where(ChangeRequest.number == number).values(**values))
+
+    def day_shown(days_ago: int) -> str:
+        return (local_today() - timedelta(days=days_ago)).strftime("%a %Y-%m-%d")
 
     lines = bot.slack.command("changes").json()["text"].splitlines()
+    # A settled request stops ageing: it says when it was settled and how long that took.
     assert lines == [
         "APL · Apollo — change requests",
         "⏳ *APL-C1* Refunds · waiting for a decision · 9 days old",
-        "✅ *APL-C2* Dark mode · approved · 7 days old",
-        "❌ *APL-C3* Export to CSV · rejected · 5 days old",
-        "↩️ *APL-C4* Single sign-on · withdrawn · 3 days old",
+        f"✅ *APL-C2* Dark mode · approved {day_shown(5)}, 2 days after it was asked",
+        f"❌ *APL-C3* Export to CSV · rejected {day_shown(5)}, 0 days after it was asked",
+        f"↩️ *APL-C4* Single sign-on · withdrawn {day_shown(2)}, 1 day after it was asked",
     ]
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import Task
-from models.core.enums import TaskStatus
+from models import ChangeRequest, Task
+from models.core.enums import Acceptance, ChangeStatus, TaskStatus
 from tests.support.charter import create
 from tests.support.flows import field_errors, open_modal, submit
 from tests.support.served import RunningBot
@@ -162,3 +162,54 @@ def test_saving_the_update_form_shows_the_new_state_on_the_owners_home(bot: Runn
     # Due three days ago now: Test is late too, in every time zone.
     home = home_of(bot, CAROL, lambda blocks: "in progress" in task_line(blocks, "APL-2"))
     assert "⚠️ overdue" in task_line(str(home["blocks"]), "APL-2")
+
+
+def buttons_of(home: Home) -> list[tuple[str, str]]:
+    return [
+        (element["action_id"], element["value"])
+        for block in home["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def test_a_change_request_is_approved_from_the_deciders_home(bot: RunningBot) -> None:
+    running(bot)
+    view = open_modal(bot, "change", user=CAROL)
+    assert field_errors(submit(bot, view, {"title": "Add refunds"}, user=CAROL)) == {}
+    home = opened_home(bot, ALICE, lambda blocks: "*APL-C1* Add refunds" in blocks)
+    assert {("change_approve", "APL-C1"), ("change_reject", "APL-C1")} <= set(buttons_of(home))
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("change_approve", value="APL-C1", user=ALICE, channel=None, view=home)
+    form = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, form, {"note": "Worth it"}, user=ALICE)) == {}
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(ChangeRequest)).one().status is ChangeStatus.APPROVED
+    home_of(bot, ALICE, lambda blocks: "APL-C1" not in blocks)
+
+
+def test_a_deliverable_is_accepted_from_the_sponsors_home(bot: RunningBot) -> None:
+    running(bot)
+    with bot.database.system_session() as db:
+        db.scalars(select(Task).where(Task.number == 2)).one().is_deliverable = True
+    say(bot, "done APL-2", user=CAROL)
+    home = home_of(bot, BOB, lambda blocks: "APL-2" in blocks)
+    assert ("deliverable_accept", "APL-2") in buttons_of(home)
+    before = len(bot.fake.calls_to("views.open"))
+    bot.slack.block_action("deliverable_accept", value="APL-2", user=BOB, channel=None, view=home)
+    form = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+    assert field_errors(submit(bot, form, {"note": "Looks right"}, user=BOB)) == {}
+    with bot.database.system_session(write=False) as db:
+        assert db.scalars(select(Task).where(Task.number == 2)).one().acceptance is Acceptance.ACCEPTED
+    home_of(bot, BOB, lambda blocks: "APL-2" not in blocks)
+
+
+def test_past_ten_decisions_the_home_counts_the_rest(bot: RunningBot) -> None:
+    running(bot)
+    for number in range(12):
+        view = open_modal(bot, "change", user=CAROL)
+        assert field_errors(submit(bot, view, {"title": f"Change {number}"}, user=CAROL)) == {}
+    home = opened_home(bot, ALICE, lambda blocks: "2 more" in blocks)
+    approve = [value for action, value in buttons_of(home) if action == "change_approve"]
+    assert approve == [f"APL-C{n}" for n in range(1, 11)]
+    assert "…and 2 more" in str(home["blocks"])

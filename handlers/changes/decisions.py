@@ -18,7 +18,7 @@ from bot.blocks import (
     section,
     sections,
 )
-from bot.formats import fmt_list, fmt_money, mention
+from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.outbox import Notice, send_notice
 from bot.runtime import Runtime
@@ -239,15 +239,19 @@ def tell_about_decision(ctx: Ctx, project_id: int, change_id: int, settled: bool
 
 def change_list_line(project: Project, change: ChangeRequest, dates: DateContext, t: Translator) -> str:
     # Both ends in the reader's time zone: a request made late yesterday UTC may be today's there.
-    created = change.created_at.astimezone(ZoneInfo(dates.tz)).date()
-    return t(
-        "changes.list_line",
-        mark=STATUS_MARK[change.status],
-        key=change_key(project, change),
-        title=change.title,
-        status=t(f"changes.status.{change.status.value}"),
-        age=(dates.today() - created).days,
-    )
+    zone = ZoneInfo(dates.tz)
+    created = change.created_at.astimezone(zone).date()
+    shown = {
+        "mark": STATUS_MARK[change.status],
+        "key": change_key(project, change),
+        "title": change.title,
+        "status": t(f"changes.status.{change.status.value}"),
+    }
+    if change.status is ChangeStatus.PENDING:
+        return t("changes.list_line", **shown, age=(dates.today() - created).days)
+    # A settled request's age stopped when it was settled: how long the decision took, then.
+    decided = change.decided_at.astimezone(zone).date() if change.decided_at else created
+    return t("changes.list_line_settled", **shown, date=fmt_date(decided, t), days=(decided - created).days)
 
 
 def changes_reply(invocation: Invocation) -> Reply:

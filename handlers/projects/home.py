@@ -14,6 +14,8 @@ from bot.blocks import VIEW_BLOCKS_MAX, Block, context, divider, fit, header, se
 from bot.formats import fmt_date
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.changes.buttons import decision_buttons
+from handlers.closing.checklist import deliverable_buttons
 from handlers.projects.listing import project_line
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 
 # Two blocks a task (the line and its buttons) keep the tab under Slack's 100 blocks.
 TASKS_SHOWN = 20
+# Decisions take two blocks each as well; past these, the rest are counted.
+DECISIONS_SHOWN = 10
 WAITING_KIND = {"change": ItemKind.CHANGE, "task": ItemKind.TASK, "milestone": ItemKind.MILESTONE}
 
 
@@ -69,13 +73,24 @@ def waiting_line(waiting: Waiting, t: Translator) -> str:
     return t(f"home.waiting.{waiting.kind}", key=key, title=waiting.title)
 
 
+def waiting_buttons(waiting: Waiting, t: Translator) -> Block:
+    """The same buttons as on the item's own message, so a decision needs no trip to the channel."""
+    key = item_key(waiting.project.key, WAITING_KIND[waiting.kind], waiting.number)
+    if waiting.kind == "change":
+        return decision_buttons(key, t)
+    return deliverable_buttons(key, t)
+
+
 def decision_blocks(db: Session, user_id: str, t: Translator) -> list[Block]:
     waiting = changes_to_decide(db, user_id) + deliverables_to_accept(db, user_id)
-    lines = [waiting_line(item, t) for item in waiting]
-    return [
-        section(t("home.decisions_title")),
-        section("\n".join(lines) if lines else t("home.no_decisions")),
-    ]
+    blocks: list[Block] = [section(t("home.decisions_title"))]
+    if not waiting:
+        return [*blocks, section(t("home.no_decisions"))]
+    for item in waiting[:DECISIONS_SHOWN]:
+        blocks += [section(waiting_line(item, t)), waiting_buttons(item, t)]
+    if len(waiting) > DECISIONS_SHOWN:
+        blocks.append(context(t("home.decisions_more", count=len(waiting) - DECISIONS_SHOWN)))
+    return blocks
 
 
 def home_view(db: Session, user_id: str, dates: DateContext, t: Translator) -> dict[str, Any]:
