@@ -107,7 +107,8 @@ def test_a_withdrawn_request_cannot_be_decided(bot: RunningBot) -> None:
     assert change(bot).status is ChangeStatus.WITHDRAWN
     lines = bot.slack.command("changes").json()["text"].splitlines()
     assert lines[0] == "APL · Apollo — change requests"
-    assert lines[1].startswith("↩️ *APL-C1* Add refunds · withdrawn ") and lines[1].endswith(", 0 days after it was asked")
+    assert lines[1].startswith("↩️ *APL-C1* Add refunds · withdrawn ")
+    assert lines[1].endswith(", 0 days after it was asked")
 
 
 def test_a_stale_button_of_an_unknown_request_is_answered(bot: RunningBot) -> None:
