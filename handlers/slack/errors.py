@@ -23,7 +23,7 @@ from handlers.slack.context import CTX_KEY, Ctx, translator_for, unsettled_ctx
 from handlers.slack.directory import cached_language, language_of
 from handlers.slack.forms import field_errors
 from handlers.slack.once import AlreadyHandledError
-from models.core.database import is_busy
+from models.core.database import CommitOutcomeUnknownError, is_busy
 from models.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,9 @@ def apology(error: BaseException, t: Translator, *, in_form: bool = False) -> st
         # Another writer held SQLite's lock past the busy timeout: the transaction never began.
         log.warning("database busy: %s", error.__class__.__name__)
         return t("errors.busy_form" if in_form else "errors.busy")
+    if isinstance(error, CommitOutcomeUnknownError):
+        log.error("database lost while committing: the save may be stored", exc_info=error)
+        return t("errors.commit_unknown")
     if is_database_outage(error):
         log.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
         return t("errors.database")

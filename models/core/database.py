@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.core import limits, scoping  # noqa: F401 - limits registers the flush guard
@@ -44,6 +44,30 @@ def is_busy(error: BaseException) -> bool:
     code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
     # Extended codes (SQLITE_BUSY_SNAPSHOT…) keep the primary code in their low byte.
     return isinstance(error, OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+class CommitOutcomeUnknownError(SQLAlchemyError):
+    """The connection went while the database was committing: the save may have been made or not.
+
+    The server may have committed and lost only its answer, so "nothing was changed" could tell
+    someone their save failed when it is stored.
+    """
+
+
+def lost_in_commit(error: BaseException) -> bool:
+    """A connection lost mid-commit, as opposed to a commit the database refused (nothing written)."""
+    if isinstance(error, InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except SQLAlchemyError as error:
+        if lost_in_commit(error):
+            raise CommitOutcomeUnknownError(str(error)) from error
+        raise
 
 
 class WaitBudget:
@@ -202,7 +226,7 @@ class Database:
             session = self._sessions(bind=self._writer if write else self.engine, info=info)
             try:
                 yield session
-                session.commit()
+                _commit(session)
             except BaseException:
                 session.rollback()
                 raise

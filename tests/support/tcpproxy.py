@@ -1,7 +1,9 @@
 """A TCP proxy a test can cut: the network between the app and PostgreSQL, with a switch on it.
 
 `cut()` drops every open connection and answers new ones by hanging up at once, as a database
-host that went away does; `restore()` lets connections through again.
+host that went away does; `restore()` lets connections through again. `lose_answers()` lets
+what the app sends still reach the server but hangs up at the server's next answer: a commit
+the server made whose answer never came back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._cut = False
+        self._losing_answers = False
         self._stopping = False
         self._thread = threading.Thread(target=self._accept, name="tcp-proxy", daemon=True)
 
@@ -42,6 +45,11 @@ class TcpProxy:
     def restore(self) -> None:
         with self._lock:
             self._cut = False
+            self._losing_answers = False
+
+    def lose_answers(self) -> None:
+        with self._lock:
+            self._losing_answers = True
 
     def stop(self) -> None:
         self._stopping = True
@@ -77,7 +85,7 @@ class TcpProxy:
             while True:
                 for key, _ in selector.select(timeout=1):
                     data = key.fileobj.recv(CHUNK)  # type: ignore[union-attr]
-                    if not data:
+                    if not data or (key.fileobj is server and self._losing_answers):
                         return
                     key.data.sendall(data)
         except (OSError, ValueError):
