@@ -61,10 +61,11 @@ def test_export_uploads_every_record_as_csv(bot: RunningBot) -> None:
     assert complete.args["channel_id"] == CHANNEL and len(complete.args["files"]) == 6
     day = local_today().isoformat()
     tasks = read_csv(bot.fake.uploaded_bytes(f"APL-tasks-{day}.csv"))
-    assert [(t["key"], t["title"], t["owner"], t["status"]) for t in tasks[:3]] == [
-        ("APL-1", "Build API", CAROL, "done"),
-        ("APL-2", "Write docs", CAROL, "done"),
-        ("APL-3", "Load test", CAROL, "todo"),
+    # People by id, which never changes, and by the name a reader recognises.
+    assert [(t["key"], t["title"], t["owner"], t["owner_name"], t["status"]) for t in tasks[:3]] == [
+        ("APL-1", "Build API", CAROL, "Carol Díaz", "done"),
+        ("APL-2", "Write docs", CAROL, "Carol Díaz", "done"),
+        ("APL-3", "Load test", CAROL, "Carol Díaz", "todo"),
     ]
     assert (tasks[0]["deliverable"], tasks[0]["acceptance"], tasks[2]["acceptance"]) == ("yes", "pending", "")
     risks = read_csv(bot.fake.uploaded_bytes(f"APL-risks-{day}.csv"))
@@ -80,7 +81,9 @@ def test_export_uploads_every_record_as_csv(bot: RunningBot) -> None:
     ]
     costs = read_csv(bot.fake.uploaded_bytes(f"APL-costs-{day}.csv"))
     assert [(c["amount"], c["currency"], c["category"]) for c in costs] == [("1200.00", "EUR", "people")]
+    assert {(c["logged_by"], c["logged_by_name"]) for c in costs} == {(ALICE, "Alice Chen")}
     audit = read_csv(bot.fake.uploaded_bytes(f"APL-audit-{day}.csv"))
+    assert (ALICE, "Alice Chen") in {(row["actor"], row["actor_name"]) for row in audit}
     assert {"project.create", "task.add", "document.add"} <= {row["action"] for row in audit}
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import cache
+
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot.formats import fmt_list
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
+from handlers.slack.directory import lookup
 from models.closing.closeout import as_of
 from models.core.access import Action, require
 from models.projects.exports import Export, export_csv
 from models.projects.portfolio import find_project, project_by_id
+
+log = logging.getLogger(__name__)
 
 
 def parse_exports(words: list[str]) -> list[Export]:
@@ -26,10 +34,27 @@ def parse_exports(words: list[str]) -> list[Export]:
     return list(dict.fromkeys(wanted))
 
 
+def display_names(ctx: Ctx) -> Callable[[str], str | None]:
+    """Names from the people directory, each person looked up once per export."""
+
+    @cache
+    def name(user_id: str) -> str | None:
+        try:
+            person = lookup(ctx, user_id)
+        except SlackApiError as error:
+            # The id column still says who it was; a missing name must not cost the whole file.
+            log.warning("no name for %s in an export: %s", user_id, error.response.get("error"))
+            return None
+        return person.name if person is not None else None
+
+    return name
+
+
 def upload_exports(ctx: Ctx, project_id: int, channel_id: str, which: list[Export]) -> None:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        files = {kind: export_csv(db, project, kind) for kind in which}
+        names = display_names(ctx)
+        files = {kind: export_csv(db, project, kind, names) for kind in which}
         day = as_of(project).isoformat()
     t = ctx.t_project(project)  # the channel reads the project's language
     ctx.client.files_upload_v2(

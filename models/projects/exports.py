@@ -66,6 +66,8 @@ def _plain_cell(value: Any) -> str:
 
 
 Getter = Callable[[Any], Any]
+# A person's display name from their Slack id (None when unknown): the caller knows the directory.
+Names = Callable[[str], str | None]
 
 
 def to_csv(columns: dict[str, Getter], records: Iterable[Any]) -> str:
@@ -80,12 +82,18 @@ def _keyed(project: Project, kind: ItemKind) -> Getter:
     return lambda item: item_key(project.key, kind, item.number)
 
 
+def _person(column: str, attribute: str, names: Names) -> dict[str, Getter]:
+    """A person as two columns: the id, which never changes, and the name a reader recognises."""
+    get = attrgetter(attribute)
+    return {column: get, f"{column}_name": lambda record: names(get(record)) if get(record) else None}
+
+
 def _plain(*names: str) -> dict[str, Getter]:
     """Columns that are the record's own attributes, under the same names."""
     return {name: attrgetter(name) for name in names}
 
 
-def _tasks(db: Session, project: Project) -> str:
+def _tasks(db: Session, project: Project, names: Names) -> str:
     tasks = numbered(db, project, Task)
     numbers = {task.id: task.number for task in tasks}
     # A parent's percent is its leaves' rolled up by effort: the same figure the plan and status show.
@@ -96,7 +104,7 @@ def _tasks(db: Session, project: Project) -> str:
         "parent": lambda t: (
             item_key(project.key, ItemKind.TASK, numbers[t.parent_id]) if t.parent_id else None
         ),
-        "owner": attrgetter("owner_id"),
+        **_person("owner", "owner_id", names),
         "status": attrgetter("status"),
         "percent_complete": lambda t: rolled[t.id].percent if t.id in rolled else t.percent_complete,
         **_plain("start_date", "due_date", "baseline_start", "baseline_due"),
@@ -108,60 +116,63 @@ def _tasks(db: Session, project: Project) -> str:
     return to_csv(columns, tasks)
 
 
-def _risks(db: Session, project: Project) -> str:
+def _risks(db: Session, project: Project, names: Names) -> str:
     columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.RISK),
         **_plain("title", "category", "probability", "impact", "score"),
-        "owner": attrgetter("owner_id"),
+        **_person("owner", "owner_id", names),
         **_plain("strategy", "response_actions", "review_date", "status", "disposition"),
     }
     return to_csv(columns, numbered(db, project, Risk))
 
 
-def _issues(db: Session, project: Project) -> str:
+def _issues(db: Session, project: Project, names: Names) -> str:
     columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.ISSUE),
         **_plain("title", "severity"),
-        "owner": attrgetter("owner_id"),
+        **_person("owner", "owner_id", names),
         **_plain("due_date", "status", "resolution", "resolved_at", "origin", "disposition"),
     }
     return to_csv(columns, numbered(db, project, Issue))
 
 
-def _changes(db: Session, project: Project) -> str:
+def _changes(db: Session, project: Project, names: Names) -> str:
     columns: dict[str, Getter] = {
         "key": _keyed(project, ItemKind.CHANGE),
-        **_plain("title", "status", "requested_by", "schedule_days", "cost_impact", "scope_impact"),
+        **_plain("title", "status"),
+        **_person("requested_by", "requested_by", names),
+        **_plain("schedule_days", "cost_impact", "scope_impact"),
         **_plain("needs_sponsor", "created_at", "decided_at"),
     }
     return to_csv(columns, numbered(db, project, ChangeRequest))
 
 
-def _costs(db: Session, project: Project) -> str:
+def _costs(db: Session, project: Project, names: Names) -> str:
     entries = db.scalars(
         select(CostEntry).where(CostEntry.project_id == project.id).order_by(CostEntry.spent_on, CostEntry.id)
     )
     columns = {
         **_plain("spent_on", "amount"),
         "currency": lambda _: project.currency,
-        **_plain("category", "description", "logged_by"),
+        **_plain("category", "description"),
+        **_person("logged_by", "logged_by", names),
     }
     return to_csv(columns, entries)
 
 
-def _audit(db: Session, project: Project) -> str:
+def _audit(db: Session, project: Project, names: Names) -> str:
     entries = db.scalars(
         select(AuditEntry).where(AuditEntry.project_id == project.id).order_by(AuditEntry.id)
     )
     columns: dict[str, Getter] = {
         "at_utc": attrgetter("created_at"),
-        "actor": attrgetter("actor_id"),
+        **_person("actor", "actor_id", names),
         **_plain("action", "subject", "before", "after", "reason"),
     }
     return to_csv(columns, entries)
 
 
-TABLES: dict[Export, Callable[[Session, Project], str]] = {
+TABLES: dict[Export, Callable[[Session, Project, Names], str]] = {
     Export.TASKS: _tasks,
     Export.RISKS: _risks,
     Export.ISSUES: _issues,
@@ -171,5 +182,5 @@ TABLES: dict[Export, Callable[[Session, Project], str]] = {
 }
 
 
-def export_csv(db: Session, project: Project, which: Export) -> str:
-    return TABLES[which](db, project)
+def export_csv(db: Session, project: Project, which: Export, names: Names) -> str:
+    return TABLES[which](db, project, names)
