@@ -71,8 +71,10 @@ def add_quality_criterion(invocation: Invocation, args: list[str]) -> Reply:
     ctx = invocation.ctx
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)
-        add_criterion(db=db, actor=ctx.actor, project=project, key=args[0], text=" ".join(args[1:]))
-    return Reply(ctx.t("quality.criterion_added", key=args[0].upper()))
+        criterion = add_criterion(
+            db=db, actor=ctx.actor, project=project, key=args[0], text=" ".join(args[1:])
+        )
+    return Reply(ctx.t("quality.criterion_added", key=args[0].upper(), text=criterion.text))
 
 
 def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
