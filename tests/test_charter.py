@@ -159,7 +159,12 @@ def test_the_manager_edits_the_charter_and_the_edit_is_audited(bot: RunningBot) 
     assert entry.before == {"goal": CHARTER["goal"], "target_end_date": "2027-03-31"}
     assert entry.after == {"goal": "Bill every customer from one system", "target_end_date": "2027-04-30"}
     post = bot.fake.wait_for("chat.postMessage", 2)[-1]
-    assert "changed the charter: Goal, Target end date" in post.args["text"]
+    # The channel reads what changed, not only which fields: old and new dates, the new goal.
+    assert post.args["text"].splitlines() == [
+        "<@U0001> changed the charter:",
+        "• Goal, now: Bill every customer from one system",
+        "• Target end date: Wed 2027-03-31 → Fri 2027-04-30",
+    ]
 
 
 def test_someone_not_managing_cannot_edit_the_charter(bot: RunningBot) -> None:

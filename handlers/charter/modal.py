@@ -18,11 +18,12 @@ from bot.blocks import (
     text_input,
     user_input,
 )
-from bot.formats import fmt_date, fmt_list, fmt_money, mention
+from bot.formats import fmt_date, fmt_money, mention
 from bot.i18n import Translator, available_languages, language_name
 from bot.markup import channel_link
 from bot.outbox import Notice
 from bot.runtime import Runtime
+from handlers.charter.changes import change_lines
 from handlers.risks.register import scale_options
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
@@ -367,8 +368,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ack()
         if changes:
             t = ctx.t_project(project)
-            fields = fmt_list((t(f"charter.field.{name}") for name in changes), t)
-            edited = t("charter.edited", user=ctx.user_id, fields=fields)
+            edited = "\n".join([t("charter.edited", user=ctx.user_id), *change_lines(changes, project, t)])
             blocks = charter_message(project, t)
             ctx.notify(
                 Notice.new(

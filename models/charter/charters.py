@@ -198,8 +198,10 @@ def _seat_charter_roles(db: Session, project: Project) -> None:
         ensure_role(db, project, project.sponsor_id, Role.SPONSOR)
 
 
-def edit_charter(*, db: Session, actor: Actor, project: Project, charter: Charter) -> dict[str, Any]:
-    """Apply an edited charter; returns the fields that changed, with their new values."""
+def edit_charter(
+    *, db: Session, actor: Actor, project: Project, charter: Charter
+) -> dict[str, tuple[Any, Any]]:
+    """Apply an edited charter; returns the fields that changed, each with its old and new value."""
     require(db, project, actor, Action.EDIT_CHARTER)
     require_open(project)
     check_all(*check_charter(charter))
@@ -210,6 +212,7 @@ def edit_charter(*, db: Session, actor: Actor, project: Project, charter: Charte
         return {}
     check_all(*_baseline_problems(project, after))
     old_manager = project.manager_id
+    was = {name: getattr(project, name) for name in after}
     for name, value in new.items():
         setattr(project, name, value)
     if old_manager and old_manager != project.manager_id:
@@ -224,7 +227,7 @@ def edit_charter(*, db: Session, actor: Actor, project: Project, charter: Charte
         before=before,
         after=after,
     )
-    return after
+    return {name: (was[name], getattr(project, name)) for name in after}
 
 
 def _baseline_problems(project: Project, after: dict[str, Any]) -> list[DomainError | None]:
