@@ -40,7 +40,7 @@ def test_team_add_refuses_unknown_roles_and_people_outside_the_workspace(bot: Ru
     create(bot)
     answer = bot.slack.command("team add <@U0003|carol> wizard").json()["text"]
     assert "`wizard` is not a role: the roles are manager, member, sponsor, stakeholder" in answer
-    assert "/pmo team [add @user <role>" in unescape(answer)
+    assert "/pmo team add @user <role>" in unescape(answer)
     assert (
         "not an active person in this workspace"
         in bot.slack.command(f"team add <@{DAN}> member").json()["text"]

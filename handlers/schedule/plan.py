@@ -284,8 +284,10 @@ def milestone_reply(invocation: Invocation) -> Reply:
     action = words[0].lower() if words else ""
     if action == "add":
         return milestone_add(invocation, words[1:])
-    if action not in MILESTONE_ACTIONS or len(words) < 2:
+    if action not in MILESTONE_ACTIONS:
         raise UsageError("plan.milestone_form")
+    if len(words) < 2:
+        raise UsageError("plan.milestone_needs_key")
     ctx = invocation.ctx
     with ctx.db() as db:
         project = find_project(db, channel_id=invocation.command.channel_id)

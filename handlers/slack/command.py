@@ -19,6 +19,7 @@ from bot.blocks import BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX, Block, actions, but
 from bot.markup import escape, unescape
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx
+from handlers.slack.usage import form_for
 from models.core.access import require_visible
 from models.core.errors import DomainError, InvalidError
 from models.projects.portfolio import project_in_channel, project_of_channel, projects_named
@@ -208,9 +209,9 @@ class CommandRouter:
             require_readable(verb, invocation)
             return verb.run(invocation)
         except UsageError as error:
-            return usage_reply(ctx, verb, ctx.t(error.detail_key, **error.params))
+            return usage_reply(ctx, verb, ctx.t(error.detail_key, **error.params), invocation.words)
         except InvalidError as error:
-            return usage_reply(ctx, verb, ctx.t(error.key, **error.params))
+            return usage_reply(ctx, verb, ctx.t(error.key, **error.params), invocation.words)
         except DomainError as error:
             return Reply(ctx.t(error.key, **error.params))
 
@@ -240,9 +241,10 @@ def require_seen(ctx: Ctx, place: str | None, keys: list[str]) -> None:
             require_visible(db, project, ctx.actor, place)
 
 
-def usage_reply(ctx: Ctx, verb: Verb, detail: str) -> Reply:
-    """What was wrong with the arguments, and how to write the command."""
-    return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {verb.usage}"))
+def usage_reply(ctx: Ctx, verb: Verb, detail: str, words: list[str] | None = None) -> Reply:
+    """What was wrong with the arguments, and the form of the command that fits what was typed."""
+    usage = form_for(verb.usage, words or [])
+    return Reply(ctx.t("command.usage", detail=detail, usage=f"{SLASH_COMMAND} {usage}"))
 
 
 def with_share_button(reply: Reply, ctx: Ctx, command_text: str) -> Reply:
