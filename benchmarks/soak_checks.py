@@ -188,19 +188,43 @@ def copied(exchange: Exchange) -> str:
     return " (on a copy sent again)" if exchange.copy_of else ""
 
 
+def saved_later(exchange: Exchange, exchanges: Sequence[Exchange]) -> bool:
+    """A copy of the same request, answered after this one, said it was saved.
+
+    Told "nothing was changed" while the database was away, the request truly changed nothing;
+    the save stored under its marker is that of a copy sent again later (Slack's resend, a replay),
+    whose own answer said so.
+    """
+    finished = exchange.started + (exchange.seconds or 0.0)
+    return any(
+        other is not exchange
+        and other.original() is exchange.original()
+        and other.started >= finished
+        and other.said_saved()
+        for other in exchanges
+    )
+
+
 def no_false_failure(exchanges: Sequence[Exchange], fake: FakeSlack, counts: dict[str, int]) -> CheckResult:
     later: dict[str, list[str]] = {}
     for call in fake.calls_to("response_url"):
         later.setdefault(call.url_key or "", []).append(str(call.args.get("text", "")))
-    problems = [
-        f"{e.kind} {e.marker!r} was saved, yet {e.user} was told{copied(e)}: {text[:100]}"
+    told_failed = [
+        (e, text)
         for e in exchanges
         if e.marker and counts.get(e.marker)
         for text in told(e, later)
         if any(word in text for word in FAILURE_WORDS)
     ]
+    problems = [
+        f"{e.kind} {e.marker!r} was saved, yet {e.user} was told{copied(e)}: {text[:100]}"
+        for e, text in told_failed
+        if not saved_later(e, exchanges)
+    ]
     committed = sum(1 for count in counts.values() if count)
-    return result("no one told that a committed save failed", problems, f"{committed} committed saves")
+    by_copy = len(told_failed) - len(problems)
+    summary = f"{committed} committed saves; {by_copy} refused in the outage, then saved by a later copy"
+    return result("no one told that a committed save failed", problems, summary)
 
 
 def clean_slack(fake: FakeSlack) -> CheckResult:

@@ -179,3 +179,23 @@ def test_no_message_hedges_its_plural(language: str) -> None:
     """ "day(s)", "item(s)", "categor(y/ies)": a count picks its own form instead."""
     hedged = re.compile(r"\w\((s|es|y/ies)\)")
     assert sorted(key for key, text in catalog(language).items() if hedged.search(text)) == []
+
+
+# What a Chinese message may keep in Latin letters: product and format names, ISO codes' standard,
+# the earned-value acronyms, and what is typed or shown as it is (code, links, @mentions, zones).
+LATIN_KEPT = re.compile(
+    r"\{[^}]*\}|`[^`]*`|https?://\S+|[@#][\w-]+|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b"
+    r"|\bAPL(-[A-Z]?\d+)?\b|\b(PMO|Slack|PDF|CSV|Markdown|HTTP|ISO|PV|EV|AC|SV|CV|SPI|CPI|BAC|EAC|ETC|VAC|TCPI|UTC)\b"
+)
+# The console is a developer's terminal whose own commands (click, :time, quit) are English words.
+ENGLISH_BY_DESIGN = ("console.",)
+
+
+def test_chinese_messages_keep_no_english_words() -> None:
+    """Issue 20: a Chinese reader meets no English outside code, names and standard acronyms."""
+    left = {
+        key: re.findall(r"[A-Za-z]{2,}", LATIN_KEPT.sub("", str(text)))
+        for key, text in catalog("zh-CN").items()
+        if not key.startswith(ENGLISH_BY_DESIGN)
+    }
+    assert {key: words for key, words in left.items() if words} == {}

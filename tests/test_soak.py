@@ -11,6 +11,7 @@ every check below, so each check passes or fails on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -125,6 +126,20 @@ def test_an_apology_after_a_committed_save_fails_and_after_a_refused_one_does_no
     fake = FakeSlack()  # not started: it received nothing later
     assert not checks.no_false_failure(sent, fake, {"Soak 1": 1}).passed
     assert checks.no_false_failure(sent, fake, {"Soak 1": 0}).passed
+
+
+def test_an_apology_is_no_false_failure_when_a_later_copy_made_and_confirmed_the_save() -> None:
+    apology = {"text": "Sorry, I can't reach my database right now, so nothing was changed."}
+    first = exchange("task", "Soak 1", apology)
+    again = dataclasses.replace(first, text=json.dumps({"text": "Added"}), copy_of=first, started=5.0)
+    fake = FakeSlack()
+    assert checks.no_false_failure([first, again], fake, {"Soak 1": 1}).passed
+    # A copy that was itself refused saves nothing: the stored save then contradicts the apology.
+    refused = dataclasses.replace(again, text=json.dumps(apology))
+    assert not checks.no_false_failure([first, refused], fake, {"Soak 1": 1}).passed
+    # A copy answered before the apology came cannot be what the person read last.
+    earlier = dataclasses.replace(again, started=-5.0)
+    assert not checks.no_false_failure([first, earlier], fake, {"Soak 1": 1}).passed
 
 
 def test_one_message_twice_on_one_local_day_is_a_duplicate_and_on_two_days_is_not() -> None:

@@ -111,7 +111,8 @@ def test_badly_written_links_answer_with_the_form(bot: RunningBot) -> None:
     ):
         answer = unescape(say(bot, text))
         assert "`after`, `starts with` or `finishes with`" in answer, text
-        assert "`/pmo task link <KEY> after|starts with|finishes with" in answer and "add <title>" not in answer
+        assert "`/pmo task link <KEY> after|starts with|finishes with" in answer
+        assert "add <title>" not in answer
     assert "at most 250 working days either way, not -400" in say(bot, "task link APL-2 after APL-1 -400d")
     assert "no task APL-9" in say(bot, "task link APL-2 after APL-1, APL-9")
     assert count_rows(bot.database, TaskDependency) == 0
