@@ -100,3 +100,19 @@ def test_an_action_without_an_owner_keeps_its_date_and_a_bare_due_or_at_is_refus
         None,
         date.fromisoformat(NEXT_WEEK),
     )
+
+
+def test_five_hundred_action_lines_are_refused_beside_the_field_and_nothing_is_created(
+    bot: RunningBot,
+) -> None:
+    view = meeting_with_carol(bot)
+    pasted = "\n".join(f"Follow-up {n} @carol friday" for n in range(500))
+    errors = field_errors(submit(bot, view, {"decisions": "Go", "actions": pasted}))
+    assert errors["actions"].startswith(
+        "That is 500 action items, and each becomes a task: one meeting makes at most 30."
+    )
+    assert (count_rows(bot.database, Meeting), count_rows(bot.database, Task)) == (0, 0)
+    # Thirty lines are a big meeting, not a mistake: they all become tasks.
+    thirty = "\n".join(f"Follow-up {n} @carol friday" for n in range(30))
+    assert field_errors(submit(bot, view, {"decisions": "Go", "actions": thirty})) == {}
+    assert count_rows(bot.database, Task) == 30

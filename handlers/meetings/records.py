@@ -143,9 +143,20 @@ def read_due(when: str | None, line: str, dates: DateContext) -> date | None:
     return read_date(when, dates, "actions")
 
 
+# Each action line becomes a task: more than this from one meeting is refused, not created.
+ACTIONS_AT_ONCE = 30
+
+
 def read_meeting(reader: FormReader, handles: dict[str, str], dates: DateContext) -> MeetingForm:
     actions = []
-    for line in (reader.text("actions") or "").splitlines():
+    lines = [line for line in (reader.text("actions") or "").splitlines() if line.strip()]
+    if len(lines) > ACTIONS_AT_ONCE:
+        # Hundreds of lines are a paste gone wrong far more often than a meeting's outcome.
+        reader.fail(
+            InvalidError("meetings.too_many_actions", field="actions", count=len(lines), most=ACTIONS_AT_ONCE)
+        )
+        lines = []
+    for line in lines:
         if line.strip():
             try:
                 actions.append(read_action(line, handles, dates))
