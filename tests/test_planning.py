@@ -15,6 +15,7 @@ from models import (
     Issue,
     Milestone,
     Project,
+    QualityResult,
     QualityReview,
     Task,
     TaskDependency,
@@ -325,12 +326,29 @@ def test_gantt_uploads_a_png_with_one_bar_per_dated_task_after_answering(bot: Ru
 
 def reviewed(bot: RunningBot) -> dict:
     """Carol reviews deliverable APL-1 against two criteria; the form she opens from /pmo quality."""
+    return reviewed_with(bot, extra=0)
+
+
+def reviewed_with(bot: RunningBot, extra: int) -> dict:
+    """As `reviewed`, with `extra` more criteria after the two."""
     planned(bot)
     say(bot, "task add Billing API <@U0003|carol> due 2026-12-20")
     with bot.database.system_session() as db:
         db.scalars(select(Task)).one().is_deliverable = True
     say(bot, "quality criterion APL-1 Handles 100 requests a second")
     say(bot, "quality criterion APL-1 Every endpoint documented")
+    with bot.database.system_session() as db:
+        task = db.scalars(select(Task)).one()
+        db.add_all(
+            AcceptanceCriterion(
+                team_id=task.team_id,
+                project_id=task.project_id,
+                task_id=task.id,
+                text=f"Check {n}",
+                position=n + 2,
+            )
+            for n in range(extra)
+        )
     say(bot, "quality review APL-1 <@U0003|carol> 2026-12-18")
     reply = bot.slack.command("quality", user=CAROL).json()
     button = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][0]
@@ -372,6 +390,34 @@ def test_a_failed_review_opens_an_issue_linked_to_the_deliverable(bot: RunningBo
     assert "    ❌ Every endpoint documented · failed" in shown
     assert "    🔎 review by <@U0003> on Fri 2026-12-18 · failed · _Refunds endpoint undocumented_" in shown
     assert "failed 1" in say(bot, "status")
+
+
+def test_a_review_of_120_criteria_goes_over_pages_and_keeps_its_note(bot: RunningBot) -> None:
+    view = reviewed_with(bot, extra=118)
+    pages = []
+    while True:
+        fields = criteria_fields(view)
+        pages.append(len(fields))
+        assert len(view["blocks"]) <= 100
+        last = any(b.get("block_id") == "note" for b in view["blocks"])
+        values: dict[str, str | None] = {field: "pass" for field in fields}
+        if last:
+            values[fields[-1]] = "fail"
+            values["note"] = "The last one misses its target"
+        reply = submit(bot, view, values, user=CAROL)
+        if last:
+            assert field_errors(reply) == {}
+            break
+        answer = reply.json()
+        assert answer["response_action"] == "update"
+        assert answer["view"]["submit"]["text"] in ("Next", "Record result")
+        view = answer["view"]
+    assert pages == [45, 45, 30]
+    with bot.database.system_session(write=False) as db:
+        review = db.scalars(select(QualityReview)).one()
+        results = db.scalars(select(QualityResult.passed)).all()
+    assert (review.status.value, review.note) == ("failed", "The last one misses its target")
+    assert sorted(results) == [False] + [True] * 119
 
 
 def test_only_the_reviewer_records_and_only_once(bot: RunningBot) -> None:

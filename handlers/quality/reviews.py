@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
 from slack_bolt import Ack, App
 
 from bot.blocks import Block, button, modal, option, section, select_input, text_input
@@ -35,9 +36,21 @@ RECORD_CALLBACK = "quality_result"
 PASS, FAIL = "pass", "fail"
 
 
+# A select per criterion: past this many, a review goes on over pages, so a modal keeps under
+# Slack's 100 blocks with its note field (120 criteria once lost the note).
+CRITERIA_PER_PAGE = 45
+
+
 class ReviewState(ModalState):
     project_id: int
     review_id: int
+    page: int = 0
+    # Verdicts from the pages already submitted, by criterion id.
+    results: dict[int, bool] = Field(default_factory=dict)
+
+
+def page_count(criteria: list[AcceptanceCriterion]) -> int:
+    return max(1, -(-len(criteria) // CRITERIA_PER_PAGE))
 
 
 def record_button(review: QualityReview, key: str, t: Translator) -> dict[str, Any]:
@@ -48,13 +61,20 @@ def result_modal(
     t: Translator, state: ReviewState, key: str, criteria: list[AcceptanceCriterion]
 ) -> dict[str, Any]:
     verdicts = [option(t("quality.pass"), PASS), option(t("quality.fail"), FAIL)]
-    blocks: list[Block] = [section(t("quality.record_intro", key=key))]
-    blocks += [select_input(f"criterion_{c.id}", c.text, verdicts) for c in criteria]
-    blocks.append(text_input("note", t("quality.field.note"), multiline=True, optional=True))
+    pages = page_count(criteria)
+    shown = criteria[state.page * CRITERIA_PER_PAGE : (state.page + 1) * CRITERIA_PER_PAGE]
+    last = state.page == pages - 1
+    intro = t("quality.record_intro", key=key)
+    if pages > 1:
+        intro += "\n" + t("quality.record_page", page=state.page + 1, pages=pages, count=len(criteria))
+    blocks: list[Block] = [section(intro)]
+    blocks += [select_input(f"criterion_{c.id}", c.text, verdicts) for c in shown]
+    if last:
+        blocks.append(text_input("note", t("quality.field.note"), multiline=True, optional=True))
     return modal(
         callback_id=RECORD_CALLBACK,
         title=t("quality.record_title"),
-        submit=t("quality.record"),
+        submit=t("quality.record") if last else t("quality.next_page"),
         close=t("charter.cancel"),
         blocks=blocks,
         private_metadata=state.encode(),
@@ -89,6 +109,18 @@ def my_planned_review(ctx: Ctx, channel_id: str, key: str) -> tuple[int, int]:
         return project.id, mine[0].id
 
 
+def next_page(ctx: Ctx, state: ReviewState, results: dict[int, bool]) -> dict[str, Any] | None:
+    """The review's next page with the verdicts so far, or None when this was the last page."""
+    with ctx.db(write=False) as db:
+        project = project_by_id(db, state.project_id)
+        review = review_in(db, project, state.review_id)
+        criteria = criteria_of(db, review)
+        if state.page + 1 >= page_count(criteria):
+            return None
+        following = state.model_copy(update={"page": state.page + 1, "results": results})
+        return result_modal(ctx.t, following, item_key_of(project, reviewed_item(db, review)), criteria)
+
+
 def result_values(values: dict[str, str | None]) -> tuple[dict[int, bool], str | None]:
     results = {
         int(name.removeprefix("criterion_")): value == PASS
@@ -118,7 +150,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.view(RECORD_CALLBACK)
     def on_result(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
         state = ReviewState.decode(submitted)
-        results, note = result_values(submitted.inputs())
+        page_results, note = result_values(submitted.inputs())
+        results = {**state.results, **page_results}
+        following = next_page(ctx, state, results)
+        if following is not None:
+            ack(response_action="update", view=following)
+            return
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             outcome = record_review(
