@@ -30,6 +30,12 @@ def fmt_date(day: date | None, t: Translator) -> str:
     return t("formats.date", year=day.year, month=day.month, day=day.day, weekday=weekday)
 
 
+def fmt_week(iso_week: str, t: Translator) -> str:
+    """An ISO week ("2026-W50") as the reader's language says it: 2026年第50周 in Chinese."""
+    year, _, number = iso_week.partition("-W")
+    return t("formats.week", year=int(year), number=int(number))
+
+
 def fmt_moment(moment: datetime, tz: str, t: Translator) -> str:
     """An instant as the clock on the reader's wall showed it, with the zone named."""
     local = moment.astimezone(ZoneInfo(tz))

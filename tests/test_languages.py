@@ -131,7 +131,7 @@ def test_the_weekly_digest_goes_out_in_the_project_language(bot: RunningBot) -> 
     digests(bot, f"{monday.isoformat()}T01:05+00:00")  # 09:05 in Shanghai
     digest = channel_posts(bot)[-1]
     week = monday.isocalendar()
-    assert digest.startswith(f"📰 APL · 阿波罗 — 第 {week.year}-W{week.week:02d} 周")
+    assert digest.startswith(f"📰 APL · 阿波罗 — {week.year}年第{week.week}周")
     assert english_words(digest) == [], digest
 
 
@@ -166,7 +166,8 @@ def test_a_charter_edit_changes_the_channel_language_and_refuses_a_forged_one(bo
     with bot.database.system_session(write=False) as db:
         assert db.scalars(select(Project.language)).one() == "zh-CN"
     edited = bot.fake.wait_for("chat.postMessage", 2)[-1].args
-    assert edited["channel"] == CHANNEL and edited["text"] == "<@U0001> 修改了章程：频道语言。"
+    assert edited["channel"] == CHANNEL
+    assert edited["text"] == "<@U0001> 修改了章程：\n• 频道语言：English → 简体中文"
     # Answers to Alice stay in English.
     assert say(bot, "charter", user=ALICE).startswith("APL · Apollo — charter")
 

@@ -18,7 +18,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, header, section
-from bot.formats import fmt_list, fmt_money, mention
+from bot.formats import fmt_list, fmt_money, fmt_week, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import Translator
 from bot.markup import Markup
@@ -103,7 +103,7 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
 
 def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
     project = digest.project
-    title = t("digests.title", key=project.key, name=project.name, week=digest.week)
+    title = t("digests.title", key=project.key, name=project.name, week=fmt_week(digest.week, t))
     if digest.quiet:
         text = t("digests.quiet", title=title)
         return text, [section(text)]
@@ -225,7 +225,7 @@ def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHisto
     healths = {project.id: statuses[project.id].assessment.health for project in projects}
     order = {"red": 0, "amber": 1, "green": 2}
     ranked = sorted(projects, key=lambda p: (order[healths[p.id].value], p.key))
-    lines = [t("digests.portfolio_title", week=iso_week(today))]
+    lines = [t("digests.portfolio_title", week=fmt_week(iso_week(today), t))]
     lines += [
         t(
             "digests.portfolio_project",
