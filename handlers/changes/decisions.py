@@ -251,7 +251,7 @@ def change_list_line(project: Project, change: ChangeRequest, dates: DateContext
 def changes_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         dates = DateContext.of(ctx)
         lines = [change_list_line(project, change, dates, ctx.t) for change in list_changes(db, project)]
     title = ctx.t("changes.list_title", key=project.key, name=project.name)

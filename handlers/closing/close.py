@@ -34,7 +34,6 @@ from models.closing.closeout import as_of, settle, start_closing
 from models.core.deliveries import copies_of
 from models.core.enums import Disposition, Phase
 from models.core.keys import ItemKind, parse_item_key
-from models.projects.portfolio import find_project
 from models.projects.tables import Project
 
 DISPOSITIONS = {
@@ -85,7 +84,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def close_verb(invocation: Invocation) -> Reply:
         ctx = invocation.ctx
         with ctx.db() as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             moved = start_closing(db=db, actor=ctx.actor, project=project)
             posted = copies_of(db, about=subject(project))
         if moved or not posted:
