@@ -2,8 +2,9 @@
 
 A listener's notice after its answer and a scheduled pass's DMs, posts and files all go the
 same way: claim the key in the delivery log, send, record what happened (where the message
-was posted, so its copies can be edited later). Whether it was already sent is decided here,
-never by the caller.
+was posted and what it is about, so all copies of one thing can be edited together:
+models.core.deliveries.copies_of). Whether it was already sent is decided here, never by the
+caller, and the delivery log is the only record of where messages went.
 
 A Slack error after slack-sdk's own retries (429 with Retry-After, 5xx) is a failure, tried
 again later with back-off. A dropped connection is uncertain: Slack may have posted, so the
@@ -71,7 +72,13 @@ def send_once(
     key, channel, send = notice.key, notice.channel, notice.post
     with runtime.database.session(team_id) as db:
         delivery_id = claim_delivery(
-            db, team_id=team_id, key=key, kind=notice.kind, now=now, payload=notice.payload()
+            db,
+            team_id=team_id,
+            key=key,
+            kind=notice.kind,
+            now=now,
+            payload=notice.payload(),
+            about=notice.about or None,
         )
     if delivery_id is None:
         return False
@@ -149,16 +156,36 @@ class Notice:
     subject: str = ""  # whom a failure is counted against in `jobs status`: a project's key
     write: Write | None = None
     kept: bool = True
+    # What the message shows (a change request's key): its copies are edited together later.
+    about: str = ""
 
     @classmethod
-    def once(cls, kind: str, *about: object, channel: str, text: str, blocks: Blocks | None = None) -> Notice:
-        """A notice that happens once per `about` (a request to one decider): a second is not sent."""
-        return cls(":".join(str(part) for part in (kind, *about, channel)), kind, channel, text, blocks)
+    def once(
+        cls,
+        kind: str,
+        *parts: object,
+        channel: str,
+        text: str,
+        blocks: Blocks | None = None,
+        about: str = "",
+    ) -> Notice:
+        """A notice that happens once per `parts` (a request to one decider): a second is not sent."""
+        key = ":".join(str(part) for part in (kind, *parts, channel))
+        return cls(key, kind, channel, text, blocks, about=about)
 
     @classmethod
-    def new(cls, kind: str, *about: object, channel: str, text: str, blocks: Blocks | None = None) -> Notice:
+    def new(
+        cls,
+        kind: str,
+        *parts: object,
+        channel: str,
+        text: str,
+        blocks: Blocks | None = None,
+        about: str = "",
+    ) -> Notice:
         """A notice of an event that may happen again (a charter edited twice): each is sent."""
-        return cls.once(kind, *about, uuid.uuid4().hex[:12], channel=channel, text=text, blocks=blocks)
+        unique = uuid.uuid4().hex[:12]
+        return cls.once(kind, *parts, unique, channel=channel, text=text, blocks=blocks, about=about)
 
     @classmethod
     def due(
@@ -171,9 +198,10 @@ class Notice:
         *,
         write: Write | None = None,
         subject: str = "",
+        about: str = "",
     ) -> Notice:
         """A scheduled pass's message: made again by the pass, so not kept in the log."""
-        return cls(key, kind, channel, text, blocks, subject, write, kept=False)
+        return cls(key, kind, channel, text, blocks, subject, write, kept=False, about=about)
 
     def payload(self) -> str | None:
         if not self.kept:

@@ -9,7 +9,7 @@ from models.changes.tables import ChangeDecision, ChangeRequest, ChangeTarget
 from models.closing.tables import Lesson
 from models.comms.tables import CommPlanLine
 from models.core.base import Base
-from models.core.records import AuditEntry, Delivery, HealthSnapshot, InboundEvent, PostedMessage
+from models.core.records import AuditEntry, Delivery, HealthSnapshot, InboundEvent
 from models.core.workspace import SlackUser, Workspace
 from models.documents.tables import Document
 from models.issues.tables import Issue
@@ -43,7 +43,6 @@ __all__ = [
     "Member",
     "Milestone",
     "MilestoneLink",
-    "PostedMessage",
     "Project",
     "QualityResult",
     "QualityReview",

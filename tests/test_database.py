@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from handlers.slack.installations import schema_metadata
@@ -21,6 +21,7 @@ from models import Project, Workspace
 from models.core.base import utcnow
 from models.core.claims import claim
 from models.core.database import Database
+from models.core.deliveries import copies_of
 from models.core.enums import Phase
 from models.core.migrate import current_revision, head_revision, upgrade
 from models.core.records import Delivery
@@ -72,6 +73,33 @@ def test_replicas_starting_together_migrate_once(database_url: str, tmp_path: Pa
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     database = Database(fresh)
     assert current_revision(database) == head_revision()
+    database.dispose()
+
+
+def test_upgrade_moves_posted_messages_into_the_delivery_log(database_url: str, tmp_path: Path) -> None:
+    """Copies remembered before the delivery log recorded them are still found, and edited."""
+    database = Database(fresh_database_url(database_url, tmp_path))
+    upgrade(database, "0009")
+    with database.engine.begin() as conn:
+        conn.execute(text("INSERT INTO workspaces (team_id) VALUES (:team)"), {"team": TEAM})
+        conn.execute(
+            text(
+                "INSERT INTO posted_messages (team_id, subject, channel_id, ts)"
+                " VALUES (:team, :about, :c, :ts)"
+            ),
+            {"team": TEAM, "about": "checklist:APL", "c": "C100", "ts": "1700000000.000100"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO deliveries (team_id, key, kind, state, attempts, channel_id, message_ts)"
+                " VALUES (:team, :key, 'change_request', 'sent', 1, 'D0002', '1700000000.000200')"
+            ),
+            {"team": TEAM, "key": "change_request:APL-C1:U0002"},
+        )
+    upgrade(database)
+    with database.session(TEAM, write=False) as db:
+        assert copies_of(db, about="checklist:APL") == [("C100", "1700000000.000100")]
+        assert copies_of(db, about="APL-C1") == [("D0002", "1700000000.000200")]
     database.dispose()
 
 

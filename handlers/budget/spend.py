@@ -22,7 +22,6 @@ from models.budget.spend import (
     set_category,
 )
 from models.core.enums import EacMethod
-from models.projects.portfolio import find_project
 
 DATE_WORD = "on"
 
@@ -67,7 +66,7 @@ def over_planned_lines(report: BudgetReport, currency: str, t: Translator) -> li
 def budget_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         report = budget_report(db, project)
     title = ctx.t("budget.title", key=project.key, name=project.name, currency=project.currency)
     if not report.categories:
@@ -88,7 +87,7 @@ def budget_set(invocation: Invocation, args: list[str]) -> Reply:
     ctx = invocation.ctx
     amount = read_amount(args[-1])
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         line = set_category(
             db=db, actor=ctx.actor, project=project, category=" ".join(args[:-1]), amount=amount
         )
@@ -118,7 +117,7 @@ def budget_eac(invocation: Invocation, args: list[str]) -> Reply:
     ctx = invocation.ctx
     method = eac_method_named(args[0]) if args else None
     with ctx.db(write=method is not None) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         if method is not None:
             set_eac_method(db=db, actor=ctx.actor, project=project, method=method)
         current = project.eac_method
@@ -151,7 +150,7 @@ def cost_reply(invocation: Invocation) -> Reply:
     rest, when = split_date(words[1:])
     spent_on = read_date(when, dates, lean=Lean.PAST) if when else dates.today()
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         category, what = match_category(db, project, rest)
         was_warning = standing_of(budget_report(db, project), category).warning
         log_cost(

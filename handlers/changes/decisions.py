@@ -31,7 +31,6 @@ from handlers.slack.forms import DateContext, ModalState, NoteForm, note_modal
 from handlers.slack.payloads import Clicked, SubmittedView
 from models.changes.decisions import (
     allowed_ids,
-    chase_copies,
     decide,
     decider_ids,
     decisions_of,
@@ -41,10 +40,9 @@ from models.changes.decisions import (
 from models.changes.requests import change_by_id, change_key, find_change, list_changes
 from models.changes.tables import ChangeDecision, ChangeRequest
 from models.core.access import require_visible
-from models.core.deliveries import sent_copies
+from models.core.deliveries import copies_of
 from models.core.enums import ChangeStatus, Verdict
 from models.core.keys import parse_item_key
-from models.core.posted import posted_copies
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 
@@ -139,7 +137,7 @@ def send_request(ctx: Ctx, project: Project, change_id: int) -> None:
         where = [project.channel_id, *deciders, *admins]
         key = change_key(project, change)
     for channel in dict.fromkeys(where):
-        notice = Notice.once(COPY_KIND, key, channel=channel, text=text, blocks=blocks)
+        notice = Notice.once(COPY_KIND, key, channel=channel, text=text, blocks=blocks, about=key)
         send_notice(ctx.runtime, ctx.team_id, notice)
     refresh_homes(ctx, deciders)
 
@@ -155,8 +153,8 @@ def update_copies(ctx: Ctx, project_id: int, change_id: int) -> None:
         t = ctx.t_project(project)
         text = change_text(project, change, t)
         blocks = change_blocks(project, change, decisions_of(db, change), t)
-        copies = posted_copies(db=db, subject=key) + chase_copies(db, change)
-        copies += sent_copies(db, prefix=f"{COPY_KIND}:{key}:")
+        # The channel's, the deciders' and the chasing DMs: all sent about this request.
+        copies = copies_of(db, about=key)
     for channel, ts in copies:
         try:
             ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
@@ -257,7 +255,7 @@ def change_list_line(project: Project, change: ChangeRequest, dates: DateContext
 def changes_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         dates = DateContext.of(ctx)
         lines = [change_list_line(project, change, dates, ctx.t) for change in list_changes(db, project)]
     title = ctx.t("changes.list_title", key=project.key, name=project.name)

@@ -8,6 +8,7 @@ is checked again against the database, so a stale button changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -15,16 +16,17 @@ from sqlalchemy.orm import Session
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, header, section
 from bot.formats import fmt_date, fmt_list, mention
 from bot.i18n import Translator
+from bot.outbox import Notice, send_notice
 from handlers.changes.buttons import decision_buttons
 from handlers.slack.context import Ctx
 from models.changes.decisions import decider_ids
 from models.changes.tables import ChangeRequest
 from models.closing.checklist import Checklist, Item, checklist_of, key_of, title_of
 from models.core.access import require_visible
+from models.core.deliveries import copies_of
 from models.core.enums import Phase
 from models.core.errors import NotFoundError
 from models.core.keys import parse_item_key
-from models.core.posted import posted_copies, remember_post
 from models.issues.tables import Issue
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
@@ -49,6 +51,9 @@ def project_for_item(db: Session, ctx: Ctx, key: str) -> Project:
     project = find_project(db, channel_id=None, key=parsed.project)
     require_visible(db, project, ctx.actor)
     return project
+
+
+CHECKLIST_KIND = "closing_checklist"
 
 
 def subject(project: Project) -> str:
@@ -181,13 +186,20 @@ def render(db: Session, project: Project, t: Translator) -> tuple[str, list[Bloc
 
 
 def post_checklist(ctx: Ctx, project_id: int) -> None:
-    """Post a fresh copy to the project's channel and remember it for later edits."""
+    """Post a fresh copy to the project's channel, recorded as a copy for later edits."""
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         text, blocks = render(db, project, ctx.t_project(project))
-    posted = ctx.client.chat_postMessage(channel=project.channel_id, text=text, blocks=blocks)
-    with ctx.db() as db:
-        remember_post(db=db, subject=subject(project), channel_id=posted["channel"], ts=posted["ts"])
+    notice = Notice.new(
+        CHECKLIST_KIND,
+        project.key,
+        channel=project.channel_id,
+        text=text,
+        blocks=blocks,
+        about=subject(project),
+    )
+    # Not kept for the `notices` pass: a copy that never arrived is posted by `/pmo close` again.
+    send_notice(ctx.runtime, ctx.team_id, replace(notice, kept=False))
 
 
 def refresh_checklists(ctx: Ctx, project_id: int) -> None:
@@ -201,7 +213,7 @@ def edit_checklists(ctx: Ctx, project_id: int) -> None:
         if project.phase is not Phase.CLOSING:
             return
         text, blocks = render(db, project, ctx.t_project(project))
-        copies = posted_copies(db=db, subject=subject(project))
+        copies = copies_of(db, about=subject(project))
     for channel, ts in copies:
         try:
             ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)

@@ -31,10 +31,9 @@ from handlers.slack.context import Ctx
 from handlers.slack.payloads import Clicked
 from handlers.slack.shortcuts import permalink
 from models.closing.closeout import as_of, settle, start_closing
+from models.core.deliveries import copies_of
 from models.core.enums import Disposition, Phase
 from models.core.keys import ItemKind, parse_item_key
-from models.core.posted import posted_copies
-from models.projects.portfolio import find_project
 from models.projects.tables import Project
 
 DISPOSITIONS = {
@@ -85,9 +84,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def close_verb(invocation: Invocation) -> Reply:
         ctx = invocation.ctx
         with ctx.db() as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             moved = start_closing(db=db, actor=ctx.actor, project=project)
-            posted = posted_copies(db=db, subject=subject(project))
+            posted = copies_of(db, about=subject(project))
         if moved or not posted:
             # A checklist that never reached Slack (it was down) is posted now, once.
             ctx.after(begin_closing, ctx, project.id)

@@ -46,7 +46,7 @@ from models.closing.tables import Lesson
 from models.core.access import Action, require, require_open
 from models.core.clock import utcnow
 from models.core.errors import DomainError
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
 
 ANSWER_ACTION = "lessons_answer"
@@ -207,7 +207,7 @@ def give_here(invocation: Invocation) -> None:
     is gone or was never sent (someone who joined late, or lessons given mid-project)."""
     command = invocation.command
     with invocation.ctx.db(write=False) as db:
-        project_id = find_project(db, channel_id=command.channel_id).id
+        project_id = invocation.ctx.channel_project(db).id
     open_lesson_form(invocation.ctx, command.trigger_id or "", project_id)
 
 

@@ -100,7 +100,7 @@ def plan_blocks(project: Project, lines: list[CommPlanLine], t: Translator) -> l
 def comms_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         lines = plan_lines(db, project)
         text = "\n".join(
             [

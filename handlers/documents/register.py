@@ -13,7 +13,6 @@ from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from models.documents.register import KINDS, add_document, project_documents
 from models.documents.tables import Document
-from models.projects.portfolio import find_project
 
 
 def read_link(word: str) -> str:
@@ -57,7 +56,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             raise UsageError("documents.bad_args", kinds=", ".join(KINDS))
         link, title, kind = parse_add(words[1:])
         with ctx.db() as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = invocation.ctx.channel_project(db)
             document = add_document(db=db, actor=ctx.actor, project=project, url=link, title=title, kind=kind)
             return Reply(
                 ctx.t(
@@ -69,7 +68,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def docs_verb(invocation: Invocation) -> Reply:
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             lines = [document_line(doc, ctx.t, project.timezone) for doc in project_documents(db, project)]
         title = ctx.t("documents.title", key=project.key, name=project.name)
         if not lines:

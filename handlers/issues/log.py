@@ -76,7 +76,7 @@ def issues_reply(invocation: Invocation) -> Reply:
     which = IssueFilter(words[0]) if words else IssueFilter.OPEN
     today = DateContext.of(ctx).today()
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         found = list_issues(db, project, which=which, user_id=ctx.user_id)[:SHOWN]
         rows = [(issue, issue_line(project, issue, is_overdue(issue, today), ctx.t)) for issue in found]
         title = ctx.t(f"issues.title.{which.value}", key=project.key, name=project.name)

@@ -111,7 +111,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             open_issue_form(ctx, command.trigger_id or "", command.channel_id, Prefill())
             return None
         with ctx.db() as db:
-            project = find_project(db, channel_id=command.channel_id)
+            project = ctx.channel_project(db)
             form = IssueForm(title=" ".join(invocation.words))
             issue = raise_issue(db=db, actor=ctx.actor, project=project, form=form)
             return Reply(logged_text(project, issue, ctx.t))

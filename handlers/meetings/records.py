@@ -42,7 +42,7 @@ from models.meetings.records import (
     decision_log,
     record_meeting,
 )
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
 from models.tasks.breakdown import task_key
 from models.team.members import active_members
@@ -205,7 +205,7 @@ def summary(project: Project, form: MeetingForm, recorded: Recorded, user_id: st
 def decisions_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         lines = [
             ctx.t(
                 "meetings.logged_decision", day=fmt_date(d.decided_on, ctx.t), text=d.text, user=d.recorded_by
@@ -226,7 +226,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def meeting_verb(invocation: Invocation) -> None:
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             require(db, project, ctx.actor, Action.RECORD_MEETING)
             require_open(project)
             state = MeetingState(project_id=project.id, channel_id=project.channel_id)

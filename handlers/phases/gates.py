@@ -14,7 +14,6 @@ from handlers.slack.forms import read_term
 from models.core.enums import Phase
 from models.core.errors import Termed
 from models.phases.gates import Gap, GateClosedError, gate_gaps, move_phase, next_phase
-from models.projects.portfolio import find_project
 
 OVERRIDE = "override"
 
@@ -49,7 +48,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx = invocation.ctx
         target, reason = parse_phase_args(invocation.words)
         with ctx.db() as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             if target is None:
                 return where_it_stands(ctx.t, project.key, project.phase, gate_gaps(db, project))
             try:

@@ -17,7 +17,7 @@ from handlers.slack.directory import lookup
 from models.closing.closeout import as_of
 from models.core.access import Action, require
 from models.projects.exports import Export, export_csv
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         ctx = invocation.ctx
         which = parse_exports(invocation.words)
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             require(db, project, ctx.actor, Action.READ_RECORDS)
         ctx.after(upload_exports, ctx, project.id, invocation.command.channel_id, which)
         return Reply(ctx.t("exports.coming", key=project.key, count=len(which)))

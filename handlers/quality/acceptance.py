@@ -34,7 +34,7 @@ from handlers.slack.payloads import Clicked, SubmittedView
 from models.closing.checklist import UNSETTLED, key_of
 from models.closing.closeout import as_of
 from models.issues.log import issue_key
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
 from models.quality.acceptance import (
     NOTE_MAX,
@@ -96,7 +96,7 @@ def deliverables_reply(invocation: Invocation) -> Reply:
     """Every deliverable with its acceptance; buttons on those still waiting for the sponsor."""
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         items = project_deliverables(db, project)
     title = ctx.t("acceptance.list_title", key=project.key, name=project.name)
     if not items:

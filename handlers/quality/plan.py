@@ -12,7 +12,6 @@ from handlers.quality.reviews import quality_result, record_button
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.forms import DateContext, read_date, read_person, with_deadline_warnings
 from models.core.enums import ReviewStatus
-from models.projects.portfolio import find_project
 from models.quality.plan import DeliverablePlan, add_criterion, plan_review, quality_plan
 from models.quality.tables import AcceptanceCriterion, QualityReview
 
@@ -45,7 +44,7 @@ def deliverable_lines(plan: DeliverablePlan, t: Translator) -> str:
 def quality_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         plans = quality_plan(db, project)
     title = ctx.t("quality.title", key=project.key, name=project.name)
     if not plans:
@@ -70,7 +69,7 @@ def add_quality_criterion(invocation: Invocation, args: list[str]) -> Reply:
         raise UsageError("quality.criterion_form")
     ctx = invocation.ctx
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         criterion = add_criterion(
             db=db, actor=ctx.actor, project=project, key=args[0], text=" ".join(args[1:])
         )
@@ -85,7 +84,7 @@ def plan_quality_review(invocation: Invocation, args: list[str]) -> Reply:
     dates = DateContext.of(ctx)
     due = read_date(" ".join(args[2:]), dates)
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         plan_review(db=db, actor=ctx.actor, project=project, key=args[0], reviewer_id=reviewer, due=due)
     planned = ctx.t(
         "quality.review_planned", key=args[0].upper(), reviewer=reviewer, due=fmt_date(due, ctx.t)

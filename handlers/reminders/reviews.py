@@ -108,9 +108,11 @@ class ReviewPass(ScheduledPass):
         """The request as its deciders see it, in the language of the one it is sent to."""
         t = self.t_for(user)
         project, change = chase.project, chase.change
-        text = t(f"reviews.{kind}", key=change_key(project, change), days=chase.waited, name=project.name)
+        key = change_key(project, change)
+        text = t(f"reviews.{kind}", key=key, days=chase.waited, name=project.name)
         blocks = change_blocks(project, change, chase.decisions, t)
-        return Notice.due(chase_key(kind, change, user), kind, user, text, blocks)
+        # A copy of the request with its buttons: edited with the others when it is decided.
+        return Notice.due(chase_key(kind, change, user), kind, user, text, blocks, about=key)
 
 
 def run_reviews(runtime: Runtime, now: datetime) -> list[PassFailure]:

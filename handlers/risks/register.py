@@ -177,7 +177,7 @@ def register_reply(invocation: Invocation) -> Reply:
     if words not in ([], [ALL_WORD]):
         raise UsageError("risks.bad_filter", given=" ".join(invocation.words))
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         risks = risk_register(db, project, open_only=not words)
         history = score_history(db, risks)
         lines = [risk_line(project, risk, history.get(risk.id), ctx.t) for risk in risks]
@@ -259,7 +259,7 @@ def upload_heatmap(ctx: Ctx, project_id: int) -> None:
 def heatmap_reply(invocation: Invocation, runtime: Runtime) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
     ctx.after(upload_heatmap, ctx, project.id)
     return Reply(ctx.t("risks.heatmap_drawing", key=project.key))
 
@@ -267,7 +267,7 @@ def heatmap_reply(invocation: Invocation, runtime: Runtime) -> Reply:
 def review_reply(invocation: Invocation, key: str) -> Reply:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         risk = find_risk(db, project, key)
         blocks = review_blocks(project, risk, ctx.t)
         text = ctx.t("risks.review_prompt", line=risk_line(project, risk, None, ctx.t))

@@ -14,7 +14,7 @@ from handlers.slack.context import Ctx
 from handlers.slack.directory import lookup
 from handlers.slack.forms import DateContext
 from models.core.enums import TaskStatus
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
 from models.schedule.milestones import project_milestones
 from models.schedule.plan import PlanRow, project_plan
@@ -104,6 +104,6 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def gantt_verb(invocation: Invocation) -> Reply:
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
         ctx.after(upload_gantt, ctx, project.id, project.channel_id, DateContext.of(ctx).today())
         return Reply(ctx.t("gantt.drawing", key=project.key))

@@ -178,7 +178,7 @@ def milestone_add(invocation: Invocation, words: list[str]) -> Reply:
         raise UsageError("plan.milestone_form")
     due = read_date(parts["due"], DateContext.of(ctx)) if "due" in parts else None
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         if due is not None:
             milestone = add_milestone(
                 db=db, actor=ctx.actor, project=project, name=parts["name"], due=due, deliverable=deliverable
@@ -290,7 +290,7 @@ def milestone_reply(invocation: Invocation) -> Reply:
         raise UsageError("plan.milestone_needs_key")
     ctx = invocation.ctx
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         milestone = find_milestone(db, project, words[1])
         return Reply(MILESTONE_ACTIONS[action](ctx, db, project, milestone, words[2:]))
 
@@ -303,7 +303,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if words not in ([], [CRITICAL_WORD]):
             raise UsageError("plan.bad_args", given=invocation.args)
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             lines = page_lines(db, project, ctx, critical=bool(words))
         return plan_page(project, lines, 0, ctx.t, critical=bool(words))
 

@@ -22,7 +22,7 @@ from handlers.slack.context import Ctx
 from handlers.slack.usage import form_for
 from models.core.access import require_visible
 from models.core.errors import DomainError, InvalidError
-from models.projects.portfolio import project_in_channel, project_of_channel, projects_named
+from models.projects.portfolio import project_in_channel, projects_named
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
@@ -227,18 +227,18 @@ def require_readable(verb: Verb, invocation: Invocation) -> None:
     if verb.reads is Reads.NOTHING:
         return
     keys = invocation.words if verb.reads is Reads.KEYED else []
-    require_seen(invocation.ctx, invocation.command.channel_id, keys)
+    require_seen(invocation.ctx, keys)
 
 
-def require_seen(ctx: Ctx, place: str | None, keys: list[str]) -> None:
+def require_seen(ctx: Ctx, keys: list[str]) -> None:
     """A private project's records only for its people, and only in its own channel, DMs and
-    Home: the projects `keys` name (APL, APL-12), else the one of `place` (a channel id, None
-    for Home and modals)."""
+    Home: the projects `keys` name (APL, APL-12), else the channel's (none on Home and in
+    modals)."""
     with ctx.db(write=False) as db:
         named = projects_named(db, keys)
-        here = project_of_channel(db, place)
-        for project in named or ([here] if here is not None else []):
-            require_visible(db, project, ctx.actor, place)
+        here = [ctx.channel_project(db)] if ctx.project_id is not None else []
+        for project in named or here:
+            require_visible(db, project, ctx.actor, ctx.channel_id)
 
 
 def usage_reply(ctx: Ctx, verb: Verb, detail: str, words: list[str] | None = None) -> Reply:
@@ -280,7 +280,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         """Run the command again for whoever clicked, and post the fresh answer in the channel."""
         ack()
         action = ShareAction.model_validate(body)
-        ctx = in_channel_language(ctx, action.channel_id)
+        ctx = in_channel_language(ctx.in_channel(action.channel_id), action.channel_id)
         command = SlashCommand(
             team_id=ctx.team_id,
             user_id=ctx.user_id,

@@ -17,6 +17,8 @@ from bot.runtime import RUNTIME_KEY, Runtime
 from handlers.slack.directory import language_of
 from handlers.slack.once import ONCE_KEY, Once
 from models.core.access import Actor
+from models.core.errors import NotFoundError
+from models.projects.portfolio import project_by_id, project_of_channel
 
 if TYPE_CHECKING:
     from models.projects.tables import Project
@@ -43,6 +45,9 @@ class Ctx:
     language: str
     # The form, click or command this request is, claimed by its first write (handlers.slack.once).
     once: Once | None = None
+    # The channel's project (open, else the one it last closed), looked up once by the middleware;
+    # a listener loads it in its own session with `channel_project`.
+    project_id: int | None = None
     # Answers in `language`; derived, so `replace(ctx, language=…)` speaks the new one.
     t: Translator = field(init=False, repr=False)
 
@@ -60,6 +65,23 @@ class Ctx:
     def t_project(self, project: Project) -> Translator:
         """The project's language, for what its channel reads."""
         return project_translator(self.runtime, project)
+
+    def channel_project(self, db: Session) -> Project:
+        """The project of the channel the request came from, in the listener's session `db`."""
+        if self.project_id is None:
+            raise NotFoundError("project.none_in_channel")
+        return project_by_id(db, self.project_id)
+
+    def in_channel(self, channel_id: str) -> Ctx:
+        """The same request, asked about another channel (a shared answer posted there)."""
+        return replace(self, channel_id=channel_id, project_id=self.project_id_of(channel_id))
+
+    def project_id_of(self, channel_id: str | None) -> int | None:
+        if not channel_id:
+            return None
+        with self.db(write=False) as db:
+            project = project_of_channel(db, channel_id)
+            return None if project is None else project.id
 
     @contextmanager
     def db(self, *, write: bool = True, claim: bool = True) -> Iterator[Session]:
@@ -136,7 +158,8 @@ def team_of(context: BoltContext, body: dict[str, Any]) -> str | None:
 
 
 def request_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:
-    """The request's context with the asking person's language settled; None without a workspace.
+    """The request's context with the asking person's language and the channel's project settled;
+    None without a workspace.
 
     Settled here, before any listener opens a write transaction: looking the person up may
     write to the people cache, which must not wait on the listener's own lock (SQLite). An
@@ -146,7 +169,7 @@ def request_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) ->
     ctx = unsettled_ctx(runtime, context, body)
     if ctx is None or body.get("type") == "event_callback":
         return ctx
-    return ctx.speaking(language_of(ctx, ctx.user_id))
+    return replace(ctx, language=language_of(ctx, ctx.user_id), project_id=ctx.project_id_of(ctx.channel_id))
 
 
 def unsettled_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:
@@ -174,7 +197,7 @@ def ctx_of(context: BoltContext) -> Ctx:
 
 
 def build_request_context(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
-    """Middleware: who asks, in which workspace and language, once, for every listener after it."""
+    """Middleware: who asks, in which workspace, language and project, once, for every listener after it."""
     ctx = request_ctx(runtime_of(context), context, body)
     if ctx is not None:
         context[CTX_KEY] = ctx

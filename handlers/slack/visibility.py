@@ -37,7 +37,7 @@ def refuse_unseen(
     ctx = ctx_of(context)
     try:
         # No channel on the Home tab and in a modal, where only the person's own view is shown.
-        require_seen(ctx, (body.get("channel") or {}).get("id"), named_keys(body))
+        require_seen(ctx, named_keys(body))
     except ForbiddenError as error:
         return refusal(error, body, ctx.t, context.client, settings=ctx.runtime.settings)
     next()

@@ -49,7 +49,7 @@ from models.core.clock import utcnow
 from models.core.enums import Channel, CommKind
 from models.core.errors import InvalidError
 from models.issues.log import issue_key
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
 from models.standups.answers import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
 from models.tasks.breakdown import open_tasks_of, task_key
@@ -229,7 +229,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         if words:
             raise UsageError("standups.bad_args", given=" ".join(invocation.words))
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=command.channel_id)
+            project = ctx.channel_project(db)
             day = local_moment(utcnow(), time_zone(ctx, ctx.user_id)).date()
         open_answer(ctx, command.trigger_id or "", project.id, day)
 

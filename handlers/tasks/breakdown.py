@@ -133,7 +133,7 @@ def task_add(invocation: Invocation, args: list[str]) -> Reply:
     ctx = invocation.ctx
     form = parse_one_line(args, DateContext.of(ctx))
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         task = add_task(db=db, actor=ctx.actor, project=project, form=form)
         text = added_text(project, task, ctx.t)
         blocks = [section(text), task_buttons(project, task, ctx.t)]
@@ -210,7 +210,7 @@ def task_move(invocation: Invocation, args: list[str]) -> Reply:
     start = read_date(parts["start"], dates) if "start" in parts else None
     due = read_date(parts["due"], dates) if "due" in parts else None
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         task = find_task(db, project, args[0])
         followed = move_dates(db=db, actor=ctx.actor, project=project, task=task, start=start, due=due)
         lines = [
@@ -300,7 +300,7 @@ def task_link(invocation: Invocation, args: list[str]) -> Reply:
     key, requests = parse_link(args)
     lines: list[str] = []
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         task = find_task(db, project, key)
         for request in requests:
             before = find_task(db, project, request.key)
@@ -387,7 +387,7 @@ def tasks_reply(invocation: Invocation) -> Reply:
             raise UsageError("tasks.bad_filter", given=words[0])
         which, owner = TaskFilter.OPEN, read_user(words[0])
     with ctx.db(write=False) as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         found = list_tasks(
             db, project, which=which, user_id=ctx.user_id, today=DateContext.of(ctx).today(), owner_id=owner
         )

@@ -29,7 +29,6 @@ from handlers.slack.forms import (
 )
 from models.core.enums import Role
 from models.core.errors import Termed
-from models.projects.portfolio import find_project
 from models.projects.tables import Member, Project
 from models.team.members import (
     Allocation,
@@ -185,7 +184,7 @@ def watching_load(invocation: Invocation, user_id: str, change: Change) -> Reply
     ctx = invocation.ctx
     today = DateContext.of(ctx).today()
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         before = overload_flags(load_of(db, project, user_id, today))
         text = change(db, project)
         db.flush()
@@ -235,7 +234,7 @@ def team_remove(invocation: Invocation, args: list[str]) -> Reply:
         raise UsageError("team.remove_needs_user")
     user_id = read_user(args[0])
     with ctx.db() as db:
-        project = find_project(db, channel_id=invocation.command.channel_id)
+        project = ctx.channel_project(db)
         remove_member(db=db, actor=ctx.actor, project=project, user_id=user_id)
         text = ctx.t("team.removed", user=user_id, key=project.key)
     refresh_homes(ctx, [user_id])
@@ -286,7 +285,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             raise UsageError("team.bad_args", given=words[0])
         ctx = invocation.ctx
         with ctx.db(write=False) as db:
-            project = find_project(db, channel_id=invocation.command.channel_id)
+            project = ctx.channel_project(db)
             return team_reply(project, team_loads(db, project, DateContext.of(ctx).today()), ctx.t)
 
     @router.verb("people", usage="people", example="people", takes_args=False, reads=Reads.NOTHING)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.changes.requests import change_key
@@ -21,7 +21,6 @@ from models.core.clock import utcnow
 from models.core.enums import ChangeStatus, Role, Verdict
 from models.core.errors import DomainError, ForbiddenError, People
 from models.core.limits import shifted
-from models.core.records import Delivery
 from models.projects.tables import Project
 from models.schedule.milestones import milestone_key
 from models.tasks.breakdown import follow_move, task_key
@@ -43,29 +42,13 @@ class Outcome:
     settled: bool
 
 
-# The scheduled DMs that chase an undecided request carry its buttons too: they are copies.
+# The scheduled DMs that chase an undecided request, each sent once per request and person.
 REMINDER, ESCALATION = "change_reminder", "change_escalation"
 
 
 def chase_key(kind: str, change: ChangeRequest, user_id: str) -> str:
     """The delivery key of one reminder or escalation, sent once per request and person."""
     return f"{kind}:{change.id}:{user_id}"
-
-
-def chase_copies(db: Session, change: ChangeRequest) -> list[tuple[str, str]]:
-    """Where the reminders and escalations of `change` were sent: (channel, ts) of each."""
-    rows = db.execute(
-        select(Delivery.channel_id, Delivery.message_ts).where(
-            or_(
-                *(
-                    Delivery.key.startswith(f"{kind}:{change.id}:", autoescape=True)
-                    for kind in (REMINDER, ESCALATION)
-                )
-            ),
-            Delivery.message_ts.is_not(None),
-        )
-    ).all()
-    return [(channel, ts) for channel, ts in rows if channel and ts]
 
 
 def seats(project: Project, change: ChangeRequest) -> list[Seat]:

@@ -1,4 +1,7 @@
-"""The delivery log: a scheduled send is claimed by key before it is made, so it is made once.
+"""The delivery log: a send is claimed by key before it is made, so it is made once.
+
+It is also the one record of where each message landed: the sends made `about` one thing are
+its copies, found by `copies_of` to be edited together.
 
 Whoever inserts the key first sends (`INSERT … ON CONFLICT DO NOTHING RETURNING`). A send
 that failed is claimed again once its back-off has passed; one whose outcome is unknown (the
@@ -39,7 +42,14 @@ def _update() -> Update:
 
 
 def claim_delivery(
-    db: Session, *, team_id: str, key: str, kind: str, now: datetime, payload: str | None = None
+    db: Session,
+    *,
+    team_id: str,
+    key: str,
+    kind: str,
+    now: datetime,
+    payload: str | None = None,
+    about: str | None = None,
 ) -> int | None:
     """The delivery's id if this caller should send it now, else None."""
     values = {
@@ -50,6 +60,7 @@ def claim_delivery(
         "attempts": 1,
         "claimed_at": utcnow(),
         "payload": payload,
+        "about": about,
     }
     delivery_id = claimed_id(db, Delivery, values, conflict=["team_id", "key"])
     if delivery_id is not None:
@@ -160,14 +171,16 @@ def notices_due(db: Session, *, now: datetime, limit: int) -> list[Delivery]:
     )
 
 
-def sent_copies(db: Session, *, prefix: str) -> list[tuple[str, str]]:
-    """The channel and ts of every notification sent under a key starting with `prefix`."""
+def copies_of(db: Session, *, about: str) -> list[tuple[str, str]]:
+    """The channel and ts of every message sent about `about`, oldest first."""
     rows = db.execute(
-        select(Delivery.channel_id, Delivery.message_ts).where(
-            Delivery.key.startswith(prefix, autoescape=True),
+        select(Delivery.channel_id, Delivery.message_ts)
+        .where(
+            Delivery.about == about,
             Delivery.state == DeliveryState.SENT,
             Delivery.message_ts.is_not(None),
         )
+        .order_by(Delivery.id)
     )
     return [(channel, ts) for channel, ts in rows if channel and ts is not None]
 

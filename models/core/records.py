@@ -1,4 +1,4 @@
-"""Records the bot keeps about itself: the audit log, sends, posted messages, inbound events."""
+"""Records the bot keeps about itself: the audit log, sends and where they landed, inbound events."""
 
 from __future__ import annotations
 
@@ -31,10 +31,12 @@ class AuditEntry(TeamScoped, Base):
 
 
 class Delivery(TeamScoped, Base):
-    """One scheduled send, claimed by key before it is sent so it is sent once.
+    """One send, claimed by key before it is sent so it is sent once, and where it landed.
 
     The key names the kind, target and period (`digest:<project>:<ISO week>`,
     `standup:<project>:<user>:<local date>`…); whichever process inserts it first sends.
+    Messages with the same `about` are copies of one thing (a change request in the channel
+    and in each decider's DMs): when it changes, every copy is edited together.
     """
 
     __tablename__ = "deliveries"
@@ -56,17 +58,7 @@ class Delivery(TeamScoped, Base):
     # A notification a listener queued (bot.outbox.Notice), as JSON: no pass can rebuild it,
     # so a failed one is sent again from what is stored here.
     payload: Mapped[str | None] = mapped_column(Text)
-
-
-class PostedMessage(TeamScoped, Base):
-    """A message the bot posted about something, so every copy can be updated later."""
-
-    __tablename__ = "posted_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    subject: Mapped[str] = mapped_column(String(60), index=True)
-    channel_id: Mapped[str] = mapped_column(String(32))
-    ts: Mapped[str] = mapped_column(String(32))
+    about: Mapped[str | None] = mapped_column(String(60), index=True)
 
 
 class InboundEvent(TeamScoped, Base):
