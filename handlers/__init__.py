@@ -13,6 +13,7 @@ from slack_bolt import App
 
 import handlers.budget.spend
 import handlers.calendar.days_off
+import handlers.calendar.working_week
 import handlers.changes.decisions
 import handlers.changes.request_form
 import handlers.charter.modal
@@ -86,6 +87,7 @@ CAPABILITIES = (
     handlers.risks.reviews,
     handlers.reminders.reviews,
     handlers.calendar.days_off,
+    handlers.calendar.working_week,
     handlers.reminders.overdue,
     handlers.standups.standup,
     handlers.digests.weekly,

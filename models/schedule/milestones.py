@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.calendar.working_days import workspace_calendar
+from models.calendar.project_calendar import project_calendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
@@ -162,7 +162,7 @@ def move_milestone(
     """A new due date, rolled forward to a working day; the baseline stays for comparison."""
     _planning(db, project, actor)
     _not_reached(project, milestone)
-    landed = workspace_calendar(db).on_or_after(due)
+    landed = project_calendar(db, project).on_or_after(due)
     check_all(_before_start(project, landed))
     # A date someone sets by hand is theirs: the milestone stops following its tasks.
     db.execute(delete(MilestoneLink).where(MilestoneLink.milestone_id == milestone.id))

@@ -20,7 +20,8 @@ from models.budget.earned_value import (
     slipped,
 )
 from models.budget.spend import BudgetReport, budget_reports
-from models.calendar.working_days import WorkCalendar, workspace_calendar
+from models.calendar.project_calendar import project_calendars
+from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import Phase, ReviewStatus, Severity, TaskStatus
 from models.issues.tables import Issue
@@ -143,13 +144,13 @@ class Figures:
     worst_issues: dict[int, list[Issue]]
     waiting_changes: dict[int, list[ChangeRequest]]
     undated: dict[int, list[Task]]
-    calendar: WorkCalendar
+    calendars: dict[int, WorkCalendar]
 
 
 def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures:
     ids = [project.id for project in projects]
-    calendar = workspace_calendar(db)
-    work = leaf_work_of(db, ids, today, calendar)
+    calendars = project_calendars(db, projects)
+    work = leaf_work_of(db, ids, today, calendars)
     return Figures(
         work=work,
         budgets=budget_reports(db, projects),
@@ -162,7 +163,7 @@ def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures
         worst_issues=worst_issues_of(db, ids),
         waiting_changes=waiting_changes_of(db, ids),
         undated=undated_of(db, [i for i in ids if i in work and work[i].sums.undated]),
-        calendar=calendar,
+        calendars=calendars,
     )
 
 
@@ -192,8 +193,9 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
     budget = figures.budgets[project.id]
     spent = budget.spent  # every cost entry is in a category, planned or not
     value = earned_value_of(work.sums, budget=project.budget, spent=spent, method=project.eac_method)
-    finish, slip = _finish_and_slip(project, value.spi, figures.calendar)
-    milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip, figures.calendar)
+    calendar = figures.calendars[project.id]
+    finish, slip = _finish_and_slip(project, value.spi, calendar)
+    milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip, calendar)
     risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
     issues = figures.issues.get(project.id) or IssueFigures({}, 0)
     facts = HealthFacts(
