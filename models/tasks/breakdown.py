@@ -424,6 +424,7 @@ def as_items(tasks: Sequence[Task], edges: Sequence[tuple[int, int]]) -> list[It
             estimate_hours=task.estimate_hours,
             percent=task.percent_complete,
             done=task.status is TaskStatus.DONE,
+            pinned=task.start_pinned,
         )
         for task in tasks
         if task.status is not TaskStatus.CANCELLED

@@ -1,4 +1,4 @@
-"""project calendars: working week and own holidays
+"""project calendars: working week and own holidays; pinned task starts
 
 Revision ID: 0011
 Revises: 0009
@@ -48,6 +48,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_project_holidays_project_id"), ["project_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_holidays_team_id"), ["team_id"], unique=False)
 
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("start_pinned", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("working_week", sa.String(length=7), server_default="1111100", nullable=False)
@@ -55,6 +60,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_column("start_pinned")
+
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_column("working_week")
 
