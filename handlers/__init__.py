@@ -38,6 +38,7 @@ import handlers.reminders.overdue
 import handlers.reminders.reviews
 import handlers.risks.register
 import handlers.risks.reviews
+import handlers.schedule.baseline
 import handlers.schedule.gantt
 import handlers.schedule.plan
 import handlers.slack.command
@@ -70,6 +71,7 @@ CAPABILITIES = (
     handlers.team.members,
     handlers.tasks.breakdown,
     handlers.schedule.plan,
+    handlers.schedule.baseline,
     handlers.quality.plan,
     handlers.risks.register,
     handlers.budget.spend,

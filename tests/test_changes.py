@@ -30,10 +30,11 @@ def test_the_manager_approves_with_a_note_and_the_impact_is_applied_and_every_co
     with bot.database.system_session(write=False) as db:
         project = db.scalars(select(Project)).one()
         applied = db.scalars(select(AuditEntry).where(AuditEntry.action == "change.apply")).all()
-    assert project.baseline_end_date == date(2027, 3, 31)  # the baseline stays; the plan moves
+    # An approved change to the schedule is the new promise: the baseline is saved with it.
+    assert project.baseline_end_date == date(2027, 4, 14)
     status = bot.slack.command("status").json()["text"]
-    assert "· target Wed 2027-04-14 · baseline Wed 2027-03-31" in status
-    moved = "• *APL-M1* Beta · due Fri 2027-01-29 · forecast Fri 2027-01-29 · baseline Fri 2027-01-15"
+    assert "· target Wed 2027-04-14 · baseline Wed 2027-04-14" in status
+    moved = "• *APL-M1* Beta · due Fri 2027-01-29 · forecast Fri 2027-01-29"
     assert moved in status
     assert "remaining 122,500.00 EUR · baseline 120,000.00 EUR" in status
     assert {(entry.subject, entry.reason) for entry in applied} == {("APL", "APL-C1"), ("APL-M1", "APL-C1")}

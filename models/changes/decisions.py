@@ -25,6 +25,7 @@ from models.core.enums import ChangeStatus, Role, Verdict
 from models.core.errors import DomainError, ForbiddenError, InvalidError, People
 from models.core.records import Delivery
 from models.projects.tables import Project
+from models.schedule.baseline import snapshot
 from models.schedule.milestones import milestone_key
 from models.schedule.reschedule import Followed, MilestoneShift
 from models.tasks.breakdown import follow_move, task_key
@@ -280,6 +281,8 @@ def apply_change(
                 audit(task_key(project, task), {"due_date": before_due}, {"due_date": task.due_date})
                 followed = follow_move(db=db, actor=actor, project=project, task=task, was=was)
                 moved.append(TaskMove(task, calendar.count(before_due, task.due_date), followed))
+    if days:  # the plan the change approved is the new promise
+        snapshot(db, actor, project, reason=change_key(project, change))
     change.applied_at = utcnow()
     return moved, marks
 
