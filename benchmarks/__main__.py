@@ -18,6 +18,7 @@ from benchmarks import (
     dms_bench,
     load_bench,
     reminders_bench,
+    reschedule_bench,
     soak,
     startup_bench,
     status_bench,
@@ -25,7 +26,16 @@ from benchmarks import (
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (status_bench, load_bench, digests_bench, reminders_bench, startup_bench, dms_bench, soak)
+    for module in (
+        status_bench,
+        load_bench,
+        digests_bench,
+        reminders_bench,
+        startup_bench,
+        dms_bench,
+        reschedule_bench,
+        soak,
+    )
 }
 
 

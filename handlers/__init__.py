@@ -13,6 +13,7 @@ from slack_bolt import App
 
 import handlers.budget.spend
 import handlers.calendar.days_off
+import handlers.calendar.working_week
 import handlers.changes.decisions
 import handlers.changes.request_form
 import handlers.charter.modal
@@ -37,6 +38,7 @@ import handlers.reminders.overdue
 import handlers.reminders.reviews
 import handlers.risks.register
 import handlers.risks.reviews
+import handlers.schedule.baseline
 import handlers.schedule.gantt
 import handlers.schedule.plan
 import handlers.slack.command
@@ -69,6 +71,7 @@ CAPABILITIES = (
     handlers.team.members,
     handlers.tasks.breakdown,
     handlers.schedule.plan,
+    handlers.schedule.baseline,
     handlers.quality.plan,
     handlers.risks.register,
     handlers.budget.spend,
@@ -86,6 +89,7 @@ CAPABILITIES = (
     handlers.risks.reviews,
     handlers.reminders.reviews,
     handlers.calendar.days_off,
+    handlers.calendar.working_week,
     handlers.reminders.overdue,
     handlers.standups.standup,
     handlers.digests.weekly,

@@ -4,7 +4,7 @@ Knows nothing about Slack: the same functions serve a slash command, a button, a
 job and the console.
 """
 
-from models.calendar.tables import Absence, Holiday
+from models.calendar.tables import Absence, Holiday, ProjectHoliday
 from models.changes.tables import ChangeDecision, ChangeRequest, ChangeTarget
 from models.closing.tables import Lesson
 from models.comms.tables import CommPlanLine
@@ -44,6 +44,7 @@ __all__ = [
     "Milestone",
     "MilestoneLink",
     "Project",
+    "ProjectHoliday",
     "QualityResult",
     "QualityReview",
     "Risk",

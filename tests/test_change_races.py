@@ -5,12 +5,13 @@ between the message and the click. One decision each, the impact applied once; o
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
 from bot.app import Mode, create_app
 from models import AuditEntry, ChangeDecision, ChangeRequest
+from models.calendar.working_days import WorkCalendar
 from models.core.enums import ChangeStatus
 from tests.support.changes import click, plan, requested
 from tests.support.flows import field_errors, fill, submit
@@ -18,6 +19,7 @@ from tests.support.served import RunningBot, make_settings, serving
 from tests.support.slackdriver import Reply
 from tests.support.workspace import ALICE, BOB, CAROL
 
+WEEKDAYS = WorkCalendar()
 END = date(2027, 3, 31)  # Apollo's target end before any change
 
 
@@ -98,8 +100,8 @@ def test_manager_and_sponsor_approving_at_the_same_moment_both_count_and_apply_i
         assert status_of(bot, number) is ChangeStatus.APPROVED and decisions(bot, number) == 2
         assert sorted(applied(bot, key)) == ["APL", "APL-M1"], key  # the end date and the milestone, once
         assert told_requester(bot, key) == 1, key  # by whichever decision settled it
-    assert plan(bot)[0] == END + timedelta(days=31 + 32 + 33)
-    assert plan(bot)[2] == date(2027, 1, 15) + timedelta(days=31 + 32 + 33)
+    assert plan(bot)[0] == WEEKDAYS.add(END, 31 + 32 + 33)  # working days
+    assert plan(bot)[2] == WEEKDAYS.add(date(2027, 1, 15), 31 + 32 + 33)
 
 
 def test_one_decider_submitting_twice_at_once_is_recorded_once(bot: RunningBot) -> None:
@@ -109,7 +111,7 @@ def test_one_decider_submitting_twice_at_once_is_recorded_once(bot: RunningBot) 
     errors = sorted((field_errors(reply) for reply in replies), key=len)
     assert errors[0] == {} and "already approved" in errors[1]["note"]
     assert decisions(bot, 1) == 1 and sorted(applied(bot, "APL-C1")) == ["APL", "APL", "APL-M1"]
-    assert plan(bot)[0] == END + timedelta(days=5)  # end date and budget each moved once
+    assert plan(bot)[0] == WEEKDAYS.add(END, 5)  # end date and budget each moved once
 
 
 def test_a_button_and_a_form_from_before_a_restart_still_decide_once(
@@ -127,4 +129,4 @@ def test_a_button_and_a_form_from_before_a_restart_still_decide_once(
         assert status_of(bot, 1) is ChangeStatus.APPROVED
         late = again.slack.view_submission(stale_form, fill(stale_form, {"note": "Again"}))
         assert "already approved" in field_errors(late)["note"]
-    assert decisions(bot, 1) == 1 and plan(bot)[0] == END + timedelta(days=4)
+    assert decisions(bot, 1) == 1 and plan(bot)[0] == WEEKDAYS.add(END, 4)

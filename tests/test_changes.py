@@ -25,14 +25,16 @@ def test_the_manager_approves_with_a_note_and_the_impact_is_applied_and_every_co
     assert field_errors(decide(bot, "change_approve", ALICE, note="Worth it")) == {}
 
     assert change(bot).status is ChangeStatus.APPROVED
-    assert plan(bot) == (date(2027, 4, 10), Decimal("122500.00"), date(2027, 1, 25))
+    # Ten working days: the target end and the milestone land on working days.
+    assert plan(bot) == (date(2027, 4, 14), Decimal("122500.00"), date(2027, 1, 29))
     with bot.database.system_session(write=False) as db:
         project = db.scalars(select(Project)).one()
         applied = db.scalars(select(AuditEntry).where(AuditEntry.action == "change.apply")).all()
-    assert project.baseline_end_date == date(2027, 3, 31)  # the baseline stays; the plan moves
+    # An approved change to the schedule is the new promise: the baseline is saved with it.
+    assert project.baseline_end_date == date(2027, 4, 14)
     status = bot.slack.command("status").json()["text"]
-    assert "· target Sat 2027-04-10 · baseline Wed 2027-03-31" in status
-    moved = "• *APL-M1* Beta · due Mon 2027-01-25 · forecast Mon 2027-01-25 · baseline Fri 2027-01-15"
+    assert "· target Wed 2027-04-14 · baseline Wed 2027-04-14" in status
+    moved = "• *APL-M1* Beta · due Fri 2027-01-29 · forecast Fri 2027-01-29"
     assert moved in status
     assert "remaining 122,500.00 EUR · baseline 120,000.00 EUR" in status
     assert {(entry.subject, entry.reason) for entry in applied} == {("APL", "APL-C1"), ("APL-M1", "APL-C1")}
@@ -64,7 +66,7 @@ def test_past_a_threshold_both_manager_and_sponsor_must_approve(bot: RunningBot)
     )
     assert field_errors(decide(bot, "change_approve", BOB)) == {}
     assert change(bot).status is ChangeStatus.APPROVED
-    assert plan(bot)[0] == date(2027, 5, 15)
+    assert plan(bot)[0] == date(2027, 6, 2)
 
 
 def test_a_rejection_settles_it_and_applies_nothing(bot: RunningBot) -> None:
@@ -91,7 +93,7 @@ def test_anyone_else_is_told_who_decides_and_a_second_click_changes_nothing(bot:
     assert click(bot, "change_approve", ALICE) is None
     with bot.database.system_session(write=False) as db:
         assert len(db.scalars(select(ChangeDecision)).all()) == 1
-    assert plan(bot)[0] == date(2027, 4, 3)  # moved 3 days once
+    assert plan(bot)[0] == date(2027, 4, 5)  # moved 3 working days once
 
 
 def test_a_withdrawn_request_cannot_be_decided(bot: RunningBot) -> None:
@@ -134,7 +136,7 @@ def test_two_deciders_approving_at_the_same_moment_apply_the_impact_once(bot: Ru
         thread.join(timeout=20)
     outcomes = sorted(bool(field_errors(reply)) for reply in replies.values())
     assert outcomes == [False, True]  # one decision recorded, the other told it was already approved
-    assert plan(bot) == (date(2027, 4, 10), Decimal("121000.00"), date(2027, 1, 25))
+    assert plan(bot) == (date(2027, 4, 14), Decimal("121000.00"), date(2027, 1, 29))
     with bot.database.system_session(write=False) as db:
         assert len(db.scalars(select(ChangeDecision)).all()) == 1
 
@@ -150,7 +152,7 @@ def test_below_the_thresholds_the_sponsor_alone_decides_and_every_copy_follows(b
 
     assert field_errors(decide(bot, "change_approve", BOB, note="Fine by me")) == {}
     assert change(bot).status is ChangeStatus.APPROVED
-    assert plan(bot) == (date(2027, 4, 3), Decimal("120100.00"), date(2027, 1, 18))
+    assert plan(bot) == (date(2027, 4, 5), Decimal("120100.00"), date(2027, 1, 20))
     with bot.database.system_session(write=False) as db:
         decision = db.scalars(select(ChangeDecision)).one()
     assert (decision.user_id, decision.role, decision.as_admin) == (BOB, Role.SPONSOR, False)
@@ -191,4 +193,4 @@ def test_the_cost_threshold_alone_needs_both_manager_and_sponsor(bot: RunningBot
     assert told[-1]["text"].endswith("it still needs <@U0002> to approve it.")
     assert field_errors(decide(bot, "change_approve", BOB)) == {}
     assert change(bot).status is ChangeStatus.APPROVED
-    assert plan(bot) == (date(2027, 4, 3), Decimal("180000.00"), date(2027, 1, 18))
+    assert plan(bot) == (date(2027, 4, 5), Decimal("180000.00"), date(2027, 1, 20))

@@ -199,3 +199,28 @@ def test_every_links_rule_holds_after_any_move(
         assert calendar.span(item.start, item.due) == calendar.span(
             tasks[node].start or MONDAY, tasks[node].due or MONDAY
         )
+
+
+def test_a_pinned_successor_stays_and_is_listed_with_its_negative_float(bot: RunningBot) -> None:
+    linked_chain(bot)
+    assert say(bot, "task pin APL-2") == (
+        "*APL-2* is pinned to start Thu 2026-12-10: moves of the work before it no longer carry it, "
+        "and a conflict shows as negative float."
+    )
+    answer = say(bot, "task move APL-1 start 2026-12-09 due 2026-12-11")
+    assert (
+        "⚠ *APL-2* is pinned to start Thu 2026-12-10, but its links now need Mon 2026-12-14: "
+        "float -2 working days (2 days late)."
+    ) in answer
+    assert "↪ *APL-2*" not in answer and dates(bot, 2) == ("2026-12-10", "2026-12-11")
+    assert "↪ *APL-4* follows it" not in answer  # it finishes with the pinned task, which stayed
+    say(bot, "task unpin APL-2")
+    answer = say(bot, "task move APL-1 start 2026-12-09 due 2026-12-14")
+    assert "↪ *APL-2* follows it, 3 working days later: now Tue 2026-12-15 to Wed 2026-12-16." in answer
+
+
+def test_a_task_without_a_start_cannot_be_pinned(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Design due 2026-12-09")
+    assert say(bot, "task pin APL-1").startswith("*APL-1* has no start date to pin")
+    assert not task(bot, 1).start_pinned

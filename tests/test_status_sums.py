@@ -8,8 +8,8 @@ import pytest
 
 from models import Project
 from models.budget.earned_value import work_sums
+from models.calendar.project_calendar import project_calendars
 from models.calendar.tables import Holiday
-from models.calendar.working_days import workspace_calendar
 from models.core.database import Database
 from models.core.enums import TaskStatus
 from models.status.figures import leaf_work_of
@@ -63,9 +63,9 @@ def test_planned_and_earned_sums_match_the_task_by_task_figures(database: Databa
                 )
             )
     with database.session(TEAM, write=False) as db:
-        calendar = workspace_calendar(db)
-        expected = work_sums(work_items(db, project), TODAY, calendar)
-        summed = leaf_work_of(db, [project.id], TODAY, calendar)[project.id].sums
+        calendars = project_calendars(db, [project])
+        expected = work_sums(work_items(db, project), TODAY, calendars[project.id])
+        summed = leaf_work_of(db, [project.id], TODAY, calendars)[project.id].sums
     assert summed.planned_unestimated > 0 and summed.planned_hours > 10, "tasks under way count"
     assert (summed.count, summed.estimated, summed.undated) == (expected.count, expected.estimated, 1)
     for figure in ("hours", "earned_hours", "earned_unestimated", "planned_hours", "planned_unestimated"):

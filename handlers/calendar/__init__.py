@@ -1,1 +1,1 @@
-"""`/pmo holidays` and `/pmo away`."""
+"""`/pmo holidays`, `/pmo calendar` and `/pmo away`."""

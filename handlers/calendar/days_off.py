@@ -54,20 +54,25 @@ def read_leading_date(words: list[str], dates: DateContext) -> tuple[date, str]:
     raise refusal or UsageError("calendar.holiday_form")
 
 
-def holiday_add(invocation: Invocation, words: list[str]) -> Reply:
-    """`add <date> [name]`, or `add <date>, <name>` when the name could read as part of a date."""
-    if not words:
-        raise UsageError("calendar.holiday_form")
-    ctx = invocation.ctx
-    dates = DateContext.of(ctx)
+def read_day_off(words: list[str], dates: DateContext) -> tuple[date, str | None]:
+    """`<date> [name]`, or `<date>, <name>` when the name could read as part of a date."""
     text = " ".join(words)
     if "," in text:
         when, _, name = text.partition(",")
         day = read_date(when, dates)
     else:
         day, name = read_leading_date(words, dates)
+    return day, name.strip() or None
+
+
+def holiday_add(invocation: Invocation, words: list[str]) -> Reply:
+    """`add <date> [name]`, or `add <date>, <name>` when the name could read as part of a date."""
+    if not words:
+        raise UsageError("calendar.holiday_form")
+    ctx = invocation.ctx
+    day, name = read_day_off(words, DateContext.of(ctx))
     with ctx.db() as db:
-        added = add_holiday(db, actor=ctx.actor, team_id=ctx.team_id, day=day, name=name.strip() or None)
+        added = add_holiday(db, actor=ctx.actor, team_id=ctx.team_id, day=day, name=name)
     key = "calendar.holiday_added" if added else "calendar.holiday_exists"
     return Reply(ctx.t(key, day=fmt_date(day, ctx.t)))
 

@@ -29,7 +29,9 @@ from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState, NoteForm, note_modal
 from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.tasks.breakdown import carried
 from models.changes.decisions import (
+    Outcome,
     allowed_ids,
     decide,
     decider_ids,
@@ -45,6 +47,8 @@ from models.core.enums import ChangeStatus, Verdict
 from models.core.keys import parse_item_key
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
+from models.schedule.milestones import milestone_key, project_milestones
+from models.tasks.breakdown import task_key
 
 DECISION_CALLBACK = "change_decision"
 # The delivery kind of a change request's copies (channel post, deciders' DMs); their keys
@@ -235,6 +239,43 @@ def tell_about_decision(ctx: Ctx, project_id: int, change_id: int, settled: bool
         refresh_checklists(ctx, project.id)
 
 
+def moved_text(db: Session, project: Project, outcome: Outcome, t: Translator) -> str | None:
+    """What an approved change moved, in the words of a `task move` answer: each task it named,
+    the work that followed, whether the finish moved, and the milestones it named."""
+    if not (outcome.moved or outcome.milestones):
+        return None
+    lines = [t("changes.moved_title", key=change_key(project, outcome.change))]
+    for move in outcome.moved:
+        task = move.task
+        lines.append(
+            t(
+                "changes.moved_task",
+                key=task_key(project, task),
+                days=move.days,
+                start=fmt_date(task.start_date, t),
+                due=fmt_date(task.due_date, t),
+            )
+        )
+        lines += carried(db, project, move.followed, t)[0]
+    milestones = {found.id: found for found in project_milestones(db, project)}
+    lines += [
+        t(
+            "plan.milestone_moved",
+            key=milestone_key(project, milestones[shift.id]),
+            name=milestones[shift.id].name,
+            was=fmt_date(shift.was, t),
+            due=fmt_date(shift.now, t),
+        )
+        for shift in outcome.milestones
+    ]
+    return "\n".join(lines)
+
+
+def tell_what_moved(ctx: Ctx, project: Project, change: ChangeRequest, text: str) -> None:
+    notice = Notice.once("change_moves", change_key(project, change), channel=project.channel_id, text=text)
+    send_notice(ctx.runtime, ctx.team_id, notice)
+
+
 def change_list_line(project: Project, change: ChangeRequest, dates: DateContext, t: Translator) -> str:
     # Both ends in the reader's time zone: a request made late yesterday UTC may be today's there.
     zone = ZoneInfo(dates.tz)
@@ -309,9 +350,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 note=note,
             )
             settled = outcome.settled
+            moves = moved_text(db, project, outcome, ctx.t_project(project))
         # Slack is told once the decision is committed and answered, never while it is locked.
         ack()
         ctx.after(tell_about_decision, ctx, state.project_id, state.change_id, settled)
+        if moves:
+            ctx.after(tell_what_moved, ctx, project, outcome.change, moves)
 
 
 def withdraw_or_refuse(invocation: Invocation) -> Reply:

@@ -49,7 +49,7 @@ from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.schedule.cpm import Link
 from models.schedule.milestones import milestone_key, project_milestones
-from models.schedule.reschedule import Followed, MilestoneShift, Shift
+from models.schedule.reschedule import Conflict, Followed, MilestoneShift, Shift
 from models.tasks.breakdown import (
     Linked,
     LinkOutcome,
@@ -65,6 +65,7 @@ from models.tasks.breakdown import (
     task_key,
     task_problems,
 )
+from models.tasks.pinning import pin_start
 from models.tasks.tables import Milestone, Task
 
 TASK_CALLBACK = "task_new"
@@ -152,6 +153,17 @@ def shift_line(project: Project, task: Task, shift: Shift, t: Translator) -> str
     )
 
 
+def conflict_line(project: Project, task: Task, conflict: Conflict, t: Translator) -> str:
+    return t(
+        "tasks.pinned_conflict",
+        key=task_key(project, task),
+        start=fmt_date(task.start_date, t),
+        allowed=fmt_date(conflict.allowed, t),
+        float=conflict.total_float,
+        days=-conflict.total_float,
+    )
+
+
 def finish_moved(followed: Followed, t: Translator) -> list[str]:
     """Whether the project's finish moved, when there is one."""
     was, now = followed.finish_was, followed.finish
@@ -186,7 +198,8 @@ def followed_lines(
     shifts = [shift_line(project, tasks[shift.id], shift, t) for shift in followed.shifts]
     found = milestones or {}
     marks = [milestone_shift_line(project, found[shift.id], shift, t) for shift in followed.milestones]
-    return shifts + finish_moved(followed, t) + marks
+    conflicts = [conflict_line(project, tasks[found.id], found, t) for found in followed.conflicts]
+    return shifts + conflicts + finish_moved(followed, t) + marks
 
 
 def carried(
@@ -403,7 +416,28 @@ def tasks_reply(invocation: Invocation) -> Reply:
     return Reply(title + "\n" + "\n".join(lines[:LIST_MAX]), blocks=blocks)
 
 
-TASK_ACTIONS = {"add": task_add, "move": task_move, "link": task_link}
+def task_pin(invocation: Invocation, args: list[str], *, pinned: bool = True) -> Reply:
+    """`pin <KEY>`: hold its start where it is; `unpin <KEY>`: let its links move it again."""
+    if len(args) != 1:
+        raise UsageError("tasks.pin_form")
+    ctx = invocation.ctx
+    with ctx.db() as db:
+        project = find_project(db, channel_id=invocation.command.channel_id)
+        task = find_task(db, project, args[0])
+        pin_start(db=db, actor=ctx.actor, project=project, task=task, pinned=pinned)
+        text = ctx.t(
+            "tasks.pinned" if pinned else "tasks.unpinned",
+            key=task_key(project, task),
+            start=fmt_date(task.start_date, ctx.t),
+        )
+    return Reply(text)
+
+
+def task_unpin(invocation: Invocation, args: list[str]) -> Reply:
+    return task_pin(invocation, args, pinned=False)
+
+
+TASK_ACTIONS = {"add": task_add, "move": task_move, "link": task_link, "pin": task_pin, "unpin": task_unpin}
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
@@ -411,7 +445,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         "task",
         usage="task [add <title> [@owner] [due <when>] [start <when>] [est <hours>] "
         "[under <KEY>] [after <KEY> [+Nd][, <KEY> …]] | move <KEY> [start <when>] [due <when>] "
-        "| link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …]]",
+        "| link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …] | pin|unpin <KEY>]",
         example="task add Design the API @bob due next friday est 16",
     )
     def task_verb(invocation: Invocation) -> Reply | None:

@@ -7,22 +7,26 @@ are serialised: one decision completes the request, the other is told what happe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.calendar.project_calendar import project_calendar
+from models.calendar.working_days import WorkCalendar
 from models.changes.requests import change_key
 from models.changes.tables import ChangeDecision, ChangeRequest, ChangeTarget
 from models.core.access import Actor, require_open
 from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import ChangeStatus, Role, Verdict
-from models.core.errors import DomainError, ForbiddenError, People
-from models.core.limits import shifted
+from models.core.errors import DomainError, ForbiddenError, InvalidError, People
 from models.projects.tables import Project
+from models.schedule.baseline import snapshot
 from models.schedule.milestones import milestone_key
+from models.schedule.reschedule import Followed, MilestoneShift
 from models.tasks.breakdown import follow_move, task_key
 from models.tasks.tables import Milestone, Task
 
@@ -40,6 +44,16 @@ class Outcome:
     decision: ChangeDecision
     # True when this decision settled the request (approved or rejected).
     settled: bool
+    # What an approval moved: each named task with what followed it, and the named milestones.
+    moved: list[TaskMove] = field(default_factory=list)
+    milestones: list[MilestoneShift] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TaskMove:
+    task: Task
+    days: int  # working days
+    followed: Followed
 
 
 # The scheduled DMs that chase an undecided request, each sent once per request and person.
@@ -180,17 +194,32 @@ def decide(
         after={"seat": seat.value, "status": change.status.value},
         reason=note,
     )
+    moved: tuple[list[TaskMove], list[MilestoneShift]] = ([], [])
     if change.status is ChangeStatus.APPROVED:
-        apply_change(db, actor, project, change)
+        moved = apply_change(db, actor, project, change)
     db.flush()
-    return Outcome(change, decision, settled)
+    return Outcome(change, decision, settled, *moved)
 
 
-def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequest) -> None:
-    """Move the end date and the named work, add to the budget; once, and audited as the change's."""
+def working_shift(calendar: WorkCalendar, day: date, days: int) -> date:
+    """`day` moved by `days` working days: a change's impact lands on a working day."""
+    try:
+        return calendar.add(day, days)
+    except (ValueError, OverflowError):
+        raise InvalidError("limits.date", field="schedule_days", day=day.isoformat(), days=days) from None
+
+
+def apply_change(
+    db: Session, actor: Actor, project: Project, change: ChangeRequest
+) -> tuple[list[TaskMove], list[MilestoneShift]]:
+    """Move the end date and the named work by working days of the project's calendar, add to the
+    budget; once, and audited as the change's. Returns what moved, for the answer to say."""
+    moved: list[TaskMove] = []
+    marks: list[MilestoneShift] = []
     if change.applied_at is not None:
-        return
+        return moved, marks
     days = change.schedule_days
+    calendar = project_calendar(db, project)
 
     def audit(subject: str, before: dict[str, object], after: dict[str, object]) -> None:
         entry = record(
@@ -207,7 +236,7 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
 
     if days and project.target_end_date is not None:
         before = project.target_end_date
-        project.target_end_date = shifted(before, days, field="schedule_days")
+        project.target_end_date = working_shift(calendar, before, days)
         audit(project.key, {"target_end_date": before}, {"target_end_date": project.target_end_date})
     if change.cost_impact and project.budget is not None:
         before_budget = project.budget
@@ -218,7 +247,8 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
             milestone = db.get(Milestone, target.milestone_id)
             if milestone is not None:
                 before_due = milestone.due_date
-                milestone.due_date = shifted(before_due, days, field="schedule_days")
+                milestone.due_date = working_shift(calendar, before_due, days)
+                marks.append(MilestoneShift(milestone.id, before_due, milestone.due_date))
                 audit(
                     milestone_key(project, milestone),
                     {"due_date": before_due},
@@ -229,11 +259,15 @@ def apply_change(db: Session, actor: Actor, project: Project, change: ChangeRequ
             if task is not None and task.due_date is not None:
                 before_due = task.due_date
                 was = (task.start_date, task.due_date)
-                task.due_date = shifted(before_due, days, field="schedule_days")
-                task.start_date = shifted(task.start_date, days) if task.start_date else None
+                task.due_date = working_shift(calendar, before_due, days)
+                task.start_date = working_shift(calendar, task.start_date, days) if task.start_date else None
                 audit(task_key(project, task), {"due_date": before_due}, {"due_date": task.due_date})
-                follow_move(db=db, actor=actor, project=project, task=task, was=was)
+                followed = follow_move(db=db, actor=actor, project=project, task=task, was=was)
+                moved.append(TaskMove(task, calendar.count(before_due, task.due_date), followed))
+    if days:  # the plan the change approved is the new promise
+        snapshot(db, actor, project, reason=change_key(project, change))
     change.applied_at = utcnow()
+    return moved, marks
 
 
 def withdraw(*, db: Session, actor: Actor, project: Project, change_id: int) -> ChangeRequest:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.budget.earned_value import earned_value
-from models.calendar.working_days import workspace_calendar
+from models.calendar.project_calendar import project_calendar
 from models.changes.tables import ChangeRequest
 from models.closing.closeout import as_of
 from models.closing.lessons import lessons_of
@@ -89,7 +89,7 @@ def _results(db: Session, plans: list[DeliverablePlan]) -> dict[int, list[Qualit
 def planned_curve(db: Session, project: Project, until: date) -> list[tuple[date, Decimal]]:
     """Planned value week by week from the start: the line spending was meant to follow."""
     items = work_items(db, project)
-    calendar = workspace_calendar(db)
+    calendar = project_calendar(db, project)
     dated = [item.due for item in items if item.due] + [item.start for item in items if item.start]
     if project.budget is None or not dated:
         return []

@@ -23,6 +23,7 @@ from models.core.enums import Phase, TaskStatus
 from models.core.errors import DomainError, InvalidError
 from models.projects.tables import BudgetLine, Project
 from models.risks.register import count_risks
+from models.schedule.baseline import snapshot
 from models.tasks.tables import Milestone, Task
 
 ORDER = (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.CLOSED)
@@ -134,6 +135,8 @@ def move_phase(
             raise InvalidError("gate.override_needs_reason")
     before = project.phase
     project.phase = target
+    if target is Phase.EXECUTION:  # the plan the team now works to is the promise
+        snapshot(db, actor, project, reason=target.value)
     if target is Phase.CLOSED:
         project.closed_at = utcnow()
         release_team(db, project, as_of(project))

@@ -61,6 +61,10 @@ class Project(TeamScoped, Base):
         stored_enum(EacMethod), default=EacMethod.CPI, server_default=EacMethod.CPI.value
     )
 
+    # The project's working week as numpy's weekmask (Monday first, 1 = working): the days its
+    # schedule counts, set by the manager with `/pmo calendar week`.
+    working_week: Mapped[str] = mapped_column(String(7), default="1111100", server_default="1111100")
+
     # Per-kind counters behind item keys (APL-12, APL-R3…), bumped atomically in SQL.
     task_seq: Mapped[int] = mapped_column(default=0)
     milestone_seq: Mapped[int] = mapped_column(default=0)

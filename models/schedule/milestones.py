@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.calendar.working_days import workspace_calendar
+from models.calendar.project_calendar import project_calendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
@@ -162,7 +162,7 @@ def move_milestone(
     """A new due date, rolled forward to a working day; the baseline stays for comparison."""
     _planning(db, project, actor)
     _not_reached(project, milestone)
-    landed = workspace_calendar(db).on_or_after(due)
+    landed = project_calendar(db, project).on_or_after(due)
     check_all(_before_start(project, landed))
     # A date someone sets by hand is theirs: the milestone stops following its tasks.
     db.execute(delete(MilestoneLink).where(MilestoneLink.milestone_id == milestone.id))
@@ -201,7 +201,7 @@ def remove_milestone(*, db: Session, actor: Actor, project: Project, milestone: 
 # -- milestones that follow tasks
 
 
-def _leaves(db: Session, project: Project) -> dict[int, list[int]]:
+def task_leaves(db: Session, project: Project) -> dict[int, list[int]]:
     """Each task's leaves: a milestone after a summary task follows the work under it."""
     rows = db.execute(select(Task.id, Task.parent_id).where(Task.project_id == project.id)).all()
     return leaves_below([Item(task_id, None, None, parent_id=parent) for task_id, parent in rows])
@@ -231,7 +231,7 @@ def add_milestone_after(
     """A milestone due when the last of `tasks` finishes in the schedule `found`, linked to them
     so it keeps in step when they move."""
     _planning(db, project, actor)
-    due = latest_finish(found, _leaves(db, project), [task.id for task in tasks])
+    due = latest_finish(found, task_leaves(db, project), [task.id for task in tasks])
     if due is None:
         raise InvalidError("milestones.after_undated", field="after")
     milestone = add_milestone(
@@ -255,7 +255,7 @@ def keep_in_step(db: Session, actor: Actor, project: Project, found: Schedule) -
     followed: dict[int, list[int]] = {}
     for milestone_id, task_id in rows:
         followed.setdefault(milestone_id, []).append(task_id)
-    below = _leaves(db, project)
+    below = task_leaves(db, project)
     shifts: list[MilestoneShift] = []
     for milestone_id, task_ids in sorted(followed.items()):
         milestone = db.get(Milestone, milestone_id)

@@ -27,6 +27,7 @@ class Item:
     estimate_hours: float | None = None
     percent: int = 0
     done: bool = False
+    pinned: bool = False
 
 
 def _graph(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:

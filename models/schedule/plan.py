@@ -12,7 +12,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from models.calendar.working_days import WorkCalendar, workspace_calendar
+from models.calendar.project_calendar import project_calendar
+from models.calendar.working_days import WorkCalendar
 from models.projects.tables import Project
 from models.schedule.cpm import Link, Schedule, Scheduled, schedule
 from models.schedule.network import Item, Rollup, rollups, tree_order
@@ -78,6 +79,6 @@ def project_plan(db: Session, project: Project) -> Plan:
     return plan_rows(
         project_tasks(db, project),
         dependency_links(db, project),
-        workspace_calendar(db),
+        project_calendar(db, project),
         target_end=project.target_end_date,
     )

@@ -52,12 +52,22 @@ class MilestoneShift:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A pinned successor the move now needs later than its start: it stays, with negative float."""
+
+    id: int
+    allowed: date  # the first day its links now let it start
+    total_float: int  # working days, negative: how far its links now overrun its pinned start
+
+
+@dataclass(frozen=True)
 class Followed:
     shifts: list[Shift]
     finish_was: date | None  # the network's finish before the move
     finish: date | None  # and after it, successors included
     schedule: Schedule | None = None  # the schedule after the move
     milestones: list[MilestoneShift] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def window(item: Item, calendar: WorkCalendar) -> Window:
@@ -149,12 +159,18 @@ def follow(
     for link in kept:
         incoming.setdefault(link.after, []).append(link)
     shifts: list[Shift] = []
+    conflicts: list[Conflict] = []
     placed = dict(leaves)
     for node in _downstream(moved, kept):
         item = leaves[node]
         if item.done:  # finished work keeps the days it happened on
             continue
         own = old[node].first
+        if item.pinned:  # held where it was set; what follows it waits for it there
+            allowed = _earliest(node, incoming[node], new, calendar)
+            if allowed is not None and allowed > own:
+                conflicts.append(Conflict(node, allowed, -calendar.count(own, allowed)))
+            continue
         start = _new_start(
             own,
             _earliest(node, incoming[node], old, calendar),
@@ -168,4 +184,4 @@ def follow(
         shifts.append(Shift(node, (item.start, item.due), (placed[node].start, placed[node].due), days))
     after_items = [placed.get(item.id, item) for item in items]
     found = schedule(after_items, all_links, calendar)
-    return Followed(shifts, finish_was, found.finish, found)
+    return Followed(shifts, finish_was, found.finish, found, conflicts=conflicts)

@@ -7,8 +7,10 @@ read one by one: their planned share counts working days, which need the calenda
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -55,7 +57,7 @@ def _planned_start() -> ColumnElement[date]:
 
 
 def _under_way(
-    db: Session, ids: ProjectIds, today: date, calendar: WorkCalendar
+    db: Session, ids: ProjectIds, today: date, calendars: Mapping[int, WorkCalendar]
 ) -> dict[int, tuple[float, float]]:
     """The planned share of each task under way today, summed per project as (hours, unestimated).
 
@@ -68,11 +70,8 @@ def _under_way(
         .join(Project, Project.id == Task.project_id)
         .where(leaf_tasks_of(ids), start <= today, Task.due_date > today)
     ).all()
-    shares = planned_fractions(
-        [WorkItem(hours, 0, begins, due) for _, hours, begins, due in rows], today, calendar
-    )
     found: dict[int, tuple[float, float]] = {}
-    for (project_id, hours, _, _), share in zip(rows, shares, strict=True):
+    for project_id, hours, share in _shares(rows, today, calendars):
         estimated, unestimated = found.get(project_id, (0.0, 0.0))
         found[project_id] = (
             (estimated + hours * share, unestimated) if hours else (estimated, unestimated + share)
@@ -80,7 +79,23 @@ def _under_way(
     return found
 
 
-def leaf_work_of(db: Session, ids: ProjectIds, today: date, calendar: WorkCalendar) -> dict[int, LeafWork]:
+def _shares(
+    rows: Sequence[Sequence[Any]], today: date, calendars: Mapping[int, WorkCalendar]
+) -> Iterator[tuple[int, float | None, float]]:
+    """Each row's project, hours and planned share, counted on its own project's calendar."""
+    by_project: dict[int, list[tuple[float | None, date, date]]] = {}
+    for row in rows:
+        by_project.setdefault(row[0], []).append((row[1], row[2], row[3]))
+    for project_id, own in by_project.items():
+        items = [WorkItem(hours, 0, begins, due) for hours, begins, due in own]
+        shares = planned_fractions(items, today, calendars[project_id])
+        for (hours, _, _), share in zip(own, shares, strict=True):
+            yield project_id, hours, share
+
+
+def leaf_work_of(
+    db: Session, ids: ProjectIds, today: date, calendars: Mapping[int, WorkCalendar]
+) -> dict[int, LeafWork]:
     """Earned value's sums, progress and the overdue count of each project's leaf tasks."""
     effective = case((Task.status == TaskStatus.DONE, 100), else_=Task.percent_complete)
     hours = func.nullif(Task.estimate_hours, 0)  # no estimate and 0 both weigh as the average
@@ -103,7 +118,7 @@ def leaf_work_of(db: Session, ids: ProjectIds, today: date, calendar: WorkCalend
         .where(leaf_tasks_of(ids))
         .group_by(Task.project_id)
     ).all()
-    under_way = _under_way(db, ids, today, calendar)
+    under_way = _under_way(db, ids, today, calendars)
     found = {}
     for (
         project_id,

@@ -17,16 +17,17 @@ from models.budget.earned_value import (
     earned_value_of,
     forecast_finish,
     planned_start,
-    slipped,
 )
 from models.budget.spend import BudgetReport, budget_reports
-from models.calendar.working_days import WorkCalendar, workspace_calendar
+from models.calendar.project_calendar import project_calendars
+from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import Phase, ReviewStatus, Severity, TaskStatus
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.quality.reviews import review_counts_of
 from models.risks.tables import Risk
+from models.schedule.forecast import followed_tasks, path_forecasts
 from models.status.figures import (
     IssueFigures,
     LeafWork,
@@ -115,17 +116,15 @@ def work_items(db: Session, project: Project) -> list[WorkItem]:
 
 
 def milestone_forecasts(
-    milestones: list[Milestone], slip: int | None, calendar: WorkCalendar
+    milestones: list[Milestone], paths: dict[int, date], *, closed: bool
 ) -> list[MilestoneForecast]:
-    """Each open milestone forecast to slip as many working days as the whole schedule does.
+    """Each open milestone forecast by the critical path through its own predecessors (`paths`),
+    or at its own date when nothing comes before it.
 
     Reached milestones are not among them (the query leaves them out): they are neither late
-    nor forecast. With no slip to apply (a closed project), there is no forecast at all.
+    nor forecast. A closed project has no forecast at all.
     """
-    return [
-        MilestoneForecast(m, None if slip is None else slipped(m.due_date, slip, calendar))
-        for m in milestones
-    ]
+    return [MilestoneForecast(m, None if closed else paths.get(m.id, m.due_date)) for m in milestones]
 
 
 @dataclass(frozen=True)
@@ -143,13 +142,14 @@ class Figures:
     worst_issues: dict[int, list[Issue]]
     waiting_changes: dict[int, list[ChangeRequest]]
     undated: dict[int, list[Task]]
-    calendar: WorkCalendar
+    calendars: dict[int, WorkCalendar]
+    paths: dict[int, dict[int, date]]  # per project, milestones forecast by their predecessors
 
 
 def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures:
     ids = [project.id for project in projects]
-    calendar = workspace_calendar(db)
-    work = leaf_work_of(db, ids, today, calendar)
+    calendars = project_calendars(db, projects)
+    work = leaf_work_of(db, ids, today, calendars)
     return Figures(
         work=work,
         budgets=budget_reports(db, projects),
@@ -162,8 +162,21 @@ def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures
         worst_issues=worst_issues_of(db, ids),
         waiting_changes=waiting_changes_of(db, ids),
         undated=undated_of(db, [i for i in ids if i in work and work[i].sums.undated]),
-        calendar=calendar,
+        calendars=calendars,
+        paths=_paths(db, projects, calendars, today),
     )
+
+
+def _paths(
+    db: Session, projects: Sequence[Project], calendars: dict[int, WorkCalendar], today: date
+) -> dict[int, dict[int, date]]:
+    """Milestone forecasts, scheduled only for the projects that have milestones following tasks."""
+    followed = followed_tasks(db, [project.id for project in projects if project.phase is not Phase.CLOSED])
+    return {
+        project.id: path_forecasts(db, project, followed[project.id], calendars[project.id], today)
+        for project in projects
+        if project.id in followed
+    }
 
 
 def statuses_of(db: Session, projects: Sequence[Project], today: date) -> dict[int, StatusReport]:
@@ -176,15 +189,11 @@ def status_of(db: Session, project: Project, today: date) -> StatusReport:
     return statuses_of(db, [project], today)[project.id]
 
 
-def _finish_and_slip(
-    project: Project, spi: float | None, calendar: WorkCalendar
-) -> tuple[date | None, int | None]:
-    """The forecast finish and its slip past the target in working days; none once closed."""
+def _forecast_finish(project: Project, spi: float | None, calendar: WorkCalendar) -> date | None:
+    """The project's forecast finish from its SPI; none once closed."""
     if project.phase is Phase.CLOSED:
-        return None, None
-    finish = forecast_finish(project.start_date, project.target_end_date, spi, calendar)
-    target = project.target_end_date
-    return finish, calendar.count(target, finish) if finish and target else 0
+        return None
+    return forecast_finish(project.start_date, project.target_end_date, spi, calendar)
 
 
 def _report(project: Project, today: date, figures: Figures) -> StatusReport:
@@ -192,8 +201,13 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
     budget = figures.budgets[project.id]
     spent = budget.spent  # every cost entry is in a category, planned or not
     value = earned_value_of(work.sums, budget=project.budget, spent=spent, method=project.eac_method)
-    finish, slip = _finish_and_slip(project, value.spi, figures.calendar)
-    milestones = milestone_forecasts(figures.milestones.get(project.id, []), slip, figures.calendar)
+    calendar = figures.calendars[project.id]
+    finish = _forecast_finish(project, value.spi, calendar)
+    milestones = milestone_forecasts(
+        figures.milestones.get(project.id, []),
+        figures.paths.get(project.id, {}),
+        closed=project.phase is Phase.CLOSED,
+    )
     risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
     issues = figures.issues.get(project.id) or IssueFigures({}, 0)
     facts = HealthFacts(

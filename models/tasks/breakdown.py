@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.calendar.working_days import WorkCalendar, workspace_calendar
+from models.calendar.project_calendar import project_calendar
+from models.calendar.working_days import WorkCalendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.enums import OPEN_TASK_STATUSES, LinkKind, TaskStatus
@@ -140,7 +141,7 @@ def _rule_problems(
     """Each link's rule, kept by the task's own start and due date, counted in working days."""
     if not incoming:
         return []
-    calendar = workspace_calendar(db)
+    calendar = project_calendar(db, project)
     return [_rule_problem(calendar, project, dates, link) for link in incoming]
 
 
@@ -423,6 +424,7 @@ def as_items(tasks: Sequence[Task], edges: Sequence[tuple[int, int]]) -> list[It
             estimate_hours=task.estimate_hours,
             percent=task.percent_complete,
             done=task.status is TaskStatus.DONE,
+            pinned=task.start_pinned,
         )
         for task in tasks
         if task.status is not TaskStatus.CANCELLED
@@ -444,7 +446,8 @@ def follow_move(
     if before is None:  # a cancelled task is out of the schedule: nothing follows it
         return Followed([], None, None)
     before = replace(before, start=was[0], due=was[1])
-    followed = follow(items, dependency_links(db, project), workspace_calendar(db), moved=task.id, was=before)
+    calendar = project_calendar(db, project)
+    followed = follow(items, dependency_links(db, project), calendar, moved=task.id, was=before)
     tasks = {found.id: found for found in project_tasks(db, project)}
     for shift in followed.shifts:
         moved = tasks[shift.id]

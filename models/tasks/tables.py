@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.base import Base, ProjectItem, TeamScoped, UTCDateTime
@@ -34,6 +34,9 @@ class Task(Deliverable, ProjectItem, Base):
     status: Mapped[TaskStatus] = mapped_column(stored_enum(TaskStatus), default=TaskStatus.TODO, index=True)
     percent_complete: Mapped[int] = mapped_column(default=0)
     start_date: Mapped[date | None] = mapped_column(Date)
+    # Pinned: the start is held where it was set (start no earlier than, and moves never carry
+    # it), so a move that now needs it later shows as negative float instead.
+    start_pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     baseline_start: Mapped[date | None] = mapped_column(Date)
     baseline_due: Mapped[date | None] = mapped_column(Date)

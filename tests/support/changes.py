@@ -20,10 +20,15 @@ def requested(bot: RunningBot, values: dict[str, str], thresholds: dict[str, str
     create(bot, thresholds or {"change_threshold_days": "30", "change_threshold_amount": "50000"})
     bot.slack.command("team add <@U0003> member")
     bot.slack.command("milestone add Beta due 2027-01-15")
+    request_change(bot, {"targets": "APL-M1", **values})
+
+
+def request_change(bot: RunningBot, values: dict[str, str]) -> None:
+    """Carol fills in the change request form with `values` on the channel's project."""
     before = len(bot.fake.calls_to("views.open"))
     bot.slack.command("change", user=CAROL)
     view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
-    assert field_errors(submit(bot, view, {"targets": "APL-M1", **values}, user=CAROL)) == {}
+    assert field_errors(submit(bot, view, values, user=CAROL)) == {}
 
 
 def click(bot: RunningBot, action: str, user: str, key: str = "APL-C1") -> dict | None:
