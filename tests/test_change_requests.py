@@ -61,10 +61,12 @@ def test_an_approved_change_to_a_task_moves_its_dates_and_shows_what_was_asked(b
     decide_on(bot, "APL-C1", "change_approve", ALICE, "Go")
     with bot.database.system_session(write=False) as db:
         task = db.scalars(select(Task)).one()
-    assert (task.start_date, task.due_date) == (date(2026, 12, 6), date(2026, 12, 15))
+    # Five working days later: Tue Dec 1 → Tue Dec 8, Thu Dec 10 → Thu Dec 17 (the weekend skipped).
+    assert (task.start_date, task.due_date) == (date(2026, 12, 8), date(2026, 12, 17))
     assert change(bot).status is ChangeStatus.APPROVED
     with bot.database.system_session(write=False) as db:
-        assert db.scalars(select(Project)).one().target_end_date == date(2027, 4, 5)
+        # Wed 2027-03-31 and five working days.
+        assert db.scalars(select(Project)).one().target_end_date == date(2027, 4, 7)
 
 
 def test_a_rejection_with_a_note_tells_the_requester_and_leaves_no_buttons(bot: RunningBot) -> None:
@@ -126,6 +128,6 @@ def test_an_approved_change_carries_the_work_that_follows_the_task(bot: RunningB
     decide_on(bot, "APL-C1", "change_approve", ALICE, "Go")
     with bot.database.system_session(write=False) as db:
         build, release = db.scalars(select(Task).order_by(Task.number)).all()
-    assert build.due_date == date(2026, 12, 15)
+    assert build.due_date == date(2026, 12, 17)  # Thu Dec 10 and five working days
     # Released the working day after the build, as its link says.
-    assert (release.start_date, release.due_date) == (date(2026, 12, 16), date(2026, 12, 16))
+    assert (release.start_date, release.due_date) == (date(2026, 12, 18), date(2026, 12, 18))
