@@ -40,6 +40,7 @@ import handlers.risks.reviews
 import handlers.schedule.gantt
 import handlers.schedule.plan
 import handlers.slack.command
+import handlers.slack.directory_events
 import handlers.slack.errors
 import handlers.slack.events
 import handlers.slack.help
@@ -59,6 +60,7 @@ CAPABILITIES = (
     handlers.slack.errors,
     handlers.slack.replays,
     handlers.slack.events,
+    handlers.slack.directory_events,
     handlers.slack.once,
     handlers.slack.command,
     handlers.slack.help,
