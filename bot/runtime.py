@@ -91,6 +91,8 @@ class Runtime:
     _known_teams: set[str] = field(default_factory=set)
     # Profiles fetched from Slack whose cache rows are still being written (handlers.slack.directory).
     fetched_profiles: dict[tuple[str, str], SlackUser] = field(default_factory=dict)
+    # When this process last read a workspace's whole directory (handlers.slack.directory).
+    directory_read_at: dict[str, datetime] = field(default_factory=dict)
     _slow: ThreadPoolExecutor | None = None
     _waiting: set[str] = field(default_factory=set)
     _waiting_lock: threading.Lock = field(default_factory=threading.Lock)

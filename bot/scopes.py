@@ -15,6 +15,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.getPermalink": (),
     "conversations.info": ("channels:read", "groups:read"),  # whether a project's channel is private
     "users.info": ("users:read",),  # time zones, locales and away statuses
+    "users.list": ("users:read",),  # the same, for everyone at once, ahead of a pass
     "files.getUploadURLExternal": ("files:write",),  # the Gantt chart, exports and the final report
     "files.completeUploadExternal": ("files:write",),
     "views.open": (),

@@ -42,6 +42,7 @@ import handlers.schedule.baseline
 import handlers.schedule.gantt
 import handlers.schedule.plan
 import handlers.slack.command
+import handlers.slack.directory_events
 import handlers.slack.errors
 import handlers.slack.events
 import handlers.slack.help
@@ -61,6 +62,7 @@ CAPABILITIES = (
     handlers.slack.errors,
     handlers.slack.replays,
     handlers.slack.events,
+    handlers.slack.directory_events,
     handlers.slack.once,
     handlers.slack.command,
     handlers.slack.help,

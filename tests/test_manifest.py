@@ -10,6 +10,7 @@ import pytest
 import yaml
 from slack_sdk import WebClient
 from slack_sdk.web.base_client import BaseClient
+from sqlalchemy import select
 
 from bot.scopes import (
     BOT_SCOPES,
@@ -20,6 +21,7 @@ from bot.scopes import (
     METHOD_SCOPES,
     REDIRECT_PATH,
 )
+from models import SlackUser
 from tests.support.charter import create
 from tests.support.closing_flows import apollo
 from tests.support.flows import say
@@ -131,10 +133,24 @@ def test_a_representative_run_calls_only_methods_the_collector_found(bot: Runnin
 
 def test_every_subscribed_event_has_a_listener(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
     events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
-    assert sorted(events) == ["app_home_opened", "app_uninstalled", "tokens_revoked"]
+    assert sorted(events) == [
+        "app_home_opened",
+        "app_uninstalled",
+        "team_join",
+        "tokens_revoked",
+        "user_change",
+    ]
     bot.slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"})
     [home] = bot.fake.wait_for("views.publish")
     assert home.args["user_id"] == ALICE and home.args["view"]["type"] == "home"
+    for number, event_type in enumerate(("team_join", "user_change"), start=1):
+        bot.fake.add_user(TEAM, f"U09{number}", tz="Asia/Tokyo", locale="ja-JP")
+        newcomer = bot.fake.user_object(TEAM, f"U09{number}") | {"locale": "ja-JP"}
+        assert bot.slack.event({"type": event_type, "user": newcomer}).status == 200
+    bot.app.runtime.settle(5)
+    with bot.database.system_session(write=False) as db:
+        profiles = db.execute(select(SlackUser.user_id, SlackUser.tz).where(SlackUser.tz == "Asia/Tokyo"))
+        assert sorted(profiles) == [("U091", "Asia/Tokyo"), ("U092", "Asia/Tokyo")]
     with caplog.at_level(logging.WARNING, logger="handlers.slack.events"):
         for event_type in ("app_uninstalled", "tokens_revoked"):
             event = {"type": event_type, "tokens": {"bot": ["UBOT"]}}

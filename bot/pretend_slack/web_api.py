@@ -6,6 +6,8 @@ payload's content) before its handler answers from the `SlackState`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -24,6 +26,8 @@ from bot.pretend_slack.blockkit import (
 from bot.pretend_slack.world import Call, SlackState, Upload
 
 RESPONSE_URL_USES_MAX = 5  # Slack honours a response URL five times, then says used_url
+# users.list answers at most this many people a page, however many were asked for.
+USERS_PAGE_MAX = 1000
 
 
 class TokenKind(Enum):
@@ -224,6 +228,44 @@ def users_info(state: SlackState, call: Call) -> JsonDict:
     return {"user": user.to_slack(include_locale=is_true(call.args.get("include_locale")))}
 
 
+def users_list(state: SlackState, call: Call) -> JsonDict:
+    """One page of the workspace's people, in a stable order, as Slack pages them with cursors.
+
+    A limit of 0 (or none) asks for everyone, which Slack serves only up to its page maximum;
+    a cursor must be one a previous page gave, else Slack answers invalid_cursor.
+    """
+    limit = str(call.args.get("limit") or 0)
+    if not limit.isdigit():
+        raise SlackError("invalid_limit", f"limit: {limit!r}, not a number")
+    size = min(int(limit) or USERS_PAGE_MAX, USERS_PAGE_MAX)
+    users = sorted(state.workspace(call).users.values(), key=lambda user: user.id)
+    start = cursor_position(str(call.args.get("cursor") or ""), len(users))
+    page, following = users[start : start + size], start + size
+    include_locale = is_true(call.args.get("include_locale"))
+    return {
+        "members": [user.to_slack(include_locale=include_locale) for user in page],
+        "cache_ts": int(time.time()),
+        "response_metadata": {"next_cursor": page_cursor(following) if following < len(users) else ""},
+    }
+
+
+def page_cursor(position: int) -> str:
+    """Slack's cursors are opaque base64 of where the next page starts."""
+    return base64.b64encode(f"user:{position}".encode()).decode()
+
+
+def cursor_position(cursor: str, total: int) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, _, position = base64.b64decode(cursor, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        kind, position = "", ""
+    if kind != "user" or not position.isdigit() or int(position) > total:
+        raise SlackError("invalid_cursor", f"cursor {cursor!r} was not given out by users.list")
+    return int(position)
+
+
 def conversations_open(state: SlackState, call: Call) -> JsonDict:
     if call.args.get("channel"):
         return {"channel": {"id": call.args["channel"]}, "already_open": True}
@@ -338,6 +380,7 @@ METHODS: dict[str, Method] = {
     ),
     "views.publish": Method(views_publish, (Need(("user_id",)), VIEW), check_view("home")),
     "users.info": Method(users_info, (Need(("user",), "user_not_found"),)),
+    "users.list": Method(users_list),
     "conversations.open": Method(
         conversations_open, (Need(("users", "channel"), "users_list_not_supplied"),)
     ),

@@ -1,7 +1,9 @@
 """What Slack knows about people (time zone, locale, name), looked up once a day and cached.
 
 Dates people type are read in their own time zone, so nearly every form needs this; a cache in
-the database keeps it to one `users.info` call per person per day across every process.
+the database keeps it to one `users.info` call per person per day across every process. A
+scheduled pass, which meets thousands of people, reads the whole directory from `users.list`
+in pages instead; `user_change` and `team_join` events keep the cache current in between.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.i18n import language_for_locale
-from models.core.claims import claim
+from models.core.claims import claim, upsert_rows
 from models.core.clock import utcnow
 from models.core.workspace import SlackUser
 
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 FRESH_FOR = timedelta(days=1)
 DEFAULT_TZ = "UTC"
 NOT_FOUND = {"user_not_found", "users_not_found"}
+# Slack asks for pages of at most 200 people; bigger ones risk a timeout on its side.
+PAGE_SIZE = 200
 
 
 def _fresh(user: SlackUser | None) -> bool:
@@ -52,9 +56,18 @@ def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
     write lock (the whole busy timeout while another writer held it) before the answer could
     go. Until the row is written, this process keeps the profile in memory.
     """
+    values = _values(ctx.team_id, profile)
+    user = SlackUser(**values)
+    ctx.runtime.fetched_profiles[(ctx.team_id, user.user_id)] = user
+    ctx.runtime.defer(_keep, ctx, values)
+    return user
+
+
+def _values(team_id: str, profile: dict[str, Any]) -> dict[str, Any]:
+    """The cache row of a user object as users.info, users.list and events give it."""
     details = profile.get("profile") or {}
-    values = {
-        "team_id": ctx.team_id,
+    return {
+        "team_id": team_id,
         "user_id": str(profile["id"]),
         "name": profile.get("real_name") or profile.get("name"),
         "tz": profile.get("tz") or DEFAULT_TZ,
@@ -65,10 +78,6 @@ def _store(ctx: Ctx, profile: dict[str, Any]) -> SlackUser:
         "deleted": bool(profile.get("deleted")),
         "fetched_at": utcnow(),
     }
-    user = SlackUser(**values)
-    ctx.runtime.fetched_profiles[(ctx.team_id, user.user_id)] = user
-    ctx.runtime.defer(_keep, ctx, values)
-    return user
 
 
 def _keep(ctx: Ctx, values: dict[str, Any]) -> None:
@@ -103,14 +112,61 @@ def lookup(ctx: Ctx, user_id: str) -> SlackUser | None:
 
 
 def lookup_many(ctx: Ctx, user_ids: Collection[str]) -> dict[str, SlackUser | None]:
-    """Many people at once, for a scheduled pass: the cached ones in one query, the rest from Slack."""
+    """Many people at once, for a scheduled pass: from the cache in one query, and when anyone
+    is missing or stale, from the whole directory read in pages (None for whom it does not list)."""
     with ctx.db(write=False) as db:
-        cached = db.scalars(select(SlackUser).where(SlackUser.user_id.in_(user_ids)))
-        found: dict[str, SlackUser | None] = {user.user_id: user for user in cached if _fresh(user)}
-    for user_id in user_ids:
-        if user_id not in found:
-            found[user_id] = lookup(ctx, user_id)
-    return found
+        rows = db.scalars(select(SlackUser).where(SlackUser.user_id.in_(user_ids)))
+        known: dict[str, SlackUser] = {user.user_id: user for user in rows}
+    if not all(_fresh(known.get(user_id)) for user_id in user_ids) and _read_long_ago(ctx):
+        known |= read_directory(ctx)
+    return {user_id: known.get(user_id) for user_id in user_ids}
+
+
+def _read_long_ago(ctx: Ctx) -> bool:
+    """Whether this process last read the whole directory a day ago or more: someone it does
+    not list (a guest from a shared channel) must not cost a whole read every minute's tick."""
+    read_at = ctx.runtime.directory_read_at.get(ctx.team_id)
+    return read_at is None or utcnow() - read_at >= FRESH_FOR
+
+
+def read_directory(ctx: Ctx) -> dict[str, SlackUser]:
+    """Everyone in the workspace from `users.list`, page by page, each page cached as it comes.
+
+    The client's retry handler waits out a 429's Retry-After, then asks for the page again.
+    """
+    everyone: dict[str, SlackUser] = {}
+    cursor: str | None = None
+    while True:
+        answer = ctx.client.users_list(limit=PAGE_SIZE, cursor=cursor, include_locale=True)
+        rows = [_values(ctx.team_id, member) for member in answer["members"]]
+        _keep_page(ctx, rows)
+        everyone |= {row["user_id"]: SlackUser(**row) for row in rows}
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    ctx.runtime.directory_read_at[ctx.team_id] = utcnow()
+    return everyone
+
+
+def _keep_page(ctx: Ctx, rows: list[dict[str, Any]]) -> None:
+    """Cache a page of profiles in one statement; a failure costs only another read later."""
+    try:
+        with ctx.db(claim=False) as db:
+            upsert_rows(db, SlackUser, rows, conflict=["team_id", "user_id"])
+    except SQLAlchemyError as error:
+        log.warning("could not cache a page of profiles: %s", error.__class__.__name__)
+
+
+def profile_changed(ctx: Ctx, profile: dict[str, Any]) -> None:
+    """A person's profile as a `user_change` or `team_join` event gives it, used from now on.
+
+    An event's user carries no locale, so the one already known is kept.
+    """
+    if "locale" not in profile:
+        with ctx.db(write=False) as db:
+            locale = db.scalar(select(SlackUser.locale).where(SlackUser.user_id == str(profile["id"])))
+        profile = profile | {"locale": locale}
+    _store(ctx, profile)
 
 
 def is_person(ctx: Ctx, user_id: str) -> bool:

@@ -76,5 +76,16 @@ def upsert(
     target.execute(insert.on_conflict_do_update(index_elements=conflict, set_=update))
 
 
+def upsert_rows(
+    target: Session | Connection, model: type[Base], rows: list[dict[str, Any]], *, conflict: list[str]
+) -> None:
+    """Insert each row, or overwrite the one with the same conflict columns, in one statement."""
+    if not rows:
+        return
+    insert = _INSERTS[_dialect(target)](model).values(rows)
+    fresh = {column: insert.excluded[column] for column in rows[0] if column not in conflict}
+    target.execute(insert.on_conflict_do_update(index_elements=conflict, set_=fresh))
+
+
 def _dialect(target: Session | Connection) -> str:
     return target.get_bind().dialect.name if isinstance(target, Session) else target.dialect.name

@@ -155,6 +155,16 @@ class FakeSlack(PretendSlack):
         with self._lock:
             self._grants[code] = Grant(team_id, team_name, bot_token, bot_user_id, scope, installer_user_id)
 
+    def user_object(self, team_id: str, user_id: str) -> JsonDict:
+        """The person as Slack's events describe them: users.info's user, without the locale."""
+        with self._lock:
+            return self._workspace(team_id).users[user_id].to_slack(include_locale=False)
+
+    def people_count(self, team_id: str) -> int:
+        """Everyone users.list lists in the workspace, the bot user included."""
+        with self._lock:
+            return len(self._workspace(team_id).users)
+
     # -- faults
 
     def fail_next(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from models import Issue
+from models import Issue, Task
 from tests.support.charter import create
 from tests.support.passes import dms_to, run_passes_now
 from tests.support.served import RunningBot
@@ -32,3 +32,18 @@ def overdue(bot: RunningBot) -> None:
 
 def reminder_dms(bot: RunningBot, user: str) -> list[str]:
     return [text for text in dms_to(bot, user) if text.startswith("⏰")]
+
+
+def overdue_for_many(bot: RunningBot, owners: list[str]) -> None:
+    """Each of `owners` owns one task of Apollo due Friday 2026-12-04, as `task add` makes it."""
+    create(bot)
+    bot.slack.command(f"team add <@{owners[0]}> member")
+    bot.slack.command(f"task add Build <@{owners[0]}> start 2026-12-01 due 2026-12-04")
+    with bot.database.system_session() as db:
+        first = db.scalars(select(Task)).one()
+        copied = {column: getattr(first, column) for column in ("team_id", "project_id", "start_date")}
+        copied |= {"due_date": first.due_date, "created_by": first.created_by}
+        db.add_all(
+            Task(**copied, number=number, title=f"Build {number}", owner_id=owner)
+            for number, owner in enumerate(owners[1:], start=2)
+        )
