@@ -302,7 +302,8 @@ def check_report(markdown: str, today: str) -> None:
     assert "Goal: Put the new billing system live" in charter
     assert "In scope: Billing, invoicing  \nOut of scope: Payroll" in charter
     assert "| Start | Tue 2026-12-01 | Tue 2026-12-01 | Tue 2026-12-01 |" in charter
-    assert f"| End | Wed 2027-03-31 | Sat 2027-04-10 | {today} |" in charter
+    # The approved change re-saved the baseline, so the planned end is the changed one.
+    assert f"| End | Wed 2027-04-14 | Wed 2027-04-14 | {today} |" in charter
     assert "| Budget / spent | 120,000.00 EUR | 122,500.00 EUR | 1,200.00 EUR |" in charter
     assert "| APL-C1 | Add refunds | +10 | 2,500.00 EUR |" in charter and "1 approved" in charter
     value = section_of(markdown, "Earned value at close")

@@ -236,7 +236,7 @@ def require_seen(ctx: Ctx, keys: list[str]) -> None:
     modals)."""
     with ctx.db(write=False) as db:
         named = projects_named(db, keys)
-        here = [ctx.channel_project(db)] if ctx.project_id is not None else []
+        here = [ctx.channel_project(db)] if ctx.channel_project_id() is not None else []
         for project in named or here:
             require_visible(db, project, ctx.actor, ctx.channel_id)
 

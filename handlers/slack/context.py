@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
@@ -48,6 +49,9 @@ class Ctx:
     # The channel's project (open, else the one it last closed), looked up once by the middleware;
     # a listener loads it in its own session with `channel_project`.
     project_id: int | None = None
+    # The database was away when the middleware looked the channel's project up: a listener that
+    # needs it asks again (and meets the outage), one that doesn't (help) still answers.
+    project_unknown: bool = False
     # Answers in `language`; derived, so `replace(ctx, language=…)` speaks the new one.
     t: Translator = field(init=False, repr=False)
 
@@ -68,9 +72,14 @@ class Ctx:
 
     def channel_project(self, db: Session) -> Project:
         """The project of the channel the request came from, in the listener's session `db`."""
-        if self.project_id is None:
+        project_id = self.channel_project_id()
+        if project_id is None:
             raise NotFoundError("project.none_in_channel")
-        return project_by_id(db, self.project_id)
+        return project_by_id(db, project_id)
+
+    def channel_project_id(self) -> int | None:
+        """The channel's project id, looked up again when the database was away at first."""
+        return self.project_id_of(self.channel_id) if self.project_unknown else self.project_id
 
     def in_channel(self, channel_id: str) -> Ctx:
         """The same request, asked about another channel (a shared answer posted there)."""
@@ -169,7 +178,11 @@ def request_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) ->
     ctx = unsettled_ctx(runtime, context, body)
     if ctx is None or body.get("type") == "event_callback":
         return ctx
-    return replace(ctx, language=language_of(ctx, ctx.user_id), project_id=ctx.project_id_of(ctx.channel_id))
+    ctx = replace(ctx, language=language_of(ctx, ctx.user_id))
+    try:
+        return replace(ctx, project_id=ctx.project_id_of(ctx.channel_id))
+    except SQLAlchemyError:
+        return replace(ctx, project_unknown=True)
 
 
 def unsettled_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:

@@ -34,7 +34,11 @@ def weekmask_of(weekdays: Iterable[int]) -> str:
 
 
 def _day(value: np.datetime64) -> date:
-    return value.astype("datetime64[D]").astype(date)  # type: ignore[no-any-return]
+    day = value.astype("datetime64[D]").astype(date)
+    # numpy counts past year 9999, where it hands back a bare number instead of a date.
+    if not isinstance(day, date):
+        raise OverflowError(f"{value} is past the last date Python can hold")
+    return day
 
 
 @dataclass(frozen=True)
