@@ -61,6 +61,9 @@ def serving(app: PmoApp, fake: FakeSlack) -> Iterator[RunningBot]:
     try:
         yield RunningBot(app=app, url=url, slack=driver, fake=fake, database=app.runtime.database)
     finally:
+        # Work deferred by the last request must end before the next test replaces the database
+        # file: a connection opened in between found an empty file ("no such table: projects").
+        settle()
         driver.session.close()
         stopping.set()
         stop_server(server)
