@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import AuditEntry, ChangeDecision, Project
-from models.core.enums import ChangeStatus, Role
+from models import AuditEntry, ChangeDecision, Delivery, Project
+from models.core.enums import ChangeStatus, DeliveryState, Role
 from tests.support.changes import change, click, decide, plan, request_posts, requested
 from tests.support.flows import field_errors, submit
 from tests.support.served import RunningBot
@@ -64,6 +64,10 @@ def test_past_a_threshold_both_manager_and_sponsor_must_approve(bot: RunningBot)
         "⏳ <@U0001> approved your change request *APL-C1* Add refunds; "
         "it still needs <@U0002> to approve it."
     )
+    # Told through the delivery log, so a failed post is retried like every other notice.
+    with bot.database.system_session(write=False) as db:
+        sent = db.scalars(select(Delivery).where(Delivery.kind == "change_partly")).one()
+    assert (sent.channel_id, sent.state) == ("D" + CAROL, DeliveryState.SENT)  # her DM with the bot
     assert field_errors(decide(bot, "change_approve", BOB)) == {}
     assert change(bot).status is ChangeStatus.APPROVED
     assert plan(bot)[0] == date(2027, 6, 2)

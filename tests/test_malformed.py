@@ -99,10 +99,23 @@ def test_clicks_and_forms_shaped_unlike_slacks_are_answered_in_words(planned: Ru
             {"action_id": "task_done", "type": "button", "value": {"key": "APL-1"}}
         ],
         "a value that is a number": [{"action_id": "reminder_snooze", "type": "button", "value": 1}],
+        # Well formed but for the trigger a listener would open a form with: refused before it acts.
+        "a click without its trigger": [{"action_id": "task_done", "type": "button", "value": "APL-1"}],
     }
     for name, actions in clicks.items():
         assert interaction(bot, click(bot, actions)).status == 200, name
         assert bot.fake.wait_for("response_url")[-1].args["text"].startswith(UNREADABLE), name
+    forms_opened = len(bot.fake.calls_to("views.open"))
+    shortcut = envelope(
+        "message_action",
+        callback_id="log_risk",
+        trigger_id="1.2.3",
+        message={"type": "message", "text": "Vendor is late"},
+        response_url=bot.fake.response_url(TEAM),
+    )
+    assert interaction(bot, shortcut).status == 200  # no channel: where would the risk go?
+    assert bot.fake.wait_for("response_url")[-1].args["text"].startswith(UNREADABLE)
+    assert len(bot.fake.calls_to("views.open")) == forms_opened
     # Bolt cannot even read these into a request: turned away as not from Slack.
     for body in ("{{{", "[1, 2]", '"text"', json.dumps(click(bot, []))):
         assert interaction(bot, body).status == 400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
@@ -28,7 +27,7 @@ from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState, NoteForm, note_modal
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from handlers.tasks.breakdown import carried
 from models.changes.decisions import (
     Outcome,
@@ -217,7 +216,11 @@ def tell_requester_waiting(ctx: Ctx, project: Project, change: ChangeRequest, wa
         user=ctx.user_id,
         waiting=fmt_list((mention(user, t) for user in waiting), t) or "—",
     )
-    ctx.client.chat_postMessage(channel=change.requested_by, text=text)
+    # One word per approval: a resent click or a retried pass does not tell the requester twice.
+    approval = Notice.once(
+        "change_partly", change_key(project, change), ctx.user_id, channel=change.requested_by, text=text
+    )
+    send_notice(ctx.runtime, ctx.team_id, approval)
 
 
 def tell_about_decision(ctx: Ctx, project_id: int, change_id: int, settled: bool) -> None:
@@ -326,14 +329,14 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return changes_reply(invocation)
 
     @app.action(APPROVE_ACTION)
-    def on_approve(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_approve(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
-        ask_for_note(ctx, clicked.value or "", body["trigger_id"], Verdict.APPROVE)
+        ask_for_note(ctx, clicked.value or "", click.trigger_id, Verdict.APPROVE)
 
     @app.action(REJECT_ACTION)
-    def on_reject(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_reject(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
-        ask_for_note(ctx, clicked.value or "", body["trigger_id"], Verdict.REJECT)
+        ask_for_note(ctx, clicked.value or "", click.trigger_id, Verdict.REJECT)
 
     @app.view(DECISION_CALLBACK)
     def on_decision(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

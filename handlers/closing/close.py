@@ -7,8 +7,6 @@ report.
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, Respond
 
 from bot.i18n import Translator
@@ -28,7 +26,7 @@ from handlers.issues.log import open_resolve
 from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
-from handlers.slack.payloads import Clicked
+from handlers.slack.payloads import BlockActions, Clicked
 from handlers.slack.shortcuts import permalink
 from models.closing.closeout import as_of, settle, start_closing
 from models.core.deliveries import copies_of
@@ -102,10 +100,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             return Reply(ctx.t("closing.again_in", key=project.key, channel=channel))
         return Reply(ctx.t("closing.again", key=project.key, url=link, label=ctx.t("closing.checklist_link")))
 
-    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
+    def on_settle(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions, respond: Respond) -> None:
         ack()
         if asks_how(clicked.action_id, clicked.value or ""):
-            open_resolve(ctx, body["trigger_id"], clicked.value or "", None)
+            open_resolve(ctx, click.trigger_id, clicked.value or "", None)
             return
         text = settle_click(ctx, clicked.value or "", DISPOSITIONS[clicked.action_id])
         ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)

@@ -30,7 +30,7 @@ from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, Usag
 from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState
 from handlers.slack.living_post import post_or_edit
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from models.closing.lessons import (
     RATINGS,
     TEXT_MAX,
@@ -226,12 +226,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return search_reply(invocation)
 
     @app.action(ANSWER_ACTION)
-    def on_answer_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_answer_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
         value = clicked.value or ""
         if not value.isdigit():
             raise DomainError("lessons.stale")
-        open_lesson_form(ctx, body["trigger_id"], int(value))
+        open_lesson_form(ctx, click.trigger_id, int(value))
 
     @app.view(CALLBACK)
     def on_lesson(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

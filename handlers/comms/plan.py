@@ -28,7 +28,7 @@ from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import FormReader, ModalState
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from models.comms.plan import (
     AUDIENCE_MAX,
     TIME_ZONE_OWNERS,
@@ -201,10 +201,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return None
 
     @app.action(EDIT_ACTION)
-    def on_edit_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_edit_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
         key, kind = parse_edit_value(clicked.value or "")
-        open_line_modal(ctx, body["trigger_id"], kind, channel_id=None, key=key)
+        open_line_modal(ctx, click.trigger_id, kind, channel_id=None, key=key)
 
     @app.view(EDIT_CALLBACK)
     def on_save(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

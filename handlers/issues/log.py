@@ -25,7 +25,7 @@ from handlers.closing.checklist import refresh_checklists
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, ModalState
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from models.core.access import Action, require
 from models.core.enums import IssueStatus, Severity
 from models.core.errors import DomainError
@@ -135,9 +135,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         open_resolve(invocation.ctx, command.trigger_id or "", invocation.words[0], command.channel_id)
 
     @app.action(RESOLVE_ACTION)
-    def on_resolve_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_resolve_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
-        open_resolve(ctx, body["trigger_id"], clicked.value or "", None)
+        open_resolve(ctx, click.trigger_id, clicked.value or "", None)
 
     @app.view(RESOLVE_CALLBACK)
     def on_resolution(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

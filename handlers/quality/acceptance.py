@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App
 
 from bot.blocks import (
@@ -30,7 +28,7 @@ from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState, NoteForm, note_modal
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from models.closing.checklist import UNSETTLED, key_of
 from models.closing.closeout import as_of
 from models.issues.log import issue_key
@@ -120,9 +118,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def deliverables_verb(invocation: Invocation) -> Reply:
         return deliverables_reply(invocation)
 
-    def on_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
-        ask_for_note(ctx, clicked.value or "", body["trigger_id"], VERDICTS[clicked.action_id])
+        ask_for_note(ctx, clicked.value or "", click.trigger_id, VERDICTS[clicked.action_id])
 
     for action_id in VERDICTS:
         app.action(action_id)(on_click)

@@ -14,7 +14,7 @@ from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import ModalState
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from models.core.errors import DomainError, NotFoundError
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project, project_by_id
@@ -140,12 +140,12 @@ def quality_result(invocation: Invocation, args: list[str]) -> None:
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(RECORD_ACTION)
-    def on_record_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_record_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
         value = clicked.value or ""
         if not value.isdigit():
             raise NotFoundError("quality.review_gone")
-        open_review(ctx, body["trigger_id"], None, int(value))
+        open_review(ctx, click.trigger_id, None, int(value))
 
     @app.view(RECORD_CALLBACK)
     def on_result(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

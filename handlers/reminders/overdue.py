@@ -29,7 +29,7 @@ from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input
 from handlers.slack.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from handlers.tasks.buttons import DONE_ACTION
 from models.calendar.away import DaysOff, days_off
 from models.core.access import require_visible
@@ -226,7 +226,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     runtime.add_job("reminders", lambda now: run_reminders(runtime, now))
 
     @app.action(SNOOZE_ACTION)
-    def on_snooze(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
+    def on_snooze(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions, respond: Respond) -> None:
         ack()
         key, reminded_on = snooze_value(clicked.value or "")
         tomorrow = (reminded_on or DateContext.of(ctx).today()) + timedelta(days=1)
@@ -234,13 +234,13 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project, thing = item_by_key(db, ctx, key)
             snooze(db, actor=ctx.actor, project=project, thing=thing, key=key, until=tomorrow)
         text = ctx.t("reminders.snoozed", key=key, day=fmt_date(tomorrow, ctx.t))
-        if body.get("response_url"):
+        if click.response_url:
             ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
         else:
             ctx.after(ctx.client.chat_postMessage, channel=ctx.user_id, text=text)
 
     @app.action(NEW_DATE_ACTION)
-    def on_new_date(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_new_date(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
         key = clicked.value or ""
         with ctx.db(write=False) as db:
@@ -256,7 +256,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             ],
             private_metadata=NewDateState(key=key).encode(),
         )
-        ctx.client.views_open(trigger_id=body["trigger_id"], view=view)
+        ctx.client.views_open(trigger_id=click.trigger_id, view=view)
 
     @app.view(NEW_DATE_CALLBACK)
     def on_new_date_saved(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from handlers.risks.register import open_risk_form
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, Prefill
-from handlers.slack.payloads import Clicked
+from handlers.slack.payloads import BlockActions, Clicked
 from models.core.keys import parse_item_key
 from models.issues.log import issue_key
 from models.projects.portfolio import find_project
@@ -60,7 +59,7 @@ ANSWERS: dict[str, Answer] = {STILL_OPEN: answer_still_open, OCCURRED: answer_oc
 
 
 def on_answer(answer: Answer) -> Callable[..., None]:
-    def listener(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
+    def listener(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions, respond: Respond) -> None:
         ack()
         with ctx.db() as db:
             project, risk = risk_by_key(db, clicked.value or "")
@@ -69,7 +68,7 @@ def on_answer(answer: Answer) -> Callable[..., None]:
         # Saved: the clicker and the channel are told after the answer, the channel through
         # the delivery log so an outage does not lose the news.
         text = message(ctx.t)
-        if body.get("response_url"):
+        if click.response_url:
             ctx.after(respond, text=text, replace_original=True)
         else:
             ctx.after(ctx.client.chat_postMessage, channel=ctx.user_id, text=text)
@@ -84,9 +83,9 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         app.action(action_id)(on_answer(answer))
 
     @app.action(UPDATE)
-    def on_update(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_update(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
         key = clicked.value or ""
         with ctx.db(write=False) as db:
             project, _ = risk_by_key(db, key)
-        open_risk_form(ctx, body["trigger_id"], project.channel_id, key, Prefill())
+        open_risk_form(ctx, click.trigger_id, project.channel_id, key, Prefill())

@@ -58,6 +58,28 @@ class BlockActions(Shaped):
     type: Literal["block_actions"]
     user: Who
     actions: list[Clicked] = Field(min_length=1)
+    trigger_id: str
+    # Slack sends none for a click on Home or in a modal.
+    response_url: str | None = None
+
+
+class Place(Shaped):
+    id: str
+
+
+class ShortcutMessage(Shaped):
+    text: str = ""
+
+
+class MessageShortcut(Shaped):
+    """A message shortcut: the message it was used on, and where."""
+
+    type: Literal["message_action"]
+    user: Who
+    trigger_id: str
+    channel: Place
+    message_ts: str = ""
+    message: ShortcutMessage = ShortcutMessage()
 
 
 class ViewState(Shaped):
@@ -81,19 +103,29 @@ class ViewSubmission(Shaped):
     view: SubmittedView
 
 
-SHAPES: dict[str, type[Shaped]] = {"block_actions": BlockActions, "view_submission": ViewSubmission}
+SHAPES: dict[str, type[Shaped]] = {
+    "block_actions": BlockActions,
+    "view_submission": ViewSubmission,
+    "message_action": MessageShortcut,
+}
 
 # What a listener reads, checked: Bolt hands a context key to any listener that names it, so a
-# button's listener takes `clicked: Clicked` and a form's `submitted: SubmittedView`.
+# button's listener takes `clicked: Clicked` (and `click: BlockActions` for its trigger or
+# response_url), a form's `submitted: SubmittedView` and a message shortcut's `message_shortcut`.
 CLICKED_KEY = "clicked"
+CLICK_KEY = "click"
 SUBMITTED_KEY = "submitted"
+SHORTCUT_KEY = "message_shortcut"  # Bolt already names the raw payload `shortcut`
 
 
 def keep_checked(payload: Shaped, context: BoltContext) -> None:
     if isinstance(payload, BlockActions):
+        context[CLICK_KEY] = payload
         context[CLICKED_KEY] = payload.actions[0]
     elif isinstance(payload, ViewSubmission):
         context[SUBMITTED_KEY] = payload.view
+    elif isinstance(payload, MessageShortcut):
+        context[SHORTCUT_KEY] = payload
 
 
 def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:

@@ -6,7 +6,6 @@ Each opens the matching form prefilled with the message's text and a link back t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
@@ -19,6 +18,7 @@ from handlers.risks.register import open_risk_form
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
 from handlers.slack.forms import Prefill
+from handlers.slack.payloads import MessageShortcut
 from handlers.tasks.breakdown import open_task_form
 
 TITLE_MAX = 150
@@ -39,12 +39,12 @@ def permalink(ctx: Ctx, channel_id: str, message_ts: str) -> str | None:
         return None  # the form is still worth opening without the link
 
 
-def prefill_from(ctx: Ctx, body: dict[str, Any]) -> Prefill:
+def prefill_from(ctx: Ctx, shortcut: MessageShortcut) -> Prefill:
     # A message's text comes escaped as mrkdwn; the form shows (and the record keeps) what was typed.
-    text = unescape(((body.get("message") or {}).get("text") or "").strip())
+    text = unescape(shortcut.message.text.strip())
     first_line = text.splitlines()[0] if text else ""
     title = first_line if len(first_line) <= TITLE_MAX else first_line[: TITLE_MAX - 1] + "…"
-    link = permalink(ctx, body["channel"]["id"], body.get("message_ts", ""))
+    link = permalink(ctx, shortcut.channel.id, shortcut.message_ts)
     description = f"{text}\n\n{link}" if link else text
     return Prefill(title=title or None, description=description or None, source_link=link)
 
@@ -55,8 +55,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
 
 def capture(opener: Opener) -> Callable[..., None]:
-    def on_shortcut(ack: Ack, ctx: Ctx, body: dict[str, Any]) -> None:
+    def on_shortcut(ack: Ack, ctx: Ctx, message_shortcut: MessageShortcut) -> None:
         ack()
-        opener(ctx, body["trigger_id"], body["channel"]["id"], prefill_from(ctx, body))
+        opener(
+            ctx, message_shortcut.trigger_id, message_shortcut.channel.id, prefill_from(ctx, message_shortcut)
+        )
 
     return on_shortcut

@@ -41,7 +41,7 @@ from handlers.slack.directory import time_zone
 from handlers.slack.forms import ModalState
 from handlers.slack.living_post import post_or_edit
 from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
 from models.core.access import Action, require, require_open
@@ -234,10 +234,10 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         open_answer(ctx, command.trigger_id or "", project.id, day)
 
     @app.action(ANSWER_ACTION)
-    def on_answer_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_answer_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
         project_id, day = parse_value(clicked.value or "")
-        open_answer(ctx, body["trigger_id"], project_id, day)
+        open_answer(ctx, click.trigger_id, project_id, day)
 
     @app.view(CALLBACK)
     def on_answer(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:

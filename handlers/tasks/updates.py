@@ -28,7 +28,7 @@ from handlers.projects.home import refresh_homes
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input, read_person
-from handlers.slack.payloads import Clicked, SubmittedView
+from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from handlers.tasks.breakdown import carried
 from handlers.tasks.buttons import DONE_ACTION, UPDATE_ACTION
 from models.core.access import Action, require, require_open, require_visible
@@ -304,16 +304,16 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return history_reply(invocation)
 
     @app.action(DONE_ACTION)
-    def on_done(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any], respond: Respond) -> None:
+    def on_done(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions, respond: Respond) -> None:
         ack()
         text = mark_done(ctx, clicked.value or "", None)
-        if body.get("response_url"):
+        if click.response_url:
             ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(UPDATE_ACTION)
-    def on_update_click(ack: Ack, ctx: Ctx, clicked: Clicked, body: dict[str, Any]) -> None:
+    def on_update_click(ack: Ack, ctx: Ctx, clicked: Clicked, click: BlockActions) -> None:
         ack()
-        open_update(ctx, body["trigger_id"], clicked.value or "", None)
+        open_update(ctx, click.trigger_id, clicked.value or "", None)
 
     @app.view(UPDATE_CALLBACK)
     def on_update(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
