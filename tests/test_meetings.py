@@ -102,6 +102,31 @@ def test_an_action_without_an_owner_keeps_its_date_and_a_bare_due_or_at_is_refus
     )
 
 
+def test_more_than_ten_action_lines_are_asked_about_with_everything_typed_kept(bot: RunningBot) -> None:
+    view = meeting_with_carol(bot)
+    twelve = "\n".join(f"Follow-up {n} @carol friday" for n in range(12))
+    values = {"kind": "review", "attendees": f"{ALICE},{CAROL}", "decisions": "Go", "actions": twelve}
+    asked = submit(bot, view, values).json()
+    assert asked["response_action"] == "update"
+    confirm = asked["view"]
+    assert confirm["blocks"][0]["text"]["text"].startswith(
+        "⚠️ These 12 action items will each become a task in the plan."
+    )
+    # Nothing typed is lost: the form comes back filled in, and nothing is saved yet.
+    elements = {block.get("block_id"): block.get("element", {}) for block in confirm["blocks"]}
+    assert elements["actions"]["initial_value"] == twelve
+    assert elements["attendees"]["initial_users"] == [ALICE, CAROL]
+    assert elements["kind"]["initial_option"]["value"] == "review"
+    assert (count_rows(bot.database, Meeting), count_rows(bot.database, Task)) == (0, 0)
+    # One more line is a different list: asked again for the new count.
+    thirteen = twelve + "\nOne more @carol friday"
+    again = submit(bot, confirm, values | {"actions": thirteen}).json()
+    assert again["view"]["blocks"][0]["text"]["text"].startswith("⚠️ These 13 action items")
+    assert count_rows(bot.database, Task) == 0
+    assert field_errors(submit(bot, again["view"], values | {"actions": thirteen})) == {}
+    assert (count_rows(bot.database, Meeting), count_rows(bot.database, Task)) == (1, 13)
+
+
 def test_five_hundred_action_lines_are_refused_beside_the_field_and_nothing_is_created(
     bot: RunningBot,
 ) -> None:
@@ -109,10 +134,10 @@ def test_five_hundred_action_lines_are_refused_beside_the_field_and_nothing_is_c
     pasted = "\n".join(f"Follow-up {n} @carol friday" for n in range(500))
     errors = field_errors(submit(bot, view, {"decisions": "Go", "actions": pasted}))
     assert errors["actions"].startswith(
-        "That is 500 action items, and each becomes a task: one meeting makes at most 30."
+        "That is 500 action items, and each becomes a task: one meeting makes at most 100."
     )
     assert (count_rows(bot.database, Meeting), count_rows(bot.database, Task)) == (0, 0)
-    # Thirty lines are a big meeting, not a mistake: they all become tasks.
-    thirty = "\n".join(f"Follow-up {n} @carol friday" for n in range(30))
-    assert field_errors(submit(bot, view, {"decisions": "Go", "actions": thirty})) == {}
-    assert count_rows(bot.database, Task) == 30
+    # Ten lines are a busy meeting, not a mistake: they become tasks without a question.
+    ten = "\n".join(f"Follow-up {n} @carol friday" for n in range(10))
+    assert field_errors(submit(bot, view, {"decisions": "Go", "actions": ten})) == {}
+    assert count_rows(bot.database, Task) == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.blocks import (
     modal,
     option,
     people_input,
+    section,
     sections,
     select_input,
     text_input,
@@ -55,22 +57,37 @@ DATE_LEAD = re.compile(r"^(due|by)\s+", re.IGNORECASE)
 class MeetingState(ModalState):
     project_id: int
     channel_id: str
+    # How many action lines the person was shown and agreed to turn into tasks.
+    confirmed: int = 0
 
 
-def meeting_modal(t: Translator, state: MeetingState, today: str) -> dict[str, Any]:
+def meeting_modal(
+    t: Translator, state: MeetingState, today: str, typed: Mapping[str, str | None] | None = None
+) -> dict[str, Any]:
+    """The form, empty or (when asking to confirm) with everything the person typed."""
+    typed = typed or {}
+    asking: list[Block] = (
+        [section(t("meetings.confirm_many", count=state.confirmed))] if state.confirmed else []
+    )
     blocks: list[Block] = [
+        *asking,
         select_input(
             "kind",
             t("meetings.field.kind"),
             [option(t(f"meetings.kind.{kind}"), kind) for kind in MEETING_KINDS],
-            initial="status",
+            initial=typed.get("kind") or "status",
         ),
-        text_input("held_on", t("meetings.field.held_on"), initial=today),
-        people_input("attendees", t("meetings.field.attendees")),
-        text_input("notes", t("meetings.field.notes"), multiline=True, optional=True),
+        text_input("held_on", t("meetings.field.held_on"), initial=typed.get("held_on") or today),
+        people_input(
+            "attendees", t("meetings.field.attendees"), initial=split_people(typed.get("attendees"))
+        ),
+        text_input(
+            "notes", t("meetings.field.notes"), initial=typed.get("notes"), multiline=True, optional=True
+        ),
         text_input(
             "decisions",
             t("meetings.field.decisions"),
+            initial=typed.get("decisions"),
             multiline=True,
             optional=True,
             hint=t("meetings.hint.decisions"),
@@ -78,6 +95,7 @@ def meeting_modal(t: Translator, state: MeetingState, today: str) -> dict[str, A
         text_input(
             "actions",
             t("meetings.field.actions"),
+            initial=typed.get("actions"),
             multiline=True,
             optional=True,
             hint=t("meetings.hint.actions"),
@@ -143,13 +161,28 @@ def read_due(when: str | None, line: str, dates: DateContext) -> date | None:
     return read_date(when, dates, "actions")
 
 
-# Each action line becomes a task: more than this from one meeting is refused, not created.
-ACTIONS_AT_ONCE = 30
+def split_people(joined: str | None) -> list[str]:
+    return [user for user in (joined or "").split(",") if user]
+
+
+# Each action line becomes a task: past ASK_ABOVE the person confirms the count first, and more
+# than ACTIONS_AT_ONCE from one meeting is refused, not created.
+ASK_ABOVE = 10
+ACTIONS_AT_ONCE = 100
+
+
+def action_lines(text: str | None) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+def needs_confirmation(form: MeetingForm, state: MeetingState) -> bool:
+    """Many tasks at once are asked about first; the same count confirmed is the answer."""
+    return len(form.actions) > ASK_ABOVE and state.confirmed != len(form.actions)
 
 
 def read_meeting(reader: FormReader, handles: dict[str, str], dates: DateContext) -> MeetingForm:
     actions = []
-    lines = [line for line in (reader.text("actions") or "").splitlines() if line.strip()]
+    lines = action_lines(reader.text("actions"))
     if len(lines) > ACTIONS_AT_ONCE:
         # Hundreds of lines are a paste gone wrong far more often than a meeting's outcome.
         reader.fail(
@@ -166,7 +199,7 @@ def read_meeting(reader: FormReader, handles: dict[str, str], dates: DateContext
     form = MeetingForm(
         kind=kind if kind in MEETING_KINDS else "other",
         held_on=reader.date("held_on", Lean.PAST) or dates.today(),
-        attendees=[user for user in (reader.text("attendees") or "").split(",") if user],
+        attendees=split_people(reader.text("attendees")),
         notes=reader.text("notes"),
         decisions=[line.strip() for line in (reader.text("decisions") or "").splitlines() if line.strip()],
         actions=actions,
@@ -245,7 +278,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             members = [member.user_id for member in active_members(db, project)]
         handles = team_handles(ctx, project, members)
         dates = DateContext.of(ctx)
-        form = read_meeting(FormReader(values=submitted.inputs(), dates=dates), handles, dates)
+        typed = submitted.inputs()
+        form = read_meeting(FormReader(values=typed, dates=dates), handles, dates)
+        if needs_confirmation(form, state):
+            asking = state.model_copy(update={"confirmed": len(form.actions)})
+            ack(response_action="update", view=meeting_modal(ctx.t, asking, dates.today().isoformat(), typed))
+            return
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             recorded = record_meeting(db=db, actor=ctx.actor, project=project, form=form)
