@@ -20,6 +20,7 @@ FIELDS = [
     "parent",
     "start_date",
     "due_date",
+    "duration_days",
     "estimate_hours",
     "is_deliverable",
     "depends_on",

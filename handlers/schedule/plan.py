@@ -12,7 +12,7 @@ from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
 from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, header, sections
-from bot.formats import fmt_date, fmt_hours, mention
+from bot.formats import fmt_date, fmt_hours, fmt_list, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
@@ -196,7 +196,9 @@ def milestone_add(invocation: Invocation, words: list[str]) -> Reply:
                 found=project_plan(db, project).schedule,
                 deliverable=deliverable,
             )
-            after = ctx.t("plan.milestone_after", keys=", ".join(task_key(project, task) for task in tasks))
+            # The key list is not a number Babel can count by, so one task has its own sentence.
+            which = "plan.milestone_after_one" if len(tasks) == 1 else "plan.milestone_after"
+            after = ctx.t(which, keys=fmt_list((task_key(project, task) for task in tasks), ctx.t))
         text = ctx.t(
             "plan.milestone_added",
             key=milestone_key(project, milestone),

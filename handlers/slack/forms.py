@@ -135,6 +135,18 @@ def read_number(text: str, field: str | None = None, bound: Bound = HOURS) -> fl
     return within(number, bound, field, text)
 
 
+# 3d, 3 d, 3 days, 3天, 3个工作日: a duration is always in working days.
+DURATION = re.compile(r"^(\d{1,6})\s*(?:d|days?|天|个?工作日)?$", re.IGNORECASE)
+
+
+def read_duration(text: str, field: str | None = "duration_days") -> int:
+    """Working days as people write them; the range is the domain's to check."""
+    found = DURATION.match(text.strip())
+    if found is None:
+        raise InvalidError("forms.bad_duration", field=field, given=text)
+    return int(found.group(1))
+
+
 def read_whole(text: str, field: str | None = None, bound: Bound = COUNT) -> int:
     cleaned = text.strip().rstrip("%")
     if not re.fullmatch(r"-?\d+", cleaned):
@@ -202,6 +214,9 @@ class FormReader:
 
     def number(self, name: str, bound: Bound = HOURS) -> float | None:
         return self._read(name, lambda raw, field: read_number(raw, field, bound))
+
+    def duration(self, name: str) -> int | None:
+        return self._read(name, read_duration)
 
     def whole(self, name: str, bound: Bound = COUNT) -> int | None:
         return self._read(name, lambda raw, field: read_whole(raw, field, bound))

@@ -36,6 +36,7 @@ from handlers.slack.forms import (
     Prefill,
     date_input,
     read_date,
+    read_duration,
     read_number,
     read_user,
     split_keywords,
@@ -69,7 +70,7 @@ from models.tasks.pinning import pin_start
 from models.tasks.tables import Milestone, Task
 
 TASK_CALLBACK = "task_new"
-ADD_KEYWORDS = ("due", "start", "est", "under", "after")
+ADD_KEYWORDS = ("due", "start", "duration", "est", "under", "after")
 MOVE_KEYWORDS = ("due", "start")
 KEY_LIST = re.compile(r"[\s,，、]+")
 LAG = re.compile(r"^([+-]\d+)(?:d|天)?$", re.IGNORECASE)  # +2d, -1d, +3天
@@ -112,7 +113,8 @@ def added_text(project: Project, task: Task, t: Translator) -> str:
 
 
 def parse_one_line(args: list[str], dates: DateContext) -> TaskForm:
-    """`<title> [@owner] [due <when>] [start <when>] [est <hours>] [under <KEY>] [after <KEY>]`."""
+    """`<title> [@owner] [due <when>] [start <when>] [duration <N>d] [est <hours>] [under <KEY>]
+    [after <KEY>]`."""
     mentions = [word for word in args if USER_MENTION.match(word)]
     if len(mentions) > 1:
         raise UsageError("tasks.one_owner")
@@ -124,6 +126,7 @@ def parse_one_line(args: list[str], dates: DateContext) -> TaskForm:
         owner_id=read_user(mentions[0]) if mentions else None,
         due_date=read_date(parts["due"], dates) if "due" in parts else None,
         start_date=read_date(parts["start"], dates) if "start" in parts else None,
+        duration_days=read_duration(parts["duration"]) if "duration" in parts else None,
         estimate_hours=read_number(parts["est"]) if "est" in parts else None,
         parent=parts.get("under"),
         depends_on=read_predecessors(parts.get("after", "")),
@@ -345,6 +348,9 @@ def task_modal(t: Translator, state: TaskState, prefill: Prefill) -> dict[str, A
         text_input("parent", t("tasks.field.parent"), optional=True, placeholder=t("tasks.hint.key")),
         date_input("start_date", t("tasks.field.start_date"), t),
         date_input("due_date", t("tasks.field.due_date"), t),
+        text_input(
+            "duration_days", t("tasks.field.duration_days"), optional=True, hint=t("tasks.hint.duration")
+        ),
         text_input("estimate_hours", t("tasks.field.estimate_hours"), optional=True),
         checkbox_input("is_deliverable", t("tasks.field.is_deliverable"), t("tasks.deliverable_choice")),
         text_input(
@@ -381,6 +387,7 @@ def read_task_form(reader: FormReader, db: Session, project: Project) -> TaskFor
         parent=reader.text("parent"),
         start_date=reader.date("start_date"),
         due_date=reader.date("due_date"),
+        duration_days=reader.duration("duration_days"),
         estimate_hours=reader.number("estimate_hours"),
         is_deliverable=reader.text("is_deliverable") == "yes",
         depends_on=read_predecessors(reader.text("depends_on") or ""),
@@ -443,7 +450,7 @@ TASK_ACTIONS = {"add": task_add, "move": task_move, "link": task_link, "pin": ta
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
         "task",
-        usage="task [add <title> [@owner] [due <when>] [start <when>] [est <hours>] "
+        usage="task [add <title> [@owner] [due <when>] [start <when>] [duration <N>d] [est <hours>] "
         "[under <KEY>] [after <KEY> [+Nd][, <KEY> …]] | move <KEY> [start <when>] [due <when>] "
         "| link <KEY> after|starts with|finishes with <KEY> [+Nd|-Nd][, <KEY> …] | pin|unpin <KEY>]",
         example="task add Design the API @bob due next friday est 16",

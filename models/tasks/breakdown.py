@@ -19,6 +19,7 @@ from models.calendar.project_calendar import project_calendar
 from models.calendar.working_days import WorkCalendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
+from models.core.clock import utcnow
 from models.core.enums import OPEN_TASK_STATUSES, LinkKind, TaskStatus
 from models.core.errors import DomainError, InvalidError, NotFoundError, check_all
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
@@ -28,6 +29,7 @@ from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
 from models.schedule.milestones import keep_in_step
 from models.schedule.network import Item, find_cycle
 from models.schedule.reschedule import Followed, follow
+from models.tasks.durations import Incoming, duration_problem, placed
 from models.tasks.tables import Task, TaskDependency
 from models.team.members import not_on_team
 
@@ -52,6 +54,7 @@ class TaskForm(BaseModel):
     start_date: date | None = None
     due_date: date | None = None
     estimate_hours: float | None = None
+    duration_days: int | None = None  # working days; places the task (models/tasks/durations.py)
     is_deliverable: bool = False
     depends_on: list[Predecessor] = []
     source_link: str | None = None
@@ -95,6 +98,7 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
         problems.append(InvalidError("tasks.bad_title", field="title", limit=TITLE_MAX))
     if form.estimate_hours is not None and form.estimate_hours <= 0:
         problems.append(InvalidError("tasks.bad_estimate", field="estimate_hours", given=form.estimate_hours))
+    problems.append(duration_problem(form.duration_days))
     if form.start_date and form.due_date and form.due_date < form.start_date:
         problems.append(
             InvalidError(
@@ -105,15 +109,6 @@ def _basic_problems(form: TaskForm) -> list[DomainError | None]:
             )
         )
     return problems
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """A link into a task, with the task it waits for."""
-
-    before: Task
-    kind: LinkKind = LinkKind.FINISH_TO_START
-    lag: int = 0
 
 
 @dataclass
@@ -188,15 +183,29 @@ def _waits_for_own_summary(db: Session, project: Project, links: Links) -> Domai
     return InvalidError("tasks.after_own_summary", field="depends_on", summary=task_key(project, summary))
 
 
+def _dated(db: Session, project: Project, form: TaskForm, links: Links) -> TaskForm:
+    """The form with the start and due date its duration gives (unchanged without one)."""
+    days = form.duration_days
+    if days is None or duration_problem(days) is not None or any(links.problems):
+        return form
+    calendar = project_calendar(db, project)
+    # A project without a start date yet schedules from the day the task is added.
+    first = project.start_date or utcnow().date()
+    start, due = placed(days, (form.start_date, form.due_date), links.predecessors, calendar, first)
+    return form.model_copy(update={"start_date": start, "due_date": due})
+
+
 def task_problems(db: Session, project: Project, form: TaskForm) -> list[DomainError | None]:
     """Everything wrong with a new task, for a form to show beside its fields at once."""
-    return _problems(db, project, form, _links(db, project, form))
+    links = _links(db, project, form)
+    return _problems(db, project, _dated(db, project, form, links), links)
 
 
 def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> Task:
     require(db, project, actor, Action.PLAN_WORK)
     require_open(project)
     links = _links(db, project, form)
+    form = _dated(db, project, form, links)
     check_all(*_problems(db, project, form, links))
     number = next_number(db, project, ItemKind.TASK)
     task = new_task(actor, project, form, number=number, parent=links.parent)
@@ -225,7 +234,7 @@ def new_task(actor: Actor, project: Project, form: TaskForm, *, number: int, par
         created_by=actor.user_id,
         baseline_start=form.start_date,
         baseline_due=form.due_date,
-        **form.model_dump(exclude={"parent", "depends_on"}),
+        **form.model_dump(exclude={"parent", "depends_on", "duration_days"}),
     )
 
 
