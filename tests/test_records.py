@@ -13,6 +13,7 @@ from models.closing.lessons import LessonForm, record_lesson
 from models.core.access import Actor
 from models.core.database import Database
 from models.core.enums import Phase, Role
+from models.schedule import mspdi
 from tests.support.charter import create
 from tests.support.closing_flows import apollo
 from tests.support.exports import read_csv
@@ -56,10 +57,12 @@ DEC_1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 def test_export_uploads_every_record_as_csv(bot: RunningBot) -> None:
     apollo(bot)
-    assert "6 CSV files" in say(bot, "export")
+    assert "6 CSV files and the plan as Microsoft Project XML" in say(bot, "export")
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=30)[-1]
-    assert complete.args["channel_id"] == CHANNEL and len(complete.args["files"]) == 6
+    assert complete.args["channel_id"] == CHANNEL and len(complete.args["files"]) == 7
     day = local_today().isoformat()
+    plan = mspdi.read(bot.fake.uploaded_bytes(f"APL-plan-{day}.xml"))
+    assert {person.name for person in plan.resources} == {"Alice Chen", "Carol Díaz"}
     tasks = read_csv(bot.fake.uploaded_bytes(f"APL-tasks-{day}.csv"))
     # People by id, which never changes, and by the name a reader recognises.
     assert [(t["key"], t["title"], t["owner"], t["owner_name"], t["status"]) for t in tasks[:3]] == [

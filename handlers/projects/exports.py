@@ -1,4 +1,5 @@
-"""`/pmo export [tasks|risks|issues|changes|costs|audit]`: CSV files uploaded after the answer."""
+"""`/pmo export [tasks|risks|issues|changes|costs|audit|plan]`: CSV files (and the plan as Microsoft
+Project XML) uploaded after the answer."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from handlers.slack.context import Ctx
 from handlers.slack.directory import lookup
 from models.closing.closeout import as_of
 from models.core.access import Action, require
-from models.projects.exports import Export, export_csv
+from models.projects.exports import Export, export_file
 from models.projects.portfolio import project_by_id
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def upload_exports(ctx: Ctx, project_id: int, channel_id: str, which: list[Expor
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
         names = display_names(ctx)
-        files = {kind: export_csv(db, project, kind, names) for kind in which}
+        files = {kind: export_file(db, project, kind, names) for kind in which}
         day = as_of(project).isoformat()
     t = ctx.t_project(project)  # the channel reads the project's language
     ctx.client.files_upload_v2(
@@ -67,18 +68,28 @@ def upload_exports(ctx: Ctx, project_id: int, channel_id: str, which: list[Expor
         ),
         file_uploads=[
             {
-                "content": content,
-                "filename": f"{project.key}-{kind.value}-{day}.csv",
+                "content": file.content,
+                "filename": f"{project.key}-{kind.value}-{day}.{file.extension}",
                 "title": t("exports.file_title", key=project.key, what=kind.value),
             }
-            for kind, content in files.items()
+            for kind, file in files.items()
         ],
     )
 
 
+def coming(ctx: Ctx, key: str, which: list[Export]) -> str:
+    """What follows: the CSV files counted, and the plan named for the tools that open it."""
+    tables = len([kind for kind in which if kind is not Export.PLAN])
+    if Export.PLAN not in which:
+        return ctx.t("exports.coming", key=key, count=tables)
+    if not tables:
+        return ctx.t("exports.coming_plan", key=key)
+    return ctx.t("exports.coming_with_plan", key=key, count=tables)
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb(
-        "export", usage="export [tasks|risks|issues|changes|costs|audit]", example="export tasks risks"
+        "export", usage="export [tasks|risks|issues|changes|costs|audit|plan]", example="export tasks risks"
     )
     def export_verb(invocation: Invocation) -> Reply:
         ctx = invocation.ctx
@@ -87,4 +98,4 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project = ctx.channel_project(db)
             require(db, project, ctx.actor, Action.READ_RECORDS)
         ctx.after(upload_exports, ctx, project.id, invocation.command.channel_id, which)
-        return Reply(ctx.t("exports.coming", key=project.key, count=len(which)))
+        return Reply(coming(ctx, project.key, which))

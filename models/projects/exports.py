@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, StrEnum
 from operator import attrgetter
@@ -24,7 +25,9 @@ from models.core.records import AuditEntry
 from models.issues.tables import Issue
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
+from models.schedule import mspdi
 from models.schedule.network import rollups
+from models.schedule.plan_file import plan_file
 from models.tasks.breakdown import as_items
 from models.tasks.tables import Task
 
@@ -36,6 +39,7 @@ class Export(StrEnum):
     CHANGES = "changes"
     COSTS = "costs"
     AUDIT = "audit"
+    PLAN = "plan"  # Microsoft Project XML, not CSV
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
@@ -184,3 +188,15 @@ TABLES: dict[Export, Callable[[Session, Project, Names], str]] = {
 
 def export_csv(db: Session, project: Project, which: Export, names: Names) -> str:
     return TABLES[which](db, project, names)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: str | bytes
+    extension: str
+
+
+def export_file(db: Session, project: Project, which: Export, names: Names) -> ExportFile:
+    if which is Export.PLAN:
+        return ExportFile(mspdi.write(plan_file(db, project, names)), "xml")
+    return ExportFile(export_csv(db, project, which, names), "csv")
