@@ -11,7 +11,14 @@ import pytest
 
 from bot.app import create_app
 from bot.charts import DEFAULT_LABELS
-from bot.i18n import MissingMessageError, Plural, Translator, available_languages, catalog, language_for_locale
+from bot.i18n import (
+    MissingMessageError,
+    Plural,
+    Translator,
+    available_languages,
+    catalog,
+    language_for_locale,
+)
 from bot.settings import Settings
 from handlers.slack.command import CommandRouter
 from handlers.slack.help import register as register_help
@@ -221,7 +228,9 @@ def chinese_layout_problems(messages: dict[str, str]) -> dict[str, list[str]]:
         forms = text.forms.values() if isinstance(text, Plural) else [text]
         # Masked by a mark, not removed: "写 `x` 和" must not become "写  和", two words a space apart.
         plain = [AS_TYPED.sub("\x00", str(form)) for form in forms]
-        slips = [name for name, pattern in CHINESE_LAYOUT.items() if any(pattern.search(form) for form in plain)]
+        slips = [
+            name for name, pattern in CHINESE_LAYOUT.items() if any(pattern.search(form) for form in plain)
+        ]
         if slips:
             found[key] = slips
     return found

@@ -76,9 +76,7 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     closing.wait_until(lambda: bool(closing.checklist_posts(bot, CHECKLIST)))
     checklist = closing.checklist_posts(bot, CHECKLIST)[0]
     shown = texts(checklist["blocks"])
-    assert (
-        "*未完成的任务（2）*" in shown and "*尚未验收的交付物（1）*：由 <@U0002> 验收、退回或豁免" in shown
-    )
+    assert "*未完成的任务（2）*" in shown and "*尚未验收的交付物（1）*：由 <@U0002> 验收、退回或豁免" in shown
     assert {"完成", "取消", "移交", "验收", "退回", "豁免"} <= set(shown)
     assert english_words(" ".join(shown)) == [], english_words(" ".join(shown))
 
@@ -152,8 +150,7 @@ def retrospectives(bot: RunningBot) -> list[str]:
 def check_chinese_report(bot: RunningBot) -> None:
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=60)[-1].args
     assert (
-        complete["initial_comment"]
-        == "📘 APL · 阿波罗 — 结项报告：移交1项，经验教训2条。由 <@U0009> 生成。"
+        complete["initial_comment"] == "📘 APL · 阿波罗 — 结项报告：移交1项，经验教训2条。由 <@U0009> 生成。"
     )
     today = local_today()
     stem = f"APL-report-{today.isoformat()}"
