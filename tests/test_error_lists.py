@@ -77,7 +77,8 @@ def test_who_may_decide_a_change_reads_as_each_readers_language_lists_people(bot
 
     # Wei asked for it, so may not decide it; Carol is on the team but holds no seat.
     assert refusal_of_a_click(bot, "change_approve", WEI) == (
-        "APL-C1 是你提出的变更请求，不能由你自己审批，应由 <@U0001>、<@U0002> 或 PMO 管理员审批。未做任何更改。"
+        "APL-C1 是你提出的变更请求，不能由你自己审批，"
+        "应由 <@U0001>、<@U0002> 或 PMO 管理员审批。未做任何更改。"
     )
     assert refusal_of_a_click(bot, "change_approve", CAROL) == (
         "Only <@U0001>, <@U0002> or a PMO administrator can decide APL-C1: nothing was changed."
