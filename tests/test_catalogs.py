@@ -11,7 +11,14 @@ import pytest
 
 from bot.app import create_app
 from bot.charts import DEFAULT_LABELS
-from bot.i18n import MissingMessageError, Translator, available_languages, catalog, language_for_locale
+from bot.i18n import (
+    MissingMessageError,
+    Plural,
+    Translator,
+    available_languages,
+    catalog,
+    language_for_locale,
+)
 from bot.settings import Settings
 from handlers.slack.command import CommandRouter
 from handlers.slack.help import register as register_help
@@ -200,3 +207,57 @@ def test_chinese_messages_keep_no_english_words() -> None:
         if not key.startswith(ENGLISH_BY_DESIGN)
     }
     assert {key: words for key, words in left.items() if words} == {}
+
+
+HAN = "\u4e00-\u9fff"
+# Shown as typed, so any spacing or punctuation is theirs: code, links, placeholders, Slack's <…>.
+AS_TYPED = re.compile(r"`[^`]*`|https?://\S+|\{[^}]*\}|<[^>]*>")
+# How a Chinese sentence slips into English layout.
+CHINESE_LAYOUT = {
+    "space between Chinese words": re.compile(f"[{HAN}] +[{HAN}]"),
+    "ASCII punctuation after Chinese": re.compile(f"[{HAN}][,;?!:]"),
+    "space after a full stop": re.compile(r"[。，；：！？、] +\S"),
+}
+
+
+def chinese_layout_problems(messages: dict[str, str]) -> dict[str, list[str]]:
+    """Each message's slips, read with what is typed as-is masked out (console.* excepted)."""
+    found: dict[str, list[str]] = {}
+    for key, text in messages.items():
+        if key.startswith(ENGLISH_BY_DESIGN):
+            continue
+        forms = text.forms.values() if isinstance(text, Plural) else [text]
+        # Masked by a mark, not removed: "写 `x` 和" must not become "写  和", two words a space apart.
+        plain = [AS_TYPED.sub("\x00", str(form)) for form in forms]
+        slips = [
+            name for name, pattern in CHINESE_LAYOUT.items() if any(pattern.search(form) for form in plain)
+        ]
+        if slips:
+            found[key] = slips
+    return found
+
+
+def test_chinese_messages_are_laid_out_as_chinese() -> None:
+    """Issue 20: no "从 项目开始", no "截止:", no "。 写法是" in a Chinese answer."""
+    assert chinese_layout_problems(catalog("zh-CN")) == {}
+    # A usage answer follows a whole sentence, which ends in its own 。: no space comes between.
+    answer = Translator("zh-CN")("command.usage", detail="`x` 不是数字。", usage="/pmo cost 120 差旅 机票")
+    assert not CHINESE_LAYOUT["space after a full stop"].search(AS_TYPED.sub("\x00", answer))
+
+
+def test_the_layout_check_catches_each_slip_and_spares_what_is_typed() -> None:
+    messages = {
+        "spaced": "从 项目开始 到 项目结束",
+        "colon": "截止:未定",
+        "comma": "已保存,谢谢",
+        "run_on": "请写数字。 写法是",
+        "typed": "请写 `week 周日 至 周四` 或 `at 09:00`，见 https://例子.cn/a:b。",
+        "placeholders": "{count} 个任务，<@{user}> 于 09:00 提交：{title} 已完成",
+        "console.banner": "像在 Slack 里一样输入，click 2 按下 按钮",
+    }
+    assert chinese_layout_problems(messages) == {
+        "spaced": ["space between Chinese words"],
+        "colon": ["ASCII punctuation after Chinese"],
+        "comma": ["ASCII punctuation after Chinese"],
+        "run_on": ["space after a full stop"],
+    }

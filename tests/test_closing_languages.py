@@ -35,7 +35,7 @@ HEADINGS = [
     "风险",
     "问题",
     "质量评审结果",
-    "结转事项",
+    "移交事项",
     "经验教训",
     "团队与角色",
     "文档登记册",
@@ -70,16 +70,14 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     closing_project(bot)
     started = bot.slack.command("close", user=WEI).json()
     assert started["response_type"] == "in_channel"
-    assert started["text"].startswith("<@U0005> 开始了 APL 的收尾：")
+    assert started["text"].startswith("<@U0005> 启动了 APL 的收尾：")
 
     # The checklist is Chinese through and through: title, groups, lines and buttons.
     closing.wait_until(lambda: bool(closing.checklist_posts(bot, CHECKLIST)))
     checklist = closing.checklist_posts(bot, CHECKLIST)[0]
     shown = texts(checklist["blocks"])
-    assert (
-        "*未完成的任务（2）*" in shown and "*尚未验收的交付物（1）* — 由 <@U0002> 验收、退回或豁免" in shown
-    )
-    assert {"完成", "取消", "结转", "验收", "退回", "豁免"} <= set(shown)
+    assert "*未完成的任务（2）*" in shown and "*尚未验收的交付物（1）*：由 <@U0002> 验收、退回或豁免" in shown
+    assert {"完成", "取消", "移交", "验收", "退回", "豁免"} <= set(shown)
     assert english_words(" ".join(shown)) == [], english_words(" ".join(shown))
 
     # Lessons are asked in each person's own language.
@@ -95,7 +93,7 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     # Wei settles the open work, then Bob (English) decides in English forms: the channel, and
     # the checklist his decisions edit, stay Chinese.
     assert closing.click(bot, "closing_carry", "APL-2", user=WEI).startswith(
-        "➡️ <@U0005> 处理了 *APL-2* 编写文档：已结转"
+        "➡️ <@U0005> 处理了 *APL-2* 编写文档：已移交"
     )
     closing.click(bot, "closing_cancel", "APL-3", user=WEI)
     form = closing.clicked_open(bot, "deliverable_send_back", "APL-1", BOB)
@@ -117,7 +115,7 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
     form = closing.clicked_open(bot, "deliverable_accept", "APL-1", BOB)
     assert form is not None and field_errors(submit(bot, form, {"note": None}, user=BOB)) == {}
     closing.wait_until(lambda: "✅ <@U0002> 验收了 *APL-1* 设计接口" in closing.channel_texts(bot))
-    closing.wait_until(lambda: "已没有未处理的事项" in closing.checklist_posts(bot, CHECKLIST)[-1]["text"])
+    closing.wait_until(lambda: "所有事项都已处理" in closing.checklist_posts(bot, CHECKLIST)[-1]["text"])
     assert english_words(" ".join(texts(closing.checklist_posts(bot, CHECKLIST)[-1]["blocks"]))) == []
 
     # Alice answers in her English form, Wei in his Chinese one: one Chinese retrospective.
@@ -127,13 +125,13 @@ def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot
         assert field_errors(submit(bot, form, values, user=user)) == {}
     closing.wait_until(lambda: len(retrospectives(bot)) == 2)
     assert retrospectives(bot) == [
-        "APL · 阿波罗 — 项目回顾\n1 份回答 · 平均评分 5.0（满分 5 分）",
-        "APL · 阿波罗 — 项目回顾\n2 份回答 · 平均评分 4.5（满分 5 分）",
+        "APL · 阿波罗 — 项目复盘\n1份反馈 · 平均5.0分（满分5分）",
+        "APL · 阿波罗 — 项目复盘\n2份反馈 · 平均4.5分（满分5分）",
     ]
 
     # A PMO administrator (English) closes it: the channel reads Chinese.
     closed = bot.slack.command("phase closed", user=ADMIN).json()
-    assert closed["text"].startswith("<@U0009> 已将 APL 推进到已关闭阶段。\n项目已归档：从现在起只读")
+    assert closed["text"].startswith("<@U0009> 已将 APL 推进到已关闭阶段。\n项目已归档，即日起只读")
     assert closing.project(bot).phase is Phase.CLOSED
     check_chinese_report(bot)
 
@@ -145,20 +143,19 @@ def retrospectives(bot: RunningBot) -> list[str]:
         for call in bot.fake.calls
         if call.method in ("chat.postMessage", "chat.update")
         and call.args.get("channel") == CHANNEL
-        and str(call.args.get("text")).startswith("APL · 阿波罗 — 项目回顾")
+        and str(call.args.get("text")).startswith("APL · 阿波罗 — 项目复盘")
     ]
 
 
 def check_chinese_report(bot: RunningBot) -> None:
     complete = bot.fake.wait_for("files.completeUploadExternal", timeout=60)[-1].args
     assert (
-        complete["initial_comment"]
-        == "📘 APL · 阿波罗 — 结项报告 — 结转 1 项，经验教训 2 条。由 <@U0009> 请求。"
+        complete["initial_comment"] == "📘 APL · 阿波罗 — 结项报告：移交1项，经验教训2条。由 <@U0009> 生成。"
     )
     today = local_today()
     stem = f"APL-report-{today.isoformat()}"
     markdown = bot.fake.uploaded_bytes(f"{stem}.md").decode()
-    assert markdown.startswith(f"# APL · 阿波罗 — 结项报告\n\n关闭于 {fmt_date(today, ZH)}。项目经理：李伟。")
+    assert markdown.startswith(f"# APL · 阿波罗 — 结项报告\n\n关闭于{fmt_date(today, ZH)}。项目经理：李伟。")
     assert [line.split(". ", 1)[1] for line in markdown.splitlines() if line.startswith("## ")] == HEADINGS
     assert "| 预算 / 已花费 | 120,000.00 欧元 | 120,000.00 欧元 | 1,200.00 欧元 |" in markdown
     assert f"| Alice Chen | 成员 | — | 50% | — | {fmt_date(today, ZH)} |" in markdown

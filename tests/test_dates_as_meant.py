@@ -97,7 +97,7 @@ def test_holidays_add_reads_the_date_before_the_name_and_leans_to_the_future(bot
 
 def test_holidays_in_chinese_and_an_absence_over_new_year(chinese_admin: RunningBot) -> None:
     bot = chinese_admin
-    assert say(bot, "holidays add 元旦 新年", user=WEI).startswith("2027年1月1日 周五 是节假日")
+    assert say(bot, "holidays add 元旦 新年", user=WEI).startswith("2027年1月1日（周五）已设为节假日")
     assert "已经是节假日了" in say(bot, "holidays add 1月1日", user=WEI)
     assert "只写了月份" in say(bot, "holidays add 12月 圣诞节", user=WEI)
     assert holidays_of(bot) == {date(2027, 1, 1): "新年"}
@@ -105,11 +105,11 @@ def test_holidays_in_chinese_and_an_absence_over_new_year(chinese_admin: Running
         "Away from Thu 2026-12-24 to Sat 2027-01-02"
     )
     assert say(bot, "away 下下周三 to 月底", user=WEI).startswith(
-        "已登记 2026年12月16日 周三 至 2026年12月31日 周四"
+        "已登记你2026年12月16日（周三）至2026年12月31日（周四）不在"
     )
-    assert "2026年12月24日 周四 至 2027年1月1日 周五" in say(bot, "away 12月24日至元旦", user=WEI)
-    assert "2027年1月4日 周一 至 2027年1月5日 周二" in say(bot, "away 下个月4号 到 下个月5号", user=WEI)
-    assert "请写出离开和回来的日期" in say(bot, "away 12月24日至", user=WEI)
+    assert "2026年12月24日（周四）至2027年1月1日（周五）" in say(bot, "away 12月24日至元旦", user=WEI)
+    assert "2027年1月4日（周一）至2027年1月5日（周二）" in say(bot, "away 下个月4号 到 下个月5号", user=WEI)
+    assert "请写出离开和返回的日期" in say(bot, "away 12月24日至", user=WEI)
     assert "Write when you leave and when you are back" in say(bot, "away tomorrow", user=CAROL)
     with bot.database.system_session(write=False) as db:
         spans = [(a.start, a.end) for a in db.scalars(select(Absence).order_by(Absence.id))]
@@ -155,11 +155,11 @@ def test_a_countrys_public_holidays_are_imported_once_by_administrators(bot: Run
 def test_public_holidays_are_named_in_the_readers_language(chinese_admin: RunningBot) -> None:
     bot = chinese_admin
     lines = say(bot, "holidays import CN 2027", user=WEI).splitlines()
-    assert lines[0] == f"已添加 CN 2027 年的 {CN_2027} 个法定节假日：这些天不会向任何人提问或提醒。"
-    assert lines[1] == "• 2027年1月1日 周五 元旦"
+    assert lines[0] == f"已添加 CN 2027年的{CN_2027}个法定节假日，这些天不会向任何人提问或提醒。"
+    assert lines[1] == "• 2027年1月1日（周五）元旦"
     assert "没有新增" in say(bot, "holidays import CN 2027", user=WEI)
     refusal = say(bot, "holidays import ZZ", user=WEI)
-    assert refusal.startswith("没有国家代码 `ZZ` 的法定节假日。") and "two-letter" not in refusal
+    assert refusal.startswith("找不到国家代码 `ZZ` 的法定节假日。") and "two-letter" not in refusal
     assert len(holidays_of(bot)) == CN_2027
 
 
@@ -198,7 +198,7 @@ def test_a_due_or_review_date_past_or_outside_the_project_is_kept_with_a_warning
     assert "⚠️" not in ephemeral(bot, 2)
     view = open_modal(bot, "issue", user=WEI)
     assert field_errors(submit(bot, view, {"title": "合同到期", "due_date": "2027年4月1日"}, user=WEI)) == {}
-    assert ephemeral(bot, 3).endswith("⚠️ 2027年4月1日 周四 晚于项目的目标结束日期（2027年3月31日 周三）。")
+    assert ephemeral(bot, 3).endswith("⚠️ 2027年4月1日（周四）晚于项目目标完成日期2027年3月31日（周三）。")
 
     with bot.database.system_session(write=False) as db:
         assert db.scalar(select(Risk.review_date)) == date(2026, 12, 3)

@@ -49,7 +49,7 @@ def refusal_of_a_click(bot: RunningBot, action: str, user: str) -> str:
     ("language", "expected"),
     [
         ("en", "Only <@U0001>, <@U0002> or a PMO administrator can decide K-C1: nothing was changed."),
-        ("zh-CN", "只有 <@U0001>、<@U0002> 或 PMO 管理员可以审批 K-C1：什么都没有改动。"),
+        ("zh-CN", "只有 <@U0001>、<@U0002> 或 PMO 管理员可以审批 K-C1，未做任何更改。"),
     ],
     ids=["en", "zh-CN"],
 )
@@ -77,7 +77,8 @@ def test_who_may_decide_a_change_reads_as_each_readers_language_lists_people(bot
 
     # Wei asked for it, so may not decide it; Carol is on the team but holds no seat.
     assert refusal_of_a_click(bot, "change_approve", WEI) == (
-        "APL-C1 是你提出的变更申请，你不能自己审批：由 <@U0001>、<@U0002> 或 PMO 管理员审批。什么都没有改动。"
+        "APL-C1 是你提出的变更请求，不能由你自己审批，"
+        "应由 <@U0001>、<@U0002> 或 PMO 管理员审批。未做任何更改。"
     )
     assert refusal_of_a_click(bot, "change_approve", CAROL) == (
         "Only <@U0001>, <@U0002> or a PMO administrator can decide APL-C1: nothing was changed."
@@ -91,7 +92,7 @@ def test_the_categories_a_cost_may_go_to_read_as_each_readers_language_lists(bot
     say(bot, "budget set people 100000")
 
     assert say(bot, "cost 50 travel taxi", user=WEI).startswith(
-        "`travel` 不是本预算的类别（cloud hosting、people）。"
+        "预算中没有 `travel` 这个类别（现有：cloud hosting、people）。"
     )
     assert say(bot, "cost 50 travel taxi", user=CAROL).startswith(
         "`travel` is not a category of this budget (cloud hosting, people)."

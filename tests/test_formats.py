@@ -16,10 +16,10 @@ EN, ZH = Translator("en"), Translator("zh-CN")
 @pytest.mark.parametrize(
     ("day", "english", "chinese"),
     [
-        (date(2026, 12, 15), "Tue 2026-12-15", "2026年12月15日 周二"),
-        (date(2027, 3, 5), "Fri 2027-03-05", "2027年3月5日 周五"),
-        (date(2026, 11, 29), "Sun 2026-11-29", "2026年11月29日 周日"),
-        (None, "no date", "未定日期"),
+        (date(2026, 12, 15), "Tue 2026-12-15", "2026年12月15日（周二）"),
+        (date(2027, 3, 5), "Fri 2027-03-05", "2027年3月5日（周五）"),
+        (date(2026, 11, 29), "Sun 2026-11-29", "2026年11月29日（周日）"),
+        (None, "no date", "未定"),
     ],
 )
 def test_dates(day: date | None, english: str, chinese: str) -> None:
@@ -43,7 +43,7 @@ def test_money(amount: Decimal | None, currency: str, english: str, chinese: str
 def test_moments_are_shown_on_the_readers_clock() -> None:
     moment = datetime(2026, 12, 14, 17, 30, tzinfo=UTC)
     assert fmt_moment(moment, "Asia/Shanghai", EN) == "Tue 2026-12-15 01:30 Asia/Shanghai"
-    assert fmt_moment(moment, "Asia/Shanghai", ZH) == "2026年12月15日 周二 01:30（Asia/Shanghai）"
+    assert fmt_moment(moment, "Asia/Shanghai", ZH) == "2026年12月15日（周二）01:30（Asia/Shanghai）"
 
 
 def test_lists() -> None:
@@ -60,7 +60,7 @@ def test_a_date_given_to_any_message_is_written_in_its_language() -> None:
     )
     assert (
         ZH("tasks.due_before_start", **kwargs)
-        == "截止日期（2026年12月1日 周二）早于开始日期（2026年12月5日 周六）。"
+        == "截止日期2026年12月1日（周二）早于开始日期2026年12月5日（周六）。"
     )
 
 

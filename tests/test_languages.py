@@ -45,7 +45,7 @@ def test_the_charter_to_status_flow_in_chinese(bot: RunningBot) -> None:
     )
     inputs = {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
     assert inputs["name"]["label"]["text"] == "项目名称"
-    assert inputs["start_date"]["element"]["placeholder"]["text"].startswith("例如 下周一")
+    assert inputs["start_date"]["element"]["placeholder"]["text"].startswith("例如：下周一")
     language = inputs["language"]["element"]
     assert language["initial_option"] == {
         "text": {"type": "plain_text", "text": "简体中文", "emoji": True},
@@ -57,7 +57,7 @@ def test_the_charter_to_status_flow_in_chinese(bot: RunningBot) -> None:
     errors = field_errors(
         submit(bot, view, {"name": "阿波罗", "key": "APL", "start_date": "某一天"}, user=WEI)
     )
-    assert errors["start_date"].startswith("我看不懂日期 `某一天`")
+    assert errors["start_date"].startswith("看不懂日期 `某一天`")
     assert count_rows(bot.database, Project) == 0
 
     start = chinese_project(bot)
@@ -67,23 +67,23 @@ def test_the_charter_to_status_flow_in_chinese(bot: RunningBot) -> None:
     assert post.args["channel"] == CHANNEL and post.args["text"] == "APL · 阿波罗 — 项目章程"
     charter = str(post.args["blocks"])
     assert f"*开始：* {fmt_date(start, ZH)}" in charter
-    assert re.search(r"\*开始：\* \d{4}年\d{1,2}月\d{1,2}日 周[一二三四五六日]", charter)
+    assert re.search(r"\*开始：\* \d{4}年\d{1,2}月\d{1,2}日（周[一二三四五六日]）", charter)
     assert "*预算：* 120,000.00 欧元" in charter and "*语言：* 简体中文" in charter
     assert english_words(" ".join(texts(post.args["blocks"])).replace("Asia/Shanghai", "")) == []
 
     due = next_week_friday(local_today())
     added = say(bot, "task add 设计接口 <@U0005|wei> due 下周五 est 16")
-    assert added.startswith("已添加 *APL-1* 设计接口 · 负责人 <@U0005> · 开始 ")
-    assert added.endswith(f" · 截止 {fmt_date(due, ZH)} · 16 小时")
+    assert added.startswith("已添加 *APL-1* 设计接口 · 负责人：<@U0005> · 开始：")
+    assert added.endswith(f" · 截止：{fmt_date(due, ZH)} · 估算16小时")
     # An English date reads the same for a Chinese speaker.
-    assert "截止 " in say(bot, "task add 联调测试 due next friday")
-    assert "我看不懂日期 `某一天`" in say(bot, "task add 上线 due 某一天")
+    assert "截止：" in say(bot, "task add 联调测试 due next friday")
+    assert "看不懂日期 `某一天`" in say(bot, "task add 上线 due 某一天")
     assert count_rows(bot.database, Task) == 2
 
     status = say(bot, "status")
     title = status.splitlines()[0]
-    assert re.fullmatch(r"\S+ APL · 阿波罗 — [绿黄红]", title), title
-    assert "*阶段* 启动 · *进度* 2 项任务已完成 0 项" in status
+    assert re.fullmatch(r"\S+ APL · 阿波罗 — [绿黄红]色", title), title
+    assert "*阶段* 启动 · *进度* 2项任务已完成0项" in status
     assert "*预算* 已花费 0.00 欧元，总预算 120,000.00 欧元 · 剩余 120,000.00 欧元" in status
     assert english_words(status) == [], english_words(status)
 
@@ -100,9 +100,9 @@ def test_a_chinese_gantt_chart_draws_every_character(bot: RunningBot) -> None:
     say(bot, "milestone add 试运行 due 2026年12月15日")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert say(bot, "gantt") == "正在绘制 APL 的甘特图，稍后会发到这里。"
+        assert say(bot, "gantt") == "正在绘制 APL 的甘特图，稍后发到这里。"
         complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
-    assert complete.args["initial_comment"] == "为 <@U0005> 生成的 APL 甘特图：2 项任务，1 个里程碑。"
+    assert complete.args["initial_comment"] == "为 <@U0005> 生成的 APL 甘特图：2项任务、1个里程碑。"
     upload = bot.fake.uploaded(complete.args["files"][0]["id"])
     assert upload is not None and upload.filename == f"APL-gantt-{local_today().isoformat()}.png"
     assert upload.content.startswith(b"\x89PNG")
@@ -122,7 +122,7 @@ def test_channel_posts_speak_the_project_language_whoever_acts(bot: RunningBot) 
     announced = [
         c.args["text"] for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL
     ]
-    assert announced[-1] == "⚠️ <@U0001> 登记了 *APL-R1*，分数 20：需要团队关注。"
+    assert announced[-1] == "⚠️ <@U0001> 登记了风险 *APL-R1*，分数20，请团队关注。"
 
 
 def test_the_weekly_digest_goes_out_in_the_project_language(bot: RunningBot) -> None:
@@ -142,11 +142,11 @@ def test_scheduled_dms_speak_the_recipients_language(bot: RunningBot) -> None:
     say(bot, "team add <@U0005> member", user=ALICE)
     say(bot, "task add Build <@U0005|wei> start 2026-12-01 due 2026-12-04", user=ALICE)
     reminders(bot, "2026-12-07T01:10+00:00")  # Monday 09:10 in Shanghai
-    assert reminder_dms(bot, WEI) == ["⏰ 你有 1 项逾期事项："]
+    assert reminder_dms(bot, WEI) == ["⏰ 你有1项逾期事项："]
     dm = next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == WEI)
-    assert "*APL-1* Build · APL · 截止 2026年12月4日 周五 · 已逾期 3 天" in str(dm["blocks"])
+    assert "*APL-1* Build · APL · 截止：2026年12月4日（周五） · 已逾期3天" in str(dm["blocks"])
     buttons = [e["text"]["text"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["完成", "推迟 1 天", "新日期"]
+    assert buttons == ["完成", "推迟1天", "改截止日期"]
 
 
 def test_a_charter_edit_changes_the_channel_language_and_refuses_a_forged_one(bot: RunningBot) -> None:
@@ -187,7 +187,7 @@ def test_the_workspace_default_serves_who_slack_gives_no_language_of_ours(
     chinese_workspace: RunningBot,
 ) -> None:
     bot = chinese_workspace
-    assert say(bot, "help", user="U0007").startswith("PMO 机器人：你可以这样问")
+    assert say(bot, "help", user="U0007").startswith("PMO 机器人：可以这样用")
     assert say(bot, "help", user=BOB).startswith("PMO bot: what you can ask")
     # The locale is asked of Slack once and kept: later requests read it from the cache.
     say(bot, "help", user="U0007")

@@ -40,7 +40,7 @@ def test_the_first_pass_of_the_day_reads_the_directory_in_pages_not_a_call_a_per
     assert len(bot.fake.calls_to("users.info")) == asked_before
     # Each reminder in its owner's language, from the page that described them.
     assert reminder_dms(bot, people[0]) == ["⏰ You have 1 overdue item:"]
-    assert [text for text in dms_to(bot, people[1]) if text.startswith("⏰")] == ["⏰ 你有 1 项逾期事项："]
+    assert [text for text in dms_to(bot, people[1]) if text.startswith("⏰")] == ["⏰ 你有1项逾期事项："]
     assert all(len(reminder_dms(bot, person)) == 1 for person in people)
     with bot.database.system_session(write=False) as db:
         cached = db.scalars(select(SlackUser.user_id).where(SlackUser.user_id.in_(people))).all()
@@ -72,7 +72,7 @@ def test_a_user_change_event_sets_the_language_and_time_zone_used_next(bot: Runn
     assert bot.slack.event({"type": "user_change", "user": changed}).status == 200
     # 09:10 in Shanghai, 02:10 in Madrid: Carol is reminded on Shanghai's morning, in Chinese.
     reminders(bot, "2026-12-07T01:10+00:00")
-    assert [text for text in dms_to(bot, CAROL) if text.startswith("⏰")] == ["⏰ 你有 2 项逾期事项："]
+    assert [text for text in dms_to(bot, CAROL) if text.startswith("⏰")] == ["⏰ 你有2项逾期事项："]
 
 
 def test_an_event_without_a_locale_keeps_the_language_known(bot: RunningBot) -> None:

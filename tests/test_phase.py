@@ -146,7 +146,7 @@ def test_phases_and_roles_are_named_in_chinese_too_and_refusals_list_the_readers
     # Roles are read in Chinese too.
     assert "<@U0005> is on APL as member" in bot.slack.command("team add <@U0005> 成员").json()["text"]
     refused = bot.slack.command("phase 完成", user=WEI).json()["text"]
-    assert "`完成` 不是阶段：可选的阶段有 启动、规划、执行、收尾、已关闭。" in refused, refused
+    assert "没有 `完成` 这个阶段：可选 启动、规划、执行、收尾、已关闭。" in refused, refused
     assert "initiation" not in refused
     answer = bot.slack.command("phase 规划").json()
     assert "moved APL to planning" in answer["text"]

@@ -97,7 +97,7 @@ def test_the_answer_reads_in_chinese() -> None:
     moved.id = 7
     followed = Followed([Shift(7, (None, None), (None, None), 2)], date(2026, 12, 11), date(2026, 12, 15))
     lines = followed_lines(project, followed, {7: moved}, ZH)
-    assert lines[0].startswith("↪ *APL-2* 随之推后 2 个工作日")
+    assert lines[0].startswith("↪ *APL-2* 随之推后2个工作日")
     assert english_words("\n".join(lines)) == []
 
 

@@ -122,11 +122,11 @@ def test_a_link_reads_in_chinese() -> None:
     keys = {1: "APL-1", 2: "APL-2"}
     changed = LinkOutcome(Linked.CHANGED, Link(1, 2, LinkKind.START_TO_START, 2), Link(1, 2))
     assert link_answer(keys, changed, ZH) == (
-        "已修改关联：*APL-2* 与 *APL-1* 同时开始，晚 2 个工作日（原来是：*APL-2* 在 *APL-1* 截止后开始）。"
+        "已修改关联：*APL-2* 与 *APL-1* 同时开始，滞后2个工作日（原为：*APL-2* 在 *APL-1* 完成后开始）。"
     )
     already = LinkOutcome(Linked.ALREADY, Link(1, 2, LinkKind.FINISH_TO_FINISH, -1))
     answer = link_answer(keys, already, ZH)
-    assert answer == "已经这样关联过了：*APL-2* 与 *APL-1* 同时完成，提前 1 个工作日。没有改动。"
+    assert answer == "已有这个关联：*APL-2* 与 *APL-1* 同时完成，提前1个工作日。未做任何更改。"
     assert english_words(answer) == []
 
 
