@@ -17,18 +17,11 @@ from models.calendar.project_calendar import project_calendar
 from models.core.enums import TaskStatus
 from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
+from models.schedule.baseline import baseline_dates
 from models.schedule.milestones import project_milestones
 from models.schedule.plan import PlanRow, project_plan
 from models.tasks.breakdown import dependency_links, task_key
-from models.tasks.tables import Milestone, Task
-
-
-def baseline_of(task: Task) -> tuple[date, date] | None:
-    """The task's first and last day as promised, when a baseline holds either."""
-    first, last = task.baseline_start or task.baseline_due, task.baseline_due or task.baseline_start
-    if first is None or last is None:
-        return None
-    return first, max(first, last)
+from models.tasks.tables import Milestone
 
 
 def gantt_bar(
@@ -53,7 +46,7 @@ def gantt_bar(
         depends_on=tuple(keys[other] for other in edges.get(task.id, []) if other in keys),
         summary=row.rollup is not None,
         float_until=scheduled.late_finish if scheduled is not None and has_float else None,
-        baseline=baseline_of(task),
+        baseline=baseline_dates(task),
     )
 
 
