@@ -96,6 +96,7 @@ def test_the_list_groups_requests_by_state_with_their_age(bot: RunningBot) -> No
     decide_on(bot, "APL-C2", "change_approve", ALICE, "yes")
     decide_on(bot, "APL-C3", "change_reject", ALICE, "no")
     assert bot.slack.command("change withdraw APL-C4", user=CAROL).json()["text"].startswith("↩️")
+
     # Asked 9, 7, 5 and 3 days ago, at noon where the project is; settled 5, 5 and 2 days ago.
     def noon(days_ago: int) -> datetime:
         return datetime.combine(local_today() - timedelta(days=days_ago), time(12), ZoneInfo(PROJECT_TZ))
