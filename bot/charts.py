@@ -37,6 +37,10 @@ LATE = "#D62728"
 CRITICAL_EDGE = "#111111"
 TODAY = "#E45756"
 MILESTONE = "#333333"
+SUMMARY = "#333333"
+FLOAT_TAIL = "#8C8C8C"
+GHOST = "#C8C8C8"
+DAY_OFF = "#EFEFEF"
 ROWS_MAX = 200
 DPI = 100
 ROW_INCHES = 0.32
@@ -47,6 +51,9 @@ DEFAULT_LABELS = {
     "today": "today",
     "critical": "critical path",
     "late": "late",
+    "float": "float",
+    "baseline": "baseline",
+    "days_off": "non-working day",
     "empty": "nothing scheduled yet",
     "axis_year": "%Y",
     "axis_month": "%b",
@@ -61,6 +68,9 @@ AXIS_LABELS = tuple(name for name in DEFAULT_LABELS if name.startswith("axis_"))
 
 @dataclass(frozen=True)
 class GanttBar:
+    """A task's row. Its artists carry the gid `<part>:<key>` (bar, summary, float, ghost), so a
+    test can find what was drawn for which task."""
+
     key: str
     title: str
     owner: str | None
@@ -71,13 +81,17 @@ class GanttBar:
     late: bool = False
     critical: bool = False
     depends_on: tuple[str, ...] = ()
+    summary: bool = False  # a parent, drawn as a bracket over its children
+    float_until: date | None = None  # its late finish, when it has total float: the tail's end
+    baseline: tuple[date, date] | None = None  # first and last day as promised
 
 
 @dataclass(frozen=True)
 class GanttMilestone:
     name: str
-    due: date
+    due: date  # the day it sits on: reached, or due
     late: bool = False
+    baseline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,7 @@ class GanttChart:
     bars: tuple[GanttBar, ...]
     milestones: tuple[GanttMilestone, ...] = ()
     labels: Mapping[str, str] | None = None
+    days_off: tuple[tuple[date, date], ...] = ()  # runs of the project's non-working days
 
 
 def owner_colours(bars: tuple[GanttBar, ...]) -> dict[str | None, str]:
@@ -118,26 +133,73 @@ def _figure(rows: int) -> tuple[Figure, Axes]:
     return figure, axes
 
 
+def _days(first: date, last: date) -> tuple[float, float]:
+    """Where a run of whole days starts on the axis, and how wide it is: a day fills [d, d + 1)."""
+    return mdates.date2num(first), (last - first).days + 1
+
+
 def _draw_bars(axes: Axes, bars: tuple[GanttBar, ...], colours: dict[str | None, str]) -> dict[str, int]:
     rows: dict[str, int] = {}
     for row, bar in enumerate(bars):
         rows[bar.key] = row
-        start = mdates.date2num(bar.start)
-        width = (bar.end - bar.start).days + 1
-        colour = LATE if bar.late else colours[bar.owner]
-        edge = CRITICAL_EDGE if bar.critical else colour
-        axes.barh(
-            row,
-            width,
-            left=start,
-            height=0.6,
-            color=colour,
-            edgecolor=edge,
-            linewidth=2.2 if bar.critical else 0.5,
-        )
-        if bar.percent:
-            axes.barh(row, width * min(bar.percent, 100) / 100, left=start, height=0.25, color="#00000055")
+        if bar.baseline is not None:
+            _draw_ghost(axes, row, bar)
+        if bar.summary:
+            _draw_summary(axes, row, bar)
+            continue
+        _draw_task(axes, row, bar, LATE if bar.late else colours[bar.owner])
+        if bar.float_until is not None and bar.float_until > bar.end:
+            left, width = _days(bar.end + timedelta(days=1), bar.float_until)
+            axes.barh(row, width, left=left, height=0.12, color=FLOAT_TAIL, gid=f"float:{bar.key}")
     return rows
+
+
+def _draw_task(axes: Axes, row: int, bar: GanttBar, colour: str) -> None:
+    """The bar itself; every critical task outlined, thick and dark."""
+    left, width = _days(bar.start, bar.end)
+    axes.barh(
+        row,
+        width,
+        left=left,
+        height=0.6,
+        color=colour,
+        edgecolor=CRITICAL_EDGE if bar.critical else colour,
+        linewidth=2.2 if bar.critical else 0.5,
+        gid=f"bar:{bar.key}",
+    )
+    if bar.percent:
+        axes.barh(row, width * min(bar.percent, 100) / 100, left=left, height=0.25, color="#00000055")
+
+
+def _draw_summary(axes: Axes, row: int, bar: GanttBar) -> None:
+    """A parent as a bracket: a thin dark bar from its first child's start to its last child's
+    finish, with a point hanging down at each end."""
+    left, width = _days(bar.start, bar.end)
+    right, top, bottom, tip = left + width, row - 0.25, row - 0.1, row + 0.2
+    point = min(0.4, width / 4)  # days: a one-day parent still shows both points
+    outline = [
+        (left, top),
+        (right, top),
+        (right, tip),
+        (right - point, bottom),
+        (left + point, bottom),
+        (left, tip),
+    ]
+    axes.add_patch(mpatches.Polygon(outline, closed=True, color=SUMMARY, gid=f"summary:{bar.key}"))
+
+
+def _draw_ghost(axes: Axes, row: int, bar: GanttBar) -> None:
+    """The baseline as a thin light bar just under the current one."""
+    assert bar.baseline is not None
+    left, width = _days(*bar.baseline)
+    axes.barh(row + 0.37, width, left=left, height=0.14, color=GHOST, gid=f"ghost:{bar.key}")
+
+
+def _draw_days_off(axes: Axes, chart: GanttChart) -> None:
+    """The project's weekends and holidays, shaded behind everything."""
+    for first, last in chart.days_off:
+        left, width = _days(first, last)
+        axes.axvspan(left, left + width, color=DAY_OFF, zorder=0, linewidth=0, gid="days_off")
 
 
 def _draw_dependencies(axes: Axes, bars: tuple[GanttBar, ...], rows: dict[str, int]) -> None:
@@ -155,7 +217,18 @@ def _draw_dependencies(axes: Axes, bars: tuple[GanttBar, ...], rows: dict[str, i
 
 
 def _draw_milestones(axes: Axes, chart: GanttChart, first_row: int) -> None:
+    """Each milestone a diamond on its own day and row; a hollow light one where it was promised."""
     for offset, milestone in enumerate(chart.milestones):
+        if milestone.baseline is not None and milestone.baseline != milestone.due:
+            axes.plot(
+                mdates.date2num(milestone.baseline),
+                first_row + offset,
+                marker="D",
+                markersize=9,
+                markerfacecolor="none",
+                color=GHOST,
+                gid="ghost:milestone",
+            )
         axes.plot(
             mdates.date2num(milestone.due),
             first_row + offset,
@@ -180,6 +253,12 @@ def _legend(axes: Axes, chart: GanttChart, colours: dict[str | None, str]) -> No
         )
     )
     handles.append(mpatches.Patch(color=LATE, label=_label(chart, "late")))
+    if any(bar.float_until for bar in chart.bars):
+        handles.append(mpatches.Patch(color=FLOAT_TAIL, label=_label(chart, "float")))
+    if any(bar.baseline for bar in chart.bars) or any(m.baseline for m in chart.milestones):
+        handles.append(mpatches.Patch(color=GHOST, label=_label(chart, "baseline")))
+    if chart.days_off:
+        handles.append(mpatches.Patch(color=DAY_OFF, label=_label(chart, "days_off")))
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
 
 
@@ -218,7 +297,8 @@ def gantt_figure(chart: GanttChart) -> Figure:
         axes.text(0.5, 0.5, _label(chart, "empty"), ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
         return figure
-    colours = owner_colours(bars)
+    colours = owner_colours(tuple(bar for bar in bars if not bar.summary))
+    _draw_days_off(axes, chart)
     positions = _draw_bars(axes, bars, colours)
     _draw_dependencies(axes, bars, positions)
     _draw_milestones(axes, chart, len(bars))

@@ -58,6 +58,13 @@ def fmt_hours(hours: float) -> str:
     return f"{hours:,.1f}".rstrip("0").rstrip(".")
 
 
+def fmt_slip(days: int, t: Translator) -> str:
+    """A slip against the baseline in words: "3 working days late", "1 working day early"."""
+    if days == 0:
+        return t("baseline.on_time")
+    return t("baseline.late" if days > 0 else "baseline.early", count=abs(days))
+
+
 def fmt_list(items: Iterable[str], t: Translator) -> str:
     """Items in a sentence: "a, b, c" in English, "a、b、c" in Chinese."""
     return t("formats.list_separator").join(items)

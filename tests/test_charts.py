@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 import numpy as np
 from matplotlib import dates as mdates
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -16,8 +18,10 @@ from matplotlib.text import Annotation, Text
 
 from bot.charts import (
     CRITICAL_EDGE,
+    GHOST,
     LATE,
     MILESTONE,
+    NO_OWNER,
     ROWS_MAX,
     TODAY,
     GanttBar,
@@ -29,6 +33,12 @@ from bot.charts import (
     render_gantt,
 )
 from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
+from handlers.schedule.gantt import gantt_bar, gantt_milestone
+from models import Milestone, Project, Task
+from models.calendar.working_days import SUNDAY_TO_THURSDAY, WorkCalendar
+from models.core.enums import TaskStatus
+from models.schedule.cpm import Link
+from models.schedule.plan import plan_rows
 from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels, runs
 
 
@@ -197,3 +207,152 @@ def test_emoji_no_font_can_draw_are_left_out_rather_than_drawn_as_boxes() -> Non
     assert "APL — Gantt" in shown
     assert any(label.endswith("Payments API 支付") for label in shown), shown
     assert not any(char in label for label in shown for char in "🚀📋✅🎯")
+
+
+# -- the schedule drawn: days off, float, summaries, baselines (issue 18, item 11)
+
+SUN_TO_THU = WorkCalendar(SUNDAY_TO_THURSDAY, frozenset({date(2026, 12, 10)}))  # a Thursday holiday
+
+
+def drawn(figure_axes: Axes, gid: str) -> list[Artist]:
+    return [artist for artist in figure_axes.get_children() if artist.get_gid() == gid]
+
+
+def x_span(patch: Rectangle) -> tuple[date, date]:
+    """The whole days a rectangle covers, first and last."""
+    first = mdates.num2date(patch.get_x()).date()
+    return first, first + timedelta(days=round(patch.get_width()) - 1)
+
+
+def calendar_task(number: int, start: str, due: str, parent: int | None = None) -> Task:
+    return Task(
+        id=number,
+        number=number,
+        title=f"Task {number}",
+        parent_id=parent,
+        start_date=date.fromisoformat(start),
+        due_date=date.fromisoformat(due),
+        status=TaskStatus.TODO,
+        percent_complete=0,
+    )
+
+
+def sun_to_thu_bars(*tasks: Task, links: tuple[Link, ...] = ()) -> dict[str, GanttBar]:
+    rows = plan_rows(list(tasks), list(links), SUN_TO_THU).rows
+    found = [gantt_bar(Project(key="APL", name="Apollo"), row, {}, {}, date(2026, 12, 1)) for row in rows]
+    return {bar.key: bar for bar in found if bar is not None}
+
+
+def test_the_days_a_sunday_to_thursday_week_has_off_and_its_holiday_are_shaded() -> None:
+    # Fri-Sat is the weekend; Thu 10 Dec is a holiday, which joins that weekend into one run.
+    spans = SUN_TO_THU.days_off(date(2026, 12, 1), date(2026, 12, 20))
+    assert spans == [
+        (date(2026, 12, 4), date(2026, 12, 5)),
+        (date(2026, 12, 10), date(2026, 12, 12)),
+        (date(2026, 12, 18), date(2026, 12, 19)),
+    ]
+    chart = replace(linked_chart(), days_off=tuple(spans))
+    axes = gantt_figure(chart).axes[0]
+    shaded = drawn(axes, "days_off")
+    assert sorted(x_span(patch) for patch in shaded) == spans
+    # Behind the bars, never over them.
+    assert all(patch.get_zorder() < 1 for patch in shaded)
+
+
+def test_no_day_is_shaded_on_a_plan_with_no_days_off_in_its_window() -> None:
+    assert SUN_TO_THU.days_off(date(2026, 12, 6), date(2026, 12, 9)) == []
+    assert drawn(gantt_figure(linked_chart()).axes[0], "days_off") == []
+
+
+def test_float_trails_each_bar_as_a_tail_as_long_as_its_float_in_working_days() -> None:
+    """Design (Tue 1 to Thu 3 Dec), then Build (Sun 6 to Wed 9) and Docs (Sun 6); Ship (Sun 13 to
+    Mon 14) after Build. Worked by hand on the Sunday-to-Thursday week: Docs may finish as late
+    as the project does, Mon 14, and the working days after Sun 6 up to then are Mon 7, Tue 8,
+    Wed 9, Sun 13 and Mon 14 (Thu 10 is a holiday, Fri-Sat the weekend): 5 days of float."""
+    bars = sun_to_thu_bars(
+        calendar_task(1, "2026-12-01", "2026-12-03"),
+        calendar_task(2, "2026-12-06", "2026-12-09"),
+        calendar_task(3, "2026-12-06", "2026-12-06"),
+        calendar_task(4, "2026-12-13", "2026-12-14"),
+        links=(Link(1, 2), Link(1, 3), Link(2, 4)),
+    )
+    docs = bars["APL-3"]
+    assert docs.float_until == date(2026, 12, 14)
+    assert SUN_TO_THU.between(docs.end, docs.float_until) == 5
+    assert {key: bar.float_until for key, bar in bars.items() if key != "APL-3"} == dict.fromkeys(
+        ("APL-1", "APL-2", "APL-4")
+    )
+    axes = gantt_figure(GanttChart("APL", date(2026, 12, 1), tuple(bars.values()))).axes[0]
+    [tail] = drawn(axes, "float:APL-3")
+    assert x_span(tail) == (date(2026, 12, 7), date(2026, 12, 14))
+    assert tail.get_height() < drawn(axes, "bar:APL-3")[0].get_height() / 3  # a thin tail
+    assert [drawn(axes, f"float:{key}") for key in ("APL-1", "APL-2", "APL-4")] == [[], [], []]
+    # The critical chain Design → Build → Ship is outlined, Docs is not.
+    outlined = {
+        key for key in bars if to_hex(drawn(axes, f"bar:{key}")[0].get_edgecolor()) == CRITICAL_EDGE.lower()
+    }
+    assert outlined == {"APL-1", "APL-2", "APL-4"}
+
+
+def test_a_parent_is_a_bracket_spanning_its_children_not_a_bar() -> None:
+    bars = sun_to_thu_bars(
+        calendar_task(1, "2026-12-01", "2026-12-01"),
+        calendar_task(2, "2026-12-02", "2026-12-03", parent=1),
+        calendar_task(3, "2026-12-06", "2026-12-08", parent=1),
+    )
+    assert bars["APL-1"].summary and not bars["APL-2"].summary
+    axes = gantt_figure(GanttChart("APL", date(2026, 12, 1), tuple(bars.values()))).axes[0]
+    assert drawn(axes, "bar:APL-1") == [] and len(drawn(axes, "bar:APL-2")) == 1
+    [bracket] = drawn(axes, "summary:APL-1")
+    xs, ys = bracket.get_xy()[:, 0], bracket.get_xy()[:, 1]
+    # From the first child's start to the end of the last child's finish (Tue 8 Dec, whole day).
+    assert (min(xs), max(xs)) == (mdates.date2num(date(2026, 12, 2)), mdates.date2num(date(2026, 12, 9)))
+    assert -0.5 < min(ys) < max(ys) < 0.5  # on the parent's own row, the first
+    # A summary has no owner: it adds no colour to the legend.
+    assert owner_colours(tuple(bar for bar in bars.values() if not bar.summary)) == {None: NO_OWNER}
+
+
+def test_the_baseline_is_a_ghost_bar_under_the_current_one_where_a_baseline_exists() -> None:
+    moved = calendar_task(1, "2026-12-06", "2026-12-08")
+    moved.baseline_start, moved.baseline_due = date(2026, 12, 1), date(2026, 12, 3)
+    unbaselined = calendar_task(2, "2026-12-13", "2026-12-13")
+    bars = sun_to_thu_bars(moved, unbaselined)
+    assert bars["APL-1"].baseline == (date(2026, 12, 1), date(2026, 12, 3))
+    assert bars["APL-2"].baseline is None
+    axes = gantt_figure(GanttChart("APL", date(2026, 12, 1), tuple(bars.values()))).axes[0]
+    [ghost] = drawn(axes, "ghost:APL-1")
+    [bar] = drawn(axes, "bar:APL-1")
+    assert x_span(ghost) == (date(2026, 12, 1), date(2026, 12, 3))
+    assert x_span(bar) == (date(2026, 12, 6), date(2026, 12, 8))
+    # Thin, light and just below the bar (the rows count down the page).
+    assert (
+        ghost.get_height() < bar.get_height() / 3 and ghost.get_y() >= bar.get_y() + bar.get_height() - 0.01
+    )
+    assert to_hex(ghost.get_facecolor()) == GHOST.lower()
+    assert drawn(axes, "ghost:APL-2") == []
+
+
+def test_a_milestone_sits_on_its_own_day_with_its_promised_day_as_a_hollow_ghost() -> None:
+    beta = Milestone(name="Beta", due_date=date(2026, 12, 15), baseline_due=date(2026, 12, 9))
+    reached = Milestone(
+        name="Alpha",
+        due_date=date(2026, 12, 3),
+        baseline_due=date(2026, 12, 3),
+        completed_on=date(2026, 12, 2),
+    )
+    marks = (gantt_milestone(beta, date(2026, 12, 1)), gantt_milestone(reached, date(2026, 12, 5)))
+    assert [(mark.due, mark.baseline, mark.late) for mark in marks] == [
+        (date(2026, 12, 15), date(2026, 12, 9), False),
+        (date(2026, 12, 2), date(2026, 12, 3), False),
+    ]
+    axes = gantt_figure(GanttChart("APL", date(2026, 12, 1), (), marks)).axes[0]
+    ghosts = drawn(axes, "ghost:milestone")
+    assert [(line.get_xdata()[0], line.get_ydata()[0], line.get_markerfacecolor()) for line in ghosts] == [
+        (mdates.date2num(date(2026, 12, 9)), 0, "none"),
+        (mdates.date2num(date(2026, 12, 3)), 1, "none"),
+    ]
+    solid = [line for line in axes.lines if line.get_marker() == "D" and line.get_gid() is None]
+    assert [line.get_xdata()[0] for line in solid] == [
+        mdates.date2num(date(2026, 12, 15)),
+        mdates.date2num(date(2026, 12, 2)),
+    ]

@@ -45,7 +45,13 @@ def test_a_milestone_reached_today_shows_its_day_and_is_no_longer_late(bot: Runn
     assert "⚠️ late" in plan_line(bot)
     assert say(bot, "milestone done APL-M1") == f"✅ *APL-M1* Beta reached on {shown(today)}."
     assert milestone(bot).completed_on == today
-    assert plan_line(bot) == f"✅ *APL-M1* Beta · reached {shown(today)} (due Tue 2026-12-01)"
+    # Reached after its baseline day: late by the weekdays after Tue 1 Dec up to today.
+    after = [date(2026, 12, 1) + timedelta(n) for n in range(1, (today - date(2026, 12, 1)).days + 1)]
+    late = sum(1 for day in after if day.weekday() < 5)
+    days = f"{late} working day{'s' if late != 1 else ''} late"
+    assert plan_line(bot) == (
+        f"✅ *APL-M1* Beta · reached {shown(today)} (due Tue 2026-12-01) · baseline Tue 2026-12-01, {days}"
+    )
     assert "was reached on" in say(bot, "milestone done APL-M1")
     assert len(audited(bot, "milestone.done")) == 1
 

@@ -61,7 +61,10 @@ def test_a_move_past_the_target_end_shows_negative_float_back_along_its_chain(bo
     assert row(lines, "APL-2").startswith(
         "🔺 *APL-2* Build · nobody · Tue 2026-12-08 → Wed 2026-12-09 (2 d, float -1 d)"
     )
-    assert "(4 d, float -1 d) · to do" in row(lines, "APL-1")
+    # Its baseline is where it was typed: it now finishes Monday, one working day after Friday.
+    assert "(4 d, float -1 d) · baseline Wed 2026-12-02 → Fri 2026-12-04, 1 working day late · to do" in row(
+        lines, "APL-1"
+    )
     assert "*Finish* Wed 2026-12-09 ⚠️ after the target end Tue 2026-12-08" in "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import select
 
-from bot.charts import LATE, PALETTE
+from bot.charts import DAY_OFF, FLOAT_TAIL, GHOST, LATE, PALETTE
 from bot.markup import unescape
 from models import (
     AcceptanceCriterion,
@@ -429,3 +429,45 @@ def test_only_the_reviewer_records_and_only_once(bot: RunningBot) -> None:
     again = field_errors(submit(bot, view, dict.fromkeys(fields, "fail"), user=CAROL))
     assert "already recorded: passed" in next(iter(again.values()))
     assert "No review of APL-1 is waiting" in say(bot, "quality result APL-1", user=CAROL)
+
+
+def shaded_runs(picture: np.ndarray) -> list[int]:
+    """The widths, in pixels, of the stretches of columns shaded as days off: columns where the
+    shade fills a good height (not the legend's swatch); a gridline across a stretch does not
+    split it, and slivers at the picture's edges narrower than any day are not stretches."""
+    shade = np.all(np.abs(picture - hex_rgb(DAY_OFF)) < 0.01, axis=2)
+    shaded = np.flatnonzero(np.count_nonzero(shade, axis=0) >= 30)
+    if not len(shaded):
+        return []
+    breaks = np.flatnonzero(np.diff(shaded) > 4)
+    firsts, lasts = shaded[np.r_[0, breaks + 1]], shaded[np.r_[breaks, len(shaded) - 1]]
+    return [int(width) for width in lasts - firsts + 1 if width >= 8]
+
+
+def test_gantt_of_a_sunday_to_thursday_project_shades_its_days_off_and_draws_float_and_baseline(
+    bot: RunningBot,
+) -> None:
+    planned(bot)
+    say(bot, "calendar week sun-thu")
+    recent = local_today() - timedelta(days=7)
+    sunday = recent - timedelta(days=(recent.weekday() + 1) % 7)
+
+    def on(offset: int) -> str:
+        return (sunday + timedelta(days=offset)).isoformat()
+
+    say(bot, f"calendar holiday {on(18)} Site closed")  # a Thursday
+    say(bot, f"task add Design start {on(0)} due {on(3)}")  # Sunday to Wednesday
+    say(bot, f"task add Build start {on(7)} due {on(10)} after APL-1")
+    say(bot, f"task add Docs start {on(7)} due {on(7)} after APL-1")  # float to the finish
+    say(bot, f"task add Ship start {on(21)} due {on(22)} after APL-2")
+    say(bot, f"task move APL-1 start {on(1)} due {on(4)}")  # its baseline stays at 0 to 3
+    assert "Drawing the Gantt chart of APL" in say(bot, "gantt")
+    complete = bot.fake.wait_for("files.completeUploadExternal", timeout=20)[-1]
+    picture = pixels(bot.fake.uploaded(complete.args["files"][0]["id"]).content)
+    # From the baseline's first day to Ship's last: Fri-Sat 5-6 and 12-13, then the holiday on
+    # Thursday 18 joined to Fri-Sat 19-20: three stretches, the last half as wide again.
+    first, second, third = shaded_runs(picture)
+    assert abs(first - second) <= 2 and abs(third / first - 1.5) < 0.15
+    columns = range(0, picture.shape[1] * 3 // 5, 2)  # left of the legend
+    assert any(runs(picture[:, x], hex_rgb(GHOST)) for x in columns)  # Design's promised days
+    assert any(runs(picture[:, x], hex_rgb(FLOAT_TAIL)) for x in columns)  # Docs' float

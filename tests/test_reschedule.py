@@ -24,6 +24,7 @@ from tests.support.served import RunningBot
 
 CHRISTMAS = WorkCalendar(holidays=frozenset({date(2026, 12, 25)}))
 MONDAY = date(2026, 12, 7)
+WEEKDAYS = WorkCalendar()  # the test workspace's: no holidays
 
 
 def linked_chain(bot: RunningBot) -> None:
@@ -224,3 +225,22 @@ def test_a_task_without_a_start_cannot_be_pinned(bot: RunningBot) -> None:
     say(bot, "task add Design due 2026-12-09")
     assert say(bot, "task pin APL-1").startswith("*APL-1* has no start date to pin")
     assert not task(bot, 1).start_pinned
+
+
+def test_a_move_down_a_long_chain_names_the_first_tasks_it_carries_and_counts_the_rest(
+    bot: RunningBot,
+) -> None:
+    """23 one-day tasks in a chain, Monday 7 Dec onwards: moving the first a working day later
+    carries all 22 after it; the answer names 20 and counts 2, every one of them is saved."""
+    planned(bot)
+    days = [WEEKDAYS.add(MONDAY, n) for n in range(23)]
+    say(bot, f"task add Step 1 start {days[0]} due {days[0]}")
+    for number, day in enumerate(days[1:], start=2):
+        say(bot, f"task add Step {number} start {day} due {day} after APL-{number - 1}")
+    answer = say(bot, f"task move APL-1 start {days[1]} due {days[1]}").splitlines()
+    carried = [line for line in answer if line.startswith("↪ *APL-")]
+    assert len(carried) == 20
+    assert "↪ …and 2 more tasks follow it: `/pmo plan` shows where." in answer
+    assert [dates(bot, number)[0] for number in range(2, 24)] == [day.isoformat() for day in days[2:]] + [
+        WEEKDAYS.add(days[-1], 1).isoformat()
+    ]

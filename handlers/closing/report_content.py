@@ -15,12 +15,14 @@ from bot.formats import fmt_date, fmt_list, fmt_money
 from bot.i18n import Translator
 from bot.report_doc import Paragraph, Section, Table
 from handlers.status.command import undated_keys
+from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.closing.checklist import key_of, title_of
 from models.closing.final_report import FinalReport
 from models.core.enums import ChangeStatus, Disposition, IssueStatus, RiskStatus
 from models.core.keys import ItemKind, item_key
 from models.issues.tables import Issue
+from models.schedule.baseline import slip
 
 Names = Callable[[str | None], str]
 NONE = "—"
@@ -49,10 +51,11 @@ def local_day(report: FinalReport, moment: datetime | None) -> date | None:
     return moment.astimezone(ZoneInfo(report.project.timezone)).date() if moment else None
 
 
-def variance(actual: date | None, planned: date | None) -> str:
+def variance(actual: date | None, planned: date | None, calendar: WorkCalendar) -> str:
+    """Working days late (negative: early) on the project's calendar."""
     if actual is None or planned is None:
         return NONE
-    return f"{(actual - planned).days:+d}"
+    return f"{slip(calendar, planned, actual):+d}"
 
 
 def outcome(report: FinalReport, end: date | None, t: Translator) -> str:
@@ -190,14 +193,15 @@ def milestones_section(report: FinalReport, t: Translator) -> Section:
             day(m.baseline_due, t),
             day(m.due_date, t),
             day(m.completed_on, t) if m.completed_on else t("report.not_reached"),
-            variance(m.completed_on, m.baseline_due),
+            variance(m.completed_on, m.baseline_due, report.status.calendar),
         )
         for m in report.milestones
     ]
     headers = cols(t, "key", "name", "baseline", "final_due", "reached", "variance")
-    return Section(
-        t("report.section.milestones"), [none_or(Table(headers, rows, widths=(2, 5, 2, 2, 2, 1)), t)]
-    )
+    table = none_or(Table(headers, rows, widths=(2, 5, 2, 2, 2, 1)), t)
+    slipped = report.status.slipped
+    tasks = [Paragraph(t("report.tasks_slipped", count=slipped))] if slipped else []
+    return Section(t("report.section.milestones"), [table, *tasks])
 
 
 def deliverables_section(report: FinalReport, t: Translator, names: Names) -> Section:

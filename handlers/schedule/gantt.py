@@ -7,15 +7,17 @@ from datetime import date
 
 from slack_bolt import App
 
-from bot.charts import DEFAULT_LABELS, GanttBar, GanttChart, GanttMilestone, render_gantt
+from bot.charts import DEFAULT_LABELS, ROWS_MAX, GanttBar, GanttChart, GanttMilestone, render_gantt
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter, Invocation, Reply
 from handlers.slack.context import Ctx
 from handlers.slack.directory import lookup
 from handlers.slack.forms import DateContext
+from models.calendar.project_calendar import project_calendar
 from models.core.enums import TaskStatus
 from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
+from models.schedule.baseline import baseline_dates
 from models.schedule.milestones import project_milestones
 from models.schedule.plan import PlanRow, project_plan
 from models.tasks.breakdown import dependency_links, task_key
@@ -25,10 +27,12 @@ from models.tasks.tables import Milestone
 def gantt_bar(
     project: Project, row: PlanRow, keys: dict[int, str], edges: dict[int, list[int]], today: date
 ) -> GanttBar | None:
-    """A bar where the schedule puts the task; every critical task is outlined."""
-    task, start, finish = row.task, row.start, row.finish
+    """A bar where the schedule puts the task; every critical task is outlined, a task with
+    float trails a tail to its late finish, a parent spans its children."""
+    task, start, finish, scheduled = row.task, row.start, row.finish, row.scheduled
     if start is None or finish is None:
         return None
+    has_float = scheduled is not None and scheduled.total_float > 0
     return GanttBar(
         key=task_key(project, task),
         title=task.title,
@@ -40,12 +44,26 @@ def gantt_bar(
         late=task.status is not TaskStatus.DONE and finish < today,
         critical=row.critical,
         depends_on=tuple(keys[other] for other in edges.get(task.id, []) if other in keys),
+        summary=row.rollup is not None,
+        float_until=scheduled.late_finish if scheduled is not None and has_float else None,
+        baseline=baseline_dates(task),
     )
 
 
 def gantt_milestone(milestone: Milestone, today: date) -> GanttMilestone:
+    """On its own day: the day it was reached, or its due date; its promised day as a ghost."""
     late = milestone.completed_on is None and milestone.due_date < today
-    return GanttMilestone(name=milestone.name, due=milestone.due_date, late=late)
+    day = milestone.completed_on or milestone.due_date
+    return GanttMilestone(name=milestone.name, due=day, late=late, baseline=milestone.baseline_due)
+
+
+def chart_days(bars: list[GanttBar], milestones: list[GanttMilestone], today: date) -> tuple[date, date]:
+    """The first and last day the chart draws anything on."""
+    days = [today, *(milestone.due for milestone in milestones)]
+    days += [m.baseline for m in milestones if m.baseline is not None]
+    for bar in bars:
+        days += [bar.start, bar.end, *(bar.baseline or ()), *([bar.float_until] if bar.float_until else [])]
+    return min(days), max(days)
 
 
 def display_name(ctx: Ctx, user_id: str | None) -> str | None:
@@ -62,6 +80,7 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
         plan = project_plan(db, project)
         links = dependency_links(db, project)
         milestones = project_milestones(db, project)
+        calendar = project_calendar(db, project)
     keys = {row.task.id: task_key(project, row.task) for row in plan.rows}
     edges: dict[int, list[int]] = {}
     for link in links:
@@ -72,12 +91,15 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
     # Posted to the channel, so drawn in the project's language.
     t = ctx.t_project(project).literal()  # drawn in a picture, which is not mrkdwn
     labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
+    marks = [gantt_milestone(milestone, today) for milestone in milestones]
     chart = GanttChart(
         title=t("gantt.title", key=project.key, name=project.name),
         today=today,
         bars=tuple(drawn),
-        milestones=tuple(gantt_milestone(milestone, today) for milestone in milestones),
+        milestones=tuple(marks),
         labels=labels,
+        # The project's own week and holidays, over the days the chart spans.
+        days_off=tuple(calendar.days_off(*chart_days(drawn[:ROWS_MAX], marks, today))),
     )
     return project, chart
 

@@ -15,11 +15,14 @@ from bot.blocks import MESSAGE_BLOCKS_MAX, Block, actions, button, context, head
 from bot.formats import fmt_date, fmt_hours, fmt_list, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.schedule.variance import milestone_baseline, task_baseline
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import DateContext, read_date, split_keywords
 from handlers.slack.payloads import Clicked
 from handlers.tasks.breakdown import KEY_LIST
+from models.calendar.project_calendar import project_calendar
+from models.calendar.working_days import WorkCalendar
 from models.core.access import require_visible
 from models.core.clock import utcnow
 from models.core.errors import NotFoundError
@@ -60,7 +63,7 @@ def timing(row: PlanRow, t: Translator) -> str:
     return text + (t("plan.past_due", due=fmt_date(scheduled.due, t)) if scheduled.due else "")
 
 
-def row_line(project: Project, row: PlanRow, t: Translator) -> str:
+def row_line(project: Project, row: PlanRow, t: Translator, calendar: WorkCalendar) -> str:
     task, rollup = row.task, row.rollup
     estimate = rollup.estimate_hours if rollup else task.estimate_hours
     percent = rollup.percent if rollup else task.percent_complete
@@ -73,7 +76,7 @@ def row_line(project: Project, row: PlanRow, t: Translator) -> str:
         owner=mention(task.owner_id, t),
         start=fmt_date(row.start, t),
         due=fmt_date(row.finish, t),
-        timing=timing(row, t),
+        timing=timing(row, t) + task_baseline(row, calendar, t),
         estimate=t("tasks.estimate", hours=fmt_hours(estimate)) if estimate else "",
         status=t(f"tasks.status.{task.status.value}"),
         percent=percent,
@@ -92,8 +95,15 @@ def finish_line(found: Schedule, t: Translator) -> str:
     return t("plan.finish_target", finish=fmt_date(found.finish, t), target=fmt_date(target, t))
 
 
-def milestone_line(project: Project, milestone: Milestone, today: date, t: Translator) -> str:
-    """A reached milestone shows the day it was reached, and is never late."""
+def milestone_line(
+    project: Project, milestone: Milestone, today: date, t: Translator, calendar: WorkCalendar
+) -> str:
+    """A reached milestone shows the day it was reached, and is never late; either shows its
+    baseline where it differs."""
+    return milestone_text(project, milestone, today, t) + milestone_baseline(milestone, calendar, t)
+
+
+def milestone_text(project: Project, milestone: Milestone, today: date, t: Translator) -> str:
     deliverable = t("plan.deliverable") if milestone.is_deliverable else ""
     key, due = milestone_key(project, milestone), fmt_date(milestone.due_date, t)
     if milestone.completed_on is not None:
@@ -112,12 +122,13 @@ def milestone_line(project: Project, milestone: Milestone, today: date, t: Trans
 
 def plan_lines(db: Session, project: Project, today: date, t: Translator) -> list[str]:
     plan = project_plan(db, project)
-    lines = [row_line(project, row, t) for row in plan.rows] or [t("plan.no_tasks")]
+    calendar = project_calendar(db, project)
+    lines = [row_line(project, row, t, calendar) for row in plan.rows] or [t("plan.no_tasks")]
     if plan.rows:
         lines.append(finish_line(plan.schedule, t))
     milestones = project_milestones(db, project)
     lines.append(t("plan.milestones_title"))
-    lines += [milestone_line(project, milestone, today, t) for milestone in milestones] or [
+    lines += [milestone_line(project, milestone, today, t, calendar) for milestone in milestones] or [
         t("plan.no_milestones")
     ]
     return lines
@@ -130,7 +141,8 @@ def critical_lines(db: Session, project: Project, t: Translator) -> list[str]:
     critical = [replace(rows[task.id], depth=0) for task in plan.schedule.critical]
     if not critical:
         return [t("plan.no_critical")]
-    return [*(row_line(project, row, t) for row in critical), finish_line(plan.schedule, t)]
+    calendar = project_calendar(db, project)
+    return [*(row_line(project, row, t, calendar) for row in critical), finish_line(plan.schedule, t)]
 
 
 def plan_page(

@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from handlers.issues.log import issue_line
 from handlers.projects.listing import project_line
 from handlers.risks.lines import level
+from handlers.schedule.variance import milestone_baseline
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
 from models.changes.requests import change_key
@@ -29,7 +30,6 @@ from models.risks.register import risk_key
 from models.schedule.milestones import milestone_key
 from models.status.report import StatusReport, status_of
 from models.tasks.breakdown import task_key
-from models.tasks.tables import Milestone
 
 HEALTH_MARK = {Health.GREEN: "🟢", Health.AMBER: "🟡", Health.RED: "🔴"}
 
@@ -106,6 +106,7 @@ def progress_lines(report: StatusReport, t: Translator) -> list[str]:
             target=fmt_date(project.target_end_date, t),
             baseline=fmt_date(project.baseline_end_date, t),
         ),
+        *slipped_lines(report, t),
     ]
 
 
@@ -130,7 +131,7 @@ def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
             name=forecast.milestone.name,
             due=fmt_date(forecast.milestone.due_date, t),
             forecast=forecast_day(forecast.forecast, report, t),
-            late=milestone_baseline(forecast.milestone, t)
+            late=milestone_baseline(forecast.milestone, report.calendar, t)
             + (t("status.late") if forecast.late(report.today) else ""),
         )
         for forecast in report.milestones
@@ -138,10 +139,9 @@ def milestone_lines(report: StatusReport, t: Translator) -> list[str]:
     return [t("status.milestones_title"), *(lines or [t("status.none")])]
 
 
-def milestone_baseline(milestone: Milestone, t: Translator) -> str:
-    if milestone.baseline_due is None or milestone.baseline_due == milestone.due_date:
-        return ""
-    return t("status.baseline", baseline=fmt_date(milestone.baseline_due, t))
+def slipped_lines(report: StatusReport, t: Translator) -> list[str]:
+    """How many tasks now finish after their baseline: the plan by line says which."""
+    return [t("status.slipped", count=report.slipped)] if report.slipped else []
 
 
 def overdue_lines(report: StatusReport, t: Translator) -> list[str]:

@@ -62,9 +62,9 @@ from models.tasks.breakdown import (
     link,
     list_tasks,
     move_dates,
-    project_tasks,
     task_key,
     task_problems,
+    tasks_of,
 )
 from models.tasks.pinning import pin_start
 from models.tasks.tables import Milestone, Task
@@ -80,6 +80,7 @@ LINK_WORDS = {
     ("finishes", "with"): LinkKind.FINISH_TO_FINISH,
 }
 LIST_MAX = 40
+SHIFTS_SHOWN = 20  # tasks a move names as carried along; the rest are counted
 
 
 class TaskState(ModalState):
@@ -198,7 +199,12 @@ def followed_lines(
     milestone that follows tasks moved."""
     if followed is None:
         return []
-    shifts = [shift_line(project, tasks[shift.id], shift, t) for shift in followed.shifts]
+    # The first few carried tasks by name, then a count: a move on a long chain carries hundreds,
+    # which `/pmo plan` lists; an answer that long is read by no one and slow to write.
+    shown = followed.shifts[:SHIFTS_SHOWN]
+    shifts = [shift_line(project, tasks[shift.id], shift, t) for shift in shown]
+    if len(followed.shifts) > len(shown):
+        shifts.append(t("tasks.followed_more", count=len(followed.shifts) - len(shown)))
     found = milestones or {}
     marks = [milestone_shift_line(project, found[shift.id], shift, t) for shift in followed.milestones]
     conflicts = [conflict_line(project, tasks[found.id], found, t) for found in followed.conflicts]
@@ -209,7 +215,9 @@ def carried(
     db: Session, project: Project, followed: Followed, t: Translator
 ) -> tuple[list[str], set[str | None]]:
     """The lines saying what a move carried along, and the owners of the tasks it moved."""
-    tasks = {found.id: found for found in project_tasks(db, project)}
+    # The tasks it moved, not the whole plan again.
+    moved = [shift.id for shift in followed.shifts] + [found.id for found in followed.conflicts]
+    tasks = {found.id: found for found in tasks_of(db, project, moved)}
     milestones = {found.id: found for found in project_milestones(db, project)} if followed.milestones else {}
     lines = followed_lines(project, followed, tasks, t, milestones)
     return lines, {tasks[shift.id].owner_id for shift in followed.shifts}

@@ -95,6 +95,16 @@ class WorkCalendar:
         """The last working day of a task of `duration` working days that starts on `start`."""
         return self.add(self.on_or_after(start), max(duration, 1) - 1)
 
+    def days_off(self, first: date, last: date) -> list[tuple[date, date]]:
+        """The runs of non-working days from `first` to `last`, each as its first and last day:
+        what a chart shades (a weekend and the holiday before it are one run)."""
+        days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+        off = ~np.is_busday(days, busdaycal=self._numpy)
+        # A run begins where a day off follows a working day, and ends where one precedes it.
+        edges = np.diff(np.concatenate(([False], off, [False])).astype(np.int8))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+        return [(_day(days[begin]), _day(days[end])) for begin, end in zip(starts, ends, strict=True)]
+
     def start_for(self, finish: date, duration: int) -> date:
         """The first working day of a task of `duration` working days that finishes on `finish`."""
         return self.add(self.on_or_before(finish), -(max(duration, 1) - 1))

@@ -7,9 +7,12 @@ promise someone made on the record.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.calendar.working_days import WorkCalendar
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.errors import InvalidError
@@ -48,3 +51,17 @@ def save_baseline(*, db: Session, actor: Actor, project: Project, reason: str) -
     if not reason.strip():
         raise InvalidError("baseline.needs_reason")
     return snapshot(db, actor, project, reason=reason.strip())
+
+
+def baseline_dates(task: Task) -> tuple[date, date] | None:
+    """A task's first and last day as promised, when its baseline holds either."""
+    first, last = task.baseline_start or task.baseline_due, task.baseline_due or task.baseline_start
+    if first is None or last is None:
+        return None
+    return first, max(first, last)
+
+
+def slip(calendar: WorkCalendar, baseline: date, current: date) -> int:
+    """How many working days `current` is after `baseline` (negative: before), on the project's
+    calendar: a finish moved from Friday to Monday slipped one day, not three."""
+    return calendar.between(baseline, current)

@@ -44,6 +44,7 @@ class LeafWork:
     sums: WorkSums
     done: int
     overdue: int
+    slipped: int = 0  # finishing after their baseline finish
 
 
 def _sum(condition: ColumnElement[bool], value: object = 1) -> ColumnElement[float]:
@@ -114,6 +115,7 @@ def leaf_work_of(
             _sum(effective >= 100),
             _sum(and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < today)),
             _sum(Task.due_date.is_(None)),
+            _sum(Task.due_date > Task.baseline_due),
         )
         .where(leaf_tasks_of(ids))
         .group_by(Task.project_id)
@@ -132,6 +134,7 @@ def leaf_work_of(
         done,
         late,
         undated,
+        slipped,
     ) in rows:
         partly, partly_un = under_way.get(project_id, (0.0, 0.0))
         sums = WorkSums(
@@ -144,7 +147,7 @@ def leaf_work_of(
             planned_unestimated=float(planned_un) + partly_un,
             undated=int(undated),
         )
-        found[project_id] = LeafWork(sums, int(done), int(late))
+        found[project_id] = LeafWork(sums, int(done), int(late), int(slipped))
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -86,6 +86,8 @@ class StatusReport:
     spent: Decimal
     reviews: dict[ReviewStatus, int]
     undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
+    slipped: int = 0  # leaf tasks finishing after their baseline finish
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)  # the project's, for slips
 
     @property
     def remaining(self) -> Decimal | None:
@@ -243,4 +245,6 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         spent=spent,
         reviews=figures.reviews.get(project.id, {}),
         undated=figures.undated.get(project.id, []),
+        slipped=work.slipped,
+        calendar=calendar,
     )

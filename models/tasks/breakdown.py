@@ -399,6 +399,13 @@ def project_tasks(db: Session, project: Project) -> list[Task]:
     return list(db.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.number)))
 
 
+def tasks_of(db: Session, project: Project, ids: Sequence[int]) -> list[Task]:
+    """The project's tasks with these ids: what a move carried, without reading the whole plan."""
+    if not ids:
+        return []
+    return list(db.scalars(select(Task).where(Task.project_id == project.id, Task.id.in_(ids))))
+
+
 def dependency_links(db: Session, project: Project) -> list[Link]:
     rows = db.execute(
         select(
@@ -450,14 +457,15 @@ def follow_move(
     """Move the work that follows `task` (already at its new dates; `was` its dates before) by
     each link's rule; each task carried along is audited as following it."""
     db.flush()
-    items = schedule_items(db, project)
+    # The tasks read once: a move on a big plan carries hundreds, each updated from this list.
+    tasks = {found.id: found for found in project_tasks(db, project)}
+    items = as_items(list(tasks.values()), dependency_edges(db, project))
     before = next((item for item in items if item.id == task.id), None)
     if before is None:  # a cancelled task is out of the schedule: nothing follows it
         return Followed([], None, None)
     before = replace(before, start=was[0], due=was[1])
     calendar = project_calendar(db, project)
     followed = follow(items, dependency_links(db, project), calendar, moved=task.id, was=before)
-    tasks = {found.id: found for found in project_tasks(db, project)}
     for shift in followed.shifts:
         moved = tasks[shift.id]
         moved.start_date, moved.due_date = shift.now
