@@ -27,7 +27,8 @@ from models.projects.portfolio import ProjectFilter, find_project, list_projects
 from models.projects.tables import Project
 from models.risks.register import risk_key
 from models.schedule.milestones import milestone_key
-from models.status.report import StatusReport, status_of
+from models.status.report import StatusReport
+from models.status.snapshot import Snapshot, snapshot_of
 from models.tasks.breakdown import task_key
 from models.tasks.tables import Milestone
 
@@ -245,6 +246,11 @@ def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]
     return text, fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(t("status.cut")))
 
 
+def rendered_status(snapshot: Snapshot, t: Translator) -> tuple[str, list[Block]]:
+    """The status in one language, rendered once per snapshot: most answers find nothing moved."""
+    return snapshot.rendered((status_blocks, t.language, t.escaping), lambda report: status_blocks(report, t))
+
+
 def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
     mine = list_projects(db=db, actor=ctx.actor, which=ProjectFilter.MINE, place=ctx.channel_id)
     lines = [project_line(p, ctx.t) for p in mine]
@@ -267,7 +273,7 @@ def status_reply(invocation: Invocation) -> Reply:
             return my_projects_reply(db, ctx)
         # The project's own calendar, so everyone who asks sees the same status; an archive as it closed.
         today = as_of(project)
-        text, blocks = status_blocks(status_of(db, project, today), ctx.t)
+        text, blocks = rendered_status(snapshot_of(db, project, today), ctx.t)
     return Reply(text, blocks=blocks)
 
 
