@@ -28,7 +28,7 @@ from models.projects.tables import Project
 from models.risks.register import risk_key
 from models.schedule.milestones import milestone_key
 from models.status.report import StatusReport
-from models.status.snapshot import Snapshot, snapshot_of
+from models.status.snapshot import Snapshot, kept_snapshot, snapshot_of
 from models.tasks.breakdown import task_key
 from models.tasks.tables import Milestone
 
@@ -260,12 +260,26 @@ def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
     return Reply(title + "\n" + "\n".join(lines), blocks=[section(title), *sections(lines)])
 
 
+def checked_project(invocation: Invocation, key: str | None) -> Project | None:
+    """The project asked about, if the visibility check before the verb loaded it already."""
+    ctx = invocation.ctx
+    for project in invocation.readable:
+        if (project.key == key.upper()) if key else (project.id == ctx.channel_project_id()):
+            return project
+    return None
+
+
 def status_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     words = invocation.words
     if len(words) > 1:
         raise UsageError("status.bad_args", given=" ".join(words))
     key = words[0] if words else None
+    checked = checked_project(invocation, key)
+    kept = kept_snapshot(checked, as_of(checked)) if checked else None
+    if kept:  # nothing moved since the last reader: no second visit to the database
+        text, blocks = rendered_status(kept, ctx.t)
+        return Reply(text, blocks=blocks)
     channel = invocation.command.channel_id
     with ctx.db(write=False) as db:  # one session: a big status is a dozen queries, not two visits
         project = find_project(db, channel_id=channel, key=key) if key else project_of_channel(db, channel)

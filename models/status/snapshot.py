@@ -29,7 +29,7 @@ from models.core.revisions import unsaved_writes
 from models.projects.tables import Project
 from models.status.report import StatusReport, build_statuses
 
-__all__ = ["Snapshot", "snapshot_of", "snapshots_of", "status_of", "statuses_of"]
+__all__ = ["Snapshot", "kept_snapshot", "snapshot_of", "snapshots_of", "status_of", "statuses_of"]
 
 T = TypeVar("T")
 
@@ -95,18 +95,28 @@ def _key(project: Project, today: date) -> Key:
     return (project.team_id, project.id, project.created_at, project.revision, today)
 
 
+def kept_snapshot(project: Project, today: date) -> Snapshot | None:
+    """The project's status as of `today` if one is kept for the revision `project` was read at.
+
+    No session needed: a reader that has just read the project row (a visibility check) can
+    answer from it without another round trip to the database.
+    """
+    kept = KEPT.get(_key(project, today))
+    # The same row at the same revision: the report carries the reader's own project object.
+    return None if kept is None else Snapshot(replace(kept.report, project=project), kept.renders)
+
+
 def snapshots_of(db: Session, projects: Sequence[Project], today: date) -> dict[int, Snapshot]:
     """Each project's status as of `today`: kept ones as they are, the others built together."""
     found: dict[int, Snapshot] = {}
     missing: list[Project] = []
     for project in projects:
         # A session holding writes of its own reads rows nobody else sees yet: build, don't keep.
-        kept = None if unsaved_writes(db, project.id) else KEPT.get(_key(project, today))
+        kept = None if unsaved_writes(db, project.id) else kept_snapshot(project, today)
         if kept is None:
             missing.append(project)
         else:
-            # The same row at the same revision: the reader's own object, so nothing detached leaks out.
-            found[project.id] = Snapshot(replace(kept.report, project=project), kept.renders)
+            found[project.id] = kept
     if missing:
         for project_id, report in build_statuses(db, missing, today).items():
             snapshot = Snapshot(report)
