@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import BudgetLine, CostEntry, Issue, Milestone, Project, Risk, Task
 from models.core.database import Database
 from models.core.enums import Health, RiskStrategy, Severity, TaskStatus
-from models.status.report import status_of
+from models.status.snapshot import status_of
 from tests.support.workspace import ALICE, TEAM
 
 TODAY = date(2026, 12, 10)

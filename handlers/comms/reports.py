@@ -39,7 +39,8 @@ from models.comms.plan import audience_people, enabled_lines_of
 from models.comms.tables import CommPlanLine
 from models.core.enums import Channel, CommKind
 from models.projects.tables import Project
-from models.status.report import StatusReport, status_of
+from models.status.report import StatusReport
+from models.status.snapshot import status_of
 
 Message = tuple[str, list[Block]]
 

@@ -39,7 +39,7 @@ from models.projects.portfolio import open_projects, projects_by_ids
 from models.projects.tables import Project
 from models.risks.register import risk_key
 from models.risks.tables import Risk
-from models.status.report import statuses_of
+from models.status.snapshot import statuses_of
 from models.tasks.breakdown import task_key
 from models.tasks.tables import Task
 from models.team.members import workspace_allocations

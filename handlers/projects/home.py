@@ -26,7 +26,7 @@ from models.core.access import Actor
 from models.core.keys import ItemKind, item_key
 from models.projects.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.projects.portfolio import ProjectFilter, list_projects
-from models.status.report import statuses_of
+from models.status.snapshot import statuses_of
 from models.tasks.breakdown import task_key
 
 log = logging.getLogger(__name__)

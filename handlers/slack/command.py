@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +23,7 @@ from handlers.slack.usage import form_for
 from models.core.access import require_visible
 from models.core.errors import DomainError, InvalidError
 from models.projects.portfolio import project_in_channel, projects_named
+from models.projects.tables import Project
 
 SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
@@ -96,6 +97,9 @@ class Invocation:
     command: SlashCommand
     verb: str
     args: str
+    # The projects the visibility rule checked before the verb ran, as their rows stood in its
+    # session: a verb that only reads may answer from them without loading them again.
+    readable: tuple[Project, ...] = ()
 
     @property
     def words(self) -> list[str]:
@@ -206,8 +210,7 @@ class CommandRouter:
         """The verb's answer, or what was wrong: with the command's form when the input was."""
         ctx = invocation.ctx
         try:
-            require_readable(verb, invocation)
-            return verb.run(invocation)
+            return verb.run(require_readable(verb, invocation))
         except UsageError as error:
             return usage_reply(ctx, verb, ctx.t(error.detail_key, **error.params), invocation.words)
         except InvalidError as error:
@@ -222,23 +225,25 @@ class CommandRouter:
         return Reply(ctx.t("command.unknown_suggest", verb=verb_name, suggestion=suggestion))
 
 
-def require_readable(verb: Verb, invocation: Invocation) -> None:
-    """The one visibility rule for commands, checked here before any verb reads a record."""
+def require_readable(verb: Verb, invocation: Invocation) -> Invocation:
+    """The one visibility rule for commands, checked here before any verb reads a record; the
+    invocation with the projects it checked."""
     if verb.reads is Reads.NOTHING:
-        return
+        return invocation
     keys = invocation.words if verb.reads is Reads.KEYED else []
-    require_seen(invocation.ctx, keys)
+    return replace(invocation, readable=tuple(require_seen(invocation.ctx, keys)))
 
 
-def require_seen(ctx: Ctx, keys: list[str]) -> None:
+def require_seen(ctx: Ctx, keys: list[str]) -> list[Project]:
     """A private project's records only for its people, and only in its own channel, DMs and
     Home: the projects `keys` name (APL, APL-12), else the channel's (none on Home and in
-    modals)."""
+    modals). Answers with the projects it checked."""
     with ctx.db(write=False) as db:
         named = projects_named(db, keys)
         here = [ctx.channel_project(db)] if ctx.channel_project_id() is not None else []
         for project in named or here:
             require_visible(db, project, ctx.actor, ctx.channel_id)
+        return named or here
 
 
 def usage_reply(ctx: Ctx, verb: Verb, detail: str, words: list[str] | None = None) -> Reply:

@@ -28,7 +28,8 @@ from models.projects.portfolio import ProjectFilter, find_project, list_projects
 from models.projects.tables import Project
 from models.risks.register import risk_key
 from models.schedule.milestones import milestone_key
-from models.status.report import StatusReport, status_of
+from models.status.report import StatusReport
+from models.status.snapshot import Snapshot, kept_snapshot, snapshot_of
 from models.tasks.breakdown import task_key
 
 HEALTH_MARK = {Health.GREEN: "🟢", Health.AMBER: "🟡", Health.RED: "🔴"}
@@ -245,6 +246,11 @@ def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]
     return text, fit(blocks, limit=MESSAGE_BLOCKS_MAX, overflow=context(t("status.cut")))
 
 
+def rendered_status(snapshot: Snapshot, t: Translator) -> tuple[str, list[Block]]:
+    """The status in one language, rendered once per snapshot: most answers find nothing moved."""
+    return snapshot.rendered((status_blocks, t.language, t.escaping), lambda report: status_blocks(report, t))
+
+
 def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
     mine = list_projects(db=db, actor=ctx.actor, which=ProjectFilter.MINE, place=ctx.channel_id)
     lines = [project_line(p, ctx.t) for p in mine]
@@ -254,12 +260,26 @@ def my_projects_reply(db: Session, ctx: Ctx) -> Reply:
     return Reply(title + "\n" + "\n".join(lines), blocks=[section(title), *sections(lines)])
 
 
+def checked_project(invocation: Invocation, key: str | None) -> Project | None:
+    """The project asked about, if the visibility check before the verb loaded it already."""
+    ctx = invocation.ctx
+    for project in invocation.readable:
+        if (project.key == key.upper()) if key else (project.id == ctx.channel_project_id()):
+            return project
+    return None
+
+
 def status_reply(invocation: Invocation) -> Reply:
     ctx = invocation.ctx
     words = invocation.words
     if len(words) > 1:
         raise UsageError("status.bad_args", given=" ".join(words))
     key = words[0] if words else None
+    checked = checked_project(invocation, key)
+    kept = kept_snapshot(checked, as_of(checked)) if checked else None
+    if kept:  # nothing moved since the last reader: no second visit to the database
+        text, blocks = rendered_status(kept, ctx.t)
+        return Reply(text, blocks=blocks)
     channel = invocation.command.channel_id
     with ctx.db(write=False) as db:  # one session: a big status is a dozen queries, not two visits
         project = find_project(db, channel_id=channel, key=key) if key else project_of_channel(db, channel)
@@ -267,7 +287,7 @@ def status_reply(invocation: Invocation) -> Reply:
             return my_projects_reply(db, ctx)
         # The project's own calendar, so everyone who asks sees the same status; an archive as it closed.
         today = as_of(project)
-        text, blocks = status_blocks(status_of(db, project, today), ctx.t)
+        text, blocks = rendered_status(snapshot_of(db, project, today), ctx.t)
     return Reply(text, blocks=blocks)
 
 

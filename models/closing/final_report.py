@@ -29,7 +29,8 @@ from models.quality.plan import DeliverablePlan, quality_plan
 from models.quality.tables import QualityResult
 from models.risks.tables import Risk
 from models.schedule.milestones import project_milestones
-from models.status.report import StatusReport, status_of, work_items
+from models.status.report import StatusReport, work_items
+from models.status.snapshot import status_of
 from models.tasks.leaves import is_leaf
 from models.tasks.tables import Milestone, Task
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.core import limits, scoping  # noqa: F401 - limits registers the flush guard
+from models.core import limits, revisions, scoping  # noqa: F401 - limits and revisions register hooks
 from models.core.claims import claim
 from models.core.workspace import Workspace
 

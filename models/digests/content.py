@@ -20,7 +20,8 @@ from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
 from models.status.figures import leaf_tasks_of
 from models.status.health import Reason
-from models.status.report import StatusReport, statuses_of
+from models.status.report import StatusReport
+from models.status.snapshot import statuses_of
 from models.tasks.tables import Task
 
 WEEK = timedelta(days=7)

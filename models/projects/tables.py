@@ -71,6 +71,9 @@ class Project(TeamScoped, Base):
     risk_seq: Mapped[int] = mapped_column(default=0)
     issue_seq: Mapped[int] = mapped_column(default=0)
     change_seq: Mapped[int] = mapped_column(default=0)
+    # Moved by every write to the project or its rows (models.core.revisions): a status is kept
+    # per revision, so any replica can tell a kept one from a stale one by reading this row.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     created_by: Mapped[str] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

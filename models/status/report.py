@@ -46,7 +46,7 @@ from models.status.figures import (
 from models.status.health import Assessment, HealthFacts, assess
 from models.tasks.tables import Milestone, Task
 
-__all__ = ["StatusReport", "leaf_tasks", "status_of", "statuses_of", "work_items"]
+__all__ = ["StatusReport", "build_statuses", "leaf_tasks", "work_items"]
 
 NEXT_MILESTONES = 3
 
@@ -181,14 +181,13 @@ def _paths(
     }
 
 
-def statuses_of(db: Session, projects: Sequence[Project], today: date) -> dict[int, StatusReport]:
-    """The status of each project as of `today`, in the same dozen queries however many there are."""
+def build_statuses(db: Session, projects: Sequence[Project], today: date) -> dict[int, StatusReport]:
+    """The status of each project as of `today`, in the same dozen queries however many there are.
+
+    Views read it through models.status.snapshot, which builds it only when the project moved.
+    """
     figures = figures_of(db, projects, today)
     return {project.id: _report(project, today, figures) for project in projects}
-
-
-def status_of(db: Session, project: Project, today: date) -> StatusReport:
-    return statuses_of(db, [project], today)[project.id]
 
 
 def _forecast_finish(project: Project, spi: float | None, calendar: WorkCalendar) -> date | None:

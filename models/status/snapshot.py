@@ -1,0 +1,139 @@
+"""A project's status, built once per (project, revision, day) and read by every view of it.
+
+`/pmo status`, the Home tab, the digests, the portfolio digest and the reports all ask here.
+The figures are a dozen grouped queries over every task, risk and cost of the project: on a
+big project they were nine tenths of a status answer, and most answers found nothing changed
+since the last one. Every write moves the project's revision (models.core.revisions), and the
+day moves with the project's calendar, so a status kept under both is current until one moves.
+
+They are kept in this process, keyed by the revision read from the database in the same
+request. That is safe across replicas: a write on any of them moves the revision in the
+database, so the next read anywhere misses the old key and builds anew. Revisions only grow, so
+a status built while a write committed can only be kept under the older key, which nobody who
+reads the new revision asks for. Keeping them in a table instead would have cost a query and a
+JSON round trip per read to save a build once per replica.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from models.core.revisions import unsaved_writes
+from models.projects.tables import Project
+from models.status.report import StatusReport, build_statuses
+
+__all__ = ["Snapshot", "kept_snapshot", "snapshot_of", "snapshots_of", "status_of", "statuses_of"]
+
+T = TypeVar("T")
+
+# Enough for every project a busy workspace looks at in a day; a digest pass over more just
+# cycles through (each entry is a report and, once shown, its blocks per language).
+KEEP = 512
+
+# The project's row as it stood (its id, when it was made, its revision) and the day. The
+# creation time tells apart two projects given the same id, one in a database rebuilt since.
+Key = tuple[str, int, datetime, int, date]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A status report and whatever has been rendered of it, in step with each other."""
+
+    report: StatusReport
+    renders: dict[Hashable, Any] = field(default_factory=dict)
+
+    def rendered(self, key: Hashable, build: Callable[[StatusReport], T]) -> T:
+        """What `build` makes of the report (blocks in one language…), built once per snapshot.
+
+        The result is shared by every reader of this revision: treat it as read-only.
+        """
+        try:
+            return self.renders[key]  # type: ignore[no-any-return]
+        except KeyError:
+            made = self.renders[key] = build(self.report)  # a race builds it twice, both the same
+            return made
+
+
+class _Kept:
+    """The snapshots built lately, the least recently read dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Key, Snapshot] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> Snapshot | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Key, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._entries[key] = snapshot
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+KEPT = _Kept(KEEP)
+
+
+def _key(project: Project, today: date) -> Key:
+    return (project.team_id, project.id, project.created_at, project.revision, today)
+
+
+def kept_snapshot(project: Project, today: date) -> Snapshot | None:
+    """The project's status as of `today` if one is kept for the revision `project` was read at.
+
+    No session needed: a reader that has just read the project row (a visibility check) can
+    answer from it without another round trip to the database.
+    """
+    kept = KEPT.get(_key(project, today))
+    # The same row at the same revision: the report carries the reader's own project object.
+    return None if kept is None else Snapshot(replace(kept.report, project=project), kept.renders)
+
+
+def snapshots_of(db: Session, projects: Sequence[Project], today: date) -> dict[int, Snapshot]:
+    """Each project's status as of `today`: kept ones as they are, the others built together."""
+    found: dict[int, Snapshot] = {}
+    missing: list[Project] = []
+    for project in projects:
+        # A session holding writes of its own reads rows nobody else sees yet: build, don't keep.
+        kept = None if unsaved_writes(db, project.id) else kept_snapshot(project, today)
+        if kept is None:
+            missing.append(project)
+        else:
+            found[project.id] = kept
+    if missing:
+        for project_id, report in build_statuses(db, missing, today).items():
+            snapshot = Snapshot(report)
+            if not unsaved_writes(db, project_id):
+                KEPT.put(_key(report.project, today), snapshot)
+            found[project_id] = snapshot
+    return found
+
+
+def snapshot_of(db: Session, project: Project, today: date) -> Snapshot:
+    return snapshots_of(db, [project], today)[project.id]
+
+
+def statuses_of(db: Session, projects: Sequence[Project], today: date) -> dict[int, StatusReport]:
+    """The status of each project as of `today`."""
+    return {project_id: snapshot.report for project_id, snapshot in snapshots_of(db, projects, today).items()}
+
+
+def status_of(db: Session, project: Project, today: date) -> StatusReport:
+    return snapshot_of(db, project, today).report
