@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
 from bot.outbox import Notice, WriteAll, send_all
+from bot.per_tick import shared
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
 from handlers.slack.directory import DEFAULT_TZ, language_of, lookup, lookup_many
@@ -73,9 +74,6 @@ class People:
         if missing:
             self._known.update(lookup_many(self.ctx, missing))
 
-    def known(self) -> list[str]:
-        return list(self._known)
-
     def time_zone(self, user_id: str) -> str:
         user = self.get(user_id)
         return (user.tz if user else None) or DEFAULT_TZ
@@ -115,7 +113,8 @@ class ScheduledPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
         self.ctx = job_ctx(runtime, team_id)
-        self.people = People(self.ctx)
+        # The tick's other passes met most of the same people as of the same minute.
+        self.people = shared((People, team_id), lambda: People(self.ctx))
         self.failures: list[PassFailure] = []
         self._failures_lock = threading.Lock()  # sends fail on several threads at once
 
