@@ -20,7 +20,7 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import Translator
+from bot.i18n import BatchTranslator, Translator
 from bot.outbox import Notice, WriteAll, send_all
 from bot.per_tick import shared
 from bot.runtime import Runtime
@@ -62,6 +62,7 @@ class People:
         # Sends write their messages on several threads; two looking up one person at once
         # costs a second read, never a wrong answer, so no lock.
         self._known: dict[str, SlackUser | None] = {}
+        self._translators: dict[str, Translator] = {}
 
     def get(self, user_id: str) -> SlackUser | None:
         if user_id not in self._known:
@@ -82,10 +83,16 @@ class People:
         return status_says_away(self.get(user_id))
 
     def t_for(self, user_id: str | None) -> Translator:
-        """The person's language, for a message sent to them alone."""
+        """The person's language, for a message sent to them alone; one translator a language,
+        so what the tick's messages say alike (dates, buttons, titles) is written once."""
         if not user_id:
-            return Translator(self.ctx.runtime.settings.pmo_language)
-        return Translator(language_of(self.ctx, user_id, find=self.get))
+            return self._speaking(self.ctx.runtime.settings.pmo_language)
+        return self._speaking(language_of(self.ctx, user_id, find=self.get))
+
+    def _speaking(self, language: str) -> Translator:
+        if language not in self._translators:
+            self._translators[language] = BatchTranslator(language)
+        return self._translators[language]
 
 
 @dataclass(frozen=True)
