@@ -16,6 +16,7 @@ from types import ModuleType
 from benchmarks import (
     digests_bench,
     dms_bench,
+    growth_bench,
     load_bench,
     reminders_bench,
     reschedule_bench,
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, ModuleType] = {
         startup_bench,
         dms_bench,
         reschedule_bench,
+        growth_bench,
         soak,
     )
 }

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import product
+from itertools import count, islice, product
 
 from sqlalchemy.orm import Session
 
@@ -214,16 +214,19 @@ def build_workspace(
     today: date,
     seed: int = 7,
     channel_prefix: str = "C",
+    first: int = 0,
 ) -> list[BuiltProject]:
     """`projects` projects of `shape` in workspace `team_id`, one transaction per project.
 
     Each project has its own manager and team (people are not shared, so a reminder pass has
-    as many owners as the workspace has people).
+    as many owners as the workspace has people). `first` numbers them after those a workspace
+    already has, to grow it.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed + first)
     database.ensure_workspace(team_id)
     built = []
-    for number, key in zip(range(projects), project_keys(), strict=False):
+    numbered = islice(zip(count(), project_keys()), first, first + projects)
+    for number, key in numbered:
         manager, *team = people(f"{number:04d}", shape.members)
         channel = f"{channel_prefix}{number:06d}"
         with database.session(team_id) as db:

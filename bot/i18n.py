@@ -177,3 +177,34 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in catalog(self.language) or key in catalog(DEFAULT_LANGUAGE)
+
+
+# Values a sentence is remembered by: those equal only when they are shown the same (1 and 1.0,
+# or "a&b" as text and as Markup, are equal but shown differently, so the type is part of the key).
+_REMEMBERED_TYPES = frozenset({str, Markup, int, date})
+# A batch's sentences kept at most: beyond that, sentences are written as by a Translator.
+REMEMBERED_MAX = 20_000
+
+
+class BatchTranslator(Translator):
+    """A translator for a batch of messages written together (a pass's digests, its reminders):
+    a sentence asked for again with the same values is the one already written.
+
+    A thousand digests say the same week, the same health lines, the same "nothing done", the
+    same list separators and dates, each in one of a few languages.
+    """
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+        super().__init__(language)
+        self._written: dict[tuple[object, ...], str] = {}
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        if not all(type(value) in _REMEMBERED_TYPES for value in params.values()):
+            return super().__call__(key, **params)
+        remembered = (key, *((name, type(value), value) for name, value in sorted(params.items())))
+        sentence = self._written.get(remembered)
+        if sentence is None:
+            sentence = super().__call__(key, **params)
+            if len(self._written) < REMEMBERED_MAX:
+                self._written[remembered] = sentence
+        return sentence

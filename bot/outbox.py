@@ -19,7 +19,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,7 +36,8 @@ from bot.blocks import fallback
 from bot.runtime import Runtime
 from models.core.clock import utcnow
 from models.core.deliveries import (
-    claim_delivery,
+    Claim,
+    claim_deliveries,
     mark_failed,
     mark_sent,
     mark_uncertain,
@@ -69,49 +70,73 @@ def send_once(
     `on_failure` (a scheduled pass counts it against the project it was for). A kept notice's
     content is stored with its claim, for a send no pass could make again.
     """
-    key, channel, send = notice.key, notice.channel, notice.post
+    told = on_failure or (lambda reason: None)
+    sent = send_group(runtime, team_id=team_id, now=now, group=[notice], on_failure=lambda _, why: told(why))
+    return sent == 1
+
+
+def send_group(
+    runtime: Runtime,
+    *,
+    team_id: str,
+    now: datetime,
+    group: list[Notice],
+    on_failure: OnNoticeFailure,
+    mapper: Mapper = map,
+) -> int:
+    """`send_once` for a group of notices posted all at once (`mapper` runs them side by side):
+    how many this call sent.
+
+    The group is claimed in one statement, so a pass commits once per group instead of once per
+    send. Every claimed post starts as soon as the claim is committed, so a process killed then
+    leaves no claim that was never tried: each claim it leaves is a post that may have reached
+    Slack, which is never sent again (STALE_CLAIM makes it uncertain), and what it had not
+    claimed the next run sends. Each post's outcome is recorded the moment Slack answers it.
+    """
+    unique = list({notice.key: notice for notice in group}.values())
+    claims = [Claim(n.key, n.kind, n.payload(), n.about or None) for n in unique]
     with runtime.database.session(team_id) as db:
-        delivery_id = claim_delivery(
-            db,
-            team_id=team_id,
-            key=key,
-            kind=notice.kind,
-            now=now,
-            payload=notice.payload(),
-            about=notice.about or None,
-        )
-    if delivery_id is None:
-        return False
-    failed = on_failure or (lambda reason: None)
+        claimed = claim_deliveries(db, team_id=team_id, claims=claims, now=now)
+    mine = [(notice, claimed[notice.key]) for notice in unique if notice.key in claimed]
+    post = partial(_post_and_record, runtime, team_id, now, on_failure)
+    return sum(mapper(post, mine))
+
+
+def _post_and_record(
+    runtime: Runtime, team_id: str, now: datetime, on_failure: OnNoticeFailure, claimed: tuple[Notice, int]
+) -> bool:
+    """Make one claimed post and record at once what became of it."""
+    notice, delivery_id = claimed
+    key = notice.key
     try:
-        with runtime.pacer.slot(team_id, channel):
-            answer = send(runtime.client_for(team_id))
+        with runtime.pacer.slot(team_id, notice.channel):
+            answer = notice.post(runtime.client_for(team_id))
     except SlackApiError as error:
         reason = str(error.response.get("error") or error)
         log.warning("send %s failed: %s", key, reason)
         with runtime.database.session(team_id) as db:
             mark_failed(db, delivery_id, now=now, error=reason)
-        failed(reason)
+        on_failure(notice, reason)
         return False
     except UNCERTAIN_ERRORS as error:
         log.warning("send %s may or may not have reached Slack: %s", key, error)
         with runtime.database.session(team_id) as db:
             mark_uncertain(db, delivery_id, error=str(error))
-        failed(f"may or may not have reached Slack: {error}")
+        on_failure(notice, f"may or may not have reached Slack: {error}")
         return False
     except NotWrittenError as error:
         # Nothing reached Slack: a failure tried again with back-off, not a claim left hanging.
         log.error("send %s could not be written: %s", key, error, exc_info=error.__cause__)
         with runtime.database.session(team_id) as db:
             mark_failed(db, delivery_id, now=now, error=str(error))
-        failed(str(error))
+        on_failure(notice, str(error))
         return False
     except Exception as error:
         # Anything else may have happened after the request left: shown, never re-sent blindly.
         log.exception("send %s ended in an unexpected error", key)
         with runtime.database.session(team_id) as db:
             mark_uncertain(db, delivery_id, error=repr(error))
-        failed(f"may or may not have reached Slack: {error!r}")
+        on_failure(notice, f"may or may not have reached Slack: {error!r}")
         return False
     with runtime.database.session(team_id) as db:
         mark_sent(db, delivery_id, now=now, channel_id=answer.get("channel"), ts=answer.get("ts"))
@@ -237,6 +262,8 @@ class Notice:
 
 # Told which notice failed, and why.
 OnNoticeFailure = Callable[[Notice, str], None]
+# Runs a function over a group's claimed posts: one after the other, or on a pool's threads.
+Mapper = Callable[[Callable[[tuple[Notice, int]], bool], list[tuple[Notice, int]]], Iterable[bool]]
 # Writes a batch of drafts together (digests read in one go), answering the written notices.
 WriteAll = Callable[[list[Notice]], list[Notice]]
 
@@ -300,21 +327,24 @@ def _send_written(
         if on_failure is not None:
             on_failure(notice, reason)
 
-    def send(notice: Notice) -> bool:
+    def send(group: list[Notice], mapper: Mapper = map) -> int:
         try:
-            return send_once(
-                runtime, team_id=team_id, now=now, notice=notice, on_failure=partial(failed, notice)
+            return send_group(
+                runtime, team_id=team_id, now=now, group=group, on_failure=failed, mapper=mapper
             )
-        except Exception as error:  # the delivery log itself (a database fault): this send only
-            log.exception("send %s failed", notice.key)
-            failed(notice, repr(error))
-            return False
+        except Exception as error:  # the delivery log itself (a database fault): this group only
+            log.exception("a group of %d sends failed", len(group))
+            for notice in group:
+                failed(notice, repr(error))
+            return 0
 
     if len(by_channel) <= 1:
-        return sum(send(notice) for notice in notices)
+        return sum(send([notice]) for notice in notices)
     workers = min(SEND_WORKERS, len(by_channel))
+    # A group is as many posts as there are workers, claimed together and all started at once.
+    groups = [wave[n : n + workers] for wave in waves for n in range(0, len(wave), workers)]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
-        return sum(sum(pool.map(send, wave)) for wave in waves)
+        return sum(send(group, pool.map) for group in groups)
 
 
 # How many failed notifications one pass sends again; the rest wait for the next tick.

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.per_tick import one_tick
 from bot.runtime import Runtime
 from models.core.clock import utcnow
 
@@ -39,17 +40,21 @@ class PassOutcome:
 
 
 def run_passes(runtime: Runtime, now: datetime, names: list[str] | None = None) -> dict[str, PassOutcome]:
-    """Run the named passes (all by default) as of `now`; one failing pass doesn't stop the rest."""
+    """Run the named passes (all by default) as of `now`; one failing pass doesn't stop the rest.
+
+    They run as one tick: what one pass learnt about people, the next ones reuse (bot.per_tick).
+    """
     outcome: dict[str, PassOutcome] = {}
-    for name, job in runtime.jobs.items():
-        if names is not None and name not in names:
-            continue
-        try:
-            failures = job(now) or ()
-            outcome[name] = PassOutcome(tuple(str(failure) for failure in failures))
-        except Exception:
-            log.exception("scheduled pass %s failed at %s", name, now.isoformat())
-            outcome[name] = PassOutcome(crashed=True)
+    with one_tick():
+        for name, job in runtime.jobs.items():
+            if names is not None and name not in names:
+                continue
+            try:
+                failures = job(now) or ()
+                outcome[name] = PassOutcome(tuple(str(failure) for failure in failures))
+            except Exception:
+                log.exception("scheduled pass %s failed at %s", name, now.isoformat())
+                outcome[name] = PassOutcome(crashed=True)
     return outcome
 
 

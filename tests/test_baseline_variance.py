@@ -83,7 +83,7 @@ def test_a_chinese_project_reads_its_slips_in_chinese(bot: RunningBot) -> None:
     assert "，晚 2 个工作日" in line_of(plan, "APL-2")
     assert "，早 1 个工作日" in line_of(plan, "APL-M2")
     status = say_chinese(bot, "status")
-    assert "*对照基线* 有 2 项任务的完成日期晚于承诺：`/pmo plan` 显示各晚多少。" in status.splitlines()
+    assert "*对照基准* 有2项任务的完成日期晚于承诺：`/pmo plan` 可查看各晚多少。" in status.splitlines()
     assert "，晚 2 个工作日" in line_of(status, "APL-M1")
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import Block, header, section
 from bot.formats import fmt_list, fmt_money, fmt_week, mention
 from bot.health_chart import HealthHistory, render_health_history
-from bot.i18n import Translator
+from bot.i18n import BatchTranslator, Translator
 from bot.markup import Markup
 from bot.outbox import Content, Notice
 from bot.runtime import Runtime
@@ -165,12 +165,16 @@ class DigestPass(ScheduledPass):
                 return []
             subjects = {project.id: project_subject(project) for project in projects}
             prepared = self.prepare(db, projects, subjects, due_on)
+            # The batch's digests share their week, health lines and more, in a few languages.
+            speaks: dict[str, Translator] = {}
             for project in projects:
                 digest = prepared.get(project.id)
                 if digest is None:
                     continue
                 with self.isolated(subjects[project.id]):
-                    text, blocks = digest_message(digest, project_translator(self.runtime, project))
+                    language = project_translator(self.runtime, project).language
+                    t = speaks.setdefault(language, BatchTranslator(language))
+                    text, blocks = digest_message(digest, t)
                     key, channel = digest_key(project.id, due_on), project.channel_id
                     written.append(
                         Notice.due(key, "digest", channel, text, blocks, subject=subjects[project.id])

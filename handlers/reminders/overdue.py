@@ -140,8 +140,8 @@ class ReminderPass(ScheduledPass):
             for item in overdue_candidates(db, latest):
                 by_owner[item.owner_id].append(item)
             managers = {item.project.manager_id for items in by_owner.values() for item in items}
-            self.people.load(by_owner.keys() | {user for user in managers if user})
-            people = self.people.known()
+            people = list(by_owner.keys() | {user for user in managers if user})
+            self.people.load(people)
             days = {self.local_today(user) for user in people}
             if days:
                 self.days_off = days_off(db, people, min(days) - timedelta(days=1), max(days))

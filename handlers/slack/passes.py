@@ -20,8 +20,9 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import Translator
+from bot.i18n import BatchTranslator, Translator
 from bot.outbox import Notice, WriteAll, send_all
+from bot.per_tick import shared
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
 from handlers.slack.directory import DEFAULT_TZ, language_of, lookup, lookup_many
@@ -61,6 +62,7 @@ class People:
         # Sends write their messages on several threads; two looking up one person at once
         # costs a second read, never a wrong answer, so no lock.
         self._known: dict[str, SlackUser | None] = {}
+        self._translators: dict[str, Translator] = {}
 
     def get(self, user_id: str) -> SlackUser | None:
         if user_id not in self._known:
@@ -73,9 +75,6 @@ class People:
         if missing:
             self._known.update(lookup_many(self.ctx, missing))
 
-    def known(self) -> list[str]:
-        return list(self._known)
-
     def time_zone(self, user_id: str) -> str:
         user = self.get(user_id)
         return (user.tz if user else None) or DEFAULT_TZ
@@ -84,10 +83,16 @@ class People:
         return status_says_away(self.get(user_id))
 
     def t_for(self, user_id: str | None) -> Translator:
-        """The person's language, for a message sent to them alone."""
+        """The person's language, for a message sent to them alone; one translator a language,
+        so what the tick's messages say alike (dates, buttons, titles) is written once."""
         if not user_id:
-            return Translator(self.ctx.runtime.settings.pmo_language)
-        return Translator(language_of(self.ctx, user_id, find=self.get))
+            return self._speaking(self.ctx.runtime.settings.pmo_language)
+        return self._speaking(language_of(self.ctx, user_id, find=self.get))
+
+    def _speaking(self, language: str) -> Translator:
+        if language not in self._translators:
+            self._translators[language] = BatchTranslator(language)
+        return self._translators[language]
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ class ScheduledPass:
     def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
         self.runtime, self.team_id, self.now = runtime, team_id, now
         self.ctx = job_ctx(runtime, team_id)
-        self.people = People(self.ctx)
+        # The tick's other passes met most of the same people as of the same minute.
+        self.people = shared((People, team_id), lambda: People(self.ctx))
         self.failures: list[PassFailure] = []
         self._failures_lock = threading.Lock()  # sends fail on several threads at once
 

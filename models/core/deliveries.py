@@ -12,14 +12,15 @@ recording: it too may or may not have reached Slack, so it is shown as uncertain
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, Update, select, update
 from sqlalchemy.orm import Session
 
-from models.core.claims import claimed_id
+from models.core.claims import insert_if_absent
 from models.core.clock import utcnow
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
@@ -41,52 +42,66 @@ def _update() -> Update:
     return update(Delivery).execution_options(synchronize_session=False)
 
 
-def claim_delivery(
-    db: Session,
-    *,
-    team_id: str,
-    key: str,
-    kind: str,
-    now: datetime,
-    payload: str | None = None,
-    about: str | None = None,
-) -> int | None:
-    """The delivery's id if this caller should send it now, else None."""
-    values = {
-        "team_id": team_id,
-        "key": key,
-        "kind": kind,
-        "state": DeliveryState.CLAIMED,
-        "attempts": 1,
-        "claimed_at": utcnow(),
-        "payload": payload,
-        "about": about,
-    }
-    delivery_id = claimed_id(db, Delivery, values, conflict=["team_id", "key"])
-    if delivery_id is not None:
-        return int(delivery_id)
-    retried = db.execute(
-        _update()
-        .where(
-            Delivery.team_id == team_id,
-            Delivery.key == key,
-            Delivery.state == DeliveryState.FAILED,
-            Delivery.next_attempt_at.is_not(None),
-            Delivery.next_attempt_at <= now,
+@dataclass(frozen=True)
+class Claim:
+    """One send to claim: its key, its kind, what a kept notice says and what it is about."""
+
+    key: str
+    kind: str
+    payload: str | None = None
+    about: str | None = None
+
+
+def claim_deliveries(db: Session, *, team_id: str, claims: Sequence[Claim], now: datetime) -> dict[str, int]:
+    """Of a group of sends, those this caller should make now, each key with its delivery id.
+
+    The new keys are claimed in one statement; only when some were already in the log does a
+    second statement take those of them that failed and whose back-off has passed.
+    """
+    if not claims:
+        return {}
+    claimed_at = utcnow()
+    rows = [
+        {
+            "team_id": team_id,
+            "key": claim.key,
+            "kind": claim.kind,
+            "state": DeliveryState.CLAIMED,
+            "attempts": 1,
+            "claimed_at": claimed_at,
+            "payload": claim.payload,
+            "about": claim.about,
+        }
+        for claim in claims
+    ]
+    dialect = db.get_bind().dialect.name
+    inserted = insert_if_absent(Delivery, rows, conflict=["team_id", "key"], dialect=dialect)
+    mine = {row.key: int(row.id) for row in db.execute(inserted.returning(Delivery.key))}
+    refused = [claim.key for claim in claims if claim.key not in mine]
+    if refused:
+        retried = db.execute(
+            _update()
+            .where(
+                Delivery.team_id == team_id,
+                Delivery.key.in_(refused),
+                Delivery.state == DeliveryState.FAILED,
+                Delivery.next_attempt_at.is_not(None),
+                Delivery.next_attempt_at <= now,
+            )
+            .values(
+                state=DeliveryState.CLAIMED,
+                attempts=Delivery.attempts + 1,
+                next_attempt_at=None,
+                claimed_at=claimed_at,
+            )
+            .returning(Delivery.id, Delivery.key)
         )
-        .values(
-            state=DeliveryState.CLAIMED,
-            attempts=Delivery.attempts + 1,
-            next_attempt_at=None,
-            claimed_at=utcnow(),
-        )
-        .returning(Delivery.id)
-    ).first()
-    return retried[0] if retried else None
+        mine |= {key: int(delivery_id) for delivery_id, key in retried}
+    return mine
 
 
 def settled_keys(db: Session, keys: Collection[str], now: datetime) -> set[str]:
-    """Those of `keys` that `claim_delivery` would refuse now: a pass need not even prepare them."""
+    """Those of `keys` that `claim_deliveries` would refuse now: a pass need not even prepare them."""
     rows = db.execute(
         select(Delivery.key, Delivery.state, Delivery.next_attempt_at).where(Delivery.key.in_(keys))
     )
