@@ -137,8 +137,9 @@ def test_while_the_database_is_down_everyone_is_told_and_nothing_typed_or_schedu
     assert bot.slack.command("status").json()["text"].startswith("🟢 APL · Apollo — green")
 
 
-# The outage lasts 30 s; every activity below runs through all of it, side by side.
-OUTAGE_S = 30
+# The 30 s outage is the full-length soak's (`python -m benchmarks soak`); 10 s here is
+# ten ticks and some 200 refused requests, every activity below side by side through all of it.
+OUTAGE_S = 10
 TICK_S = 1  # the tick comes each second instead of each minute, so the test is not an hour long
 DUE = datetime.fromisoformat(MONDAY_0905_SHANGHAI)
 COMMANDS = ("status", "tasks", "task add Write the docs due 2027-01-10", "done APL-1")
