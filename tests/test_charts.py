@@ -33,7 +33,7 @@ from bot.charts import (
     render_gantt,
 )
 from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
-from handlers.schedule.gantt import gantt_bar, gantt_milestone
+from handlers.schedule.gantt import gantt_bar, gantt_milestone, with_rolled_baselines
 from models import Milestone, Project, Task
 from models.calendar.working_days import SUNDAY_TO_THURSDAY, WorkCalendar
 from models.core.enums import TaskStatus
@@ -333,6 +333,32 @@ def test_the_baseline_is_a_ghost_bar_under_the_current_one_where_a_baseline_exis
     )
     assert to_hex(ghost.get_facecolor()) == GHOST.lower()
     assert drawn(axes, "ghost:APL-2") == []
+
+
+def test_a_summary_is_ghosted_over_its_leaves_baselines_as_microsoft_project_rolls_them_up() -> None:
+    def bar(key: str, depth: int, baseline: tuple[date, date] | None, summary: bool = False) -> GanttBar:
+        return GanttBar(
+            key, key, None, date(2026, 12, 7), date(2026, 12, 18), depth, summary=summary, baseline=baseline
+        )
+
+    rolled = with_rolled_baselines(
+        [
+            bar("P", 0, (date(2026, 11, 2), date(2026, 11, 3)), summary=True),  # its own stored dates
+            bar("A", 1, (date(2026, 12, 1), date(2026, 12, 3))),
+            bar("B", 1, (date(2026, 12, 8), date(2026, 12, 10))),
+            bar("Q", 0, None, summary=True),
+            bar("C", 1, None),
+            bar("D", 0, (date(2026, 12, 20), date(2026, 12, 21))),
+        ]
+    )
+    assert [b.baseline for b in rolled] == [
+        (date(2026, 12, 1), date(2026, 12, 10)),
+        (date(2026, 12, 1), date(2026, 12, 3)),
+        (date(2026, 12, 8), date(2026, 12, 10)),
+        None,  # no leaf below it was baselined, and the next top-level task is not its leaf
+        None,
+        (date(2026, 12, 20), date(2026, 12, 21)),
+    ]
 
 
 def test_a_milestone_sits_on_its_own_day_with_its_promised_day_as_a_hollow_ghost() -> None:

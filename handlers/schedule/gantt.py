@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import takewhile
 
 from slack_bolt import App
 
@@ -50,6 +51,29 @@ def gantt_bar(
     )
 
 
+def below(bars: list[GanttBar], index: int) -> list[GanttBar]:
+    """The rows under the bar at `index` in tree order: those deeper than it, up to the next sibling."""
+    depth = bars[index].depth
+    return list(takewhile(lambda row: row.depth > depth, bars[index + 1 :]))
+
+
+def with_rolled_baselines(bars: list[GanttBar]) -> list[GanttBar]:
+    """Summary bars, in tree order, ghosted from their leaves' baselines as Microsoft Project
+    rolls them up: a parent's own stored dates were never promised by anyone."""
+    rolled = list(bars)
+    for index, bar in enumerate(bars):
+        if not bar.summary:
+            continue
+        promised = [
+            day
+            for row in below(bars, index)
+            if not row.summary and row.baseline is not None
+            for day in row.baseline
+        ]
+        rolled[index] = replace(bar, baseline=(min(promised), max(promised)) if promised else None)
+    return rolled
+
+
 def gantt_milestone(milestone: Milestone, today: date) -> GanttMilestone:
     """On its own day: the day it was reached, or its due date; its promised day as a ghost."""
     late = milestone.completed_on is None and milestone.due_date < today
@@ -87,7 +111,7 @@ def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttC
         edges.setdefault(link.after, []).append(link.before)
     bars = [gantt_bar(project, row, keys, edges, today) for row in plan.rows]
     names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
-    drawn = [replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None]
+    drawn = with_rolled_baselines([replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None])
     # Posted to the channel, so drawn in the project's language.
     t = ctx.t_project(project).literal()  # drawn in a picture, which is not mrkdwn
     labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
