@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.i18n import language_for_locale
 from models.core.claims import claim, upsert_rows
@@ -40,12 +41,21 @@ def _fresh(user: SlackUser | None) -> bool:
     return user is not None and utcnow() - user.fetched_at < FRESH_FOR
 
 
-def _cached(ctx: Ctx, user_id: str) -> SlackUser | None:
+def stored_profile(db: Session, user_id: str) -> SlackUser | None:
+    """The person's row in the cache, fresh or not."""
+    return db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
+
+
+def _stored(ctx: Ctx, user_id: str) -> SlackUser | None:
+    with ctx.db(write=False) as db:
+        return stored_profile(db, user_id)
+
+
+def _cached(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None = None) -> SlackUser | None:
     fetched = ctx.runtime.fetched_profiles.get((ctx.team_id, user_id))
     if fetched is not None:
         return fetched
-    with ctx.db(write=False) as db:
-        user = db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
+    user = stored() if stored is not None else _stored(ctx, user_id)
     return user if _fresh(user) else None
 
 
@@ -97,9 +107,12 @@ def _keep(ctx: Ctx, values: dict[str, Any]) -> None:
         ctx.runtime.fetched_profiles.pop((ctx.team_id, values["user_id"]), None)
 
 
-def lookup(ctx: Ctx, user_id: str) -> SlackUser | None:
-    """The person as Slack describes them, or None when they are not in this workspace."""
-    cached = _cached(ctx, user_id)
+def lookup(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None = None) -> SlackUser | None:
+    """The person as Slack describes them, or None when they are not in this workspace.
+
+    `stored` gives their cache row when the caller has read it already (in its own session).
+    """
+    cached = _cached(ctx, user_id, stored)
     if cached is not None:
         return cached
     try:

@@ -71,8 +71,8 @@ def project_by_key(db: Session, key: str) -> Project | None:
     return db.scalar(select(Project).where(Project.key == key.upper()))
 
 
-def projects_named(db: Session, words: list[str]) -> list[Project]:
-    """The projects that words of a command name by key: a project's (APL) or an item's (APL-12)."""
+def project_keys(words: list[str]) -> set[str]:
+    """The project keys that words of a command name: a project's (APL) or an item's (APL-12)."""
     keys = set()
     for word in words:
         item = parse_item_key(word)
@@ -80,6 +80,12 @@ def projects_named(db: Session, words: list[str]) -> list[Project]:
             keys.add(item.project)
         elif PROJECT_KEY.match(word.upper()):
             keys.add(word.upper())
+    return keys
+
+
+def projects_named(db: Session, words: list[str]) -> list[Project]:
+    """The projects that words of a command name by key: a project's (APL) or an item's (APL-12)."""
+    keys = project_keys(words)
     if not keys:
         return []
     return list(db.scalars(select(Project).where(Project.key.in_(sorted(keys))).order_by(Project.key)))
