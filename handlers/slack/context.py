@@ -107,18 +107,19 @@ class Ctx:
             return project_of_channel(db, channel_id)
 
     @contextmanager
-    def db(self, *, write: bool = True, claim: bool = True) -> Iterator[Session]:
+    def db(self, *, write: bool = True, claim: bool = True, apart: bool = False) -> Iterator[Session]:
         """One session for this listener call, scoped to the request's workspace.
 
         A write session claims the request's submission in its own transaction, so a second
         copy of the request saves nothing (`claim=False` for bookkeeping that is no save).
+        `apart`: reads that need no snapshot in common (models.core.database).
         """
         self.runtime.ensure_workspace(self.team_id)
         once = self.once if write and claim else None
         if once is not None:
             once.refuse_if_handled(self.runtime.database)
         with (
-            self.runtime.database.session(self.team_id, write=write) as session,
+            self.runtime.database.session(self.team_id, write=write, apart=apart) as session,
             once.claimed(session) if once is not None else nullcontext(),
         ):
             yield session
@@ -208,7 +209,7 @@ def request_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) ->
 def first_look(ctx: Ctx) -> tuple[SlackUser | None, Project | None]:
     """The asking person's cached profile and the channel's project, in one session: each its
     own session was a connection (and a pre-ping on PostgreSQL) per fact, on every request."""
-    with ctx.db(write=False) as db:
+    with ctx.db(write=False, apart=True) as db:
         profile = stored_profile(db, ctx.user_id) if ctx.user_id else None
         return profile, project_of_channel(db, ctx.channel_id)
 

@@ -47,7 +47,7 @@ def first_time(database: Database, signature: str) -> bool:
     each of them a second round trip (a connection, a pre-ping on PostgreSQL) so that the rare
     replay would not queue for SQLite's write lock.
     """
-    with database.writer() as conn:
+    with database.writer(one_statement=True) as conn:
         return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
 
 

@@ -197,6 +197,12 @@ class Database:
         self.url = make_url(database_url)
         self.engine = build_engine(database_url, echo=echo)
         self._writer = self.engine.execution_options(**{IMMEDIATE: True})
+        # PostgreSQL sends BEGIN and COMMIT as round trips of their own. Where a transaction
+        # adds nothing (one statement; reads that need no common snapshot, as READ COMMITTED
+        # gives each statement its own anyway) they are left out. SQLite's BEGIN costs no trip.
+        self._apart = (
+            self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._sessions = sessionmaker(expire_on_commit=False)
         # SQLite has one write lock per file, and a thread that finds it taken sleeps in SQLite's
         # busy handler, up to 100 ms a try. This process's threads queue for it here instead, in
@@ -209,9 +215,12 @@ class Database:
         return is_sqlite(self.url)
 
     @contextmanager
-    def session(self, team_id: str, *, write: bool = True) -> Iterator[Session]:
-        """A unit of work inside one workspace: committed on success, rolled back on error."""
-        with self._open(write=write, info={scoping.TEAM_KEY: team_id}) as session:
+    def session(self, team_id: str, *, write: bool = True, apart: bool = False) -> Iterator[Session]:
+        """A unit of work inside one workspace: committed on success, rolled back on error.
+
+        `apart`: reads that need no snapshot in common, each seeing the database as it stands.
+        """
+        with self._open(write=write, info={scoping.TEAM_KEY: team_id}, apart=apart) as session:
             yield session
 
     @contextmanager
@@ -224,9 +233,12 @@ class Database:
         return _queued(self._write_turn) if write and self._write_turn is not None else nullcontext()
 
     @contextmanager
-    def _open(self, *, write: bool, info: dict[str, Any]) -> Iterator[Session]:
+    def _open(self, *, write: bool, info: dict[str, Any], apart: bool = False) -> Iterator[Session]:
+        if write and apart:
+            raise ValueError("writes share a transaction: a write session cannot read apart")
         with self._turn(write):
-            session = self._sessions(bind=self._writer if write else self.engine, info=info)
+            bind = self._writer if write else self._apart if apart else self.engine
+            session = self._sessions(bind=bind, info=info)
             try:
                 yield session
                 _commit(session)
@@ -237,9 +249,14 @@ class Database:
                 session.close()
 
     @contextmanager
-    def writer(self) -> Iterator[Connection]:
-        """One write transaction on a plain connection, for rows that belong to no workspace yet."""
-        with self._turn(write=True), self._writer.begin() as conn:
+    def writer(self, *, one_statement: bool = False) -> Iterator[Connection]:
+        """One write transaction on a plain connection, for rows that belong to no workspace yet.
+
+        `one_statement`: the caller sends a single statement, atomic by itself, so PostgreSQL
+        gets it without BEGIN and COMMIT; SQLite still takes its write lock at BEGIN IMMEDIATE.
+        """
+        engine = self._apart if one_statement and not self.is_sqlite else self._writer
+        with self._turn(write=True), engine.begin() as conn:
             yield conn
 
     def ensure_workspace(self, team_id: str, *, enterprise_id: str | None = None) -> None:
