@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
-from sqlalchemy import delete
+from sqlalchemy import Insert, bindparam, delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
@@ -27,7 +28,7 @@ from bot.signing import SIGNATURE_HEADER, first_value
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import runtime_of
 from handlers.slack.errors import is_database_outage
-from models.core.claims import claim
+from models.core.claims import insert_if_absent
 from models.core.clock import utcnow
 from models.core.database import Database, is_busy
 from models.core.records import SeenRequest
@@ -48,7 +49,15 @@ def first_time(database: Database, signature: str) -> bool:
     replay would not queue for SQLite's write lock.
     """
     with database.writer(one_statement=True) as conn:
-        return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
+        return conn.execute(_claim_statement(conn.dialect.name), {"signature": signature}).first() is not None
+
+
+@cache
+def _claim_statement(dialect: str) -> Insert:
+    """Built once per dialect: building the statement cost as much as sending it, per request."""
+    return insert_if_absent(
+        SeenRequest, {"signature": bindparam("signature")}, conflict=["signature"], dialect=dialect
+    )
 
 
 def seen_before(database: Database, signature: str) -> bool:
