@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from bot.i18n import Translator
 from bot.outbox import Notice, send_notice
 from bot.runtime import RUNTIME_KEY, Runtime
-from handlers.slack.directory import language_of, lookup, stored_profile
+from handlers.slack.directory import language_of, lookup
 from handlers.slack.once import ONCE_KEY, Once
 from models.core.access import Actor
 from models.core.errors import NotFoundError
-from models.projects.portfolio import project_by_id, project_of_channel
+from models.projects.portfolio import asker_and_channel, project_by_id, project_of_channel
 
 if TYPE_CHECKING:
     from models.core.workspace import SlackUser
@@ -210,8 +210,7 @@ def first_look(ctx: Ctx) -> tuple[SlackUser | None, Project | None]:
     """The asking person's cached profile and the channel's project, in one session: each its
     own session was a connection (and a pre-ping on PostgreSQL) per fact, on every request."""
     with ctx.db(write=False, apart=True) as db:
-        profile = stored_profile(db, ctx.user_id) if ctx.user_id else None
-        return profile, project_of_channel(db, ctx.channel_id)
+        return asker_and_channel(db, ctx.user_id, ctx.channel_id)
 
 
 def unsettled_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:

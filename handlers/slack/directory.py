@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from bot.i18n import language_for_locale
 from models.core.claims import claim, upsert_rows
 from models.core.clock import utcnow
-from models.core.workspace import SlackUser
+from models.core.workspace import SlackUser, stored_profile
 
 if TYPE_CHECKING:
     # Ctx settles its language through this module, so the import runs one way only.
@@ -39,11 +38,6 @@ PAGE_SIZE = 200
 
 def _fresh(user: SlackUser | None) -> bool:
     return user is not None and utcnow() - user.fetched_at < FRESH_FOR
-
-
-def stored_profile(db: Session, user_id: str) -> SlackUser | None:
-    """The person's row in the cache, fresh or not."""
-    return db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
 
 
 def _stored(ctx: Ctx, user_id: str) -> SlackUser | None:

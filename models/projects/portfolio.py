@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from models.core.access import Actor, visible_clause
 from models.core.enums import Phase
 from models.core.errors import NotFoundError
 from models.core.keys import PROJECT_KEY, parse_item_key
+from models.core.workspace import SlackUser, stored_profile
 from models.projects.tables import Member, Project
 
 
@@ -65,6 +66,26 @@ def project_of_channel(db: Session, channel_id: str | None) -> Project | None:
         .order_by(Project.closed_at.desc(), Project.id.desc())
         .limit(1)
     )
+
+
+def asker_and_channel(
+    db: Session, user_id: str, channel_id: str | None
+) -> tuple[SlackUser | None, Project | None]:
+    """The asking person's cached profile and the channel's project, in one round trip when
+    both are there (every request starts with them); separately otherwise."""
+    if not user_id or not channel_id:
+        return (stored_profile(db, user_id) if user_id else None), project_of_channel(db, channel_id)
+    open_here = and_(Project.channel_id == channel_id, Project.phase != Phase.CLOSED)
+    found = db.execute(
+        select(SlackUser, Project)
+        .select_from(SlackUser)
+        .outerjoin(Project, open_here)
+        .where(SlackUser.user_id == user_id)
+    ).first()
+    if found is None:  # nobody cached yet
+        return None, project_of_channel(db, channel_id)
+    profile, project = found
+    return profile, project if project is not None else project_of_channel(db, channel_id)
 
 
 def project_by_key(db: Session, key: str) -> Project | None:
