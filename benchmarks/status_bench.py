@@ -81,7 +81,12 @@ def measure(url: str, requests: int) -> tuple[str, dict[str, list[float]]]:
         with serving(pmo_app(database, fake), fake) as running:
             ask = running.slack.command
             headline = ask("status", channel=project.channel, user=project.manager).json()["text"]
-            found["status"] = timings(lambda: ask("status", channel=project.channel).json(), requests)
+            # Asked by someone Slack knows, as every real asker is: the timed requests used to
+            # come from a user the fake Slack did not list, so each paid a `users.info` call
+            # answering `user_not_found` (never cached) on top of the status.
+            found["status"] = timings(
+                lambda: ask("status", channel=project.channel, user=project.manager).json(), requests
+            )
         for name, before_response in (("bare", True), ("bare default", False)):
             with bare_server(fake, before_response=before_response) as bare:
                 found[name] = timings(lambda bare=bare: bare.command("status").text, requests)

@@ -14,10 +14,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from handlers.slack.installations import schema_metadata
 from models import Project, Workspace
+from models.core import database as database_module
 from models.core.base import utcnow
 from models.core.claims import claim
 from models.core.database import Database
@@ -226,6 +228,27 @@ def test_ensure_workspace_is_idempotent(database: Database) -> None:
     database.ensure_workspace(TEAM)
     with database.system_session(write=False) as db:
         assert db.scalar(select(func.count()).select_from(Workspace)) == 1
+
+
+def test_a_pooled_connection_the_server_ended_while_idle_is_replaced_before_use(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pooled PostgreSQL connections are pinged once idle, not at every checkout: one the server
+    ended meanwhile is never handed to a request."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("SQLite has no server to end a connection")
+    pooled, other = Database(database_url), Database(database_url)
+    try:
+        with pooled.engine.connect() as conn:
+            ended = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with other.engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
+        monkeypatch.setattr(database_module, "PING_AFTER_IDLE_S", 0.0)  # it has lain idle long enough
+        with pooled.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() not in (None, ended)
+    finally:
+        pooled.dispose()
+        other.dispose()
 
 
 def test_ping_says_whether_the_database_answers(database: Database, tmp_path) -> None:

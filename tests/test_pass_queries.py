@@ -10,13 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import event
 
 from bot.app import Mode, create_app
 from bot.outbox import SEND_WORKERS
@@ -30,6 +25,7 @@ from models.risks.register import RiskForm, raise_risk
 from models.tasks.breakdown import TaskForm, add_task
 from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.fakeslack import FakeSlack
+from tests.support.queries import statements
 from tests.support.served import make_settings
 from tests.support.workspace import ALICE, TEAM
 
@@ -73,21 +69,6 @@ def add_projects(database: Database, first: int, count: int) -> None:
 def project_key(n: int) -> str:
     """QAA, QAB, …: keys are capital letters only."""
     return f"Q{chr(65 + n // 26)}{chr(65 + n % 26)}"
-
-
-@contextmanager
-def statements(database: Database) -> Iterator[Counter[str]]:
-    """Every statement the engine sends meanwhile, counted by its first words."""
-    seen: Counter[str] = Counter()
-
-    def count(*event_args: Any) -> None:  # connection, cursor, statement, parameters…
-        seen[" ".join(event_args[2].split()[:3]).upper()] += 1
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def digest_pass(runtime: Runtime, fake: FakeSlack, at: datetime) -> tuple[int, Counter[str]]:

@@ -22,7 +22,7 @@ from handlers.slack.context import Ctx
 from handlers.slack.usage import form_for
 from models.core.access import require_visible
 from models.core.errors import DomainError, InvalidError
-from models.projects.portfolio import project_in_channel, projects_named
+from models.projects.portfolio import project_in_channel, project_keys, projects_named
 from models.projects.tables import Project
 
 SLASH_COMMAND = "/pmo"
@@ -238,6 +238,10 @@ def require_seen(ctx: Ctx, keys: list[str]) -> list[Project]:
     """A private project's records only for its people, and only in its own channel, DMs and
     Home: the projects `keys` name (APL, APL-12), else the channel's (none on Home and in
     modals). Answers with the projects it checked."""
+    seen = ctx.project_as_read
+    if seen is not None and not seen.private and not project_keys(keys):
+        # A public project is anyone's to read, anywhere: nothing to look up again.
+        return [seen]
     with ctx.db(write=False) as db:
         named = projects_named(db, keys)
         here = [ctx.channel_project(db)] if ctx.channel_project_id() is not None else []

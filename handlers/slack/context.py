@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -15,13 +16,14 @@ from sqlalchemy.orm import Session
 from bot.i18n import Translator
 from bot.outbox import Notice, send_notice
 from bot.runtime import RUNTIME_KEY, Runtime
-from handlers.slack.directory import language_of
+from handlers.slack.directory import language_of, lookup
 from handlers.slack.once import ONCE_KEY, Once
 from models.core.access import Actor
 from models.core.errors import NotFoundError
-from models.projects.portfolio import project_by_id, project_of_channel
+from models.projects.portfolio import asker_and_channel, project_by_id, project_of_channel
 
 if TYPE_CHECKING:
+    from models.core.workspace import SlackUser
     from models.projects.tables import Project
 
 # Bolt hands every key of its context to a listener that names it, so listeners take `ctx: Ctx`.
@@ -52,6 +54,10 @@ class Ctx:
     # The database was away when the middleware looked the channel's project up: a listener that
     # needs it asks again (and meets the outage), one that doesn't (help) still answers.
     project_unknown: bool = False
+    # The channel's project row as the middleware read it, detached from any session: what the
+    # visibility check and a read-only answer may use as it stood; a listener that writes loads
+    # its own with `channel_project`.
+    project_as_read: Project | None = None
     # Answers in `language`; derived, so `replace(ctx, language=…)` speaks the new one.
     t: Translator = field(init=False, repr=False)
 
@@ -79,32 +85,41 @@ class Ctx:
 
     def channel_project_id(self) -> int | None:
         """The channel's project id, looked up again when the database was away at first."""
-        return self.project_id_of(self.channel_id) if self.project_unknown else self.project_id
+        if not self.project_unknown:
+            return self.project_id
+        project = self._project_of(self.channel_id)
+        return None if project is None else project.id
 
     def in_channel(self, channel_id: str) -> Ctx:
         """The same request, asked about another channel (a shared answer posted there)."""
-        return replace(self, channel_id=channel_id, project_id=self.project_id_of(channel_id))
+        project = self._project_of(channel_id)
+        return replace(
+            self,
+            channel_id=channel_id,
+            project_id=None if project is None else project.id,
+            project_as_read=project,
+        )
 
-    def project_id_of(self, channel_id: str | None) -> int | None:
+    def _project_of(self, channel_id: str | None) -> Project | None:
         if not channel_id:
             return None
         with self.db(write=False) as db:
-            project = project_of_channel(db, channel_id)
-            return None if project is None else project.id
+            return project_of_channel(db, channel_id)
 
     @contextmanager
-    def db(self, *, write: bool = True, claim: bool = True) -> Iterator[Session]:
+    def db(self, *, write: bool = True, claim: bool = True, apart: bool = False) -> Iterator[Session]:
         """One session for this listener call, scoped to the request's workspace.
 
         A write session claims the request's submission in its own transaction, so a second
         copy of the request saves nothing (`claim=False` for bookkeeping that is no save).
+        `apart`: reads that need no snapshot in common (models.core.database).
         """
         self.runtime.ensure_workspace(self.team_id)
         once = self.once if write and claim else None
         if once is not None:
             once.refuse_if_handled(self.runtime.database)
         with (
-            self.runtime.database.session(self.team_id, write=write) as session,
+            self.runtime.database.session(self.team_id, write=write, apart=apart) as session,
             once.claimed(session) if once is not None else nullcontext(),
         ):
             yield session
@@ -178,11 +193,24 @@ def request_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) ->
     ctx = unsettled_ctx(runtime, context, body)
     if ctx is None or body.get("type") == "event_callback":
         return ctx
-    ctx = replace(ctx, language=language_of(ctx, ctx.user_id))
     try:
-        return replace(ctx, project_id=ctx.project_id_of(ctx.channel_id))
+        profile, project = first_look(ctx)
     except SQLAlchemyError:
+        # Language only changes how things are said; help still answers without the database.
         return replace(ctx, project_unknown=True)
+    return replace(
+        ctx,
+        language=language_of(ctx, ctx.user_id, find=partial(lookup, ctx, stored=lambda: profile)),
+        project_id=None if project is None else project.id,
+        project_as_read=project,
+    )
+
+
+def first_look(ctx: Ctx) -> tuple[SlackUser | None, Project | None]:
+    """The asking person's cached profile and the channel's project, in one session: each its
+    own session was a connection (and a pre-ping on PostgreSQL) per fact, on every request."""
+    with ctx.db(write=False, apart=True) as db:
+        return asker_and_channel(db, ctx.user_id, ctx.channel_id)
 
 
 def unsettled_ctx(runtime: Runtime, context: BoltContext, body: dict[str, Any]) -> Ctx | None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.i18n import language_for_locale
 from models.core.claims import claim, upsert_rows
 from models.core.clock import utcnow
-from models.core.workspace import SlackUser
+from models.core.workspace import SlackUser, stored_profile
 
 if TYPE_CHECKING:
     # Ctx settles its language through this module, so the import runs one way only.
@@ -40,12 +40,16 @@ def _fresh(user: SlackUser | None) -> bool:
     return user is not None and utcnow() - user.fetched_at < FRESH_FOR
 
 
-def _cached(ctx: Ctx, user_id: str) -> SlackUser | None:
+def _stored(ctx: Ctx, user_id: str) -> SlackUser | None:
+    with ctx.db(write=False) as db:
+        return stored_profile(db, user_id)
+
+
+def _cached(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None = None) -> SlackUser | None:
     fetched = ctx.runtime.fetched_profiles.get((ctx.team_id, user_id))
     if fetched is not None:
         return fetched
-    with ctx.db(write=False) as db:
-        user = db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))
+    user = stored() if stored is not None else _stored(ctx, user_id)
     return user if _fresh(user) else None
 
 
@@ -97,9 +101,12 @@ def _keep(ctx: Ctx, values: dict[str, Any]) -> None:
         ctx.runtime.fetched_profiles.pop((ctx.team_id, values["user_id"]), None)
 
 
-def lookup(ctx: Ctx, user_id: str) -> SlackUser | None:
-    """The person as Slack describes them, or None when they are not in this workspace."""
-    cached = _cached(ctx, user_id)
+def lookup(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None = None) -> SlackUser | None:
+    """The person as Slack describes them, or None when they are not in this workspace.
+
+    `stored` gives their cache row when the caller has read it already (in its own session).
+    """
+    cached = _cached(ctx, user_id, stored)
     if cached is not None:
         return cached
     try:

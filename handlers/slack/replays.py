@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
-from sqlalchemy import delete, select
+from sqlalchemy import Insert, bindparam, delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
@@ -27,7 +28,7 @@ from bot.signing import SIGNATURE_HEADER, first_value
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import runtime_of
 from handlers.slack.errors import is_database_outage
-from models.core.claims import claim
+from models.core.claims import insert_if_absent
 from models.core.clock import utcnow
 from models.core.database import Database, is_busy
 from models.core.records import SeenRequest
@@ -43,13 +44,20 @@ REMEMBERED = timedelta(minutes=2 * 5, seconds=30)
 def first_time(database: Database, signature: str) -> bool:
     """Claim the signature; True for the request that claimed it, False for every replay.
 
-    A replay is recognised from a read first, so it never queues for SQLite's write lock.
+    One statement, no read first: every request pays for the record, and a read first cost
+    each of them a second round trip (a connection, a pre-ping on PostgreSQL) so that the rare
+    replay would not queue for SQLite's write lock.
     """
-    with database.engine.connect() as conn:
-        if conn.scalar(select(SeenRequest.id).where(SeenRequest.signature == signature)) is not None:
-            return False
-    with database.writer() as conn:
-        return claim(conn, SeenRequest, {"signature": signature}, conflict=["signature"])
+    with database.writer(one_statement=True) as conn:
+        return conn.execute(_claim_statement(conn.dialect.name), {"signature": signature}).first() is not None
+
+
+@cache
+def _claim_statement(dialect: str) -> Insert:
+    """Built once per dialect: building the statement cost as much as sending it, per request."""
+    return insert_if_absent(
+        SeenRequest, {"signature": bindparam("signature")}, conflict=["signature"], dialect=dialect
+    )
 
 
 def seen_before(database: Database, signature: str) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base, TeamScoped, Timestamped, UTCDateTime
 
@@ -37,3 +37,8 @@ class SlackUser(TeamScoped, Base):
     is_bot: Mapped[bool] = mapped_column(default=False)
     deleted: Mapped[bool] = mapped_column(default=False)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def stored_profile(db: Session, user_id: str) -> SlackUser | None:
+    """The person's row in the profile cache, fresh or not."""
+    return db.scalar(select(SlackUser).where(SlackUser.user_id == user_id))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from models.core.access import Actor, visible_clause
 from models.core.enums import Phase
 from models.core.errors import NotFoundError
 from models.core.keys import PROJECT_KEY, parse_item_key
+from models.core.workspace import SlackUser, stored_profile
 from models.projects.tables import Member, Project
 
 
@@ -67,12 +68,32 @@ def project_of_channel(db: Session, channel_id: str | None) -> Project | None:
     )
 
 
+def asker_and_channel(
+    db: Session, user_id: str, channel_id: str | None
+) -> tuple[SlackUser | None, Project | None]:
+    """The asking person's cached profile and the channel's project, in one round trip when
+    both are there (every request starts with them); separately otherwise."""
+    if not user_id or not channel_id:
+        return (stored_profile(db, user_id) if user_id else None), project_of_channel(db, channel_id)
+    open_here = and_(Project.channel_id == channel_id, Project.phase != Phase.CLOSED)
+    found = db.execute(
+        select(SlackUser, Project)
+        .select_from(SlackUser)
+        .outerjoin(Project, open_here)
+        .where(SlackUser.user_id == user_id)
+    ).first()
+    if found is None:  # nobody cached yet
+        return None, project_of_channel(db, channel_id)
+    profile, project = found
+    return profile, project if project is not None else project_of_channel(db, channel_id)
+
+
 def project_by_key(db: Session, key: str) -> Project | None:
     return db.scalar(select(Project).where(Project.key == key.upper()))
 
 
-def projects_named(db: Session, words: list[str]) -> list[Project]:
-    """The projects that words of a command name by key: a project's (APL) or an item's (APL-12)."""
+def project_keys(words: list[str]) -> set[str]:
+    """The project keys that words of a command name: a project's (APL) or an item's (APL-12)."""
     keys = set()
     for word in words:
         item = parse_item_key(word)
@@ -80,6 +101,12 @@ def projects_named(db: Session, words: list[str]) -> list[Project]:
             keys.add(item.project)
         elif PROJECT_KEY.match(word.upper()):
             keys.add(word.upper())
+    return keys
+
+
+def projects_named(db: Session, words: list[str]) -> list[Project]:
+    """The projects that words of a command name by key: a project's (APL) or an item's (APL-12)."""
+    keys = project_keys(words)
     if not keys:
         return []
     return list(db.scalars(select(Project).where(Project.key.in_(sorted(keys))).order_by(Project.key)))
