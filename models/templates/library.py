@@ -33,15 +33,21 @@ class Choice:
 
 
 @cache
-def builtin_templates() -> dict[tuple[str, str], TemplateFile]:
-    """Every built-in template by (language, name)."""
-    found: dict[tuple[str, str], TemplateFile] = {}
+def builtin_sources() -> dict[tuple[str, str], str]:
+    """Every built-in template's file, comments and all, by (language, name)."""
+    found: dict[tuple[str, str], str] = {}
     for folder in files("models.templates").joinpath("builtin").iterdir():
         for path in folder.iterdir():
             if path.name.endswith(".toml"):
-                template = read_template(path.read_text(encoding="utf-8"))
-                found[(template.language, template.name)] = template
+                source = path.read_text(encoding="utf-8")
+                template = read_template(source)
+                found[(template.language, template.name)] = source
     return found
+
+
+@cache
+def builtin_templates() -> dict[tuple[str, str], TemplateFile]:
+    return {where: read_template(source) for where, source in builtin_sources().items()}
 
 
 def _builtin_in(language: str) -> list[TemplateFile]:
@@ -83,9 +89,9 @@ def template_source(db: Session, name: str, language: str | None = None) -> str:
     saved = _saved(db, name)
     if saved is not None:
         return saved.source
-    for template in _builtin_in(language or FALLBACK_LANGUAGE):
-        if template.name == name:
-            return write_template(template)
+    source = builtin_sources().get((language or FALLBACK_LANGUAGE, name))
+    if source is not None:
+        return source
     raise NotFoundError("templates.unknown", name=name)
 
 
