@@ -5,11 +5,14 @@ communication plan and the gates the template asks for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
+from models.charter.charters import Charter
 from models.comms.plan import CommLineForm, edit_line, find_line
 from models.core.access import Actor
+from models.core.errors import InvalidError, check_all
 from models.projects.tables import Project
 from models.quality.plan import add_criterion
 from models.risks.register import RiskForm, raise_risk
@@ -24,9 +27,12 @@ from models.templates.file_format import TemplateFile
 class Started:
     """What the template added, for the answer to say."""
 
+    title: str
     tasks: int
     milestones: int
     risks: int
+    start: date | None
+    finish: date | None
 
 
 def _breakdown(db: Session, actor: Actor, project: Project, template: TemplateFile) -> dict[str, Task]:
@@ -103,4 +109,28 @@ def start_from_template(*, db: Session, actor: Actor, project: Project, template
         )
         raise_risk(db=db, actor=actor, project=project, form=form)
     _comms(db, actor, project, template)
-    return Started(len(template.tasks), len(template.milestones), len(template.risks))
+    placed = project_plan(db, project).schedule.tasks.values()
+    return Started(
+        title=template.title,
+        tasks=len(template.tasks),
+        milestones=len(template.milestones),
+        risks=len(template.risks),
+        start=min((task.start for task in placed), default=None),
+        finish=max((task.finish for task in placed), default=None),
+    )
+
+
+def charter_from_template(template: TemplateFile, charter: Charter) -> Charter:
+    """The charter with the template's defaults where it was left blank, refused beside each
+    field the template requires and the charter still lacks."""
+    defaults = template.charter.defaults.model_dump(exclude_none=True)
+    blank = {name: value for name, value in defaults.items() if getattr(charter, name) in (None, "")}
+    filled = charter.model_copy(update=blank)
+    check_all(
+        *(
+            InvalidError("templates.required", field=name, template=template.title)
+            for name in template.charter.required
+            if getattr(filled, name) in (None, "")
+        )
+    )
+    return filled

@@ -46,7 +46,6 @@ class CharterDefaults(Part):
     scope_out: LongText | None = None
     stakeholders: LongText | None = None
     budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     change_threshold_days: Annotated[int, Field(ge=0, le=DURATION_MAX)] | None = None
 
 
