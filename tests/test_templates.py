@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from models import AcceptanceCriterion, CommPlanLine, Milestone, Project, Risk, Task
+from models import AcceptanceCriterion, CommPlanLine, Milestone, Project, ProjectTemplate, Risk, Task
 from models.core.enums import CommKind
 from models.templates.library import builtin_templates
 from tests.support.charter import CHARTER
-from tests.support.flows import count_rows, field_errors, open_modal, submit
+from tests.support.flows import count_rows, field_errors, open_modal, say, submit
 from tests.support.served import RunningBot
-from tests.support.workspace import WEI
+from tests.support.workspace import ADMIN, WEI
 
 RELEASE = "builtin:en:software-release"
 SATURDAY = date(2026, 12, 5)
@@ -119,3 +119,42 @@ def test_the_picker_offers_the_built_in_templates_in_the_readers_language(bot: R
         ("builtin:zh-CN:marketing-campaign", "市场营销活动"),
         ("builtin:zh-CN:software-release", "软件发布"),
     ]
+
+
+def durations(bot: RunningBot, key: str) -> dict[str, int]:
+    """Each dated task's working days, counted by numpy's Monday-to-Friday calendar."""
+    with bot.database.system_session(write=False) as db:
+        rows = db.execute(
+            select(Task.title, Task.start_date, Task.due_date)
+            .join(Project, Project.id == Task.project_id)
+            .where(Project.key == key, Task.start_date.is_not(None))
+        ).all()
+    return {title: int(np.busday_count(start, due)) + 1 for title, start, due in rows}
+
+
+def test_an_administrator_saves_a_project_as_a_template_the_next_project_starts_from(bot: RunningBot) -> None:
+    view = open_modal(bot, "new")
+    assert field_errors(submit(bot, view, {**CHARTER, "template": RELEASE})) == {}
+    assert say(bot, "template save our-release") == (
+        "Only a PMO administrator can save templates: nothing was changed."
+    )
+    assert "can't name a template" in say(bot, "template save Our!", user=ADMIN)
+    assert count_rows(bot.database, ProjectTemplate) == 0
+
+    assert say(bot, "template save our-release", user=ADMIN) == (
+        "Saved the template *our-release* from APL: 8 tasks, 2 milestones and 3 risks."
+        " `/pmo new` offers it from now on."
+    )
+    assert "already has a template called our-release" in say(bot, "template save our-release", user=ADMIN)
+
+    view = open_modal(bot, "new", channel="C0002")
+    assert ("saved:our-release", "Apollo") in picker_options(view)
+    values = {**CHARTER, "key": "ZEUS", "name": "Zeus", "start_date": "2027-02-01"}
+    criteria = count_rows(bot.database, AcceptanceCriterion)
+    assert field_errors(submit(bot, view, {**values, "template": "saved:our-release"})) == {}
+    assert durations(bot, "ZEUS") == durations(bot, "APL")
+    with bot.database.system_session(write=False) as db:
+        zeus = db.scalars(select(Project).where(Project.key == "ZEUS")).one()
+        names = set(db.scalars(select(Milestone.name).where(Milestone.project_id == zeus.id)))
+    assert (zeus.template_name, names) == ("our-release", {"Code freeze", "Go live"})
+    assert count_rows(bot.database, AcceptanceCriterion) == 2 * criteria

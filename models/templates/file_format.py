@@ -25,7 +25,8 @@ from models.templates.lines import LineIndex, Loc
 FORMAT = 1
 SYNTAX_AT = re.compile(r"\(at (?:line (\d+), column \d+|end of document)\)")
 TASKS_MAX = 300
-Ref = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+Ref = Annotated[str, StringConstraints(pattern=NAME.pattern)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
 Scale = Annotated[int, Field(ge=1, le=5)]
@@ -131,7 +132,7 @@ class TemplateFileError(ValueError):
         self.problems = problems
 
 
-def _where(loc: Loc) -> str:
+def where_of(loc: Loc) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
 
 
@@ -177,7 +178,7 @@ def _problems(error: ValidationError, index: LineIndex) -> list[Problem]:
     problems = []
     for detail in error.errors(include_url=False):
         loc = tuple(detail["loc"])
-        problems.append(Problem(index.line_of(loc), _where(loc), detail["msg"]))
+        problems.append(Problem(index.line_of(loc), where_of(loc), detail["msg"]))
     return problems
 
 
@@ -202,12 +203,15 @@ def read_template(text: str) -> TemplateFile:
     except ValidationError as error:
         raise TemplateFileError(_problems(error, index)) from None
     wrong = [
-        Problem(index.line_of(loc), _where(loc), message)
-        for loc, message in (*_task_references(template), *_other_references(template))
+        Problem(index.line_of(loc), where_of(loc), message) for loc, message in reference_problems(template)
     ]
     if wrong:
         raise TemplateFileError(wrong)
     return template
+
+
+def reference_problems(template: TemplateFile) -> list[tuple[Loc, str]]:
+    return [*_task_references(template), *_other_references(template)]
 
 
 def write_template(template: TemplateFile) -> str:

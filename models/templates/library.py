@@ -13,10 +13,8 @@ from importlib.resources import files
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.access import Action, Actor, require
-from models.core.audit import record
 from models.core.errors import InvalidError, NotFoundError
-from models.templates.file_format import TemplateFile, read_template, write_template
+from models.templates.file_format import TemplateFile, read_template
 from models.templates.tables import ProjectTemplate
 
 BUILTIN = "builtin"
@@ -106,21 +104,4 @@ def keep_template(
     row.title, row.language, row.source, row.saved_by = template.title, template.language, source, by
     db.add(row)
     db.flush()
-    return row
-
-
-def save_template(
-    *, db: Session, actor: Actor, template: TemplateFile, replace: bool = False
-) -> ProjectTemplate:
-    """A PMO administrator's save from Slack, audited like every other change."""
-    require(db, None, actor, Action.SAVE_TEMPLATE)
-    row = keep_template(db, template, source=write_template(template), by=actor.user_id, replace=replace)
-    record(
-        db,
-        project_id=None,
-        actor_id=actor.user_id,
-        action="template.save",
-        subject=template.name,
-        after={"title": template.title, "tasks": len(template.tasks)},
-    )
     return row
