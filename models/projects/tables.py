@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,6 +80,8 @@ class Project(TeamScoped, Base):
     # template edited later cannot move a running project's gates). None: the built-in gates.
     template_name: Mapped[str | None] = mapped_column(String(40))
     gate_checks: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    # The standup's own questions (models/standups/questions.py); None: the standard three.
+    standup_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     created_by: Mapped[str] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -96,6 +96,7 @@ def start_from_template(*, db: Session, actor: Actor, project: Project, template
     project.gate_checks = {
         phase.phase: [check.value for check in phase.gates] for phase in template.phases
     } or None
+    project.standup_questions = [question.model_dump() for question in template.standup_questions] or None
     made = _breakdown(db, actor, project, template)
     _milestones(db, actor, project, template, made)
     for part in template.risks:

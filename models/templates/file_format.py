@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from models.comms.plan import LOCAL_TIME, WEEKDAYS
 from models.core.enums import CommKind, RiskStrategy
 from models.phases.checks import GateCheck
+from models.standups.questions import QUESTIONS_MAX, Question
 from models.tasks.durations import DURATION_MAX
 from models.templates.lines import LineIndex, Loc
 
@@ -110,6 +111,7 @@ class TemplateFile(Part):
     milestones: list[MilestonePart] = []
     risks: list[RiskPart] = []
     comms: list[CommPart] = []
+    standup_questions: Annotated[list[Question], Field(max_length=QUESTIONS_MAX)] = []
     closing: ClosingPart = ClosingPart()
 
 
@@ -172,6 +174,9 @@ def _other_references(template: TemplateFile) -> Iterator[tuple[Loc, str]]:
             if value in values[:n]:
                 field = "phase" if section == "phases" else "kind"
                 yield (section, n, field), f"{value!r} is listed twice"
+    blockers = [n for n, question in enumerate(template.standup_questions) if question.blocker]
+    for n in blockers[1:]:
+        yield ("standup_questions", n, "blocker"), "only one question can ask for blockers"
 
 
 def _problems(error: ValidationError, index: LineIndex) -> list[Problem]:

@@ -171,6 +171,7 @@ def template_from_project(db: Session, project: Project, *, name: str, language:
             for risk in risk_register(db, project)
             if risk.response_actions
         ],
+        "standup_questions": project.standup_questions or [],
         "comms": [
             {"kind": line.kind, "days": line.days, "time": line.local_time, "enabled": line.enabled}
             for line in plan_lines(db, project)

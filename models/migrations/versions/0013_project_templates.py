@@ -1,4 +1,4 @@
-"""project templates: a workspace's own templates; the template a project started from and its gates
+"""project templates: a workspace's own templates; the template a project started from, its gates and standup questions
 
 Revision ID: 0013
 Revises: 0012
@@ -46,10 +46,18 @@ def upgrade() -> None:
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.add_column(sa.Column("template_name", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("gate_checks", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("standup_questions", sa.JSON(), nullable=True))
+
+    with op.batch_alter_table("standup_reports", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("answers", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("standup_reports", schema=None) as batch_op:
+        batch_op.drop_column("answers")
+
     with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.drop_column("standup_questions")
         batch_op.drop_column("gate_checks")
         batch_op.drop_column("template_name")
 
