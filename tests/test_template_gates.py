@@ -9,9 +9,10 @@ from sqlalchemy import select
 from models import AuditEntry, Project
 from models.core.enums import Phase
 from tests.support.charter import CHARTER, create
+from tests.support.closing_flows import buttons, checklist_posts, click, wait_until
 from tests.support.flows import field_errors, open_modal, say, submit
 from tests.support.served import RunningBot
-from tests.support.workspace import ADMIN
+from tests.support.workspace import ADMIN, ALICE, CAROL
 
 
 def phase_of(bot: RunningBot, key: str) -> Phase:
@@ -64,4 +65,33 @@ def test_a_project_without_a_template_keeps_the_built_in_gates(bot: RunningBot) 
         "      • a goal in the charter",
         "❌ A risk identified",
         "      • at least one identified risk (`/pmo risk`)",
+    ]
+
+
+def test_a_templates_closing_items_are_ticked_by_the_manager_and_hold_the_last_gate(bot: RunningBot) -> None:
+    view = open_modal(bot, "new")
+    assert field_errors(submit(bot, view, {**CHARTER, "template": "builtin:en:marketing-campaign"})) == {}
+    for phase in ("planning", "execution"):
+        assert f"moved APL to {phase}" in say(bot, f"phase {phase} override agreed with the PMO", user=ADMIN)
+    assert "started closing APL" in say(bot, "close")
+    wait_until(lambda: bool(checklist_posts(bot)))
+    checklist = checklist_posts(bot)[0]
+    assert "*The PMO's closing items (2)*" in str(checklist["blocks"])
+    assert ("closing_item_done", "APL:item:2") in buttons(checklist)
+
+    refused = click(bot, "closing_item_done", "APL:item:1", user=CAROL)
+    assert "Only the project's manager" in refused
+    assert click(bot, "closing_item_done", "APL:item:1") == (
+        "✅ <@U0001> ticked the closing item: Assets archived in the brand library."
+    )
+    assert "ticked already, by <@U0001>" in click(bot, "closing_item_done", "APL:item:1")
+    wait_until(lambda: "The PMO's closing items (1)" in str(checklist_posts(bot)[-1]["blocks"]))
+    assert "every PMO closing item ticked (1 still open)" in str(
+        bot.slack.command("phase closed").json()["blocks"]
+    )
+    with bot.database.system_session(write=False) as db:
+        items = db.scalars(select(Project.closing_items)).one()
+    assert [(item["text"], item["done_by"]) for item in items] == [
+        ("Assets archived in the brand library", ALICE),
+        ("Agency invoices settled", None),
     ]

@@ -82,6 +82,8 @@ class Project(TeamScoped, Base):
     gate_checks: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
     # The standup's own questions (models/standups/questions.py); None: the standard three.
     standup_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The template's extra closing items, each ticked by the manager (models/closing/closing_items.py).
+    closing_items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     created_by: Mapped[str] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

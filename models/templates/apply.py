@@ -97,6 +97,7 @@ def start_from_template(*, db: Session, actor: Actor, project: Project, template
         phase.phase: [check.value for check in phase.gates] for phase in template.phases
     } or None
     project.standup_questions = [question.model_dump() for question in template.standup_questions] or None
+    project.closing_items = [{"text": text} for text in template.closing.checklist] or None
     made = _breakdown(db, actor, project, template)
     _milestones(db, actor, project, template, made)
     for part in template.risks:

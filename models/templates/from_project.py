@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar.project_calendar import project_calendar
+from models.closing.closing_items import closing_items
 from models.comms.plan import plan_lines
 from models.core.access import Action, Actor, require
 from models.core.audit import record
@@ -172,6 +173,7 @@ def template_from_project(db: Session, project: Project, *, name: str, language:
             if risk.response_actions
         ],
         "standup_questions": project.standup_questions or [],
+        "closing": {"checklist": [item.text for item in closing_items(project)]},
         "comms": [
             {"kind": line.kind, "days": line.days, "time": line.local_time, "enabled": line.enabled}
             for line in plan_lines(db, project)

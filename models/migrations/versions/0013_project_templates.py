@@ -1,4 +1,4 @@
-"""project templates: a workspace's own templates; the template a project started from, its gates and standup questions
+"""project templates: a workspace's own templates; the template a project started from, its gates, standup questions and closing items
 
 Revision ID: 0013
 Revises: 0012
@@ -47,6 +47,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("template_name", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("gate_checks", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("standup_questions", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("closing_items", sa.JSON(), nullable=True))
 
     with op.batch_alter_table("standup_reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("answers", sa.JSON(), nullable=True))
@@ -57,6 +58,7 @@ def downgrade() -> None:
         batch_op.drop_column("answers")
 
     with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.drop_column("closing_items")
         batch_op.drop_column("standup_questions")
         batch_op.drop_column("gate_checks")
         batch_op.drop_column("template_name")
