@@ -12,6 +12,7 @@ from models.core.database import Database
 from models.templates.file_format import TemplateFileError, read_template
 from models.templates.library import builtin_sources, builtin_templates
 from tests.support.flows import count_rows
+from tests.support.languages import english_words
 from tests.support.processes import clean_env, run_here
 from tests.support.workspace import TEAM
 
@@ -93,8 +94,17 @@ def test_the_built_in_templates_say_the_same_plan_in_english_and_chinese() -> No
         assert [m.after for m in chinese.milestones] == [m.after for m in english.milestones]
         assert len(chinese.risks) == len(english.risks) and all(r.response for r in chinese.risks)
         assert all(t.criteria for t in chinese.tasks if t.deliverable)
-        words = [chinese.title, *(t.title for t in chinese.tasks), *(r.title for r in chinese.risks)]
+        words = [
+            chinese.title,
+            *(t.title for t in chinese.tasks),
+            *(c for t in chinese.tasks for c in t.criteria),
+            *(r.title for r in chinese.risks),
+            *(r.response for r in chinese.risks),
+            *chinese.closing.checklist,
+            *(q.text["zh-CN"] for q in chinese.standup_questions),
+        ]
         assert all(any("\u4e00" <= char <= "\u9fff" for char in word) for word in words)
+        assert [word for word in words if english_words(word)] == []
 
 
 @pytest.fixture

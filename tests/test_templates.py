@@ -115,7 +115,7 @@ def test_a_template_fills_blank_fields_and_asks_for_the_ones_it_requires(bot: Ru
 def test_the_picker_offers_the_built_in_templates_in_the_readers_language(bot: RunningBot) -> None:
     view = open_modal(bot, "new", user=WEI)
     assert picker_options(view) == [
-        ("builtin:zh-CN:it-rollout", "IT 推广"),
+        ("builtin:zh-CN:it-rollout", "信息系统推广"),
         ("builtin:zh-CN:marketing-campaign", "市场营销活动"),
         ("builtin:zh-CN:software-release", "软件发布"),
     ]
