@@ -139,6 +139,7 @@ def test_an_administrator_saves_a_project_as_a_template_the_next_project_starts_
         "Only a PMO administrator can save templates: nothing was changed."
     )
     assert "can't name a template" in say(bot, "template save Our!", user=ADMIN)
+    assert "Write `template save &lt;name&gt;`" in say(bot, "template keep our-release", user=ADMIN)
     assert count_rows(bot.database, ProjectTemplate) == 0
 
     assert say(bot, "template save our-release", user=ADMIN) == (
