@@ -10,11 +10,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from bot.formats import fmt_date
 from models import AcceptanceCriterion, CommPlanLine, Milestone, Project, ProjectTemplate, Risk, Task
 from models.core.enums import CommKind
 from models.templates.library import builtin_templates
 from tests.support.charter import CHARTER
 from tests.support.flows import count_rows, field_errors, open_modal, say, submit
+from tests.support.languages import ZH, english_words, texts
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, WEI
 
@@ -112,13 +114,25 @@ def test_a_template_fills_blank_fields_and_asks_for_the_ones_it_requires(bot: Ru
     assert count_rows(bot.database, Task) == 5
 
 
-def test_the_picker_offers_the_built_in_templates_in_the_readers_language(bot: RunningBot) -> None:
+def test_a_chinese_reader_starts_from_a_chinese_template_and_reads_what_it_set_up(bot: RunningBot) -> None:
     view = open_modal(bot, "new", user=WEI)
     assert picker_options(view) == [
         ("builtin:zh-CN:it-rollout", "信息系统推广"),
         ("builtin:zh-CN:marketing-campaign", "市场营销活动"),
         ("builtin:zh-CN:software-release", "软件发布"),
     ]
+    values = {**CHARTER, "start_date": SATURDAY.isoformat(), "template": "builtin:zh-CN:software-release"}
+    assert field_errors(submit(bot, view, values, user=WEI)) == {}
+    finish = expected_dates(SATURDAY)["Staged rollout"][1]
+    said = next(
+        line for line in texts(bot.fake.wait_for("chat.postMessage")[-1].args["blocks"]) if "模板" in line
+    )
+    monday, last = fmt_date(date(2026, 12, 7), ZH), fmt_date(finish, ZH)
+    assert said == f"已按模板*软件发布*建立8项任务、2个里程碑和3个风险，按工作日排期，自{monday}至{last}。"
+    assert english_words(said) == []
+    with bot.database.system_session(write=False) as db:
+        titles = set(db.scalars(select(Task.title)))
+    assert {"技术设计", "分阶段上线"} <= titles
 
 
 def durations(bot: RunningBot, key: str) -> dict[str, int]:
