@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import redaction
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
+from bot.i18n import Translator
 from bot.scheduler import PassOutcome, Ticker, run_passes
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
@@ -35,6 +37,7 @@ from models.core.deliveries import (
     send_again,
 )
 from models.core.enums import DeliveryState
+from models.core.errors import DomainError
 from models.core.migrate import (
     MIGRATIONS_DIR,
     current_revision,
@@ -45,11 +48,16 @@ from models.core.migrate import (
 )
 from models.core.pass_failures import recent_failures
 from models.core.records import Delivery, PassFailure
+from models.core.workspace import Workspace
+from models.templates.file_format import TemplateFileError, read_template
+from models.templates.library import builtin_templates, keep_template, saved_templates, template_source
 
 log = logging.getLogger("pmo-bot")
 
 EXIT_CONFIG = 2
 EXIT_UNAVAILABLE = 1
+# Who the audit names for what an operator did from the command line rather than from Slack.
+OPERATOR = "pmo-bot"
 
 
 class StartupError(Exception):
@@ -115,7 +123,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revision.add_argument("-m", "--message", required=True)
     revision.set_defaults(run=run_db_revision)
+    add_template_commands(commands)
     return parser
+
+
+def add_template_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    templates = commands.add_parser("templates", help="project templates: list, export, import TOML files")
+    templates.add_argument("--team", help="the Slack workspace (team id); needed when there are several")
+    actions = templates.add_subparsers(dest="templates_command", required=True, metavar="ACTION")
+    actions.add_parser("list", help="the built-in templates and the workspace's own").set_defaults(
+        run=run_templates_list
+    )
+    export = actions.add_parser("export", help="write a template to a TOML file")
+    export.add_argument("name", help="the template's name, as templates list shows it")
+    export.add_argument("file", type=Path, help="where to write it (- for standard output)")
+    export.add_argument("--language", help="for a built-in template: en or zh-CN (default en)")
+    export.set_defaults(run=run_templates_export)
+    load = actions.add_parser("import", help="check a TOML template file and keep it in the workspace")
+    load.add_argument("file", type=Path)
+    load.add_argument("--replace", action="store_true", help="replace the workspace's template of that name")
+    load.set_defaults(run=run_templates_import)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -334,6 +361,75 @@ def run_db_revision(settings: Settings, args: argparse.Namespace) -> int:
         print("pmo-bot: the models match the newest migration: nothing to write", file=sys.stderr)
         return 1
     return 0  # Alembic has said where it wrote it
+
+
+def workspace_of(database: Database, given: str | None) -> str:
+    """The workspace a command is for: the one named, or the only one there is."""
+    with database.system_session(write=False) as db:
+        teams = list(db.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+    if given is not None and given in teams:
+        return given
+    if given is None and len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise StartupError("no workspace yet: install the app in a workspace first")
+    wanted = f"no workspace {given}" if given else "several workspaces"
+    raise StartupError(f"{wanted}: name one with --team (workspaces: {', '.join(teams)})")
+
+
+def run_templates_list(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    with database.session(workspace_of(database, args.team), write=False) as db:
+        for (language, name), template in sorted(builtin_templates().items()):
+            print(f"{name:24} built-in  {language:6} {template.title}")
+        for saved in saved_templates(db):
+            print(f"{saved.name:24} saved     {saved.language:6} {saved.title}")
+    return 0
+
+
+def run_templates_export(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    with database.session(workspace_of(database, args.team), write=False) as db:
+        try:
+            source = template_source(db, args.name, args.language)
+        except DomainError as error:
+            print(f"pmo-bot: {operator_text(error)}", file=sys.stderr)
+            return EXIT_CONFIG
+    if str(args.file) == "-":
+        sys.stdout.write(source)
+    else:
+        args.file.write_text(source, encoding="utf-8")
+        print(f"{args.name} written to {args.file}")
+    return 0
+
+
+def run_templates_import(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        source = args.file.read_text(encoding="utf-8")
+        template = read_template(source)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"pmo-bot: cannot read {args.file}: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except TemplateFileError as error:
+        print(f"pmo-bot: {args.file} is not a template file PMO bot can use:", file=sys.stderr)
+        print("\n".join(f"  {args.file}, {problem}" for problem in error.problems), file=sys.stderr)
+        return EXIT_CONFIG
+    database = open_database(settings)
+    try:
+        with database.session(workspace_of(database, args.team)) as db:
+            keep_template(db, template, source=source, by=OPERATOR, replace=args.replace)
+    except DomainError as error:
+        print(f"pmo-bot: {operator_text(error)}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(
+        f"{template.name} ({template.title}) kept: {len(template.tasks)} tasks, {len(template.risks)} risks"
+    )
+    return 0
+
+
+def operator_text(error: DomainError) -> str:
+    """A domain refusal as the operator reads it: in English, as plain text."""
+    return Translator(escaping=False)(error.key, **error.params)
 
 
 @contextmanager

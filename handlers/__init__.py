@@ -55,6 +55,7 @@ import handlers.status.command
 import handlers.tasks.breakdown
 import handlers.tasks.updates
 import handlers.team.members
+import handlers.templates.save
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 
@@ -69,6 +70,7 @@ CAPABILITIES = (
     handlers.projects.listing,
     handlers.projects.home,
     handlers.charter.modal,
+    handlers.templates.save,
     handlers.phases.gates,
     handlers.team.members,
     handlers.tasks.breakdown,

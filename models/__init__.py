@@ -19,6 +19,7 @@ from models.quality.tables import AcceptanceCriterion, QualityResult, QualityRev
 from models.risks.tables import Risk, RiskAssessment
 from models.standups.tables import StandupReport
 from models.tasks.tables import Milestone, MilestoneLink, Task, TaskDependency
+from models.templates.tables import ProjectTemplate
 
 __all__ = [
     "Absence",
@@ -45,6 +46,7 @@ __all__ = [
     "MilestoneLink",
     "Project",
     "ProjectHoliday",
+    "ProjectTemplate",
     "QualityResult",
     "QualityReview",
     "Risk",

@@ -26,12 +26,14 @@ from models.core.database import Database
 from models.core.enums import ChangeStatus, TaskStatus
 from tests.support.processes import clean_env, pmo_bot
 
-# A charter asked field by field, with a currency the app refuses and the retyped one; a task
-# whose date is read on the console's clock; a risk from its form; then Monday 09:00 in Shanghai
-# (Alice's time zone, so the project's), when the weekly digest goes out.
+# A charter asked field by field (no template: the first field left blank), with a currency the
+# app refuses and the retyped one; a task whose date is read on the console's clock; a risk from
+# its form; then Monday 09:00 in Shanghai (Alice's time zone, so the project's), when the weekly
+# digest goes out.
 SCRIPT = """\
 :time 2026-12-01 10:00
 /pmo new
+
 Apollo
 APL
 Put the new billing system live

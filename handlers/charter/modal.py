@@ -30,6 +30,7 @@ from handlers.slack.context import Ctx
 from handlers.slack.directory import is_person, time_zone
 from handlers.slack.forms import DateContext, FormReader, ModalState, date_input
 from handlers.slack.payloads import SubmittedView
+from handlers.templates.picker import picker_block, read_choice, started_blocks
 from models.charter.charters import (
     FIRST_RISKS_MAX,
     Charter,
@@ -44,6 +45,8 @@ from models.core.limits import DAYS
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
 from models.risks.register import RiskForm
+from models.templates.apply import charter_from_template, start_from_template
+from models.templates.library import Choice, choices
 
 NEW_CALLBACK = "charter_new"
 EDIT_CALLBACK = "charter_edit"
@@ -160,10 +163,12 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def new_modal(t: Translator, state: CharterState, user_id: str, tz: str) -> dict[str, Any]:
+def new_modal(
+    t: Translator, state: CharterState, user_id: str, tz: str, templates: list[Choice]
+) -> dict[str, Any]:
     # A new project speaks its creator's language until the charter says otherwise.
     blank = Charter(name="", key="", manager_id=user_id, timezone=tz, language=t.language)
-    blocks = charter_blocks(t, blank, with_key=True) + first_risk_blocks(t)
+    blocks = [picker_block(t, templates), *charter_blocks(t, blank, with_key=True), *first_risk_blocks(t)]
     return modal(
         callback_id=NEW_CALLBACK,
         title=t("charter.new_title"),
@@ -284,8 +289,9 @@ def open_new(invocation: Invocation) -> None:
     ctx = invocation.ctx
     with ctx.db(write=False) as db:
         ensure_channel_free(db, invocation.command.channel_id)
+        templates = choices(db, ctx.t.language)
     state = CharterState(channel_id=invocation.command.channel_id)
-    view = new_modal(ctx.t, state, ctx.user_id, time_zone(ctx, ctx.user_id))
+    view = new_modal(ctx.t, state, ctx.user_id, time_zone(ctx, ctx.user_id), templates)
     ctx.client.views_open(trigger_id=invocation.command.trigger_id, view=view)
 
 
@@ -335,7 +341,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     def on_new(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
         state = CharterState.decode(submitted)
         reader = FormReader(values=submitted.inputs(), dates=DateContext.of(ctx))
+        with ctx.db(write=False) as db:
+            template = read_choice(db, reader)
         charter = read_charter(ctx, reader, key=(reader.text("key") or "").upper())
+        if template is not None:
+            charter = charter_from_template(template, charter)
         private = channel_is_private(ctx, state.channel_id)
         with ctx.db() as db:
             project = create_project(
@@ -346,6 +356,11 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
                 first_risks=read_first_risks(reader),
                 private=private,
             )
+            started = (
+                start_from_template(db=db, actor=ctx.actor, project=project, template=template)
+                if template is not None
+                else None
+            )
         ack()
         t = ctx.t_project(project)
         notice = Notice.once(
@@ -353,7 +368,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             project.id,
             channel=project.channel_id,
             text=charter_text(project, t),
-            blocks=charter_message(project, t),
+            blocks=charter_message(project, t) + started_blocks(started, t),
         )
         ctx.notify(notice)
 

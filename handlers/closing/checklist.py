@@ -39,7 +39,8 @@ CARRY_ACTION = "closing_carry"
 ACCEPT_ACTION = "deliverable_accept"
 SEND_BACK_ACTION = "deliverable_send_back"
 WAIVE_ACTION = "deliverable_waive"
-# Header, intro, six group titles and the footer leave room for this many items at two blocks each.
+ITEM_ACTION = "closing_item_done"
+# Header, intro, seven group titles and the footer leave room for this many items at two blocks each.
 ITEMS_SHOWN = (MESSAGE_BLOCKS_MAX - 10) // 2
 
 
@@ -118,6 +119,19 @@ def reached_button(key: str, t: Translator) -> Block:
 Buttons = Callable[[str, Translator], Block]
 
 
+def item_button(project: Project, number: int, t: Translator) -> Block:
+    """Its value leads with the project's key, as every checklist button's does."""
+    value = f"{project.key}:item:{number}"
+    return actions(button(t("closing.finish.pmo_item"), action_id=ITEM_ACTION, value=value, style="primary"))
+
+
+def parse_item_value(value: str) -> tuple[str, int]:
+    key, _, number = value.partition(":item:")
+    if not key or not number.isdigit():
+        raise NotFoundError("closing.item_gone")
+    return key, int(number)
+
+
 def _groups(project: Project, checklist: Checklist, t: Translator) -> list[tuple[str, list[Item], Buttons]]:
     def settling(kind: str) -> Buttons:
         return lambda key, tr: settle_buttons(key, kind, tr)
@@ -172,6 +186,17 @@ def checklist_blocks(project: Project, checklist: Checklist, t: Translator) -> t
                 else item_line(project, item, t)
             )
             blocks += [section(line), buttons(key_of(project, item), t)]
+            shown += 1
+    if checklist.pmo_items:
+        blocks.append(section(t("closing.group.pmo_items", count=len(checklist.pmo_items))))
+        for number, text in checklist.pmo_items:
+            if shown >= ITEMS_SHOWN:
+                hidden += 1
+                continue
+            blocks += [
+                section(t("closing.line.pmo_item", n=number, text=text)),
+                item_button(project, number, t),
+            ]
             shown += 1
     footer = [t("closing.footer")]
     if hidden:

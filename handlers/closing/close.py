@@ -15,6 +15,8 @@ from handlers.closing.checklist import (
     CANCEL_ACTION,
     CARRY_ACTION,
     FINISH_ACTION,
+    ITEM_ACTION,
+    parse_item_value,
     post_checklist,
     project_for_item,
     refresh_checklists,
@@ -29,9 +31,12 @@ from handlers.slack.context import Ctx
 from handlers.slack.payloads import BlockActions, Clicked
 from handlers.slack.shortcuts import permalink
 from models.closing.closeout import as_of, settle, start_closing
+from models.closing.closing_items import tick_closing_item
+from models.core.access import require_visible
 from models.core.deliveries import copies_of
 from models.core.enums import Disposition, Phase
 from models.core.keys import ItemKind, parse_item_key
+from models.projects.portfolio import find_project
 from models.projects.tables import Project
 
 DISPOSITIONS = {
@@ -110,3 +115,18 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
     for action_id in DISPOSITIONS:
         app.action(action_id)(on_settle)
+
+    @app.action(ITEM_ACTION)
+    def on_item_done(ack: Ack, ctx: Ctx, clicked: Clicked, respond: Respond) -> None:
+        ack()
+        key, number = parse_item_value(clicked.value or "")
+        with ctx.db() as db:
+            project = find_project(db, channel_id=None, key=key)
+            require_visible(db, project, ctx.actor)
+            item = tick_closing_item(
+                db=db, actor=ctx.actor, project=project, number=number, today=as_of(project)
+            )
+            project_id = project.id
+        refresh_checklists(ctx, project_id)
+        text = ctx.t("closing.item_ticked", user=ctx.user_id, text=item.text)
+        ctx.after(respond, text=text, response_type="ephemeral", replace_original=False)

@@ -29,6 +29,7 @@ from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.context import Ctx
 from handlers.slack.forms import FormReader, ModalState
 from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
+from handlers.standups.questions import question_blocks, question_list, read_questions
 from models.comms.plan import (
     AUDIENCE_MAX,
     TIME_ZONE_OWNERS,
@@ -41,10 +42,11 @@ from models.comms.plan import (
 )
 from models.comms.tables import CommPlanLine
 from models.core.access import Action, require, require_open
-from models.core.enums import Channel
+from models.core.enums import Channel, CommKind
 from models.core.errors import NotFoundError
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
+from models.standups.questions import Question, questions_of, set_questions
 
 EDIT_ACTION = "comms_edit"
 EDIT_CALLBACK = "comms_line"
@@ -111,7 +113,9 @@ def comms_reply(invocation: Invocation) -> Reply:
         return Reply(text, blocks=plan_blocks(project, lines, ctx.t))
 
 
-def line_modal(t: Translator, state: CommsState, line: CommPlanLine) -> dict[str, Any]:
+def line_modal(
+    t: Translator, state: CommsState, line: CommPlanLine, questions: list[Question] | None
+) -> dict[str, Any]:
     blocks: list[Block] = [
         section(t("comms.editing", what=t(f"comms.kind.{line.kind.value}"))),
         checkbox_input("enabled", t("comms.field.enabled"), t("comms.enabled_choice"), checked=line.enabled),
@@ -143,6 +147,8 @@ def line_modal(t: Translator, state: CommsState, line: CommPlanLine) -> dict[str
         ),
         text_input("notes", t("comms.field.notes"), initial=line.notes, multiline=True, optional=True),
     ]
+    if line.kind is CommKind.STANDUP:
+        blocks += question_blocks(t, questions)
     return modal(
         callback_id=EDIT_CALLBACK,
         title=t("comms.modal_title"),
@@ -160,7 +166,7 @@ def open_line_modal(ctx: Ctx, trigger_id: str, kind: str, *, channel_id: str | N
         require_open(project)
         line = find_line(db, project, kind)
         state = CommsState(project_id=project.id, line_id=line.id, channel_id=project.channel_id)
-        view = line_modal(ctx.t, state, line)
+        view = line_modal(ctx.t, state, line, questions_of(project))
     ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -209,16 +215,24 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.view(EDIT_CALLBACK)
     def on_save(ack: Ack, ctx: Ctx, submitted: SubmittedView) -> None:
         state = CommsState.decode(submitted)
-        form = read_line_form(FormReader(values=submitted.inputs()))
+        reader = FormReader(values=submitted.inputs())
+        form = read_line_form(reader)
         with ctx.db() as db:
             project = project_by_id(db, state.project_id)
             line = next((line for line in plan_lines(db, project) if line.id == state.line_id), None)
             if line is None:
                 raise NotFoundError("comms.gone")
             changes = edit_line(db=db, actor=ctx.actor, project=project, line=line, form=form)
+            asked = line.kind is CommKind.STANDUP and set_questions(
+                db=db, actor=ctx.actor, project=project, questions=read_questions(reader)
+            )
             t = ctx.t_project(project)
             text = line_text(line, t)
+            if asked:
+                text += "\n" + t(
+                    "standups.questions_changed", questions=question_list(t, questions_of(project))
+                )
         ack()
-        if changes:
+        if changes or asked:
             changed = t("comms.changed", user=ctx.user_id) + "\n" + text
             ctx.notify(Notice.new("comms_changed", project.key, channel=project.channel_id, text=changed))

@@ -6,14 +6,15 @@ from slack_bolt import App
 
 from bot.blocks import header, section
 from bot.i18n import Translator
-from bot.markup import Markup
 from bot.runtime import Runtime
 from handlers.closing.close import after_phase_move
 from handlers.slack.command import CommandRouter, Invocation, Reply, UsageError
 from handlers.slack.forms import read_term
 from models.core.enums import Phase
 from models.core.errors import Termed
-from models.phases.gates import Gap, GateClosedError, gate_gaps, move_phase, next_phase
+from models.phases.checks import GateReport, gate_report
+from models.phases.gates import GateClosedError, move_phase, next_phase
+from models.projects.tables import Project
 
 OVERRIDE = "override"
 
@@ -50,7 +51,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         with ctx.db() as db:
             project = ctx.channel_project(db)
             if target is None:
-                return where_it_stands(ctx.t, project.key, project.phase, gate_gaps(db, project))
+                return where_it_stands(ctx.t, project, gate_report(db, project))
             try:
                 overridden = move_phase(
                     db=db, actor=ctx.actor, project=project, target=target, override_reason=reason
@@ -74,17 +75,23 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
         return Reply(f"{text}\n{follows}" if follows else text, in_channel=True)
 
 
-def where_it_stands(t: Translator, key: str, phase: Phase, gaps: list[Gap]) -> Reply:
-    """The current phase, the next one and what its gate still wants."""
-    upcoming = next_phase(phase)
-    title = t("phase.current", key=key, phase=t(f"phase.{phase.value}"))
+def where_it_stands(t: Translator, project: Project, report: GateReport) -> Reply:
+    """The current phase, and each check of the gate to the next one: which pass, which don't."""
+    upcoming = next_phase(project.phase)
+    title = t("phase.current", key=project.key, phase=t(f"phase.{project.phase.value}"))
     if upcoming is None:
         return Reply(title)
-    if gaps:
-        wanted = Markup("\n").join(Markup("• ") + t(gap.key, **gap.params) for gap in gaps)
-        body = t("phase.next_needs", phase=t(f"phase.{upcoming.value}"), gaps=wanted)
-    else:
-        body = t(
-            "phase.next_ready", phase=t(f"phase.{upcoming.value}"), command=f"/pmo phase {upcoming.value}"
-        )
+    phase = t(f"phase.{upcoming.value}")
+    lines = [
+        t("phase.gate_template", phase=phase, template=project.template_name)
+        if report.from_template
+        else t("phase.gate_standard", phase=phase)
+    ]
+    for result in report.results:
+        check = t(f"gate.check.{result.check.value}")
+        lines.append(t("phase.check_passed" if result.passed else "phase.check_failed", check=check))
+        lines += [t("phase.check_gap", gap=t(gap.key, **gap.params)) for gap in result.gaps]
+    if not report.gaps:
+        lines.append(t("phase.next_ready", phase=phase, command=f"/pmo phase {upcoming.value}"))
+    body = "\n".join(lines)
     return Reply(f"{title}\n{body}", blocks=[header(title), section(body)])

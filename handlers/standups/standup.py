@@ -42,6 +42,7 @@ from handlers.slack.forms import ModalState
 from handlers.slack.living_post import post_or_edit
 from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
 from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
+from handlers.standups.questions import answer_blocks, answer_lines, prompt_questions, read_own_answers
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
 from models.comms.plan import enabled_line
 from models.core.access import Action, require, require_open
@@ -52,6 +53,8 @@ from models.issues.log import issue_key
 from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
 from models.standups.answers import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
+from models.standups.questions import questions_of
+from models.standups.tables import StandupReport
 from models.tasks.breakdown import open_tasks_of, task_key
 from models.tasks.tables import Task
 
@@ -74,7 +77,17 @@ def local_moment(now: datetime, tz: str) -> datetime:
 
 
 def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list[Block]]:
-    text = t("standups.prompt", key=project.key, name=project.name, day=fmt_date(day, t))
+    questions = questions_of(project)
+    if questions:
+        text = t(
+            "standups.prompt_own",
+            key=project.key,
+            name=project.name,
+            day=fmt_date(day, t),
+            questions=prompt_questions(t, questions),
+        )
+    else:
+        text = t("standups.prompt", key=project.key, name=project.name, day=fmt_date(day, t))
     value = f"{project.id}:{day.isoformat()}"
     return text, [
         section(text),
@@ -119,8 +132,22 @@ def run_standups(runtime: Runtime, now: datetime) -> list[PassFailure]:
 
 
 def answer_modal(t: Translator, state: StandupState, project: Project, tasks: list[Task]) -> dict[str, Any]:
+    intro = section(t("standups.form_intro", key=project.key, day=fmt_date(state.day, t)))
+    questions = questions_of(project)
+    blocks = [intro, *(answer_blocks(t, questions) if questions else standard_blocks(t, project, tasks))]
+    return modal(
+        callback_id=CALLBACK,
+        title=t("standups.form_title"),
+        submit=t("standups.send"),
+        close=t("charter.cancel"),
+        blocks=blocks,
+        private_metadata=state.encode(),
+    )
+
+
+def standard_blocks(t: Translator, project: Project, tasks: list[Task]) -> list[Block]:
+    """Yesterday, today (with the person's open tasks to tick) and blockers."""
     blocks: list[Block] = [
-        section(t("standups.form_intro", key=project.key, day=fmt_date(state.day, t))),
         text_input("yesterday", t("standups.field.yesterday"), multiline=True, optional=True),
         text_input("today", t("standups.field.today"), multiline=True, optional=True),
     ]
@@ -130,14 +157,7 @@ def answer_modal(t: Translator, state: StandupState, project: Project, tasks: li
         ]
         blocks.append(choices_input("today_tasks", t("standups.field.today_tasks"), choices))
     blocks.append(text_input("blockers", t("standups.field.blockers"), multiline=True, optional=True))
-    return modal(
-        callback_id=CALLBACK,
-        title=t("standups.form_title"),
-        submit=t("standups.send"),
-        close=t("charter.cancel"),
-        blocks=blocks,
-        private_metadata=state.encode(),
-    )
+    return blocks
 
 
 def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
@@ -152,6 +172,9 @@ def open_answer(ctx: Ctx, trigger_id: str, project_id: int, day: date) -> None:
 
 
 def read_answer(values: dict[str, str | None]) -> StandupAnswer:
+    own = read_own_answers(values)
+    if own is not None:
+        return StandupAnswer(answers=own)
     picked = [key for key in (values.get("today_tasks") or "").split(",") if key]
     today = "\n".join(part for part in [values.get("today"), ", ".join(picked)] if part) or None
     return StandupAnswer(yesterday=values.get("yesterday"), today=today, blockers=values.get("blockers"))
@@ -164,12 +187,8 @@ def summary(
     title = t("standups.summary_title", key=project.key, name=project.name, day=fmt_date(day, t))
     blocks: list[Block] = [section(title)]
     for report in reports:
-        lines = [t("standups.who", user=report.user_id)]
-        for name in ("yesterday", "today", "blockers"):
-            value = getattr(report, name)
-            if value:
-                lines.append(t(f"standups.said.{name}", text=value))
-        blocks.append(section("\n".join(lines)))
+        said = standard_lines(t, report) if report.answers is None else answer_lines(t, report.answers)
+        blocks.append(section("\n".join([t("standups.who", user=report.user_id), *said])))
     still = [issue for issue in open_blockers(db, project, day)]
     if still:
         blocks.append(
@@ -187,6 +206,11 @@ def summary(
         people = fmt_list([mention(user, t) for user in missing], t)
         blocks.append(context(t("standups.missing", people=people)))
     return title, blocks
+
+
+def standard_lines(t: Translator, report: StandupReport) -> list[str]:
+    said = ((name, getattr(report, name)) for name in ("yesterday", "today", "blockers"))
+    return [t(f"standups.said.{name}", text=value) for name, value in said if value]
 
 
 def post_summary(ctx: Ctx, project_id: int, day: date) -> None:

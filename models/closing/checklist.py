@@ -13,6 +13,7 @@ from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeRequest
+from models.closing.closing_items import open_closing_items
 from models.core.enums import OPEN_TASK_STATUSES, Acceptance, ChangeStatus, IssueStatus, RiskStatus
 from models.core.keys import ItemKind, item_key
 from models.issues.tables import Issue
@@ -51,6 +52,8 @@ class Checklist:
     changes: list[ChangeRequest]
     deliverables: list[Task | Milestone]
     milestones: list[Milestone]
+    # The PMO's own items from the project's template, not ticked yet: (number, text).
+    pmo_items: list[tuple[int, str]]
 
     def gaps(self) -> dict[str, int]:
         """What the gate into `closed` still waits for: message key → how many."""
@@ -60,6 +63,7 @@ class Checklist:
             "gate.missing.open_tasks": len(self.tasks),
             "gate.missing.open_issues": len(self.issues),
             "gate.missing.open_risks": len(self.risks),
+            "gate.missing.closing.items": len(self.pmo_items),
         }
         return {key: count for key, count in counts.items() if count}
 
@@ -127,4 +131,5 @@ def checklist_of(db: Session, project: Project) -> Checklist:
         changes=changes,
         deliverables=[*deliverable_tasks, *deliverable_milestones],
         milestones=unreached,
+        pmo_items=open_closing_items(project),
     )

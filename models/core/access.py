@@ -47,6 +47,7 @@ class Action(StrEnum):
     ADD_DOCUMENT = "add_document"
     RECORD_LESSON = "record_lesson"
     READ_RECORDS = "read_records"
+    SAVE_TEMPLATE = "save_template"
 
 
 MANAGERS = frozenset({Role.MANAGER})
@@ -78,6 +79,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RECORD_LESSON: EVERYONE,
     # Exports and audit history are the project's full record: for its team and sponsor.
     Action.READ_RECORDS: frozenset({Role.MANAGER, Role.MEMBER, Role.SPONSOR}),
+    # A template is the PMO's standard for every project after this one: its administrators'.
+    Action.SAVE_TEMPLATE: frozenset(),
 }
 
 

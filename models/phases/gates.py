@@ -7,34 +7,19 @@ that stays in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.closing.checklist import checklist_of
 from models.closing.closeout import as_of, release_team
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.clock import utcnow
-from models.core.enums import Phase, TaskStatus
+from models.core.enums import Phase
 from models.core.errors import DomainError, InvalidError
-from models.projects.tables import BudgetLine, Project
-from models.risks.register import count_risks
+from models.phases.checks import Gap, gate_report
+from models.projects.tables import Project
 from models.schedule.baseline import snapshot
-from models.tasks.tables import Milestone, Task
 
 ORDER = (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.CLOSED)
-
-
-@dataclass(frozen=True)
-class Gap:
-    """One thing missing before a gate opens: a message key and its parameters."""
-
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def next_phase(phase: Phase) -> Phase | None:
@@ -42,65 +27,9 @@ def next_phase(phase: Phase) -> Phase | None:
     return ORDER[index + 1] if index + 1 < len(ORDER) else None
 
 
-def _initiation_gaps(db: Session, project: Project) -> list[Gap]:
-    wanted = {
-        "goal": project.goal,
-        "scope": project.scope_in,
-        "sponsor": project.sponsor_id,
-        "start_date": project.start_date,
-        "target_end_date": project.target_end_date,
-    }
-    gaps = [Gap(f"gate.missing.{name}") for name, value in wanted.items() if not value]
-    if count_risks(db, project) == 0:
-        gaps.append(Gap("gate.missing.risk"))
-    return gaps
-
-
-def _planning_gaps(db: Session, project: Project) -> list[Gap]:
-    tasks = db.execute(
-        select(
-            func.count(Task.id),
-            func.count(Task.id).filter(Task.owner_id.is_(None)),
-            func.count(Task.id).filter(Task.due_date.is_(None)),
-        ).where(Task.project_id == project.id, Task.status != TaskStatus.CANCELLED)
-    ).one()
-    total, unowned, undated = tasks
-    gaps: list[Gap] = []
-    if total == 0:
-        gaps.append(Gap("gate.missing.tasks"))
-    if unowned:
-        gaps.append(Gap("gate.missing.owners", {"count": unowned}))
-    if undated:
-        gaps.append(Gap("gate.missing.due_dates", {"count": undated}))
-    if not db.scalar(select(func.count(Milestone.id)).where(Milestone.project_id == project.id)):
-        gaps.append(Gap("gate.missing.milestone"))
-    has_lines = db.scalar(select(func.count(BudgetLine.id)).where(BudgetLine.project_id == project.id))
-    if not project.budget and not has_lines:
-        gaps.append(Gap("gate.missing.budget"))
-    return gaps
-
-
-def _execution_gaps(db: Session, project: Project) -> list[Gap]:
-    # The closing checklist itself (finish, cancel or carry over) happens in the closing phase.
-    return []
-
-
-def _closing_gaps(db: Session, project: Project) -> list[Gap]:
-    return [Gap(key, {"count": count}) for key, count in checklist_of(db, project).gaps().items()]
-
-
-GATES: dict[Phase, Callable[[Session, Project], list[Gap]]] = {
-    Phase.INITIATION: _initiation_gaps,
-    Phase.PLANNING: _planning_gaps,
-    Phase.EXECUTION: _execution_gaps,
-    Phase.CLOSING: _closing_gaps,
-}
-
-
 def gate_gaps(db: Session, project: Project) -> list[Gap]:
     """What the project still lacks to leave its current phase."""
-    gate = GATES.get(project.phase)
-    return gate(db, project) if gate else []
+    return gate_report(db, project).gaps
 
 
 class GateClosedError(DomainError):
@@ -126,7 +55,8 @@ def move_phase(
             given=target.value,
             expected=expected.value if expected else "",
         )
-    gaps = gate_gaps(db, project)
+    report = gate_report(db, project)
+    gaps = report.gaps
     if gaps and override_reason is None:
         raise GateClosedError(project, target, gaps)
     if gaps and override_reason is not None:
@@ -147,7 +77,10 @@ def move_phase(
         action="phase.override" if gaps else "phase.move",
         subject=project.key,
         before={"phase": before},
-        after={"phase": target},
+        # An override names the checks it passed by, so the record says what was waived.
+        after={"phase": target, "failed": [r.check for r in report.results if not r.passed]}
+        if gaps
+        else {"phase": target},
         reason=override_reason if gaps else None,
     )
     return gaps

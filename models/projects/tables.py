@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.base import Base, Money, ProjectItem, TeamScoped, UTCDateTime
@@ -74,6 +75,15 @@ class Project(TeamScoped, Base):
     # Moved by every write to the project or its rows (models.core.revisions): a status is kept
     # per revision, so any replica can tell a kept one from a stale one by reading this row.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # The template the project started from, and the gate checks it set per phase (copied, so a
+    # template edited later cannot move a running project's gates). None: the built-in gates.
+    template_name: Mapped[str | None] = mapped_column(String(40))
+    gate_checks: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    # The standup's own questions (models/standups/questions.py); None: the standard three.
+    standup_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The template's extra closing items, each ticked by the manager (models/closing/closing_items.py).
+    closing_items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     created_by: Mapped[str] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
@@ -13,9 +14,11 @@ from models.core.access import Action, Actor, require, require_open
 from models.core.claims import claim
 from models.core.clock import utcnow
 from models.core.enums import IssueStatus, Role, Severity
+from models.core.errors import InvalidError, check_all
 from models.issues.log import IssueForm, raise_issue
 from models.issues.tables import Issue
 from models.projects.tables import Member, Project
+from models.standups.questions import questions_of
 from models.standups.tables import StandupReport
 
 STANDUP_ROLES = (Role.MANAGER, Role.MEMBER)
@@ -28,6 +31,38 @@ class StandupAnswer(BaseModel):
     yesterday: str | None = None
     today: str | None = None
     blockers: str | None = None
+    # Answers to the project's own questions, in their order (models/standups/questions.py).
+    answers: list[str | None] = []
+
+
+def _own_answers(project: Project, answer: StandupAnswer) -> StandupAnswer:
+    """An answer to the project's own questions, each required one answered, refused beside it;
+    the blocker question's answer is the report's blocker."""
+    questions = questions_of(project)
+    if questions is None:
+        return answer
+    given = [*answer.answers, *[None] * len(questions)][: len(questions)]
+    check_all(
+        *(
+            InvalidError("standups.answer_required", field=f"a{n}")
+            for n, (question, text) in enumerate(zip(questions, given, strict=True), start=1)
+            if question.required and not text
+        )
+    )
+    blockers = next((text for question, text in zip(questions, given, strict=True) if question.blocker), None)
+    return StandupAnswer(blockers=blockers, answers=given)
+
+
+def kept_answers(project: Project, answer: StandupAnswer) -> list[dict[str, Any]] | None:
+    """Each answer with its question as asked, so an answer reads right after the questions change."""
+    questions = questions_of(project)
+    if questions is None:
+        return None
+    return [
+        {"question": question.text, "answer": text}
+        for question, text in zip(questions, answer.answers, strict=True)
+        if text
+    ]
 
 
 @dataclass(frozen=True)
@@ -55,6 +90,7 @@ def answer_standup(
     """Record (or replace) the actor's answer for `day`; a new blocker becomes an issue."""
     require(db, project, actor, Action.ANSWER_STANDUP)
     require_open(project)
+    answer = _own_answers(project, answer)
     values = {
         "team_id": project.team_id,
         "project_id": project.id,
@@ -72,6 +108,7 @@ def answer_standup(
     ).one()
     old_blocker = report.blockers
     report.yesterday, report.today, report.blockers = answer.yesterday, answer.today, answer.blockers
+    report.answers = kept_answers(project, answer)
     report.submitted_at = utcnow()
     issue = None
     if answer.blockers and answer.blockers != old_blocker:

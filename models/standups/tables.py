@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.base import Base, ProjectItem, UTCDateTime
@@ -22,5 +23,7 @@ class StandupReport(ProjectItem, Base):
     yesterday: Mapped[str | None] = mapped_column(Text)
     today: Mapped[str | None] = mapped_column(Text)
     blockers: Mapped[str | None] = mapped_column(Text)
+    # Answers to the project's own questions, each with the question as it was asked.
+    answers: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     blocker_issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.support.charter import create
 from tests.support.flows import field_errors, submit
 from tests.support.passes import dms_to, run_passes_now
@@ -24,12 +26,16 @@ def team(bot: RunningBot) -> None:
     bot.slack.command("team add <@U0002> member")
 
 
-def answer(bot: RunningBot, user: str, values: dict[str, str | None]) -> None:
+def answer_form(bot: RunningBot, user: str) -> dict[str, Any]:
+    """The answer form the button on `user`'s latest prompt opens."""
     prompt = next(
         c.args for c in reversed(bot.fake.calls_to("chat.postMessage")) if c.args["channel"] == user
     )
     button = next(b for b in prompt["blocks"] if b["type"] == "actions")["elements"][0]
     before = len(bot.fake.calls_to("views.open"))
     bot.slack.block_action(button["action_id"], value=button["value"], user=user)
-    view = bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
-    assert field_errors(submit(bot, view, values, user=user)) == {}
+    return bot.fake.wait_for("views.open", before + 1)[-1].args["view"]
+
+
+def answer(bot: RunningBot, user: str, values: dict[str, str | None]) -> None:
+    assert field_errors(submit(bot, answer_form(bot, user), values, user=user)) == {}

@@ -1,0 +1,1 @@
+"""Project templates in Slack: the charter form's picker and `/pmo template save`."""
