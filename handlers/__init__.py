@@ -55,6 +55,7 @@ import handlers.status.command
 import handlers.tasks.breakdown
 import handlers.tasks.updates
 import handlers.team.members
+import handlers.trends.daily
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 
@@ -95,6 +96,7 @@ CAPABILITIES = (
     handlers.reminders.overdue,
     handlers.standups.standup,
     handlers.digests.weekly,
+    handlers.trends.daily,
     handlers.comms.reports,
     handlers.closing.close,
     handlers.quality.acceptance,

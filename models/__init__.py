@@ -19,6 +19,7 @@ from models.quality.tables import AcceptanceCriterion, QualityResult, QualityRev
 from models.risks.tables import Risk, RiskAssessment
 from models.standups.tables import StandupReport
 from models.tasks.tables import Milestone, MilestoneLink, Task, TaskDependency
+from models.trends.tables import TrendSnapshot
 
 __all__ = [
     "Absence",
@@ -53,5 +54,6 @@ __all__ = [
     "StandupReport",
     "Task",
     "TaskDependency",
+    "TrendSnapshot",
     "Workspace",
 ]

@@ -164,7 +164,7 @@ class DigestPass(ScheduledPass):
             if not projects:
                 return []
             subjects = {project.id: project_subject(project) for project in projects}
-            prepared = self.prepare(db, projects, subjects, due_on)
+            prepared = self.prepare(db, projects, due_on)
             # The batch's digests share their week, health lines and more, in a few languages.
             speaks: dict[str, Translator] = {}
             for project in projects:
@@ -185,21 +185,10 @@ class DigestPass(ScheduledPass):
             keep_snapshots(db, digests)
         return written
 
-    def prepare(
-        self, db: Session, projects: list[Project], subjects: dict[int, str], due_on: date
-    ) -> dict[int, Digest]:
+    def prepare(self, db: Session, projects: list[Project], due_on: date) -> dict[int, Digest]:
         """The batch's digests, read together; if that fails, one by one, so only the faulty one is lost."""
         today = self.now.astimezone(ZoneInfo(projects[0].timezone)).date()
-        try:
-            with db.begin_nested():
-                return weekly_digests(db, projects, today, due_on=due_on)
-        except Exception:
-            log.warning("a batch of %d digests failed; preparing each alone", len(projects), exc_info=True)
-        digests: dict[int, Digest] = {}
-        for project in projects:
-            with self.isolated(subjects[project.id], db):
-                digests |= weekly_digests(db, [project], today, due_on=due_on)
-        return digests
+        return self.read_together(db, projects, lambda batch: weekly_digests(db, batch, today, due_on=due_on))
 
     def send_portfolio(self, channel: str) -> None:
         due_on = PORTFOLIO.due_on(self.now, "UTC")

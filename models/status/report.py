@@ -56,6 +56,9 @@ class Progress:
     done: int
     total: int
     weighted_percent: int
+    # The work not yet earned, in estimated hours (unestimated tasks at the average estimate);
+    # None when no task has an estimate, so there are no hours to count.
+    remaining_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class StatusReport:
     reviews: dict[ReviewStatus, int]
     undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
     slipped: int = 0  # leaf tasks finishing after their baseline finish
+    open_risks: int = 0
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # the project's, for slips
 
     @property
@@ -210,6 +214,7 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         closed=project.phase is Phase.CLOSED,
     )
     risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
+    remaining = work.sums.weighted_hours * (1 - value.earned_share) if work.sums.estimated else None
     issues = figures.issues.get(project.id) or IssueFigures({}, 0)
     facts = HealthFacts(
         late_milestones=sum(1 for m in milestones if m.late(today)),
@@ -230,13 +235,14 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         project=project,
         today=today,
         assessment=assess(facts),
-        progress=Progress(done=work.done, total=work.sums.count, weighted_percent=value.percent_complete),
+        progress=Progress(work.done, work.sums.count, value.percent_complete, remaining),
         value=value,
         forecast_finish=finish,
         milestones=milestones[:NEXT_MILESTONES],
         overdue=figures.overdue.get(project.id, []),
         overdue_count=work.overdue,
         top_risks=risks.top,
+        open_risks=risks.open,
         open_issues=sum(issues.by_severity.values()),
         pending_changes=figures.pending.get(project.id, 0),
         worst_issues=figures.worst_issues.get(project.id, []),

@@ -1,0 +1,127 @@
+"""Trends: the daily snapshot pass, the charts drawn from its rows, `/pmo trend`, and the digest
+and final report that include them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+import models.trends.daily
+from bot.app import Mode, create_app
+from bot.runtime import Runtime
+from handlers.trends.daily import TrendPass, run_trends
+from models import Project, TrendSnapshot
+from models.core.database import Database
+from models.status.report import StatusReport
+from models.status.snapshot import statuses_of
+from tests.support.fakeslack import FakeSlack
+from tests.support.projects import add_projects, project_key
+from tests.support.served import make_settings
+from tests.support.statements import statements
+from tests.support.workspace import TEAM
+
+# 09:05 on Monday 7 December 2026 in Shanghai, where add_projects puts every project.
+MONDAY = datetime.fromisoformat("2026-12-07T01:05+00:00")
+LAST_MINUTE_OF_MONDAY = datetime.fromisoformat("2026-12-07T15:59+00:00")
+FIRST_MINUTE_OF_TUESDAY = datetime.fromisoformat("2026-12-07T16:01+00:00")
+
+
+@pytest.fixture
+def runtime(database: Database, fake_slack: FakeSlack) -> Runtime:
+    database.ensure_workspace(TEAM)
+    url = database.url.render_as_string(hide_password=False)
+    return create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+
+
+def kept(database: Database) -> list[TrendSnapshot]:
+    with database.system_session(write=False) as db:
+        return list(db.scalars(select(TrendSnapshot).order_by(TrendSnapshot.project_id, TrendSnapshot.day)))
+
+
+def keys_and_days(database: Database) -> list[tuple[str, date]]:
+    with database.system_session(write=False) as db:
+        rows = db.execute(
+            select(Project.key, TrendSnapshot.day)
+            .join(Project, Project.id == TrendSnapshot.project_id)
+            .order_by(Project.key, TrendSnapshot.day)
+        )
+        return [(key, day) for key, day in rows]
+
+
+def test_the_pass_keeps_each_project_s_status_once_a_day_in_its_own_time_zone(
+    database: Database, runtime: Runtime
+) -> None:
+    add_projects(database, 0, 2, MONDAY.date())
+    assert run_trends(runtime, MONDAY) == []
+    first = kept(database)
+    with database.session(TEAM, write=False) as db:
+        projects = list(db.scalars(select(Project).order_by(Project.key)))
+        statuses = statuses_of(db, projects, MONDAY.date())
+    # The row holds what `/pmo status` shows that day: one task of three working days (Mon–Wed),
+    # a third of it planned by Monday's end, nothing earned, 120 spent, one open risk.
+    for row, project in zip(first, projects, strict=True):
+        status = statuses[project.id]
+        assert row.day == MONDAY.date()
+        assert row.planned_value == (Decimal(10_000) / 3).quantize(Decimal("0.01"))
+        assert row.planned_value == status.value.planned_value.quantize(Decimal("0.01"))  # type: ignore[union-attr]
+        assert (row.earned_value, row.actual_cost, row.spi, row.cpi) == (
+            Decimal("0.00"),
+            Decimal(120),
+            None,
+            None,
+        )
+        assert (row.remaining_tasks, row.remaining_hours, row.open_risks, row.open_issues) == (1, None, 1, 0)
+        assert row.health is status.assessment.health
+
+    # The same day again, even a minute before it ends in Shanghai: nothing new, nothing rewritten.
+    assert run_trends(runtime, LAST_MINUTE_OF_MONDAY) == []
+    assert [(r.id, r.created_at) for r in kept(database)] == [(r.id, r.created_at) for r in first]
+    # A minute into Tuesday in Shanghai (still Monday in UTC): Tuesday's row.
+    run_trends(runtime, FIRST_MINUTE_OF_TUESDAY)
+    tuesday = MONDAY.date() + timedelta(days=1)
+    assert keys_and_days(database) == [
+        (key, day) for key in (project_key(0), project_key(1)) for day in (MONDAY.date(), tuesday)
+    ]
+
+
+def test_a_project_whose_figures_fail_is_left_out_alone_and_kept_at_the_next_tick(
+    database: Database, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_projects(database, 0, 3, MONDAY.date())
+    broken = project_key(1)
+    row_of = models.trends.daily.snapshot_row
+
+    def failing(report: StatusReport) -> dict[str, object]:
+        if report.project.key == broken:
+            raise ValueError("a row that cannot be read")
+        return row_of(report)
+
+    monkeypatch.setattr(models.trends.daily, "snapshot_row", failing)
+    failures = run_trends(runtime, MONDAY)
+    assert [f.subject for f in failures] == [f"{broken} (#C0Q0001)"]
+    assert "a row that cannot be read" in failures[0].error
+    assert keys_and_days(database) == [(project_key(0), MONDAY.date()), (project_key(2), MONDAY.date())]
+
+    monkeypatch.setattr(models.trends.daily, "snapshot_row", row_of)
+    assert run_trends(runtime, MONDAY + timedelta(minutes=1)) == []
+    assert [key for key, _ in keys_and_days(database)] == [project_key(n) for n in range(3)]
+
+
+def test_the_pass_sends_the_same_statements_for_2_projects_and_for_6(
+    database: Database, runtime: Runtime
+) -> None:
+    add_projects(database, 0, 2, MONDAY.date())
+    with statements(database) as small:
+        TrendPass(runtime, TEAM, MONDAY).run()
+    add_projects(database, 2, 4, MONDAY.date())
+    with statements(database) as big:
+        TrendPass(runtime, TEAM, MONDAY + timedelta(days=1)).run()
+    with statements(database) as again:
+        TrendPass(runtime, TEAM, MONDAY + timedelta(days=1, minutes=1)).run()
+    assert len(kept(database)) == 2 + 6
+    assert sum(big.values()) == sum(small.values()), (small, big)
+    # A tick that finds every day kept reads the projects and what is kept, and builds no status.
+    assert sum(again.values()) <= 4, again
