@@ -55,6 +55,7 @@ import handlers.status.command
 import handlers.tasks.breakdown
 import handlers.tasks.updates
 import handlers.team.members
+import handlers.trends.command
 import handlers.trends.daily
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
@@ -97,6 +98,7 @@ CAPABILITIES = (
     handlers.standups.standup,
     handlers.digests.weekly,
     handlers.trends.daily,
+    handlers.trends.command,
     handlers.comms.reports,
     handlers.closing.close,
     handlers.quality.acceptance,

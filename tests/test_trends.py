@@ -6,18 +6,39 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pytest
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from sqlalchemy import select
 
 import models.trends.daily
 from bot.app import Mode, create_app
+from bot.charts import png_of
+from bot.health_chart import COLOURS as HEALTH_COLOURS
 from bot.runtime import Runtime
+from bot.trend_charts import (
+    ACTUAL,
+    BASELINE,
+    EARNED,
+    PLANNED,
+    REMAINING,
+    SPI,
+    Burndown,
+    EarnedValueTrend,
+    HealthTrend,
+    burndown_figure,
+    earned_value_figure,
+    health_figure,
+)
 from handlers.trends.daily import TrendPass, run_trends
 from models import Project, TrendSnapshot
 from models.core.database import Database
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
 from tests.support.fakeslack import FakeSlack
+from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels
 from tests.support.projects import add_projects, project_key
 from tests.support.served import make_settings
 from tests.support.statements import statements
@@ -125,3 +146,89 @@ def test_the_pass_sends_the_same_statements_for_2_projects_and_for_6(
     assert sum(big.values()) == sum(small.values()), (small, big)
     # A tick that finds every day kept reads the projects and what is kept, and builds no status.
     assert sum(again.values()) <= 4, again
+
+
+# The charts' words; the handler fills them from the catalog (trend.chart.*).
+LABELS = {
+    "planned": "PV",
+    "earned": "EV",
+    "actual": "AC",
+    "baseline": "baseline",
+    "remaining": "remaining",
+    "ideal": "ideal",
+    "spi": "SPI",
+    "cpi": "CPI",
+    "green": "green",
+    "amber": "amber",
+    "red": "red",
+}
+WEEK = [date(2026, 12, 1) + timedelta(days=n) for n in range(7)]
+
+
+def drawn_at(figure: Figure, axes: Axes, png: bytes, x: float, y: float) -> np.ndarray:
+    """The colour of the PNG's pixel where the data point (x, y) of `axes` was drawn."""
+    column, height = axes.transData.transform((x, y))
+    image = pixels(png)
+    return image[image.shape[0] - round(height), round(column)]  # type: ignore[no-any-return]
+
+
+def near(colour: np.ndarray, expected: str) -> bool:
+    return bool(np.all(np.abs(colour - hex_rgb(expected)) < 0.08))
+
+
+def test_the_s_curve_draws_each_day_s_pv_ev_and_ac_where_their_values_are() -> None:
+    actual = [150.0 * (n + 1) for n in range(7)]
+    chart = EarnedValueTrend(
+        "APL: earned value",
+        WEEK,
+        [100.0 * (n + 1) for n in range(7)],
+        [50.0 * (n + 1) for n in range(7)],
+        actual,
+        [(WEEK[0], 0.0), (WEEK[-1] + timedelta(days=7), 2000.0)],
+        "EUR",
+        LABELS,
+    )
+    figure = earned_value_figure(chart)
+    png = png_of(figure)
+    axes = figure.axes[0]
+    assert png.startswith(PNG_SIGNATURE) and pixels(png).shape[:2] == (450, 1000)
+    for day, pv, ev, ac in zip(chart.days, chart.planned, chart.earned, actual, strict=True):
+        x = mdates.date2num(day)
+        assert near(drawn_at(figure, axes, png, x, pv or 0), PLANNED), day
+        assert near(drawn_at(figure, axes, png, x, ev or 0), EARNED), day
+        assert near(drawn_at(figure, axes, png, x, ac), ACTUAL), day
+    # The AC line's top, in the last day's column, is at the height of the last AC (1,050).
+    column, top = axes.transData.transform((mdates.date2num(WEEK[-1]) - 0.05, actual[-1]))
+    image = pixels(png)
+    rows = np.flatnonzero(np.all(np.abs(image[:, round(column)] - hex_rgb(ACTUAL)) < 0.08, axis=1))
+    assert abs(rows.min() - (image.shape[0] - top)) <= 3, (rows.min(), image.shape[0] - top)
+    # The baseline goes on past the last snapshot, to its end.
+    # The baseline is dashed: somewhere within a few pixels of its end.
+    column, height = axes.transData.transform((mdates.date2num(WEEK[-1] + timedelta(days=7)), 2000.0))
+    row, column = image.shape[0] - round(height), round(column)
+    box = image[row - 4 : row + 5, column - 8 : column + 1].reshape(-1, 3)
+    assert any(near(colour, BASELINE) for colour in box)
+
+
+def test_the_burndown_and_the_health_history_draw_each_day() -> None:
+    remaining = [100.0 - 12 * n for n in range(7)]
+    burndown = burndown_figure(
+        Burndown("APL: remaining work", WEEK, remaining, "hours", date(2026, 12, 20), LABELS)
+    )
+    png = png_of(burndown)
+    for day, left in zip(WEEK, remaining, strict=True):
+        assert near(drawn_at(burndown, burndown.axes[0], png, mdates.date2num(day), left), REMAINING), day
+
+    health = ["green", "green", "amber", "amber", "red", "amber", "green"]
+    spi = [1.0, 0.9, 0.8, None, 0.7, 0.95, 1.05]
+    figure = health_figure(HealthTrend("APL: health", WEEK, health, spi, [1.1] * 7, LABELS))
+    png = png_of(figure)
+    indices, strip = figure.axes
+    for day, colour, index in zip(WEEK, health, spi, strict=True):
+        assert near(drawn_at(figure, strip, png, mdates.date2num(day) + 0.5, 0.5), HEALTH_COLOURS[colour]), (
+            day
+        )
+        if index is not None:
+            assert near(drawn_at(figure, indices, png, mdates.date2num(day) + 0.5, index), SPI), day
+    # A day without an SPI leaves a gap in its line.
+    assert not near(drawn_at(figure, indices, png, mdates.date2num(WEEK[3]) + 0.5, 0.75), SPI)

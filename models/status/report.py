@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from models.budget.earned_value import (
@@ -103,12 +103,16 @@ def leaf_tasks(project: Project) -> ColumnElement[bool]:
     return leaf_tasks_of([project.id])
 
 
-def work_items(db: Session, project: Project) -> list[WorkItem]:
-    """Every leaf task's figures, for a curve over the whole schedule (the final report draws one)."""
+def work_items(db: Session, project: Project, *, baseline: bool = False) -> list[WorkItem]:
+    """Every leaf task's figures, for a curve over the whole schedule (the final report draws one);
+    with `baseline`, dated as the baseline promised (as planned now where it promised nothing)."""
+    start, due = (
+        (func.coalesce(Task.baseline_start, Task.start_date), func.coalesce(Task.baseline_due, Task.due_date))
+        if baseline
+        else (Task.start_date, Task.due_date)
+    )
     rows = db.execute(
-        select(Task.estimate_hours, Task.percent_complete, Task.status, Task.start_date, Task.due_date).where(
-            leaf_tasks(project)
-        )
+        select(Task.estimate_hours, Task.percent_complete, Task.status, start, due).where(leaf_tasks(project))
     )
     return [
         WorkItem(
