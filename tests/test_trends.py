@@ -17,6 +17,7 @@ import models.trends.daily
 from bot.app import Mode, create_app
 from bot.charts import png_of
 from bot.health_chart import COLOURS as HEALTH_COLOURS
+from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.trend_charts import (
     ACTUAL,
@@ -37,12 +38,17 @@ from models import Project, TrendSnapshot
 from models.core.database import Database
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
+from tests.support.charter import create
 from tests.support.fakeslack import FakeSlack
-from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels
+from tests.support.flows import CHANNEL
+from tests.support.passes import run_passes_now
+from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels, runs
 from tests.support.projects import add_projects, project_key
-from tests.support.served import make_settings
+from tests.support.served import RunningBot, make_settings
 from tests.support.statements import statements
-from tests.support.workspace import TEAM
+from tests.support.workspace import TEAM, WEI
+
+EN = Translator("en")
 
 # 09:05 on Monday 7 December 2026 in Shanghai, where add_projects puts every project.
 MONDAY = datetime.fromisoformat("2026-12-07T01:05+00:00")
@@ -232,3 +238,34 @@ def test_the_burndown_and_the_health_history_draw_each_day() -> None:
             assert near(drawn_at(figure, indices, png, mdates.date2num(day) + 0.5, index), SPI), day
     # A day without an SPI leaves a gap in its line.
     assert not near(drawn_at(figure, indices, png, mdates.date2num(WEEK[3]) + 0.5, 0.75), SPI)
+
+
+def test_pmo_trend_answers_in_words_until_two_days_are_kept_then_posts_three_charts(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("task add Build <@U0001|alice> start 2026-12-01 due 2026-12-10")
+    assert "has no daily snapshot yet" in bot.slack.command("trend").json()["text"]
+    assert run_passes_now(bot, "2026-12-02T12:00+00:00", "trends").ok
+    one = bot.slack.command("trend APL", user=WEI).json()["text"]
+    assert "目前只有一个每日快照" in one and "APL" in one, one
+    bot.slack.command("budget set people 10000")
+    bot.slack.command("cost 1200 people contractor")
+    assert run_passes_now(bot, "2026-12-03T12:00+00:00", "trends").ok
+    with bot.database.system_session(write=False) as db:
+        actual = [row.actual_cost for row in db.scalars(select(TrendSnapshot).order_by(TrendSnapshot.day))]
+    assert actual == [Decimal(0), Decimal(1200)]
+
+    answer = bot.slack.command("trend").json()["text"]
+    assert answer == "Drawing the trend of APL from 2 daily snapshots: the charts follow in a moment."
+    complete = bot.fake.wait_for("files.completeUploadExternal", 1, timeout=60)[-1]
+    assert complete.args["channel_id"] == CHANNEL
+    files = [bot.fake.uploaded(item["id"]) for item in complete.args["files"]]
+    assert [item["title"] for item in complete.args["files"]] == [
+        EN(f"trend.chart.{name}_caption") for name in ("earned_value", "burndown", "health")
+    ]
+    earned, burndown, health = (pixels(f.content) for f in files if f is not None)
+    assert earned.shape[:2] == burndown.shape[:2] == health.shape[:2] == (450, 1000)
+    # Each chart drew its own lines: AC on the S-curve, the remaining work, a green (or amber) day.
+    assert any(runs(earned[:, column], hex_rgb(ACTUAL)) for column in range(200, 1000, 20))
+    assert any(runs(burndown[:, column], hex_rgb(REMAINING)) for column in range(200, 1000, 20))
+    health_colours = [hex_rgb(HEALTH_COLOURS[name]) for name in ("green", "amber", "red")]
+    assert any(runs(health[:, 500], colour) for colour in health_colours)
