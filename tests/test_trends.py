@@ -3,6 +3,7 @@ and final report that include them."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ import pytest
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from pypdf import PdfReader
 from sqlalchemy import select
 
 import models.trends.daily
@@ -33,12 +35,14 @@ from bot.trend_charts import (
     earned_value_figure,
     health_figure,
 )
+from handlers.status.command import index
 from handlers.trends.daily import TrendPass, run_trends
 from models import Project, TrendSnapshot
 from models.core.database import Database
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
 from tests.support.charter import create
+from tests.support.digests import MONDAY_0905_SHANGHAI, busy_week, channel_posts, digests
 from tests.support.fakeslack import FakeSlack
 from tests.support.flows import CHANNEL
 from tests.support.passes import run_passes_now
@@ -230,12 +234,12 @@ def test_the_burndown_and_the_health_history_draw_each_day() -> None:
     figure = health_figure(HealthTrend("APL: health", WEEK, health, spi, [1.1] * 7, LABELS))
     png = png_of(figure)
     indices, strip = figure.axes
-    for day, colour, index in zip(WEEK, health, spi, strict=True):
+    for day, colour, value in zip(WEEK, health, spi, strict=True):
         assert near(drawn_at(figure, strip, png, mdates.date2num(day) + 0.5, 0.5), HEALTH_COLOURS[colour]), (
             day
         )
-        if index is not None:
-            assert near(drawn_at(figure, indices, png, mdates.date2num(day) + 0.5, index), SPI), day
+        if value is not None:
+            assert near(drawn_at(figure, indices, png, mdates.date2num(day) + 0.5, value), SPI), day
     # A day without an SPI leaves a gap in its line.
     assert not near(drawn_at(figure, indices, png, mdates.date2num(WEEK[3]) + 0.5, 0.75), SPI)
 
@@ -269,3 +273,48 @@ def test_pmo_trend_answers_in_words_until_two_days_are_kept_then_posts_three_cha
     assert any(runs(burndown[:, column], hex_rgb(REMAINING)) for column in range(200, 1000, 20))
     health_colours = [hex_rgb(HEALTH_COLOURS[name]) for name in ("green", "amber", "red")]
     assert any(runs(health[:, 500], colour) for colour in health_colours)
+
+
+def kept_week(bot: RunningBot, *at: str) -> list[TrendSnapshot]:
+    for moment in at:
+        assert run_passes_now(bot, moment, "trends").ok
+    with bot.database.system_session(write=False) as db:
+        return list(db.scalars(select(TrendSnapshot).order_by(TrendSnapshot.day)))
+
+
+def test_the_weekly_digest_says_where_the_week_s_trend_went_in_one_line(bot: RunningBot) -> None:
+    busy_week(bot)
+    kept_week(bot, "2026-12-01T02:00+00:00")
+    bot.slack.command("cost 800 people contractor")
+    rows = kept_week(bot, "2026-12-05T02:00+00:00")
+    assert len(rows) == 2
+    digests(bot, MONDAY_0905_SHANGHAI)
+    (post,) = [text for text in channel_posts(bot) if text.startswith("📰")]
+    first, last = rows
+    expected = EN(
+        "digests.trend",
+        spi=index(first.spi, EN),
+        spi_now=index(last.spi, EN),
+        cpi=index(first.cpi, EN),
+        cpi_now=index(last.cpi, EN),
+        remaining=EN("digests.trend_tasks", count=first.remaining_tasks),
+        remaining_now=EN("digests.trend_tasks", count=last.remaining_tasks),
+    )
+    assert expected in post, post
+    # The cost logged midweek lowered the CPI the line shows.
+    assert first.cpi is not None and last.cpi is not None and last.cpi < first.cpi
+
+
+def test_the_final_report_includes_the_trend_charts_once_two_days_are_kept(bot: RunningBot) -> None:
+    create(bot)
+    bot.slack.command("task add Build <@U0001|alice> start 2026-12-01 due 2026-12-10")
+    kept_week(bot, "2026-12-02T12:00+00:00", "2026-12-03T12:00+00:00")
+    bot.slack.command("report")
+    complete = bot.fake.wait_for("files.completeUploadExternal", 1, timeout=60)[-1]
+    markdown, pdf = (bot.fake.uploaded(item["id"]) for item in complete.args["files"])
+    assert markdown is not None and pdf is not None
+    text = markdown.content.decode()
+    for name in ("earned_value", "burndown", "health"):
+        assert EN(f"trend.chart.{name}_caption") in text, name
+    # The PDF carries the pictures: the plan, the cost, and the three trend charts.
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(pdf.content)).pages) == 5

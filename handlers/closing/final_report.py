@@ -36,6 +36,7 @@ from handlers.closing.report_record import (
 from handlers.schedule.gantt import display_name
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
+from handlers.trends.charts import trend_charts
 from models.closing.final_report import FinalReport, final_report
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
@@ -50,6 +51,7 @@ def charts_section(report: FinalReport, t: Translator) -> Section:
         [
             Chart(t("report.chart.plan_caption"), render_plan_vs_actual(plan_chart(report, t))),
             Chart(t("report.chart.cost_caption"), render_cost_over_time(cost_chart(report, t))),
+            *(trend_charts(report.trend, t) if report.trend.drawable else []),
         ],
     )
 

@@ -10,9 +10,10 @@ from bot.runtime import Runtime
 from handlers.closing.final_report import report_translator
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
-from handlers.trends.charts import FEWEST, trend_charts, trend_data
+from handlers.trends.charts import trend_charts
 from models.projects.portfolio import find_project, project_by_id
 from models.trends.daily import trend_of
+from models.trends.history import FEWEST, trend_data
 from models.trends.tables import TrendSnapshot
 
 

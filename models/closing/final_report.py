@@ -32,6 +32,7 @@ from models.status.report import StatusReport
 from models.status.snapshot import status_of
 from models.tasks.leaves import is_leaf
 from models.tasks.tables import Milestone, Task
+from models.trends.history import TrendData, trend_data
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class FinalReport:
     tasks: list[Task]
     costs: list[tuple[date, Decimal]]
     planned_value: list[tuple[date, Decimal]]
+    trend: TrendData  # the daily snapshots (models.trends), drawn once there are two
 
 
 def _occurred(risks: list[Risk], issues: list[Issue]) -> list[OccurredRisk]:
@@ -126,4 +128,5 @@ def final_report(db: Session, project: Project) -> FinalReport:
         tasks=[task for task in tasks if task.id in leaves],
         costs=[(day_spent, amount) for day_spent, amount in costs],
         planned_value=planned_curve(db, project, day),
+        trend=trend_data(db, project),
     )

@@ -22,7 +22,7 @@ from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
 from models.trends.tables import TrendSnapshot
 
-__all__ = ["days_due", "keep_snapshots", "snapshot_rows", "trend_of"]
+__all__ = ["days_due", "keep_snapshots", "snapshot_rows", "trend_of", "week_ends"]
 
 
 def local_day(project: Project, now: datetime) -> date:
@@ -84,3 +84,19 @@ def trend_of(db: Session, project: Project, *, since: date | None = None) -> lis
     if since is not None:
         query = query.where(TrendSnapshot.day >= since)
     return list(db.scalars(query.order_by(TrendSnapshot.day)))
+
+
+def week_ends(
+    db: Session, ids: Sequence[int], since: date, today: date
+) -> dict[int, tuple[TrendSnapshot, TrendSnapshot]]:
+    """Each project's first and last snapshot between `since` and `today`, when they are two days
+    apart: what moved over the week, for the digest. One query for all the projects."""
+    rows = db.scalars(
+        select(TrendSnapshot)
+        .where(TrendSnapshot.project_id.in_(ids), TrendSnapshot.day >= since, TrendSnapshot.day <= today)
+        .order_by(TrendSnapshot.day)
+    )
+    found: dict[int, list[TrendSnapshot]] = defaultdict(list)
+    for row in rows:
+        found[row.project_id].append(row)
+    return {project_id: (own[0], own[-1]) for project_id, own in found.items() if len(own) > 1}
