@@ -7,11 +7,11 @@ from slack_bolt import App
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.closing.final_report import report_translator
-from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
+from handlers.closing.final_report import keyed_project, report_translator
+from handlers.slack.command import CommandRouter, Invocation, Reads, Reply
 from handlers.slack.context import Ctx
 from handlers.trends.charts import trend_charts
-from models.projects.portfolio import find_project, project_by_id
+from models.projects.portfolio import project_by_id
 from models.trends.daily import trend_of
 from models.trends.history import FEWEST, trend_data
 from models.trends.tables import TrendSnapshot
@@ -54,13 +54,9 @@ def upload_trend(ctx: Ctx, project_id: int, channel_id: str) -> None:
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb("trend", usage="trend [KEY]", example="trend APL", reads=Reads.KEYED)
     def trend_verb(invocation: Invocation) -> Reply:
-        ctx, words = invocation.ctx, invocation.words
-        if len(words) > 1:
-            raise UsageError("trend.bad_args", given=" ".join(words))
+        ctx = invocation.ctx
         with ctx.db(write=False) as db:
-            project = find_project(
-                db, channel_id=invocation.command.channel_id, key=words[0] if words else None
-            )
+            project = keyed_project(db, invocation, "trend.bad_args")
             snapshots = trend_of(db, project)
         if len(snapshots) < FEWEST:
             return Reply(too_few(project.key, snapshots, ctx.t))
