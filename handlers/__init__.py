@@ -56,6 +56,8 @@ import handlers.tasks.breakdown
 import handlers.tasks.updates
 import handlers.team.members
 import handlers.templates.save
+import handlers.trends.command
+import handlers.trends.daily
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 
@@ -97,6 +99,8 @@ CAPABILITIES = (
     handlers.reminders.overdue,
     handlers.standups.standup,
     handlers.digests.weekly,
+    handlers.trends.daily,
+    handlers.trends.command,
     handlers.comms.reports,
     handlers.closing.close,
     handlers.quality.acceptance,

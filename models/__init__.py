@@ -20,6 +20,7 @@ from models.risks.tables import Risk, RiskAssessment
 from models.standups.tables import StandupReport
 from models.tasks.tables import Milestone, MilestoneLink, Task, TaskDependency
 from models.templates.tables import ProjectTemplate
+from models.trends.tables import TrendSnapshot
 
 __all__ = [
     "Absence",
@@ -55,5 +56,6 @@ __all__ = [
     "StandupReport",
     "Task",
     "TaskDependency",
+    "TrendSnapshot",
     "Workspace",
 ]

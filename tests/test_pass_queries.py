@@ -11,64 +11,23 @@ import math
 import re
 from collections import Counter
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from bot.app import Mode, create_app
 from bot.outbox import SEND_WORKERS
 from bot.runtime import Runtime
 from handlers.digests.weekly import DigestPass
-from models.budget.spend import log_cost
-from models.charter.charters import Charter, create_project
-from models.core.access import Actor
 from models.core.database import Database
-from models.risks.register import RiskForm, raise_risk
-from models.tasks.breakdown import TaskForm, add_task
 from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.fakeslack import FakeSlack
+from tests.support.projects import add_projects, project_key
 from tests.support.queries import statements
 from tests.support.served import make_settings
-from tests.support.workspace import ALICE, TEAM
+from tests.support.workspace import TEAM
 
 FIRST_MONDAY = datetime.fromisoformat(MONDAY_0905_SHANGHAI)
 # The statements a pass may add for each further project: its post's outcome (and, on SQLite,
 # that transaction's BEGIN) and its share of a group's claim.
 PER_PROJECT = 3
-
-
-def add_projects(database: Database, first: int, count: int) -> None:
-    """`count` projects in Shanghai time, each in its own channel, with a task, a risk and a cost."""
-    today = FIRST_MONDAY.date()
-    actor = Actor(ALICE)
-    with database.session(TEAM) as db:
-        for n in range(first, first + count):
-            charter = Charter(
-                name=f"Project {n}",
-                key=project_key(n),
-                timezone="Asia/Shanghai",
-                manager_id=ALICE,
-                budget=Decimal(10_000),
-            )
-            project = create_project(db=db, actor=actor, channel_id=f"C0Q{n:04d}", charter=charter)
-            due = today + timedelta(days=2)
-            form = TaskForm(title="Ship it", owner_id=ALICE, start_date=today, due_date=due)
-            add_task(db=db, actor=actor, project=project, form=form)
-            risk = RiskForm(title="Late parts", probability=4, impact=3, owner_id=ALICE)
-            raise_risk(db=db, actor=actor, project=project, form=risk)
-            log_cost(
-                db=db,
-                actor=actor,
-                project=project,
-                amount=Decimal(120),
-                category="people",
-                description="contractor",
-                spent_on=today - timedelta(days=2),
-                today=today,
-            )
-
-
-def project_key(n: int) -> str:
-    """QAA, QAB, …: keys are capital letters only."""
-    return f"Q{chr(65 + n // 26)}{chr(65 + n % 26)}"
 
 
 def digest_pass(runtime: Runtime, fake: FakeSlack, at: datetime) -> tuple[int, Counter[str]]:
@@ -87,12 +46,12 @@ def test_a_digest_wave_costs_the_same_few_statements_per_project_at_10_and_at_40
     database: Database, fake_slack: FakeSlack
 ) -> None:
     database.ensure_workspace(TEAM)
-    add_projects(database, 0, 10)
+    add_projects(database, 0, 10, FIRST_MONDAY.date())
     url = database.url.render_as_string(hide_password=False)
     runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
 
     small_sent, small = digest_pass(runtime, fake_slack, FIRST_MONDAY)
-    add_projects(database, 10, 30)
+    add_projects(database, 10, 30, FIRST_MONDAY.date())
     big_sent, big = digest_pass(runtime, fake_slack, FIRST_MONDAY + timedelta(days=7))
 
     assert (small_sent, big_sent) == (10, 40)
@@ -107,7 +66,7 @@ def test_a_digest_wave_costs_the_same_few_statements_per_project_at_10_and_at_40
 def test_the_counted_pass_posted_what_each_project_did(database: Database, fake_slack: FakeSlack) -> None:
     """What the counts above are of: real digests, each with its project's task, risk and spend."""
     database.ensure_workspace(TEAM)
-    add_projects(database, 0, 3)
+    add_projects(database, 0, 3, FIRST_MONDAY.date())
     url = database.url.render_as_string(hide_password=False)
     runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
     digest_pass(runtime, fake_slack, FIRST_MONDAY)

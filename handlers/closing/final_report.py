@@ -6,6 +6,7 @@ Posted by itself when a project is closed; before that it is a draft that says s
 from __future__ import annotations
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
 from bot.formats import fmt_date, mention
 from bot.i18n import Translator
@@ -36,6 +37,7 @@ from handlers.closing.report_record import (
 from handlers.schedule.gantt import display_name
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply, UsageError
 from handlers.slack.context import Ctx
+from handlers.trends.charts import trend_charts
 from models.closing.final_report import FinalReport, final_report
 from models.projects.portfolio import find_project, project_by_id
 from models.projects.tables import Project
@@ -50,6 +52,7 @@ def charts_section(report: FinalReport, t: Translator) -> Section:
         [
             Chart(t("report.chart.plan_caption"), render_plan_vs_actual(plan_chart(report, t))),
             Chart(t("report.chart.cost_caption"), render_cost_over_time(cost_chart(report, t))),
+            *(trend_charts(report.trend, t) if report.trend.drawable else []),
         ],
     )
 
@@ -134,15 +137,19 @@ def upload_report(ctx: Ctx, project_id: int, channel_id: str) -> None:
     )
 
 
+def keyed_project(db: Session, invocation: Invocation, bad_args: str) -> Project:
+    """The project a verb's one optional word names by key, else the channel's."""
+    words = invocation.words
+    if len(words) > 1:
+        raise UsageError(bad_args, given=" ".join(words))
+    return find_project(db, channel_id=invocation.command.channel_id, key=words[0] if words else None)
+
+
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @router.verb("report", usage="report [KEY]", example="report APL", reads=Reads.KEYED)
     def report_verb(invocation: Invocation) -> Reply:
-        ctx, words = invocation.ctx, invocation.words
-        if len(words) > 1:
-            raise UsageError("report.bad_args", given=" ".join(words))
+        ctx = invocation.ctx
         with ctx.db(write=False) as db:
-            project = find_project(
-                db, channel_id=invocation.command.channel_id, key=words[0] if words else None
-            )
+            project = keyed_project(db, invocation, "report.bad_args")
         ctx.after(upload_report, ctx, project.id, invocation.command.channel_id)
         return Reply(ctx.t("report.writing", key=project.key))

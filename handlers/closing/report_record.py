@@ -128,9 +128,9 @@ def plan_row(report: FinalReport, task: Task) -> PlanRow:
     return PlanRow(f"{key_of(report.project, task)} {task.title}", planned, actual, state)
 
 
-def chart_labels(t: Translator, *names: str) -> dict[str, str]:
-    """A chart's words (report.chart.<name>) and its time axis's date patterns, in `t`'s language."""
-    labels = {name: t(f"report.chart.{name}") for name in names}
+def chart_labels(t: Translator, *names: str, prefix: str = "report.chart") -> dict[str, str]:
+    """A chart's words (<prefix>.<name>) and its time axis's date patterns, in `t`'s language."""
+    labels = {name: t(f"{prefix}.{name}") for name in names}
     return labels | {name: t(f"gantt.label.{name}") for name in AXIS_LABELS}
 
 

@@ -18,7 +18,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.blocks import Block, header, section
-from bot.formats import fmt_list, fmt_money, fmt_week, mention
+from bot.formats import fmt_hours, fmt_list, fmt_money, fmt_week, mention
 from bot.health_chart import HealthHistory, render_health_history
 from bot.i18n import BatchTranslator, Translator
 from bot.markup import Markup
@@ -29,7 +29,7 @@ from handlers.risks.lines import level
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import project_translator, translator_for
 from handlers.slack.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
-from handlers.status.command import HEALTH_MARK
+from handlers.status.command import HEALTH_MARK, index
 from models.changes.requests import change_key
 from models.comms.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
 from models.comms.plan import enabled_lines
@@ -43,6 +43,7 @@ from models.status.snapshot import statuses_of
 from models.tasks.breakdown import task_key
 from models.tasks.tables import Task
 from models.team.members import workspace_allocations
+from models.trends.tables import TrendSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,25 @@ def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
 
 def risk_list(project: Project, risks: list[Risk], t: Translator) -> str:
     return fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks], t)
+
+
+def remaining_text(row: TrendSnapshot, t: Translator) -> str:
+    if row.remaining_hours is None:
+        return t("digests.trend_tasks", count=row.remaining_tasks)
+    return t("digests.trend_hours", hours=fmt_hours(row.remaining_hours))
+
+
+def trend_line(first: TrendSnapshot, last: TrendSnapshot, t: Translator) -> str:
+    """The week in one line, from its first and last snapshot: where the indices and the work went."""
+    return t(
+        "digests.trend",
+        spi=index(first.spi, t),
+        spi_now=index(last.spi, t),
+        cpi=index(first.cpi, t),
+        cpi_now=index(last.cpi, t),
+        remaining=remaining_text(first, t),
+        remaining_now=remaining_text(last, t),
+    )
 
 
 def digest_lines(digest: Digest, t: Translator) -> list[str]:
@@ -90,6 +110,8 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
         marked = [(STATUS_MARK[c.status], change_key(project, c), c.title) for c in digest.decided_changes]
         changes = fmt_list([f"{mark} *{key}* {title}" for mark, key, title in marked], t)
         lines.append(t("digests.changes", items=changes))
+    if digest.trend:
+        lines.append(trend_line(*digest.trend, t))
     lines.append(
         t(
             "digests.spend",
@@ -164,7 +186,7 @@ class DigestPass(ScheduledPass):
             if not projects:
                 return []
             subjects = {project.id: project_subject(project) for project in projects}
-            prepared = self.prepare(db, projects, subjects, due_on)
+            prepared = self.prepare(db, projects, due_on)
             # The batch's digests share their week, health lines and more, in a few languages.
             speaks: dict[str, Translator] = {}
             for project in projects:
@@ -185,21 +207,10 @@ class DigestPass(ScheduledPass):
             keep_snapshots(db, digests)
         return written
 
-    def prepare(
-        self, db: Session, projects: list[Project], subjects: dict[int, str], due_on: date
-    ) -> dict[int, Digest]:
+    def prepare(self, db: Session, projects: list[Project], due_on: date) -> dict[int, Digest]:
         """The batch's digests, read together; if that fails, one by one, so only the faulty one is lost."""
         today = self.now.astimezone(ZoneInfo(projects[0].timezone)).date()
-        try:
-            with db.begin_nested():
-                return weekly_digests(db, projects, today, due_on=due_on)
-        except Exception:
-            log.warning("a batch of %d digests failed; preparing each alone", len(projects), exc_info=True)
-        digests: dict[int, Digest] = {}
-        for project in projects:
-            with self.isolated(subjects[project.id], db):
-                digests |= weekly_digests(db, [project], today, due_on=due_on)
-        return digests
+        return self.read_together(db, projects, lambda batch: weekly_digests(db, batch, today, due_on=due_on))
 
     def send_portfolio(self, channel: str) -> None:
         due_on = PORTFOLIO.due_on(self.now, "UTC")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +34,8 @@ from models.projects.portfolio import open_projects
 from models.projects.tables import Project
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # The subject of a failure that stopped a workspace's pass before it reached any project.
 WHOLE_PASS = "(the whole pass)"
@@ -153,6 +155,22 @@ class ScheduledPass:
                 yield
         except Exception as error:
             self.failed(subject, repr(error), exc_info=True)
+
+    def read_together(
+        self, db: Session, projects: Sequence[Project], read: Callable[[Sequence[Project]], dict[int, T]]
+    ) -> dict[int, T]:
+        """What `read` finds for the projects read together, by project id; if that fails, each
+        alone, so only the faulty project is left out (and recorded)."""
+        try:
+            with db.begin_nested():
+                return read(projects)
+        except Exception:
+            log.warning("%s pass: %d projects failed together; reading each alone", self.name, len(projects))
+        found: dict[int, T] = {}
+        for project in projects:
+            with self.isolated(project_subject(project), db):
+                found |= read([project])
+        return found
 
     def failed(self, subject: str, error: str, *, exc_info: bool = False) -> None:
         log.error("%s pass: %s in %s failed: %s", self.name, subject, self.team_id, error, exc_info=exc_info)

@@ -212,6 +212,16 @@ class WorkSums:
     planned_unestimated: float = 0.0  # share planned by today, over unestimated tasks
     undated: int = 0  # leaf tasks without a due date
 
+    @property
+    def fallback_hours(self) -> float:
+        """What an unestimated task weighs: the average estimate, or 1 when none has one."""
+        return self.hours / self.estimated if self.estimated else 1.0
+
+    @property
+    def weighted_hours(self) -> float:
+        """All the work, unestimated tasks weighed at the average estimate."""
+        return self.hours + (self.count - self.estimated) * self.fallback_hours
+
 
 def work_sums(items: Sequence[WorkItem], today: date, calendar: WorkCalendar) -> WorkSums:
     estimated = [item for item in items if item.estimate_hours]
@@ -234,8 +244,8 @@ def work_sums(items: Sequence[WorkItem], today: date, calendar: WorkCalendar) ->
 def earned_value_of(
     sums: WorkSums, *, budget: Decimal | None, spent: Decimal, method: EacMethod = EacMethod.CPI
 ) -> EarnedValue:
-    fallback = sums.hours / sums.estimated if sums.estimated else 1.0
-    total = sums.hours + (sums.count - sums.estimated) * fallback
+    fallback = sums.fallback_hours
+    total = sums.weighted_hours
     if not total:
         return EarnedValue(budget, 0.0, 0.0, spent, method, sums.undated)
     planned = sums.planned_hours + fallback * sums.planned_unestimated

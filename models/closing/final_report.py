@@ -6,14 +6,13 @@ Plain data for any renderer (Markdown, PDF, charts); nothing here knows about Sl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.budget.earned_value import earned_value
-from models.calendar.project_calendar import project_calendar
+from models.budget.curves import planned_curve
 from models.changes.tables import ChangeRequest
 from models.closing.closeout import as_of
 from models.closing.lessons import lessons_of
@@ -29,10 +28,11 @@ from models.quality.plan import DeliverablePlan, quality_plan
 from models.quality.tables import QualityResult
 from models.risks.tables import Risk
 from models.schedule.milestones import project_milestones
-from models.status.report import StatusReport, work_items
+from models.status.report import StatusReport
 from models.status.snapshot import status_of
 from models.tasks.leaves import is_leaf
 from models.tasks.tables import Milestone, Task
+from models.trends.history import TrendData, trend_data
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class FinalReport:
     tasks: list[Task]
     costs: list[tuple[date, Decimal]]
     planned_value: list[tuple[date, Decimal]]
+    trend: TrendData  # the daily snapshots (models.trends), drawn once there are two
 
 
 def _occurred(risks: list[Risk], issues: list[Issue]) -> list[OccurredRisk]:
@@ -85,25 +86,6 @@ def _results(db: Session, plans: list[DeliverablePlan]) -> dict[int, list[Qualit
     for result in rows:
         found.setdefault(result.review_id, []).append(result)
     return found
-
-
-def planned_curve(db: Session, project: Project, until: date) -> list[tuple[date, Decimal]]:
-    """Planned value week by week from the start: the line spending was meant to follow."""
-    items = work_items(db, project)
-    calendar = project_calendar(db, project)
-    dated = [item.due for item in items if item.due] + [item.start for item in items if item.start]
-    if project.budget is None or not dated:
-        return []
-    first = min([*dated, project.start_date or min(dated)])
-    last = max([*dated, until])
-    days = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)] + [last]
-    curve = []
-    for day in dict.fromkeys(days):
-        value = earned_value(
-            items, today=day, calendar=calendar, budget=project.budget, spent=Decimal(0)
-        ).planned_value
-        curve.append((day, value or Decimal(0)))
-    return curve
 
 
 def final_report(db: Session, project: Project) -> FinalReport:
@@ -146,4 +128,5 @@ def final_report(db: Session, project: Project) -> FinalReport:
         tasks=[task for task in tasks if task.id in leaves],
         costs=[(day_spent, amount) for day_spent, amount in costs],
         planned_value=planned_curve(db, project, day),
+        trend=trend_data(db, project),
     )

@@ -23,6 +23,8 @@ from models.status.health import Reason
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
 from models.tasks.tables import Task
+from models.trends.daily import week_ends
+from models.trends.tables import TrendSnapshot
 
 WEEK = timedelta(days=7)
 SHOWN = 5
@@ -47,6 +49,8 @@ class Digest:
     top_risks: list[Risk]
     decided_changes: list[ChangeRequest]
     spent_this_week: Decimal
+    # The week's first and last daily snapshot (models.trends), once two days are kept.
+    trend: tuple[TrendSnapshot, TrendSnapshot] | None = None
 
     @property
     def health(self) -> Health:
@@ -137,6 +141,7 @@ def weekly_digests(
             .order_by(ChangeRequest.number)
         )
     )
+    trends = week_ends(db, ids, today - WEEK, today)
     spent = dict(
         db.execute(
             select(CostEntry.project_id, func.sum(CostEntry.amount))
@@ -160,6 +165,7 @@ def weekly_digests(
             top_risks=[r for r in statuses[project.id].top_risks if r not in new_risks.get(project.id, [])],
             decided_changes=decided.get(project.id, []),
             spent_this_week=spent.get(project.id) or Decimal("0.00"),
+            trend=trends.get(project.id),
         )
         for project in projects
     }

@@ -182,6 +182,7 @@ class RiskFigures:
     unanswered_red: int  # open, scored for red, without a response
     high: int  # open and scored high
     top: list[Risk]
+    open: int = 0
 
 
 def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
@@ -191,6 +192,7 @@ def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
             Risk.project_id,
             _sum(and_(Risk.score >= RED_RISK_SCORE, Risk.strategy.is_(None))),
             _sum(Risk.score >= AMBER_RISK_SCORE),
+            func.count(),
         )
         .where(*open_risk)
         .group_by(Risk.project_id)
@@ -204,8 +206,8 @@ def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
         limit=TOP_RISKS,
     )
     return {
-        project_id: RiskFigures(int(unanswered), int(high), top.get(project_id, []))
-        for project_id, unanswered, high in counts
+        project_id: RiskFigures(int(unanswered), int(high), top.get(project_id, []), int(count))
+        for project_id, unanswered, high, count in counts
     }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from models.budget.earned_value import (
@@ -56,6 +56,9 @@ class Progress:
     done: int
     total: int
     weighted_percent: int
+    # The work not yet earned, in estimated hours (unestimated tasks at the average estimate);
+    # None when no task has an estimate, so there are no hours to count.
+    remaining_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class StatusReport:
     reviews: dict[ReviewStatus, int]
     undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
     slipped: int = 0  # leaf tasks finishing after their baseline finish
+    open_risks: int = 0
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # the project's, for slips
 
     @property
@@ -99,12 +103,16 @@ def leaf_tasks(project: Project) -> ColumnElement[bool]:
     return leaf_tasks_of([project.id])
 
 
-def work_items(db: Session, project: Project) -> list[WorkItem]:
-    """Every leaf task's figures, for a curve over the whole schedule (the final report draws one)."""
+def work_items(db: Session, project: Project, *, baseline: bool = False) -> list[WorkItem]:
+    """Every leaf task's figures, for a curve over the whole schedule (the final report draws one);
+    with `baseline`, dated as the baseline promised (as planned now where it promised nothing)."""
+    start, due = (
+        (func.coalesce(Task.baseline_start, Task.start_date), func.coalesce(Task.baseline_due, Task.due_date))
+        if baseline
+        else (Task.start_date, Task.due_date)
+    )
     rows = db.execute(
-        select(Task.estimate_hours, Task.percent_complete, Task.status, Task.start_date, Task.due_date).where(
-            leaf_tasks(project)
-        )
+        select(Task.estimate_hours, Task.percent_complete, Task.status, start, due).where(leaf_tasks(project))
     )
     return [
         WorkItem(
@@ -210,6 +218,7 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         closed=project.phase is Phase.CLOSED,
     )
     risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
+    remaining = work.sums.weighted_hours * (1 - value.earned_share) if work.sums.estimated else None
     issues = figures.issues.get(project.id) or IssueFigures({}, 0)
     facts = HealthFacts(
         late_milestones=sum(1 for m in milestones if m.late(today)),
@@ -230,13 +239,14 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         project=project,
         today=today,
         assessment=assess(facts),
-        progress=Progress(done=work.done, total=work.sums.count, weighted_percent=value.percent_complete),
+        progress=Progress(work.done, work.sums.count, value.percent_complete, remaining),
         value=value,
         forecast_finish=finish,
         milestones=milestones[:NEXT_MILESTONES],
         overdue=figures.overdue.get(project.id, []),
         overdue_count=work.overdue,
         top_risks=risks.top,
+        open_risks=risks.open,
         open_issues=sum(issues.by_severity.values()),
         pending_changes=figures.pending.get(project.id, 0),
         worst_issues=figures.worst_issues.get(project.id, []),

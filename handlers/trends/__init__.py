@@ -1,0 +1,1 @@
+"""Trends: the daily snapshot pass, and `/pmo trend` with its charts."""
