@@ -87,6 +87,7 @@ class StatusReport:
     reviews: dict[ReviewStatus, int]
     undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
     slipped: int = 0  # leaf tasks finishing after their baseline finish
+    high_risks: int = 0  # open risks scored high
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # the project's, for slips
 
     @property
@@ -245,5 +246,6 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         reviews=figures.reviews.get(project.id, {}),
         undated=figures.undated.get(project.id, []),
         slipped=work.slipped,
+        high_risks=risks.high,
         calendar=calendar,
     )
