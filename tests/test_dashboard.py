@@ -4,7 +4,6 @@ same figures as `/pmo status`, the visibility rule, one workspace per reader, bo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -12,10 +11,8 @@ import requests
 from bot.scopes import DASHBOARD_PATH, SIGN_IN_REDIRECT_PATH
 from bot.settings import SettingsError, load_settings
 from handlers.dashboard.session import SESSION_COOKIE, Reader, Sessions
-from models.core.database import Database
 from tests.support.charter import create
-from tests.support.dashboard import Browser, serving_dashboard, sign_in, text_of
-from tests.support.fakeslack import FakeSlack
+from tests.support.dashboard import Browser, sign_in, text_of
 from tests.support.served import RunningBot
 from tests.support.status import running, say
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, WEI
@@ -23,12 +20,6 @@ from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, WEI
 PRIVATE = "G0001"  # a private channel, as Slack names them
 FIGURES = re.compile(r"\b(SPI|CPI) (\S+)")
 MENTION = re.compile(r"&lt;@U\w+&gt;|<@U\w+>")
-
-
-@pytest.fixture
-def site(fake_slack: FakeSlack, database: Database, database_url: str) -> Iterator[RunningBot]:
-    with serving_dashboard(fake_slack, database, database_url) as running_bot:
-        yield running_bot
 
 
 def page(bot: RunningBot, browser: Browser, path: str = "") -> requests.Response:
@@ -40,12 +31,12 @@ def status_lines(bot: RunningBot, key: str, user: str = ALICE) -> list[str]:
     return [line.replace("*", "").strip() for line in say(bot, f"status {key}", user=user).splitlines()]
 
 
-def test_a_reader_signs_in_and_sees_the_same_figures_as_pmo_status(site: RunningBot) -> None:
-    running(site)
-    browser = sign_in(site, ALICE)
+def test_a_reader_signs_in_and_sees_the_same_figures_as_pmo_status(dashboard: RunningBot) -> None:
+    running(dashboard)
+    browser = sign_in(dashboard, ALICE)
     assert set(browser.cookies) == {SESSION_COOKIE}  # the state and where-next cookies are spent
-    said = status_lines(site, "APL")
-    portfolio = page(site, browser)
+    said = status_lines(dashboard, "APL")
+    portfolio = page(dashboard, browser)
     row = re.search(r'<tr id="row-APL">(.*?)</tr>', portfolio.text, re.S)
     assert row is not None, portfolio.text
     spi = re.search(r'class="num spi">([^<]+)<', row.group(1))
@@ -54,7 +45,7 @@ def test_a_reader_signs_in_and_sees_the_same_figures_as_pmo_status(site: Running
     assert dict(FIGURES.findall("\n".join(said))) == {"SPI": spi.group(1), "CPI": cpi.group(1)}
     assert "Signed in as Alice Chen" in text_of(portfolio.text)
 
-    project = text_of(page(site, browser, "/projects/APL").text)
+    project = text_of(page(dashboard, browser, "/projects/APL").text)
     for line in said[1:-1]:  # its lines below the title, which the page sets as a heading
         # A mention in Slack is the person's name on the page; the rest reads the same.
         parts = [" ".join(part.split()) for part in MENTION.split(line)]
@@ -62,49 +53,49 @@ def test_a_reader_signs_in_and_sees_the_same_figures_as_pmo_status(site: Running
     assert "APL-1 Build · Carol Díaz · due" in project
 
 
-def test_a_private_project_is_refused_to_an_outsider_and_shown_to_its_people(site: RunningBot) -> None:
-    create(site, {"key": "SEC", "name": "Vault"}, channel=PRIVATE)
-    outsider = sign_in(site, CAROL)
-    assert "SEC" not in text_of(page(site, outsider).text)
-    refused = page(site, outsider, "/projects/SEC")
+def test_a_private_project_is_refused_to_an_outsider_and_shown_to_its_people(dashboard: RunningBot) -> None:
+    create(dashboard, {"key": "SEC", "name": "Vault"}, channel=PRIVATE)
+    outsider = sign_in(dashboard, CAROL)
+    assert "SEC" not in text_of(page(dashboard, outsider).text)
+    refused = page(dashboard, outsider, "/projects/SEC")
     assert refused.status_code == 403
     assert "SEC belongs to a private channel" in text_of(refused.text)
     assert "Vault" not in refused.text
     for person in (BOB, ADMIN):  # its sponsor, a PMO administrator
-        insider = sign_in(site, person)
-        assert 'id="row-SEC"' in page(site, insider).text
-        assert page(site, insider, "/projects/SEC").status_code == 200
+        insider = sign_in(dashboard, person)
+        assert 'id="row-SEC"' in page(dashboard, insider).text
+        assert page(dashboard, insider, "/projects/SEC").status_code == 200
 
 
-def test_another_workspaces_reader_reaches_nothing_of_this_one(site: RunningBot) -> None:
-    running(site)
-    site.fake.add_user(OTHER_TEAM, "U0700", name="gil", real_name="Gil Globex", tz="UTC")
-    stranger = sign_in(site, "U0700", team_id=OTHER_TEAM)
-    portfolio = page(site, stranger)
+def test_another_workspaces_reader_reaches_nothing_of_this_one(dashboard: RunningBot) -> None:
+    running(dashboard)
+    dashboard.fake.add_user(OTHER_TEAM, "U0700", name="gil", real_name="Gil Globex", tz="UTC")
+    stranger = sign_in(dashboard, "U0700", team_id=OTHER_TEAM)
+    portfolio = page(dashboard, stranger)
     assert "APL" not in text_of(portfolio.text) and "0 projects of 0 shown" in text_of(portfolio.text)
-    assert page(site, stranger, "/projects/APL").status_code == 404
+    assert page(dashboard, stranger, "/projects/APL").status_code == 404
 
 
-def test_the_pages_speak_the_readers_slack_language(site: RunningBot) -> None:
-    running(site)
-    wei = sign_in(site, WEI, page=DASHBOARD_PATH + "/projects/APL")
-    project = text_of(page(site, wei, "/projects/APL").text)
+def test_the_pages_speak_the_readers_slack_language(dashboard: RunningBot) -> None:
+    running(dashboard)
+    wei = sign_in(dashboard, WEI, page=DASHBOARD_PATH + "/projects/APL")
+    project = text_of(page(dashboard, wei, "/projects/APL").text)
     assert "项目章程" in project and "风险热力图" in project and "Charter" not in project
-    figures = FIGURES.findall(" ".join(status_lines(site, "APL", user=WEI)))
+    figures = FIGURES.findall(" ".join(status_lines(dashboard, "APL", user=WEI)))
     assert figures and all(f"{name} {value}" in project for name, value in figures)
-    assert "项目组合" in text_of(page(site, wei).text)
+    assert "项目组合" in text_of(page(dashboard, wei).text)
 
 
-def test_a_sign_in_that_slack_or_the_browser_did_not_finish_signs_nobody_in(site: RunningBot) -> None:
-    site.fake.sign_in_as(ALICE, None)  # the person pressed Cancel at Slack
+def test_a_sign_in_that_slack_or_the_browser_did_not_finish_signs_nobody_in(dashboard: RunningBot) -> None:
+    dashboard.fake.sign_in_as(ALICE, None)  # the person pressed Cancel at Slack
     declined = Browser()
-    answer = declined.get(f"{site.url}{DASHBOARD_PATH}/sign-in")
+    answer = declined.get(f"{dashboard.url}{DASHBOARD_PATH}/sign-in")
     assert answer.status_code == 400 and "cancelled in Slack" in text_of(answer.text)
     assert SESSION_COOKIE not in declined.cookies
 
-    site.fake.sign_in_as("T0001", ALICE)
+    dashboard.fake.sign_in_as("T0001", ALICE)
     started = Browser()
-    to_slack = started.get(f"{site.url}{DASHBOARD_PATH}/sign-in", follow=False)
+    to_slack = started.get(f"{dashboard.url}{DASHBOARD_PATH}/sign-in", follow=False)
     back = started.get(to_slack.headers["Location"], follow=False).headers["Location"]
     elsewhere = Browser()  # the same link opened in a browser that did not start it
     refused = elsewhere.get(back)
@@ -112,17 +103,17 @@ def test_a_sign_in_that_slack_or_the_browser_did_not_finish_signs_nobody_in(site
     assert SESSION_COOKIE not in elsewhere.cookies
     forged = Browser({**started.cookies})
     assert forged.get(back.replace("code=", "code=forged-")).status_code == 400  # the state is spent
-    assert not site.fake.calls_to("openid.connect.userInfo")
+    assert not dashboard.fake.calls_to("openid.connect.userInfo")
 
 
-def test_signing_out_ends_the_session_and_a_tampered_cookie_is_no_session(site: RunningBot) -> None:
-    running(site)
-    browser = sign_in(site, ALICE)
+def test_signing_out_ends_the_session_and_a_tampered_cookie_is_no_session(dashboard: RunningBot) -> None:
+    running(dashboard)
+    browser = sign_in(dashboard, ALICE)
     tampered = Browser({SESSION_COOKIE: browser.cookies[SESSION_COOKIE].replace(".", "x.", 1)})
-    assert 'id="sign-in"' in page(site, tampered).text
-    assert browser.post(site.url + DASHBOARD_PATH + "/sign-out").status_code == 200
+    assert 'id="sign-in"' in page(dashboard, tampered).text
+    assert browser.post(dashboard.url + DASHBOARD_PATH + "/sign-out").status_code == 200
     assert SESSION_COOKIE not in browser.cookies
-    after = page(site, browser)
+    after = page(dashboard, browser)
     assert 'id="sign-in"' in after.text and 'id="row-APL"' not in after.text
 
 
