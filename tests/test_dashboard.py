@@ -3,7 +3,9 @@ same figures as `/pmo status`, the visibility rule, one workspace per reader, bo
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import pytest
 import requests
@@ -12,7 +14,10 @@ from bot.scopes import DASHBOARD_PATH, SIGN_IN_REDIRECT_PATH
 from bot.settings import SettingsError, load_settings
 from handlers.dashboard.session import SESSION_COOKIE, Reader, Sessions
 from tests.support.charter import create
-from tests.support.dashboard import Browser, sign_in, text_of
+from tests.support.dashboard import CLIENT_ID, CLIENT_SECRET, Browser, sign_in, text_of
+from tests.support.digests import MONDAY_0905_SHANGHAI
+from tests.support.flows import CHANNEL
+from tests.support.passes import run_passes_now
 from tests.support.served import RunningBot
 from tests.support.status import running, say
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, WEI
@@ -149,3 +154,30 @@ def test_a_public_address_needs_the_apps_client_id_and_secret() -> None:
     assert [line.split(":")[0] for line in raised.value.lines] == ["SLACK_CLIENT_ID"]
     with pytest.raises(SettingsError):
         load_settings(_env_file=None, pmo_public_url="pmo.example.com")
+
+
+def links_in(blocks: list[dict[str, Any]]) -> list[str]:
+    return re.findall(r"<(http[^|>]+)\|Open in the dashboard>", json.dumps(blocks))
+
+
+def test_status_home_and_the_digest_link_to_the_dashboard(dashboard: RunningBot) -> None:
+    create(dashboard)
+    base = dashboard.url + DASHBOARD_PATH
+    answer = dashboard.slack.command("status APL").json()
+    assert links_in(answer["blocks"]) == [base + "/projects/APL"]
+    dashboard.slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"})
+    home = dashboard.fake.wait_for("views.publish")[-1].args["view"]
+    assert links_in(home["blocks"]) == [base]
+    credentials = {"slack_client_id": CLIENT_ID, "slack_client_secret": CLIENT_SECRET}
+    before = len(dashboard.fake.calls_to("chat.postMessage"))
+    at = MONDAY_0905_SHANGHAI
+    done = run_passes_now(dashboard, at, "digests", pmo_public_url=dashboard.url, **credentials)
+    assert done.ok, done.stdout
+    [digest] = dashboard.fake.calls_to("chat.postMessage")[before:]
+    assert digest.args["channel"] == CHANNEL
+    assert links_in(digest.args["blocks"]) == [base + "/projects/APL"]
+
+
+def test_without_the_dashboard_slack_carries_no_link(bot: RunningBot) -> None:
+    create(bot)
+    assert links_in(bot.slack.command("status APL").json()["blocks"]) == []
