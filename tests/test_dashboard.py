@@ -181,3 +181,16 @@ def test_status_home_and_the_digest_link_to_the_dashboard(dashboard: RunningBot)
 def test_without_the_dashboard_slack_carries_no_link(bot: RunningBot) -> None:
     create(bot)
     assert links_in(bot.slack.command("status APL").json()["blocks"]) == []
+
+
+def test_administrators_see_allocation_by_week_with_over_allocation_marked(dashboard: RunningBot) -> None:
+    running(dashboard)  # Carol on Apollo at 100%
+    create(dashboard, {"key": "ORB", "name": "Orbit"}, channel="C0002")
+    say(dashboard, "team add <@U0003> member", channel="C0002")
+    admin = page(dashboard, sign_in(dashboard, ADMIN), "/people")
+    carol = re.search(r'<tr id="person-U0003" class="over">(.*?)</tr>', admin.text, re.S)
+    assert carol is not None, admin.text
+    assert text_of(carol.group(1)).startswith("Carol Díaz 200% ⚠️ APL 100%, ORB 100%")
+    refused = page(dashboard, sign_in(dashboard, ALICE), "/people")
+    assert refused.status_code == 403
+    assert "Only PMO administrators can see everyone's allocation" in text_of(refused.text)

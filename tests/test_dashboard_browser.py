@@ -18,7 +18,7 @@ from tests.support.browser import PHONE, chromium, screenshot
 from tests.support.charter import create
 from tests.support.served import RunningBot
 from tests.support.status import running, say
-from tests.support.workspace import ALICE, CAROL, OTHER_TEAM, TEAM, WEI
+from tests.support.workspace import ADMIN, ALICE, CAROL, OTHER_TEAM, TEAM, WEI
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -67,6 +67,12 @@ def test_a_reader_signs_in_and_reads_the_portfolio_and_a_project(dashboard: Runn
     page.click("text=Months")
     assert page.locator("#plan strong").inner_text() == "Months"
     screenshot(page, "project-en")
+
+    say(dashboard, "team add <@U0003> member", user=ALICE, channel=PRIVATE)  # Carol at 200%
+    admin = signed_in(dashboard, browser, ADMIN, viewport={"width": 1280, "height": 900})
+    admin.click("nav.pages >> text=People")
+    assert "⚠️" in admin.locator("#person-U0003 td.over").first.inner_text()
+    screenshot(admin, "people-en")
 
 
 def test_an_outsider_and_another_workspace_are_refused_in_the_browser(

@@ -19,12 +19,13 @@ from urllib.parse import parse_qsl, quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from bot.formats import fmt_date
+from bot.formats import fmt_date, fmt_week
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.scopes import DASHBOARD_PATH, SIGN_IN_REDIRECT_PATH
 from bot.slack_client import build_web_client
 from handlers.dashboard.charts import ZOOMS
+from handlers.dashboard.people_page import people_page
 from handlers.dashboard.portfolio import Filters, portfolio
 from handlers.dashboard.project_page import project_page
 from handlers.dashboard.session import Reader, Sessions, cookie_value
@@ -32,7 +33,10 @@ from handlers.dashboard.signin import SignIn, SignInError
 from handlers.slack.directory import cached_names
 from handlers.slack.installations import state_store
 from models.core.access import Actor, may_see
+from models.core.clock import utcnow
 from models.core.enums import Health, Phase
+from models.core.errors import ForbiddenError
+from models.digests.content import iso_week
 from models.projects.portfolio import project_by_key
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ STYLE_PATH = DASHBOARD_PATH + "/dashboard.css"
 SIGN_IN_PATH = DASHBOARD_PATH + "/sign-in"
 SIGN_OUT_PATH = DASHBOARD_PATH + "/sign-out"
 PROJECT_PREFIX = DASHBOARD_PATH + "/projects/"
+PEOPLE_PATH = DASHBOARD_PATH + "/people"
 NEXT_COOKIE = "pmo-dashboard-next"
 SECURITY_HEADERS = [
     (
@@ -147,6 +152,8 @@ class Dashboard:
             return self.portfolio_page(reader, t, query)
         if path.startswith(PROJECT_PREFIX):
             return self.project(reader, t, path.removeprefix(PROJECT_PREFIX), query)
+        if path == PEOPLE_PATH:
+            return self.people(reader, t)
         return self.message("404 Not Found", reader, t, t("dashboard.not_found", key=path))
 
     def stylesheet(self, query: Mapping[str, str], cookies: str | None) -> Answer:
@@ -209,6 +216,14 @@ class Dashboard:
             names = cached_names(db, mentioned(lines) | charter)
             return self.page("200 OK", "project.html", reader, t, view=view, names=names, zooms=list(ZOOMS))
 
+    def people(self, reader: Reader, t: Translator) -> Answer:
+        try:
+            with self.runtime.database.session(reader.team_id, write=False) as db:
+                view = people_page(db, self.actor(reader), utcnow().date())
+        except ForbiddenError as error:
+            return self.message("403 Forbidden", reader, t, t(error.key, **error.params))
+        return self.page("200 OK", "people.html", reader, t, view=view)
+
     def message(self, status: str, reader: Reader, t: Translator, text: str) -> Answer:
         return self.page(status, "message.html", reader, t, message=text)
 
@@ -221,6 +236,9 @@ class Dashboard:
             rich=lambda text: rich(text, names),
             name_of=lambda user_id: names.get(user_id or "", user_id or t("dashboard.none")),
             fmt_date=lambda day: fmt_date(day, t),
+            fmt_week=lambda day: fmt_week(iso_week(day), t),
+            admin=reader is not None and self.runtime.is_admin(reader.user_id),
+            people_url=PEOPLE_PATH,
             health=list(Health),
             style=STYLE_PATH,
             home=DASHBOARD_PATH,
