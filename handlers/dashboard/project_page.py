@@ -23,15 +23,7 @@ from handlers.issues.log import issue_line
 from handlers.risks.register import heatmap_of
 from handlers.schedule.gantt import plan_marks
 from handlers.slack.forms import DateContext
-from handlers.status.command import (
-    headline,
-    milestone_lines,
-    overdue_lines,
-    progress_lines,
-    reason_lines,
-    risk_lines,
-    tail_lines,
-)
+from handlers.status.command import headline, status_groups
 from handlers.tasks.updates import history_line
 from models.budget.spend import budget_report
 from models.changes.requests import list_changes
@@ -68,17 +60,6 @@ class ProjectPage:
     changes: list[str]
     budget: list[str]
     audit: list[str]
-
-
-def status_groups(report: StatusReport, t: Translator) -> list[list[str]]:
-    return [
-        reason_lines(report, t) or [t("status.all_clear")],
-        progress_lines(report, t),
-        milestone_lines(report, t),
-        overdue_lines(report, t),
-        risk_lines(report, t),
-        tail_lines(report, t),
-    ]
 
 
 def heat_rows(project: Project, db: Session, t: Translator) -> list[list[HeatCell]]:

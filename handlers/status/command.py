@@ -229,9 +229,9 @@ def budget_baseline(project: Project, t: Translator) -> str:
     return t("status.baseline", baseline=money(project.baseline_budget, project, t))
 
 
-def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]]:
-    title = headline(report, t)
-    groups = [
+def status_groups(report: StatusReport, t: Translator) -> list[list[str]]:
+    """The status's lines below its title, in the groups it is shown in (Slack, the dashboard)."""
+    return [
         reason_lines(report, t) or [t("status.all_clear")],
         progress_lines(report, t),
         milestone_lines(report, t),
@@ -239,6 +239,11 @@ def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]
         risk_lines(report, t),
         tail_lines(report, t),
     ]
+
+
+def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]]:
+    title = headline(report, t)
+    groups = status_groups(report, t)
     blocks = [header(title)]
     for lines in groups:
         blocks += sections(lines)
