@@ -59,7 +59,7 @@ def test_a_reader_signs_in_and_sees_the_same_figures_as_pmo_status(dashboard: Ru
 
 
 def test_a_private_project_is_refused_to_an_outsider_and_shown_to_its_people(dashboard: RunningBot) -> None:
-    create(dashboard, {"key": "SEC", "name": "Vault"}, channel=PRIVATE)
+    create(dashboard, {"key": "SEC", "name": "Vault <script>x</script>"}, channel=PRIVATE)
     outsider = sign_in(dashboard, CAROL)
     assert "SEC" not in text_of(page(dashboard, outsider).text)
     refused = page(dashboard, outsider, "/projects/SEC")
@@ -69,7 +69,9 @@ def test_a_private_project_is_refused_to_an_outsider_and_shown_to_its_people(das
     for person in (BOB, ADMIN):  # its sponsor, a PMO administrator
         insider = sign_in(dashboard, person)
         assert 'id="row-SEC"' in page(dashboard, insider).text
-        assert page(dashboard, insider, "/projects/SEC").status_code == 200
+        shown = page(dashboard, insider, "/projects/SEC")
+        assert shown.status_code == 200
+        assert "Vault &lt;script&gt;x&lt;/script&gt;" in shown.text and "<script>" not in shown.text
 
 
 def test_another_workspaces_reader_reaches_nothing_of_this_one(dashboard: RunningBot) -> None:
