@@ -13,6 +13,7 @@ import requests
 from bot.scopes import DASHBOARD_PATH, SIGN_IN_REDIRECT_PATH
 from bot.settings import SettingsError, load_settings
 from handlers.dashboard.session import SESSION_COOKIE, Reader, Sessions
+from tests.support.changes import decide, requested
 from tests.support.charter import create
 from tests.support.dashboard import CLIENT_ID, CLIENT_SECRET, Browser, sign_in, text_of
 from tests.support.digests import MONDAY_0905_SHANGHAI
@@ -50,7 +51,14 @@ def test_a_reader_signs_in_and_sees_the_same_figures_as_pmo_status(dashboard: Ru
     assert dict(FIGURES.findall("\n".join(said))) == {"SPI": spi.group(1), "CPI": cpi.group(1)}
     assert "Signed in as Alice Chen" in text_of(portfolio.text)
 
-    project = text_of(page(dashboard, browser, "/projects/APL").text)
+    shown = page(dashboard, browser, "/projects/APL").text
+    # Value left to earn runs from the whole budget at the start down to nothing at the end.
+    left = re.search(r'id="burndown">.*?class="planned" points="([^"]+)"', shown, re.S)
+    assert left is not None
+    points = [point.split(",") for point in left.group(1).split()]
+    assert (points[0][1], points[-1][1]) == ("40", "220")  # the chart's top and bottom lines
+    assert "120,000.00 EUR" in text_of(shown.split('id="burndown"')[1])
+    project = text_of(shown)
     for line in said[1:-1]:  # its lines below the title, which the page sets as a heading
         # A mention in Slack is the person's name on the page; the rest reads the same.
         parts = [" ".join(part.split()) for part in MENTION.split(line)]
@@ -196,3 +204,30 @@ def test_administrators_see_allocation_by_week_with_over_allocation_marked(dashb
     refused = page(dashboard, sign_in(dashboard, ALICE), "/people")
     assert refused.status_code == 403
     assert "Only PMO administrators can see everyone's allocation" in text_of(refused.text)
+
+
+def test_change_requests_are_shown_with_their_decisions(dashboard: RunningBot) -> None:
+    requested(dashboard, {"title": "Add refunds", "schedule_days": "10", "cost_impact": "2500"})
+    decide(dashboard, "change_reject", ALICE, "Not this quarter")
+    shown = page(dashboard, sign_in(dashboard, BOB), "/projects/APL").text
+    changes = re.search(r'<section class="card" id="changes">(.*?)</section>', shown, re.S)
+    assert changes is not None
+    assert "<em>Not this quarter</em>" in changes.group(1)
+    assert text_of(changes.group(1)).startswith("Change requests ❌ APL-C1 Add refunds · rejected")
+    assert "↳ ❌ Rejected by Alice Chen (manager): Not this quarter" in text_of(changes.group(1))
+
+
+def test_pages_load_nothing_from_elsewhere(dashboard: RunningBot) -> None:
+    running(dashboard)
+    browser = sign_in(dashboard, WEI)
+    for path in ("", "/projects/APL"):
+        shown = page(dashboard, browser, path)
+        assert "default-src 'none'" in shown.headers["Content-Security-Policy"]
+        assert shown.headers["Cache-Control"] == "no-store"
+        addresses = re.findall(r'(?:href|src|action)="([^"]*)"', shown.text)
+        assert addresses and all(address.startswith(("/dashboard", "?", "#")) for address in addresses)
+    style = browser.get(dashboard.url + DASHBOARD_PATH + "/dashboard.css")
+    fetched = re.findall(r'url\("([^"]+)"\)', style.text)
+    assert fetched == [DASHBOARD_PATH + "/cjk-font.otf"]
+    font = browser.get(dashboard.url + fetched[0])
+    assert font.status_code == 200 and font.content[:4] == b"OTTO"  # an OpenType font with CFF outlines

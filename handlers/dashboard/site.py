@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from bot.fonts import cjk_font
 from bot.formats import fmt_date, fmt_week
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -43,6 +44,9 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 STYLE_PATH = DASHBOARD_PATH + "/dashboard.css"
+FONT_PATH = DASHBOARD_PATH + "/cjk-font.otf"
+# The stylesheet and the font change only with the app: a day in the browser's cache.
+CACHED = (("Cache-Control", "public, max-age=86400"),)
 SIGN_IN_PATH = DASHBOARD_PATH + "/sign-in"
 SIGN_OUT_PATH = DASHBOARD_PATH + "/sign-out"
 PROJECT_PREFIX = DASHBOARD_PATH + "/projects/"
@@ -51,14 +55,16 @@ NEXT_COOKIE = "pmo-dashboard-next"
 SECURITY_HEADERS = [
     (
         "Content-Security-Policy",
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'",
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
-    ("Cache-Control", "no-store"),
 ]
+PRIVATE = (("Cache-Control", "no-store"),)  # a reader's pages stay out of shared caches
 MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 BOLD = re.compile(r"\*([^*\n]+)\*")
+ITALIC = re.compile(r"(?<![\w])_([^_\n]+)_(?![\w])")
 CODE = re.compile(r"`([^`\n]+)`")
 
 StartResponse = Callable[..., Any]
@@ -68,19 +74,21 @@ StartResponse = Callable[..., Any]
 class Answer:
     status: str
     body: bytes = b""
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = PRIVATE
     kind: str = "text/html; charset=utf-8"
 
 
 def redirect(location: str, *cookies: str) -> Answer:
-    return Answer("303 See Other", headers=(("Location", location), *(("Set-Cookie", c) for c in cookies)))
+    sets = tuple(("Set-Cookie", cookie) for cookie in cookies)
+    return Answer("303 See Other", headers=(*PRIVATE, ("Location", location), *sets))
 
 
 def rich(text: str, names: Mapping[str, str]) -> Markup:
-    """A line written for Slack, as HTML: escaped, mentions as names, *bold* and `code` kept."""
+    """A line written for Slack, as HTML: escaped, mentions as names, *bold*, _italic_ and `code` kept."""
     html = str(escape(text))
     html = MENTION.sub(lambda found: str(escape(names.get(found.group(1), found.group(1)))), html)
     html = BOLD.sub(r"<strong>\1</strong>", html)
+    html = ITALIC.sub(r"<em>\1</em>", html)
     return Markup(CODE.sub(r"<code>\1</code>", html))
 
 
@@ -136,6 +144,7 @@ class Dashboard:
             return Answer("405 Method Not Allowed", headers=(("Allow", "GET"),))
         public = {
             STYLE_PATH: self.stylesheet,
+            FONT_PATH: self.font,
             SIGN_IN_PATH: self.start_sign_in,
             SIGN_IN_REDIRECT_PATH: self.signed_in,
         }
@@ -157,7 +166,15 @@ class Dashboard:
         return self.message("404 Not Found", reader, t, t("dashboard.not_found", key=path))
 
     def stylesheet(self, query: Mapping[str, str], cookies: str | None) -> Answer:
-        return Answer("200 OK", self.style, kind="text/css; charset=utf-8")
+        return Answer("200 OK", self.style, CACHED, kind="text/css; charset=utf-8")
+
+    def font(self, query: Mapping[str, str], cookies: str | None) -> Answer:
+        """The Chinese font the app ships for its charts, for a browser that has none of its own:
+        the stylesheet asks for it only for Chinese characters, after the fonts phones carry."""
+        path = cjk_font()
+        if path is None:
+            return Answer("404 Not Found", kind="text/plain")
+        return Answer("200 OK", path.read_bytes(), CACHED, kind="font/otf")
 
     # -- signing in and out
 
@@ -178,7 +195,7 @@ class Dashboard:
         except SignInError as error:
             t = Translator(self.runtime.settings.pmo_language).literal()
             answer = self.sign_in_page(DASHBOARD_PATH, t(error.key), t.language, status="400 Bad Request")
-            return Answer(answer.status, answer.body, (("Set-Cookie", self.signin.clear_cookie()),))
+            return Answer(answer.status, answer.body, (*PRIVATE, ("Set-Cookie", self.signin.clear_cookie())))
         back = safe_next(cookie_value(cookies, NEXT_COOKIE))
         spent = f"{NEXT_COOKIE}=; Path={DASHBOARD_PATH}; HttpOnly; SameSite=Lax; Max-Age=0"
         return redirect(back, self.sessions.set_cookie(reader), self.signin.clear_cookie(), spent)
@@ -189,7 +206,7 @@ class Dashboard:
         t = Translator(language).literal()
         said = t("dashboard.signin.signed_out")
         answer = self.page("200 OK", "signin.html", None, t, error=said, start=SIGN_IN_PATH)
-        return Answer(answer.status, answer.body, (("Set-Cookie", self.sessions.clear_cookie()),))
+        return Answer(answer.status, answer.body, (*PRIVATE, ("Set-Cookie", self.sessions.clear_cookie())))
 
     # -- pages
 

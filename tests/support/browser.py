@@ -62,4 +62,5 @@ def chromium() -> Iterator[Any]:
 
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
+    page.evaluate("document.fonts.ready.then(() => document.fonts.size)")  # the Chinese font, once fetched
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
