@@ -21,7 +21,7 @@ from tests.support.flows import CHANNEL
 from tests.support.passes import run_passes_now
 from tests.support.served import RunningBot
 from tests.support.status import running, say
-from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, WEI
+from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, TEAM, WEI
 
 PRIVATE = "G0001"  # a private channel, as Slack names them
 FIGURES = re.compile(r"\b(SPI|CPI) (\S+)")
@@ -102,13 +102,13 @@ def test_the_pages_speak_the_readers_slack_language(dashboard: RunningBot) -> No
 
 
 def test_a_sign_in_that_slack_or_the_browser_did_not_finish_signs_nobody_in(dashboard: RunningBot) -> None:
-    dashboard.fake.sign_in_as(ALICE, None)  # the person pressed Cancel at Slack
+    dashboard.fake.sign_in_as(TEAM, None)  # the person pressed Cancel at Slack
     declined = Browser()
     answer = declined.get(f"{dashboard.url}{DASHBOARD_PATH}/sign-in")
     assert answer.status_code == 400 and "cancelled in Slack" in text_of(answer.text)
     assert SESSION_COOKIE not in declined.cookies
 
-    dashboard.fake.sign_in_as("T0001", ALICE)
+    dashboard.fake.sign_in_as(TEAM, ALICE)
     started = Browser()
     to_slack = started.get(f"{dashboard.url}{DASHBOARD_PATH}/sign-in", follow=False)
     back = started.get(to_slack.headers["Location"], follow=False).headers["Location"]
@@ -116,8 +116,11 @@ def test_a_sign_in_that_slack_or_the_browser_did_not_finish_signs_nobody_in(dash
     refused = elsewhere.get(back)
     assert refused.status_code == 400 and "Sign in again" in text_of(refused.text)
     assert SESSION_COOKIE not in elsewhere.cookies
-    forged = Browser({**started.cookies})
-    assert forged.get(back.replace("code=", "code=forged-")).status_code == 400  # the state is spent
+    kept = dict(started.cookies)
+    forged = started.get(back.replace("code=", "code=forged-"))  # a code Slack never gave
+    assert forged.status_code == 400 and "could not confirm who you are" in text_of(forged.text)
+    replayed = Browser(kept).get(back)  # the genuine code, but its one-time state is spent
+    assert replayed.status_code == 400 and "has expired" in text_of(replayed.text)
     assert not dashboard.fake.calls_to("openid.connect.userInfo")
 
 
