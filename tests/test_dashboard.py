@@ -234,3 +234,22 @@ def test_pages_load_nothing_from_elsewhere(dashboard: RunningBot) -> None:
     assert fetched == [DASHBOARD_PATH + "/cjk-font.otf"]
     font = browser.get(dashboard.url + fetched[0])
     assert font.status_code == 200 and font.content[:4] == b"OTTO"  # an OpenType font with CFF outlines
+
+
+def test_the_portfolio_filters_sorts_and_counts_health_by_phase(dashboard: RunningBot) -> None:
+    running(dashboard)  # Apollo: amber, a task overdue
+    create(dashboard, {"key": "ORB", "name": "Orbit"}, channel="C0002")  # nothing planned yet: green
+    browser = sign_in(dashboard, ALICE)
+
+    def rows(query: str) -> list[str]:
+        return re.findall(r'<tr id="row-(\w+)">', page(dashboard, browser, "?" + query).text)
+
+    assert rows("sort=health") == ["APL", "ORB"]
+    assert rows("health=green") == ["ORB"]
+    assert rows(f"health=amber&manager={ALICE}&sponsor={BOB}") == ["APL"]
+    assert rows("phase=execution") == [] and rows("phase=nonsense&sort=nonsense") == ["APL", "ORB"]
+    matrix = re.search(r'<table class="matrix">(.*?)</table>', page(dashboard, browser).text, re.S)
+    assert matrix is not None
+    counts = text_of(matrix.group(1)).split()
+    assert counts[:7] == ["green", "amber", "red", "initiation", "1", "1", "0"]  # the rest are zeros
+    assert sum(int(word) for word in counts if word.isdigit()) == 2
