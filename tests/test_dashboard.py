@@ -245,6 +245,8 @@ def test_the_portfolio_filters_sorts_and_counts_health_by_phase(dashboard: Runni
         return re.findall(r'<tr id="row-(\w+)">', page(dashboard, browser, "?" + query).text)
 
     assert rows("sort=health") == ["APL", "ORB"]
+    # Each sortable header keeps the filters chosen and sorts by its column.
+    assert 'href="?health=amber&amp;sort=spi"' in page(dashboard, browser, "?health=amber").text
     assert rows("health=green") == ["ORB"]
     assert rows(f"health=amber&manager={ALICE}&sponsor={BOB}") == ["APL"]
     assert rows("phase=execution") == [] and rows("phase=nonsense&sort=nonsense") == ["APL", "ORB"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -84,6 +85,17 @@ class Filters:
             sponsor=query.get("sponsor") or None,
             sort=sort if sort in SORTS else "health",
         )
+
+    def sorted_by(self, sort: str) -> str:
+        """This page's query string, sorted by `sort`: the column headers link to it."""
+        chosen = {
+            "phase": self.phase.value if self.phase else None,
+            "health": self.health.value if self.health else None,
+            "manager": self.manager,
+            "sponsor": self.sponsor,
+            "sort": sort,
+        }
+        return "?" + urlencode({name: value for name, value in chosen.items() if value})
 
     def keeps(self, row: Row) -> bool:
         project = row.project
