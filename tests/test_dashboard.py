@@ -89,6 +89,8 @@ def test_another_workspaces_reader_reaches_nothing_of_this_one(dashboard: Runnin
     portfolio = page(dashboard, stranger)
     assert "APL" not in text_of(portfolio.text) and "0 projects of 0 shown" in text_of(portfolio.text)
     assert page(dashboard, stranger, "/projects/APL").status_code == 404
+    lost = page(dashboard, stranger, "/nowhere")
+    assert lost.status_code == 404 and "There is no such page in the dashboard." in text_of(lost.text)
 
 
 def test_the_pages_speak_the_readers_slack_language(dashboard: RunningBot) -> None:

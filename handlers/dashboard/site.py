@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -96,6 +97,13 @@ def mentioned(lines: Iterable[str]) -> set[str]:
     return {found.group(1) for line in lines for found in MENTION.finditer(str(escape(line)))}
 
 
+@cache
+def shipped_font() -> bytes | None:
+    """Read once: 8 MB, asked for by every browser without a Chinese font of its own."""
+    path = cjk_font()
+    return path.read_bytes() if path else None
+
+
 def safe_next(path: str | None) -> str:
     """Where to go after signing in: only a page of the dashboard, never another site."""
     if path and path.startswith(DASHBOARD_PATH) and "//" not in path and "\\" not in path:
@@ -163,7 +171,7 @@ class Dashboard:
             return self.project(reader, t, path.removeprefix(PROJECT_PREFIX), query)
         if path == PEOPLE_PATH:
             return self.people(reader, t)
-        return self.message("404 Not Found", reader, t, t("dashboard.not_found", key=path))
+        return self.message("404 Not Found", reader, t, t("dashboard.no_page"))
 
     def stylesheet(self, query: Mapping[str, str], cookies: str | None) -> Answer:
         return Answer("200 OK", self.style, CACHED, kind="text/css; charset=utf-8")
@@ -171,10 +179,10 @@ class Dashboard:
     def font(self, query: Mapping[str, str], cookies: str | None) -> Answer:
         """The Chinese font the app ships for its charts, for a browser that has none of its own:
         the stylesheet asks for it only for Chinese characters, after the fonts phones carry."""
-        path = cjk_font()
-        if path is None:
+        found = shipped_font()
+        if found is None:
             return Answer("404 Not Found", kind="text/plain")
-        return Answer("200 OK", path.read_bytes(), CACHED, kind="font/otf")
+        return Answer("200 OK", found, CACHED, kind="font/otf")
 
     # -- signing in and out
 
