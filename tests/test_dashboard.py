@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.scopes import DASHBOARD_PATH, SIGN_IN_REDIRECT_PATH
 from bot.settings import SettingsError, load_settings
@@ -149,6 +151,23 @@ def test_the_session_cookie_is_signed_http_only_lax_and_expires() -> None:
     assert Sessions("another secret", secure=True).reader(cookie, now=1_000) is None
     moved = cookie.replace(cookie.split("=", 1)[1].split(".")[0], "eyJ0ZWFtX2lkIjoiVDAwMDIifQ")
     assert sessions.reader(moved, now=1_000) is None
+
+
+@settings(max_examples=20, deadline=None, derandomize=True, database=None)
+@given(
+    name=st.text(min_size=1, max_size=80),
+    language=st.sampled_from(["en", "zh-CN"]),
+    flip=st.integers(min_value=0),
+)
+def test_a_session_reads_back_as_written_and_no_edited_one_does(name: str, language: str, flip: int) -> None:
+    sessions = Sessions("secret", secure=False)
+    reader = Reader(team_id="T0001", user_id=WEI, language=language, name=name)
+    cookie = sessions.set_cookie(reader, now=0).split(";")[0]
+    assert sessions.reader(cookie, now=1) == reader
+    value = cookie.split("=", 1)[1]
+    at = flip % len(value)
+    edited = value[:at] + ("A" if value[at] != "A" else "B") + value[at + 1 :]
+    assert sessions.reader(f"{SESSION_COOKIE}={edited}", now=1) is None
 
 
 def test_the_dashboard_is_off_without_a_public_address(bot: RunningBot) -> None:
