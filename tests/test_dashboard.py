@@ -28,6 +28,8 @@ from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, TEAM, 
 PRIVATE = "G0001"  # a private channel, as Slack names them
 FIGURES = re.compile(r"\b(SPI|CPI) (\S+)")
 MENTION = re.compile(r"&lt;@U\w+&gt;|<@U\w+>")
+# What reads no SQL of its own (the queries are those the tests on both databases read): once.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def page(bot: RunningBot, browser: Browser, path: str = "") -> requests.Response:
@@ -95,6 +97,7 @@ def test_another_workspaces_reader_reaches_nothing_of_this_one(dashboard: Runnin
     assert lost.status_code == 404 and "There is no such page in the dashboard." in text_of(lost.text)
 
 
+@SQLITE_ONLY
 def test_the_pages_speak_the_readers_slack_language(dashboard: RunningBot) -> None:
     running(dashboard)
     wei = sign_in(dashboard, WEI, page=DASHBOARD_PATH + "/projects/APL")
@@ -128,6 +131,7 @@ def test_a_sign_in_that_slack_or_the_browser_did_not_finish_signs_nobody_in(dash
     assert not dashboard.fake.calls_to("openid.connect.userInfo")
 
 
+@SQLITE_ONLY
 def test_signing_out_ends_the_session_and_a_tampered_cookie_is_no_session(dashboard: RunningBot) -> None:
     running(dashboard)
     browser = sign_in(dashboard, ALICE)
@@ -170,6 +174,7 @@ def test_a_session_reads_back_as_written_and_no_edited_one_does(name: str, langu
     assert sessions.reader(f"{SESSION_COOKIE}={edited}", now=1) is None
 
 
+@SQLITE_ONLY
 def test_the_dashboard_is_off_without_a_public_address(bot: RunningBot) -> None:
     assert requests.get(bot.url + DASHBOARD_PATH, timeout=5).status_code == 404
     assert requests.get(bot.url + SIGN_IN_REDIRECT_PATH, timeout=5).status_code == 404
@@ -194,6 +199,7 @@ def links_in(blocks: list[dict[str, Any]]) -> list[str]:
     return re.findall(r"<(http[^|>]+)\|Open in the dashboard>", json.dumps(blocks))
 
 
+@SQLITE_ONLY
 def test_status_home_and_the_digest_link_to_the_dashboard(dashboard: RunningBot) -> None:
     create(dashboard)
     base = dashboard.url + DASHBOARD_PATH
@@ -212,6 +218,7 @@ def test_status_home_and_the_digest_link_to_the_dashboard(dashboard: RunningBot)
     assert links_in(digest.args["blocks"]) == [base + "/projects/APL"]
 
 
+@SQLITE_ONLY
 def test_without_the_dashboard_slack_carries_no_link(bot: RunningBot) -> None:
     create(bot)
     assert links_in(bot.slack.command("status APL").json()["blocks"]) == []
@@ -241,6 +248,7 @@ def test_change_requests_are_shown_with_their_decisions(dashboard: RunningBot) -
     assert "↳ ❌ Rejected by Alice Chen (manager): Not this quarter" in text_of(changes.group(1))
 
 
+@SQLITE_ONLY
 def test_pages_load_nothing_from_elsewhere(dashboard: RunningBot) -> None:
     running(dashboard)
     browser = sign_in(dashboard, WEI)
@@ -257,6 +265,7 @@ def test_pages_load_nothing_from_elsewhere(dashboard: RunningBot) -> None:
     assert font.status_code == 200 and font.content[:4] == b"OTTO"  # an OpenType font with CFF outlines
 
 
+@SQLITE_ONLY
 def test_the_portfolio_filters_sorts_and_counts_health_by_phase(dashboard: RunningBot) -> None:
     running(dashboard)  # Apollo: amber, a task overdue
     create(dashboard, {"key": "ORB", "name": "Orbit"}, channel="C0002")  # nothing planned yet: green
