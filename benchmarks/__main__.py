@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from benchmarks import (
+    dashboard_bench,
     digests_bench,
     dms_bench,
     growth_bench,
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, ModuleType] = {
         dms_bench,
         reschedule_bench,
         growth_bench,
+        dashboard_bench,
         soak,
     )
 }

@@ -23,6 +23,10 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "views.update": (),
     "views.publish": (),
     "auth.test": (),
+    # Sign in with Slack (the dashboard): called with the app's credentials and the reader's own
+    # token, which the user scopes below grant, never with the bot token.
+    "openid.connect.token": (),
+    "openid.connect.userInfo": (),
 }
 # Calls Bolt makes itself (it asks who the token belongs to), not written in our code.
 FRAMEWORK_METHODS = ("auth.test",)
@@ -41,6 +45,10 @@ BOT_SCOPES = (
     "groups:read",
     "files:write",
 )
+# Sign in with Slack (OpenID Connect) asks these of the reader, not of the bot.
+SIGN_IN_SCOPES = ("openid", "profile", "email")
+DASHBOARD_PATH = "/dashboard"
+SIGN_IN_REDIRECT_PATH = DASHBOARD_PATH + "/signed-in"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 EVENTS_PATH = "/slack/events"

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     pmo_portfolio_channel: str | None = None
     pmo_language: Language = "en"
     pmo_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Where people's browsers reach `pmo-bot serve`; the dashboard is served only when it is set,
+    # since Slack sends a signed-in reader back to an address under it.
+    pmo_public_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -103,6 +106,17 @@ class Settings(BaseSettings):
             )
         return frozenset(ids)
 
+    @field_validator("pmo_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+            raise ValueError(
+                "must be the http(s) address people reach the bot at, such as https://pmo.example.com"
+            )
+        return value.rstrip("/")
+
     @field_validator("pmo_portfolio_channel")
     @classmethod
     def _portfolio_channel(cls, value: str | None) -> str | None:
@@ -112,8 +126,20 @@ class Settings(BaseSettings):
 
     @property
     def uses_oauth(self) -> bool:
-        """Serve many workspaces through Slack's OAuth install flow."""
+        """Serve many workspaces through Slack's OAuth install flow.
+
+        With a bot token the app serves that one workspace; the client id and secret then only
+        sign readers in to the dashboard.
+        """
+        return self.has_client_credentials and self.slack_bot_token is None
+
+    @property
+    def has_client_credentials(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        return self.pmo_public_url is not None
 
     def allows_response_url(self, url: str) -> bool:
         """Whether the bot may post to this response URL: Slack's hosts over HTTPS only.
@@ -140,6 +166,14 @@ class Settings(BaseSettings):
                 _missing("SLACK_SIGNING_SECRET", "the Signing Secret from your app's Basic Information")
             )
         lines += self._web_api_lines()
+        if self.dashboard_enabled and not self.has_client_credentials:
+            lines.append(
+                _missing(
+                    "SLACK_CLIENT_ID",
+                    "PMO_PUBLIC_URL turns the dashboard on, whose Sign in with Slack needs "
+                    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET",
+                )
+            )
         if lines:
             raise SettingsError(lines)
 

@@ -1,4 +1,5 @@
-"""HTTP mode: Slack's requests and a health check, served by waitress (a production WSGI server)."""
+"""HTTP mode: Slack's requests, a health check and the dashboard, served by waitress (a production
+WSGI server)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.app import PmoApp
 from bot.runtime import ANSWERING, Answering
 from bot.scopes import EVENTS_PATH
 from bot.signing import is_signed, verifier_for
+from handlers.dashboard.site import Dashboard
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +37,15 @@ class WebApp:
         self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
         secret = app.runtime.settings.slack_signing_secret
         self.verifier = verifier_for(secret.get_secret_value() if secret else None)
+        # Off unless PMO_PUBLIC_URL says where browsers reach the bot (Slack signs readers in there).
+        self.dashboard = Dashboard(app.runtime) if app.runtime.settings.dashboard_enabled else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self.health(start_response)
+        # The dashboard's pages, and its one form (sign-out), are for browsers, not for Slack.
+        if self.dashboard is not None and Dashboard.serves(environ.get("PATH_INFO", "")):
+            return self.dashboard(environ, start_response)
         # Every POST is Slack's or nobody's; the OAuth install pages and the health check are GETs.
         if environ.get("REQUEST_METHOD") == "POST" and not self.from_slack(environ):
             log.warning("refused a request whose Slack signature could not be verified")

@@ -24,6 +24,7 @@ from bot import slack_client
 from bot.app import Mode, create_app
 from models.core.database import Database
 from models.core.migrate import upgrade
+from tests.support.dashboard import serving_dashboard
 from tests.support.databases import empty_postgres
 from tests.support.fakeslack import FakeSlack
 from tests.support.served import RunningBot, make_settings, serving
@@ -149,4 +150,11 @@ def fake_slack() -> Iterator[FakeSlack]:
 def bot(fake_slack: FakeSlack, database: Database, database_url: str) -> Iterator[RunningBot]:
     app = create_app(make_settings(fake_slack, database_url), database=database, mode=Mode.HTTP)
     with serving(app, fake_slack) as running:
+        yield running
+
+
+@pytest.fixture
+def dashboard(fake_slack: FakeSlack, database: Database, database_url: str) -> Iterator[RunningBot]:
+    """The real app with its dashboard on, as PMO_PUBLIC_URL and the app's credentials turn it on."""
+    with serving_dashboard(fake_slack, database, database_url) as running:
         yield running

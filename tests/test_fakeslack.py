@@ -1036,3 +1036,39 @@ def test_the_package_imports_nothing_from_the_tests() -> None:
         if re.search(r"^\s*(from|import) (tests|benchmarks)\b", path.read_text(), re.MULTILINE)
     ]
     assert importers == []
+
+
+# -- Sign in with Slack -------------------------------------------------------------------------
+
+
+def authorize(fake: FakeSlack, **query: str) -> requests.Response:
+    asked = {"response_type": "code", "client_id": "1.2", "scope": "openid,profile,email", **query}
+    url = f"{fake.url}/openid/connect/authorize"
+    return requests.get(url, params=asked, allow_redirects=False, timeout=5)
+
+
+def test_sign_in_with_slack_gives_one_code_for_one_token_for_who_is_signed_in(fake: FakeSlack) -> None:
+    fake.sign_in_as(TEAM, ALICE)
+    back = authorize(fake, state="s1", redirect_uri="https://pmo.example.com/back")
+    assert back.status_code == 302
+    target = urlsplit(back.headers["Location"])
+    assert target.netloc == "pmo.example.com" and target.path == "/back"
+    code = parse_qs(target.query)["code"][0]
+    assert parse_qs(target.query)["state"] == ["s1"]
+    client = WebClient(base_url=fake.api_url)
+    exchange = {"client_id": "1.2", "client_secret": "shh", "redirect_uri": "https://pmo.example.com/back"}
+    token = client.openid_connect_token(code=code, **exchange)["access_token"]
+    info = client.openid_connect_userInfo(token=token)
+    assert (info["sub"], info["https://slack.com/team_id"], info["locale"]) == (ALICE, TEAM, "zh-CN")
+    again = slack_error(lambda: client.openid_connect_token(code=code, **exchange))
+    assert again.response["error"] == "invalid_code"  # a code is good for one exchange
+    assert fake.violations == []
+
+
+def test_an_authorize_link_without_what_slack_needs_is_a_violation(fake: FakeSlack) -> None:
+    refused = authorize(fake, scope="openid", redirect_uri="https://pmo.example.com/back")
+    assert refused.status_code == 400
+    assert fake.violations == [
+        "openid.connect.authorize: missing argument state; scope must ask for email, openid, profile"
+    ]
+    fake.reset()

@@ -20,6 +20,8 @@ from bot.scopes import (
     FRAMEWORK_METHODS,
     METHOD_SCOPES,
     REDIRECT_PATH,
+    SIGN_IN_REDIRECT_PATH,
+    SIGN_IN_SCOPES,
 )
 from models import SlackUser
 from tests.support.charter import create
@@ -175,3 +177,10 @@ def test_every_shortcut_opens_its_form_with_the_message(bot: RunningBot) -> None
         assert "Vendor invoice is wrong" in initial, f"{shortcut['callback_id']} did not open its form"
     opened = [call.args["view"]["callback_id"] for call in bot.fake.calls_to("views.open")][-len(shortcuts) :]
     assert len(set(opened)) == len(shortcuts)
+
+
+def test_the_manifest_lets_readers_sign_in_to_the_dashboard() -> None:
+    oauth = MANIFEST["oauth_config"]
+    assert any(url.endswith(SIGN_IN_REDIRECT_PATH) for url in oauth["redirect_urls"])
+    assert sorted(oauth["scopes"]["user"]) == sorted(SIGN_IN_SCOPES)
+    assert "PMO_PUBLIC_URL" in README and SIGN_IN_REDIRECT_PATH in README

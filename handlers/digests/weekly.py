@@ -25,6 +25,7 @@ from bot.markup import Markup
 from bot.outbox import Content, Notice
 from bot.runtime import Runtime
 from handlers.changes.decisions import STATUS_MARK
+from handlers.dashboard.links import link_blocks, link_text
 from handlers.risks.lines import level
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import project_translator, translator_for
@@ -123,14 +124,15 @@ def digest_lines(digest: Digest, t: Translator) -> list[str]:
     return lines
 
 
-def digest_message(digest: Digest, t: Translator) -> tuple[str, list[Block]]:
+def digest_message(digest: Digest, t: Translator, link: list[Block] | None = None) -> tuple[str, list[Block]]:
+    """The digest's text and blocks; `link` is the project's dashboard page, under the figures."""
     project = digest.project
     title = t("digests.title", key=project.key, name=project.name, week=fmt_week(digest.week, t))
     if digest.quiet:
         text = t("digests.quiet", title=title)
-        return text, [section(text)]
+        return text, [section(text), *(link or [])]
     lines = digest_lines(digest, t)
-    return title + "\n" + "\n".join(lines), [header(title), section("\n".join(lines))]
+    return title + "\n" + "\n".join(lines), [header(title), section("\n".join(lines)), *(link or [])]
 
 
 class DigestPass(ScheduledPass):
@@ -196,7 +198,8 @@ class DigestPass(ScheduledPass):
                 with self.isolated(subjects[project.id]):
                     language = project_translator(self.runtime, project).language
                     t = speaks.setdefault(language, BatchTranslator(language))
-                    text, blocks = digest_message(digest, t)
+                    link = link_blocks(self.runtime.settings, t, project.key)
+                    text, blocks = digest_message(digest, t, link)
                     key, channel = digest_key(project.id, due_on), project.channel_id
                     written.append(
                         Notice.due(key, "digest", channel, text, blocks, subject=subjects[project.id])
@@ -225,8 +228,11 @@ class DigestPass(ScheduledPass):
         """The portfolio's lines and chart, written only when the sender finds it still to send."""
         with self.runtime.database.session(self.team_id, write=False) as db:
             # The portfolio channel belongs to no project: it reads the workspace's language.
-            text, history = portfolio(db, self.now.astimezone(UTC).date(), translator_for(self.runtime))
+            t = translator_for(self.runtime)
+            text, history = portfolio(db, self.now.astimezone(UTC).date(), t)
+        link = link_text(self.runtime.settings, t)
         png = render_health_history(history)
+        text = f"{text}\n{link}" if link else text
         return Content(text, file=png, filename=f"portfolio-{iso_week(due_on)}.png")
 
 

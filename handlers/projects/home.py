@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.changes.buttons import decision_buttons
 from handlers.closing.checklist import deliverable_buttons
+from handlers.dashboard.links import link_blocks
 from handlers.projects.listing import project_line
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
@@ -93,8 +94,11 @@ def decision_blocks(db: Session, user_id: str, t: Translator) -> list[Block]:
     return blocks
 
 
-def home_view(db: Session, user_id: str, dates: DateContext, t: Translator) -> dict[str, Any]:
-    blocks: list[Block] = [header(t("home.title")), section(t("home.intro")), divider()]
+def home_view(
+    db: Session, user_id: str, dates: DateContext, t: Translator, link: list[Block] | None = None
+) -> dict[str, Any]:
+    """The person's Home tab; `link` is the dashboard's, shown under the introduction."""
+    blocks: list[Block] = [header(t("home.title")), section(t("home.intro")), *(link or []), divider()]
     blocks += [*decision_blocks(db, user_id, t), divider()]
     blocks += [*project_blocks(db, user_id, dates, t), divider()]
     blocks += task_blocks(db, user_id, dates, t)
@@ -106,7 +110,7 @@ def publish_home(ctx: Ctx, user_id: str) -> None:
     # The tab is the person's own, whoever's action refreshed it: their language and time zone.
     t, dates = ctx.t_for(user_id), DateContext.of(ctx, user_id)
     with ctx.db(write=False) as db:
-        view = home_view(db, user_id, dates, t)
+        view = home_view(db, user_id, dates, t, link_blocks(ctx.runtime.settings, t))
     ctx.client.views_publish(user_id=user_id, view=view)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from itertools import takewhile
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
 from bot.charts import DEFAULT_LABELS, ROWS_MAX, GanttBar, GanttChart, GanttMilestone, render_gantt
 from bot.runtime import Runtime
@@ -98,24 +99,28 @@ def display_name(ctx: Ctx, user_id: str | None) -> str | None:
     return (person.name if person else None) or user_id
 
 
+def plan_marks(db: Session, project: Project, today: date) -> tuple[list[GanttBar], list[GanttMilestone]]:
+    """What a Gantt of the project draws: its tasks' bars in plan order, and its milestones."""
+    plan = project_plan(db, project)
+    keys = {row.task.id: task_key(project, row.task) for row in plan.rows}
+    edges: dict[int, list[int]] = {}
+    for link in dependency_links(db, project):
+        edges.setdefault(link.after, []).append(link.before)
+    bars = [gantt_bar(project, row, keys, edges, today) for row in plan.rows]
+    marks = [gantt_milestone(milestone, today) for milestone in project_milestones(db, project)]
+    return with_rolled_baselines([bar for bar in bars if bar is not None]), marks
+
+
 def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttChart]:
     with ctx.db(write=False) as db:
         project = project_by_id(db, project_id)
-        plan = project_plan(db, project)
-        links = dependency_links(db, project)
-        milestones = project_milestones(db, project)
+        bars, marks = plan_marks(db, project, today)
         calendar = project_calendar(db, project)
-    keys = {row.task.id: task_key(project, row.task) for row in plan.rows}
-    edges: dict[int, list[int]] = {}
-    for link in links:
-        edges.setdefault(link.after, []).append(link.before)
-    bars = [gantt_bar(project, row, keys, edges, today) for row in plan.rows]
-    names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars if bar is not None}}
-    drawn = with_rolled_baselines([replace(bar, owner=names[bar.owner]) for bar in bars if bar is not None])
+    names = {owner: display_name(ctx, owner) for owner in {bar.owner for bar in bars}}
+    drawn = [replace(bar, owner=names[bar.owner]) for bar in bars]
     # Posted to the channel, so drawn in the project's language.
     t = ctx.t_project(project).literal()  # drawn in a picture, which is not mrkdwn
     labels = {name: t(f"gantt.label.{name}") for name in DEFAULT_LABELS}
-    marks = [gantt_milestone(milestone, today) for milestone in milestones]
     chart = GanttChart(
         title=t("gantt.title", key=project.key, name=project.name),
         today=today,

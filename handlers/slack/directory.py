@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.i18n import language_for_locale
 from models.core.claims import claim, upsert_rows
@@ -209,3 +210,10 @@ def language_of(ctx: Ctx, user_id: str, find: Callable[[str], SlackUser | None] 
         log.warning("no locale for %s (%s): answering in %s", user_id, error.__class__.__name__, default)
         return default
     return language_for_locale(user.locale if user else None, default)
+
+
+def cached_names(db: Session, user_ids: Collection[str]) -> dict[str, str]:
+    """The names the cache holds for these people, however old: pages that must not wait on
+    Slack (the dashboard) label people with them, and with their ids where none is cached."""
+    rows = db.execute(select(SlackUser.user_id, SlackUser.name).where(SlackUser.user_id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows if name}

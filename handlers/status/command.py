@@ -13,6 +13,7 @@ from bot.blocks import MESSAGE_BLOCKS_MAX, Block, context, fit, header, section,
 from bot.formats import fmt_date, fmt_list, fmt_money, mention
 from bot.i18n import Translator
 from bot.runtime import Runtime
+from handlers.dashboard.links import link_blocks
 from handlers.issues.log import issue_line
 from handlers.projects.listing import project_line
 from handlers.risks.lines import level
@@ -228,9 +229,9 @@ def budget_baseline(project: Project, t: Translator) -> str:
     return t("status.baseline", baseline=money(project.baseline_budget, project, t))
 
 
-def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]]:
-    title = headline(report, t)
-    groups = [
+def status_groups(report: StatusReport, t: Translator) -> list[list[str]]:
+    """The status's lines below its title, in the groups it is shown in (Slack, the dashboard)."""
+    return [
         reason_lines(report, t) or [t("status.all_clear")],
         progress_lines(report, t),
         milestone_lines(report, t),
@@ -238,6 +239,11 @@ def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]
         risk_lines(report, t),
         tail_lines(report, t),
     ]
+
+
+def status_blocks(report: StatusReport, t: Translator) -> tuple[str, list[Block]]:
+    title = headline(report, t)
+    groups = status_groups(report, t)
     blocks = [header(title)]
     for lines in groups:
         blocks += sections(lines)
@@ -278,8 +284,7 @@ def status_reply(invocation: Invocation) -> Reply:
     checked = checked_project(invocation, key)
     kept = kept_snapshot(checked, as_of(checked)) if checked else None
     if kept:  # nothing moved since the last reader: no second visit to the database
-        text, blocks = rendered_status(kept, ctx.t)
-        return Reply(text, blocks=blocks)
+        return status_answer(ctx, kept)
     channel = invocation.command.channel_id
     with ctx.db(write=False) as db:  # one session: a big status is a dozen queries, not two visits
         project = find_project(db, channel_id=channel, key=key) if key else project_of_channel(db, channel)
@@ -287,8 +292,15 @@ def status_reply(invocation: Invocation) -> Reply:
             return my_projects_reply(db, ctx)
         # The project's own calendar, so everyone who asks sees the same status; an archive as it closed.
         today = as_of(project)
-        text, blocks = rendered_status(snapshot_of(db, project, today), ctx.t)
-    return Reply(text, blocks=blocks)
+        snapshot = snapshot_of(db, project, today)
+    return status_answer(ctx, snapshot)
+
+
+def status_answer(ctx: Ctx, snapshot: Snapshot) -> Reply:
+    """The status as rendered for everyone, and the link to the project's dashboard page."""
+    text, blocks = rendered_status(snapshot, ctx.t)
+    link = link_blocks(ctx.runtime.settings, ctx.t, snapshot.report.project.key)
+    return Reply(text, blocks=[*blocks[: MESSAGE_BLOCKS_MAX - len(link)], *link])
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:

@@ -115,13 +115,20 @@ def locked_change(db: Session, project: Project, change_id: int) -> ChangeReques
 
 
 def decisions_of(db: Session, change: ChangeRequest) -> list[ChangeDecision]:
-    return list(
-        db.scalars(
-            select(ChangeDecision)
-            .where(ChangeDecision.change_request_id == change.id)
-            .order_by(ChangeDecision.id)
-        )
+    return decisions_by_change(db, [change.id]).get(change.id, [])
+
+
+def decisions_by_change(db: Session, change_ids: list[int]) -> dict[int, list[ChangeDecision]]:
+    """The decisions on each of these change requests, in the order they were made, in one query."""
+    found: dict[int, list[ChangeDecision]] = {}
+    rows = db.scalars(
+        select(ChangeDecision)
+        .where(ChangeDecision.change_request_id.in_(change_ids))
+        .order_by(ChangeDecision.id)
     )
+    for decision in rows:
+        found.setdefault(decision.change_request_id, []).append(decision)
+    return found
 
 
 def _seat_for(project: Project, change: ChangeRequest, actor: Actor, taken: set[Seat]) -> Seat:

@@ -91,6 +91,7 @@ class StatusReport:
     undated: list[Task]  # the first few tasks planned value leaves out; value.undated counts them all
     slipped: int = 0  # leaf tasks finishing after their baseline finish
     open_risks: int = 0
+    high_risks: int = 0  # open risks scored high
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # the project's, for slips
 
     @property
@@ -255,5 +256,6 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         reviews=figures.reviews.get(project.id, {}),
         undated=figures.undated.get(project.id, []),
         slipped=work.slipped,
+        high_risks=risks.high,
         calendar=calendar,
     )

@@ -8,6 +8,9 @@
   catch the app mid-send;
 - `oauth_grant` and `set_socket_mode_url`: oauth.v2.access and apps.connections.open, which
   only the install flow and Socket Mode call;
+- `sign_in_as`: Sign in with Slack (the dashboard's): the authorize page, which sends the
+  browser back with a code for whoever is signed in to Slack there, and openid.connect.token
+  and openid.connect.userInfo;
 - `calls_to`, `wait_for`, `uploaded_bytes` and `reset`: what tests ask about the calls.
 
 Tests assert `fake.violations == []` (the `fake_slack` fixture does so for every test).
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 import threading
 import time
 from collections import Counter, deque
@@ -24,16 +28,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Final
+from urllib.parse import parse_qsl, urlencode
 
 from bot.pretend_slack.answers import Answer, JsonDict, Problems, SlackError
 from bot.pretend_slack.server import Incoming, PretendSlack, RequestHandler, read_arguments
-from bot.pretend_slack.web_api import Method, Need, TokenKind
+from bot.pretend_slack.web_api import Method, Need, TokenKind, refusal
 from bot.pretend_slack.world import Call, SlackState, add_workspace
 
 __all__ = ["Answer", "Call", "Failure", "FakeSlack", "Incoming", "Stall", "read_arguments"]
 
 DEFAULT_SOCKET_MODE_URL = "wss://wss-primary.slack.com/link/?ticket=fake-ticket"
 OAUTH_ACCESS = "oauth.v2.access"
+OIDC_TOKEN = "openid.connect.token"
+OIDC_AUTHORIZE = "/openid/connect/authorize"
+OIDC_SCOPES = frozenset({"openid", "profile", "email"})
 # An answer that is no answer: the handler hangs up, and the client sees the connection drop.
 HANG_UP: Final = Answer(0, b"")
 
@@ -85,6 +93,16 @@ class Grant:
     installer_user_id: str
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """Who Sign in with Slack vouches for: a code's or a token's person, and the code's redirect."""
+
+    team_id: str
+    user_id: str
+    redirect_uri: str = ""
+    client_id: str = ""
+
+
 class _HangingUpHandler(RequestHandler):
     def _reply(self, answer: Answer) -> None:
         if answer is HANG_UP:
@@ -123,6 +141,19 @@ class FakeSlack(PretendSlack):
         self._drops: Counter[str] = Counter()
         self._grants: dict[str, Grant] = {}  # OAuth code -> what it installs
         self._socket_mode_url = DEFAULT_SOCKET_MODE_URL
+        self._browser: SignedIn | None = None  # who is signed in to Slack in "the browser"
+        self._oidc_codes: dict[str, SignedIn] = {}
+        self._oidc_tokens: dict[str, SignedIn] = {}
+        self._methods[OIDC_TOKEN] = Method(
+            self._oidc_token,
+            (
+                Need(("client_id",), "invalid_client_id"),
+                Need(("client_secret",), "bad_client_secret"),
+                Need(("code",)),
+            ),
+            token=TokenKind.NONE,
+        )
+        self._methods["openid.connect.userInfo"] = Method(self._oidc_user_info, token=TokenKind.NONE)
         self._methods["apps.connections.open"] = Method(self._connections_open, token=TokenKind.APP)
         self._methods[OAUTH_ACCESS] = Method(
             self._oauth_access,
@@ -154,6 +185,11 @@ class FakeSlack(PretendSlack):
         """Let oauth.v2.access exchange `code` (once) for an installation of `team_id`."""
         with self._lock:
             self._grants[code] = Grant(team_id, team_name, bot_token, bot_user_id, scope, installer_user_id)
+
+    def sign_in_as(self, team_id: str, user_id: str | None) -> None:
+        """Whom the authorize page signs in (None: nobody, as if they pressed Cancel)."""
+        with self._lock:
+            self._browser = SignedIn(team_id, user_id) if user_id else None
 
     def user_object(self, team_id: str, user_id: str) -> JsonDict:
         """The person as Slack's events describe them: users.info's user, without the locale."""
@@ -241,6 +277,8 @@ class FakeSlack(PretendSlack):
     # -- serving
 
     def _route(self, request: Incoming) -> Answer:
+        if request.path == OIDC_AUTHORIZE:
+            return self._oidc_authorize(request)
         kind, _, name = request.path.lstrip("/").partition("/")
         if kind == "api":
             self._hold_if_stalled(name, request)
@@ -260,7 +298,7 @@ class FakeSlack(PretendSlack):
 
     def _arguments(self, name: str, request: Incoming) -> tuple[JsonDict, Problems]:
         args, problems = super()._arguments(name, request)
-        if name == OAUTH_ACCESS:
+        if name in (OAUTH_ACCESS, OIDC_TOKEN):
             args = basic_credentials(request.headers) | args
         return args, problems
 
@@ -311,4 +349,66 @@ class FakeSlack(PretendSlack):
             "enterprise": None,
             "is_enterprise_install": False,
             "authed_user": {"id": grant.installer_user_id},
+        }
+
+    # -- Sign in with Slack
+
+    def _oidc_authorize(self, request: Incoming) -> Answer:
+        """The page a browser is sent to: back to redirect_uri with a code, or with error=access_denied."""
+        args = dict(parse_qsl(request.query))
+        call = Call("openid.connect.authorize", args, None, None)
+        with self._lock:
+            problems = [
+                f"missing argument {name}"
+                for name in ("client_id", "redirect_uri", "state")
+                if not args.get(name)
+            ]
+            if args.get("response_type") != "code":
+                problems.append("response_type must be code")
+            if not set(args.get("scope", "").split(",")) >= OIDC_SCOPES:
+                problems.append(f"scope must ask for {', '.join(sorted(OIDC_SCOPES))}")
+            if problems:
+                return self._serve(refusal("invalid_request", "; ".join(problems), status=400), call)
+            outcome = {"state": args["state"]}
+            if self._browser is None:
+                outcome["error"] = "access_denied"
+            else:
+                code = f"oidc-code-{secrets.token_hex(8)}"
+                self._oidc_codes[code] = replace(
+                    self._browser, redirect_uri=args["redirect_uri"], client_id=args["client_id"]
+                )
+                outcome["code"] = code
+            answer = Answer(302, b"", headers={"Location": f"{args['redirect_uri']}?{urlencode(outcome)}"})
+            self._record(call, answer)
+            return answer
+
+    def _oidc_token(self, state: SlackState, call: Call) -> JsonDict:
+        """Exchange a code the authorize page gave (once, for the same redirect and client)."""
+        signed = self._oidc_codes.pop(str(call.args.get("code")), None)
+        if signed is None:
+            raise SlackError("invalid_code")
+        if call.args.get("redirect_uri") != signed.redirect_uri:
+            raise SlackError("bad_redirect_uri", "redirect_uri differs from the one authorized")
+        if call.args.get("client_id") != signed.client_id:
+            raise SlackError("invalid_client_id", "client_id differs from the one authorized")
+        token = f"xoxp-oidc-{secrets.token_hex(8)}"
+        self._oidc_tokens[token] = signed
+        call.team_id = signed.team_id
+        return {"access_token": token, "token_type": "Bearer", "id_token": "header.claims.signature"}
+
+    def _oidc_user_info(self, state: SlackState, call: Call) -> JsonDict:
+        signed = self._oidc_tokens.get(call.token or "")
+        if signed is None:
+            raise SlackError(
+                "invalid_auth", "openid.connect.userInfo needs the token openid.connect.token gave"
+            )
+        user = self._workspace(signed.team_id).users[signed.user_id]
+        return {
+            "sub": user.id,
+            "https://slack.com/user_id": user.id,
+            "https://slack.com/team_id": signed.team_id,
+            "email": f"{user.name}@example.com",
+            "email_verified": True,
+            "name": user.real_name,
+            "locale": user.locale,
         }
