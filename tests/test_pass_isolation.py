@@ -141,10 +141,10 @@ def test_a_digest_that_cannot_be_written_fails_its_project_alone_and_repeats_are
     three_projects(bot)
     real = handlers.digests.weekly.digest_message
 
-    def message(digest: Digest, t: Any) -> Any:
+    def message(digest: Digest, t: Any, *rest: Any) -> Any:
         if digest.project.key == "HERA":
             raise ValueError("Hera's digest has a line no template can hold")
-        return real(digest, t)
+        return real(digest, t, *rest)
 
     monkeypatch.setattr(handlers.digests.weekly, "digest_message", message)
     code, out = pmo_bot("jobs", "run", "digests", "--at", MONDAY_0905_SHANGHAI)
