@@ -53,6 +53,7 @@ class Failure:
     status: int
     retry_after: int | None
     error: str | None
+    where: Callable[[JsonDict], bool] = lambda args: True  # which calls it meets
 
     def answer(self) -> Answer:
         if self.status == 429:
@@ -211,16 +212,19 @@ class FakeSlack(PretendSlack):
         retry_after: int | None = 1,
         error: str | None = None,
         times: int = 1,
+        where: Callable[[JsonDict], bool] = lambda args: True,
     ) -> None:
-        """Answer the next `times` calls to `method` with a failure instead of running them.
+        """Answer the next `times` calls to `method` whose arguments satisfy `where` with a
+        failure instead of running them.
 
         429 sends Retry-After (unless None); 5xx is an outage; 200 needs `error` and answers
         {"ok": false, "error": error}. The calls are still checked for violations and recorded.
         """
         if status == 200 and not error:
             raise ValueError("a 200 failure needs error=..., such as error='channel_not_found'")
+        failure = Failure(status, retry_after, error, where)
         with self._lock:
-            self._failures.setdefault(method, deque()).extend([Failure(status, retry_after, error)] * times)
+            self._failures.setdefault(method, deque()).extend([failure] * times)
 
     def stall_next(
         self, method: str, *, where: Callable[[JsonDict], bool] = lambda args: True, timeout: float = 30
@@ -302,9 +306,17 @@ class FakeSlack(PretendSlack):
             args = basic_credentials(request.headers) | args
         return args, problems
 
+    def _failure_for(self, call: Call) -> Failure | None:
+        """The first failure asked for that meets this call, taken off the queue."""
+        with self._lock:
+            queued = self._failures.get(call.method, deque())
+            failure = next((failure for failure in queued if failure.where(call.args)), None)
+            if failure is not None:
+                queued.remove(failure)
+            return failure
+
     def _serve(self, method: Method, call: Call, problems: Sequence[str] = ()) -> Answer:
-        queued = self._failures.get(call.method)
-        failure = queued.popleft() if queued else None
+        failure = self._failure_for(call)
         if failure is not None:
             # Checked as Slack would check it, so a broken call is still a violation, but not run.
             self._answer(replace(method, handler=not_run), call, problems)
