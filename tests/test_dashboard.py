@@ -23,6 +23,7 @@ from models.core.enums import Health
 from tests.support.changes import decide, requested
 from tests.support.charter import create
 from tests.support.dashboard import CLIENT_ID, CLIENT_SECRET, Browser, sign_in, text_of
+from tests.support.databases import SQLITE_ONLY
 from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.flows import CHANNEL, local_today
 from tests.support.passes import run_passes_now
@@ -33,8 +34,6 @@ from tests.support.workspace import ADMIN, ALICE, BOB, CAROL, OTHER_TEAM, TEAM, 
 PRIVATE = "G0001"  # a private channel, as Slack names them
 FIGURES = re.compile(r"\b(SPI|CPI) (\S+)")
 MENTION = re.compile(r"&lt;@U\w+&gt;|<@U\w+>")
-# What reads no SQL of its own (the queries are those the tests on both databases read): once.
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def page(bot: RunningBot, browser: Browser, path: str = "") -> requests.Response:

@@ -17,10 +17,14 @@ from models.core.clock import CLOCK
 from models.core.database import Database
 from tests.support.budget import budgeted
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.fakeslack import FakeSlack
 from tests.support.flows import count_rows, field_errors, open_modal, say, submit
 from tests.support.served import RunningBot, make_settings, serving
 from tests.support.workspace import ADMIN, CAROL, WEI
+
+# Wording and dates: what they read are queries the tests on both databases cover.
+pytestmark = SQLITE_ONLY
 
 # Friday 2026-12-04: 10:00 in Shanghai (Wei), 02:00 in London (the administrator), 03:00 in Madrid.
 SAID_ON = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)

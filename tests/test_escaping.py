@@ -28,6 +28,7 @@ from models import ChangeRequest, Issue, Risk, Task
 from models.core.errors import People
 from tests.support.charter import create
 from tests.support.closing_flows import give_lessons, start, wait_until
+from tests.support.databases import SQLITE_ONLY
 from tests.support.digests import digests
 from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.support.flows import say as closing_say
@@ -222,6 +223,7 @@ def raise_risk(bot: RunningBot, values: dict[str, str | None], user: str = ALICE
     assert field_errors(submit(bot, view, values, user=user)) == {}
 
 
+@SQLITE_ONLY
 def test_a_risk_titled_with_markup_is_posted_and_listed_as_text(bot: RunningBot) -> None:
     create(bot)
     bot.slack.command("team add <@U0003> member")
@@ -254,6 +256,7 @@ def test_a_risk_titled_with_markup_is_posted_and_listed_as_text(bot: RunningBot)
     assert_nothing_live([*everything_sent(bot), ("ack", register), ("ack", status)])
 
 
+@SQLITE_ONLY
 def test_a_task_title_with_markup_reaches_its_owner_and_the_home_tab_as_text(bot: RunningBot) -> None:
     create(bot)
     bot.slack.command("team add <@U0003> member")
@@ -272,6 +275,7 @@ def test_a_task_title_with_markup_reaches_its_owner_and_the_home_tab_as_text(bot
     assert_nothing_live([*everything_sent(bot), ("ack", tasks)])
 
 
+@SQLITE_ONLY
 def test_a_command_is_read_as_typed_and_its_markup_shown_as_text(bot: RunningBot) -> None:
     """Slack escapes &, < and > typed in a command; "@channel" typed there arrives as <!channel>."""
     create(bot)
@@ -284,6 +288,7 @@ def test_a_command_is_read_as_typed_and_its_markup_shown_as_text(bot: RunningBot
     assert_nothing_live([*everything_sent(bot), ("ack", {"text": answer_text})])
 
 
+@SQLITE_ONLY
 def test_a_change_request_reason_with_markup_is_shown_as_text_in_every_copy(bot: RunningBot) -> None:
     create(bot)
     bot.slack.command("team add <@U0003> member")
@@ -310,6 +315,7 @@ def test_a_change_request_reason_with_markup_is_shown_as_text_in_every_copy(bot:
     assert_nothing_live(everything_sent(bot))
 
 
+@SQLITE_ONLY
 def test_a_standup_answer_with_markup_is_summarised_as_text(bot: RunningBot) -> None:
     team(bot)
     standups(bot, "2026-12-07T08:40+00:00")  # Carol's morning
@@ -322,6 +328,7 @@ def test_a_standup_answer_with_markup_is_summarised_as_text(bot: RunningBot) -> 
     assert_nothing_live(everything_sent(bot))
 
 
+@SQLITE_ONLY
 def test_a_lesson_with_markup_is_text_in_slack_and_as_typed_in_the_report(bot: RunningBot) -> None:
     start(bot)
     assert give_lessons(bot, CAROL, {"went_well": NASTY, "rating": "4"}) == {}
@@ -335,6 +342,7 @@ def test_a_lesson_with_markup_is_text_in_slack_and_as_typed_in_the_report(bot: R
     assert_nothing_live(everything_sent(bot))
 
 
+@SQLITE_ONLY
 def test_a_message_captured_by_a_shortcut_is_prefilled_as_typed_and_shown_as_text(bot: RunningBot) -> None:
     """A message's text arrives as mrkdwn: the form shows the characters, the answer escapes them."""
     create(bot)
@@ -359,6 +367,7 @@ READ_VERBS = (
 )  # fmt: skip
 
 
+@SQLITE_ONLY
 def test_every_read_verb_and_the_digests_show_typed_markup_as_text(bot: RunningBot) -> None:
     """A project whose every typed field carries markup, read back through every verb and digest."""
     charter = {"name": "Apollo <!here> & Co", "goal": NASTY, "scope_in": NASTY, "stakeholders": NASTY}

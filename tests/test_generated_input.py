@@ -34,6 +34,7 @@ from handlers.team.members import parse_allocation
 from models.core.errors import DomainError
 from models.core.keys import parse_item_key
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.flows import CHANNEL, fill, open_modal
 from tests.support.integrity import contents
 from tests.support.served import RunningBot
@@ -118,6 +119,7 @@ def answer_text(bot: RunningBot, text: str, channel: str = "C0001") -> str:
 
 @SETTINGS
 @given(verb=st.sampled_from(VERBS), rest=phrase)
+@SQLITE_ONLY
 def test_generated_commands_get_answers_never_crashes(bot: RunningBot, verb: str, rest: str) -> None:
     if not has_project(bot):
         create(bot)
@@ -127,6 +129,7 @@ def test_generated_commands_get_answers_never_crashes(bot: RunningBot, verb: str
 
 @SETTINGS
 @given(verb=st.sampled_from(WRITES), rest=phrase)
+@SQLITE_ONLY
 def test_generated_commands_where_there_is_no_project_change_nothing(
     bot: RunningBot, verb: str, rest: str
 ) -> None:
@@ -143,6 +146,7 @@ FIELD_VALUES = st.one_of(st.none(), anything, st.sampled_from(WORDS))
 @given(values=st.fixed_dictionaries({}, optional={f: FIELD_VALUES for f in (
     "title", "description", "due_date", "start_date", "estimate_hours", "parent", "depends_on",
 )}))  # fmt: skip
+@SQLITE_ONLY
 def test_generated_task_forms_save_or_show_errors_beside_their_fields(bot: RunningBot, values: dict) -> None:
     if not has_project(bot):
         create(bot)
@@ -186,6 +190,7 @@ CHANNELS = count()
 @pytest.mark.parametrize(("command", "table"), FORMS, ids=[form for form, _ in FORMS])
 @SETTINGS
 @given(data=st.data())
+@SQLITE_ONLY
 def test_generated_charter_risk_and_change_forms_save_or_show_errors_beside_their_fields(
     bot: RunningBot, command: str, table: str, data: st.DataObject
 ) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from handlers.slack.installations import schema_metadata
+
+# What the database is not the subject of (wording, parsing, escaping, pages drawn from queries
+# that tests on both databases already read) runs once, on SQLite; what queries, writes, locks,
+# limits or migrates runs on both. Put on a test, or on a module as `pytestmark`.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def all_tables() -> list[str]:
