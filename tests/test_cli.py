@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fakeslack import FakeSlack
-from tests.support.processes import clean_env, free_port, pmo_bot, run, wait_healthy
+from tests.support.processes import clean_env, free_port, pmo_bot, run, run_here, wait_healthy
 from tests.support.slackdriver import SlackDriver
 from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET
 
@@ -40,11 +40,20 @@ from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET
 def test_bad_settings_stop_serve_with_one_line_and_exit_2(
     env: dict[str, str], variable: str, tmp_path: Path
 ) -> None:
-    result = run(["serve", "--no-scheduler"], clean_env(**env), tmp_path)
+    # The command's own main, in this process: what each setting is told is the subject here.
+    result = run_here(["serve", "--no-scheduler"], clean_env(**env), tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"pmo-bot: {variable}: ")
+    assert not (tmp_path / "pmo-bot.db").exists(), "nothing may be created before settings are good"
+
+
+def test_a_real_process_with_a_bad_setting_exits_2_with_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    result = run(["serve", "--no-scheduler"], clean_env(SLACK_BOT_TOKEN=BOT_TOKEN), tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pmo-bot: SLACK_SIGNING_SECRET: "), result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "pmo-bot.db").exists(), "nothing may be created before settings are good"
 
