@@ -1,0 +1,74 @@
+"""A plan imported from Microsoft Project XML: the round trip of `/pmo export plan`, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Project, Task
+from models.core.access import Actor
+from models.core.errors import InvalidError
+from models.schedule.mspdi import PlanFile, PlanResource, read, write
+from models.schedule.plan_file import plan_file
+from models.schedule.plan_import import import_plan
+from tests.support.charter import create
+from tests.support.flows import say
+from tests.support.planning import planned
+from tests.support.served import RunningBot
+from tests.support.workspace import ADMIN, ALICE, CAROL, TEAM
+
+NAMES = {CAROL: "Carol Danvers"}
+
+
+def by_name(resource: PlanResource) -> str | None:
+    return {name: user for user, name in NAMES.items()}.get(resource.name)
+
+
+def exported(bot: RunningBot, key: str) -> PlanFile:
+    with bot.database.session(TEAM, write=False) as db:
+        project = db.scalars(select(Project).where(Project.key == key)).one()
+        return read(write(plan_file(db, project, NAMES.get)))
+
+
+def imported(bot: RunningBot, key: str, plan: PlanFile) -> None:
+    with bot.database.session(TEAM) as db:
+        project = db.scalars(select(Project).where(Project.key == key)).one()
+        import_plan(db, Actor(ALICE), project, plan, by_name)
+
+
+def test_an_exported_plan_imported_into_a_fresh_project_gives_the_same_schedule(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "holidays add 2026-12-10 Company day", user=ADMIN)
+    say(bot, "task add Release <@U0003>")
+    say(bot, "task add Design <@U0003> under APL-1 start 2026-12-02 due 2026-12-04")
+    say(bot, "task add Build under APL-1 duration 3d after APL-2 +1d")
+    say(bot, "task add Docs start 2026-12-08 due 2026-12-08")
+    say(bot, "task link APL-4 starts with APL-3")
+    say(bot, "milestone add Beta after APL-3")
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
+    bot.slack.command("team add <@U0003> member", channel="C0002")
+    original = exported(bot, "APL")
+
+    imported(bot, "ZEUS", original)
+
+    again = exported(bot, "ZEUS")
+    assert again == replace(original, name="ZEUS Zeus")
+    # Not vacuous: the plan holds the outline, both kinds of link, a lag, a milestone and an owner.
+    assert {task.outline_level for task in again.tasks} == {1, 2}
+    assert sum(len(task.links) for task in again.tasks) == 3
+    assert any(link.lag_days == 1 for task in again.tasks for link in task.links)
+    assert [task.name for task in again.tasks if task.milestone] == ["Beta"]
+    assert [resource.name for resource in again.resources] == ["Carol Danvers"]
+
+
+def test_a_plan_is_not_imported_over_an_existing_one_and_nothing_is_saved(bot: RunningBot) -> None:
+    planned(bot)
+    say(bot, "task add Design start 2026-12-02 due 2026-12-04")
+    plan = exported(bot, "APL")
+    with pytest.raises(InvalidError) as refused:
+        imported(bot, "APL", plan)
+    assert refused.value.key == "import.project_has_plan"
+    with bot.database.session(TEAM, write=False) as db:
+        assert db.scalar(select(func.count()).select_from(Task)) == 1
