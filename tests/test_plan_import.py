@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from models.schedule.plan_import import import_plan
 from tests.support.charter import create
 from tests.support.flows import say
 from tests.support.planning import planned
+from tests.support.processes import jobs_env, run_here
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, ALICE, CAROL, TEAM
 
@@ -26,10 +28,14 @@ def by_name(resource: PlanResource) -> str | None:
     return {name: user for user, name in NAMES.items()}.get(resource.name)
 
 
-def exported(bot: RunningBot, key: str) -> PlanFile:
+def plan_file_of(bot: RunningBot, key: str) -> PlanFile:
     with bot.database.session(TEAM, write=False) as db:
         project = db.scalars(select(Project).where(Project.key == key)).one()
-        return read(write(plan_file(db, project, NAMES.get)))
+        return plan_file(db, project, NAMES.get)
+
+
+def exported(bot: RunningBot, key: str) -> PlanFile:
+    return read(write(plan_file_of(bot, key)))
 
 
 def imported(bot: RunningBot, key: str, plan: PlanFile) -> None:
@@ -72,3 +78,37 @@ def test_a_plan_is_not_imported_over_an_existing_one_and_nothing_is_saved(bot: R
     assert refused.value.key == "import.project_has_plan"
     with bot.database.session(TEAM, write=False) as db:
         assert db.scalar(select(func.count()).select_from(Task)) == 1
+
+
+def task_count(bot: RunningBot) -> int:
+    with bot.database.session(TEAM, write=False) as db:
+        return db.scalar(select(func.count()).select_from(Task)) or 0
+
+
+def test_the_command_line_previews_then_saves_with_yes_and_refuses_a_bad_file(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    planned(bot)
+    say(bot, "task add Design <@U0003> start 2026-12-02 due 2026-12-04")
+    say(bot, "task add Build duration 3d after APL-1")
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")
+    plan = tmp_path / "plan.xml"
+    plan.write_bytes(write(plan_file_of(bot, "APL")))
+    command = ["import", str(plan), "--project", "zeus", "--team", TEAM, "--as", ALICE]
+
+    shown = run_here(command, jobs_env(bot), tmp_path)
+    assert (shown.returncode, task_count(bot)) == (0, 2)
+    # Outside Slack no directory answers to "Carol Danvers": she is listed, the work still comes in.
+    assert shown.stdout.splitlines() == [
+        "tasks: 2, links: 1, milestones: 0",
+        "unmatched owner: Carol Danvers",
+        "nothing saved: run again with --yes to save",
+    ]
+
+    saved = run_here([*command, "--yes"], jobs_env(bot), tmp_path)
+    assert (saved.returncode, task_count(bot)) == (0, 4)
+    again = run_here([*command, "--yes"], jobs_env(bot), tmp_path)
+    assert again.returncode == 1 and "already has tasks" in again.stderr
+    plan.write_bytes(b"<Project><Tasks><Task><UID>x</UID></Task></Tasks></Project>")
+    broken = run_here([*command, "--yes"], jobs_env(bot), tmp_path)
+    assert (broken.returncode, task_count(bot)) == (1, 4)
