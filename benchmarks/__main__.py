@@ -17,6 +17,7 @@ from benchmarks import (
     digests_bench,
     dms_bench,
     growth_bench,
+    import_bench,
     load_bench,
     reminders_bench,
     reschedule_bench,
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, ModuleType] = {
         dms_bench,
         reschedule_bench,
         growth_bench,
+        import_bench,
         soak,
     )
 }

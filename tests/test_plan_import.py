@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,16 @@ from sqlalchemy import func, select
 
 from models import Project, Task
 from models.core.access import Actor
+from models.core.claims import upsert_rows
+from models.core.clock import utcnow
 from models.core.errors import InvalidError
+from models.core.workspace import SlackUser
 from models.schedule.mspdi import PlanFile, PlanResource, read, write
 from models.schedule.plan_file import plan_file
 from models.schedule.plan_import import import_plan
 from tests.support.charter import create
 from tests.support.flows import say
+from tests.support.plan_files import JIRA, MS_PROJECT
 from tests.support.planning import planned
 from tests.support.processes import jobs_env, run_here
 from tests.support.served import RunningBot
@@ -41,7 +46,7 @@ def exported(bot: RunningBot, key: str) -> PlanFile:
 def imported(bot: RunningBot, key: str, plan: PlanFile) -> None:
     with bot.database.session(TEAM) as db:
         project = db.scalars(select(Project).where(Project.key == key)).one()
-        import_plan(db, Actor(ALICE), project, plan, by_name)
+        import_plan(db=db, actor=Actor(ALICE), project=project, plan=plan, owner=by_name)
 
 
 def test_an_exported_plan_imported_into_a_fresh_project_gives_the_same_schedule(bot: RunningBot) -> None:
@@ -98,11 +103,14 @@ def test_the_command_line_previews_then_saves_with_yes_and_refuses_a_bad_file(
 
     shown = run_here(command, jobs_env(bot), tmp_path)
     assert (shown.returncode, task_count(bot)) == (0, 2)
-    # Outside Slack no directory answers to "Carol Danvers": she is listed, the work still comes in.
+    # No one in the workspace is called "Carol Danvers": she is listed, the work still comes in.
     assert shown.stdout.splitlines() == [
-        "tasks: 2, links: 1, milestones: 0",
-        "unmatched owner: Carol Danvers",
-        "nothing saved: run again with --yes to save",
+        "Read as Microsoft Project XML.",
+        "Will create 2 tasks, 1 dependency and 0 milestones.",
+        "0 people in the file matched to someone on the team.",
+        "No one in this workspace goes by these names, so their work comes in without an owner:"
+        " Carol Danvers",
+        "Nothing saved: run again with `--yes` to save.",
     ]
 
     saved = run_here([*command, "--yes"], jobs_env(bot), tmp_path)
@@ -112,3 +120,88 @@ def test_the_command_line_previews_then_saves_with_yes_and_refuses_a_bad_file(
     plan.write_bytes(b"<Project><Tasks><Task><UID>x</UID></Task></Tasks></Project>")
     broken = run_here([*command, "--yes"], jobs_env(bot), tmp_path)
     assert (broken.returncode, task_count(bot)) == (1, 4)
+
+
+def known_people(bot: RunningBot) -> None:
+    """The directory cache as reading users.list leaves it: Carol and Pat by their real names."""
+    rows = [
+        {"team_id": TEAM, "user_id": user, "name": name, "tz": "UTC", "fetched_at": utcnow()}
+        for user, name in ((CAROL, "Carol Díaz"), (ADMIN, "Pat Okafor"))
+    ]
+    with bot.database.session(TEAM) as db:
+        upsert_rows(db, SlackUser, rows, conflict=["team_id", "user_id"])
+
+
+def imported_tasks(
+    bot: RunningBot,
+) -> list[tuple[str, int | None, str | None, date | None, date | None, str]]:
+    with bot.database.session(TEAM, write=False) as db:
+        tasks = db.scalars(select(Task).order_by(Task.number)).all()
+        numbers = {task.id: task.number for task in tasks}
+        return [
+            (
+                task.title,
+                numbers.get(task.parent_id) if task.parent_id else None,
+                task.owner_id,
+                task.start_date,
+                task.due_date,
+                task.status.value,
+            )
+            for task in tasks
+        ]
+
+
+def test_a_jira_csv_comes_in_with_its_outline_links_and_owners_matched_by_name(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    planned(bot)
+    known_people(bot)
+    plan = tmp_path / "jira.csv"
+    plan.write_text(JIRA, encoding="utf-8")
+
+    saved = run_here(
+        ["import", str(plan), "--project", "apl", "--team", TEAM, "--as", ALICE, "--yes"],
+        jobs_env(bot),
+        tmp_path,
+    )
+
+    assert saved.returncode == 0, saved.stderr
+    assert saved.stdout.splitlines()[1:] == [
+        "Will create 4 tasks, 3 dependencies and 0 milestones.",
+        "1 person in the file matched to someone on the team.",
+        "No one in this workspace goes by these names, so their work comes in without an owner: Zed Nobody",
+        "These people are not on the project's team, so their work comes in without an owner"
+        " (add them with `/pmo team add` first to keep it theirs): Pat Okafor",
+        "Imported into *APL*, in one go.",
+    ]
+    # Design: 16 h is 2 working days up to its due Friday 4 Dec; Build: 24 h is 3 working days
+    # from the Monday after Design finishes; the docs: 8 h on their due date.
+    assert imported_tasks(bot) == [
+        ("Release 2.0", None, None, None, None, "todo"),
+        ("Design API", 1, CAROL, date(2026, 12, 3), date(2026, 12, 4), "done"),
+        ("Build API", 1, None, date(2026, 12, 7), date(2026, 12, 9), "todo"),
+        ("Write docs", None, None, date(2026, 12, 15), date(2026, 12, 15), "todo"),
+    ]
+
+
+def test_a_microsoft_project_csv_with_problems_is_refused_by_row_and_nothing_is_saved(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    planned(bot)
+    plan = tmp_path / "plan.csv"
+    # Microsoft Project quotes a list of predecessors, as CSV quotes any value holding a comma.
+    broken = MS_PROJECT.replace("2FS+2 days", '"2FS+2 days,7"').replace("Thu 12/3/26", "Thu 13/3/26")
+    plan.write_text(broken)
+
+    refused = run_here(
+        ["import", str(plan), "--project", "APL", "--team", TEAM, "--as", ALICE, "--yes"],
+        jobs_env(bot),
+        tmp_path,
+    )
+
+    assert (refused.returncode, task_count(bot)) == (1, 0)
+    assert refused.stderr.splitlines() == [
+        "pmo-bot: The plan was not imported, nothing was saved: 2 problems to correct in the file.",
+        "pmo-bot: Row 3: Finish is not a date: Thu 13/3/26.",
+        "pmo-bot: Row 4: It waits for 7, which is not in the file.",
+    ]
