@@ -18,6 +18,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "users.list": ("users:read",),  # the same, for everyone at once, ahead of a pass
     "files.getUploadURLExternal": ("files:write",),  # the Gantt chart, exports and the final report
     "files.completeUploadExternal": ("files:write",),
+    "files.info": ("files:read",),  # a plan uploaded into /pmo import's form, fetched to read it
     "views.open": (),
     "views.push": (),
     "views.update": (),
@@ -40,6 +41,7 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "files:write",
+    "files:read",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -13,13 +13,15 @@ from models import Project, Task
 from models.core.access import Actor
 from models.core.claims import upsert_rows
 from models.core.clock import utcnow
+from models.core.enums import LinkKind
 from models.core.errors import InvalidError
 from models.core.workspace import SlackUser
 from models.schedule.mspdi import PlanFile, PlanResource, read, write
 from models.schedule.plan_file import plan_file
 from models.schedule.plan_import import import_plan
+from models.tasks.tables import Milestone, MilestoneLink, TaskDependency
 from tests.support.charter import create
-from tests.support.flows import say
+from tests.support.flows import CHANNEL, open_modal, say, submit
 from tests.support.plan_files import JIRA, MS_PROJECT
 from tests.support.planning import planned
 from tests.support.processes import jobs_env, run_here
@@ -205,3 +207,63 @@ def test_a_microsoft_project_csv_with_problems_is_refused_by_row_and_nothing_is_
         "pmo-bot: Row 3: Finish is not a date: Thu 13/3/26.",
         "pmo-bot: Row 4: It waits for 7, which is not in the file.",
     ]
+
+
+def test_pmo_import_previews_an_uploaded_file_then_saves_it_whole_and_tells_the_channel(
+    bot: RunningBot,
+) -> None:
+    planned(bot)
+    known_people(bot)
+    file_id = bot.fake.add_file(TEAM, filename="plan.csv", content=MS_PROJECT.encode())
+
+    form = open_modal(bot, "import")
+    [upload] = [block for block in form["blocks"] if block["type"] == "input"]
+    assert upload["element"]["type"] == "file_input" and upload["element"]["max_files"] == 1
+
+    reading = submit(bot, form, {"plan_file": file_id}).json()
+    assert reading["response_action"] == "update" and "Reading the file" in str(reading["view"])
+    [shown] = bot.fake.wait_for("views.update")
+    preview = shown.args["view"]
+    lines = " ".join(block["text"]["text"] for block in preview["blocks"])
+    assert "Read as Microsoft Project CSV, from the columns ID, Name, Duration" in lines
+    assert "Will create 3 tasks, 1 dependency and 1 milestone." in lines
+    assert "1 person in the file matched to someone on the team." in lines
+    assert task_count(bot) == 0  # a preview saves nothing
+
+    saving = submit(bot, preview, {}).json()
+    assert saving["response_action"] == "update"
+    done = bot.fake.wait_for("views.update", 2)[-1].args["view"]
+    assert "Imported into *APL*, in one go." in str(done)
+    [told] = [
+        call for call in bot.fake.wait_for("chat.postMessage") if "imported the plan" in call.args["text"]
+    ]
+    assert told.args["channel"] == CHANNEL
+    assert "from a Microsoft Project CSV file: 3 tasks, 1 dependency and 1 milestone" in told.args["text"]
+    with bot.database.session(TEAM, write=False) as db:
+        links = db.execute(select(TaskDependency.kind, TaskDependency.lag_days)).all()
+        beta = db.scalars(select(Milestone)).one()
+        followed = db.scalars(select(MilestoneLink.task_id)).all()
+        build = db.scalars(select(Task).where(Task.title == "Build")).one()
+    # Build waits for Design FS+2 days (the file's own dates keep the link: Thu 3 Dec + 2 days).
+    assert links == [(LinkKind.FINISH_TO_START, 2)]
+    assert (beta.name, beta.due_date, followed) == ("Beta", date(2026, 12, 9), [build.id])
+    assert (build.owner_id, build.start_date, build.due_date) == (CAROL, date(2026, 12, 8), date(2026, 12, 9))
+
+
+def test_pmo_import_refuses_a_member_and_lists_a_bad_file_by_row(bot: RunningBot) -> None:
+    planned(bot)
+    assert "Only the project's manager" in say(bot, "import", user=CAROL)
+    broken = MS_PROJECT.replace(",3,1,,Yes", ",3FS+lots,1,,Yes").replace("Thu 12/3/26", "someday")
+    file_id = bot.fake.add_file(TEAM, filename="plan.csv", content=broken.encode())
+
+    submit(bot, open_modal(bot, "import"), {"plan_file": file_id})
+
+    [shown] = bot.fake.wait_for("views.update")
+    texts = [block["text"]["text"] for block in shown.args["view"]["blocks"]]
+    assert "submit" not in shown.args["view"]  # nothing to confirm
+    assert "\n".join(texts).splitlines() == [
+        "The plan was not imported, nothing was saved: 2 problems to correct in the file.",
+        "Row 3: Finish is not a date: someday.",
+        "Row 5: The predecessor “3FS+lots” is not one of the forms `3`, `3FS+2 days`, `4SS`, `5FF-1 day`.",
+    ]
+    assert task_count(bot) == 0

@@ -85,7 +85,7 @@ class _Plan:
         return self.below.get(link.predecessor_uid, [link.predecessor_uid])
 
 
-def _has_plan(db: Session, project: Project) -> bool:
+def has_plan(db: Session, project: Project) -> bool:
     tasks = db.scalar(select(func.count()).select_from(Task).where(Task.project_id == project.id))
     milestones = db.scalar(
         select(func.count()).select_from(Milestone).where(Milestone.project_id == project.id)
@@ -263,9 +263,9 @@ def import_plan(
 ) -> Imported:
     """Everything in `plan` saved in `project`, or PlanRefusedError listing every problem by row
     (with `unread`, those met reading the file) and nothing saved."""
-    require(db, project, actor, Action.PLAN_WORK)
+    require(db, project, actor, Action.IMPORT_PLAN)
     require_open(project)
-    if _has_plan(db, project):
+    if has_plan(db, project):
         raise InvalidError("import.project_has_plan")
     check_plan(plan, unread)
     worked = _Plan.of(plan)
