@@ -19,6 +19,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("files:write",),  # the Gantt chart, exports and the final report
     "files.completeUploadExternal": ("files:write",),
     "files.info": ("files:read",),  # a plan uploaded into /pmo import's form, fetched to read it
+    "users.lookupByEmail": ("users:read.email",),  # a plan's people matched by their email
     "views.open": (),
     "views.push": (),
     "views.update": (),
@@ -42,6 +43,7 @@ BOT_SCOPES = (
     "groups:read",
     "files:write",
     "files:read",
+    "users:read.email",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -22,7 +22,7 @@ from models.schedule.plan_import import import_plan
 from models.tasks.tables import Milestone, MilestoneLink, TaskDependency
 from tests.support.charter import create
 from tests.support.flows import CHANNEL, open_modal, say, submit
-from tests.support.plan_files import JIRA, MS_PROJECT
+from tests.support.plan_files import ASANA, JIRA, MS_PROJECT
 from tests.support.planning import planned
 from tests.support.processes import jobs_env, run_here
 from tests.support.served import RunningBot
@@ -267,3 +267,28 @@ def test_pmo_import_refuses_a_member_and_lists_a_bad_file_by_row(bot: RunningBot
         "Row 5: The predecessor “3FS+lots” is not one of the forms `3`, `3FS+2 days`, `4SS`, `5FF-1 day`.",
     ]
     assert task_count(bot) == 0
+
+
+def test_pmo_import_matches_an_asana_assignee_by_email_when_the_name_differs(bot: RunningBot) -> None:
+    planned(bot)
+    bot.fake.add_user(
+        TEAM, CAROL, name="carol", real_name="Carol Díaz", tz="Europe/Madrid", email="carol@example.com"
+    )
+    # Asana writes the name the assignee set in Asana, which need not be their Slack name.
+    asana = ASANA.replace("Carol Díaz,carol@example.com", "C. Díaz,Carol@Example.com")
+    file_id = bot.fake.add_file(TEAM, filename="tasks.csv", content=asana.encode())
+
+    submit(bot, open_modal(bot, "import"), {"plan_file": file_id})
+    preview = bot.fake.wait_for("views.update")[-1].args["view"]
+    assert "Read as Asana CSV" in str(preview)
+    submit(bot, preview, {})
+    bot.fake.wait_for("views.update", 2)
+
+    # The preview and the import each read the file and ask once per address, case folded.
+    asked = [call.args["email"] for call in bot.fake.calls_to("users.lookupByEmail")]
+    assert asked == ["alice@example.com", "carol@example.com"] * 2
+    with bot.database.session(TEAM, write=False) as db:
+        copy = db.scalars(select(Task).where(Task.title == "Copy")).one()
+        parent = db.scalars(select(Task).where(Task.title == "Launch site")).one()
+    assert (copy.owner_id, copy.status.value, copy.parent_id) == (CAROL, "done", parent.id)
+    assert "refused whole" in say(bot, "help import")

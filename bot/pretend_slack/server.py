@@ -252,11 +252,22 @@ class PretendSlack:
         status_emoji: str = "",
         is_bot: bool = False,
         deleted: bool = False,
+        email: str = "",
     ) -> None:
         ZoneInfo(tz)  # fail here, in the test's setup, not later inside a request
         name = name or user_id.lower()
         user = User(
-            user_id, team_id, name, real_name or name, tz, locale, status_text, status_emoji, is_bot, deleted
+            user_id,
+            team_id,
+            name,
+            real_name or name,
+            tz,
+            locale,
+            status_text,
+            status_emoji,
+            is_bot,
+            deleted,
+            email,
         )
         with self._lock:
             self._workspace(team_id).users[user_id] = user

@@ -228,6 +228,16 @@ def users_info(state: SlackState, call: Call) -> JsonDict:
     return {"user": user.to_slack(include_locale=is_true(call.args.get("include_locale")))}
 
 
+def users_lookup_by_email(state: SlackState, call: Call) -> JsonDict:
+    """The person with this email address (any case), as users.info gives them."""
+    wanted = str(call.args["email"]).strip().casefold()
+    users = state.workspace(call).users.values()
+    user = next((found for found in users if found.email and found.email.casefold() == wanted), None)
+    if user is None:
+        raise SlackError("users_not_found")
+    return {"user": user.to_slack(include_locale=False)}
+
+
 def users_list(state: SlackState, call: Call) -> JsonDict:
     """One page of the workspace's people, in a stable order, as Slack pages them with cursors.
 
@@ -417,4 +427,5 @@ METHODS: dict[str, Method] = {
     "files.getUploadURLExternal": Method(files_get_upload_url, (Need(("filename",)), Need(("length",)))),
     "files.completeUploadExternal": Method(files_complete_upload, (Need(("files",)),)),
     "files.info": Method(files_info, (Need(("file",)),)),
+    "users.lookupByEmail": Method(users_lookup_by_email, (Need(("email",)),)),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,9 +16,11 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def directory_owner(db: Session) -> Owner:
-    """A resource matched by the user id or the name (real or display, any case) Slack gives a
-    person; a name two people share matches neither, so work never lands with the wrong one."""
+def directory_owner(db: Session, emails: Mapping[str, str] | None = None) -> Owner:
+    """A resource matched by the user id, by its email address (`emails`: each address, case
+    folded, to the user id Slack gave for it) or by the name Slack gives a person (any case); a
+    name two people share matches neither, so work never lands with the wrong one."""
+    by_email = emails or {}
     rows = db.execute(
         select(SlackUser.user_id, SlackUser.name).where(
             SlackUser.is_bot.is_(False), SlackUser.deleted.is_(False)
@@ -31,6 +35,8 @@ def directory_owner(db: Session) -> Owner:
     def owner(resource: PlanResource) -> str | None:
         if resource.name in ids:
             return resource.name
+        if resource.email and resource.email.casefold() in by_email:
+            return by_email[resource.email.casefold()]
         found = named.get(_folded(resource.name), set())
         return next(iter(found)) if len(found) == 1 else None
 
