@@ -24,6 +24,8 @@ def preview_lines(t: Translator, read: ReadPlan, imported: Imported) -> list[str
         ),
         t("import.preview.owners", count=imported.owners),
     ]
+    if imported.moved:
+        lines.append(t("import.preview.moved", count=imported.moved))
     if imported.unmatched:
         lines.append(t("import.preview.unmatched", names=Listed(imported.unmatched)))
     if imported.off_team:

@@ -208,6 +208,24 @@ def test_a_microsoft_project_csv_with_problems_is_refused_by_row_and_nothing_is_
         "pmo-bot: Row 4: It waits for 7, which is not in the file.",
     ]
 
+    # Corrected, but Build starts the day Design finishes (a half day each in the tool): the
+    # link holds in days only if Build starts a working day later, its two days kept.
+    plan.write_text(
+        MS_PROJECT.replace("2FS+2 days", "2").replace("Tue 12/8/26,Wed 12/9/26", "Thu 12/3/26,Fri 12/4/26")
+    )
+    saved = run_here(
+        ["import", str(plan), "--project", "APL", "--team", TEAM, "--as", ALICE, "--yes"],
+        jobs_env(bot),
+        tmp_path,
+    )
+    assert saved.returncode == 0, saved.stderr
+    assert (
+        "1 task starts later than the file says, so that the tasks it waits for finish first"
+        " (its length kept)."
+    ) in saved.stdout.splitlines()
+    build = [row for row in imported_tasks(bot) if row[0] == "Build"]
+    assert [(start, due) for _, _, _, start, due, _ in build] == [(date(2026, 12, 4), date(2026, 12, 7))]
+
 
 def test_pmo_import_previews_an_uploaded_file_then_saves_it_whole_and_tells_the_channel(
     bot: RunningBot,

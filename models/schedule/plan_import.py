@@ -11,7 +11,7 @@ time: a plan of thousands of tasks costs a handful of statements, not a few per 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from typing import Any
 
@@ -24,7 +24,7 @@ from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import TaskStatus
-from models.core.errors import InvalidError
+from models.core.errors import DomainError, InvalidError
 from models.core.keys import ItemKind, next_number
 from models.projects.tables import Project
 from models.schedule.cpm import leaves_below, schedule
@@ -56,6 +56,7 @@ class Imported:
     owners: int  # resources matched to someone on the project's team
     unmatched: tuple[str, ...]  # resources no person of the workspace answers to
     off_team: tuple[str, ...]  # resources matched to someone not on the project's team
+    moved: int = 0  # tasks started later than the file says, so that their links hold
 
 
 @dataclass(frozen=True)
@@ -145,12 +146,41 @@ def _progress(item: PlanTask) -> dict[str, Any]:
     return {"percent_complete": percent, "status": status, "done_at": utcnow() if percent == 100 else None}
 
 
-def _dated(plan: _Plan, made: dict[int, Task], calendar: WorkCalendar, project: Project) -> list[RowProblem]:
-    """Place each task a duration dates, after its predecessors; the links every task breaks."""
+def _kept_links(
+    task: Task, incoming: list[Incoming], calendar: WorkCalendar, project: Project
+) -> tuple[bool, list[DomainError]]:
+    """The task moved later, its length kept, when its own dates break a link (the tools keep
+    sub-day times this bot's days don't, and a constraint can hold a task early): whether it
+    moved, and the links it breaks still."""
+
+    def broken() -> list[DomainError]:
+        dates = (task.start_date, task.due_date)
+        found = (link_rule_problem(calendar, project, dates, link) for link in incoming)
+        return [error for error in found if error is not None]
+
+    if not broken() or task.start_date is None or task.due_date is None:
+        return False, broken()
+    length = max(
+        calendar.span(calendar.on_or_after(task.start_date), calendar.on_or_before(task.due_date)), 1
+    )
+    # The task's own start is the floor: as soon as its links allow, never earlier than the file.
+    task.start_date, task.due_date = placed(length, (None, None), incoming, calendar, task.start_date)
+    return True, broken()
+
+
+@dataclass
+class _Dating:
+    moved: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _dated(plan: _Plan, made: dict[int, Task], calendar: WorkCalendar, project: Project) -> _Dating:
+    """Place each task a duration dates, after its predecessors; move those whose dates break a
+    link; the links any task breaks still."""
     tasks = {task.uid: task for task in plan.file.tasks}
     first_day = project.start_date or plan.file.start or utcnow().date()
     graph = {uid: {leaf for link in plan.inherited(uid) for leaf in plan.leaves(link)} for uid in made}
-    problems: list[RowProblem] = []
+    dating = _Dating()
     for uid in TopologicalSorter(graph).static_order():
         item, task = tasks[uid], made[uid]
         incoming = [
@@ -161,11 +191,11 @@ def _dated(plan: _Plan, made: dict[int, Task], calendar: WorkCalendar, project: 
         if not item.summary and item.duration_days and (item.start is None or item.finish is None):
             dates = (item.start, item.finish)
             task.start_date, task.due_date = placed(item.duration_days, dates, incoming, calendar, first_day)
+        moved, broken = _kept_links(task, incoming, calendar, project)
+        dating.moved += moved
+        dating.problems += [RowProblem(item.row, error) for error in broken]
         task.baseline_start, task.baseline_due = task.start_date, task.due_date
-        dates = (task.start_date, task.due_date)
-        broken = (link_rule_problem(calendar, project, dates, link) for link in incoming)
-        problems += [RowProblem(item.row, error) for error in broken if error is not None]
-    return problems
+    return dating
 
 
 Followed = list[tuple[Milestone, list[Task]]]  # a milestone with the tasks it follows
@@ -272,14 +302,20 @@ def import_plan(
     owners = _owners(db, project, plan, owner)
     calendar = project_calendar(db, project)
     made = _new_tasks(db, actor, project, plan, owners)
-    problems = _dated(worked, made, calendar, project)
+    dating = _dated(worked, made, calendar, project)
     milestones, undated = _milestones(worked, made, calendar, actor, project)
-    refuse_if_any([*problems, *undated])
+    refuse_if_any([*dating.problems, *undated])
     _save_tasks(db, worked, made)
     links = _save_links(db, project, worked, made)
     _save_milestones(db, project, milestones)
     imported = Imported(
-        len(made), links, len(milestones), len(owners.by_resource), owners.unmatched, owners.off_team
+        len(made),
+        links,
+        len(milestones),
+        len(owners.by_resource),
+        owners.unmatched,
+        owners.off_team,
+        dating.moved,
     )
     record(
         db,
