@@ -108,24 +108,17 @@ def through_slack(database: Database, project: BuiltProject, content: bytes) -> 
     return SlackTimes(upload_answer, preview_shown, import_answer, saved_shown)
 
 
+def answered(name: str, seconds: float) -> Figure:
+    """How long Slack waited for an answer, against its 3 s."""
+    target = f"< {SLACK_ANSWER_S * 1000:g} ms"
+    return Figure(name, seconds * 1000, "ms", target=target, met=seconds < SLACK_ANSWER_S)
+
+
 def slack_figures(size: int, found: SlackTimes) -> list[Figure]:
-    answer_target = f"< {SLACK_ANSWER_S * 1000:g} ms"
     return [
-        Figure(
-            f"/pmo import upload answered, {size}",
-            found.upload_answer * 1000,
-            "ms",
-            target=answer_target,
-            met=found.upload_answer < SLACK_ANSWER_S,
-        ),
+        answered(f"/pmo import upload answered, {size}", found.upload_answer),
         Figure(f"/pmo import preview shown, {size}", found.preview_shown, "s"),
-        Figure(
-            f"/pmo import Import answered, {size}",
-            found.import_answer * 1000,
-            "ms",
-            target=answer_target,
-            met=found.import_answer < SLACK_ANSWER_S,
-        ),
+        answered(f"/pmo import Import answered, {size}", found.import_answer),
         Figure(
             f"/pmo import saved and shown, {size}",
             found.saved_shown,
