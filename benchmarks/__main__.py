@@ -18,6 +18,7 @@ from benchmarks import (
     digests_bench,
     dms_bench,
     growth_bench,
+    import_bench,
     load_bench,
     reminders_bench,
     reschedule_bench,
@@ -38,6 +39,7 @@ BENCHMARKS: dict[str, ModuleType] = {
         reschedule_bench,
         growth_bench,
         dashboard_bench,
+        import_bench,
         soak,
     )
 }

@@ -62,9 +62,9 @@ NEAR = 20
 FAR = 260  # working days: a year, past every task's dates, so the whole downstream moves
 
 
-def link_leaves(database: Database, key: str, rng: random.Random) -> Task:
-    """4,000 links from each leaf task to one of the NEAR after it (by number): a network without
-    loops whose chains run from the first task to the last."""
+def link_leaves(database: Database, key: str, rng: random.Random, links: int = LINKS) -> Task:
+    """`links` links from each leaf task to one of the NEAR after it (by number): a network
+    without loops whose chains run from the first task to the last."""
     with database.session(TEAM) as db:
         project = db.scalars(select(Project).where(Project.key == key)).one()
         parents = set(db.scalars(select(Task.parent_id).where(Task.parent_id.is_not(None))))
@@ -72,7 +72,7 @@ def link_leaves(database: Database, key: str, rng: random.Random) -> Task:
         # Done work keeps its dates and stops a move there: links join the work still to do.
         leaves = [task for task in tasks if task.id not in parents and task.status is not TaskStatus.DONE]
         pairs: set[tuple[int, int]] = set()
-        while len(pairs) < LINKS:
+        while len(pairs) < links:
             first = rng.randrange(len(leaves) - 1)
             second = min(first + rng.randint(1, NEAR), len(leaves) - 1)
             pairs.add((leaves[first].id, leaves[second].id))

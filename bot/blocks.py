@@ -6,6 +6,7 @@ truncates to the documented limit rather than trusting callers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.markup import as_text
@@ -220,20 +221,35 @@ def checkbox_input(field: str, label: str, choice: str, *, checked: bool = False
     return choices_input(field, label, [option(choice, "yes")], initial=["yes"] if checked else [])
 
 
+def file_input(field: str, label: str, filetypes: list[str], *, hint: str | None = None) -> Block:
+    """One file, of these types, uploaded into the form; submitted as its file id."""
+    element: dict[str, Any] = {"type": "file_input", "filetypes": filetypes, "max_files": 1}
+    return _input(field, label, element, optional=False, hint=hint)
+
+
 def modal(
-    *, callback_id: str, title: str, submit: str, close: str, blocks: list[Block], private_metadata: str = ""
+    *,
+    callback_id: str,
+    title: str,
+    submit: str | None,
+    close: str,
+    blocks: list[Block],
+    private_metadata: str = "",
 ) -> dict[str, Any]:
+    """A modal; without `submit` it only shows something (it must then have no input)."""
     if len(private_metadata) > PRIVATE_METADATA_MAX:
         raise ValueError("private_metadata is over Slack's 3,000 characters")
-    return {
+    view = {
         "type": "modal",
         "callback_id": callback_id,
         "title": plain(title, MODAL_TITLE_MAX),
-        "submit": plain(submit, MODAL_TITLE_MAX),
         "close": plain(close, MODAL_TITLE_MAX),
         "blocks": blocks[:VIEW_BLOCKS_MAX],
         "private_metadata": private_metadata,
     }
+    if submit is not None:
+        view["submit"] = plain(submit, MODAL_TITLE_MAX)
+    return view
 
 
 def submitted_values(view: dict[str, Any]) -> dict[str, str | None]:
@@ -245,6 +261,14 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str | None]:
     return values
 
 
+# Inputs that submit several values, each read from its element; joined by commas.
+_SEVERAL: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "checkboxes": lambda element: [item["value"] for item in element.get("selected_options") or []],
+    "multi_users_select": lambda element: list(element.get("selected_users") or []),
+    "file_input": lambda element: [str(file.get("id")) for file in element.get("files") or []],
+}
+
+
 def _element_value(element: dict[str, Any]) -> str | None:
     kind = element.get("type")
     if kind == "static_select":
@@ -254,9 +278,7 @@ def _element_value(element: dict[str, Any]) -> str | None:
         return element.get("selected_user")
     if kind == "datepicker":
         return element.get("selected_date")
-    if kind == "checkboxes":
-        return ",".join(item["value"] for item in element.get("selected_options") or []) or None
-    if kind == "multi_users_select":
-        return ",".join(element.get("selected_users") or []) or None
+    if kind in _SEVERAL:
+        return ",".join(_SEVERAL[kind](element)) or None
     value = element.get("value")
     return value.strip() if isinstance(value, str) and value.strip() else None

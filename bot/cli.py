@@ -20,6 +20,7 @@ from bot import redaction
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
 from bot.i18n import Translator
+from bot.plan_import_cli import add_import_parser, run_import
 from bot.scheduler import PassOutcome, Ticker, run_passes
 from bot.scopes import EVENTS_PATH
 from bot.settings import Settings, SettingsError, load_settings
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="where files the bot posts are saved (./pmo-files)",
     )
     console.set_defaults(run=run_console_here)
+
+    add_import_parser(commands).set_defaults(run=run_plan_import)
 
     db = commands.add_parser("db", help="the database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -329,6 +332,10 @@ def run_console_here(settings: Settings, args: argparse.Namespace) -> int:
         demo=args.demo, files_dir=args.files, stdin=sys.stdin, stdout=sys.stdout, interactive=interactive
     )
     return run_console(settings, open_database(settings), options)
+
+
+def run_plan_import(settings: Settings, args: argparse.Namespace) -> int:
+    return run_import(open_database(settings), args)
 
 
 def run_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

@@ -18,6 +18,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "users.list": ("users:read",),  # the same, for everyone at once, ahead of a pass
     "files.getUploadURLExternal": ("files:write",),  # the Gantt chart, exports and the final report
     "files.completeUploadExternal": ("files:write",),
+    "files.info": ("files:read",),  # a plan uploaded into /pmo import's form, fetched to read it
+    "users.lookupByEmail": ("users:read.email",),  # a plan's people matched by their email
     "views.open": (),
     "views.push": (),
     "views.update": (),
@@ -44,6 +46,8 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "files:write",
+    "files:read",
+    "users:read.email",
 )
 # Sign in with Slack (OpenID Connect) asks these of the reader, not of the bot.
 SIGN_IN_SCOPES = ("openid", "profile", "email")

@@ -216,6 +216,15 @@ def date_value(d: date | str | None) -> JsonDict:
     return {"type": "datepicker", "selected_date": d.isoformat() if isinstance(d, date) else d}
 
 
+# Inputs whose state lists their values: several users, or the files uploaded (Slack sends each
+# file's object; the app reads its id and asks files.info for the rest).
+SEVERAL_STATES: dict[str, str] = {"multi_users_select": "selected_users", "file_input": "files"}
+
+
+def _listed(kind: str, part: str) -> object:
+    return {"id": part} if kind == "file_input" else part
+
+
 def element_state(block: JsonDict, value: str | None) -> JsonDict:
     """An input block's state holding `value` (several users or ticked boxes joined by commas)."""
     element = block["element"]
@@ -227,8 +236,11 @@ def element_state(block: JsonDict, value: str | None) -> JsonDict:
         return users_value(value)
     if kind == "datepicker":
         return date_value(value)
-    if kind == "multi_users_select":
-        return {"type": kind, "selected_users": [user for user in (value or "").split(",") if user]}
+    if kind in SEVERAL_STATES:
+        return {
+            "type": kind,
+            SEVERAL_STATES[kind]: [_listed(kind, part) for part in (value or "").split(",") if part],
+        }
     if kind == "checkboxes":
         ticked = (value or "").split(",")
         return {"type": kind, "selected_options": [o for o in element["options"] if o["value"] in ticked]}

@@ -40,6 +40,7 @@ import handlers.risks.register
 import handlers.risks.reviews
 import handlers.schedule.baseline
 import handlers.schedule.gantt
+import handlers.schedule.imports
 import handlers.schedule.plan
 import handlers.slack.command
 import handlers.slack.directory_events
@@ -78,6 +79,7 @@ CAPABILITIES = (
     handlers.tasks.breakdown,
     handlers.schedule.plan,
     handlers.schedule.baseline,
+    handlers.schedule.imports,
     handlers.quality.plan,
     handlers.risks.register,
     handlers.budget.spend,

@@ -193,7 +193,7 @@ def test_no_message_hedges_its_plural(language: str) -> None:
 LATIN_KEPT = re.compile(
     r"\{[^}]*\}|`[^`]*`|https?://\S+|[@#][\w-]+|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b"
     r"|\bAPL(-[A-Z]?\d+)?\b|\b(PMO|Slack|PDF|CSV|Markdown|HTTP|ISO|PV|EV|AC|SV|CV|SPI|CPI|BAC|EAC|ETC|VAC|TCPI|UTC)\b"
-    r"|\b(Microsoft Project|ProjectLibre|GanttProject|XML)\b"
+    r"|\b(Microsoft Project|ProjectLibre|GanttProject|XML|Jira|Asana)\b"
 )
 # The console is a developer's terminal whose own commands (click, :time, quit) are English words.
 ENGLISH_BY_DESIGN = ("console.",)

@@ -42,6 +42,7 @@ TEXT_TYPES = ("plain_text", "mrkdwn")
 PLAIN_TEXT = ("plain_text",)
 BUTTON_STYLES = (None, "primary", "danger")
 RESPONSE_TYPES = (None, "ephemeral", "in_channel")
+FILES_MAX = 10  # file_input's max_files
 # How many options each kind of choice element may carry.
 OPTIONS_MAX_OF = {
     "static_select": OPTIONS_MAX,
@@ -144,6 +145,18 @@ def text_input_problems(element: JsonDict, where: str) -> Problems:
     return problems
 
 
+def file_input_problems(element: JsonDict, where: str) -> Problems:
+    """Slack's file_input: from 1 to 10 files, of types named as a list of extensions."""
+    problems: Problems = []
+    most = element.get("max_files", 10)
+    if not (isinstance(most, int) and 1 <= most <= FILES_MAX):
+        problems.append(f"{where}.max_files: {most!r}, not a whole number from 1 to {FILES_MAX}")
+    kinds = element.get("filetypes", [])
+    if not (isinstance(kinds, list) and all(isinstance(kind, str) and kind for kind in kinds)):
+        problems.append(f"{where}.filetypes: {kinds!r}, not a list of file extensions")
+    return problems
+
+
 def image_problems(image: JsonDict, where: str) -> Problems:
     """An image block or image element: Slack needs a source and alt text for screen readers."""
     problems = [] if image.get("image_url") or image.get("slack_file") else [f"{where}: needs image_url"]
@@ -154,6 +167,7 @@ ElementCheck = Callable[[JsonDict, str], Problems]
 ELEMENT_CHECKS: dict[str, ElementCheck] = {
     "button": button_problems,
     "plain_text_input": text_input_problems,
+    "file_input": file_input_problems,
     "image": image_problems,
     **dict.fromkeys(OPTIONS_MAX_OF, choice_problems),
 }

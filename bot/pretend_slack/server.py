@@ -26,6 +26,7 @@ from bot.pretend_slack.web_api import (
     Method,
     TokenKind,
     check_response,
+    download_bytes,
     refusal,
     response_url_post,
     upload_bytes,
@@ -251,11 +252,22 @@ class PretendSlack:
         status_emoji: str = "",
         is_bot: bool = False,
         deleted: bool = False,
+        email: str = "",
     ) -> None:
         ZoneInfo(tz)  # fail here, in the test's setup, not later inside a request
         name = name or user_id.lower()
         user = User(
-            user_id, team_id, name, real_name or name, tz, locale, status_text, status_emoji, is_bot, deleted
+            user_id,
+            team_id,
+            name,
+            real_name or name,
+            tz,
+            locale,
+            status_text,
+            status_emoji,
+            is_bot,
+            deleted,
+            email,
         )
         with self._lock:
             self._workspace(team_id).users[user_id] = user
@@ -275,6 +287,16 @@ class PretendSlack:
             self._workspace(team_id).channels[channel_id] = Channel(
                 channel_id, name, is_private=is_private, is_member=is_member, is_archived=is_archived
             )
+
+    def add_file(self, team_id: str, *, filename: str, content: bytes) -> str:
+        """A file a person uploaded (into a form's file input, say); files.info gives its URL."""
+        with self._lock:
+            self._workspace(team_id)
+            file_id = self._state.new_id("F")
+            self._state.uploads[file_id] = Upload(
+                file_id, team_id, filename, len(content), received=len(content), content=content
+            )
+            return file_id
 
     def response_url(self, team_id: str) -> str:
         key = secrets.token_urlsafe(12)
@@ -316,6 +338,8 @@ class PretendSlack:
                 return self._serve_response_url(rest.rpartition("/")[2], request)
             if kind == "upload":
                 return self._serve_upload(rest, request)
+            if kind == "files-pri":
+                return self._serve_download(rest.partition("/")[0], request)
             where = f"{request.verb} {request.path}"
             return self._serve(
                 refusal("not_found", f"{where} is not a Slack URL", status=404), Call(where, {}, None, None)
@@ -355,6 +379,11 @@ class PretendSlack:
         }
         call = Call("upload", args, None, upload.team_id if upload else None, url_key=file_id)
         return self._serve(Method(partial(upload_bytes, content=request.body), token=TokenKind.NONE), call)
+
+    def _serve_download(self, file_id: str, request: Incoming) -> Answer:
+        token = bearer_token(request.headers)
+        call = Call("file_download", {"file_id": file_id}, token, self._state.team_of(token), url_key=file_id)
+        return self._serve(Method(download_bytes), call)
 
     def _serve(self, method: Method, call: Call, problems: Sequence[str] = ()) -> Answer:
         """Check the call as Slack would, answer it, record both."""

@@ -228,6 +228,16 @@ def users_info(state: SlackState, call: Call) -> JsonDict:
     return {"user": user.to_slack(include_locale=is_true(call.args.get("include_locale")))}
 
 
+def users_lookup_by_email(state: SlackState, call: Call) -> JsonDict:
+    """The person with this email address (any case), as users.info gives them."""
+    wanted = str(call.args["email"]).strip().casefold()
+    users = state.workspace(call).users.values()
+    user = next((found for found in users if found.email and found.email.casefold() == wanted), None)
+    if user is None:
+        raise SlackError("users_not_found")
+    return {"user": user.to_slack(include_locale=False)}
+
+
 def users_list(state: SlackState, call: Call) -> JsonDict:
     """One page of the workspace's people, in a stable order, as Slack pages them with cursors.
 
@@ -340,6 +350,34 @@ def files_complete_upload(state: SlackState, call: Call) -> JsonDict:
     return {"files": [uploaded_file(state, item) for item in files]}
 
 
+def files_info(state: SlackState, call: Call) -> JsonDict:
+    """A file of the caller's workspace, with the URL its bytes are downloaded from."""
+    upload = state.uploads.get(str(call.args["file"]))
+    if upload is None or upload.received is None or upload.team_id != state.workspace(call).team_id:
+        raise SlackError("file_not_found")
+    return {
+        "file": {
+            "id": upload.file_id,
+            "name": upload.filename,
+            "title": upload.filename,
+            "filetype": upload.filename.rpartition(".")[2].lower(),
+            "size": upload.received,
+            "url_private": f"{state.base_url}files-pri/{upload.file_id}/{upload.filename}",
+            "url_private_download": f"{state.base_url}files-pri/{upload.file_id}/download/{upload.filename}",
+        }
+    }
+
+
+def download_bytes(state: SlackState, call: Call) -> Answer:
+    """A file's bytes from its url_private_download: only with a bot token of its workspace."""
+    upload = state.uploads.get(str(call.args["file_id"]))
+    if upload is None or upload.received is None:
+        raise SlackError("file_not_found", f"no file {call.args['file_id']!r} to download", status=404)
+    if upload.team_id != call.team_id:
+        raise SlackError("not_allowed", "a file is downloaded with a token of its own workspace", status=403)
+    return Answer(200, upload.content, content_type="application/octet-stream")
+
+
 def response_url_post(state: SlackState, call: Call, *, key: str) -> Answer:
     target = state.response_urls.get(key)
     if target is None:
@@ -388,4 +426,6 @@ METHODS: dict[str, Method] = {
     "team.info": Method(team_info),
     "files.getUploadURLExternal": Method(files_get_upload_url, (Need(("filename",)), Need(("length",)))),
     "files.completeUploadExternal": Method(files_complete_upload, (Need(("files",)),)),
+    "files.info": Method(files_info, (Need(("file",)),)),
+    "users.lookupByEmail": Method(users_lookup_by_email, (Need(("email",)),)),
 }

@@ -45,6 +45,7 @@ class User:
     status_emoji: str
     is_bot: bool
     deleted: bool
+    email: str = ""  # given only to apps granted users:read.email
 
     def to_slack(self, *, include_locale: bool) -> JsonDict:
         now = datetime.now(ZoneInfo(self.tz))
@@ -71,6 +72,7 @@ class User:
                 "status_text": self.status_text,
                 "status_emoji": self.status_emoji,
                 "team": self.team_id,
+                **({"email": self.email} if self.email else {}),
             },
         }
         return user | ({"locale": self.locale} if include_locale else {})

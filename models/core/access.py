@@ -48,6 +48,7 @@ class Action(StrEnum):
     RECORD_LESSON = "record_lesson"
     READ_RECORDS = "read_records"
     SAVE_TEMPLATE = "save_template"
+    IMPORT_PLAN = "import_plan"
 
 
 MANAGERS = frozenset({Role.MANAGER})
@@ -58,6 +59,7 @@ EVERYONE = frozenset(Role)
 # raise a risk: the person who sees it coming is rarely the manager.
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.EDIT_CHARTER: MANAGERS,
+    Action.IMPORT_PLAN: MANAGERS,
     Action.MOVE_PHASE: MANAGERS,
     Action.OVERRIDE_GATE: frozenset(),
     Action.MANAGE_TEAM: MANAGERS,

@@ -55,18 +55,19 @@ def parse_item_key(text: str) -> ItemKey | None:
     return ItemKey(match["project"].upper(), ItemKind(match["kind"].upper()), int(match["number"]))
 
 
-def next_number(db: Session, project: Project, kind: ItemKind) -> int:
-    """The next number of a kind, bumped in one UPDATE so concurrent adds never share a key."""
+def next_number(db: Session, project: Project, kind: ItemKind, count: int = 1) -> int:
+    """The next number of a kind (the first of `count` in a row), bumped in one UPDATE so
+    concurrent adds never share a key."""
     counter = COUNTERS[kind]
-    number = db.execute(
+    last = db.execute(
         update(Project)
         .where(Project.id == project.id)
-        .values({counter: counter + 1})
+        .values({counter: counter + count})
         .returning(counter)
         .execution_options(synchronize_session=False)
     ).scalar_one()
     db.expire(project, [counter.key])
-    return number
+    return int(last) - count + 1
 
 
 class Numbered(Protocol):

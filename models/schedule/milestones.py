@@ -38,7 +38,7 @@ def _bad_name(name: str) -> InvalidError | None:
     return InvalidError("milestones.bad_name", field="name", limit=NAME_MAX)
 
 
-def _before_start(project: Project, due: date) -> InvalidError | None:
+def before_project_start(project: Project, due: date) -> InvalidError | None:
     if project.start_date is None or due >= project.start_date:
         return None
     return InvalidError("milestones.before_start", field="due", start=project.start_date)
@@ -62,7 +62,7 @@ def add_milestone(
 ) -> Milestone:
     _planning(db, project, actor)
     name = name.strip()
-    check_all(_bad_name(name), _before_start(project, due))
+    check_all(_bad_name(name), before_project_start(project, due))
     milestone = Milestone(
         project_id=project.id,
         team_id=project.team_id,
@@ -163,7 +163,7 @@ def move_milestone(
     _planning(db, project, actor)
     _not_reached(project, milestone)
     landed = project_calendar(db, project).on_or_after(due)
-    check_all(_before_start(project, landed))
+    check_all(before_project_start(project, landed))
     # A date someone sets by hand is theirs: the milestone stops following its tasks.
     db.execute(delete(MilestoneLink).where(MilestoneLink.milestone_id == milestone.id))
     move = MilestoneMove(was=milestone.due_date, asked=due, now=landed)

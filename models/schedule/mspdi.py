@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from defusedxml import ElementTree as SafeET
@@ -63,6 +63,9 @@ class PlanTask:
     baseline_finish: date | None = None
     links: tuple[PlanLink, ...] = ()
     resource_uid: int | None = None
+    estimate_hours: float | None = None
+    # Where the task stands in its file, for problems to name: not part of the plan itself.
+    row: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,7 @@ def _link(element: ET.Element, where: str) -> PlanLink:
     return PlanLink(predecessor, LINK_KIND[kind], round(lag / LAG_UNITS_PER_DAY))
 
 
-def _read_task(element: ET.Element, assigned: dict[int, int]) -> PlanTask:
+def _read_task(element: ET.Element, assigned: dict[int, int], row: int) -> PlanTask:
     uid = _int(element, "UID", "Task")
     if uid is None:
         raise FormatError("a task without UID", "Task")
@@ -272,6 +275,7 @@ def _read_task(element: ET.Element, assigned: dict[int, int]) -> PlanTask:
         baseline_finish=_day(baseline, "Finish", where) if baseline is not None else None,
         links=tuple(_link(link, where) for link in _all(element, "PredecessorLink")),
         resource_uid=assigned.get(uid),
+        row=row,
     )
 
 
@@ -334,7 +338,10 @@ def read(content: bytes) -> PlanFile:
         # UID 0 is the project's own summary row, which Microsoft Project writes first.
         tasks=tuple(
             task
-            for task in (_read_task(element, assigned) for element in _all(root, "Tasks/Task"))
+            for task in (
+                _read_task(element, assigned, row)
+                for row, element in enumerate(_all(root, "Tasks/Task"), start=1)
+            )
             if task.uid != 0
         ),
         resources=tuple(

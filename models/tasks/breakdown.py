@@ -124,7 +124,7 @@ def _links(db: Session, project: Project, form: TaskForm) -> Links:
     predecessors: list[Incoming] = []
     for predecessor in form.depends_on:
         task, error = _lookup(db, project, predecessor.key, "depends_on")
-        problems += [error, _bad_lag(predecessor.lag)]
+        problems += [error, bad_lag(predecessor.lag)]
         if task is not None:
             predecessors.append(Incoming(task, lag=predecessor.lag))
     return Links(parent, predecessors, problems)
@@ -137,10 +137,10 @@ def _rule_problems(
     if not incoming:
         return []
     calendar = project_calendar(db, project)
-    return [_rule_problem(calendar, project, dates, link) for link in incoming]
+    return [link_rule_problem(calendar, project, dates, link) for link in incoming]
 
 
-def _rule_problem(
+def link_rule_problem(
     calendar: WorkCalendar, project: Project, dates: tuple[date | None, date | None], link: Incoming
 ) -> DomainError | None:
     before, (start, due) = link.before, dates
@@ -289,7 +289,7 @@ def link(
     tasks = project_tasks(db, project)
     check_all(
         InvalidError("tasks.link_self", field="depends_on") if task.id == depends_on.id else None,
-        _bad_lag(lag),
+        bad_lag(lag),
         _family_problem(project, tasks, task, depends_on),
         None if was else _cycle_problem(db, project, tasks, wanted),
     )
@@ -315,7 +315,7 @@ def link(
     return LinkOutcome(Linked.CHANGED if was else Linked.ADDED, wanted, was)
 
 
-def _bad_lag(lag: int) -> DomainError | None:
+def bad_lag(lag: int) -> DomainError | None:
     if abs(lag) <= LAG_MAX:
         return None
     return InvalidError("tasks.bad_lag", field="depends_on", given=lag, limit=LAG_MAX)
