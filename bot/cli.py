@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -27,6 +28,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.slack_client import check_token
 from bot.socket_mode import socket_handler
 from bot.web import make_server
+from handlers.schedule.plan_people import emailed_people
 from handlers.slack.installations import schema_metadata
 from models.core.clock import utcnow
 from models.core.database import Database
@@ -335,7 +337,14 @@ def run_console_here(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_plan_import(settings: Settings, args: argparse.Namespace) -> int:
-    return run_import(open_database(settings), args)
+    app = create_app(settings, database=open_database(settings))
+    try:
+        client = app.runtime.client_for(args.team)
+    except LookupError as error:
+        # Matching by email is a help beside the names, not a reason to refuse the import.
+        log.warning("people in the plan are matched by name only: %s", error)
+        return run_import(app.runtime.database, args)
+    return run_import(app.runtime.database, args, partial(emailed_people, client))
 
 
 def run_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,12 +16,14 @@ from models.core.access import Actor
 from models.core.database import Database
 from models.core.errors import DomainError
 from models.projects.tables import Project
+from models.schedule.mspdi import PlanFile
 from models.schedule.plan_checks import PlanRefusedError
 from models.schedule.plan_import import import_plan
 from models.schedule.plan_owners import directory_owner
 from models.schedule.plan_reading import read_plan
 
 EXIT_REFUSED = 1
+Emails = Callable[[PlanFile], Mapping[str, str]]
 
 
 def add_import_parser(
@@ -46,7 +49,8 @@ def refused(lines: list[str]) -> int:
     return EXIT_REFUSED
 
 
-def run_import(database: Database, args: argparse.Namespace) -> int:
+def run_import(database: Database, args: argparse.Namespace, emails: Emails = lambda plan: {}) -> int:
+    """`emails`: the plan's addresses, case folded, to the user ids Slack gives for them."""
     t = Translator().literal()
     try:
         read = read_plan(args.file.read_bytes())
@@ -64,7 +68,7 @@ def run_import(database: Database, args: argparse.Namespace) -> int:
                 actor=Actor(args.actor),
                 project=project,
                 plan=read.plan,
-                owner=directory_owner(db),
+                owner=directory_owner(db, emails(read.plan)),
                 unread=read.problems,
             )
         except PlanRefusedError as error:

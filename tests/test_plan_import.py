@@ -227,6 +227,33 @@ def test_a_microsoft_project_csv_with_problems_is_refused_by_row_and_nothing_is_
     assert [(start, due) for _, _, _, start, due, _ in build] == [(date(2026, 12, 4), date(2026, 12, 7))]
 
 
+def test_the_command_line_matches_people_by_email_as_slack_knows_them(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    planned(bot)
+    bot.fake.add_user(
+        TEAM, CAROL, name="carol", real_name="Carol Díaz", tz="Europe/Madrid", email="carol@example.com"
+    )
+    plan = tmp_path / "tasks.csv"
+    # The name Carol set in Asana is not her Slack name; her address is.
+    plan.write_text(ASANA.replace("Carol Díaz,carol@example.com", "C. Díaz,Carol@Example.com"))
+
+    saved = run_here(
+        ["import", str(plan), "--project", "APL", "--team", TEAM, "--as", ALICE, "--yes"],
+        jobs_env(bot),
+        tmp_path,
+    )
+
+    assert saved.returncode == 0, saved.stderr
+    assert [call.args["email"] for call in bot.fake.calls_to("users.lookupByEmail")] == [
+        "alice@example.com",
+        "carol@example.com",
+    ]
+    with bot.database.session(TEAM, write=False) as db:
+        copy = db.scalars(select(Task).where(Task.title == "Copy")).one()
+    assert copy.owner_id == CAROL
+
+
 def test_pmo_import_previews_an_uploaded_file_then_saves_it_whole_and_tells_the_channel(
     bot: RunningBot,
 ) -> None:

@@ -22,15 +22,14 @@ from bot.i18n import Translator
 from bot.outbox import Notice
 from bot.plan_preview import preview_lines, problem_lines
 from bot.runtime import Runtime
+from handlers.schedule.plan_people import emailed_people
 from handlers.slack.command import CommandRouter, Invocation, Reads, Reply
 from handlers.slack.context import Ctx
-from handlers.slack.directory import NOT_FOUND
 from handlers.slack.forms import ModalState
 from handlers.slack.payloads import SubmittedView
 from models.core.access import Action, require, require_open
 from models.core.errors import DomainError, InvalidError
 from models.projects.portfolio import project_by_id
-from models.schedule.mspdi import PlanFile
 from models.schedule.plan_checks import PlanRefusedError
 from models.schedule.plan_csv import ReadPlan
 from models.schedule.plan_import import Imported, has_plan, import_plan
@@ -49,8 +48,6 @@ DOWNLOAD_TIMEOUT_S = 30
 FILE_MAX_BYTES = 20 * 1024 * 1024
 # A preview lists problems up to here; the rest are counted in the refusal's first line.
 PROBLEMS_SHOWN = 40
-# Slack answers about 50 users.lookupByEmail a minute: a plan's people beyond are matched by name.
-EMAILS_LOOKED_UP = 50
 
 
 class ImportState(ModalState):
@@ -122,7 +119,7 @@ class Outcome:
 def _imported(ctx: Ctx, state: ImportState, *, save: bool) -> Outcome:
     """The file read and imported in one transaction: kept with `save`, rolled back without."""
     read = read_plan(fetch(ctx, state.file_id or ""))
-    emails = emailed_people(ctx, read.plan)
+    emails = emailed_people(ctx.client, read.plan)
     with ctx.db(claim=save) as db:
         project = project_by_id(db, state.project_id)
         imported = import_plan(
@@ -146,20 +143,6 @@ def refused_lines(t: Translator, error: Exception) -> list[str]:
         return [t(error.key, **error.params)]
     log.warning("a plan file could not be fetched: %s", error.__class__.__name__)
     return [t("import.unreachable")]
-
-
-def emailed_people(ctx: Ctx, plan: PlanFile) -> dict[str, str]:
-    """The user ids Slack gives the plan's email addresses: a best effort beside the names, so
-    an address Slack doesn't know (or won't say) only leaves that person to be matched by name."""
-    found: dict[str, str] = {}
-    emails = sorted({person.email.casefold() for person in plan.resources if person.email})
-    for email in emails[:EMAILS_LOOKED_UP]:
-        try:
-            found[email] = str(ctx.client.users_lookupByEmail(email=email)["user"]["id"])
-        except SlackApiError as error:
-            if error.response.get("error") not in NOT_FOUND:
-                log.warning("no email lookup for a plan's person: %s", error.response.get("error"))
-    return found
 
 
 FETCH_OR_READ = (DomainError, SlackApiError, OSError)  # OSError: the download's URLError too
