@@ -50,9 +50,11 @@ def problems(text: str) -> list[tuple[int | None, str]]:
 
 def test_a_good_file_reads_with_its_defaults() -> None:
     template = read_template(GOOD)
-    assert [(task.id, task.duration, task.after) for task in template.tasks] == [
+    assert [
+        (task.id, task.duration, [(w.task, w.type, w.lag) for w in task.after]) for task in template.tasks
+    ] == [
         ("a", 2, []),
-        ("b", 3, ["a"]),
+        ("b", 3, [("a", "FS", 0)]),  # a task's id alone: finish to start, no lag
     ]
     assert template.risks[0].strategy == "mitigate"
 
@@ -64,6 +66,8 @@ def test_a_good_file_reads_with_its_defaults() -> None:
         (("duration = 3", "duraton = 3"), [(14, "tasks[1].duraton")]),
         (("probability = 2", "probability = 9"), [(19, "risks[0].probability")]),
         (('after = ["a"]', 'after = ["zz"]'), [(15, "tasks[1].after[0]")]),
+        (('after = ["a"]', 'after = [{ task = "a", type = "SF" }]'), [(15, "tasks[1].after[0].type")]),
+        (('after = ["a"]', 'after = [{ task = "a", lag = 999 }]'), [(15, "tasks[1].after[0].lag")]),
         (('id = "b"', 'id = "a"'), [(12, "tasks[1].id")]),
         # A missing field is placed at the table that lacks it.
         (('response = "Start early"', ""), [(17, "risks[0].response")]),

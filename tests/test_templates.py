@@ -11,14 +11,24 @@ import numpy as np
 from sqlalchemy import select
 
 from bot.formats import fmt_date
-from models import AcceptanceCriterion, CommPlanLine, Milestone, Project, ProjectTemplate, Risk, Task
+from models import (
+    AcceptanceCriterion,
+    CommPlanLine,
+    Milestone,
+    Project,
+    ProjectTemplate,
+    Risk,
+    Task,
+    TaskDependency,
+)
 from models.core.enums import CommKind
-from models.templates.library import builtin_templates
+from models.templates.file_format import read_template
+from models.templates.library import builtin_templates, keep_template
 from tests.support.charter import CHARTER
 from tests.support.flows import count_rows, field_errors, open_modal, say, submit
 from tests.support.languages import ZH, english_words, texts
 from tests.support.served import RunningBot
-from tests.support.workspace import ADMIN, WEI
+from tests.support.workspace import ADMIN, TEAM, WEI
 
 RELEASE = "builtin:en:software-release"
 SATURDAY = date(2026, 12, 5)
@@ -39,7 +49,7 @@ def expected_dates(start: date) -> dict[str, tuple[date, date]]:
     for task in template.tasks:
         if task.duration is None:
             continue
-        begins = max([first, *(np.busday_offset(finish[before], 1) for before in task.after)])
+        begins = max([first, *(np.busday_offset(finish[wait.task], 1) for wait in task.after)])
         finish[task.id] = np.busday_offset(begins, task.duration - 1)
         dates[task.title] = (begins.astype(date), finish[task.id].astype(date))
     return dates
@@ -173,3 +183,91 @@ def test_an_administrator_saves_a_project_as_a_template_the_next_project_starts_
         names = set(db.scalars(select(Milestone.name).where(Milestone.project_id == zeus.id)))
     assert (zeus.template_name, names) == ("our-release", {"Code freeze", "Go live"})
     assert count_rows(bot.database, AcceptanceCriterion) == 2 * criteria
+
+
+LINKED = """\
+format = 1
+name = "linked"
+title = "Linked"
+language = "en"
+
+[[tasks]]
+id = "design"
+title = "Design"
+duration = 5
+
+[[tasks]]
+id = "build"
+title = "Build"
+duration = 4
+after = [{ task = "design", type = "SS", lag = 2 }]
+
+[[tasks]]
+id = "docs"
+title = "Docs"
+duration = 2
+after = [{ task = "build", type = "FF" }]
+
+[[tasks]]
+id = "ship"
+title = "Ship"
+duration = 1
+after = ["docs", { task = "build", lag = 1 }]
+"""
+
+
+def links_of(bot: RunningBot, key: str) -> set[tuple[str, str, str, int]]:
+    before = Task.__table__.alias("before")
+    with bot.database.system_session(write=False) as db:
+        rows = db.execute(
+            select(Task.title, before.c.title, TaskDependency.kind, TaskDependency.lag_days)
+            .join(TaskDependency, TaskDependency.task_id == Task.id)
+            .join(before, before.c.id == TaskDependency.depends_on_id)
+            .join(Project, Project.id == Task.project_id)
+            .where(Project.key == key)
+        ).all()
+    return {(after, first, kind.value, lag) for after, first, kind, lag in rows}
+
+
+def test_start_and_finish_links_with_lags_come_from_a_template_and_go_back_into_one(bot: RunningBot) -> None:
+    say(bot, "help")  # the workspace's first request records it
+    with bot.database.session(TEAM) as db:
+        keep_template(db, read_template(LINKED), source=LINKED, by=ADMIN)
+    view = open_modal(bot, "new")
+    monday = date(2026, 12, 7)
+    values = {**CHARTER, "start_date": monday.isoformat()}
+    assert field_errors(submit(bot, view, {**values, "template": "saved:linked"})) == {}
+    assert links_of(bot, "APL") == {
+        ("Build", "Design", "ss", 2),
+        ("Docs", "Build", "ff", 0),
+        ("Ship", "Docs", "fs", 0),
+        ("Ship", "Build", "fs", 1),
+    }
+    # Worked on numpy's Monday-to-Friday calendar: Design Mon 7–Fri 11; Build starts two working
+    # days after Design starts (Wed 9) for four days (to Mon 14); Docs finishes with Build, two
+    # days (Fri 11–Mon 14); Ship waits a working day after Build's finish (Wed 16).
+    with bot.database.system_session(write=False) as db:
+        dated = {
+            title: (start, due)
+            for title, start, due in db.execute(select(Task.title, Task.start_date, Task.due_date))
+        }
+    expected = {
+        "Design": (monday, np.busday_offset(monday, 4).astype(date)),
+        "Build": (np.busday_offset(monday, 2).astype(date), np.busday_offset(monday, 5).astype(date)),
+        "Docs": (np.busday_offset(monday, 4).astype(date), np.busday_offset(monday, 5).astype(date)),
+        "Ship": (np.busday_offset(monday, 7).astype(date), np.busday_offset(monday, 7).astype(date)),
+    }
+    assert dated == expected
+
+    assert say(bot, "template save relinked", user=ADMIN).startswith("Saved the template *relinked*")
+    with bot.database.session(TEAM, write=False) as db:
+        saved = read_template(
+            db.scalars(select(ProjectTemplate.source).where(ProjectTemplate.name == "relinked")).one()
+        )
+    waits = {task.title: [(wait.type, wait.lag) for wait in task.after] for task in saved.tasks}
+    assert waits == {
+        "Design": [],
+        "Build": [("SS", 2)],
+        "Docs": [("FF", 0)],
+        "Ship": [("FS", 1), ("FS", 0)],  # in the order of the tasks waited for
+    }

@@ -38,10 +38,12 @@ LAG_MAX = 250  # working days: about a year either way
 
 
 class Predecessor(BaseModel):
-    """A task the new one starts after, `lag` working days later (negative: a lead)."""
+    """A task the new one waits for by the link's rule, `lag` working days later (negative: a
+    lead): finish to start unless told otherwise."""
 
     key: str  # like APL-3
     lag: int = 0
+    kind: LinkKind = LinkKind.FINISH_TO_START
 
 
 class TaskForm(BaseModel):
@@ -126,7 +128,7 @@ def _links(db: Session, project: Project, form: TaskForm) -> Links:
         task, error = _lookup(db, project, predecessor.key, "depends_on")
         problems += [error, bad_lag(predecessor.lag)]
         if task is not None:
-            predecessors.append(Incoming(task, lag=predecessor.lag))
+            predecessors.append(Incoming(task, kind=predecessor.kind, lag=predecessor.lag))
     return Links(parent, predecessors, problems)
 
 
@@ -217,6 +219,7 @@ def add_task(*, db: Session, actor: Actor, project: Project, form: TaskForm) -> 
                 team_id=project.team_id,
                 task_id=task.id,
                 depends_on_id=predecessor.before.id,
+                kind=predecessor.kind,
                 lag_days=predecessor.lag,
             )
         )

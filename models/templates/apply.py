@@ -45,7 +45,10 @@ def _breakdown(db: Session, actor: Actor, project: Project, template: TemplateFi
             duration_days=part.duration,
             estimate_hours=part.estimate_hours,
             is_deliverable=part.deliverable,
-            depends_on=[Predecessor(key=task_key(project, made[before])) for before in part.after],
+            depends_on=[
+                Predecessor(key=task_key(project, made[wait.task]), kind=wait.kind, lag=wait.lag)
+                for wait in part.after
+            ],
         )
         task = add_task(db=db, actor=actor, project=project, form=form)
         made[part.id] = task

@@ -14,12 +14,21 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationError,
+)
 
 from models.comms.plan import LOCAL_TIME, WEEKDAYS
-from models.core.enums import CommKind, RiskStrategy
+from models.core.enums import CommKind, LinkKind, RiskStrategy
 from models.phases.checks import GateCheck
 from models.standups.questions import QUESTIONS_MAX, Question
+from models.tasks.breakdown import LAG_MAX
 from models.tasks.durations import DURATION_MAX
 from models.templates.lines import LineIndex, Loc
 
@@ -63,12 +72,38 @@ class PhasePart(Part):
     gates: list[GateCheck]
 
 
+class AfterPart(Part):
+    """A wait other than finish to start, or with a lag: `{ task = "build", type = "SS", lag = 2 }`."""
+
+    task: Ref
+    type: Literal["FS", "SS", "FF"] = "FS"
+    lag: Annotated[int, Field(ge=-LAG_MAX, le=LAG_MAX)] = 0  # working days; negative: a lead
+
+    @property
+    def kind(self) -> LinkKind:
+        return LinkKind(self.type.lower())
+
+
+def _wait_read(value: Any) -> Any:
+    """A task's id alone is a plain finish-to-start wait."""
+    return {"task": value} if isinstance(value, str) else value
+
+
+def _wait_written(wait: AfterPart) -> str | dict[str, Any]:
+    if wait.kind is LinkKind.FINISH_TO_START and wait.lag == 0:
+        return wait.task
+    return wait.model_dump(mode="json", exclude_defaults=True)
+
+
+Wait = Annotated[AfterPart, BeforeValidator(_wait_read), PlainSerializer(_wait_written)]
+
+
 class TaskPart(Part):
     id: Ref
     title: Text
     parent: Ref | None = None
     duration: Annotated[int, Field(ge=1, le=DURATION_MAX)] | None = None
-    after: list[Ref] = []
+    after: list[Wait] = []
     estimate_hours: Annotated[float, Field(gt=0, le=100_000)] | None = None
     deliverable: bool = False
     criteria: list[Text] = []
@@ -150,7 +185,7 @@ def _task_references(template: TemplateFile) -> Iterator[tuple[Loc, str]]:
             yield ("tasks", n, "id"), f"{task.id!r} is already the id of a task above"
         if task.parent is not None and task.parent not in seen:
             yield ("tasks", n, "parent"), f"{task.parent!r} is not a task written above this one"
-        for m, before in enumerate(task.after):
+        for m, before in enumerate(wait.task for wait in task.after):
             if before not in seen:
                 yield ("tasks", n, "after", m), f"{before!r} is not a task written above this one"
             elif before in parents:

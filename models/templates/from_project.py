@@ -21,7 +21,7 @@ from models.closing.closing_items import closing_items
 from models.comms.plan import plan_lines
 from models.core.access import Action, Actor, require
 from models.core.audit import record
-from models.core.enums import TaskStatus
+from models.core.enums import LinkKind, TaskStatus
 from models.core.errors import InvalidError
 from models.projects.tables import Project
 from models.quality.tables import AcceptanceCriterion
@@ -81,13 +81,16 @@ def _tasks(db: Session, project: Project, criteria: dict[int, list[str]]) -> lis
     tasks = {task.id: task for task in project_tasks(db, project) if task.status is not TaskStatus.CANCELLED}
     leaves = task_leaves(db, project)
     summaries = {task.parent_id for task in tasks.values() if task.parent_id in tasks}
-    waits: dict[int, set[int]] = {task_id: set() for task_id in tasks}
+    # Each task's waits: the task waited for, and the link's kind and lag.
+    waits: dict[int, dict[int, tuple[LinkKind, int]]] = {task_id: {} for task_id in tasks}
     for link in dependency_links(db, project):
         if link.after in tasks and link.before in tasks:
-            waits[link.after] |= {leaf for leaf in leaves.get(link.before, [link.before]) if leaf in tasks}
+            for leaf in leaves.get(link.before, [link.before]):
+                if leaf in tasks:
+                    waits[link.after][leaf] = (link.kind, link.lag)
     order = TopologicalSorter(
         {
-            task_id: waits[task_id] | ({task.parent_id} if task.parent_id in tasks else set())
+            task_id: set(waits[task_id]) | ({task.parent_id} if task.parent_id in tasks else set())
             for task_id, task in tasks.items()
         }
     )
@@ -102,8 +105,10 @@ def _tasks(db: Session, project: Project, criteria: dict[int, list[str]]) -> lis
             first, last = task.start_date or task.due_date, task.due_date or task.start_date
             # Work never dated is kept as a day's work, for the next project to size.
             part["duration"] = calendar.span(first, last) if first and last else 1
+            in_order = sorted(waits[task_id].items(), key=lambda wait: tasks[wait[0]].number)
             part["after"] = [
-                _ref(tasks[before].number) for before in sorted(waits[task_id], key=lambda i: tasks[i].number)
+                {"task": _ref(tasks[before].number), "type": kind.value.upper(), "lag": lag}
+                for before, (kind, lag) in in_order
             ]
         part["estimate_hours"] = task.estimate_hours
         part["deliverable"] = task.is_deliverable
