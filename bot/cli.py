@@ -170,9 +170,11 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.pmo_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
-    # Alembic reports its dialect and DDL mode at INFO on every command; that is for debugging.
+    # Alembic reports its dialect and DDL mode at INFO on every command, and APScheduler two
+    # lines for every minute's tick: that is for debugging, and would bury what an operator needs.
     debugging = settings.pmo_log_level == "DEBUG"
-    logging.getLogger("alembic").setLevel(logging.DEBUG if debugging else logging.WARNING)
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.DEBUG if debugging else logging.WARNING)
     redaction.install(settings)
 
 

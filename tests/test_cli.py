@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -9,8 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import configure_logging
 from tests.support.fakeslack import FakeSlack
-from tests.support.processes import clean_env, free_port, pmo_bot, run, run_here, wait_healthy
+from tests.support.processes import (
+    clean_env,
+    free_port,
+    logging_restored,
+    pmo_bot,
+    run,
+    run_here,
+    wait_healthy,
+)
+from tests.support.served import make_settings
 from tests.support.slackdriver import SlackDriver
 from tests.support.workspace import BOT_TOKEN, SIGNING_SECRET
 
@@ -129,3 +140,17 @@ def test_serve_answers_slack_and_stops_on_sigterm(
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
     assert fake.violations == []
+
+
+@pytest.mark.parametrize(("level", "chatty_at"), [("INFO", logging.WARNING), ("DEBUG", logging.DEBUG)])
+def test_the_minutes_tick_and_migrations_are_logged_only_when_debugging(
+    fake_slack: FakeSlack, level: str, chatty_at: int
+) -> None:
+    settings = make_settings(fake_slack, "sqlite://", pmo_log_level=level)
+    with logging_restored():
+        configure_logging(settings)
+        assert [logging.getLogger(name).getEffectiveLevel() for name in ("apscheduler", "alembic")] == [
+            chatty_at,
+            chatty_at,
+        ]
+        assert logging.getLogger("bot").getEffectiveLevel() == logging.getLevelName(level)
