@@ -183,7 +183,11 @@ def is_person(ctx: Ctx, user_id: str) -> bool:
 
 
 def time_zone(ctx: Ctx, user_id: str) -> str:
-    user = lookup(ctx, user_id)
+    return zone_of(lookup(ctx, user_id))
+
+
+def zone_of(user: SlackUser | None) -> str:
+    """The time zone a person's dates are read in: their profile's, else UTC."""
     return (user.tz if user else None) or DEFAULT_TZ
 
 
