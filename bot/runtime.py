@@ -95,6 +95,8 @@ class Runtime:
     _known_teams: set[str] = field(default_factory=set)
     # Profiles fetched from Slack whose cache rows are still being written (handlers.slack.directory).
     fetched_profiles: dict[tuple[str, str], SlackUser] = field(default_factory=dict)
+    # People Slack said it does not know, and when it said so (handlers.slack.directory).
+    absent_people: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # When this process last read a workspace's whole directory (handlers.slack.directory).
     directory_read_at: dict[str, datetime] = field(default_factory=dict)
     _lanes: dict[str, ThreadPoolExecutor] = field(default_factory=dict)

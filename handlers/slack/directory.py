@@ -34,6 +34,11 @@ DEFAULT_TZ = "UTC"
 NOT_FOUND = {"user_not_found", "users_not_found"}
 # Slack asks for pages of at most 200 people; bigger ones risk a timeout on its side.
 PAGE_SIZE = 200
+# Someone Slack does not know (a guest of a shared channel, a mistyped mention) is not asked
+# about again for this long; if they join, their `team_join` event is read before this memo.
+ABSENT_FOR = timedelta(hours=1)
+# The memo's bound: ids people typed must not grow it without end; the oldest go first.
+ABSENT_KEPT = 10_000
 
 
 def _fresh(user: SlackUser | None) -> bool:
@@ -109,13 +114,30 @@ def lookup(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None
     cached = _cached(ctx, user_id, stored)
     if cached is not None:
         return cached
+    if _known_absent(ctx, user_id):
+        return None
     try:
         answer = ctx.client.users_info(user=user_id, include_locale=True)
     except SlackApiError as error:
         if error.response.get("error") in NOT_FOUND:
+            _remember_absent(ctx, user_id)
             return None
         raise
     return _store(ctx, answer["user"])
+
+
+def _known_absent(ctx: Ctx, user_id: str) -> bool:
+    said_at = ctx.runtime.absent_people.get((ctx.team_id, user_id))
+    return said_at is not None and utcnow() - said_at < ABSENT_FOR
+
+
+def _remember_absent(ctx: Ctx, user_id: str) -> None:
+    absent = ctx.runtime.absent_people
+    absent.pop((ctx.team_id, user_id), None)  # re-inserted last: the newest, dropped last
+    absent[(ctx.team_id, user_id)] = utcnow()
+    # A copy of the keys, taken at once: other threads may add to the memo meanwhile.
+    for oldest in list(absent)[: len(absent) - ABSENT_KEPT]:
+        absent.pop(oldest, None)
 
 
 def lookup_many(ctx: Ctx, user_ids: Collection[str]) -> dict[str, SlackUser | None]:
