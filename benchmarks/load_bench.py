@@ -32,7 +32,7 @@ from tests.support.slackdriver import Reply, SlackDriver
 from tests.support.workspace import SIGNING_SECRET, TEAM
 
 NAME = "load"
-P99_TARGET_MS = 100.0
+P99_TARGET_MS = 60.0
 PROJECTS = 20
 BASELINE_SECONDS = 15
 APOLOGY = "Sorry"
@@ -86,6 +86,7 @@ class Tally:
     seconds: list[float] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu_s: float = 0.0  # the server's processor time while the clients sent
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, took: float, error: str | None) -> None:
@@ -159,10 +160,12 @@ def drive(served: Served, fake: FakeSlack, people: list[Person], seconds: float,
     threads = [
         threading.Thread(target=client, args=(run, person, seed)) for seed, person in enumerate(people)
     ]
+    cpu_before = served.cpu_seconds()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    run.tally.cpu_s = served.cpu_seconds() - cpu_before
     return run.tally
 
 
@@ -185,6 +188,13 @@ def figures(outcome: Outcome, errors: list[str], *, target: bool) -> list[Figure
     floor = [value * 1000 for value in outcome.bare.seconds]
     p99 = percentile(found, 0.99)
     return [
+        Figure(
+            f"{outcome.name}: server CPU a request",
+            outcome.pmo.cpu_s * 1000 / len(found),
+            "ms",
+            baseline=outcome.bare.cpu_s * 1000 / len(floor),
+            baseline_name="bare Bolt",
+        ),
         Figure(f"{outcome.name}: errors", len(errors), "", target="none", met=not errors),
         Figure(
             f"{outcome.name}: requests a second",

@@ -6,6 +6,7 @@ and threads), and the benchmark's clients do not share its interpreter lock.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -36,6 +37,15 @@ class Served:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmRSS in /proc: resident memory is measured on Linux only")
+
+    def cpu_seconds(self) -> float:
+        """Processor time the process has used so far, user and system, from the kernel's account.
+
+        Unlike answer times, it hardly moves with what else the machine is running.
+        """
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        user, system = int(fields[11]), int(fields[12])  # utime and stime, the 14th and 15th fields
+        return (user + system) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_healthy(process: subprocess.Popen[bytes], url: str, started: float) -> float:

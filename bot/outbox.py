@@ -37,6 +37,7 @@ from bot.runtime import Runtime
 from models.core.clock import utcnow
 from models.core.deliveries import (
     Claim,
+    Landed,
     claim_deliveries,
     mark_failed,
     mark_sent,
@@ -91,21 +92,28 @@ def send_group(
     send. Every claimed post starts as soon as the claim is committed, so a process killed then
     leaves no claim that was never tried: each claim it leaves is a post that may have reached
     Slack, which is never sent again (STALE_CLAIM makes it uncertain), and what it had not
-    claimed the next run sends. Each post's outcome is recorded the moment Slack answers it.
+    claimed the next run sends. A failure is recorded the moment Slack answers it; the posts
+    Slack accepted are recorded together once the group has its answers, in one statement (one
+    commit per post was most of what a digest pass spent beside its posts). A process killed
+    in between leaves those claims to become uncertain: shown, never sent twice.
     """
     unique = list({notice.key: notice for notice in group}.values())
     claims = [Claim(n.key, n.kind, n.payload(), n.about or None) for n in unique]
     with runtime.database.session(team_id) as db:
         claimed = claim_deliveries(db, team_id=team_id, claims=claims, now=now)
     mine = [(notice, claimed[notice.key]) for notice in unique if notice.key in claimed]
-    post = partial(_post_and_record, runtime, team_id, now, on_failure)
-    return sum(mapper(post, mine))
+    post = partial(_post, runtime, team_id, now, on_failure)
+    landed = [sent for sent in mapper(post, mine) if sent is not None]
+    if landed:
+        with runtime.database.session(team_id) as db:
+            mark_sent(db, landed, now=now)
+    return len(landed)
 
 
-def _post_and_record(
+def _post(
     runtime: Runtime, team_id: str, now: datetime, on_failure: OnNoticeFailure, claimed: tuple[Notice, int]
-) -> bool:
-    """Make one claimed post and record at once what became of it."""
+) -> Landed | None:
+    """Make one claimed post: where it landed, or None once a failure is recorded."""
     notice, delivery_id = claimed
     key = notice.key
     try:
@@ -117,30 +125,28 @@ def _post_and_record(
         with runtime.database.session(team_id) as db:
             mark_failed(db, delivery_id, now=now, error=reason)
         on_failure(notice, reason)
-        return False
+        return None
     except UNCERTAIN_ERRORS as error:
         log.warning("send %s may or may not have reached Slack: %s", key, error)
         with runtime.database.session(team_id) as db:
             mark_uncertain(db, delivery_id, error=str(error))
         on_failure(notice, f"may or may not have reached Slack: {error}")
-        return False
+        return None
     except NotWrittenError as error:
         # Nothing reached Slack: a failure tried again with back-off, not a claim left hanging.
         log.error("send %s could not be written: %s", key, error, exc_info=error.__cause__)
         with runtime.database.session(team_id) as db:
             mark_failed(db, delivery_id, now=now, error=str(error))
         on_failure(notice, str(error))
-        return False
+        return None
     except Exception as error:
         # Anything else may have happened after the request left: shown, never re-sent blindly.
         log.exception("send %s ended in an unexpected error", key)
         with runtime.database.session(team_id) as db:
             mark_uncertain(db, delivery_id, error=repr(error))
         on_failure(notice, f"may or may not have reached Slack: {error!r}")
-        return False
-    with runtime.database.session(team_id) as db:
-        mark_sent(db, delivery_id, now=now, channel_id=answer.get("channel"), ts=answer.get("ts"))
-    return True
+        return None
+    return Landed(delivery_id, answer.get("channel"), answer.get("ts"))
 
 
 Blocks = list[dict[str, Any]]
@@ -263,7 +269,9 @@ class Notice:
 # Told which notice failed, and why.
 OnNoticeFailure = Callable[[Notice, str], None]
 # Runs a function over a group's claimed posts: one after the other, or on a pool's threads.
-Mapper = Callable[[Callable[[tuple[Notice, int]], bool], list[tuple[Notice, int]]], Iterable[bool]]
+Mapper = Callable[
+    [Callable[[tuple[Notice, int]], Landed | None], list[tuple[Notice, int]]], Iterable[Landed | None]
+]
 # Writes a batch of drafts together (digests read in one go), answering the written notices.
 WriteAll = Callable[[list[Notice]], list[Notice]]
 

@@ -27,8 +27,12 @@ log = logging.getLogger(__name__)
 # Where the app factory puts the runtime in each request's Bolt context, for the middleware.
 RUNTIME_KEY = "pmo_runtime"
 
-# Work too slow to finish inside Slack's 3-second ack (charts, files) runs on these threads.
-SLOW_WORKERS = 2
+# Threads for work done after the answer, by lane. Work too slow to finish inside Slack's
+# 3-second ack (posts, charts, files) runs on "slow". Views kept in step with the data (Home
+# tabs) are rebuilt on "refresh", one at a time: under load its queue grows and repeated
+# refreshes of one person merge in it, and only one rebuild competes with the requests being
+# answered for the interpreter.
+WORKERS = {"slow": 2, "refresh": 1}
 
 # A scheduled pass: given the (UTC) time it runs as, it finds what is due and does it. It may
 # answer with what it failed to do (one line each, naming the project), having done the rest.
@@ -91,9 +95,11 @@ class Runtime:
     _known_teams: set[str] = field(default_factory=set)
     # Profiles fetched from Slack whose cache rows are still being written (handlers.slack.directory).
     fetched_profiles: dict[tuple[str, str], SlackUser] = field(default_factory=dict)
+    # People Slack said it does not know, and when it said so (handlers.slack.directory).
+    absent_people: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # When this process last read a workspace's whole directory (handlers.slack.directory).
     directory_read_at: dict[str, datetime] = field(default_factory=dict)
-    _slow: ThreadPoolExecutor | None = None
+    _lanes: dict[str, ThreadPoolExecutor] = field(default_factory=dict)
     _waiting: set[str] = field(default_factory=set)
     _waiting_lock: threading.Lock = field(default_factory=threading.Lock)
     _pending: set[Future[Any]] = field(default_factory=set)
@@ -122,12 +128,12 @@ class Runtime:
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.pmo_admins
 
-    def defer(self, work: Callable[..., Any], *args: Any) -> Future[Any]:
+    def defer(self, work: Callable[..., Any], *args: Any, lane: str = "slow") -> Future[Any]:
         """Run `work` after the request has been answered; failures are logged, never lost."""
         with self._idle:
-            if self._slow is None:
-                self._slow = ThreadPoolExecutor(max_workers=SLOW_WORKERS, thread_name_prefix="pmo-slow")
-            future = self._slow.submit(work, *args)
+            if lane not in self._lanes:
+                self._lanes[lane] = ThreadPoolExecutor(WORKERS[lane], thread_name_prefix=f"pmo-{lane}")
+            future = self._lanes[lane].submit(work, *args)
             self._pending.add(future)
         future.add_done_callback(_log_failure)
         future.add_done_callback(self._forget)
@@ -137,7 +143,9 @@ class Runtime:
         """Like `defer`, but work already waiting under `key` is not queued again.
 
         Twenty clicks on one person's tasks refresh their Home tab once or twice, not twenty
-        times: under load the queue stays as long as the number of people, not of clicks.
+        times: under load the queue stays as long as the number of people, not of clicks. The
+        work runs on the refresh thread, one at a time, so the busier the process, the more
+        refreshes merge and the less they take from the requests.
         """
         with self._waiting_lock:
             if key in self._waiting:
@@ -149,7 +157,7 @@ class Runtime:
                 self._waiting.discard(key)  # a change from now on needs a run of its own
             work(*args)
 
-        self.defer(run)
+        self.defer(run, lane="refresh")
 
     def answering(self) -> Answering:
         """Open the queue of a request about to be answered; release it once the answer is out."""

@@ -9,6 +9,7 @@ once, and the message people depend on is sent again from the delivery log.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -308,3 +309,24 @@ def test_work_queued_in_a_request_waits_for_its_release_and_a_failure_there_is_o
     assert "deferred work failed" in caplog.text and "Slack said no" in caplog.text
     runtime.after_answer(done.append, "outside a request")  # a scheduled pass: at once
     assert runtime.settle(SETTLE_S) and done == ["told", "outside a request"]
+
+
+def test_refreshes_run_one_at_a_time_and_those_waiting_under_one_key_run_once() -> None:
+    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
+    started, go = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def held() -> None:
+        started.set()
+        go.wait(SETTLE_S)
+        ran.append("held")
+
+    runtime.defer_once("home:held", held)
+    assert started.wait(SETTLE_S)
+    for _ in range(3):  # three clicks of Alice's while the refresh thread is busy
+        runtime.defer_once("home:alice", ran.append, "alice")
+    runtime.defer_once("home:bob", ran.append, "bob")
+    assert ran == []  # nothing else starts beside the refresh under way
+    go.set()
+    assert runtime.settle(SETTLE_S)
+    assert ran == ["held", "alice", "bob"]

@@ -2,7 +2,8 @@
 
 Counted with SQLAlchemy's own statement events on the pass's engine, for a wave of 10 projects
 and then, the next week, of 40: the digests are read a batch at a time, and the delivery log
-is claimed a group of posts per statement, so only each post's own outcome is per project.
+is claimed a group of posts per statement, and what became of the group's posts is recorded
+in one statement too: nothing is sent per project.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.app import Mode, create_app
 from bot.outbox import SEND_WORKERS
 from bot.runtime import Runtime
 from handlers.digests.weekly import DigestPass
 from models.core.database import Database
+from models.core.enums import DeliveryState
+from models.core.records import Delivery
 from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.fakeslack import FakeSlack
 from tests.support.projects import add_projects, project_key
@@ -25,9 +30,9 @@ from tests.support.served import make_settings
 from tests.support.workspace import TEAM
 
 FIRST_MONDAY = datetime.fromisoformat(MONDAY_0905_SHANGHAI)
-# The statements a pass may add for each further project: its post's outcome (and, on SQLite,
-# that transaction's BEGIN) and its share of a group's claim.
-PER_PROJECT = 3
+# The statements a pass may add for each further project: its share of a group's claim and of
+# the group's outcome (each with its transaction's BEGIN on SQLite), a group being SEND_WORKERS.
+PER_PROJECT = 1
 
 
 def digest_pass(runtime: Runtime, fake: FakeSlack, at: datetime) -> tuple[int, Counter[str]]:
@@ -40,6 +45,10 @@ def digest_pass(runtime: Runtime, fake: FakeSlack, at: datetime) -> tuple[int, C
 
 def claims(seen: Counter[str]) -> int:
     return sum(count for words, count in seen.items() if re.fullmatch(r"INSERT INTO DELIVERIES", words))
+
+
+def outcomes(seen: Counter[str]) -> int:
+    return sum(count for words, count in seen.items() if re.fullmatch(r"UPDATE DELIVERIES SET", words))
 
 
 def test_a_digest_wave_costs_the_same_few_statements_per_project_at_10_and_at_40(
@@ -58,9 +67,9 @@ def test_a_digest_wave_costs_the_same_few_statements_per_project_at_10_and_at_40
     small_total, big_total = sum(small.values()), sum(big.values())
     assert big_total / 40 <= small_total / 10, (small, big)
     assert (big_total - small_total) / 30 <= PER_PROJECT, (small, big)
-    # One claim a group of posts sent side by side, not one a post.
-    assert claims(small) == math.ceil(10 / SEND_WORKERS)
-    assert claims(big) == math.ceil(40 / SEND_WORKERS)
+    # One claim and one outcome a group of posts sent side by side, not one a post.
+    assert claims(small) == outcomes(small) == math.ceil(10 / SEND_WORKERS)
+    assert claims(big) == outcomes(big) == math.ceil(40 / SEND_WORKERS)
 
 
 def test_the_counted_pass_posted_what_each_project_did(database: Database, fake_slack: FakeSlack) -> None:
@@ -75,3 +84,10 @@ def test_the_counted_pass_posted_what_each_project_did(database: Database, fake_
     for n, channel in enumerate(sorted(posts)):
         assert project_key(n) in posts[channel] and "Ship it" in posts[channel], posts[channel]
         assert "Late parts" in posts[channel], posts[channel]
+    # The group's outcomes, recorded in one statement, each say where its own post landed.
+    answers = [call.response for call in fake_slack.calls_to("chat.postMessage", ok=True)]
+    landed = {answer["channel"]: answer["ts"] for answer in answers}
+    with database.session(TEAM, write=False) as db:
+        rows = db.execute(select(Delivery.state, Delivery.channel_id, Delivery.message_ts))
+        recorded = {channel: (state, ts) for state, channel, ts in rows}
+    assert recorded == {channel: (DeliveryState.SENT, ts) for channel, ts in landed.items()}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from handlers.slack.directory import PAGE_SIZE
 from models import SlackUser
+from tests.support.languages import say
 from tests.support.passes import dms_to
 from tests.support.reminders import overdue, overdue_for_many, reminder_dms, reminders
 from tests.support.served import RunningBot
@@ -85,3 +86,18 @@ def test_an_event_without_a_locale_keeps_the_language_known(bot: RunningBot) -> 
     with bot.database.system_session(write=False) as db:
         carol = db.scalars(select(SlackUser).where(SlackUser.user_id == CAROL)).one()
     assert (carol.tz, carol.locale) == ("Europe/Madrid", "zh-CN")
+
+
+def test_someone_slack_does_not_know_is_asked_about_once_and_seen_at_once_when_they_join(
+    bot: RunningBot,
+) -> None:
+    stranger = "U0STRANGE"
+    for _ in range(3):
+        assert say(bot, "help", user=stranger).startswith("PMO bot: what you can ask")
+    asked = [call.ok for call in bot.fake.calls_to("users.info") if call.args.get("user") == stranger]
+    assert asked == [False]  # Slack said once that it does not know them
+    # They join, in Chinese: the event is read before the memo of who Slack did not know.
+    bot.fake.add_user(TEAM, stranger, real_name="新同事", tz="Asia/Shanghai", locale="zh-CN")
+    joined = bot.fake.user_object(TEAM, stranger) | {"locale": "zh-CN"}
+    assert bot.slack.event({"type": "team_join", "user": joined}).status == 200
+    assert say(bot, "help", user=stranger).startswith("PMO 机器人：可以这样用")

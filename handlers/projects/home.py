@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -20,11 +21,14 @@ from handlers.dashboard.links import link_blocks
 from handlers.projects.listing import project_line
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
+from handlers.slack.directory import language_of, lookup, zone_of
 from handlers.slack.forms import DateContext
 from handlers.status.command import HEALTH_MARK
 from handlers.tasks.buttons import task_buttons
 from models.core.access import Actor
+from models.core.clock import utcnow
 from models.core.keys import ItemKind, item_key
+from models.core.workspace import stored_profile
 from models.projects.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.projects.portfolio import ProjectFilter, list_projects
 from models.status.snapshot import statuses_of
@@ -107,9 +111,12 @@ def home_view(
 
 
 def publish_home(ctx: Ctx, user_id: str) -> None:
-    # The tab is the person's own, whoever's action refreshed it: their language and time zone.
-    t, dates = ctx.t_for(user_id), DateContext.of(ctx, user_id)
     with ctx.db(write=False) as db:
+        # The tab is the person's own, whoever's action refreshed it: their language and time
+        # zone, from their profile read once in the tab's own session (not two sessions more).
+        person = lookup(ctx, user_id, stored=partial(stored_profile, db, user_id))
+        t = Translator(language_of(ctx, user_id, find=lambda _: person))
+        dates = DateContext(tz=zone_of(person), now=utcnow())
         view = home_view(db, user_id, dates, t, link_blocks(ctx.runtime.settings, t))
     ctx.client.views_publish(user_id=user_id, view=view)
 

@@ -35,6 +35,11 @@ DEFAULT_TZ = "UTC"
 NOT_FOUND = {"user_not_found", "users_not_found"}
 # Slack asks for pages of at most 200 people; bigger ones risk a timeout on its side.
 PAGE_SIZE = 200
+# Someone Slack does not know (a guest of a shared channel, a mistyped mention) is not asked
+# about again for this long; if they join, their `team_join` event is read before this memo.
+ABSENT_FOR = timedelta(hours=1)
+# The memo's bound: ids people typed must not grow it without end; the oldest go first.
+ABSENT_KEPT = 10_000
 
 
 def _fresh(user: SlackUser | None) -> bool:
@@ -110,13 +115,30 @@ def lookup(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None
     cached = _cached(ctx, user_id, stored)
     if cached is not None:
         return cached
+    if _known_absent(ctx, user_id):
+        return None
     try:
         answer = ctx.client.users_info(user=user_id, include_locale=True)
     except SlackApiError as error:
         if error.response.get("error") in NOT_FOUND:
+            _remember_absent(ctx, user_id)
             return None
         raise
     return _store(ctx, answer["user"])
+
+
+def _known_absent(ctx: Ctx, user_id: str) -> bool:
+    said_at = ctx.runtime.absent_people.get((ctx.team_id, user_id))
+    return said_at is not None and utcnow() - said_at < ABSENT_FOR
+
+
+def _remember_absent(ctx: Ctx, user_id: str) -> None:
+    absent = ctx.runtime.absent_people
+    absent.pop((ctx.team_id, user_id), None)  # re-inserted last: the newest, dropped last
+    absent[(ctx.team_id, user_id)] = utcnow()
+    # A copy of the keys, taken at once: other threads may add to the memo meanwhile.
+    for oldest in list(absent)[: len(absent) - ABSENT_KEPT]:
+        absent.pop(oldest, None)
 
 
 def lookup_many(ctx: Ctx, user_ids: Collection[str]) -> dict[str, SlackUser | None]:
@@ -184,7 +206,11 @@ def is_person(ctx: Ctx, user_id: str) -> bool:
 
 
 def time_zone(ctx: Ctx, user_id: str) -> str:
-    user = lookup(ctx, user_id)
+    return zone_of(lookup(ctx, user_id))
+
+
+def zone_of(user: SlackUser | None) -> str:
+    """The time zone a person's dates are read in: their profile's, else UTC."""
     return (user.tz if user else None) or DEFAULT_TZ
 
 

@@ -25,7 +25,7 @@ from bot.outbox import Notice, WriteAll, send_all
 from bot.per_tick import shared
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
-from handlers.slack.directory import DEFAULT_TZ, language_of, lookup, lookup_many
+from handlers.slack.directory import language_of, lookup, lookup_many, zone_of
 from models.calendar.away import absent_on, is_holiday, status_says_away
 from models.core.clock import utcnow
 from models.core.pass_failures import record_failure
@@ -78,8 +78,7 @@ class People:
             self._known.update(lookup_many(self.ctx, missing))
 
     def time_zone(self, user_id: str) -> str:
-        user = self.get(user_id)
-        return (user.tz if user else None) or DEFAULT_TZ
+        return zone_of(self.get(user_id))
 
     def status_away(self, user_id: str) -> bool:
         return status_says_away(self.get(user_id))

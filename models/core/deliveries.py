@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, Update, select, update
+from sqlalchemy import CursorResult, Result, Update, case, select, update
 from sqlalchemy.orm import Session
 
 from models.core.claims import insert_if_absent
@@ -112,13 +112,29 @@ def settled_keys(db: Session, keys: Collection[str], now: datetime) -> set[str]:
     }
 
 
-def mark_sent(
-    db: Session, delivery_id: int, *, now: datetime, channel_id: str | None, ts: str | None
-) -> None:
+@dataclass(frozen=True)
+class Landed:
+    """Where Slack put a message it accepted."""
+
+    delivery_id: int
+    channel_id: str | None
+    ts: str | None
+
+
+def mark_sent(db: Session, landed: Sequence[Landed], *, now: datetime) -> None:
+    """Record the sends of a group that Slack accepted, all in one statement."""
+    channels = {sent.delivery_id: sent.channel_id for sent in landed}
+    stamps = {sent.delivery_id: sent.ts for sent in landed}
     db.execute(
         _update()
-        .where(Delivery.id == delivery_id)
-        .values(state=DeliveryState.SENT, sent_at=now, channel_id=channel_id, message_ts=ts, last_error=None)
+        .where(Delivery.id.in_(channels))
+        .values(
+            state=DeliveryState.SENT,
+            sent_at=now,
+            channel_id=case(channels, value=Delivery.id),
+            message_ts=case(stamps, value=Delivery.id),
+            last_error=None,
+        )
     )
 
 
