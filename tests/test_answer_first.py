@@ -27,6 +27,7 @@ from models.projects.tables import CostEntry
 from tests.support.budget import budgeted
 from tests.support.changes import click, request_posts
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.flows import CHANNEL, count_rows, field_errors, submit
 from tests.support.passes import run_passes_now
 from tests.support.risks import reviewing
@@ -176,6 +177,7 @@ KINDS = {
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@SQLITE_ONLY
 def test_with_slack_stalling_every_kind_answers_within_three_seconds_then_tells_people(
     bot: RunningBot, kind: str
 ) -> None:
@@ -187,6 +189,7 @@ def test_with_slack_stalling_every_kind_answers_within_three_seconds_then_tells_
     KINDS[kind].told(bot, reply)
 
 
+@SQLITE_ONLY
 def test_a_task_done_from_the_home_tab_answers_first_while_views_publish_stalls(bot: RunningBot) -> None:
     create(bot)
     bot.slack.command("team add <@U0003> member")

@@ -24,6 +24,7 @@ from models import ChangeRequest, Project, Risk, Task
 from models.core.clock import CLOCK
 from models.core.database import Database
 from models.core.enums import ChangeStatus, TaskStatus
+from tests.support.databases import SQLITE_ONLY
 from tests.support.processes import clean_env, pmo_bot
 
 # A charter asked field by field (no template: the first field left blank), with a currency the
@@ -149,6 +150,7 @@ def test_a_script_makes_a_charter_a_task_and_a_risk_then_monday_brings_the_diges
     database.dispose()
 
 
+@SQLITE_ONLY
 def test_the_same_script_piped_into_pmo_bot_console(database_url: str, tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=database_url)
     done = subprocess.run(
@@ -167,6 +169,7 @@ def test_the_same_script_piped_into_pmo_bot_console(database_url: str, tmp_path:
     assert_the_scripted_session(done.stdout)
 
 
+@SQLITE_ONLY
 def test_a_change_request_is_approved_by_clicking_in_the_sponsors_dm(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -255,6 +258,7 @@ def assert_monday_morning_in_three_time_zones(output: str, monday: date) -> None
     assert f"── DM to @bob ──\n  {standup}" in new_york and new_york.count(standup) == 1
 
 
+@SQLITE_ONLY
 def test_the_demo_shows_every_part_of_a_running_project(database_url: str, tmp_path: Path) -> None:
     start, monday = demo.demo_start(), next_monday_after_a_week()
     script: list[Line] = [
@@ -337,6 +341,7 @@ def test_a_second_demo_in_the_same_database_keeps_the_first(database_url: str, t
     database.dispose()
 
 
+@SQLITE_ONLY
 def test_wrong_lines_get_a_clear_answer_and_change_nothing(database_url: str, tmp_path: Path) -> None:
     script = (
         "hello\n:as @nobody\n:in #Bad Name\n:time whenever\nclick 7\nclick\n/deploy now\n"
@@ -359,6 +364,7 @@ def test_wrong_lines_get_a_clear_answer_and_change_nothing(database_url: str, tm
     database.dispose()
 
 
+@SQLITE_ONLY
 def test_at_a_terminal_the_minute_tick_runs_the_passes_on_the_consoles_clock(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -382,6 +388,7 @@ def test_at_a_terminal_the_minute_tick_runs_the_passes_on_the_consoles_clock(
     assert "📰 APL · Apollo — week 2026-W50: nothing to report" in out.getvalue()
 
 
+@SQLITE_ONLY
 def test_a_demo_step_the_app_refuses_says_so_and_leaves_the_console_usable(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import ChangeRequest, Task
 from models.core.enums import Acceptance, ChangeStatus, TaskStatus
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.flows import field_errors, open_modal, submit
 from tests.support.served import RunningBot
 from tests.support.status import day, running, say
@@ -60,6 +61,7 @@ def test_home_lists_the_decisions_waiting_for_me(bot: RunningBot) -> None:
     home_of(bot, ALICE, lambda blocks: "Change request *APL-C1* Add refunds: approve or reject it" in blocks)
 
 
+@SQLITE_ONLY
 def test_a_task_given_to_someone_appears_on_their_home(bot: RunningBot) -> None:
     running(bot)
     say(bot, f"task add Write the runbook <@U0003> due {day(4)}")
@@ -72,6 +74,7 @@ def test_a_task_given_to_someone_appears_on_their_home(bot: RunningBot) -> None:
     assert "⚠️ overdue" in str(home["blocks"])
 
 
+@SQLITE_ONLY
 def test_meeting_action_items_appear_on_their_owners_home(bot: RunningBot) -> None:
     running(bot)
     view = open_modal(bot, "meeting")
@@ -79,6 +82,7 @@ def test_meeting_action_items_appear_on_their_owners_home(bot: RunningBot) -> No
     home_of(bot, CAROL, lambda blocks: "Call the vendor" in blocks)
 
 
+@SQLITE_ONLY
 def test_a_change_request_appears_on_its_deciders_home_until_it_is_withdrawn(bot: RunningBot) -> None:
     running(bot)
     view = open_modal(bot, "change", user=CAROL)
@@ -88,6 +92,7 @@ def test_a_change_request_appears_on_its_deciders_home_until_it_is_withdrawn(bot
     home_of(bot, ALICE, lambda blocks: "APL-C1" not in blocks)
 
 
+@SQLITE_ONLY
 def test_a_finished_deliverable_waits_on_the_sponsors_home(bot: RunningBot) -> None:
     running(bot)
     with bot.database.system_session() as db:
@@ -109,6 +114,7 @@ def opened_home(bot: RunningBot, user: str, shows: Callable[[str], bool]) -> Hom
     return home_of(bot, user, shows)
 
 
+@SQLITE_ONLY
 def test_a_new_date_from_a_reminder_reorders_the_owners_home(bot: RunningBot) -> None:
     running(bot)
     opened_home(
@@ -123,6 +129,7 @@ def test_a_new_date_from_a_reminder_reorders_the_owners_home(bot: RunningBot) ->
     assert "⚠️ overdue" not in str(home["blocks"])
 
 
+@SQLITE_ONLY
 def test_joining_and_leaving_a_team_shows_on_the_members_home(bot: RunningBot) -> None:
     create(bot)
     opened_home(bot, CAROL, lambda blocks: NO_PROJECTS in blocks)
@@ -132,6 +139,7 @@ def test_joining_and_leaving_a_team_shows_on_the_members_home(bot: RunningBot) -
     home_of(bot, CAROL, lambda blocks: NO_PROJECTS in blocks and "*APL* Apollo" not in blocks)
 
 
+@SQLITE_ONLY
 def test_settling_tasks_at_closing_takes_them_off_the_owners_home(bot: RunningBot) -> None:
     running(bot)
     opened_home(bot, CAROL, lambda blocks: "*APL-1* Build" in blocks and "*APL-2* Test" in blocks)
@@ -145,6 +153,7 @@ def test_settling_tasks_at_closing_takes_them_off_the_owners_home(bot: RunningBo
     assert statuses == [TaskStatus.DONE, TaskStatus.CANCELLED]
 
 
+@SQLITE_ONLY
 def test_assigning_a_task_moves_it_between_the_two_owners_homes(bot: RunningBot) -> None:
     running(bot)
     opened_home(bot, ALICE, lambda blocks: "No open tasks" in blocks)
@@ -154,6 +163,7 @@ def test_assigning_a_task_moves_it_between_the_two_owners_homes(bot: RunningBot)
     home_of(bot, CAROL, lambda blocks: "*APL-2*" not in blocks and "*APL-1* Build" in blocks)
 
 
+@SQLITE_ONLY
 def test_saving_the_update_form_shows_the_new_state_on_the_owners_home(bot: RunningBot) -> None:
     running(bot)
     opened_home(bot, CAROL, lambda blocks: "to do" in task_line(blocks, "APL-2"))
@@ -173,6 +183,7 @@ def buttons_of(home: Home) -> list[tuple[str, str]]:
     ]
 
 
+@SQLITE_ONLY
 def test_a_change_request_is_approved_from_the_deciders_home(bot: RunningBot) -> None:
     running(bot)
     view = open_modal(bot, "change", user=CAROL)
@@ -188,6 +199,7 @@ def test_a_change_request_is_approved_from_the_deciders_home(bot: RunningBot) ->
     home_of(bot, ALICE, lambda blocks: "APL-C1" not in blocks)
 
 
+@SQLITE_ONLY
 def test_a_deliverable_is_accepted_from_the_sponsors_home(bot: RunningBot) -> None:
     running(bot)
     with bot.database.system_session() as db:

@@ -12,6 +12,7 @@ from handlers.slack.command import SHARE_ACTION, SLASH_COMMAND
 from models import InboundEvent, Member, Project, Workspace
 from models.core.database import Database
 from models.core.enums import Phase, Role
+from tests.support.databases import SQLITE_ONLY
 from tests.support.served import SETTLE_S, RunningBot
 from tests.support.workspace import ALICE, BOB, OTHER_TEAM, TEAM
 
@@ -45,6 +46,7 @@ def count(database: Database, model: type) -> int:
         return db.scalar(select(func.count()).select_from(model))
 
 
+@SQLITE_ONLY
 def test_help_is_answered_with_every_verb(bot: RunningBot) -> None:
     reply = bot.slack.command("help")
     assert reply.status == 200
@@ -60,10 +62,12 @@ def test_help_is_answered_with_every_verb(bot: RunningBot) -> None:
     assert "_e.g._" in answer["text"]
 
 
+@SQLITE_ONLY
 def test_empty_command_shows_help(bot: RunningBot) -> None:
     assert "PMO bot: what you can ask" in bot.slack.command("").json()["text"]
 
 
+@SQLITE_ONLY
 def test_unknown_verb_suggests_the_closest(bot: RunningBot) -> None:
     answer = bot.slack.command("projcts mine").json()
     assert answer["response_type"] == "ephemeral"
@@ -71,12 +75,14 @@ def test_unknown_verb_suggests_the_closest(bot: RunningBot) -> None:
     assert "`/pmo help`" in answer["text"]
 
 
+@SQLITE_ONLY
 def test_unknown_verb_with_nothing_close_points_to_help(bot: RunningBot) -> None:
     answer = bot.slack.command("xyzzy").json()
     assert "Did you mean" not in answer["text"]
     assert "`/pmo help` lists every verb" in answer["text"]
 
 
+@SQLITE_ONLY
 def test_unsigned_forged_and_stale_requests_get_401_and_change_nothing(bot: RunningBot) -> None:
     assert bot.slack.command("projects", sign=False).status == 401
     assert bot.slack.command("projects", signature="v0=" + "0" * 64).status == 401
@@ -105,6 +111,7 @@ def test_projects_mine_and_closed(bot: RunningBot) -> None:
     assert "OLD" in closed and "APL" not in closed
 
 
+@SQLITE_ONLY
 def test_projects_with_a_bad_filter_shows_the_right_form(bot: RunningBot) -> None:
     answer = bot.slack.command("projects banana").json()
     assert "`banana` is not a list of projects I know" in answer["text"]
@@ -143,10 +150,12 @@ def test_health_check_answers_when_the_database_does(bot: RunningBot) -> None:
     assert reply.json() == {"status": "ok", "database": True}
 
 
+@SQLITE_ONLY
 def test_unknown_path_is_404(bot: RunningBot) -> None:
     assert bot.slack.get("/nope").status == 404
 
 
+@SQLITE_ONLY
 def test_an_answer_can_be_shared_in_the_channel(bot: RunningBot) -> None:
     seed_project(bot.database, TEAM, "APL", "C100")
     answer = bot.slack.command("projects").json()
@@ -161,6 +170,7 @@ def test_an_answer_can_be_shared_in_the_channel(bot: RunningBot) -> None:
     assert SHARE_ACTION not in str(posted.args["blocks"])
 
 
+@SQLITE_ONLY
 def test_a_verb_that_takes_nothing_says_so_with_its_form(bot: RunningBot) -> None:
     answer = bot.slack.command("decisions everything").json()["text"]
     assert "`/pmo decisions` takes nothing after it." in answer

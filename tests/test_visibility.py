@@ -15,6 +15,7 @@ import pytest
 
 from handlers.slack.command import SHARE_ACTION, Reads, Verb
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
@@ -83,6 +84,7 @@ def verbs_by(bot: RunningBot, reads: Reads) -> list[Verb]:
     return [verb for verb in bot.app.router.verbs if verb.reads is reads]
 
 
+@SQLITE_ONLY
 def test_an_outsider_in_the_private_channel_is_refused_every_verb_that_reads_it(bot: RunningBot) -> None:
     private_project(bot)
     since = len(bot.fake.calls)
@@ -102,6 +104,7 @@ def test_an_outsider_in_the_private_channel_is_refused_every_verb_that_reads_it(
     }
 
 
+@SQLITE_ONLY
 def test_an_outsider_elsewhere_is_refused_what_names_the_private_project(bot: RunningBot) -> None:
     private_project(bot)
     since = len(bot.fake.calls)
@@ -114,6 +117,7 @@ def test_an_outsider_elsewhere_is_refused_what_names_the_private_project(bot: Ru
 
 
 @pytest.mark.parametrize("person", [ALICE, BOB, ADMIN], ids=["manager", "sponsor", "administrator"])
+@SQLITE_ONLY
 def test_its_own_people_see_it_only_in_its_channel_dms_and_home(bot: RunningBot, person: str) -> None:
     private_project(bot)
     since = len(bot.fake.calls)
@@ -129,6 +133,7 @@ def test_its_own_people_see_it_only_in_its_channel_dms_and_home(bot: RunningBot,
     assert f"{MARK} task" in bot.slack.command("tasks", user=person, channel=PRIVATE).json()["text"]
 
 
+@SQLITE_ONLY
 def test_a_shared_answer_cannot_carry_the_private_project_to_another_channel(bot: RunningBot) -> None:
     private_project(bot)
     reply = bot.slack.command("charter SEC", channel=PRIVATE).json()
@@ -182,6 +187,7 @@ def shown_buttons(bot: RunningBot) -> list[tuple[str, str]]:
     return list(dict.fromkeys((button["action_id"], button.get("value", "")) for button in found))
 
 
+@SQLITE_ONLY
 def test_every_button_of_the_private_project_is_refused_where_it_may_not_be_seen(bot: RunningBot) -> None:
     private_project(bot)
     shown = shown_buttons(bot)

@@ -11,9 +11,11 @@ from sqlalchemy.engine import make_url
 
 from handlers.slack.installations import schema_metadata
 
-# What the database is not the subject of (wording, parsing, escaping, pages drawn from queries
-# that tests on both databases already read) runs once, on SQLite; what queries, writes, locks,
-# limits or migrates runs on both. Put on a test, or on a module as `pytestmark`.
+# What the database is not the subject of runs once, on SQLite: wording, parsing, escaping, the
+# HTTP boundary, the visibility rule's walk over every verb, that a Home refresh follows an action,
+# pages drawn from queries that tests on both databases already read. What a test learns from
+# the database itself (its queries' answers, races, locks, limits, migrations) runs on both. Put
+# on a test, or on a module as `pytestmark`.
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
