@@ -21,6 +21,7 @@ from bot.formats import fmt_date
 from models import Issue, Task
 from models.core.enums import Phase
 from tests.support import closing_flows as closing
+from tests.support.databases import SQLITE_ONLY
 from tests.support.flows import CHANNEL, field_errors, local_today, submit
 from tests.support.languages import ZH, chinese_project, english_words, say, texts, zh_date
 from tests.support.served import RunningBot
@@ -66,6 +67,7 @@ def lessons_dm(bot: RunningBot, user: str) -> dict:
     return next(c.args for c in bot.fake.calls_to("chat.postMessage") if c.args["channel"] == user)
 
 
+@SQLITE_ONLY
 def test_closing_a_chinese_project_speaks_chinese_in_its_channel(bot: RunningBot) -> None:
     closing_project(bot)
     started = bot.slack.command("close", user=WEI).json()

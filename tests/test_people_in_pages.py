@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from handlers.slack.directory import PAGE_SIZE
 from models import SlackUser
+from tests.support.databases import SQLITE_ONLY
 from tests.support.languages import say
 from tests.support.passes import dms_to
 from tests.support.reminders import overdue, overdue_for_many, reminder_dms, reminders
@@ -48,6 +49,7 @@ def test_the_first_pass_of_the_day_reads_the_directory_in_pages_not_a_call_a_per
     assert sorted(cached) == people
 
 
+@SQLITE_ONLY
 def test_a_later_pass_that_day_asks_slack_nothing(bot: RunningBot) -> None:
     people = madrid_people(bot, 30)
     overdue_for_many(bot, people)
@@ -57,6 +59,7 @@ def test_a_later_pass_that_day_asks_slack_nothing(bot: RunningBot) -> None:
     assert len(bot.fake.calls_to("users.list")) + len(bot.fake.calls_to("users.info")) == asked
 
 
+@SQLITE_ONLY
 def test_a_page_refused_for_its_rate_is_asked_again_after_retry_after(bot: RunningBot) -> None:
     people = madrid_people(bot, 250)
     overdue_for_many(bot, people)
@@ -76,6 +79,7 @@ def test_a_user_change_event_sets_the_language_and_time_zone_used_next(bot: Runn
     assert [text for text in dms_to(bot, CAROL) if text.startswith("⏰")] == ["⏰ 你有2项逾期事项："]
 
 
+@SQLITE_ONLY
 def test_an_event_without_a_locale_keeps_the_language_known(bot: RunningBot) -> None:
     overdue(bot)
     bot.fake.add_user(TEAM, CAROL, name="carol", real_name="Carol Díaz", tz="Asia/Shanghai", locale="zh-CN")

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.fakeslack import Call
 from tests.support.flows import CHANNEL
 from tests.support.passes import run_passes_now
@@ -58,6 +59,7 @@ class Week:
         return self.new()
 
 
+@SQLITE_ONLY
 def test_a_week_across_time_zones_dst_a_weekend_a_holiday_an_absence_a_snooze_and_a_restart(
     bot: RunningBot, tmp_path: Path
 ) -> None:

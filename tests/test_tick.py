@@ -19,6 +19,7 @@ from models import CommPlanLine
 from models.comms.plan import WEEKDAYS
 from models.core.enums import CommKind
 from tests.support.charter import create
+from tests.support.databases import SQLITE_ONLY
 from tests.support.flows import CHANNEL
 from tests.support.processes import free_port, jobs_env, pmo_bot, wait_healthy
 from tests.support.served import RunningBot
@@ -85,6 +86,7 @@ def test_serve_ticks_at_start(bot: RunningBot, tmp_path: Path) -> None:
     assert len(digests_posted(bot)) == 1
 
 
+@SQLITE_ONLY
 def test_socket_mode_ticks_unless_told_not_to(bot: RunningBot, tmp_path: Path) -> None:
     digest_due_whenever(bot)
     server = SocketServer()
