@@ -94,8 +94,9 @@ def preview_modal(t: Translator, state: ImportState, lines: list[str]) -> dict[s
 def fetch(ctx: Ctx, file_id: str) -> bytes:
     """The file's bytes, from Slack with the bot's token: files.info, then its download URL."""
     found = ctx.client.files_info(file=file_id)["file"]
+    too_big = InvalidError("import.too_big", most=FILE_MAX_BYTES // (1024 * 1024))
     if int(found.get("size") or 0) > FILE_MAX_BYTES:
-        raise InvalidError("import.too_big", most=FILE_MAX_BYTES // (1024 * 1024))
+        raise too_big
     url = str(found.get("url_private_download") or found.get("url_private") or "")
     if not url.startswith(("https://", "http://")):
         raise InvalidError("import.unreachable")
@@ -103,7 +104,7 @@ def fetch(ctx: Ctx, file_id: str) -> bytes:
     with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as answer:
         content: bytes = answer.read(FILE_MAX_BYTES + 1)
     if len(content) > FILE_MAX_BYTES:
-        raise InvalidError("import.too_big", most=FILE_MAX_BYTES // (1024 * 1024))
+        raise too_big
     return content
 
 

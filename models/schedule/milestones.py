@@ -32,7 +32,7 @@ def milestone_key(project: Project, milestone: Milestone) -> str:
     return item_key(project.key, ItemKind.MILESTONE, milestone.number)
 
 
-def _bad_name(name: str) -> InvalidError | None:
+def bad_milestone_name(name: str) -> InvalidError | None:
     if name and len(name) <= NAME_MAX:
         return None
     return InvalidError("milestones.bad_name", field="name", limit=NAME_MAX)
@@ -62,7 +62,7 @@ def add_milestone(
 ) -> Milestone:
     _planning(db, project, actor)
     name = name.strip()
-    check_all(_bad_name(name), before_project_start(project, due))
+    check_all(bad_milestone_name(name), before_project_start(project, due))
     milestone = Milestone(
         project_id=project.id,
         team_id=project.team_id,
@@ -176,7 +176,7 @@ def rename_milestone(*, db: Session, actor: Actor, project: Project, milestone: 
     """Give the milestone a new name; returns the old one."""
     _planning(db, project, actor)
     name = name.strip()
-    check_all(_bad_name(name))
+    check_all(bad_milestone_name(name))
     was = milestone.name
     milestone.name = name
     _audit(db, actor, project, milestone, action="rename", changes={"name": (was, name)})

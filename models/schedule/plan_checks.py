@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from models.core.errors import DomainError, InvalidError
 from models.schedule.cpm import Link, leaf_links
-from models.schedule.milestones import NAME_MAX
+from models.schedule.milestones import bad_milestone_name
 from models.schedule.mspdi import PlanFile, PlanLink, PlanTask
 from models.schedule.network import Item, find_cycle
 from models.tasks.breakdown import TITLE_MAX, bad_lag
@@ -98,8 +98,7 @@ def work_links(plan: PlanFile, linked: dict[int, tuple[PlanLink, ...]]) -> list[
 
 def _own_problems(task: PlanTask) -> list[DomainError | None]:
     if task.milestone:
-        bad_name = not task.name or len(task.name) > NAME_MAX
-        return [InvalidError("milestones.bad_name", limit=NAME_MAX) if bad_name else None]
+        return [bad_milestone_name(task.name)]
     problems: list[DomainError | None] = []
     if not task.name or len(task.name) > TITLE_MAX:
         problems.append(InvalidError("tasks.bad_title", limit=TITLE_MAX))

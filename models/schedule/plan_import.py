@@ -158,8 +158,9 @@ def _kept_links(
         found = (link_rule_problem(calendar, project, dates, link) for link in incoming)
         return [error for error in found if error is not None]
 
-    if not broken() or task.start_date is None or task.due_date is None:
-        return False, broken()
+    problems = broken()
+    if not problems or task.start_date is None or task.due_date is None:
+        return False, problems
     length = max(
         calendar.span(calendar.on_or_after(task.start_date), calendar.on_or_before(task.due_date)), 1
     )
