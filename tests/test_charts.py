@@ -33,11 +33,12 @@ from bot.charts import (
     render_gantt,
 )
 from bot.heatmap import HIGH, LOW, WATCH, Heatmap, cell_colour, cell_text, render_heatmap
-from handlers.schedule.gantt import gantt_bar, gantt_milestone, with_rolled_baselines
+from handlers.schedule.gantt import gantt_bar, gantt_milestone
 from models import Milestone, Project, Task
 from models.calendar.working_days import SUNDAY_TO_THURSDAY, WorkCalendar
 from models.core.enums import TaskStatus
 from models.schedule.cpm import Link
+from models.schedule.network import Item, rollups
 from models.schedule.plan import plan_rows
 from tests.support.png import PNG_SIGNATURE, hex_rgb, pixels, runs
 
@@ -336,29 +337,24 @@ def test_the_baseline_is_a_ghost_bar_under_the_current_one_where_a_baseline_exis
 
 
 def test_a_summary_is_ghosted_over_its_leaves_baselines_as_microsoft_project_rolls_them_up() -> None:
-    def bar(key: str, depth: int, baseline: tuple[date, date] | None, summary: bool = False) -> GanttBar:
-        return GanttBar(
-            key, key, None, date(2026, 12, 7), date(2026, 12, 18), depth, summary=summary, baseline=baseline
-        )
+    def item(id: int, parent: int | None, baseline: tuple[date, date] | None) -> Item:
+        return Item(id, date(2026, 12, 7), date(2026, 12, 18), parent_id=parent, baseline=baseline)
 
-    rolled = with_rolled_baselines(
+    rolled = rollups(
         [
-            bar("P", 0, (date(2026, 11, 2), date(2026, 11, 3)), summary=True),  # its own stored dates
-            bar("A", 1, (date(2026, 12, 1), date(2026, 12, 3))),
-            bar("B", 1, (date(2026, 12, 8), date(2026, 12, 10))),
-            bar("Q", 0, None, summary=True),
-            bar("C", 1, None),
-            bar("D", 0, (date(2026, 12, 20), date(2026, 12, 21))),
+            item(1, None, (date(2026, 11, 2), date(2026, 11, 3))),  # a summary's own stored dates
+            item(2, 1, (date(2026, 12, 1), date(2026, 12, 3))),
+            item(3, 1, (date(2026, 12, 8), date(2026, 12, 10))),
+            item(4, None, None),
+            item(5, 4, None),
+            item(6, None, (date(2026, 12, 20), date(2026, 12, 21))),
         ]
     )
-    assert [b.baseline for b in rolled] == [
-        (date(2026, 12, 1), date(2026, 12, 10)),
-        (date(2026, 12, 1), date(2026, 12, 3)),
-        (date(2026, 12, 8), date(2026, 12, 10)),
-        None,  # no leaf below it was baselined, and the next top-level task is not its leaf
-        None,
-        (date(2026, 12, 20), date(2026, 12, 21)),
-    ]
+    # Only the parents roll up: the first spans its leaves' promises, the second has none.
+    assert {parent: rollup.baseline for parent, rollup in rolled.items()} == {
+        1: (date(2026, 12, 1), date(2026, 12, 10)),
+        4: None,
+    }
 
 
 def test_a_milestone_sits_on_its_own_day_with_its_promised_day_as_a_hollow_ghost() -> None:

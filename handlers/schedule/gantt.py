@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from itertools import takewhile
 
 from slack_bolt import App
 from sqlalchemy.orm import Session
@@ -48,31 +47,8 @@ def gantt_bar(
         depends_on=tuple(keys[other] for other in edges.get(task.id, []) if other in keys),
         summary=row.rollup is not None,
         float_until=scheduled.late_finish if scheduled is not None and has_float else None,
-        baseline=baseline_dates(task),
+        baseline=row.rollup.baseline if row.rollup else baseline_dates(task),
     )
-
-
-def below(bars: list[GanttBar], index: int) -> list[GanttBar]:
-    """The rows under the bar at `index` in tree order: those deeper than it, up to the next sibling."""
-    depth = bars[index].depth
-    return list(takewhile(lambda row: row.depth > depth, bars[index + 1 :]))
-
-
-def with_rolled_baselines(bars: list[GanttBar]) -> list[GanttBar]:
-    """Summary bars, in tree order, ghosted from their leaves' baselines as Microsoft Project
-    rolls them up: a parent's own stored dates were never promised by anyone."""
-    rolled = list(bars)
-    for index, bar in enumerate(bars):
-        if not bar.summary:
-            continue
-        promised = [
-            day
-            for row in below(bars, index)
-            if not row.summary and row.baseline is not None
-            for day in row.baseline
-        ]
-        rolled[index] = replace(bar, baseline=(min(promised), max(promised)) if promised else None)
-    return rolled
 
 
 def gantt_milestone(milestone: Milestone, today: date) -> GanttMilestone:
@@ -108,7 +84,7 @@ def plan_marks(db: Session, project: Project, today: date) -> tuple[list[GanttBa
         edges.setdefault(link.after, []).append(link.before)
     bars = [gantt_bar(project, row, keys, edges, today) for row in plan.rows]
     marks = [gantt_milestone(milestone, today) for milestone in project_milestones(db, project)]
-    return with_rolled_baselines([bar for bar in bars if bar is not None]), marks
+    return [bar for bar in bars if bar is not None], marks
 
 
 def build_chart(ctx: Ctx, project_id: int, today: date) -> tuple[Project, GanttChart]:

@@ -28,6 +28,7 @@ class Item:
     percent: int = 0
     done: bool = False
     pinned: bool = False
+    baseline: tuple[date, date] | None = None  # first and last day as promised
 
 
 def _graph(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
@@ -130,6 +131,7 @@ class Rollup:
     due: date | None
     estimate_hours: float | None
     percent: int
+    baseline: tuple[date, date] | None  # the leaves' promised span: a parent's own was never promised
 
 
 def _children(items: Sequence[Item]) -> dict[int | None, list[Item]]:
@@ -148,9 +150,11 @@ class _Sum:
     estimate: float | None = None
     weight: float = 0.0
     progress: float = 0.0
+    baseline: tuple[date, date] | None = None
 
     def add_leaf(self, item: Item, unestimated: float) -> None:
         self._dates(item.start, item.due)
+        self._promised(item.baseline)
         if item.estimate_hours is not None:
             self.estimate = (self.estimate or 0.0) + item.estimate_hours
         # Weighed as earned value weighs it, so the plan and the status agree on percent complete.
@@ -160,6 +164,7 @@ class _Sum:
 
     def add(self, other: _Sum) -> None:
         self._dates(other.start, other.due)
+        self._promised(other.baseline)
         if other.estimate is not None:
             self.estimate = (self.estimate or 0.0) + other.estimate
         self.weight += other.weight
@@ -171,13 +176,21 @@ class _Sum:
         if due is not None:
             self.due = due if self.due is None else max(self.due, due)
 
+    def _promised(self, span: tuple[date, date] | None) -> None:
+        if span is not None:
+            first, last = span
+            self.baseline = (
+                span if self.baseline is None else (min(self.baseline[0], first), max(self.baseline[1], last))
+            )
+
     def rollup(self) -> Rollup:
         percent = round(self.progress / self.weight) if self.weight else 0
-        return Rollup(self.start, self.due, self.estimate, percent)
+        return Rollup(self.start, self.due, self.estimate, percent, self.baseline)
 
 
 def rollups(items: Sequence[Item]) -> dict[int, Rollup]:
-    """Every parent's dates, estimate and progress from the leaves below it (one post-order walk)."""
+    """Every parent's dates, estimate, progress and baseline from the leaves below it (one
+    post-order walk)."""
     children = _children(items)
     unestimated = unestimated_weight(item.estimate_hours for item in items if item.id not in children)
     sums: dict[int, _Sum] = {}

@@ -25,6 +25,7 @@ from models.core.errors import DomainError, InvalidError, NotFoundError, check_a
 from models.core.keys import ItemKind, item_key, next_number, parse_item_key
 from models.core.limits import column_limit
 from models.projects.tables import Project
+from models.schedule.baseline import baseline_dates
 from models.schedule.cpm import Link, earliest_allowed, leaf_links, leaves_below
 from models.schedule.milestones import keep_in_step
 from models.schedule.network import Item, find_cycle
@@ -444,6 +445,7 @@ def as_items(tasks: Sequence[Task], edges: Sequence[tuple[int, int]]) -> list[It
             percent=task.percent_complete,
             done=task.status is TaskStatus.DONE,
             pinned=task.start_pinned,
+            baseline=baseline_dates(task),
         )
         for task in tasks
         if task.status is not TaskStatus.CANCELLED
