@@ -20,7 +20,6 @@ from bot.i18n import Translator
 from handlers.budget.spend import category_line
 from handlers.changes.decisions import change_list_line, decision_line
 from handlers.dashboard.charts import CurveView, GanttView, Series, curve_view, gantt_view
-from handlers.dashboard.portfolio import current_snapshots
 from handlers.issues.log import issue_line
 from handlers.risks.register import heatmap_of
 from handlers.schedule.gantt import plan_marks
@@ -31,12 +30,14 @@ from models.budget.curves import planned_curve
 from models.budget.spend import budget_report
 from models.changes.decisions import decisions_by_change
 from models.changes.requests import list_changes
+from models.closing.closeout import as_of
 from models.core.audit import history
 from models.core.clock import utcnow
 from models.issues.log import IssueFilter, is_overdue, list_issues
 from models.projects.tables import Project
 from models.risks.register import risk_register
 from models.status.report import StatusReport
+from models.status.snapshot import status_of
 from models.trends.daily import trend_of
 from models.trends.tables import TrendSnapshot
 
@@ -116,7 +117,7 @@ def change_lines(db: Session, project: Project, t: Translator) -> list[str]:
 
 
 def project_page(db: Session, project: Project, t: Translator, *, zoom: str, reader: str) -> ProjectPage:
-    report = current_snapshots(db, [project])[project.id].report
+    report = status_of(db, project, as_of(project))
     today = report.today
     bars, marks = plan_marks(db, project, today)
     until = max(today, project.target_end_date or today)

@@ -239,16 +239,17 @@ def read_template(text: str) -> TemplateFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TemplateFileError([_syntax_problem(str(error), text)]) from None
-    index = LineIndex(text)
+    # The lines are indexed only to place a problem: a good file is read once.
     try:
         template = TemplateFile.model_validate(data)
     except ValidationError as error:
-        raise TemplateFileError(_problems(error, index)) from None
-    wrong = [
-        Problem(index.line_of(loc), where_of(loc), message) for loc, message in reference_problems(template)
-    ]
+        raise TemplateFileError(_problems(error, LineIndex(text))) from None
+    wrong = reference_problems(template)
     if wrong:
-        raise TemplateFileError(wrong)
+        index = LineIndex(text)
+        raise TemplateFileError(
+            [Problem(index.line_of(loc), where_of(loc), message) for loc, message in wrong]
+        )
     return template
 
 

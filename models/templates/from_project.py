@@ -120,18 +120,15 @@ def _tasks(db: Session, project: Project, criteria: dict[int, list[str]]) -> lis
 def _milestones(db: Session, project: Project, criteria: dict[int, list[str]]) -> list[dict[str, Any]]:
     """The milestones that follow tasks still in the plan; one held on a fixed day has no place
     relative to the start."""
-    kept = {
-        task_id: _ref(number)
-        for task_id, number in db.execute(
-            select(Task.id, Task.number).where(
-                Task.project_id == project.id, Task.status != TaskStatus.CANCELLED
-            )
-        )
-    }
     followed: dict[int, list[str]] = {}
-    for milestone_id, task_id in db.execute(select(MilestoneLink.milestone_id, MilestoneLink.task_id)):
-        if task_id in kept:
-            followed.setdefault(milestone_id, []).append(kept[task_id])
+    links = (
+        select(MilestoneLink.milestone_id, Task.number)
+        .join(Task, Task.id == MilestoneLink.task_id)
+        .where(Task.project_id == project.id, Task.status != TaskStatus.CANCELLED)
+        .order_by(Task.number)
+    )
+    for milestone_id, number in db.execute(links):
+        followed.setdefault(milestone_id, []).append(_ref(number))
     return [
         {
             "name": milestone.name,
