@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from functools import partial
@@ -39,6 +40,13 @@ from tests.support.workspace import (
     TEAM,
     WEI,
 )
+
+# Each of the four workers imports the whole app and every test module (rewriting its asserts),
+# and each `pmo-bot` process a test starts imports the app again: where the environment says
+# never to write bytecode (PYTHONDONTWRITEBYTECODE), every one of them compiled it all anew, a
+# twentieth of the suite's time. The suite keeps compiled modules in the git-ignored __pycache__.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("PMO_TEST_REQUIRE_POSTGRES") == "1"
