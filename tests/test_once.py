@@ -40,6 +40,7 @@ from models.core.records import HandledSubmission
 from tests.support.changes import click, requested
 from tests.support.charter import CHARTER, create
 from tests.support.closing_flows import clicked_open, has_dm_button, lessons_form, wait_until
+from tests.support.databases import SQLITE_ONLY
 from tests.support.flows import CHANNEL, count_rows, field_errors, fill, open_modal
 from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply, SlackDriver
@@ -197,6 +198,9 @@ def resend(bot: RunningBot, body: str, times: int = 2) -> list[Reply]:
     return [bot.slack.post_raw(body, timestamp=now - sent) for sent in range(times)]
 
 
+# The second copy finds the first's claim by the query the double click below also meets, on
+# both databases, where the two saves race for it.
+@SQLITE_ONLY
 @pytest.mark.parametrize("form", FORMS, ids=str)
 def test_a_form_sent_again_saves_once_and_is_answered_alike(bot: RunningBot, form: Form) -> None:
     view = as_slack_keeps_it(form.opened(bot))
