@@ -102,6 +102,8 @@ class Runtime:
     _lanes: dict[str, ThreadPoolExecutor] = field(default_factory=dict)
     _waiting: set[str] = field(default_factory=set)
     _waiting_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Work pausing before it starts (`defer_once`'s `pause`), by key: `settle` starts it at once.
+    _paused: dict[str, Callable[[], None]] = field(default_factory=dict)
     _pending: set[Future[Any]] = field(default_factory=set)
     # Guards `_pending` and `_answering`; notified whenever either shrinks, for `settle`.
     _idle: threading.Condition = field(default_factory=threading.Condition)
@@ -139,13 +141,18 @@ class Runtime:
         future.add_done_callback(self._forget)
         return future
 
-    def defer_once(self, key: str, work: Callable[..., Any], *args: Any) -> None:
+    def defer_once(self, key: str, work: Callable[..., Any], *args: Any, pause: float = 0.0) -> None:
         """Like `defer`, but work already waiting under `key` is not queued again.
 
         Twenty clicks on one person's tasks refresh their Home tab once or twice, not twenty
         times: under load the queue stays as long as the number of people, not of clicks. The
         work runs on the refresh thread, one at a time, so the busier the process, the more
         refreshes merge and the less they take from the requests.
+
+        With `pause` (seconds) the work waits that long before it queues, so that what else comes
+        under `key` meanwhile (a person's next click, a moment later) is shown by the same run
+        even when the process is idle. A change made once the run has started gets a run of its
+        own, so the last change is always shown.
         """
         with self._waiting_lock:
             if key in self._waiting:
@@ -157,7 +164,33 @@ class Runtime:
                 self._waiting.discard(key)  # a change from now on needs a run of its own
             work(*args)
 
-        self.defer(run, lane="refresh")
+        if pause > 0:
+            self._after_pause(key, pause, partial(self.defer, run, lane="refresh"))
+        else:
+            self.defer(run, lane="refresh")
+
+    def _after_pause(self, key: str, seconds: float, start: Callable[[], Any]) -> None:
+        """Call `start` in `seconds`, or sooner if `settle` asks; counted as pending meanwhile."""
+        held: Future[None] = Future()  # stands for the work in `_pending` until it has started
+
+        def due() -> None:
+            with self._idle:
+                if self._paused.get(key) is not due:
+                    return  # started already, by `settle` (a later pause may hold the key now)
+                del self._paused[key]
+            try:
+                start()
+            finally:
+                held.set_result(None)
+                self._forget(held)
+
+        timer = threading.Timer(seconds, due)
+        timer.daemon = True  # a refresh lost at exit is rebuilt when the tab is next opened
+        with self._idle:
+            self._pending.add(held)
+            self._paused[key] = due
+            self._idle.notify_all()  # a `settle` under way starts it without waiting
+        timer.start()
 
     def answering(self) -> Answering:
         """Open the queue of a request about to be answered; release it once the answer is out."""
@@ -181,17 +214,23 @@ class Runtime:
         """Wait for the deferred work started so far, and what it defers in turn; True when done.
 
         Requests answered but not yet released count too: their queued work has yet to start.
-        `pmo-bot console` and the tests' Slack driver use this to see what a request did once its
+        Work pausing (`defer_once`) starts at once: whoever waits for it wants it now. `pmo-bot
+        console` and the tests' Slack driver use this to see what a request did once its
         notifications have gone out as well.
         """
         deadline = time.monotonic() + timeout
-        with self._idle:
-            while self._pending or self._answering:
+        while True:
+            with self._idle:
+                paused = list(self._paused.values())
+                if not paused and not (self._pending or self._answering):
+                    return True
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                self._idle.wait(left)
-        return True
+                if not paused:
+                    self._idle.wait(left)
+            for start_now in paused:
+                start_now()
 
     def _forget(self, future: Future[Any]) -> None:
         with self._idle:

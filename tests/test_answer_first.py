@@ -333,3 +333,24 @@ def test_refreshes_run_one_at_a_time_and_those_waiting_under_one_key_run_once() 
     go.set()
     assert runtime.settle(SETTLE_S)
     assert ran == ["held", "alice", "bob"]
+
+
+def test_changes_during_a_refresh_pause_show_in_one_run_and_settle_does_not_wait_it_out() -> None:
+    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
+    ran: list[str] = []
+    for _ in range(3):  # three clicks of Alice's a moment apart
+        runtime.defer_once("home:alice", ran.append, "alice", pause=60)
+    assert ran == []  # pausing for more of her changes
+    assert runtime.settle(SETTLE_S)  # whoever waits for the refresh gets it now, not in a minute
+    assert ran == ["alice"]
+    runtime.defer_once("home:alice", ran.append, "alice again", pause=60)  # a change after the run
+    assert runtime.settle(SETTLE_S)
+    assert ran == ["alice", "alice again"]
+
+
+def test_a_paused_refresh_runs_by_itself_once_its_pause_is_over() -> None:
+    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
+    ran = threading.Event()
+    runtime.defer_once("home:alice", ran.set, pause=0.05)
+    assert ran.wait(SETTLE_S)
+    assert runtime.settle(SETTLE_S)

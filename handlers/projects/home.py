@@ -41,6 +41,10 @@ TASKS_SHOWN = 20
 # Decisions take two blocks each as well; past these, the rest are counted.
 DECISIONS_SHOWN = 10
 WAITING_KIND = {"change": ItemKind.CHANGE, "task": ItemKind.TASK, "milestone": ItemKind.MILESTONE}
+# How long a refresh waits for the person's next change before it rebuilds their tab: people
+# click Done down a list a second or so apart, and each rebuild reads the status of every one
+# of their projects anew (each write moved it). One rebuild then shows them all.
+REFRESH_PAUSE_S = 1.0
 
 
 def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
@@ -128,7 +132,8 @@ def refresh_homes(ctx: Ctx, user_ids: Iterable[str | None]) -> None:
     request, they made a click on Done several times slower than the change it records.
     """
     for user_id in sorted({user for user in user_ids if user}):
-        ctx.after(ctx.runtime.defer_once, f"home:{ctx.team_id}:{user_id}", _republish, ctx, user_id)
+        key = f"home:{ctx.team_id}:{user_id}"
+        ctx.after(ctx.runtime.defer_once, key, _republish, ctx, user_id, pause=REFRESH_PAUSE_S)
 
 
 def _republish(ctx: Ctx, user_id: str) -> None:

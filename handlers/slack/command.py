@@ -239,8 +239,9 @@ def require_seen(ctx: Ctx, keys: list[str]) -> list[Project]:
     Home: the projects `keys` name (APL, APL-12), else the channel's (none on Home and in
     modals). Answers with the projects it checked."""
     seen = ctx.project_as_read
-    if seen is not None and not seen.private and not project_keys(keys):
-        # A public project is anyone's to read, anywhere: nothing to look up again.
+    if seen is not None and not seen.private and project_keys(keys) <= {seen.key}:
+        # A public project is anyone's to read, anywhere: nothing to look up again when the
+        # keys name no other (`done APL-12` in APL's channel, the commonest command of all).
         return [seen]
     with ctx.db(write=False) as db:
         named = projects_named(db, keys)

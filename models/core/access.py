@@ -159,9 +159,14 @@ def may_see(db: Session, project: Project, actor: Actor) -> bool:
     return not project.private or actor.is_admin or on_team(db, project, actor.user_id)
 
 
+def shows_private(place: str | None) -> bool:
+    """Whether every private project may be shown here: DMs and Home (`place` None: Home, a modal)."""
+    return place is None or is_direct(place)
+
+
 def shown_in(project: Project, place: str | None) -> bool:
     """A private project is shown only in its own channel, DMs and Home (`place` None: Home, a modal)."""
-    return not project.private or place is None or place == project.channel_id or is_direct(place)
+    return not project.private or shows_private(place) or place == project.channel_id
 
 
 def require_visible(db: Session, project: Project, actor: Actor, place: str | None = None) -> None:
@@ -174,7 +179,7 @@ def require_visible(db: Session, project: Project, actor: Actor, place: str | No
 
 def visible_clause(actor: Actor, place: str | None = None) -> ColumnElement[bool]:
     """`require_visible` as a query condition on Project, for lists and searches."""
-    here = true() if place is None or is_direct(place) else Project.channel_id == place
+    here = true() if shows_private(place) else Project.channel_id == place
     if actor.is_admin:
         return Project.private.is_(False) | here
     archived = aliased(Project)

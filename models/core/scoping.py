@@ -9,10 +9,12 @@ system session.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm.util import LoaderCriteriaOption
 
 from models.core.base import TeamScoped
 
@@ -37,9 +39,14 @@ def _scope_queries(state: ORMExecuteState) -> None:
     team_id = session_team(state.session)
     if team_id is None:
         raise ScopeError("an ORM query ran in a session opened for no workspace")
-    state.statement = state.statement.options(
-        with_loader_criteria(TeamScoped, lambda cls: cls.team_id == team_id, include_aliases=True)
-    )
+    state.statement = state.statement.options(_team_criteria(team_id))
+
+
+@lru_cache(maxsize=1024)
+def _team_criteria(team_id: str) -> LoaderCriteriaOption:
+    """The condition keeping a query in one workspace, made once per workspace: every ORM
+    statement of every request carries it, and making it anew was a tenth of a query's work."""
+    return with_loader_criteria(TeamScoped, lambda cls: cls.team_id == team_id, include_aliases=True)
 
 
 @event.listens_for(Session, "before_flush")

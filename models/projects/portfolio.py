@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from models.core.access import Actor, visible_clause
+from models.core.access import Actor, shows_private, visible_clause
 from models.core.enums import Phase
 from models.core.errors import NotFoundError
 from models.core.keys import PROJECT_KEY, parse_item_key
@@ -29,7 +29,11 @@ def list_projects(
     """Projects of the session's workspace the actor may see in `place`, by key; `mine` is every
     open project the actor is on."""
     user_id = actor.user_id
-    query = select(Project).where(visible_clause(actor, place)).order_by(Project.key)
+    query = select(Project).order_by(Project.key)
+    if which is not ProjectFilter.MINE or not shows_private(place):
+        # Being on a project's team is what lets one see it where its privacy allows: the
+        # condition adds nothing to "mine" there, and it was most of the Home tab's list query.
+        query = query.where(visible_clause(actor, place))
     if which in (ProjectFilter.OPEN, ProjectFilter.MINE):
         query = query.where(Project.phase != Phase.CLOSED)
     elif which is ProjectFilter.CLOSED:
