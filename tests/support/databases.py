@@ -36,16 +36,26 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> str:
 
 
 def empty_postgres(url: str) -> None:
+    """Every row gone and every sequence back at 1, as the migrated database was.
+
+    DELETE, children first, rather than TRUNCATE: a test leaves a few rows in a few tables, and
+    TRUNCATE makes every table anew (170 ms for the forty, against 25), before each of five
+    hundred tests.
+    """
     engine = create_engine(url)
     with engine.begin() as conn:
         # The previous test is over: a connection it left behind (a process or thread still
-        # finishing) would otherwise hold locks that deadlock with the TRUNCATE.
+        # finishing) would otherwise hold locks that the deletes would wait on.
         conn.execute(
             text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         )
-        tables = ", ".join(f'"{name}"' for name in all_tables())
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("; ".join(f'DELETE FROM "{name}"' for name in children_first())))
+        conn.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
     engine.dispose()
+
+
+def children_first() -> list[str]:
+    return [table.name for metadata in schema_metadata() for table in reversed(metadata.sorted_tables)]
