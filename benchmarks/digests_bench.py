@@ -23,7 +23,8 @@ from models.core.database import Database
 from tests.support.workspace import OTHER_TEAM, TEAM
 
 NAME = "digests"
-PASS_TARGET_S = 5.0
+# The pass may take at most this many times the bare posts it makes (issue 21).
+PASS_TARGET_RATIO = 3.0
 SMALL = 10
 # What each project holds besides its tasks: enough for every line of a digest to have content.
 PROJECT = Shape(members=4, milestones=3, risks=5, costs=10, checked_tasks=5)
@@ -85,8 +86,8 @@ def run(args: argparse.Namespace) -> None:
                 "s",
                 baseline=floor,
                 baseline_name=f"{args.projects} bare posts",
-                target=f"< {PASS_TARGET_S:g} s",
-                met=seconds < PASS_TARGET_S,
+                target=f"≤ {PASS_TARGET_RATIO:g}× the bare posts",
+                met=seconds <= PASS_TARGET_RATIO * floor,
             ),
             Figure(
                 f"queries per project ({args.projects})",

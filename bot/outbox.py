@@ -19,7 +19,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -306,16 +306,37 @@ def send_all(
 
     Those already sent (or failed and not yet due again) are left out first, so what is
     expensive to write is written only for what will be sent: by `write_all`, `batch` drafts at
-    a time, when given.
+    a time, when given, each batch written while the one before it is being sent.
     """
     due = unsent(runtime, team_id, now, notices)
     if write_all is None:
         return _send_written(runtime, team_id, now, due, on_failure)
     size = batch or len(due) or 1
+    batches = [due[n : n + size] for n in range(0, len(due), size)]
     return sum(
-        _send_written(runtime, team_id, now, write_all(due[n : n + size]), on_failure)
-        for n in range(0, len(due), size)
+        _send_written(runtime, team_id, now, written, on_failure)
+        for written in _written_ahead(write_all, batches)
     )
+
+
+def _written_ahead(write_all: WriteAll, batches: list[list[Notice]]) -> Iterator[list[Notice]]:
+    """Each batch written, the next one on a thread of its own while this one is sent.
+
+    A batch's posts mostly wait on Slack and its writing mostly on the database, so the two
+    overlap instead of taking turns. Writing claims nothing (the sender claims each post as it
+    sends it), so a batch written ahead and never sent (the process stopped) is simply written
+    again by the next pass. One batch at a time is written ahead, so memory stays one batch deep.
+    """
+    if len(batches) <= 1:
+        yield from map(write_all, batches)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmo-write") as writer:
+        ahead = writer.submit(write_all, batches[0])
+        for following in batches[1:]:
+            written = ahead.result()
+            ahead = writer.submit(write_all, following)
+            yield written
+        yield ahead.result()
 
 
 def _send_written(

@@ -35,14 +35,19 @@ from models.changes.requests import change_key
 from models.comms.occurrences import DIGEST_WINDOW, PORTFOLIO, Recurrence
 from models.comms.plan import enabled_lines
 from models.core.enums import CommKind
-from models.digests.content import Digest, health_history, iso_week, keep_snapshots, weekly_digests
+from models.core.keys import ItemKind, item_key
+from models.digests.content import (
+    Digest,
+    RiskLine,
+    TaskLine,
+    health_history,
+    iso_week,
+    keep_snapshots,
+    weekly_digests,
+)
 from models.projects.portfolio import open_projects, projects_by_ids
 from models.projects.tables import Project
-from models.risks.register import risk_key
-from models.risks.tables import Risk
 from models.status.snapshot import statuses_of
-from models.tasks.breakdown import task_key
-from models.tasks.tables import Task
 from models.team.members import workspace_allocations
 from models.trends.tables import TrendSnapshot
 
@@ -61,12 +66,14 @@ def health_text(digest: Digest, t: Translator) -> str:
     return t("digests.health_changed", health=now, was=was)
 
 
-def task_list(project: Project, tasks: list[Task], t: Translator) -> str:
-    return fmt_list((f"*{task_key(project, task)}* {task.title}" for task in tasks), t)
+def task_list(project: Project, tasks: list[TaskLine], t: Translator) -> str:
+    return fmt_list((f"*{item_key(project.key, ItemKind.TASK, n)}* {title}" for n, title in tasks), t)
 
 
-def risk_list(project: Project, risks: list[Risk], t: Translator) -> str:
-    return fmt_list([f"{level(r.score)} *{risk_key(project, r)}* {r.title}" for r in risks], t)
+def risk_list(project: Project, risks: list[RiskLine], t: Translator) -> str:
+    return fmt_list(
+        [f"{level(r.score)} *{item_key(project.key, ItemKind.RISK, r.number)}* {r.title}" for r in risks], t
+    )
 
 
 def remaining_text(row: TrendSnapshot, t: Translator) -> str:

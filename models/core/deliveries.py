@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, Update, case, select, update
+from sqlalchemy import CursorResult, Result, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from models.core.claims import insert_if_absent
+from models.core.claims import claimed_rows
 from models.core.clock import utcnow
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
@@ -74,9 +74,8 @@ def claim_deliveries(db: Session, *, team_id: str, claims: Sequence[Claim], now:
         }
         for claim in claims
     ]
-    dialect = db.get_bind().dialect.name
-    inserted = insert_if_absent(Delivery, rows, conflict=["team_id", "key"], dialect=dialect)
-    mine = {row.key: int(row.id) for row in db.execute(inserted.returning(Delivery.key))}
+    inserted = claimed_rows(db, Delivery, rows, conflict=["team_id", "key"], returning=[Delivery.key])
+    mine = {row.key: int(row.id) for row in inserted}
     refused = [claim.key for claim in claims if claim.key not in mine]
     if refused:
         retried = db.execute(
@@ -121,21 +120,32 @@ class Landed:
     ts: str | None
 
 
+# One statement for a group's accepted sends, each row's own values as parameters: executed
+# with a group's rows, it is compiled once per process, where a CASE over the group's ids built
+# and compiled a new statement for every group (most of what recording a group cost).
+_SENT = (
+    update(Delivery)
+    .where(Delivery.id == bindparam("sent_id"))
+    .values(
+        state=DeliveryState.SENT,
+        sent_at=bindparam("sent_now"),
+        channel_id=bindparam("sent_channel"),
+        message_ts=bindparam("sent_ts"),
+        last_error=None,
+    )
+)
+
+
 def mark_sent(db: Session, landed: Sequence[Landed], *, now: datetime) -> None:
     """Record the sends of a group that Slack accepted, all in one statement."""
-    channels = {sent.delivery_id: sent.channel_id for sent in landed}
-    stamps = {sent.delivery_id: sent.ts for sent in landed}
-    db.execute(
-        _update()
-        .where(Delivery.id.in_(channels))
-        .values(
-            state=DeliveryState.SENT,
-            sent_at=now,
-            channel_id=case(channels, value=Delivery.id),
-            message_ts=case(stamps, value=Delivery.id),
-            last_error=None,
-        )
-    )
+    if not landed:
+        return
+    rows = [
+        {"sent_id": sent.delivery_id, "sent_now": now, "sent_channel": sent.channel_id, "sent_ts": sent.ts}
+        for sent in landed
+    ]
+    # On the session's connection: the session holds no Delivery objects to keep in step.
+    db.connection().execute(_SENT, rows)
 
 
 def mark_failed(db: Session, delivery_id: int, *, now: datetime, error: str) -> None:

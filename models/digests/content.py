@@ -6,15 +6,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeRequest
 from models.core.claims import claim_rows
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, Health, RiskStatus, TaskStatus
-from models.core.grouped import first_of_each, per_project
+from models.core.grouped import first_rows_of_each, per_project
 from models.core.records import HealthSnapshot
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
@@ -35,18 +36,33 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+class TaskLine(NamedTuple):
+    """A task as a digest lists it: its number (for its key) and title."""
+
+    number: int
+    title: str
+
+
+class RiskLine(NamedTuple):
+    """A risk as a digest lists it: its number (for its key), title and score (for its level)."""
+
+    number: int
+    title: str
+    score: int
+
+
 @dataclass(frozen=True)
 class Digest:
     project: Project
     week: str
     status: StatusReport
     previous_health: Health | None
-    slipped: list[Task]
-    done: list[Task]
+    slipped: list[TaskLine]
+    done: list[TaskLine]
     done_count: int
-    due_next: list[Task]
-    new_risks: list[Risk]
-    top_risks: list[Risk]
+    due_next: list[TaskLine]
+    new_risks: list[RiskLine]
+    top_risks: list[RiskLine]
     decided_changes: list[ChangeRequest]
     spent_this_week: Decimal
     # The week's first and last daily snapshot (models.trends), once two days are kept.
@@ -97,7 +113,6 @@ def weekly_digests(
     leaves = leaf_tasks_of(ids)
     open_leaves = (leaves, Task.status.in_(OPEN_TASK_STATUSES))
     done_in_week = (leaves, Task.status == TaskStatus.DONE, Task.done_at >= since)
-    by_due = [Task.due_date, Task.number]
     statuses = statuses_of(db, projects, today)
     previous = dict(
         db.execute(
@@ -106,30 +121,11 @@ def weekly_digests(
             )
         ).all()
     )
-    slipped = first_of_each(
-        db, Task, ids, *open_leaves, Task.due_date > Task.baseline_due, order_by=by_due, limit=SHOWN
-    )
-    done = first_of_each(db, Task, ids, *done_in_week, order_by=by_due, limit=SHOWN)
+    slipped = _task_lines(db, ids, *open_leaves, Task.due_date > Task.baseline_due)
+    done = _task_lines(db, ids, *done_in_week)
     done_count = _tasks_per_project(db, *done_in_week)
-    due_next = first_of_each(
-        db,
-        Task,
-        ids,
-        *open_leaves,
-        Task.due_date >= today,
-        Task.due_date < today + WEEK,
-        order_by=by_due,
-        limit=SHOWN,
-    )
-    new_risks = first_of_each(
-        db,
-        Risk,
-        ids,
-        Risk.status == RiskStatus.OPEN,
-        Risk.created_at >= since,
-        order_by=[Risk.score.desc(), Risk.number],
-        limit=SHOWN,
-    )
+    due_next = _task_lines(db, ids, *open_leaves, Task.due_date >= today, Task.due_date < today + WEEK)
+    new_risks = _risk_lines(db, ids, Risk.status == RiskStatus.OPEN, Risk.created_at >= since)
     decided = per_project(
         db.scalars(
             select(ChangeRequest)
@@ -162,13 +158,40 @@ def weekly_digests(
             done_count=done_count.get(project.id, 0),
             due_next=due_next.get(project.id, []),
             new_risks=new_risks.get(project.id, []),
-            top_risks=[r for r in statuses[project.id].top_risks if r not in new_risks.get(project.id, [])],
+            top_risks=_other_risks(statuses[project.id].top_risks, new_risks.get(project.id, [])),
             decided_changes=decided.get(project.id, []),
             spent_this_week=spent.get(project.id) or Decimal("0.00"),
             trend=trends.get(project.id),
         )
         for project in projects
     }
+
+
+def _task_lines(db: Session, ids: Sequence[int], *where: ColumnElement[bool]) -> dict[int, list[TaskLine]]:
+    """The first few tasks of each project that meet `where`, soonest due first."""
+    columns = [Task.number, Task.title]
+    found = first_rows_of_each(
+        db, Task.project_id, columns, ids, *where, order_by=[Task.due_date, Task.number], limit=SHOWN
+    )
+    return {project_id: [TaskLine(*_shown(row)) for row in rows] for project_id, rows in found.items()}
+
+
+def _risk_lines(db: Session, ids: Sequence[int], *where: ColumnElement[bool]) -> dict[int, list[RiskLine]]:
+    """The first few risks of each project that meet `where`, the highest scored first."""
+    columns = [Risk.number, Risk.title, Risk.score.label("score")]
+    order_by = [Risk.score.desc(), Risk.number]
+    found = first_rows_of_each(db, Risk.project_id, columns, ids, *where, order_by=order_by, limit=SHOWN)
+    return {project_id: [RiskLine(*_shown(row)) for row in rows] for project_id, rows in found.items()}
+
+
+def _shown(row: Row[Any]) -> tuple[Any, ...]:
+    return tuple(row)[1:]  # the project id leads each row
+
+
+def _other_risks(top: Sequence[Risk], new: Sequence[RiskLine]) -> list[RiskLine]:
+    """The status's top risks that the digest does not already list as new this week."""
+    listed = {risk.number for risk in new}
+    return [RiskLine(r.number, r.title, r.score) for r in top if r.number not in listed]
 
 
 def _tasks_per_project(db: Session, *where: ColumnElement[bool]) -> dict[int, int]:
