@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot import slack_payloads as payloads
 from tests.support.charter import create
 from tests.support.flows import CHANNEL, open_modal
 from tests.support.integrity import contents
@@ -137,3 +138,35 @@ def test_unknown_buttons_forms_and_shortcuts_are_answered_not_404(planned: Runni
     assert bot.slack.command("help", command="/other").status == 200
     assert contents(bot.database) == before
     assert bot.slack.command("status", channel=CHANNEL).json()["text"].startswith("🟢 APL · Apollo")
+
+
+def test_commands_share_clicks_and_events_shaped_unlike_slacks_change_nothing(planned: RunningBot) -> None:
+    bot = planned
+    before = contents(bot.database)
+    posted = len(bot.fake.calls_to("chat.postMessage"))
+    form = payloads.command_form(
+        "task add Sneaky due 2027-01-15",
+        user=ALICE,
+        channel=CHANNEL,
+        team=TEAM,
+        response_url=bot.fake.response_url(TEAM),
+    )
+    del form["channel_id"]
+    reply = bot.slack.post_raw(urlencode(form))
+    assert reply.status == 200
+    assert reply.json()["response_type"] == "ephemeral"
+    assert reply.json()["text"].startswith(UNREADABLE)
+    # "Share in channel" clicked where no channel is (a Home tab's copy of the answer).
+    share = click(bot, [{"action_id": "pmo_share_reply", "type": "button", "value": "status"}])
+    assert interaction(bot, share | {"trigger_id": "1.2.3"}).status == 200
+    assert bot.fake.wait_for("response_url")[-1].args["text"].startswith(UNREADABLE)
+    assert len(bot.fake.calls_to("chat.postMessage")) == posted
+    published = len(bot.fake.calls_to("views.publish"))
+    for event in (
+        {"type": "app_home_opened", "tab": "home"},  # whose Home?
+        {"type": "user_change", "user": "U0003"},  # a profile that is not one
+        {"type": "team_join", "user": {"name": "no id"}},
+    ):
+        assert bot.slack.event(event).status == 200, event
+    assert len(bot.fake.calls_to("views.publish")) == published
+    assert contents(bot.database) == before

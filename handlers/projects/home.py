@@ -23,6 +23,7 @@ from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
 from handlers.slack.directory import language_of, lookup, zone_of
 from handlers.slack.forms import DateContext
+from handlers.slack.payloads import HomeOpened
 from handlers.status.command import HEALTH_MARK
 from handlers.tasks.buttons import task_buttons
 from models.core.access import Actor
@@ -146,8 +147,8 @@ def _republish(ctx: Ctx, user_id: str) -> None:
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.event("app_home_opened")
-    def on_home_opened(ctx: Ctx, event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
+    def on_home_opened(ctx: Ctx, slack_event: HomeOpened) -> None:
+        if slack_event.tab != "home":
             return
         # Published after the answer: Slack resends an event not acknowledged within 3 s.
-        ctx.after(_republish, ctx, event["user"])
+        ctx.after(_republish, ctx, slack_event.user)

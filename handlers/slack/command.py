@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from slack_bolt import Ack, App, Respond
 
 from bot.blocks import BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX, Block, actions, button, fallback
-from bot.markup import escape, unescape
+from bot.markup import escape
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx
+from handlers.slack.payloads import BlockActions, Clicked, SlashCommand
 from handlers.slack.usage import form_for
 from models.core.access import require_visible
 from models.core.errors import DomainError, InvalidError
@@ -29,48 +29,6 @@ SLASH_COMMAND = "/pmo"
 SHARE_ACTION = "pmo_share_reply"
 # Longer than anyone types after /pmo: refused before it is read (and echoed back in answers).
 COMMAND_TEXT_MAX = 4000
-
-
-class SlashCommand(BaseModel):
-    """The fields of a slash command payload that the bot relies on."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    team_id: str
-    user_id: str
-    channel_id: str
-    command: str
-    text: str = ""
-    trigger_id: str | None = None
-    response_url: str | None = None
-
-    @field_validator("text")
-    @classmethod
-    def _as_typed(cls, text: str) -> str:
-        # Slack sends what was typed with &, < and > escaped (its mentions stay <@U…|name>):
-        # the bot reads the characters, and escapes them again wherever it shows them.
-        return unescape(text)
-
-
-class ShareAction(BaseModel):
-    """A click on "Share in channel": the command to run again and where."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    channel_id: str
-    command_text: str
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_payload(cls, body: Any) -> Any:
-        if not isinstance(body, dict) or "actions" not in body:
-            return body
-        return {
-            "channel_id": (body.get("channel") or {}).get("id"),
-            "command_text": next(
-                (a.get("value", "") for a in body["actions"] if a.get("action_id") == SHARE_ACTION), None
-            ),
-        }
 
 
 @dataclass(frozen=True)
@@ -286,26 +244,27 @@ def in_channel_language(ctx: Ctx, channel_id: str) -> Ctx:
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.action(SHARE_ACTION)
-    def on_share(ack: Ack, ctx: Ctx, body: dict[str, Any], respond: Respond) -> None:
+    def on_share(ack: Ack, ctx: Ctx, click: BlockActions, clicked: Clicked, respond: Respond) -> None:
         """Run the command again for whoever clicked, and post the fresh answer in the channel."""
+        if click.channel is None or clicked.value is None:
+            raise InvalidError("errors.unreadable")  # the button only ever sits on a channel's answer
         ack()
-        action = ShareAction.model_validate(body)
-        ctx = in_channel_language(ctx.in_channel(action.channel_id), action.channel_id)
+        channel_id = click.channel.id
+        ctx = in_channel_language(ctx.in_channel(channel_id), channel_id)
         command = SlashCommand(
             team_id=ctx.team_id,
             user_id=ctx.user_id,
-            channel_id=action.channel_id,
+            channel_id=channel_id,
             command=SLASH_COMMAND,
-            text=action.command_text,
+            text=clicked.value,
         )
         reply = router.dispatch(ctx, command)
         if reply is not None:
             ctx.after(respond, **shared(reply).ack_args(), replace_original=False)
 
     @app.command(SLASH_COMMAND)
-    def on_pmo(ack: Ack, ctx: Ctx, body: dict[str, Any]) -> None:
-        command = SlashCommand.model_validate(body)
-        reply = router.dispatch(ctx, command)
+    def on_pmo(ack: Ack, ctx: Ctx, slash_command: SlashCommand) -> None:
+        reply = router.dispatch(ctx, slash_command)
         if reply is None:
             ack()
         else:

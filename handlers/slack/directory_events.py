@@ -6,19 +6,18 @@ read that way from the next message on, though their cached profile is not yet a
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import App
 
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
 from handlers.slack.context import Ctx
 from handlers.slack.directory import profile_changed
+from handlers.slack.payloads import ProfileChanged
 
 
 def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
     @app.event("user_change")
     @app.event("team_join")
-    def on_profile(ctx: Ctx, event: dict[str, Any]) -> None:
+    def on_profile(ctx: Ctx, slack_event: ProfileChanged) -> None:
         # Cached after the answer: Slack resends an event not acknowledged within 3 s.
-        ctx.after(profile_changed, ctx, event["user"])
+        ctx.after(profile_changed, ctx, slack_event.user.model_dump())

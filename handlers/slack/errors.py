@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from slack_bolt import App, BoltContext, BoltResponse
@@ -18,13 +18,15 @@ from bot.i18n import Translator
 from bot.runtime import RUNTIME_KEY, Runtime
 from bot.settings import Settings
 from bot.signing import VERIFIED_KEY
-from handlers.slack.command import CommandRouter
 from handlers.slack.context import CTX_KEY, Ctx, translator_for, unsettled_ctx
 from handlers.slack.directory import cached_language, language_of
 from handlers.slack.forms import field_errors
 from handlers.slack.once import AlreadyHandledError
 from models.core.database import CommitOutcomeUnknownError, is_busy
 from models.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from handlers.slack.command import CommandRouter
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ from sqlalchemy import delete
 
 from bot.runtime import Runtime
 from handlers.slack.command import CommandRouter
-from handlers.slack.context import runtime_of
+from handlers.slack.context import Ctx, runtime_of
+from handlers.slack.payloads import AppRemoved
 from models.core.claims import claim
 from models.core.records import InboundEvent
 
@@ -65,7 +66,7 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
     @app.event("app_uninstalled")
     @app.event("tokens_revoked")
-    def on_uninstalled(event: dict[str, Any], context: BoltContext) -> None:
+    def on_uninstalled(ctx: Ctx, slack_event: AppRemoved) -> None:
         log.warning(
-            "workspace %s: %s; its data is kept until an operator removes it", context.team_id, event["type"]
+            "workspace %s: %s; its data is kept until an operator removes it", ctx.team_id, slack_event.type
         )

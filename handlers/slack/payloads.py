@@ -1,9 +1,10 @@
-"""Clicks and form submissions are checked against the shape Slack sends before a listener reads them.
+"""Commands, clicks, forms, shortcuts and events are checked against the shape Slack sends
+before a listener reads them.
 
-Listeners read the clicked action and a submitted form as these models, checked once here. A
-request that is signed but shaped otherwise (a value that is a number, actions that are not
-a list, a form without its state) is answered here, in words, instead of failing inside a
-listener with an error that blames the bot.
+Listeners read what they were sent as these models, checked once here, and never the raw
+body. A request that is signed but shaped otherwise (a value that is a number, actions that
+are not a list, a form without its state, a command without its channel) is answered here, in
+words, instead of failing inside a listener with an error that blames the bot.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from slack_bolt import BoltContext, BoltResponse
 
 from bot.blocks import submitted_values
+from bot.markup import unescape
 from handlers.slack.context import runtime_of, translator_for
 from handlers.slack.errors import answer
 from models.core.limits import clean_strings
@@ -54,6 +56,10 @@ class Clicked(Element):
     block_id: str | None = None
 
 
+class Place(Shaped):
+    id: str
+
+
 class BlockActions(Shaped):
     type: Literal["block_actions"]
     user: Who
@@ -61,10 +67,8 @@ class BlockActions(Shaped):
     trigger_id: str
     # Slack sends none for a click on Home or in a modal.
     response_url: str | None = None
-
-
-class Place(Shaped):
-    id: str
+    # The channel of the message clicked; none for a click on Home or in a modal.
+    channel: Place | None = None
 
 
 class ShortcutMessage(Shaped):
@@ -103,19 +107,85 @@ class ViewSubmission(Shaped):
     view: SubmittedView
 
 
+class SlashCommand(Shaped):
+    """The fields of a slash command payload that the bot relies on."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    command: str
+    text: str = ""
+    trigger_id: str | None = None
+    response_url: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _as_typed(cls, text: str) -> str:
+        # Slack sends what was typed with &, < and > escaped (its mentions stay <@U…|name>):
+        # the bot reads the characters, and escapes them again wherever it shows them.
+        return unescape(text)
+
+
+class SlackProfile(Shaped):
+    """A person as `user_change` and `team_join` carry them: users.info's shape, kept whole."""
+
+    id: str
+
+
+class ProfileChanged(Shaped):
+    type: Literal["user_change", "team_join"]
+    user: SlackProfile
+
+
+class HomeOpened(Shaped):
+    type: Literal["app_home_opened"]
+    user: str
+    tab: str = "home"
+
+
+class AppRemoved(Shaped):
+    type: Literal["app_uninstalled", "tokens_revoked"]
+
+
 SHAPES: dict[str, type[Shaped]] = {
     "block_actions": BlockActions,
     "view_submission": ViewSubmission,
     "message_action": MessageShortcut,
 }
+EVENT_SHAPES: dict[str, type[Shaped]] = {
+    "user_change": ProfileChanged,
+    "team_join": ProfileChanged,
+    "app_home_opened": HomeOpened,
+    "app_uninstalled": AppRemoved,
+    "tokens_revoked": AppRemoved,
+}
 
 # What a listener reads, checked: Bolt hands a context key to any listener that names it, so a
-# button's listener takes `clicked: Clicked` (and `click: BlockActions` for its trigger or
-# response_url), a form's `submitted: SubmittedView` and a message shortcut's `message_shortcut`.
+# button's listener takes `clicked: Clicked` (and `click: BlockActions` for its trigger,
+# channel or response_url), a form's `submitted: SubmittedView`, a message shortcut's
+# `message_shortcut`, the slash command's `slash_command` and an event's `slack_event`. Bolt
+# already names the raw payloads `shortcut`, `command` and `event`: listeners never take those
+# (tests/test_listener_shape.py).
 CLICKED_KEY = "clicked"
 CLICK_KEY = "click"
 SUBMITTED_KEY = "submitted"
-SHORTCUT_KEY = "message_shortcut"  # Bolt already names the raw payload `shortcut`
+SHORTCUT_KEY = "message_shortcut"
+COMMAND_KEY = "slash_command"
+EVENT_KEY = "slack_event"
+CHECKED_KEYS = (CLICKED_KEY, CLICK_KEY, SUBMITTED_KEY, SHORTCUT_KEY, COMMAND_KEY, EVENT_KEY)
+
+
+def shape_of(body: dict[str, Any]) -> tuple[type[Shaped], Any] | None:
+    """The shape this request must have, and the part of the body it describes."""
+    kind = body.get("type")
+    if kind is None and "command" in body:
+        return SlashCommand, body
+    if kind == "event_callback":
+        event = body.get("event")
+        shape = EVENT_SHAPES.get(str(event.get("type"))) if isinstance(event, dict) else None
+        return None if shape is None else (shape, event)
+    shape = SHAPES.get(str(kind))
+    return None if shape is None else (shape, body)
 
 
 def keep_checked(payload: Shaped, context: BoltContext) -> None:
@@ -126,6 +196,10 @@ def keep_checked(payload: Shaped, context: BoltContext) -> None:
         context[SUBMITTED_KEY] = payload.view
     elif isinstance(payload, MessageShortcut):
         context[SHORTCUT_KEY] = payload
+    elif isinstance(payload, SlashCommand):
+        context[COMMAND_KEY] = payload
+    else:
+        context[EVENT_KEY] = payload
 
 
 def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
@@ -138,14 +212,15 @@ def remove_control_characters(body: dict[str, Any], next: Callable[[], None]) ->
 def refuse_misshapen(
     body: dict[str, Any], context: BoltContext, next: Callable[[], None]
 ) -> BoltResponse | None:
-    """Middleware: a click or form shaped unlike Slack's is answered in words, before any
-    listener reads it."""
-    shape = SHAPES.get(str(body.get("type")))
-    if shape is not None:
+    """Middleware: a command, click, form or event shaped unlike Slack's is answered in words (an
+    event with 200 alone: nobody is waiting on it), before any listener reads it."""
+    expected = shape_of(body)
+    if expected is not None:
+        shape, part = expected
         try:
-            keep_checked(shape.model_validate(body), context)
+            keep_checked(shape.model_validate(part), context)
         except ValidationError as error:
-            log.warning("refused a %s shaped unlike Slack's: %s", body.get("type"), error.errors()[:3])
+            log.warning("refused a %s shaped unlike Slack's: %s", shape.__name__, error.errors()[:3])
             runtime = runtime_of(context)
             t = translator_for(runtime)
             return answer(body, t("errors.unreadable"), context.client, settings=runtime.settings)
