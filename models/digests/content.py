@@ -19,7 +19,7 @@ from models.core.grouped import first_rows_of_each, per_project
 from models.core.records import HealthSnapshot
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
-from models.status.figures import leaf_tasks_of
+from models.status.figures import TopRisk, leaf_tasks_of
 from models.status.health import Reason
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
@@ -188,7 +188,7 @@ def _shown(row: Row[Any]) -> tuple[Any, ...]:
     return tuple(row)[1:]  # the project id leads each row
 
 
-def _other_risks(top: Sequence[Risk], new: Sequence[RiskLine]) -> list[RiskLine]:
+def _other_risks(top: Sequence[TopRisk], new: Sequence[RiskLine]) -> list[RiskLine]:
     """The status's top risks that the digest does not already list as new this week."""
     listed = {risk.number for risk in new}
     return [RiskLine(r.number, r.title, r.score) for r in top if r.number not in listed]
