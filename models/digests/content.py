@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeRequest
@@ -122,8 +122,7 @@ def weekly_digests(
         ).all()
     )
     slipped = _task_lines(db, ids, *open_leaves, Task.due_date > Task.baseline_due)
-    done = _task_lines(db, ids, *done_in_week)
-    done_count = _tasks_per_project(db, *done_in_week)
+    done, done_count = _done_lines(db, ids, *done_in_week)
     due_next = _task_lines(db, ids, *open_leaves, Task.due_date >= today, Task.due_date < today + WEEK)
     new_risks = _risk_lines(db, ids, Risk.status == RiskStatus.OPEN, Risk.created_at >= since)
     decided = per_project(
@@ -167,13 +166,32 @@ def weekly_digests(
     }
 
 
+def _first_tasks(
+    db: Session, ids: Sequence[int], extra: Sequence[SQLColumnExpression[Any]], *where: ColumnElement[bool]
+) -> dict[int, list[Row[Any]]]:
+    """The first few tasks of each project that meet `where`, soonest due first: their number,
+    title, then `extra`."""
+    columns = [Task.number, Task.title, *extra]
+    order_by = [Task.due_date, Task.number]
+    return first_rows_of_each(db, Task.project_id, columns, ids, *where, order_by=order_by, limit=SHOWN)
+
+
 def _task_lines(db: Session, ids: Sequence[int], *where: ColumnElement[bool]) -> dict[int, list[TaskLine]]:
-    """The first few tasks of each project that meet `where`, soonest due first."""
-    columns = [Task.number, Task.title]
-    found = first_rows_of_each(
-        db, Task.project_id, columns, ids, *where, order_by=[Task.due_date, Task.number], limit=SHOWN
-    )
+    found = _first_tasks(db, ids, [], *where)
     return {project_id: [TaskLine(*_shown(row)) for row in rows] for project_id, rows in found.items()}
+
+
+def _done_lines(
+    db: Session, ids: Sequence[int], *where: ColumnElement[bool]
+) -> tuple[dict[int, list[TaskLine]], dict[int, int]]:
+    """The first few tasks of each project that meet `where`, and how many meet it in all.
+
+    The count rides on the list's own query, a window over each project's rows: a grouped
+    query of its own scanned the same leaf tasks again only to count them.
+    """
+    found = _first_tasks(db, ids, [func.count().over(partition_by=Task.project_id)], *where)
+    lines = {project_id: [TaskLine(*_shown(row)[:2]) for row in rows] for project_id, rows in found.items()}
+    return lines, {project_id: int(rows[0][-1]) for project_id, rows in found.items()}
 
 
 def _risk_lines(db: Session, ids: Sequence[int], *where: ColumnElement[bool]) -> dict[int, list[RiskLine]]:
@@ -192,11 +210,6 @@ def _other_risks(top: Sequence[TopRisk], new: Sequence[RiskLine]) -> list[RiskLi
     """The status's top risks that the digest does not already list as new this week."""
     listed = {risk.number for risk in new}
     return [RiskLine(r.number, r.title, r.score) for r in top if r.number not in listed]
-
-
-def _tasks_per_project(db: Session, *where: ColumnElement[bool]) -> dict[int, int]:
-    rows = db.execute(select(Task.project_id, func.count()).where(*where).group_by(Task.project_id))
-    return {project_id: count for project_id, count in rows}
 
 
 def keep_snapshots(db: Session, digests: Iterable[Digest]) -> None:
