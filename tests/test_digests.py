@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from models import ChangeRequest, HealthSnapshot, Issue, Risk, Task
-from models.core.enums import ChangeStatus, Health, Severity
+from models import ChangeRequest, HealthSnapshot, Issue, Project, Risk, Task
+from models.core.enums import ChangeStatus, Health, Severity, TaskStatus
 from tests.support.charter import create
 from tests.support.digests import MONDAY_0905_SHANGHAI, PMO_CHANNEL, busy_week, channel_posts, digests
-from tests.support.flows import field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, field_errors, open_modal, submit
 from tests.support.served import RunningBot
 
 
@@ -119,3 +119,23 @@ def test_a_digest_whose_health_changed_says_from_what_and_why(bot: RunningBot) -
         "*Health* 🔴 red (was 🟢 green last week)",
         "• 1 critical issue open",
     ]
+
+
+def test_a_digest_counts_every_task_done_in_the_week_and_lists_the_first_five(bot: RunningBot) -> None:
+    create(bot)
+    create(bot, {"key": "ZEUS", "name": "Zeus"}, channel="C0002")  # same time zone: one batch
+    for n in range(1, 8):
+        bot.slack.command(f"task add Step {n} start 2026-12-01 due 2026-12-0{n + 1}")
+    bot.slack.command("task add Launch start 2026-12-01 due 2026-12-02", channel="C0002")
+    apollo = select(Project.id).where(Project.key == "APL").scalar_subquery()
+    with bot.database.system_session() as db:
+        friday = datetime.fromisoformat("2026-12-04T09:00+00:00")
+        db.execute(update(Task).values(status=TaskStatus.DONE, percent_complete=100, done_at=friday))
+        # Finished the week before: not this week's work.
+        last_week = datetime.fromisoformat("2026-11-27T09:00+00:00")
+        db.execute(update(Task).where(Task.project_id == apollo, Task.number == 7).values(done_at=last_week))
+    digests(bot, MONDAY_0905_SHANGHAI)
+    posts = {c.args["channel"]: c.args["text"] for c in bot.fake.calls_to("chat.postMessage")}
+    steps = ", ".join(f"*APL-{n}* Step {n}" for n in range(1, 6))
+    assert f"✅ *Done this week* (6): {steps}" in posts[CHANNEL].splitlines()
+    assert "✅ *Done this week* (1): *ZEUS-1* Launch" in posts["C0002"].splitlines()

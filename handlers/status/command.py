@@ -24,10 +24,10 @@ from models.changes.requests import change_key
 from models.changes.tables import ChangeRequest
 from models.closing.closeout import as_of
 from models.core.enums import Health, Phase, ReviewStatus
+from models.core.keys import ItemKind, item_key
 from models.issues.log import is_overdue
 from models.projects.portfolio import ProjectFilter, find_project, list_projects, project_of_channel
 from models.projects.tables import Project
-from models.risks.register import risk_key
 from models.schedule.milestones import milestone_key
 from models.status.report import StatusReport
 from models.status.snapshot import Snapshot, kept_snapshot, snapshot_of
@@ -150,7 +150,7 @@ def overdue_lines(report: StatusReport, t: Translator) -> list[str]:
     lines = [
         t(
             "status.overdue_task",
-            key=task_key(report.project, task),
+            key=item_key(report.project.key, ItemKind.TASK, task.number),
             title=task.title,
             owner=mention(task.owner_id, t),
             due=fmt_date(task.due_date, t),
@@ -167,7 +167,7 @@ def risk_lines(report: StatusReport, t: Translator) -> list[str]:
         t(
             "status.risk",
             level=level(risk.score),
-            key=risk_key(report.project, risk),
+            key=item_key(report.project.key, ItemKind.RISK, risk.number),
             title=risk.title,
             score=risk.score,
         )

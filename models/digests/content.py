@@ -9,17 +9,17 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from models.changes.tables import ChangeRequest
-from models.core.claims import claim_rows
+from models.core.claims import claimed_rows
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, Health, RiskStatus, TaskStatus
 from models.core.grouped import first_rows_of_each, per_project
 from models.core.records import HealthSnapshot
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
-from models.status.figures import leaf_tasks_of
+from models.status.figures import TopRisk, leaf_tasks_of
 from models.status.health import Reason
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
@@ -122,8 +122,7 @@ def weekly_digests(
         ).all()
     )
     slipped = _task_lines(db, ids, *open_leaves, Task.due_date > Task.baseline_due)
-    done = _task_lines(db, ids, *done_in_week)
-    done_count = _tasks_per_project(db, *done_in_week)
+    done, done_count = _done_lines(db, ids, *done_in_week)
     due_next = _task_lines(db, ids, *open_leaves, Task.due_date >= today, Task.due_date < today + WEEK)
     new_risks = _risk_lines(db, ids, Risk.status == RiskStatus.OPEN, Risk.created_at >= since)
     decided = per_project(
@@ -167,13 +166,32 @@ def weekly_digests(
     }
 
 
+def _first_tasks(
+    db: Session, ids: Sequence[int], extra: Sequence[SQLColumnExpression[Any]], *where: ColumnElement[bool]
+) -> dict[int, list[Row[Any]]]:
+    """The first few tasks of each project that meet `where`, soonest due first: their number,
+    title, then `extra`."""
+    columns = [Task.number, Task.title, *extra]
+    order_by = [Task.due_date, Task.number]
+    return first_rows_of_each(db, Task.project_id, columns, ids, *where, order_by=order_by, limit=SHOWN)
+
+
 def _task_lines(db: Session, ids: Sequence[int], *where: ColumnElement[bool]) -> dict[int, list[TaskLine]]:
-    """The first few tasks of each project that meet `where`, soonest due first."""
-    columns = [Task.number, Task.title]
-    found = first_rows_of_each(
-        db, Task.project_id, columns, ids, *where, order_by=[Task.due_date, Task.number], limit=SHOWN
-    )
+    found = _first_tasks(db, ids, [], *where)
     return {project_id: [TaskLine(*_shown(row)) for row in rows] for project_id, rows in found.items()}
+
+
+def _done_lines(
+    db: Session, ids: Sequence[int], *where: ColumnElement[bool]
+) -> tuple[dict[int, list[TaskLine]], dict[int, int]]:
+    """The first few tasks of each project that meet `where`, and how many meet it in all.
+
+    The count rides on the list's own query, a window over each project's rows: a grouped
+    query of its own scanned the same leaf tasks again only to count them.
+    """
+    found = _first_tasks(db, ids, [func.count().over(partition_by=Task.project_id)], *where)
+    lines = {project_id: [TaskLine(*_shown(row)[:2]) for row in rows] for project_id, rows in found.items()}
+    return lines, {project_id: int(rows[0][-1]) for project_id, rows in found.items()}
 
 
 def _risk_lines(db: Session, ids: Sequence[int], *where: ColumnElement[bool]) -> dict[int, list[RiskLine]]:
@@ -188,19 +206,19 @@ def _shown(row: Row[Any]) -> tuple[Any, ...]:
     return tuple(row)[1:]  # the project id leads each row
 
 
-def _other_risks(top: Sequence[Risk], new: Sequence[RiskLine]) -> list[RiskLine]:
+def _other_risks(top: Sequence[TopRisk], new: Sequence[RiskLine]) -> list[RiskLine]:
     """The status's top risks that the digest does not already list as new this week."""
     listed = {risk.number for risk in new}
     return [RiskLine(r.number, r.title, r.score) for r in top if r.number not in listed]
 
 
-def _tasks_per_project(db: Session, *where: ColumnElement[bool]) -> dict[int, int]:
-    rows = db.execute(select(Task.project_id, func.count()).where(*where).group_by(Task.project_id))
-    return {project_id: count for project_id, count in rows}
-
-
 def keep_snapshots(db: Session, digests: Iterable[Digest]) -> None:
-    """This week's health of each project, kept once, for next week's comparison and the portfolio chart."""
+    """This week's health of each project, kept once, for next week's comparison and the portfolio chart.
+
+    The rows go as parameters of one fixed statement: built into the statement, each batch made
+    a new one to compile, which cost more than the insert. No status reads these rows, so
+    skipping the session's hooks moves no revision that should have moved (models.core.revisions).
+    """
     rows = [
         {
             "team_id": digest.project.team_id,
@@ -211,7 +229,8 @@ def keep_snapshots(db: Session, digests: Iterable[Digest]) -> None:
         }
         for digest in digests
     ]
-    claim_rows(db, HealthSnapshot, rows, conflict=["project_id", "week"])
+    if rows:
+        claimed_rows(db, HealthSnapshot, rows, conflict=["project_id", "week"])
 
 
 def health_history(db: Session, weeks: list[str]) -> dict[int, dict[str, Health]]:

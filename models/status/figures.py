@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from models.budget.earned_value import WorkItem, WorkSums, planned_fractions
 from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
-from models.core.grouped import ProjectIds, first_of_each, per_project
+from models.core.grouped import ProjectIds, first_of_each, first_rows_of_each, per_project
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.risks.tables import Risk
@@ -159,12 +159,31 @@ def undated_of(db: Session, ids: ProjectIds) -> dict[int, list[Task]]:
     return first_of_each(db, Task, ids, *undated, order_by=[Task.number], limit=UNDATED_SHOWN)
 
 
-def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[Task]]:
-    """The first few overdue leaf tasks of each project, most overdue first."""
+class OverdueTask(NamedTuple):
+    """An overdue task as a status lists it: its number (for its key), title, owner and due date."""
+
+    number: int
+    title: str
+    owner_id: str | None
+    due_date: date
+
+
+def overdue_of(db: Session, ids: ProjectIds, today: date) -> dict[int, list[OverdueTask]]:
+    """The first few overdue leaf tasks of each project, most overdue first.
+
+    Plain rows, not Task objects: a status only shows them, and a digest pass builds the
+    status of a hundred projects at a time, where making whole tasks of them (every column,
+    carried through the window's sort, then the identity map) cost more than finding them.
+    """
     if not ids:
         return {}
     late = (leaf_tasks_of(ids), Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < today)
-    return first_of_each(db, Task, ids, *late, order_by=[Task.due_date, Task.number], limit=OVERDUE_SHOWN)
+    columns = [Task.number, Task.title, Task.owner_id, Task.due_date]
+    order_by = [Task.due_date, Task.number]
+    found = first_rows_of_each(
+        db, Task.project_id, columns, ids, *late, order_by=order_by, limit=OVERDUE_SHOWN
+    )
+    return {project_id: [OverdueTask._make(row[1:]) for row in rows] for project_id, rows in found.items()}
 
 
 def open_milestones_of(db: Session, ids: ProjectIds) -> dict[int, list[Milestone]]:
@@ -177,11 +196,19 @@ def open_milestones_of(db: Session, ids: ProjectIds) -> dict[int, list[Milestone
     return per_project(rows)
 
 
+class TopRisk(NamedTuple):
+    """An open risk as a status lists it: its number (for its key), title and score."""
+
+    number: int
+    title: str
+    score: int
+
+
 @dataclass(frozen=True)
 class RiskFigures:
     unanswered_red: int  # open, scored for red, without a response
     high: int  # open and scored high
-    top: list[Risk]
+    top: list[TopRisk]
     open: int = 0
 
 
@@ -197,18 +224,22 @@ def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
         .where(*open_risk)
         .group_by(Risk.project_id)
     ).all()
-    top = first_of_each(
-        db,
-        Risk,
-        ids,
-        Risk.status == RiskStatus.OPEN,
-        order_by=[Risk.score.desc(), Risk.number],
-        limit=TOP_RISKS,
-    )
+    top = top_risks_of(db, ids)
     return {
         project_id: RiskFigures(int(unanswered), int(high), top.get(project_id, []), int(count))
         for project_id, unanswered, high, count in counts
     }
+
+
+def top_risks_of(db: Session, ids: ProjectIds) -> dict[int, list[TopRisk]]:
+    """The highest scored open risks of each project, as plain rows (only shown, like overdue tasks)."""
+    columns = [Risk.number, Risk.title, Risk.score.label("score")]
+    order_by = [Risk.score.desc(), Risk.number]
+    open_risk = Risk.status == RiskStatus.OPEN
+    found = first_rows_of_each(
+        db, Risk.project_id, columns, ids, open_risk, order_by=order_by, limit=TOP_RISKS
+    )
+    return {project_id: [TopRisk._make(row[1:]) for row in rows] for project_id, rows in found.items()}
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,13 @@ from models.core.enums import Phase, ReviewStatus, Severity, TaskStatus
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.quality.reviews import review_counts_of
-from models.risks.tables import Risk
 from models.schedule.forecast import followed_tasks, path_forecasts
 from models.status.figures import (
     IssueFigures,
     LeafWork,
+    OverdueTask,
     RiskFigures,
+    TopRisk,
     issues_of,
     leaf_tasks_of,
     leaf_work_of,
@@ -79,9 +80,9 @@ class StatusReport:
     value: EarnedValue
     forecast_finish: date | None
     milestones: list[MilestoneForecast]
-    overdue: list[Task]
+    overdue: list[OverdueTask]
     overdue_count: int
-    top_risks: list[Risk]
+    top_risks: list[TopRisk]
     open_issues: int
     pending_changes: int
     worst_issues: list[Issue]
@@ -149,7 +150,7 @@ class Figures:
     issues: dict[int, IssueFigures]
     pending: dict[int, int]
     reviews: dict[int, dict[ReviewStatus, int]]
-    overdue: dict[int, list[Task]]
+    overdue: dict[int, list[OverdueTask]]
     worst_issues: dict[int, list[Issue]]
     waiting_changes: dict[int, list[ChangeRequest]]
     undated: dict[int, list[Task]]
