@@ -25,7 +25,7 @@ from handlers.slack.directory import language_of, lookup, zone_of
 from handlers.slack.forms import DateContext
 from handlers.slack.payloads import HomeOpened
 from handlers.status.command import HEALTH_MARK
-from handlers.tasks.buttons import task_buttons
+from handlers.tasks.buttons import buttons_for
 from models.core.access import Actor
 from models.core.clock import utcnow
 from models.core.keys import ItemKind, item_key
@@ -33,7 +33,6 @@ from models.core.workspace import stored_profile
 from models.projects.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.projects.portfolio import ProjectFilter, list_projects
 from models.status.snapshot import statuses_of
-from models.tasks.breakdown import task_key
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +51,17 @@ def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) ->
     today = dates.today()
     blocks: list[Block] = [section(t("home.tasks_title"))]
     mine = my_open_tasks(db, user_id, today, TASKS_SHOWN)
-    for project, task in mine:
+    for task in mine:
         late = task.due_date is not None and task.due_date < today
         line = t(
             "home.task",
-            key=task_key(project, task),
+            key=task.key,
             title=task.title,
             due=fmt_date(task.due_date, t),
             status=t(f"tasks.status.{task.status.value}"),
             late=t("home.late") if late else "",
         )
-        blocks += [section(line), task_buttons(project, task, t)]
+        blocks += [section(line), buttons_for(task.key, t)]
     if not mine:
         blocks.append(section(t("home.no_tasks")))
     return blocks

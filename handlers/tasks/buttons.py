@@ -13,7 +13,11 @@ UPDATE_ACTION = "task_update"
 
 
 def task_buttons(project: Project, task: Task, t: Translator) -> Block:
-    key = task_key(project, task)
+    return buttons_for(task_key(project, task), t)
+
+
+def buttons_for(key: str, t: Translator) -> Block:
+    """The buttons of the task `key` names (APL-12), for a list that read no task row."""
     return actions(
         button(t("updates.done_button"), action_id=DONE_ACTION, value=key, style="primary"),
         button(t("updates.update_button"), action_id=UPDATE_ACTION, value=key),

@@ -16,6 +16,10 @@ from models.core.enums import Phase, Role
 from models.core.errors import ForbiddenError, People, Termed
 from models.projects.tables import Member, Project
 
+# Built once: an alias of a mapped class costs a couple of milliseconds to make, and every list
+# of projects made one (two thirds of `/pmo projects`'s query, in the load benchmark's profile).
+ARCHIVED = aliased(Project, name="archived")
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -182,8 +186,7 @@ def visible_clause(actor: Actor, place: str | None = None) -> ColumnElement[bool
     here = true() if shows_private(place) else Project.channel_id == place
     if actor.is_admin:
         return Project.private.is_(False) | here
-    archived = aliased(Project)
-    closed = select(archived.id).where(archived.phase == Phase.CLOSED)
+    closed = select(ARCHIVED.id).where(ARCHIVED.phase == Phase.CLOSED)
     team = select(Member.project_id).where(
         Member.user_id == actor.user_id, Member.released_at.is_(None) | Member.project_id.in_(closed)
     )

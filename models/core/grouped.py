@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Row, SQLColumnExpression, func, select
+from sqlalchemy import ColumnElement, FunctionElement, Row, SQLColumnExpression, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, declared_attr
 
 ProjectIds = Sequence[int]
@@ -33,6 +34,14 @@ def per_project(rows: Iterable[R]) -> dict[int, list[R]]:
     return grouped
 
 
+@dataclass(frozen=True)
+class Ranked(Generic[R]):
+    """A project's first rows in some order, and totals over all its rows (not only the first)."""
+
+    first: list[R]
+    totals: tuple[Any, ...]
+
+
 def first_of_each(
     db: Session,
     model: type[R],
@@ -41,7 +50,25 @@ def first_of_each(
     order_by: Sequence[Any],
     limit: int,
 ) -> dict[int, list[R]]:
-    """The first `limit` rows of each of these projects in `order_by` order.
+    """The first `limit` rows of each of these projects in `order_by` order."""
+    found = ranked_of_each(db, model, ids, *where, order_by=order_by, limit=limit)
+    return {project_id: ranked.first for project_id, ranked in found.items()}
+
+
+def ranked_of_each(
+    db: Session,
+    model: type[R],
+    ids: ProjectIds,
+    *where: ColumnElement[bool],
+    order_by: Sequence[Any],
+    limit: int,
+    totals: Sequence[FunctionElement[Any]] = (),
+) -> dict[int, Ranked[R]]:
+    """`first_of_each`, with `totals` (aggregates: a count, a sum…) over every row of each project.
+
+    The totals are window functions over the same rows the first are ranked among: a figure
+    and the rows it counts (open risks, and the worst of them) come in one statement, not two.
+    A project no row matches is left out, as a grouped count leaves it out.
 
     One project (a status) is a plain LIMIT: building a window over a subquery costs more than
     running it. Many (a digest pass) number each project's rows with ROW_NUMBER, and read them
@@ -49,14 +76,25 @@ def first_of_each(
     loop over the subquery for every row of freshly loaded tables.
     """
     project_id: InstrumentedAttribute[int] = model.project_id
+    windows = [total.over(partition_by=project_id).label(f"total_{n}") for n, total in enumerate(totals)]
     if len(ids) == 1:
-        query = select(model).where(project_id == ids[0], *where).order_by(*order_by).limit(limit)
-        return per_project(db.scalars(query))
+        query = select(model, *windows).where(project_id == ids[0], *where).order_by(*order_by).limit(limit)
+        return _ranked(db.execute(query))
     rank = func.row_number().over(partition_by=project_id, order_by=order_by).label("rank")
-    ranked = select(model, rank).where(project_id.in_(ids), *where).subquery()
+    ranked = select(model, rank, *windows).where(project_id.in_(ids), *where).subquery()
     row = aliased(model, ranked)
-    rows = db.scalars(select(row).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank))
-    return per_project(rows)
+    columns = [ranked.c[window.name] for window in windows]
+    query = select(row, *columns).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank)
+    return _ranked(db.execute(query))
+
+
+def _ranked(rows: Iterable[Row[Any]]) -> dict[int, Ranked[R]]:
+    """Rows of an entity then its project's totals, by project id (the totals repeat on each row)."""
+    found: dict[int, Ranked[R]] = {}
+    for row in rows:
+        entity: R = row[0]
+        found.setdefault(entity.project_id, Ranked([], tuple(row[1:]))).first.append(entity)
+    return found
 
 
 def first_rows_of_each(

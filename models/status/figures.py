@@ -8,18 +8,18 @@ read one by one: their planned share counts working days, which need the calenda
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, FunctionElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from models.budget.earned_value import WorkItem, WorkSums, planned_fractions
 from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
-from models.core.grouped import ProjectIds, first_of_each, first_rows_of_each, per_project
+from models.core.grouped import ProjectIds, first_of_each, first_rows_of_each, per_project, ranked_of_each
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.risks.tables import Risk
@@ -196,6 +196,12 @@ def open_milestones_of(db: Session, ids: ProjectIds) -> dict[int, list[Milestone
     return per_project(rows)
 
 
+def _count(condition: ColumnElement[bool]) -> FunctionElement[int]:
+    """How many rows meet `condition`. A bare aggregate, unlike `_sum`'s COALESCE around one, so
+    it can run as a window too (`ranked_of_each`'s totals)."""
+    return func.count(case((condition, 1)))
+
+
 class TopRisk(NamedTuple):
     """An open risk as a status lists it: its number (for its key), title and score."""
 
@@ -213,74 +219,79 @@ class RiskFigures:
 
 
 def risks_of(db: Session, ids: ProjectIds) -> dict[int, RiskFigures]:
-    open_risk = (Risk.project_id.in_(ids), Risk.status == RiskStatus.OPEN)
-    counts = db.execute(
-        select(
-            Risk.project_id,
-            _sum(and_(Risk.score >= RED_RISK_SCORE, Risk.strategy.is_(None))),
-            _sum(Risk.score >= AMBER_RISK_SCORE),
+    """Open risks counted, and the top few, in one statement."""
+    ranked = ranked_of_each(
+        db,
+        Risk,
+        ids,
+        Risk.status == RiskStatus.OPEN,
+        order_by=[Risk.score.desc(), Risk.number],
+        limit=TOP_RISKS,
+        totals=[
+            _count(and_(Risk.score >= RED_RISK_SCORE, Risk.strategy.is_(None))),
+            _count(Risk.score >= AMBER_RISK_SCORE),
             func.count(),
-        )
-        .where(*open_risk)
-        .group_by(Risk.project_id)
-    ).all()
-    top = top_risks_of(db, ids)
-    return {
-        project_id: RiskFigures(int(unanswered), int(high), top.get(project_id, []), int(count))
-        for project_id, unanswered, high, count in counts
-    }
-
-
-def top_risks_of(db: Session, ids: ProjectIds) -> dict[int, list[TopRisk]]:
-    """The highest scored open risks of each project, as plain rows (only shown, like overdue tasks)."""
-    columns = [Risk.number, Risk.title, Risk.score.label("score")]
-    order_by = [Risk.score.desc(), Risk.number]
-    open_risk = Risk.status == RiskStatus.OPEN
-    found = first_rows_of_each(
-        db, Risk.project_id, columns, ids, open_risk, order_by=order_by, limit=TOP_RISKS
+        ],
     )
-    return {project_id: [TopRisk._make(row[1:]) for row in rows] for project_id, rows in found.items()}
+    return {
+        project_id: RiskFigures(
+            int(unanswered), int(high), [TopRisk(r.number, r.title, r.score) for r in risks.first], int(count)
+        )
+        for project_id, risks in ranked.items()
+        for unanswered, high, count in [risks.totals]
+    }
 
 
 @dataclass(frozen=True)
 class IssueFigures:
     by_severity: dict[Severity, int]
     overdue: int
+    worst: list[Issue] = field(default_factory=list)  # the most severe, the longest-standing first
 
 
 def issues_of(db: Session, ids: ProjectIds, today: date) -> dict[int, IssueFigures]:
-    """Open issues by severity, and how many of them are overdue."""
-    rows = db.execute(
-        select(Issue.project_id, Issue.severity, func.count(), _sum(Issue.due_date < today))
-        .where(Issue.project_id.in_(ids), Issue.status == IssueStatus.OPEN)
-        .group_by(Issue.project_id, Issue.severity)
-    ).all()
-    found: dict[int, IssueFigures] = {}
-    for project_id, severity, count, late in rows:
-        figures = found.setdefault(project_id, IssueFigures({}, 0))
-        figures.by_severity[severity] = count
-        found[project_id] = IssueFigures(figures.by_severity, figures.overdue + int(late))
+    """Open issues by severity, how many of them are overdue, and the worst few, in one statement."""
+    rank = case({severity: n for n, severity in enumerate(reversed(Severity))}, value=Issue.severity)
+    ranked = ranked_of_each(
+        db,
+        Issue,
+        ids,
+        Issue.status == IssueStatus.OPEN,
+        order_by=[rank, Issue.number],
+        limit=ISSUES_SHOWN,
+        totals=[
+            _count(Issue.due_date < today),
+            *(_count(Issue.severity == severity) for severity in Severity),
+        ],
+    )
+    found = {}
+    for project_id, issues in ranked.items():
+        late, *counts = issues.totals
+        by_severity = {
+            severity: int(count) for severity, count in zip(Severity, counts, strict=True) if count
+        }
+        found[project_id] = IssueFigures(by_severity, int(late), issues.first)
     return found
 
 
-def pending_changes_of(db: Session, ids: ProjectIds) -> dict[int, int]:
-    rows = db.execute(
-        select(ChangeRequest.project_id, func.count())
-        .where(ChangeRequest.project_id.in_(ids), ChangeRequest.status == ChangeStatus.PENDING)
-        .group_by(ChangeRequest.project_id)
+@dataclass(frozen=True)
+class ChangeFigures:
+    pending: int
+    waiting: list[ChangeRequest]  # the longest waiting first
+
+
+def changes_of(db: Session, ids: ProjectIds) -> dict[int, ChangeFigures]:
+    """Change requests waiting for a decision: how many, and the longest waiting, in one statement."""
+    ranked = ranked_of_each(
+        db,
+        ChangeRequest,
+        ids,
+        ChangeRequest.status == ChangeStatus.PENDING,
+        order_by=[ChangeRequest.created_at, ChangeRequest.number],
+        limit=CHANGES_SHOWN,
+        totals=[func.count()],
     )
-    return {project_id: count for project_id, count in rows}
-
-
-def worst_issues_of(db: Session, ids: ProjectIds) -> dict[int, list[Issue]]:
-    """The most severe open issues of each project, the longest-standing first among equals."""
-    rank = case({severity: n for n, severity in enumerate(reversed(Severity))}, value=Issue.severity)
-    open_issue = Issue.status == IssueStatus.OPEN
-    return first_of_each(db, Issue, ids, open_issue, order_by=[rank, Issue.number], limit=ISSUES_SHOWN)
-
-
-def waiting_changes_of(db: Session, ids: ProjectIds) -> dict[int, list[ChangeRequest]]:
-    """Change requests waiting for a decision, the longest waiting first."""
-    waiting = ChangeRequest.status == ChangeStatus.PENDING
-    by_age = [ChangeRequest.created_at, ChangeRequest.number]
-    return first_of_each(db, ChangeRequest, ids, waiting, order_by=by_age, limit=CHANGES_SHOWN)
+    return {
+        project_id: ChangeFigures(int(changes.totals[0]), changes.first)
+        for project_id, changes in ranked.items()
+    }

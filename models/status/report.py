@@ -28,21 +28,20 @@ from models.projects.tables import Project
 from models.quality.reviews import review_counts_of
 from models.schedule.forecast import followed_tasks, path_forecasts
 from models.status.figures import (
+    ChangeFigures,
     IssueFigures,
     LeafWork,
     OverdueTask,
     RiskFigures,
     TopRisk,
+    changes_of,
     issues_of,
     leaf_tasks_of,
     leaf_work_of,
     open_milestones_of,
     overdue_of,
-    pending_changes_of,
     risks_of,
     undated_of,
-    waiting_changes_of,
-    worst_issues_of,
 )
 from models.status.health import Assessment, HealthFacts, assess
 from models.tasks.tables import Milestone, Task
@@ -148,11 +147,9 @@ class Figures:
     milestones: dict[int, list[Milestone]]
     risks: dict[int, RiskFigures]
     issues: dict[int, IssueFigures]
-    pending: dict[int, int]
+    changes: dict[int, ChangeFigures]
     reviews: dict[int, dict[ReviewStatus, int]]
     overdue: dict[int, list[OverdueTask]]
-    worst_issues: dict[int, list[Issue]]
-    waiting_changes: dict[int, list[ChangeRequest]]
     undated: dict[int, list[Task]]
     calendars: dict[int, WorkCalendar]
     paths: dict[int, dict[int, date]]  # per project, milestones forecast by their predecessors
@@ -168,11 +165,9 @@ def figures_of(db: Session, projects: Sequence[Project], today: date) -> Figures
         milestones=open_milestones_of(db, ids),
         risks=risks_of(db, ids),
         issues=issues_of(db, ids, today),
-        pending=pending_changes_of(db, ids),
+        changes=changes_of(db, ids),
         reviews=review_counts_of(db, ids),
         overdue=overdue_of(db, [i for i in ids if i in work and work[i].overdue], today),
-        worst_issues=worst_issues_of(db, ids),
-        waiting_changes=waiting_changes_of(db, ids),
         undated=undated_of(db, [i for i in ids if i in work and work[i].sums.undated]),
         calendars=calendars,
         paths=_paths(db, projects, calendars, today),
@@ -222,6 +217,7 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
     risks = figures.risks.get(project.id) or RiskFigures(0, 0, [])
     remaining = work.sums.weighted_hours * (1 - value.earned_share) if work.sums.estimated else None
     issues = figures.issues.get(project.id) or IssueFigures({}, 0)
+    changes = figures.changes.get(project.id) or ChangeFigures(0, [])
     facts = HealthFacts(
         late_milestones=sum(1 for m in milestones if m.late(today)),
         slipping_milestones=sum(1 for m in milestones if m.forecast and m.forecast > m.milestone.due_date),
@@ -250,9 +246,9 @@ def _report(project: Project, today: date, figures: Figures) -> StatusReport:
         top_risks=risks.top,
         open_risks=risks.open,
         open_issues=sum(issues.by_severity.values()),
-        pending_changes=figures.pending.get(project.id, 0),
-        worst_issues=figures.worst_issues.get(project.id, []),
-        waiting_changes=figures.waiting_changes.get(project.id, []),
+        pending_changes=changes.pending,
+        worst_issues=issues.worst,
+        waiting_changes=changes.waiting,
         spent=spent,
         reviews=figures.reviews.get(project.id, {}),
         undated=figures.undated.get(project.id, []),
