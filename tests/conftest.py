@@ -42,7 +42,7 @@ from tests.support.workspace import (
     WEI,
 )
 
-# Each of the four workers imports the whole app and every test module (rewriting its asserts),
+# Each of the six workers imports the whole app and every test module (rewriting its asserts),
 # and each `pmo-bot` process a test starts imports the app again: where the environment says
 # never to write bytecode (PYTHONDONTWRITEBYTECODE), every one of them compiled it all anew, a
 # twentieth of the suite's time. The suite keeps compiled modules in the git-ignored __pycache__.
@@ -50,7 +50,7 @@ sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Generated examples are judged on what the code answers, never on how fast they came: on a
-# busy 2-core machine (four workers, a PostgreSQL server, ruff and mypy beside them) Hypothesis
+# busy 2-core machine (six workers, a PostgreSQL server, ruff and mypy beside them) Hypothesis
 # found its own input generation "too slow" and failed a property test that held.
 settings.register_profile("suite", suppress_health_check=[HealthCheck.too_slow], deadline=None)
 settings.load_profile("suite")
