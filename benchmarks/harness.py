@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.app import Mode, PmoApp, create_app
+from bot.heap import freeze_start_up
 from models.core.database import Database
 from models.core.migrate import upgrade
 from tests.support.fakeslack import FakeSlack
@@ -149,9 +150,12 @@ def fake_slack(
 
 
 def pmo_app(database: Database, fake: FakeSlack, **settings: object) -> PmoApp:
-    database.ensure_statistics()  # as `pmo-bot serve` does at start; the scheduler refreshes nightly
-    return create_app(
+    """The app as `pmo-bot serve` starts it: statistics read, start-up's objects frozen."""
+    database.ensure_statistics()  # the scheduler refreshes them nightly
+    app = create_app(
         make_settings(fake, database.url.render_as_string(hide_password=False), **settings),
         database=database,
         mode=Mode.HTTP,
     )
+    freeze_start_up()
+    return app

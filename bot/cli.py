@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import redaction
 from bot.app import Mode, PmoApp, create_app
 from bot.console.run import ConsoleOptions, run_console
+from bot.heap import freeze_start_up
 from bot.i18n import Translator
 from bot.plan_import_cli import add_import_parser, run_import
 from bot.scheduler import PassOutcome, Ticker, run_passes
@@ -199,6 +200,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings, database=open_database(settings))
     check_token_in_background(settings)
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
+    freeze_start_up()
     with scheduler_running(app, enabled=not args.no_scheduler):
         # waitress's stubs leave out effective_port, which every server it makes sets.
         port = server.effective_port  # type: ignore[union-attr]
@@ -221,6 +223,7 @@ def run_socket(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings, database=open_database(settings), mode=Mode.SOCKET)
     token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
     handler = socket_handler(app, token)
+    freeze_start_up()
     with scheduler_running(app, enabled=not args.no_scheduler):
         stop_on_sigterm(handler.close)
         try:
