@@ -86,28 +86,73 @@ def send_group(
     mapper: Mapper = map,
 ) -> int:
     """`send_once` for a group of notices posted all at once (`mapper` runs them side by side):
-    how many this call sent.
+    how many this call sent. A fault of the delivery log itself is raised."""
+    sending = Sending(runtime, team_id, now, on_failure)
+    sending.group(group, mapper)
+    return sending.finish()
 
-    The group is claimed in one statement, so a pass commits once per group instead of once per
-    send. Every claimed post starts as soon as the claim is committed, so a process killed then
+
+class Sending:
+    """Groups of notices sent one after the other, each claimed in one statement.
+
+    Every claimed post starts as soon as its claim is committed, so a process killed then
     leaves no claim that was never tried: each claim it leaves is a post that may have reached
     Slack, which is never sent again (STALE_CLAIM makes it uncertain), and what it had not
-    claimed the next run sends. A failure is recorded the moment Slack answers it; the posts
-    Slack accepted are recorded together once the group has its answers, in one statement (one
-    commit per post was most of what a digest pass spent beside its posts). A process killed
-    in between leaves those claims to become uncertain: shown, never sent twice.
+    claimed the next run sends. A failure is recorded the moment Slack answers it. The posts
+    Slack accepted are recorded together, in the transaction that claims the next group (or
+    at `finish`): a pass commits once per group, where a commit per post was most of what a
+    digest pass spent beside its posts, and a commit for the claims and another for the
+    outcomes still took a fifth of it. A process killed before that commit leaves those claims
+    to become uncertain: shown, never sent twice.
     """
-    unique = list({notice.key: notice for notice in group}.values())
-    claims = [Claim(n.key, n.kind, n.payload(), n.about or None) for n in unique]
-    with runtime.database.session(team_id) as db:
-        claimed = claim_deliveries(db, team_id=team_id, claims=claims, now=now)
-    mine = [(notice, claimed[notice.key]) for notice in unique if notice.key in claimed]
-    post = partial(_post, runtime, team_id, now, on_failure)
-    landed = [sent for sent in mapper(post, mine) if sent is not None]
-    if landed:
-        with runtime.database.session(team_id) as db:
-            mark_sent(db, landed, now=now)
-    return len(landed)
+
+    def __init__(self, runtime: Runtime, team_id: str, now: datetime, on_failure: OnNoticeFailure) -> None:
+        self.runtime, self.team_id, self.now, self.on_failure = runtime, team_id, now, on_failure
+        self.landed: list[tuple[Notice, Landed]] = []  # accepted by Slack, not yet recorded
+        self.recorded = 0
+
+    def group(self, group: list[Notice], mapper: Mapper = map) -> None:
+        """Claim and post a group; a fault of the delivery log is raised (this group is not sent)."""
+        unique = list({notice.key: notice for notice in group}.values())
+        claims = [Claim(n.key, n.kind, n.payload(), n.about or None) for n in unique]
+        landed, self.landed = self.landed, []
+        try:
+            with self.runtime.database.session(self.team_id) as db:
+                mark_sent(db, [sent for _, sent in landed], now=self.now)
+                claimed = claim_deliveries(db, team_id=self.team_id, claims=claims, now=self.now)
+        except Exception:
+            self._record_alone(landed)  # the claim's fault must not lose what was already sent
+            raise
+        self.recorded += len(landed)
+        mine = [(notice, claimed[notice.key]) for notice in unique if notice.key in claimed]
+        post = partial(_post, self.runtime, self.team_id, self.now, self.on_failure)
+        posted = zip((notice for notice, _ in mine), mapper(post, mine), strict=True)
+        self.landed = [(notice, sent) for notice, sent in posted if sent is not None]
+
+    def finish(self) -> int:
+        """Record the last group's accepted posts; how many were sent and recorded in all.
+
+        A fault of the delivery log is raised, and `landed` still holds what was not recorded.
+        """
+        if self.landed:
+            with self.runtime.database.session(self.team_id) as db:
+                mark_sent(db, [sent for _, sent in self.landed], now=self.now)
+            self.recorded += len(self.landed)
+            self.landed = []
+        return self.recorded
+
+    def _record_alone(self, landed: list[tuple[Notice, Landed]]) -> None:
+        if not landed:
+            return
+        try:
+            with self.runtime.database.session(self.team_id) as db:
+                mark_sent(db, [sent for _, sent in landed], now=self.now)
+        except Exception as error:
+            log.exception("could not record %d sends Slack accepted", len(landed))
+            for notice, _ in landed:
+                self.on_failure(notice, repr(error))
+            return
+        self.recorded += len(landed)
 
 
 def _post(
@@ -356,24 +401,33 @@ def _send_written(
         if on_failure is not None:
             on_failure(notice, reason)
 
-    def send(group: list[Notice], mapper: Mapper = map) -> int:
+    sending = Sending(runtime, team_id, now, failed)
+
+    def send(group: list[Notice], mapper: Mapper = map) -> None:
         try:
-            return send_group(
-                runtime, team_id=team_id, now=now, group=group, on_failure=failed, mapper=mapper
-            )
+            sending.group(group, mapper)
         except Exception as error:  # the delivery log itself (a database fault): this group only
             log.exception("a group of %d sends failed", len(group))
             for notice in group:
                 failed(notice, repr(error))
-            return 0
 
     if len(by_channel) <= 1:
-        return sum(send([notice]) for notice in notices)
-    workers = min(SEND_WORKERS, len(by_channel))
-    # A group is as many posts as there are workers, claimed together and all started at once.
-    groups = [wave[n : n + workers] for wave in waves for n in range(0, len(wave), workers)]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
-        return sum(send(group, pool.map) for group in groups)
+        for notice in notices:
+            send([notice])
+    else:
+        workers = min(SEND_WORKERS, len(by_channel))
+        # A group is as many posts as there are workers, claimed together and all started at once.
+        groups = [wave[n : n + workers] for wave in waves for n in range(0, len(wave), workers)]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
+            for group in groups:
+                send(group, pool.map)
+    try:
+        return sending.finish()
+    except Exception as error:
+        log.exception("could not record the last sends Slack accepted")
+        for notice, _ in sending.landed:
+            failed(notice, repr(error))
+        return sending.recorded
 
 
 # How many failed notifications one pass sends again; the rest wait for the next tick.

@@ -3,7 +3,7 @@
 Counted with SQLAlchemy's own statement events on the pass's engine, for a wave of 10 projects
 and then, the next week, of 40: the digests are read a batch at a time, and the delivery log
 is claimed a group of posts per statement, and what became of the group's posts is recorded
-in one statement too: nothing is sent per project.
+in one statement too, committed with the next group's claim: nothing is sent per project.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from models.core.records import Delivery
 from tests.support.digests import MONDAY_0905_SHANGHAI
 from tests.support.fakeslack import FakeSlack
 from tests.support.projects import add_projects, project_key
-from tests.support.queries import statements
+from tests.support.queries import statements, transactions
 from tests.support.served import make_settings
 from tests.support.workspace import TEAM
 
@@ -91,3 +91,28 @@ def test_the_counted_pass_posted_what_each_project_did(database: Database, fake_
         rows = db.execute(select(Delivery.state, Delivery.channel_id, Delivery.message_ts))
         recorded = {channel: (state, ts) for state, channel, ts in rows}
     assert recorded == {channel: (DeliveryState.SENT, ts) for channel, ts in landed.items()}
+
+
+def test_a_groups_outcomes_are_committed_with_the_next_groups_claim(
+    database: Database, fake_slack: FakeSlack
+) -> None:
+    database.ensure_workspace(TEAM)
+    add_projects(database, 0, 10, FIRST_MONDAY.date())
+    url = database.url.render_as_string(hide_password=False)
+    runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    with transactions(database) as committed:
+        DigestPass(runtime, TEAM, FIRST_MONDAY).run()
+
+    claim, outcome = "INSERT INTO DELIVERIES", "UPDATE DELIVERIES SET"
+    logged = [done for done in committed if claim in done or outcome in done]
+    groups = math.ceil(10 / SEND_WORKERS)
+    # The first group's claim, each later claim with the outcomes of the group before it, and
+    # the last group's outcomes: one commit a group, plus one.
+    assert [(claim in done, outcome in done) for done in logged] == [
+        (True, False),
+        *[(True, True)] * (groups - 1),
+        (False, True),
+    ], logged
+    with database.session(TEAM, write=False) as db:
+        states = db.scalars(select(Delivery.state)).all()
+    assert states == [DeliveryState.SENT] * 10
