@@ -201,7 +201,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     check_token_in_background(settings)
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
     freeze_start_up()
-    with scheduler_running(app, enabled=not args.no_scheduler):
+    with while_serving(app, scheduler=not args.no_scheduler):
         # waitress's stubs leave out effective_port, which every server it makes sets.
         port = server.effective_port  # type: ignore[union-attr]
         log.info("serving Slack at http://%s:%s%s", args.host, port, EVENTS_PATH)
@@ -224,7 +224,7 @@ def run_socket(settings: Settings, args: argparse.Namespace) -> int:
     token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
     handler = socket_handler(app, token)
     freeze_start_up()
-    with scheduler_running(app, enabled=not args.no_scheduler):
+    with while_serving(app, scheduler=not args.no_scheduler):
         stop_on_sigterm(handler.close)
         try:
             handler.start()
@@ -453,10 +453,18 @@ def operator_text(error: DomainError) -> str:
     return Translator(escaping=False)(error.key, **error.params)
 
 
+# How long a stopping process waits for notifications still being sent (containers allow 10 s).
+EXIT_GRACE_S = 5.0
+
+
 @contextmanager
-def scheduler_running(app: PmoApp, *, enabled: bool) -> Iterator[None]:
-    with Ticker(app.runtime) if enabled else nullcontext():
-        yield
+def while_serving(app: PmoApp, *, scheduler: bool) -> Iterator[None]:
+    """The minute tick while serving (unless turned off); at the end, the work after answers wound down."""
+    try:
+        with Ticker(app.runtime) if scheduler else nullcontext():
+            yield
+    finally:
+        app.runtime.stop(EXIT_GRACE_S)
 
 
 def stop_on_sigterm(stop: Callable[[], None]) -> None:

@@ -33,6 +33,9 @@ RUNTIME_KEY = "pmo_runtime"
 # refreshes of one person merge in it, and only one rebuild competes with the requests being
 # answered for the interpreter.
 WORKERS = {"slow": 2, "refresh": 1}
+# Lanes whose waiting work is dropped when the process stops: a Home tab not refreshed is
+# rebuilt the next time it is opened, so waiting for a queue of them only delays the exit.
+DROPPED_AT_EXIT = {"refresh"}
 
 # A scheduled pass: given the (UTC) time it runs as, it finds what is due and does it. It may
 # answer with what it failed to do (one line each, naming the project), having done the rest.
@@ -109,6 +112,7 @@ class Runtime:
     _idle: threading.Condition = field(default_factory=threading.Condition)
     # Requests answered whose queued work has not been started yet (the answer is being written).
     _answering: int = 0
+    _stopping: bool = False
 
     def add_job(self, name: str, job: Job) -> None:
         if name in self.jobs:
@@ -133,6 +137,8 @@ class Runtime:
     def defer(self, work: Callable[..., Any], *args: Any, lane: str = "slow") -> Future[Any]:
         """Run `work` after the request has been answered; failures are logged, never lost."""
         with self._idle:
+            if self._stopping and lane in DROPPED_AT_EXIT:
+                return _skipped()
             if lane not in self._lanes:
                 self._lanes[lane] = ThreadPoolExecutor(WORKERS[lane], thread_name_prefix=f"pmo-{lane}")
             future = self._lanes[lane].submit(work, *args)
@@ -232,13 +238,38 @@ class Runtime:
             for start_now in paused:
                 start_now()
 
+    def stop(self, grace: float) -> bool:
+        """At exit: drop the waiting refreshes, then give the rest up to `grace` seconds; True when done.
+
+        What waits on "slow" is a listener's promised notification, which exists nowhere else
+        until it is sent, so it is waited for. Under load a queue of Home refreshes held
+        `pmo-bot serve` for over ten seconds after SIGTERM, past a container's patience.
+        """
+        with self._idle:
+            self._stopping = True  # what is paused and would queue a refresh now queues nothing
+            lanes = [lane for name, lane in self._lanes.items() if name in DROPPED_AT_EXIT]
+        for lane in lanes:
+            lane.shutdown(wait=False, cancel_futures=True)
+        done = self.settle(grace)
+        if not done:
+            log.warning("stopping with work still under way after %.0f s", grace)
+        return done
+
     def _forget(self, future: Future[Any]) -> None:
         with self._idle:
             self._pending.discard(future)
             self._idle.notify_all()
 
 
+def _skipped() -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(None)
+    return future
+
+
 def _log_failure(future: Future[Any]) -> None:
+    if future.cancelled():
+        return
     error = future.exception()
     if error is not None:
         log.error("deferred work failed", exc_info=error)

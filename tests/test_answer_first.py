@@ -354,3 +354,32 @@ def test_a_paused_refresh_runs_by_itself_once_its_pause_is_over() -> None:
     runtime.defer_once("home:alice", ran.set, pause=0.05)
     assert ran.wait(SETTLE_S)
     assert runtime.settle(SETTLE_S)
+
+
+def test_stopping_drops_the_refreshes_waiting_and_waits_for_the_notifications() -> None:
+    """At SIGTERM a queue of Home refreshes once held the process past ten seconds."""
+    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
+    started, go = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def held() -> None:
+        started.set()
+        go.wait(SETTLE_S)
+        ran.append("held")
+
+    def notice() -> None:
+        go.wait(SETTLE_S)
+        ran.append("notice")
+
+    runtime.defer_once("home:held", held)
+    assert started.wait(SETTLE_S)
+    runtime.defer_once("home:alice", ran.append, "alice")  # waiting behind the refresh under way
+    runtime.defer_once("home:bob", ran.append, "bob", pause=60)  # pausing for more of Bob's clicks
+    runtime.defer(notice)  # a listener's notification, promised after its answer
+    threading.Timer(0.2, go.set).start()
+    assert runtime.stop(SETTLE_S)
+    assert sorted(ran) == ["held", "notice"]
+    runtime.defer_once("home:carol", ran.append, "carol")  # a click still arriving as it stops
+    runtime.defer(ran.append, "late notice")
+    assert runtime.settle(SETTLE_S)
+    assert sorted(ran) == ["held", "late notice", "notice"]
