@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.errors import InvalidError, Listed, check_all
+from models.core.id_lists import among
 from models.core.limits import column_limit
 from models.projects.tables import BudgetLine, CostEntry, Project
 
@@ -175,13 +176,13 @@ def budget_reports(db: Session, projects: Sequence[Project]) -> dict[int, Budget
     spent: dict[int, dict[str, Decimal]] = defaultdict(dict)
     rows = db.execute(
         select(CostEntry.project_id, CostEntry.category, func.sum(CostEntry.amount))
-        .where(CostEntry.project_id.in_(ids))
+        .where(among(CostEntry.project_id, ids))
         .group_by(CostEntry.project_id, CostEntry.category)
     )
     for project_id, category, amount in rows:
         spent[project_id][category] = amount
     planned: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for line in db.scalars(select(BudgetLine).where(BudgetLine.project_id.in_(ids))):
+    for line in db.scalars(select(BudgetLine).where(among(BudgetLine.project_id, ids))):
         planned[line.project_id][line.category] = line.amount
     return {project.id: _report(project, planned[project.id], spent[project.id]) for project in projects}
 

@@ -14,6 +14,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import ColumnElement, FunctionElement, Row, SQLColumnExpression, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, declared_attr
 
+from models.core.id_lists import among
+
 ProjectIds = Sequence[int]
 
 
@@ -81,7 +83,7 @@ def ranked_of_each(
         query = select(model, *windows).where(project_id == ids[0], *where).order_by(*order_by).limit(limit)
         return _ranked(db.execute(query))
     rank = func.row_number().over(partition_by=project_id, order_by=order_by).label("rank")
-    ranked = select(model, rank, *windows).where(project_id.in_(ids), *where).subquery()
+    ranked = select(model, rank, *windows).where(among(project_id, ids), *where).subquery()
     row = aliased(model, ranked)
     columns = [ranked.c[window.name] for window in windows]
     query = select(row, *columns).where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.rank)
@@ -116,7 +118,7 @@ def first_rows_of_each(
         query = select(project_id, *columns).where(project_id == ids[0], *where).order_by(*order_by)
         return _grouped(db.execute(query.limit(limit)))
     rank = func.row_number().over(partition_by=project_id, order_by=order_by).label("rank")
-    ranked = select(project_id, *columns, rank).where(project_id.in_(ids), *where).subquery()
+    ranked = select(project_id, *columns, rank).where(among(project_id, ids), *where).subquery()
     *shown, ranked_by = ranked.c
     rows = db.execute(select(*shown).where(ranked_by <= limit).order_by(shown[0], ranked_by))
     return _grouped(rows)

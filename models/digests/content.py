@@ -16,6 +16,7 @@ from models.changes.tables import ChangeRequest
 from models.core.claims import claimed_rows
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, Health, RiskStatus, TaskStatus
 from models.core.grouped import first_rows_of_each, per_project
+from models.core.id_lists import among
 from models.core.records import HealthSnapshot
 from models.projects.tables import CostEntry, Project
 from models.risks.tables import Risk
@@ -117,7 +118,7 @@ def weekly_digests(
     previous = dict(
         db.execute(
             select(HealthSnapshot.project_id, HealthSnapshot.health).where(
-                HealthSnapshot.project_id.in_(ids), HealthSnapshot.week == iso_week(week_of - WEEK)
+                among(HealthSnapshot.project_id, ids), HealthSnapshot.week == iso_week(week_of - WEEK)
             )
         ).all()
     )
@@ -129,7 +130,7 @@ def weekly_digests(
         db.scalars(
             select(ChangeRequest)
             .where(
-                ChangeRequest.project_id.in_(ids),
+                among(ChangeRequest.project_id, ids),
                 ChangeRequest.status.in_([ChangeStatus.APPROVED, ChangeStatus.REJECTED]),
                 ChangeRequest.decided_at >= since,
             )
@@ -141,7 +142,9 @@ def weekly_digests(
         db.execute(
             select(CostEntry.project_id, func.sum(CostEntry.amount))
             .where(
-                CostEntry.project_id.in_(ids), CostEntry.spent_on > today - WEEK, CostEntry.spent_on <= today
+                among(CostEntry.project_id, ids),
+                CostEntry.spent_on > today - WEEK,
+                CostEntry.spent_on <= today,
             )
             .group_by(CostEntry.project_id)
         ).all()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from models.core.access import Actor, shows_private, visible_clause
 from models.core.enums import Phase
 from models.core.errors import NotFoundError
+from models.core.id_lists import among
 from models.core.keys import PROJECT_KEY, parse_item_key
 from models.core.workspace import SlackUser, stored_profile
 from models.projects.tables import Member, Project
@@ -131,7 +132,7 @@ def find_project(db: Session, *, channel_id: str | None, key: str | None = None)
 
 def projects_by_ids(*, db: Session, project_ids: Collection[int]) -> list[Project]:
     """The workspace's projects among `project_ids`; ids of another workspace find nothing."""
-    return list(db.scalars(select(Project).where(Project.id.in_(project_ids))))
+    return list(db.scalars(select(Project).where(among(Project.id, project_ids))))
 
 
 def project_by_id(db: Session, project_id: int | None) -> Project:

@@ -18,6 +18,7 @@ from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import ReviewStatus
 from models.core.errors import DomainError, ForbiddenError, InvalidError, NotFoundError
+from models.core.id_lists import among
 from models.issues.log import raise_deliverable_issue
 from models.issues.tables import Issue
 from models.projects.tables import Project
@@ -146,7 +147,7 @@ def _failure_issue(
 def review_counts_of(db: Session, ids: Sequence[int]) -> dict[int, dict[ReviewStatus, int]]:
     rows = db.execute(
         select(QualityReview.project_id, QualityReview.status, func.count())
-        .where(QualityReview.project_id.in_(ids))
+        .where(among(QualityReview.project_id, ids))
         .group_by(QualityReview.project_id, QualityReview.status)
     )
     found: dict[int, dict[ReviewStatus, int]] = defaultdict(dict)

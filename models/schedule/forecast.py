@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar.working_days import WorkCalendar
+from models.core.id_lists import among
 from models.projects.tables import Project
 from models.schedule.cpm import schedule
 from models.schedule.milestones import latest_finish, task_leaves
@@ -43,7 +44,7 @@ def followed_tasks(db: Session, ids: Sequence[int]) -> dict[int, dict[int, list[
     rows = db.execute(
         select(Milestone.project_id, MilestoneLink.milestone_id, MilestoneLink.task_id)
         .join(Milestone, Milestone.id == MilestoneLink.milestone_id)
-        .where(Milestone.project_id.in_(ids), Milestone.completed_on.is_(None))
+        .where(among(Milestone.project_id, ids), Milestone.completed_on.is_(None))
     ).all()
     found: dict[int, dict[int, list[int]]] = {}
     for project_id, milestone_id, task_id in rows:

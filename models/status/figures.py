@@ -20,6 +20,7 @@ from models.calendar.working_days import WorkCalendar
 from models.changes.tables import ChangeRequest
 from models.core.enums import OPEN_TASK_STATUSES, ChangeStatus, IssueStatus, RiskStatus, Severity, TaskStatus
 from models.core.grouped import ProjectIds, first_of_each, first_rows_of_each, per_project, ranked_of_each
+from models.core.id_lists import among
 from models.issues.tables import Issue
 from models.projects.tables import Project
 from models.risks.tables import Risk
@@ -36,7 +37,7 @@ UNDATED_SHOWN = 5
 
 def leaf_tasks_of(ids: ProjectIds) -> ColumnElement[bool]:
     """Leaf tasks of these projects, cancelled ones left out: the work that is actually done."""
-    return and_(Task.project_id.in_(ids), Task.status != TaskStatus.CANCELLED, leaves_of(ids))
+    return and_(among(Task.project_id, ids), Task.status != TaskStatus.CANCELLED, leaves_of(ids))
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def open_milestones_of(db: Session, ids: ProjectIds) -> dict[int, list[Milestone
     """Open milestones, soonest first."""
     rows = db.scalars(
         select(Milestone)
-        .where(Milestone.project_id.in_(ids), Milestone.completed_on.is_(None))
+        .where(among(Milestone.project_id, ids), Milestone.completed_on.is_(None))
         .order_by(Milestone.due_date, Milestone.number)
     )
     return per_project(rows)

@@ -17,6 +17,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from models.core.claims import claim_rows
+from models.core.id_lists import among
 from models.projects.tables import Project
 from models.status.report import StatusReport
 from models.status.snapshot import statuses_of
@@ -93,7 +94,7 @@ def week_ends(
     apart: what moved over the week, for the digest. One query for all the projects."""
     rows = db.scalars(
         select(TrendSnapshot)
-        .where(TrendSnapshot.project_id.in_(ids), TrendSnapshot.day >= since, TrendSnapshot.day <= today)
+        .where(among(TrendSnapshot.project_id, ids), TrendSnapshot.day >= since, TrendSnapshot.day <= today)
         .order_by(TrendSnapshot.day)
     )
     found: dict[int, list[TrendSnapshot]] = defaultdict(list)

@@ -1,15 +1,32 @@
-"""The statements an engine sends, counted with SQLAlchemy's own events."""
+"""The statements and transactions an engine sends, seen through SQLAlchemy's own events."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
 
 from models.core.database import Database
+
+Listener = Callable[..., None]
+
+
+@contextmanager
+def _listening(database: Database, listeners: dict[str, Listener]) -> Iterator[None]:
+    for name, listener in listeners.items():
+        event.listen(database.engine, name, listener)
+    try:
+        yield
+    finally:
+        for name, listener in listeners.items():
+            event.remove(database.engine, name, listener)
+
+
+def _first_words(statement: str) -> str:
+    return " ".join(statement.split()[:3]).upper()
 
 
 @contextmanager
@@ -18,13 +35,22 @@ def statements(database: Database) -> Iterator[Counter[str]]:
     seen: Counter[str] = Counter()
 
     def count(*event_args: Any) -> None:  # connection, cursor, statement, parameters…
-        seen[" ".join(event_args[2].split()[:3]).upper()] += 1
+        seen[_first_words(event_args[2])] += 1
 
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
+    with _listening(database, {"before_cursor_execute": count}):
         yield seen
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def texts(database: Database) -> Iterator[list[str]]:
+    """The text of every statement the engine sends meanwhile, as the driver receives it."""
+    sent: list[str] = []
+
+    def keep(*event_args: Any) -> None:
+        sent.append(event_args[2])
+
+    with _listening(database, {"before_cursor_execute": keep}):
+        yield sent
 
 
 @contextmanager
@@ -33,9 +59,8 @@ def transactions(database: Database) -> Iterator[list[list[str]]]:
     committed: list[list[str]] = []
     pending: dict[int, list[str]] = {}
 
-    def sent(*event_args: Any) -> None:  # connection, cursor, statement, parameters…
-        words = " ".join(event_args[2].split()[:3]).upper()
-        pending.setdefault(id(event_args[0]), []).append(words)
+    def sent(*event_args: Any) -> None:
+        pending.setdefault(id(event_args[0]), []).append(_first_words(event_args[2]))
 
     def commit(connection: Any) -> None:
         committed.append(pending.pop(id(connection), []))
@@ -43,11 +68,5 @@ def transactions(database: Database) -> Iterator[list[list[str]]]:
     def rollback(connection: Any) -> None:
         pending.pop(id(connection), None)
 
-    listeners = [("before_cursor_execute", sent), ("commit", commit), ("rollback", rollback)]
-    for name, listener in listeners:
-        event.listen(database.engine, name, listener)
-    try:
+    with _listening(database, {"before_cursor_execute": sent, "commit": commit, "rollback": rollback}):
         yield committed
-    finally:
-        for name, listener in listeners:
-            event.remove(database.engine, name, listener)

@@ -1,0 +1,31 @@
+"""A batch's ids in one parameter: the same rows as an IN list, one statement text for any count."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from models.core.database import Database
+from models.core.id_lists import among
+from models.projects.tables import Project
+from tests.support.projects import add_projects
+from tests.support.queries import texts
+from tests.support.workspace import TEAM
+
+
+def test_among_finds_what_an_in_list_finds_for_any_count_with_one_text_on_postgresql(
+    database: Database,
+) -> None:
+    database.ensure_workspace(TEAM)
+    add_projects(database, 0, 6, date(2026, 12, 7))
+    with database.session(TEAM, write=False) as db:
+        every = sorted(db.scalars(select(Project.id)))
+        asked = [every[:1], every[1:4], [], every, [every[0], 10**9], every[::2]]
+        with texts(database) as sent:
+            found = [sorted(db.scalars(select(Project.id).where(among(Project.id, ids)))) for ids in asked]
+        expected = [sorted(db.scalars(select(Project.id).where(Project.id.in_(ids)))) for ids in asked]
+    assert found == expected == [every[:1], every[1:4], [], every, every[:1], every[::2]]
+    if database.is_sqlite:
+        return  # no arrays: an IN list as long as the ids, a text per length
+    assert len(set(sent)) == 1 and "ANY" in sent[0], sent  # one text whatever the count
