@@ -135,24 +135,24 @@ class Sending:
         A fault of the delivery log is raised, and `landed` still holds what was not recorded.
         """
         if self.landed:
-            with self.runtime.database.session(self.team_id) as db:
-                mark_sent(db, [sent for _, sent in self.landed], now=self.now)
-            self.recorded += len(self.landed)
+            self._record(self.landed)
             self.landed = []
         return self.recorded
+
+    def _record(self, landed: list[tuple[Notice, Landed]]) -> None:
+        with self.runtime.database.session(self.team_id) as db:
+            mark_sent(db, [sent for _, sent in landed], now=self.now)
+        self.recorded += len(landed)
 
     def _record_alone(self, landed: list[tuple[Notice, Landed]]) -> None:
         if not landed:
             return
         try:
-            with self.runtime.database.session(self.team_id) as db:
-                mark_sent(db, [sent for _, sent in landed], now=self.now)
+            self._record(landed)
         except Exception as error:
             log.exception("could not record %d sends Slack accepted", len(landed))
             for notice, _ in landed:
                 self.on_failure(notice, repr(error))
-            return
-        self.recorded += len(landed)
 
 
 def _post(

@@ -12,14 +12,19 @@ import math
 import re
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
+from bot import outbox
 from bot.app import Mode, create_app
 from bot.outbox import SEND_WORKERS
 from bot.runtime import Runtime
 from handlers.digests.weekly import DigestPass
 from models.core.database import Database
+from models.core.deliveries import claim_deliveries
 from models.core.enums import DeliveryState
 from models.core.records import Delivery
 from tests.support.digests import MONDAY_0905_SHANGHAI
@@ -116,3 +121,34 @@ def test_a_groups_outcomes_are_committed_with_the_next_groups_claim(
     with database.session(TEAM, write=False) as db:
         states = db.scalars(select(Delivery.state)).all()
     assert states == [DeliveryState.SENT] * 10
+
+
+def test_a_claim_that_fails_still_records_the_group_before_it_and_the_rest_go_next_run(
+    database: Database, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.ensure_workspace(TEAM)
+    add_projects(database, 0, 2 * SEND_WORKERS, FIRST_MONDAY.date())
+    url = database.url.render_as_string(hide_password=False)
+    runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    claims_made = 0
+
+    def second_claim_fails(*args: Any, **kwargs: Any) -> dict[str, int]:
+        nonlocal claims_made
+        claims_made += 1
+        if claims_made == 2:
+            raise OperationalError("INSERT INTO deliveries", {}, Exception("the server went away"))
+        return claim_deliveries(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "claim_deliveries", second_claim_fails)
+    first_sent, _ = digest_pass(runtime, fake_slack, FIRST_MONDAY)
+    with database.session(TEAM, write=False) as db:
+        states = db.scalars(select(Delivery.state)).all()
+    assert first_sent == SEND_WORKERS
+    # The first group's posts were recorded though the transaction meant to carry them failed.
+    assert states == [DeliveryState.SENT] * SEND_WORKERS
+
+    monkeypatch.setattr(outbox, "claim_deliveries", claim_deliveries)
+    again_sent, _ = digest_pass(runtime, fake_slack, FIRST_MONDAY)
+    posts = [call.args["channel"] for call in fake_slack.calls_to("chat.postMessage", ok=True)]
+    assert again_sent == SEND_WORKERS
+    assert sorted(posts) == sorted(set(posts)) and len(posts) == 2 * SEND_WORKERS  # each project once
