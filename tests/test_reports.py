@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from models import Delivery
 from tests.support.charter import create
-from tests.support.flows import CHANNEL, field_errors, open_modal, submit
-from tests.support.passes import dms_to, run_passes_now
+from tests.support.comms import REPORT, edit_line, reports
+from tests.support.flows import CHANNEL
+from tests.support.passes import dms_to
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
 
-REPORT = "📣 The weekly report on *APL* Apollo"
 AGENDA = "APL · Apollo — status meeting agenda"
 # Apollo's time zone is Alice's, Asia/Shanghai; Bob (the sponsor) is in New York.
 FRIDAY_3PM, FRIDAY_4PM, FRIDAY_5PM = (
@@ -23,21 +23,10 @@ FRIDAY_3PM, FRIDAY_4PM, FRIDAY_5PM = (
 WEDNESDAY_10AM = "2026-12-02T10:05+08:00"
 
 
-def reports(bot: RunningBot, at: str) -> None:
-    done = run_passes_now(bot, at, "reports")
-    assert done.ok, done.stdout
-    assert "reports: ok" in done.stdout
-
-
 def posts_to(bot: RunningBot, channel: str) -> list[str]:
     return [
         call.args["text"] for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == channel
     ]
-
-
-def edit_line(bot: RunningBot, kind: str, values: dict[str, str | None]) -> None:
-    view = open_modal(bot, f"comms edit {kind}")
-    assert field_errors(submit(bot, view, values)) == {}
 
 
 def with_stakeholder(bot: RunningBot) -> None:

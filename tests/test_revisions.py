@@ -33,29 +33,28 @@ from models.core.base import Base
 from models.core.claims import claim, claim_rows
 from models.core.database import Database
 from models.core.keys import ItemKind, next_number
-from models.core.revisions import DERIVED, WORKSPACE_WIDE, parent_links, project_scoped
-from tests.support.rows import make_row, mapper_of, parents_of, row_values, touched
+from models.core.revisions import DERIVED, WORKSPACE_WIDE, project_scoped
+from tests.support.rows import (
+    make_row,
+    mapper_of,
+    parents_of,
+    row_values,
+    touched,
+    under_a_project,
+    with_project_id,
+)
 from tests.support.workspace import OTHER_TEAM, TEAM
 
 TABLES = Base.metadata.tables
 PROJECTS = TABLES["projects"]
 
 
-def with_project_id() -> list[Table]:
-    return [t for t in Base.metadata.sorted_tables if "project_id" in t.c and t.name not in DERIVED]
-
-
-def under_a_project() -> list[Table]:
-    """Tables without a project of their own whose rows hang under one (a task's dependency…)."""
-    return [t for t in Base.metadata.sorted_tables if "project_id" not in t.c and parent_links(t)]
-
-
 def test_the_walk_sees_the_tables_that_make_a_status() -> None:
     # If the walk found nothing, every test below would pass without proving anything.
-    names = {t.name for t in with_project_id()}
+    names = {t.name for t in with_project_id(DERIVED)}
     assert {"tasks", "risks", "cost_entries", "budget_lines", "milestones", "issues"} <= names
     assert {"task_dependencies", "milestone_links", "risk_assessments"} <= {t.name for t in under_a_project()}
-    assert all(project_scoped(t) for t in with_project_id())
+    assert all(project_scoped(t) for t in with_project_id(DERIVED))
 
 
 class Revisions:
@@ -114,7 +113,7 @@ def _written(revisions: Revisions, table: Table) -> None:
     assert revisions.moved(before) == {revisions.mine}, f"delete from {table.name}"
 
 
-@pytest.mark.parametrize("table", [t.name for t in with_project_id()])
+@pytest.mark.parametrize("table", [t.name for t in with_project_id(DERIVED)])
 def test_an_orm_write_to_a_project_table_moves_that_projects_revision_only(
     revisions: Revisions, table: str
 ) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from sqlalchemy.orm import Session
@@ -40,7 +39,7 @@ from models.comms.tables import CommPlanLine
 from models.core.enums import Channel, CommKind
 from models.projects.tables import Project
 from models.status.report import StatusReport
-from models.status.snapshot import status_of
+from models.status.snapshot import current_statuses
 
 Message = tuple[str, list[Block]]
 
@@ -104,8 +103,8 @@ class ReportPass(ScheduledPass):
                 due.append((recipient, day))
         if not due:
             return []
-        today = self.now.astimezone(ZoneInfo(project.timezone)).date()
-        report, render, kind = status_of(db, project, today), RENDERERS[line.kind], line.kind.value
+        report = current_statuses(db, [project], self.now)[project.id]
+        render, kind = RENDERERS[line.kind], line.kind.value
         sends = []
         for who, day in due:
             # The channel reads the project's language; a person their own.

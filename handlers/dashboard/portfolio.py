@@ -7,10 +7,9 @@ the page and the command agree for the same moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,26 +19,16 @@ from bot.formats import fmt_date
 from bot.i18n import Translator
 from handlers.slack.directory import cached_names
 from handlers.status.command import forecast_day, index
-from models.closing.closeout import as_of
 from models.core.access import Actor
 from models.core.enums import Health, Phase
 from models.projects.portfolio import ProjectFilter, list_projects
 from models.projects.tables import Project
 from models.status.report import StatusReport
-from models.status.snapshot import Snapshot, snapshots_of
+from models.status.snapshot import current_snapshots
 
 HEALTH_ORDER = {Health.RED: 0, Health.AMBER: 1, Health.GREEN: 2}
 PHASE_ORDER = {phase: number for number, phase in enumerate(Phase)}
 SORTS = ("key", "health", "phase", "spi", "cpi", "budget", "manager")
-
-
-def current_snapshots(db: Session, projects: Sequence[Project]) -> dict[int, Snapshot]:
-    """Each project's snapshot on its own calendar day, as `/pmo status` reads it."""
-    found: dict[int, Snapshot] = {}
-    dated = sorted(projects, key=as_of)
-    for day, same_day in groupby(dated, key=as_of):
-        found |= snapshots_of(db, list(same_day), day)
-    return found
 
 
 @dataclass(frozen=True)

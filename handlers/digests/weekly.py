@@ -47,7 +47,7 @@ from models.digests.content import (
 )
 from models.projects.portfolio import open_projects, projects_by_ids
 from models.projects.tables import Project
-from models.status.snapshot import statuses_of
+from models.status.snapshot import current_statuses
 from models.team.members import workspace_allocations
 from models.trends.tables import TrendSnapshot
 
@@ -236,7 +236,7 @@ class DigestPass(ScheduledPass):
         with self.runtime.database.session(self.team_id, write=False) as db:
             # The portfolio channel belongs to no project: it reads the workspace's language.
             t = translator_for(self.runtime)
-            text, history = portfolio(db, self.now.astimezone(UTC).date(), t)
+            text, history = portfolio(db, self.now, t)
         link = link_text(self.runtime.settings, t)
         png = render_health_history(history)
         text = f"{text}\n{link}" if link else text
@@ -247,9 +247,12 @@ def digest_key(project_id: int, due_on: date) -> str:
     return f"digest:{project_id}:{iso_week(due_on)}"
 
 
-def portfolio(db: Session, today: date, t: Translator) -> tuple[str, HealthHistory]:
+def portfolio(db: Session, now: datetime, t: Translator) -> tuple[str, HealthHistory]:
+    """The workspace's week (in UTC, as the digest is scheduled) and each project's health on its
+    own day, as its channel's `/pmo status` gives it."""
+    today = now.astimezone(UTC).date()
     projects = open_projects(db)
-    statuses = statuses_of(db, projects, today)
+    statuses = current_statuses(db, projects, now)
     healths = {project.id: statuses[project.id].assessment.health for project in projects}
     order = {"red": 0, "amber": 1, "green": 2}
     ranked = sorted(projects, key=lambda p: (order[healths[p.id].value], p.key))

@@ -32,7 +32,7 @@ from models.core.keys import ItemKind, item_key
 from models.core.workspace import stored_profile
 from models.projects.my_work import Waiting, changes_to_decide, deliverables_to_accept, my_open_tasks
 from models.projects.portfolio import ProjectFilter, list_projects
-from models.status.snapshot import statuses_of
+from models.status.snapshot import current_statuses
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,11 @@ def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) ->
     return blocks
 
 
-def project_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
+def project_blocks(db: Session, user_id: str, t: Translator) -> list[Block]:
+    """Each of the person's projects with its health as `/pmo status` gives it: on the project's
+    own day, not the person's (the same figures for every viewer, and the snapshot they share)."""
     projects = list_projects(db=db, actor=Actor(user_id), which=ProjectFilter.MINE)
-    statuses = statuses_of(db, projects, dates.today())
+    statuses = current_statuses(db, projects)
     lines = [
         f"{HEALTH_MARK[statuses[project.id].assessment.health]} {project_line(project, t)}"
         for project in projects
@@ -108,7 +110,7 @@ def home_view(
     """The person's Home tab; `link` is the dashboard's, shown under the introduction."""
     blocks: list[Block] = [header(t("home.title")), section(t("home.intro")), *(link or []), divider()]
     blocks += [*decision_blocks(db, user_id, t), divider()]
-    blocks += [*project_blocks(db, user_id, dates, t), divider()]
+    blocks += [*project_blocks(db, user_id, t), divider()]
     blocks += task_blocks(db, user_id, dates, t)
     blocks.append(context(t("home.footer")))
     return {"type": "home", "blocks": fit(blocks, limit=VIEW_BLOCKS_MAX, overflow=context(t("home.cut")))}

@@ -7,7 +7,7 @@ whoever takes them on, and the final report lists them. Every decision is audite
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -32,9 +32,12 @@ from models.team.members import active_members
 CLOSABLE = (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION)
 
 
-def as_of(project: Project) -> date:
-    """The project's day on its own calendar: today while open, the day it closed once closed."""
-    moment = project.closed_at if project.phase is Phase.CLOSED and project.closed_at else utcnow()
+def as_of(project: Project, now: datetime | None = None) -> date:
+    """The project's day on its own calendar: today while open, the day it closed once closed.
+
+    `now` is the clock's unless given: a scheduled pass runs as of its own moment.
+    """
+    moment = project.closed_at if project.phase is Phase.CLOSED and project.closed_at else now or utcnow()
     return moment.astimezone(ZoneInfo(project.timezone)).date()
 
 

@@ -1,6 +1,8 @@
 """A project's status, built once per (project, revision, day) and read by every view of it.
 
-`/pmo status`, the Home tab, the digests, the portfolio digest and the reports all ask here.
+`/pmo status`, the Home tab, the digests, the portfolio digest, the reports and the dashboard
+all ask here, each for the project's own current day (`current_snapshots`): asked for the
+reader's day or UTC's instead, one revision was built again for each day its readers were in.
 The figures are a dozen grouped queries over every task, risk and cost of the project: on a
 big project they were nine tenths of a status answer, and most answers found nothing changed
 since the last one. Every write moves the project's revision (models.core.revisions), and the
@@ -26,15 +28,28 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
+from itertools import groupby
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from models.closing.closeout import as_of
+from models.core.clock import utcnow
 from models.core.revisions import unsaved_writes
 from models.projects.tables import Project
 from models.status.report import StatusReport, build_statuses
 
-__all__ = ["Snapshot", "kept_snapshot", "snapshot_of", "snapshots_of", "status_of", "statuses_of"]
+__all__ = [
+    "Snapshot",
+    "current_snapshots",
+    "current_statuses",
+    "kept_snapshot",
+    "snapshot_of",
+    "snapshots_of",
+    "status_of",
+    "statuses_of",
+]
 
 T = TypeVar("T")
 
@@ -190,3 +205,25 @@ def statuses_of(db: Session, projects: Sequence[Project], today: date) -> dict[i
 
 def status_of(db: Session, project: Project, today: date) -> StatusReport:
     return snapshot_of(db, project, today).report
+
+
+def current_snapshots(
+    db: Session, projects: Sequence[Project], now: datetime | None = None
+) -> dict[int, Snapshot]:
+    """Each project's snapshot on its own current day (`as_of`): the one every reader shares.
+
+    `now` is the clock's unless given: a scheduled pass reads as of its own moment.
+    """
+    found: dict[int, Snapshot] = {}
+    day_of = partial(as_of, now=now or utcnow())  # one moment: a midnight mid-way splits no day
+    for day, same_day in groupby(sorted(projects, key=day_of), key=day_of):
+        found |= snapshots_of(db, list(same_day), day)
+    return found
+
+
+def current_statuses(
+    db: Session, projects: Sequence[Project], now: datetime | None = None
+) -> dict[int, StatusReport]:
+    """The status of each project on its own current day."""
+    snapshots = current_snapshots(db, projects, now)
+    return {project_id: snapshot.report for project_id, snapshot in snapshots.items()}

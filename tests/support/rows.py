@@ -1,5 +1,7 @@
 """Rows of any mapped table, made from its columns alone, for tests that walk the whole schema.
 
+The walk itself is here too: the tables a project's rows live in, found from the schema.
+
 Each required column gets a fresh value of its type (so unique constraints hold), a foreign
 key the id of a row made first for it, and the project and workspace the test names. Values
 stay small (1 to 5) where a check constraint bounds them (a risk's probability and impact).
@@ -8,7 +10,7 @@ stay small (1 to 5) where a check constraint bounds them (a risk's probability a
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,8 +33,19 @@ from sqlalchemy.types import TypeEngine
 
 from models.core.base import Base, UTCDateTime
 from models.core.clock import utcnow
+from models.core.revisions import parent_links
 
 _fresh = itertools.count(1)
+
+
+def with_project_id(leaving_out: Collection[str] = ()) -> list[Table]:
+    """Tables whose rows each belong to a project, but those named."""
+    return [t for t in Base.metadata.sorted_tables if "project_id" in t.c and t.name not in leaving_out]
+
+
+def under_a_project() -> list[Table]:
+    """Tables without a project of their own whose rows hang under one (a task's dependency…)."""
+    return [t for t in Base.metadata.sorted_tables if "project_id" not in t.c and parent_links(t)]
 
 
 def mapper_of(table: Table) -> Mapper[Any]:
