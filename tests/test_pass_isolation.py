@@ -165,7 +165,8 @@ def test_a_digest_that_cannot_be_written_fails_its_project_alone_and_repeats_are
 def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_prompts(
     bot: RunningBot, pmo_bot: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The shared runner's own path: every project read in its savepoint (reviews, standups, reports)."""
+    """The shared runner's own path (reviews, standups, reports): the projects read together, and
+    when that fails, each in its own savepoint."""
     three_projects(bot)
     for key, channel in CHANNELS.items():
         bot.slack.command(f"team add <@{CAROL}> member", channel=channel)
@@ -173,13 +174,7 @@ def test_a_database_error_reading_one_projects_reviews_leaves_the_others_their_p
         values = {"title": f"Vendor late for {key}", "owner_id": CAROL, "review_date": "2026-12-07"}
         assert field_errors(submit(bot, view, values)) == {}
     real = handlers.reminders.reviews.due_risks
-
-    def due_risks(*, db: Any, project: Any, today: Any) -> Any:
-        if project.key == "ZEUS":
-            db.execute(text("SELECT no_such_column FROM risks"))
-        return real(db=db, project=project, today=today)
-
-    monkeypatch.setattr(handlers.reminders.reviews, "due_risks", due_risks)
+    monkeypatch.setattr(handlers.reminders.reviews, "due_risks", failing_for("ZEUS", real))
     code, out = pmo_bot("jobs", "run", "reviews", "--at", REVIEWS_DUE)
     assert code != 0
     assert out.splitlines()[1].startswith("  failed for ZEUS (#C0002): ") and len(out.splitlines()) == 2

@@ -10,7 +10,9 @@ made once per line, recipient and local day, caught up within 8 hours if the bot
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from slack_bolt import App
@@ -37,9 +39,10 @@ from models.comms.occurrences import DAYTIME_WINDOW, Recurrence
 from models.comms.plan import audience_people, enabled_lines_of
 from models.comms.tables import CommPlanLine
 from models.core.enums import Channel, CommKind
-from models.projects.tables import Project
+from models.projects.tables import Member, Project
 from models.status.report import StatusReport
-from models.status.snapshot import current_statuses
+from models.status.snapshot import Snapshot, current_snapshots
+from models.team.members import active_members_of
 
 Message = tuple[str, list[Block]]
 
@@ -76,42 +79,72 @@ RENDERERS: dict[CommKind, Render] = {
 }
 
 
+@dataclass(frozen=True)
+class Due:
+    """A line's message due to one recipient: the project's channel, or a person of its audience."""
+
+    project: Project
+    line: CommPlanLine
+    to: str
+    day: date
+
+
 class ReportPass(ScheduledPass):
-    """One pass over one workspace, as of `now`: each project's due reports, each project alone."""
+    """One pass over one workspace, as of `now`: each project's due reports, read for all at once."""
 
     name = "reports"
 
-    def for_project(self, db: Session, project: Project) -> list[Notice]:
-        lines = enabled_lines_of(db=db, project=project, kinds=RENDERERS)
-        return [send for line in lines for send in self.sends(db, project, line)]
-
-    def sends(self, db: Session, project: Project, line: CommPlanLine) -> list[Notice]:
-        """Who gets the line's message now: the channel once, or each person at their hour."""
-        recipients = (
-            [project.channel_id]
-            if line.channel is Channel.CHANNEL
-            else audience_people(db, project, read_words(line.audience))
+    def for_projects(self, db: Session, projects: Sequence[Project]) -> dict[int, list[Notice]]:
+        due = self.due(db, projects)
+        off = self.read_days_off(db, {send.to for send in due}, {send.day for send in due})
+        due = [send for send in due if not off.is_holiday(send.day)]
+        # Each project's status on its own day, the snapshot every other reader shares.
+        snapshots = current_snapshots(
+            db, list({send.project.id: send.project for send in due}.values()), self.now
         )
+        sends: dict[int, list[Notice]] = defaultdict(list)
+        for send in due:
+            sends[send.project.id].append(self.message(send, snapshots[send.project.id]))
+        return sends
+
+    def due(self, db: Session, projects: Sequence[Project]) -> list[Due]:
+        """Whose hour has come for each line's message, before anyone's holiday is known."""
+        lines = enabled_lines_of(db, [project.id for project in projects], RENDERERS)
+        planned = [(project, line) for project in projects for line in lines.get(project.id, [])]
+        teams = active_members_of(db, [project.id for project, line in planned if line.channel is Channel.DM])
+        audiences = [(project, line, self.recipients(project, line, teams)) for project, line in planned]
+        # Each person's hour and language: everyone is looked up at once first.
+        self.people.load({who for _, line, found in audiences if line.channel is Channel.DM for who in found})
+        return [send for project, line, found in audiences for send in self.due_to(project, line, found)]
+
+    @staticmethod
+    def recipients(project: Project, line: CommPlanLine, teams: dict[int, list[Member]]) -> list[str]:
+        """The channel once, or each person the line's audience names."""
+        if line.channel is Channel.CHANNEL:
+            return [project.channel_id]
+        return audience_people(project, teams.get(project.id, []), read_words(line.audience))
+
+    def due_to(self, project: Project, line: CommPlanLine, recipients: list[str]) -> list[Due]:
         recurrence = Recurrence.of(line, DAYTIME_WINDOW)
-        due: list[tuple[str, date]] = []
+        due = []
         for recipient in recipients:
             tz = project.timezone
             if line.time_zone_of == "member" and line.channel is Channel.DM:
                 tz = self.time_zone(recipient)
-            day = recurrence.due_on(self.now, tz)
-            if day is not None and not self.holiday(db, day):
-                due.append((recipient, day))
-        if not due:
-            return []
-        report = current_statuses(db, [project], self.now)[project.id]
-        render, kind = RENDERERS[line.kind], line.kind.value
-        sends = []
-        for who, day in due:
-            # The channel reads the project's language; a person their own.
-            t = project_translator(self.runtime, project) if who == project.channel_id else self.t_for(who)
-            text, blocks = render(report, t)
-            sends.append(Notice.due(f"{kind}:{project.id}:{who}:{day.isoformat()}", kind, who, text, blocks))
-        return sends
+            if (day := recurrence.due_on(self.now, tz)) is not None:
+                due.append(Due(project, line, recipient, day))
+        return due
+
+    def message(self, send: Due, snapshot: Snapshot) -> Notice:
+        project, kind = send.project, send.line.kind
+        # The channel reads the project's language; a person their own.
+        in_channel = send.line.channel is Channel.CHANNEL
+        t = project_translator(self.runtime, project) if in_channel else self.t_for(send.to)
+        render = RENDERERS[kind]
+        # Everyone who reads the report in one language reads the same message: written once.
+        text, blocks = snapshot.rendered((render, t.language, t.escaping), lambda report: render(report, t))
+        key = f"{kind.value}:{project.id}:{send.to}:{send.day.isoformat()}"
+        return Notice.due(key, kind.value, send.to, text, blocks)
 
 
 def run_reports(runtime: Runtime, now: datetime) -> list[PassFailure]:

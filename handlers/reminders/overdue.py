@@ -31,7 +31,7 @@ from handlers.slack.forms import DateContext, FormReader, ModalState, date_input
 from handlers.slack.passes import PassFailure, ScheduledPass, project_subject, run_in_every_workspace
 from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from handlers.tasks.buttons import DONE_ACTION
-from models.calendar.away import DaysOff, days_off
+from models.calendar.away import DaysOff
 from models.core.access import require_visible
 from models.core.errors import InvalidError
 from models.core.keys import ItemKind, parse_item_key
@@ -115,16 +115,6 @@ class ReminderPass(ScheduledPass):
     too, by the sender), and each DM is written only when it is sent: the pass runs every minute
     over every overdue task of the workspace, and must find what is due in well under a second."""
 
-    def __init__(self, runtime: Runtime, team_id: str, now: datetime) -> None:
-        super().__init__(runtime, team_id, now)
-        self.days_off = DaysOff()
-
-    def away(self, db: Session, user_id: str, day: date) -> bool:
-        return self.days_off.absent(user_id, day) or self.people.status_away(user_id)
-
-    def holiday(self, db: Session, day: date) -> bool:
-        return self.days_off.is_holiday(day)
-
     name = "reminders"
 
     def run(self) -> None:
@@ -143,10 +133,10 @@ class ReminderPass(ScheduledPass):
             people = list(by_owner.keys() | {user for user in managers if user})
             self.people.load(people)
             days = {self.local_today(user) for user in people}
-            if days:
-                self.days_off = days_off(db, people, min(days) - timedelta(days=1), max(days))
-            reminders = [self.for_owner(db, owner, items) for owner, items in sorted(by_owner.items())]
-            return [dm for dm in reminders if dm] + self.summaries(db, by_owner)
+            # A reminder's day may be the one before a person's today: its window outlasts midnight.
+            off = self.read_days_off(db, people, days | {day - timedelta(days=1) for day in days})
+            reminders = [self.for_owner(off, owner, items) for owner, items in sorted(by_owner.items())]
+            return [dm for dm in reminders if dm] + self.summaries(off, by_owner)
 
     def local_today(self, user_id: str) -> date:
         return self.now.astimezone(ZoneInfo(self.time_zone(user_id))).date()
@@ -165,19 +155,19 @@ class ReminderPass(ScheduledPass):
         due = [item for item, day in zip(items, days, strict=True) if day == today and item.due_for(day)]
         return today, due
 
-    def for_owner(self, db: Session, owner: str, items: list[OverdueItem]) -> Notice | None:
+    def for_owner(self, off: DaysOff, owner: str, items: list[OverdueItem]) -> Notice | None:
         today, due = self.due_today(items, owner)
-        if today is None or not due or self.off(db, owner, today):
+        if today is None or not due or self.off(off, owner, today):
             return None
         write = partial(self.in_language_of, owner, reminder_blocks, due, today)
         subject = f"{', '.join(sorted({item.project.key for item in due}))} (reminder to {owner})"
         return Notice.due(f"reminder:{owner}:{today}", "reminder", owner, write=write, subject=subject)
 
-    def summaries(self, db: Session, by_owner: dict[str, list[OverdueItem]]) -> list[Notice]:
+    def summaries(self, off: DaysOff, by_owner: dict[str, list[OverdueItem]]) -> list[Notice]:
         by_project: dict[int, list[OverdueItem]] = defaultdict(list)
         for owner, items in by_owner.items():
             owner_today = self.local_today(owner)
-            away = self.away(db, owner, owner_today)
+            away = self.away(off, owner, owner_today)
             for item in items:
                 if item.due_for(owner_today) and (away or (owner_today - item.due).days > SUMMARY_AFTER_DAYS):
                     by_project[item.project.id].append(item)
@@ -188,7 +178,7 @@ class ReminderPass(ScheduledPass):
             if manager is None:
                 continue
             today = items[0].recurrence.due_on(self.now, self.time_zone(manager))
-            if today is None or self.off(db, manager, today):
+            if today is None or self.off(off, manager, today):
                 continue
             write = partial(self.in_language_of, manager, summary_message, project, items, today)
             key, subject = f"overdue_summary:{project.id}:{today}", project_subject(project)

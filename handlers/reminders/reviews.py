@@ -9,6 +9,8 @@ day. Each send is claimed in the delivery log, so it is made once whatever runs 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -25,14 +27,17 @@ from handlers.risks.prompt import review_blocks
 from handlers.slack.command import CommandRouter
 from handlers.slack.passes import PassFailure, ScheduledPass, run_in_every_workspace
 from models.calendar.working_days import holidays, working_days_between
-from models.changes.decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_of
+from models.changes.decisions import ESCALATION, REMINDER, chase_key, decider_ids, decisions_by_change
 from models.changes.requests import change_key, pending_changes
 from models.changes.tables import ChangeDecision, ChangeRequest
 from models.comms.occurrences import REVIEWS
 from models.projects.tables import Project
-from models.quality.reviews import due_quality_reviews, item_key_of, reviewed_item
+from models.quality.reviews import due_quality_reviews, item_key_of, reviewed_items
+from models.quality.tables import QualityReview
 from models.risks.register import risk_key
 from models.risks.reviews import due_risks
+from models.risks.tables import Risk
+from models.tasks.tables import Milestone, Task
 
 REMIND_AFTER = 2
 ESCALATE_AFTER = 4
@@ -51,20 +56,50 @@ class Chase:
 class ReviewPass(ScheduledPass):
     name = "reviews"
 
-    def for_project(self, db: Session, project: Project) -> list[Notice]:
-        today = REVIEWS.due_on(self.now, project.timezone)
-        if today is None:
-            return []
-        due = [
-            *self.risk_reviews(db, project, today),
-            *self.quality_reviews(db, project, today),
-            *self.chase_changes(db, project, today),
-        ]
-        return [dm for dm in due if not self.off(db, dm.channel, today)]
+    def for_projects(self, db: Session, projects: Sequence[Project]) -> dict[int, list[Notice]]:
+        # Projects on the same local day are read together: a few days at most, whatever their number.
+        by_day: dict[date, list[Project]] = defaultdict(list)
+        for project in projects:
+            if (today := REVIEWS.due_on(self.now, project.timezone)) is not None:
+                by_day[today].append(project)
+        sends: dict[int, list[Notice]] = {}
+        for today, due in by_day.items():
+            sends |= self.due_on(db, due, today)
+        return sends
 
-    def risk_reviews(self, db: Session, project: Project, today: date) -> list[Notice]:
+    def due_on(self, db: Session, projects: Sequence[Project], today: date) -> dict[int, list[Notice]]:
+        """The prompts due `today` in these projects, but none to anyone off that day."""
+        sends = self.prompts(db, projects, today)
+        off = self.read_days_off(db, {dm.channel for dms in sends.values() for dm in dms}, [today])
+        return {
+            project_id: [dm for dm in dms if not self.off(off, dm.channel, today)]
+            for project_id, dms in sends.items()
+        }
+
+    def prompts(self, db: Session, projects: Sequence[Project], today: date) -> dict[int, list[Notice]]:
+        """Every prompt due `today`, its rows read for all these projects at once."""
+        risks = due_risks(db, projects, today)
+        reviews = due_quality_reviews(db, projects, today)
+        items = reviewed_items(db, [review for found in reviews.values() for review in found])
+        chases = self.chases(db, projects, today)
+        # Each prompt is written in its reader's language: everyone is looked up at once first.
+        self.people.load(
+            {risk.owner_id for found in risks.values() for risk in found if risk.owner_id}
+            | {review.reviewer_id for found in reviews.values() for review in found}
+            | {user for found in chases.values() for chase in found for user in self.chased(chase)}
+        )
+        return {
+            project.id: [
+                *self.risk_reviews(project, risks.get(project.id, [])),
+                *self.quality_reviews(project, reviews.get(project.id, []), items),
+                *(dm for chase in chases.get(project.id, []) for dm in self.chase_dms(chase)),
+            ]
+            for project in projects
+        }
+
+    def risk_reviews(self, project: Project, risks: list[Risk]) -> list[Notice]:
         dms = []
-        for risk in due_risks(db=db, project=project, today=today):
+        for risk in risks:
             t = self.t_for(risk.owner_id)
             text = t("reviews.risk_due", key=risk_key(project, risk), title=risk.title)
             blocks = review_blocks(project, risk, t)
@@ -72,10 +107,12 @@ class ReviewPass(ScheduledPass):
             dms.append(Notice.due(key, "risk_review", risk.owner_id or "", text, blocks))
         return dms
 
-    def quality_reviews(self, db: Session, project: Project, today: date) -> list[Notice]:
+    def quality_reviews(
+        self, project: Project, reviews: list[QualityReview], items: dict[int, Task | Milestone]
+    ) -> list[Notice]:
         dms = []
-        for review in due_quality_reviews(db=db, project=project, today=today):
-            key = item_key_of(project, reviewed_item(db, review))
+        for review in reviews:
+            key = item_key_of(project, items[review.id])
             t = self.t_for(review.reviewer_id)
             text = t("reviews.quality_due", key=key)
             blocks = [section(text), actions(record_button(review, key, t))]
@@ -83,14 +120,25 @@ class ReviewPass(ScheduledPass):
             dms.append(Notice.due(sent_as, "quality_review", review.reviewer_id, text, blocks))
         return dms
 
-    def chase_changes(self, db: Session, project: Project, today: date) -> list[Notice]:
-        dms = []
-        for change in pending_changes(db=db, project=project):
-            asked_on = change.created_at.astimezone(ZoneInfo(project.timezone)).date()
-            waited = working_days_between(asked_on, today, holidays(db, asked_on, today))
-            chase = Chase(project, change, decisions_of(db, change), waited)
-            dms += [self.change_dm(chase, kind, user) for user, kind in self.chased(chase).items()]
-        return dms
+    def chases(self, db: Session, projects: Sequence[Project], today: date) -> dict[int, list[Chase]]:
+        """Each project's change requests still waiting, with their decisions and working days waited."""
+        changes = pending_changes(db, projects)
+        waiting = [(project, change) for project in projects for change in changes.get(project.id, [])]
+        if not waiting:
+            return {}
+        decisions = decisions_by_change(db, [change.id for _, change in waiting])
+        asked = [
+            change.created_at.astimezone(ZoneInfo(project.timezone)).date() for project, change in waiting
+        ]
+        off = holidays(db, min(asked), today)
+        found: dict[int, list[Chase]] = defaultdict(list)
+        for (project, change), asked_on in zip(waiting, asked, strict=True):
+            waited = working_days_between(asked_on, today, off)
+            found[project.id].append(Chase(project, change, decisions.get(change.id, []), waited))
+        return found
+
+    def chase_dms(self, chase: Chase) -> list[Notice]:
+        return [self.change_dm(chase, kind, user) for user, kind in self.chased(chase).items()]
 
     def chased(self, chase: Chase) -> dict[str, str]:
         """Who is chased and how, each by one DM: a sponsor who is also an administrator gets the

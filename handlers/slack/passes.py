@@ -2,9 +2,10 @@
 and one bad project never stopping the others.
 
 A pass gathers what is due inside one read session and sends after it closes, so no
-transaction stays open while Slack is called. Each project is read inside its own savepoint
-and each send made on its own: an error in one project's rows or one channel's send is logged,
-kept for `pmo-bot jobs status` (models.core.pass_failures) and counted, and the pass goes on.
+transaction stays open while Slack is called. The projects are read together, in one savepoint
+(if that fails, each alone in its own), and each send made on its own: an error in one
+project's rows or one channel's send is logged, kept for `pmo-bot jobs status`
+(models.core.pass_failures) and counted, and the pass goes on.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bot.per_tick import shared
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
 from handlers.slack.directory import language_of, lookup, lookup_many, zone_of
-from models.calendar.away import absent_on, is_holiday, status_says_away
+from models.calendar.away import NONE_READ, DaysOff, absent_on, days_off, is_holiday, status_says_away
 from models.core.clock import utcnow
 from models.core.pass_failures import record_failure
 from models.core.workspace import SlackUser, Workspace
@@ -111,9 +112,9 @@ class PassFailure:
 class ScheduledPass:
     """One pass over one workspace, as if the clock read `now`.
 
-    By default a pass is `for_project` run over every open project, each in its own savepoint,
-    then its sends made one by one; passes that work across projects override `run` and use
-    `isolated` and `send_all` for the same guarantees.
+    By default a pass is `for_projects` run over every open project at once, then its sends
+    made one by one; passes that work across projects override `run` and use `isolated` (or
+    `read_together`) and `send_all` for the same guarantees.
     """
 
     name: ClassVar[str] = ""
@@ -129,18 +130,23 @@ class ScheduledPass:
     def run(self) -> None:
         self.send_all(self.gather())
 
-    def for_project(self, db: Session, project: Project) -> Sequence[Notice]:
+    def for_projects(self, db: Session, projects: Sequence[Project]) -> dict[int, list[Notice]]:
+        """The sends due for these projects, by project id, read for all of them at once: a pass
+        over a thousand projects must not ask the database a thousand times."""
         raise NotImplementedError
 
     def gather(self) -> list[Notice]:
         """Every open project's sends; a project whose reading fails is left out and recorded."""
-        outgoing: list[Notice] = []
         with self.runtime.database.session(self.team_id, write=False) as db:
-            for project in open_projects(db):
-                subject = project_subject(project)
-                with self.isolated(subject, db):
-                    outgoing += [about(notice, subject) for notice in self.for_project(db, project)]
-        return outgoing
+            projects = open_projects(db)
+            if not projects:
+                return []
+            due = self.read_together(db, projects, lambda batch: self.for_projects(db, batch))
+            return [
+                about(notice, project_subject(project))
+                for project in projects
+                for notice in due.get(project.id, [])
+            ]
 
     @contextmanager
     def isolated(self, subject: str, db: Session | None = None) -> Iterator[None]:
@@ -182,14 +188,17 @@ class ScheduledPass:
     def t_for(self, user_id: str | None) -> Translator:
         return self.people.t_for(user_id)
 
-    def away(self, db: Session, user_id: str, day: date) -> bool:
-        return absent_on(db, user_id, day) or self.people.status_away(user_id)
+    def read_days_off(self, db: Session, people: Collection[str], days: Collection[date]) -> DaysOff:
+        """The holidays on `days` and the absences of `people` then, read at once for the pass."""
+        return days_off(db, people, min(days), max(days)) if days else NONE_READ
 
-    def holiday(self, db: Session, day: date) -> bool:
-        return is_holiday(db, day)
+    def away(self, days: DaysOff, user_id: str, day: date) -> bool:
+        """Away by a recorded absence or by a Slack status that says so."""
+        return days.absent(user_id, day) or self.people.status_away(user_id)
 
-    def off(self, db: Session, user_id: str, day: date) -> bool:
-        return self.holiday(db, day) or self.away(db, user_id, day)
+    def off(self, days: DaysOff, user_id: str, day: date) -> bool:
+        """Not to be prompted or reminded on `day`: a workspace holiday, or away."""
+        return days.is_holiday(day) or self.away(days, user_id, day)
 
     def send_all(self, notices: Sequence[Notice], write_all: WriteAll | None = None, batch: int = 0) -> int:
         """Send each once; a send that fails is recorded against its subject, the rest go on."""

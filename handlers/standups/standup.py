@@ -10,7 +10,9 @@ answers it from its button.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -43,8 +45,10 @@ from handlers.slack.living_post import post_or_edit
 from handlers.slack.passes import PassFailure, ScheduledPass, off_on, run_in_every_workspace
 from handlers.slack.payloads import BlockActions, Clicked, SubmittedView
 from handlers.standups.questions import answer_blocks, answer_lines, prompt_questions, read_own_answers
+from models.calendar.away import DaysOff
 from models.comms.occurrences import STANDUP_WINDOW, Recurrence
-from models.comms.plan import enabled_line
+from models.comms.plan import enabled_lines_of
+from models.comms.tables import CommPlanLine
 from models.core.access import Action, require, require_open
 from models.core.clock import utcnow
 from models.core.enums import Channel, CommKind
@@ -52,7 +56,14 @@ from models.core.errors import InvalidError
 from models.issues.log import issue_key
 from models.projects.portfolio import project_by_id
 from models.projects.tables import Project
-from models.standups.answers import StandupAnswer, answer_standup, open_blockers, reports_of, standup_people
+from models.standups.answers import (
+    StandupAnswer,
+    answer_standup,
+    open_blockers,
+    reports_of,
+    standup_people,
+    standup_people_of,
+)
 from models.standups.questions import questions_of
 from models.standups.tables import StandupReport
 from models.tasks.breakdown import open_tasks_of, task_key
@@ -95,36 +106,70 @@ def prompt_blocks(project: Project, day: date, t: Translator) -> tuple[str, list
     ]
 
 
+@dataclass(frozen=True)
+class Prompt:
+    """A standup prompt due: to a person, or to the project's channel for the whole team."""
+
+    project: Project
+    to: str
+    day: date
+
+    @property
+    def in_channel(self) -> bool:
+        return self.to == self.project.channel_id
+
+
 class StandupPass(ScheduledPass):
     name = "standups"
 
-    def for_project(self, db: Session, project: Project) -> list[Notice]:
-        line = enabled_line(db, project, CommKind.STANDUP)
-        if line is None:
-            return []
+    def for_projects(self, db: Session, projects: Sequence[Project]) -> dict[int, list[Notice]]:
+        due = self.due(db, projects)
+        off = self.read_days_off(db, {prompt.to for prompt in due}, {prompt.day for prompt in due})
+        sends: dict[int, list[Notice]] = defaultdict(list)
+        for prompt in due:
+            if not self.skipped(off, prompt):
+                sends[prompt.project.id].append(self.prompt(prompt))
+        return sends
+
+    def due(self, db: Session, projects: Sequence[Project]) -> list[Prompt]:
+        """The prompts whose time has come, before anyone's day off is known."""
+        found = enabled_lines_of(db, [project.id for project in projects], [CommKind.STANDUP])
+        lines = {project_id: project_lines[0] for project_id, project_lines in found.items()}
+        planned = [project for project in projects if project.id in lines]
+        teams = standup_people_of(db, [p.id for p in planned if lines[p.id].channel is Channel.DM])
+        self.people.load({user for team in teams.values() for user in team})
+        return [
+            prompt
+            for project in planned
+            for prompt in self.prompts_of(project, lines[project.id], teams.get(project.id, []))
+        ]
+
+    def prompts_of(self, project: Project, line: CommPlanLine, team: list[str]) -> list[Prompt]:
         recurrence = Recurrence.of(line, STANDUP_WINDOW)
         if line.channel is Channel.CHANNEL:
-            return self.channel_prompt(db, project, recurrence)
-        dms = []
-        for user in standup_people(db, project):
+            # One post for the whole team: a channel has one clock, the project's.
+            day = recurrence.due_on(self.now, project.timezone)
+            return [] if day is None else [Prompt(project, project.channel_id, day)]
+        prompts = []
+        for user in team:
             tz = self.time_zone(user) if line.time_zone_of == "member" else project.timezone
-            day = recurrence.due_on(self.now, tz)
-            if day is None or self.off(db, user, day):
-                continue
-            text, blocks = prompt_blocks(project, day, self.t_for(user))
-            dms.append(
-                Notice.due(f"standup:{project.id}:{user}:{day.isoformat()}", "standup", user, text, blocks)
-            )
-        return dms
+            if (day := recurrence.due_on(self.now, tz)) is not None:
+                prompts.append(Prompt(project, user, day))
+        return prompts
 
-    def channel_prompt(self, db: Session, project: Project, recurrence: Recurrence) -> list[Notice]:
-        """One post for the whole team: a channel has one clock, the project's."""
-        day = recurrence.due_on(self.now, project.timezone)
-        if day is None or self.holiday(db, day):
-            return []
-        text, blocks = prompt_blocks(project, day, self.ctx.t_project(project))
-        key = f"standup:{project.id}:channel:{day.isoformat()}"
-        return [Notice.due(key, "standup", project.channel_id, text, blocks)]
+    def skipped(self, off: DaysOff, prompt: Prompt) -> bool:
+        """A channel is not prompted on a holiday; a person, nor while away."""
+        return off.is_holiday(prompt.day) if prompt.in_channel else self.off(off, prompt.to, prompt.day)
+
+    def prompt(self, prompt: Prompt) -> Notice:
+        project, day = prompt.project, prompt.day
+        # The channel reads the project's language; a person their own.
+        t = self.ctx.t_project(project) if prompt.in_channel else self.t_for(prompt.to)
+        text, blocks = prompt_blocks(project, day, t)
+        whom = "channel" if prompt.in_channel else prompt.to
+        return Notice.due(
+            f"standup:{project.id}:{whom}:{day.isoformat()}", "standup", prompt.to, text, blocks
+        )
 
 
 def run_standups(runtime: Runtime, now: datetime) -> list[PassFailure]:

@@ -39,16 +39,29 @@ def absent_on(db: Session, user_id: str, day: date) -> bool:
 
 @dataclass(frozen=True)
 class DaysOff:
-    """Holidays and people's absences over a few days, read once for a whole pass."""
+    """Holidays and people's absences from `first` to `last`, read once for a whole pass."""
 
+    first: date
+    last: date
     holidays: frozenset[date] = frozenset()
     absences: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
 
     def is_holiday(self, day: date) -> bool:
-        return day in self.holidays
+        return self._read(day) in self.holidays
 
     def absent(self, user_id: str, day: date) -> bool:
+        day = self._read(day)
         return any(start <= day <= end for start, end in self.absences.get(user_id, []))
+
+    def _read(self, day: date) -> date:
+        # Outside the days read, "nobody is off" would be a guess, and a prompt sent on a holiday.
+        if not self.first <= day <= self.last:
+            raise ValueError(f"days off were read from {self.first} to {self.last}, not for {day}")
+        return day
+
+
+# What a pass knows before it reads any day: asked about one, it raises rather than guess.
+NONE_READ = DaysOff(first=date.max, last=date.min)
 
 
 def days_off(db: Session, user_ids: Collection[str], first: date, last: date) -> DaysOff:
@@ -62,4 +75,4 @@ def days_off(db: Session, user_ids: Collection[str], first: date, last: date) ->
     )
     for user_id, start, end in rows:
         absences[user_id].append((start, end))
-    return DaysOff(frozenset(holidays), dict(absences))
+    return DaysOff(first, last, frozenset(holidays), dict(absences))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
@@ -13,6 +14,8 @@ from models.core.access import Action, Actor, require, require_open
 from models.core.audit import record
 from models.core.enums import ChangeStatus
 from models.core.errors import DomainError, InvalidError, check_all
+from models.core.grouped import per_project
+from models.core.id_lists import among
 from models.core.keys import ItemKind, find_numbered, item_key, next_number, parse_item_key
 from models.core.limits import DAYS, MONEY, column_limit, shifted
 from models.projects.tables import Project
@@ -134,9 +137,10 @@ def list_changes(db: Session, project: Project) -> list[ChangeRequest]:
     )
 
 
-def pending_changes(*, db: Session, project: Project) -> list[ChangeRequest]:
-    """The project's requests still waiting for a decision: what the reviews pass chases."""
+def pending_changes(db: Session, projects: Sequence[Project]) -> dict[int, list[ChangeRequest]]:
+    """Each project's requests still waiting for a decision: what the reviews pass chases."""
     query = select(ChangeRequest).where(
-        ChangeRequest.project_id == project.id, ChangeRequest.status == ChangeStatus.PENDING
+        among(ChangeRequest.project_id, [project.id for project in projects]),
+        ChangeRequest.status == ChangeStatus.PENDING,
     )
-    return list(db.scalars(query))
+    return per_project(db.scalars(query.order_by(ChangeRequest.id)))

@@ -7,7 +7,7 @@ the bot does not make.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -19,8 +19,9 @@ from models.core.access import Action, Actor, require, require_open
 from models.core.audit import changed, record
 from models.core.enums import Channel, CommKind, Role
 from models.core.errors import DomainError, InvalidError, Listed, NotFoundError, check_all
-from models.projects.tables import Project
-from models.team.members import active_members
+from models.core.grouped import ProjectIds, per_project
+from models.core.id_lists import among
+from models.projects.tables import Member, Project
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = "mon,tue,wed,thu,fri"
@@ -78,15 +79,6 @@ def plan_lines(db: Session, project: Project) -> list[CommPlanLine]:
     return sorted(lines, key=lambda line: order.index(line.kind))
 
 
-def enabled_line(db: Session, project: Project, kind: CommKind) -> CommPlanLine | None:
-    """The plan's line for `kind` when it is switched on: a line switched off sends nothing."""
-    return db.scalar(
-        select(CommPlanLine).where(
-            CommPlanLine.project_id == project.id, CommPlanLine.kind == kind, CommPlanLine.enabled.is_(True)
-        )
-    )
-
-
 def enabled_lines(db: Session, kind: CommKind) -> list[CommPlanLine]:
     """Every project's line for `kind` that is switched on, for a pass over all of them."""
     return list(
@@ -94,14 +86,17 @@ def enabled_lines(db: Session, kind: CommKind) -> list[CommPlanLine]:
     )
 
 
-def enabled_lines_of(*, db: Session, project: Project, kinds: Collection[CommKind]) -> list[CommPlanLine]:
-    """The project's switched-on lines of any of `kinds`: what one pass sends for it."""
+def enabled_lines_of(
+    db: Session, project_ids: ProjectIds, kinds: Collection[CommKind]
+) -> dict[int, list[CommPlanLine]]:
+    """Each project's switched-on lines of any of `kinds`, in the plan's order: what one pass
+    sends for them (a line switched off sends nothing)."""
     query = select(CommPlanLine).where(
-        CommPlanLine.project_id == project.id,
+        among(CommPlanLine.project_id, project_ids),
         CommPlanLine.kind.in_(list(kinds)),
         CommPlanLine.enabled.is_(True),
     )
-    return list(db.scalars(query))
+    return per_project(db.scalars(query.order_by(CommPlanLine.id)))
 
 
 class CommLineForm(BaseModel):
@@ -180,14 +175,16 @@ def edit_line(
     return after
 
 
-def audience_people(db: Session, project: Project, words: Iterable[tuple[str, str | None]]) -> list[str]:
+def audience_people(
+    project: Project, members: Sequence[Member], words: Iterable[tuple[str, str | None]]
+) -> list[str]:
     """Who a line's audience names: "team", "manager", "sponsor", "stakeholders", or people.
 
+    `members` are the project's active members (models.team.members.active_members_of);
     `words` are the audience as typed, each with the user id it names when it is a mention
     (read by the Slack plumbing: handlers.slack.forms.read_words). Words it does not know
     (say "channel", or a note) name nobody, so the line reads as written.
     """
-    members = active_members(db, project)
 
     def with_role(*roles: Role) -> list[str | None]:
         return [member.user_id for member in members if member.role in roles]

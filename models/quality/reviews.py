@@ -6,9 +6,10 @@ A failure opens an issue linked to the deliverable, so what failed gets an owner
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import ReviewStatus
 from models.core.errors import DomainError, ForbiddenError, InvalidError, NotFoundError
+from models.core.grouped import per_project
 from models.core.id_lists import among
 from models.issues.log import raise_deliverable_issue
 from models.issues.tables import Issue
@@ -28,6 +30,8 @@ from models.tasks.breakdown import task_key
 from models.tasks.tables import Milestone, Task
 
 FAILED_ORIGIN = "failed_review"
+
+Item = TypeVar("Item", Task, Milestone)
 
 
 @dataclass(frozen=True)
@@ -156,11 +160,35 @@ def review_counts_of(db: Session, ids: Sequence[int]) -> dict[int, dict[ReviewSt
     return found
 
 
-def due_quality_reviews(*, db: Session, project: Project, today: date) -> list[QualityReview]:
-    """Planned reviews whose date has come: each reviewer is prompted for the results."""
+def due_quality_reviews(
+    db: Session, projects: Sequence[Project], today: date
+) -> dict[int, list[QualityReview]]:
+    """Each project's planned reviews whose date has come: each reviewer is prompted for the results."""
     query = select(QualityReview).where(
-        QualityReview.project_id == project.id,
+        among(QualityReview.project_id, [project.id for project in projects]),
         QualityReview.status == ReviewStatus.PLANNED,
         QualityReview.due_date <= today,
     )
-    return list(db.scalars(query))
+    return per_project(db.scalars(query.order_by(QualityReview.id)))
+
+
+def reviewed_items(db: Session, reviews: Sequence[QualityReview]) -> dict[int, Task | Milestone]:
+    """What each review is of, by review id: its tasks in one query and its milestones in another."""
+    tasks = _by_id(db, Task, [review.task_id for review in reviews])
+    milestones = _by_id(db, Milestone, [review.milestone_id for review in reviews])
+    items: dict[int, Task | Milestone] = {}
+    for review in reviews:
+        # A review is of a task or of a milestone, never both: the other id is None.
+        item = tasks.get(review.task_id) or milestones.get(review.milestone_id)
+        if item is None:
+            raise DomainError("quality.review_gone")
+        items[review.id] = item
+    return items
+
+
+def _by_id(db: Session, model: type[Item], ids: Iterable[int | None]) -> dict[int | None, Item]:
+    wanted = {row_id for row_id in ids if row_id is not None}
+    found: dict[int | None, Item] = {}
+    if wanted:
+        found.update((row.id, row) for row in db.scalars(select(model).where(model.id.in_(wanted))))
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import RiskStatus, Severity
 from models.core.errors import DomainError
+from models.core.grouped import per_project
+from models.core.id_lists import among
 from models.issues.log import IssueForm, raise_issue
 from models.issues.tables import Issue
 from models.projects.tables import Project
@@ -84,12 +87,12 @@ def risk_occurred(*, db: Session, actor: Actor, project: Project, risk: Risk) ->
     return raise_issue(db=db, actor=actor, project=project, form=form)
 
 
-def due_risks(*, db: Session, project: Project, today: date) -> list[Risk]:
-    """Open risks with an owner whose review date has come: each owner is prompted."""
+def due_risks(db: Session, projects: Sequence[Project], today: date) -> dict[int, list[Risk]]:
+    """Each project's open risks with an owner whose review date has come: each owner is prompted."""
     query = select(Risk).where(
-        Risk.project_id == project.id,
+        among(Risk.project_id, [project.id for project in projects]),
         Risk.status == RiskStatus.OPEN,
         Risk.owner_id.is_not(None),
         Risk.review_date <= today,
     )
-    return list(db.scalars(query))
+    return per_project(db.scalars(query.order_by(Risk.id)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +16,8 @@ from models.core.claims import claim
 from models.core.clock import utcnow
 from models.core.enums import IssueStatus, Role, Severity
 from models.core.errors import InvalidError, check_all
+from models.core.grouped import ProjectIds
+from models.core.id_lists import among
 from models.issues.log import IssueForm, raise_issue
 from models.issues.tables import Issue
 from models.projects.tables import Member, Project
@@ -72,16 +75,24 @@ class Answered:
 
 
 def standup_people(db: Session, project: Project) -> list[str]:
-    """Who is asked: the team that does the work, not sponsors or stakeholders."""
-    return list(
-        db.scalars(
-            select(Member.user_id)
-            .where(
-                Member.project_id == project.id, Member.released_at.is_(None), Member.role.in_(STANDUP_ROLES)
-            )
-            .order_by(Member.id)
+    return standup_people_of(db, [project.id]).get(project.id, [])
+
+
+def standup_people_of(db: Session, project_ids: ProjectIds) -> dict[int, list[str]]:
+    """Who is asked in each project: the team that does the work, not sponsors or stakeholders."""
+    rows = db.execute(
+        select(Member.project_id, Member.user_id)
+        .where(
+            among(Member.project_id, project_ids),
+            Member.released_at.is_(None),
+            Member.role.in_(STANDUP_ROLES),
         )
+        .order_by(Member.id)
     )
+    people: dict[int, list[str]] = defaultdict(list)
+    for project_id, user_id in rows:
+        people[project_id].append(user_id)
+    return people
 
 
 def answer_standup(

@@ -18,6 +18,8 @@ from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import OPEN_TASK_STATUSES, Phase, Role
 from models.core.errors import DomainError, InvalidError, check_all
+from models.core.grouped import ProjectIds, per_project
+from models.core.id_lists import among
 from models.core.limits import PERCENT_MAX
 from models.projects.tables import Member, Project
 from models.tasks.leaves import is_leaf
@@ -43,12 +45,24 @@ def ensure_role(db: Session, project: Project, user_id: str, role: Role) -> Memb
     return member
 
 
+TEAM_ORDER = [Role.MANAGER, Role.SPONSOR, Role.MEMBER, Role.STAKEHOLDER]
+
+
 def active_members(db: Session, project: Project) -> list[Member]:
-    order = [Role.MANAGER, Role.SPONSOR, Role.MEMBER, Role.STAKEHOLDER]
+    return active_members_of(db, [project.id]).get(project.id, [])
+
+
+def active_members_of(db: Session, project_ids: ProjectIds) -> dict[int, list[Member]]:
+    """Each project's team as it stands, manager first, in one query for all of them."""
     members = db.scalars(
-        select(Member).where(Member.project_id == project.id, Member.released_at.is_(None))
-    ).all()
-    return sorted(members, key=lambda member: (order.index(member.role), member.created_at, member.id))
+        select(Member).where(among(Member.project_id, project_ids), Member.released_at.is_(None))
+    )
+    return {
+        project_id: sorted(
+            team, key=lambda member: (TEAM_ORDER.index(member.role), member.created_at, member.id)
+        )
+        for project_id, team in per_project(members).items()
+    }
 
 
 def not_on_team(
