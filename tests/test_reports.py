@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Delivery
 from tests.support.charter import create
-from tests.support.flows import CHANNEL, field_errors, open_modal, submit
+from tests.support.flows import CHANNEL, edit_plan_line
 from tests.support.passes import dms_to, run_passes_now
 from tests.support.served import RunningBot
 from tests.support.workspace import ADMIN, ALICE, BOB, CAROL
@@ -33,11 +33,6 @@ def posts_to(bot: RunningBot, channel: str) -> list[str]:
     return [
         call.args["text"] for call in bot.fake.calls_to("chat.postMessage") if call.args["channel"] == channel
     ]
-
-
-def edit_line(bot: RunningBot, kind: str, values: dict[str, str | None]) -> None:
-    view = open_modal(bot, f"comms edit {kind}")
-    assert field_errors(submit(bot, view, values)) == {}
 
 
 def with_stakeholder(bot: RunningBot) -> None:
@@ -76,8 +71,10 @@ def test_the_status_meeting_agenda_is_posted_to_the_channel_before_the_meeting(b
 
 def test_what_the_plan_says_is_what_is_sent(bot: RunningBot) -> None:
     with_stakeholder(bot)
-    edit_line(bot, "status_meeting", {"enabled": None})
-    edit_line(bot, "stakeholder_report", {"audience": f"<@{CAROL}>", "days": "thu", "time_zone_of": "member"})
+    edit_plan_line(bot, "status_meeting", {"enabled": None})
+    edit_plan_line(
+        bot, "stakeholder_report", {"audience": f"<@{CAROL}>", "days": "thu", "time_zone_of": "member"}
+    )
     reports(bot, WEDNESDAY_10AM)
     assert not any(text.startswith(AGENDA) for text in posts_to(bot, CHANNEL))  # switched off
     reports(bot, FRIDAY_4PM)
@@ -89,7 +86,9 @@ def test_what_the_plan_says_is_what_is_sent(bot: RunningBot) -> None:
     assert len([text for text in dms_to(bot, CAROL) if text.startswith(REPORT)]) == 1
     assert not any(REPORT in text for text in dms_to(bot, BOB) + dms_to(bot, ADMIN))
 
-    edit_line(bot, "stakeholder_report", {"channel": "channel", "days": "fri", "time_zone_of": "project"})
+    edit_plan_line(
+        bot, "stakeholder_report", {"channel": "channel", "days": "fri", "time_zone_of": "project"}
+    )
     reports(bot, FRIDAY_4PM)
     assert len([text for text in posts_to(bot, CHANNEL) if text.startswith(REPORT)]) == 1
     assert ALICE not in {

@@ -50,6 +50,12 @@ def submit(
     return bot.slack.view_submission(view, fill(view, values), user=user)
 
 
+def edit_plan_line(bot: RunningBot, kind: str, values: dict[str, str | None]) -> None:
+    """Change one line of the project's communication plan as its manager does."""
+    view = open_modal(bot, f"comms edit {kind}")
+    assert field_errors(submit(bot, view, values)) == {}
+
+
 def field_errors(reply: Reply) -> dict[str, str]:
     """The errors a submission was answered with, by field ({} when it was accepted)."""
     if reply.text in ("", "null"):
