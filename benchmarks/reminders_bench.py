@@ -7,7 +7,8 @@ owners as a big PMO has. Times finding every reminder and manager summary due on
 10:00 in the owners' time zone: first with nobody's Slack profile cached (the directory read
 from Slack, against the fake Slack, whose calls are counted), then as every later minute's tick
 finds it, and once everything was sent. The baseline is the database alone counting the
-overdue tasks in one plain query.
+overdue tasks in one plain query. The first pass must learn about people from a few pages of
+the directory, not from a call a person.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import text
 from benchmarks.harness import Figure, fake_slack, pmo_app, report, scratch_database, timed
 from benchmarks.scenario import Shape, build_workspace, people
 from handlers.reminders.overdue import ReminderPass
+from handlers.slack.directory import PAGE_SIZE
 from models.core.database import Database
 from tests.support.workspace import TEAM
 
@@ -37,6 +39,20 @@ def monday_ten(today: date) -> datetime:
     """This week's Monday, 10:00 in Asia/Shanghai: every owner's reminder time has come."""
     monday = today - timedelta(days=today.weekday())
     return datetime(monday.year, monday.month, monday.day, 2, 0, tzinfo=UTC)
+
+
+def asked_about_people(asked: dict[str, int], listed: int) -> Figure:
+    """The Slack calls the first pass of the day made about people, judged against the directory's
+    pages: `users.info` once a person would be thousands of calls, each waiting out its rate."""
+    # One page more than the directory fills: Slack may end on an empty page.
+    pages = -(-listed // PAGE_SIZE) + 1
+    return Figure(
+        "Slack asked about people, first",
+        asked["users.list"] + asked["users.info"],
+        "calls",
+        target=f"≤ {pages} users.list pages, no users.info",
+        met=asked["users.info"] == 0 and asked["users.list"] <= pages,
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +74,7 @@ def run(args: argparse.Namespace) -> None:
         found: list[object] = []
         cold = timed(lambda: found.extend(reminder_pass.due()))
         asked = {method: len(fake.calls_to(method)) for method in ("users.list", "users.info")}
+        listed = fake.people_count(TEAM)
         warm = timed(reminder_pass.due)
         with database.engine.connect() as conn:
             overdue = conn.execute(text(OVERDUE), {"today": at.date()}).scalar_one()
@@ -92,6 +109,7 @@ def run(args: argparse.Namespace) -> None:
             Figure(
                 "find what is due, first of the day", cold, "s", baseline=floor, baseline_name="one SQL count"
             ),
+            asked_about_people(asked, listed),
             Figure(
                 "next tick, everything sent",
                 after,

@@ -22,8 +22,8 @@ from bot.runtime import Runtime
 from handlers.comms.reports import ReportPass
 from handlers.reminders.overdue import ReminderPass
 from handlers.reminders.reviews import ReviewPass
+from handlers.slack import directory
 from handlers.slack.context import job_ctx
-from handlers.slack.directory import lookup_many
 from handlers.slack.passes import PassFactory
 from handlers.standups.standup import StandupPass
 from models.core.database import Database
@@ -68,8 +68,9 @@ def workspace(database: Database, fake: FakeSlack, team_id: str, letter: str, co
 
 def read_directory(runtime: Runtime, team_id: str, letter: str, count: int) -> None:
     """The profiles cached, as the day's first pass leaves them: what is counted is the pass's own."""
-    people = [user for n in range(count) for user in Crew.of(letter, n).everyone()]
-    lookup_many(job_ctx(runtime, team_id), people)
+    people = {user for n in range(count) for user in Crew.of(letter, n).everyone()}
+    listed = directory.read_directory(job_ctx(runtime, team_id))
+    assert people <= set(listed)
 
 
 def counted(runtime: Runtime, fake: FakeSlack, case: Case, team_id: str) -> tuple[int, Counter[str]]:

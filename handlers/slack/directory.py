@@ -9,7 +9,7 @@ in pages instead; `user_change` and `team_join` events keep the cache current in
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,9 @@ PAGE_SIZE = 200
 ABSENT_FOR = timedelta(hours=1)
 # The memo's bound: ids people typed must not grow it without end; the oldest go first.
 ABSENT_KEPT = 10_000
+
+# Everyone a read of the whole directory found, by user id, read when first called.
+Listed = Callable[[], Mapping[str, SlackUser]]
 
 
 def _fresh(user: SlackUser | None) -> bool:
@@ -107,14 +110,24 @@ def _keep(ctx: Ctx, values: dict[str, Any]) -> None:
         ctx.runtime.fetched_profiles.pop((ctx.team_id, values["user_id"]), None)
 
 
-def lookup(ctx: Ctx, user_id: str, stored: Callable[[], SlackUser | None] | None = None) -> SlackUser | None:
+def lookup(
+    ctx: Ctx,
+    user_id: str,
+    stored: Callable[[], SlackUser | None] | None = None,
+    listed: Listed | None = None,
+) -> SlackUser | None:
     """The person as Slack describes them, or None when they are not in this workspace.
 
     `stored` gives their cache row when the caller has read it already (in its own session).
+    `listed` gives the people a read of the whole directory found (a scheduled pass's): someone
+    it lists costs no call of their own.
     """
     cached = _cached(ctx, user_id, stored)
     if cached is not None:
         return cached
+    found = listed().get(user_id) if listed is not None else None
+    if found is not None:
+        return found
     if _known_absent(ctx, user_id):
         return None
     try:
@@ -141,22 +154,21 @@ def _remember_absent(ctx: Ctx, user_id: str) -> None:
         absent.pop(oldest, None)
 
 
-def lookup_many(ctx: Ctx, user_ids: Collection[str]) -> dict[str, SlackUser | None]:
-    """Many people at once, for a scheduled pass: from the cache in one query, and when anyone
-    is missing or stale, from the whole directory read in pages (None for whom it does not list)."""
+def fresh_profiles(ctx: Ctx, user_ids: Collection[str]) -> dict[str, SlackUser]:
+    """The people among these whose cached profile is fresh, read in one query."""
     with ctx.db(write=False) as db:
         rows = db.scalars(select(SlackUser).where(SlackUser.user_id.in_(user_ids)))
-        known: dict[str, SlackUser] = {user.user_id: user for user in rows}
-    if not all(_fresh(known.get(user_id)) for user_id in user_ids) and _read_long_ago(ctx):
-        known |= read_directory(ctx)
-    return {user_id: known.get(user_id) for user_id in user_ids}
+        return {user.user_id: user for user in rows if _fresh(user)}
 
 
-def _read_long_ago(ctx: Ctx) -> bool:
-    """Whether this process last read the whole directory a day ago or more: someone it does
-    not list (a guest from a shared channel) must not cost a whole read every minute's tick."""
+def directory_if_stale(ctx: Ctx) -> dict[str, SlackUser]:
+    """Everyone in the workspace, read in pages, unless this process read them less than a day
+    ago (then nobody): someone the directory does not list (a guest from a shared channel) must
+    not cost a whole read every minute's tick, and whom it listed is cached since."""
     read_at = ctx.runtime.directory_read_at.get(ctx.team_id)
-    return read_at is None or utcnow() - read_at >= FRESH_FOR
+    if read_at is not None and utcnow() - read_at < FRESH_FOR:
+        return {}
+    return read_directory(ctx)
 
 
 def read_directory(ctx: Ctx) -> dict[str, SlackUser]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -26,7 +26,7 @@ from bot.outbox import Notice, WriteAll, send_all
 from bot.per_tick import shared
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
-from handlers.slack.directory import language_of, lookup, lookup_many, zone_of
+from handlers.slack.directory import directory_if_stale, fresh_profiles, language_of, lookup, zone_of
 from models.calendar.away import NONE_READ, DaysOff, absent_on, days_off, is_holiday, status_says_away
 from models.core.clock import utcnow
 from models.core.pass_failures import record_failure
@@ -57,7 +57,10 @@ class People:
 
     A pass asks about one person many times (their time zone for when a prompt is due, their
     status for whether they are away, their locale for the language of the DM), and each ask
-    was a read of the profile cache or a `users.info` call.
+    was a read of the profile cache or a `users.info` call. Whom the cache does not hold fresh
+    is found in the whole directory, read in pages by whichever pass of the tick meets the
+    first of them: on the first tick of a day that is everyone, and a call a person would cost
+    thousands of calls.
     """
 
     def __init__(self, ctx: Ctx) -> None:
@@ -66,17 +69,31 @@ class People:
         # costs a second read, never a wrong answer, so no lock.
         self._known: dict[str, SlackUser | None] = {}
         self._translators: dict[str, Translator] = {}
+        # The directory is the exception: a second read of it would cost many pages.
+        self._listed: Mapping[str, SlackUser] | None = None
+        self._listing = threading.Lock()
 
     def get(self, user_id: str) -> SlackUser | None:
         if user_id not in self._known:
-            self._known[user_id] = lookup(self.ctx, user_id)
+            self._known[user_id] = lookup(self.ctx, user_id, listed=self._directory)
         return self._known[user_id]
 
     def load(self, user_ids: Collection[str]) -> None:
         """Many people at once (the cached ones in one query), ahead of a pass that needs them all."""
         missing = [user_id for user_id in user_ids if user_id not in self._known]
-        if missing:
-            self._known.update(lookup_many(self.ctx, missing))
+        if not missing:
+            return
+        self._known.update(fresh_profiles(self.ctx, missing))
+        if any(user_id not in self._known for user_id in missing):
+            self._directory()
+
+    def _directory(self) -> Mapping[str, SlackUser]:
+        """Everyone the directory lists, read at most once for the tick, each then known."""
+        with self._listing:
+            if self._listed is None:
+                self._listed = directory_if_stale(self.ctx)
+                self._known.update(self._listed)
+            return self._listed
 
     def time_zone(self, user_id: str) -> str:
         return zone_of(self.get(user_id))
