@@ -25,6 +25,9 @@ class Among(ColumnElement[bool]):
     """`column` is one of `ids`: an expression like any other in a WHERE clause."""
 
     inherit_cache = True
+    # A comparison, as IN is: without this, a database with no boolean type (SQLite) is sent
+    # `project_id IN (…) = 1`, which no index serves.
+    _is_implicitly_boolean = True
     # Both forms of the ids are part of the statement's cache key, so a cached statement takes
     # each execution's ids; each dialect renders only the one it uses.
     _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012  (SQLAlchemy reads it per class)
