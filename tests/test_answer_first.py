@@ -314,7 +314,9 @@ def test_work_queued_in_a_request_waits_for_its_release_and_a_failure_there_is_o
     assert runtime.settle(SETTLE_S) and done == ["told", "outside a request"]
 
 
-def test_refreshes_run_one_at_a_time_and_those_waiting_under_one_key_run_once() -> None:
+def refresh_under_way() -> tuple[Runtime, threading.Event, list[str]]:
+    """A runtime whose refresh thread is busy with one refresh until `go` is set; `ran` says
+    what ran, in order."""
     runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
     started, go = threading.Event(), threading.Event()
     ran: list[str] = []
@@ -326,6 +328,11 @@ def test_refreshes_run_one_at_a_time_and_those_waiting_under_one_key_run_once() 
 
     runtime.defer_once("home:held", held)
     assert started.wait(SETTLE_S)
+    return runtime, go, ran
+
+
+def test_refreshes_run_one_at_a_time_and_those_waiting_under_one_key_run_once() -> None:
+    runtime, go, ran = refresh_under_way()
     for _ in range(3):  # three clicks of Alice's while the refresh thread is busy
         runtime.defer_once("home:alice", ran.append, "alice")
     runtime.defer_once("home:bob", ran.append, "bob")
@@ -358,21 +365,12 @@ def test_a_paused_refresh_runs_by_itself_once_its_pause_is_over() -> None:
 
 def test_stopping_drops_the_refreshes_waiting_and_waits_for_the_notifications() -> None:
     """At SIGTERM a queue of Home refreshes once held the process past ten seconds."""
-    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
-    started, go = threading.Event(), threading.Event()
-    ran: list[str] = []
-
-    def held() -> None:
-        started.set()
-        go.wait(SETTLE_S)
-        ran.append("held")
+    runtime, go, ran = refresh_under_way()
 
     def notice() -> None:
         go.wait(SETTLE_S)
         ran.append("notice")
 
-    runtime.defer_once("home:held", held)
-    assert started.wait(SETTLE_S)
     runtime.defer_once("home:alice", ran.append, "alice")  # waiting behind the refresh under way
     runtime.defer_once("home:bob", ran.append, "bob", pause=60)  # pausing for more of Bob's clicks
     runtime.defer(notice)  # a listener's notification, promised after its answer

@@ -40,6 +40,14 @@ FIRST_MONDAY = datetime.fromisoformat(MONDAY_0905_SHANGHAI)
 PER_PROJECT = 1
 
 
+def with_projects(database: Database, fake: FakeSlack, count: int) -> Runtime:
+    """The app's runtime over `count` projects, each with a digest due on the first Monday."""
+    database.ensure_workspace(TEAM)
+    add_projects(database, 0, count, FIRST_MONDAY.date())
+    url = database.url.render_as_string(hide_password=False)
+    return create_app(make_settings(fake, url), database=database, mode=Mode.HTTP).runtime
+
+
 def digest_pass(runtime: Runtime, fake: FakeSlack, at: datetime) -> tuple[int, Counter[str]]:
     """Run the pass; how many digests it posted, and the statements it sent."""
     before = len(fake.calls_to("chat.postMessage", ok=True))
@@ -59,10 +67,7 @@ def outcomes(seen: Counter[str]) -> int:
 def test_a_digest_wave_costs_the_same_few_statements_per_project_at_10_and_at_40(
     database: Database, fake_slack: FakeSlack
 ) -> None:
-    database.ensure_workspace(TEAM)
-    add_projects(database, 0, 10, FIRST_MONDAY.date())
-    url = database.url.render_as_string(hide_password=False)
-    runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    runtime = with_projects(database, fake_slack, 10)
 
     small_sent, small = digest_pass(runtime, fake_slack, FIRST_MONDAY)
     add_projects(database, 10, 30, FIRST_MONDAY.date())
@@ -79,10 +84,7 @@ def test_a_digest_wave_costs_the_same_few_statements_per_project_at_10_and_at_40
 
 def test_the_counted_pass_posted_what_each_project_did(database: Database, fake_slack: FakeSlack) -> None:
     """What the counts above are of: real digests, each with its project's task, risk and spend."""
-    database.ensure_workspace(TEAM)
-    add_projects(database, 0, 3, FIRST_MONDAY.date())
-    url = database.url.render_as_string(hide_password=False)
-    runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    runtime = with_projects(database, fake_slack, 3)
     digest_pass(runtime, fake_slack, FIRST_MONDAY)
     posts = {c.args["channel"]: c.args["text"] for c in fake_slack.calls_to("chat.postMessage", ok=True)}
     assert sorted(posts) == ["C0Q0000", "C0Q0001", "C0Q0002"]
@@ -101,10 +103,7 @@ def test_the_counted_pass_posted_what_each_project_did(database: Database, fake_
 def test_a_groups_outcomes_are_committed_with_the_next_groups_claim(
     database: Database, fake_slack: FakeSlack
 ) -> None:
-    database.ensure_workspace(TEAM)
-    add_projects(database, 0, 10, FIRST_MONDAY.date())
-    url = database.url.render_as_string(hide_password=False)
-    runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    runtime = with_projects(database, fake_slack, 10)
     with transactions(database) as committed:
         DigestPass(runtime, TEAM, FIRST_MONDAY).run()
 
@@ -126,10 +125,7 @@ def test_a_groups_outcomes_are_committed_with_the_next_groups_claim(
 def test_a_claim_that_fails_still_records_the_group_before_it_and_the_rest_go_next_run(
     database: Database, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database.ensure_workspace(TEAM)
-    add_projects(database, 0, 2 * SEND_WORKERS, FIRST_MONDAY.date())
-    url = database.url.render_as_string(hide_password=False)
-    runtime = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    runtime = with_projects(database, fake_slack, 2 * SEND_WORKERS)
     claims_made = 0
 
     def second_claim_fails(*args: Any, **kwargs: Any) -> dict[str, int]:
