@@ -453,8 +453,9 @@ def operator_text(error: DomainError) -> str:
     return Translator(escaping=False)(error.key, **error.params)
 
 
-# How long a stopping process waits for notifications still being sent (containers allow 10 s).
-EXIT_GRACE_S = 5.0
+# How long a stopping process waits for notifications still being sent. The server first
+# waits up to 5 s for the requests under way, and containers allow 10 s in all.
+EXIT_GRACE_S = 3.0
 
 
 @contextmanager

@@ -139,6 +139,12 @@ class Sending:
             self.landed = []
         return self.recorded
 
+    def close(self) -> int:
+        """`finish`, telling `on_failure` of each post it could not record instead of raising."""
+        landed, self.landed = self.landed, []
+        self._record_alone(landed)
+        return self.recorded
+
     def _record(self, landed: list[tuple[Notice, Landed]]) -> None:
         with self.runtime.database.session(self.team_id) as db:
             mark_sent(db, [sent for _, sent in landed], now=self.now)
@@ -358,10 +364,12 @@ def send_all(
         return _send_written(runtime, team_id, now, due, on_failure)
     size = batch or len(due) or 1
     batches = [due[n : n + size] for n in range(0, len(due), size)]
-    return sum(
-        _send_written(runtime, team_id, now, written, on_failure)
-        for written in _written_ahead(write_all, batches)
-    )
+    sent = 0
+    for written in _written_ahead(write_all, batches):
+        sent += _send_written(runtime, team_id, now, written, on_failure)
+        if runtime.stopping:
+            break  # the batch being written ahead is the last
+    return sent
 
 
 def _written_ahead(write_all: WriteAll, batches: list[list[Notice]]) -> Iterator[list[Notice]]:
@@ -413,6 +421,8 @@ def _send_written(
 
     if len(by_channel) <= 1:
         for notice in notices:
+            if runtime.stopping:
+                break
             send([notice])
     else:
         workers = min(SEND_WORKERS, len(by_channel))
@@ -420,14 +430,10 @@ def _send_written(
         groups = [wave[n : n + workers] for wave in waves for n in range(0, len(wave), workers)]
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pmo-send") as pool:
             for group in groups:
+                if runtime.stopping:
+                    break  # what is not claimed yet, the next run sends
                 send(group, pool.map)
-    try:
-        return sending.finish()
-    except Exception as error:
-        log.exception("could not record the last sends Slack accepted")
-        for notice, _ in sending.landed:
-            failed(notice, repr(error))
-        return sending.recorded
+    return sending.close()
 
 
 # How many failed notifications one pass sends again; the rest wait for the next tick.

@@ -238,22 +238,34 @@ class Runtime:
             for start_now in paused:
                 start_now()
 
+    @property
+    def stopping(self) -> bool:
+        """The process is stopping: a pass sends what it has claimed and claims nothing more."""
+        return self._stopping
+
     def stop(self, grace: float) -> bool:
-        """At exit: drop the waiting refreshes, then give the rest up to `grace` seconds; True when done.
+        """At exit: drop the waiting refreshes, give the rest up to `grace` seconds, then drop
+        what has not started; True when nothing was dropped but refreshes.
 
         What waits on "slow" is a listener's promised notification, which exists nowhere else
-        until it is sent, so it is waited for. Under load a queue of Home refreshes held
-        `pmo-bot serve` for over ten seconds after SIGTERM, past a container's patience.
+        until it is sent, so it gets the grace. Under load a queue of Home refreshes held
+        `pmo-bot serve` for over ten seconds after SIGTERM, past a container's patience, and
+        the interpreter waits at exit for whatever its worker threads still hold.
         """
         with self._idle:
             self._stopping = True  # what is paused and would queue a refresh now queues nothing
-            lanes = [lane for name, lane in self._lanes.items() if name in DROPPED_AT_EXIT]
-        for lane in lanes:
+            lanes = dict(self._lanes)
+        for name, lane in lanes.items():
+            if name in DROPPED_AT_EXIT:
+                lane.shutdown(wait=False, cancel_futures=True)
+        if self.settle(grace):
+            return True
+        with self._idle:
+            waiting = sum(1 for future in self._pending if not future.running() and not future.done())
+        log.warning("stopping: %d notifications not sent after %.0f s are dropped", waiting, grace)
+        for lane in lanes.values():
             lane.shutdown(wait=False, cancel_futures=True)
-        done = self.settle(grace)
-        if not done:
-            log.warning("stopping with work still under way after %.0f s", grace)
-        return done
+        return False
 
     def _forget(self, future: Future[Any]) -> None:
         with self._idle:

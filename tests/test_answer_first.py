@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.runtime import ANSWERING, Runtime
+from bot.runtime import ANSWERING, WORKERS, Runtime
 from models import ChangeRequest, Delivery, Risk
 from models.changes.tables import ChangeDecision
 from models.core.base import utcnow
@@ -381,3 +381,19 @@ def test_stopping_drops_the_refreshes_waiting_and_waits_for_the_notifications() 
     runtime.defer(ran.append, "late notice")
     assert runtime.settle(SETTLE_S)
     assert sorted(ran) == ["held", "late notice", "notice"]
+
+
+def test_stopping_drops_the_notifications_still_waiting_once_the_grace_is_over(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runtime = Runtime(settings=None, database=None)  # type: ignore[arg-type]  # no settings or database used
+    go = threading.Event()
+    ran: list[str] = []
+    for n in range(WORKERS["slow"]):  # every thread of the lane busy past the grace
+        runtime.defer(lambda n=n: (go.wait(SETTLE_S), ran.append(f"busy {n}")))
+    runtime.defer(ran.append, "waiting")
+    assert not runtime.stop(0.1)
+    go.set()
+    assert runtime.settle(SETTLE_S)
+    assert sorted(ran) == [f"busy {n}" for n in range(WORKERS["slow"])]  # the one waiting never ran
+    assert "1 notifications not sent after 0 s are dropped" in caplog.text

@@ -148,3 +148,27 @@ def test_a_claim_that_fails_still_records_the_group_before_it_and_the_rest_go_ne
     posts = [call.args["channel"] for call in fake_slack.calls_to("chat.postMessage", ok=True)]
     assert again_sent == SEND_WORKERS
     assert sorted(posts) == sorted(set(posts)) and len(posts) == 2 * SEND_WORKERS  # each project once
+
+
+def test_a_pass_told_to_stop_sends_the_group_it_claimed_and_leaves_the_rest_to_the_next_run(
+    database: Database, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = with_projects(database, fake_slack, 2 * SEND_WORKERS)
+    post = outbox._post
+
+    def stopped_during_the_first_post(*args: Any) -> Any:
+        runtime.stop(0)  # SIGTERM arrives while the first group is being posted
+        return post(*args)
+
+    monkeypatch.setattr(outbox, "_post", stopped_during_the_first_post)
+    first_sent, _ = digest_pass(runtime, fake_slack, FIRST_MONDAY)
+    with database.session(TEAM, write=False) as db:
+        states = db.scalars(select(Delivery.state)).all()
+    assert first_sent == SEND_WORKERS and states == [DeliveryState.SENT] * SEND_WORKERS
+
+    monkeypatch.setattr(outbox, "_post", post)
+    url = database.url.render_as_string(hide_password=False)
+    restarted = create_app(make_settings(fake_slack, url), database=database, mode=Mode.HTTP).runtime
+    again_sent, _ = digest_pass(restarted, fake_slack, FIRST_MONDAY)
+    posts = [call.args["channel"] for call in fake_slack.calls_to("chat.postMessage", ok=True)]
+    assert again_sent == SEND_WORKERS and len(set(posts)) == len(posts) == 2 * SEND_WORKERS
