@@ -226,3 +226,17 @@ def test_only_someone_the_directory_does_not_list_is_asked_about_alone(
     assert done.ok, done.stdout
     assert [call.args.get("user") for call in bot.fake.calls_to("users.info")[asked_before:]] == [STRANGER]
     assert all(len(sent(bot, "reviews", person)) == 1 for person in people[1:])
+
+
+def test_a_directory_slack_refuses_is_asked_once_then_each_person_alone(
+    bot: RunningBot, small_pages: int
+) -> None:
+    people = team_of_many(bot)
+    asked_before, listed_before = len(bot.fake.calls_to("users.info")), len(bot.fake.calls_to("users.list"))
+    bot.fake.fail_next("users.list", status=200, error="fatal_error")
+    done = run_passes_now(bot, MONDAY_0935_SHANGHAI, "reviews")
+    assert done.ok, done.stdout
+    assert len(bot.fake.calls_to("users.list")[listed_before:]) == 1  # not again for every person met
+    asked = [call.args.get("user") for call in bot.fake.calls_to("users.info")[asked_before:]]
+    assert sorted(set(asked)) == sorted(asked) and set(people) <= set(asked)
+    assert all(len(sent(bot, "reviews", person)) == 1 for person in people)

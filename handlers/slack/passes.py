@@ -18,11 +18,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ClassVar, TypeVar
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.i18n import BatchTranslator, Translator
-from bot.outbox import Notice, WriteAll, send_all
+from bot.outbox import UNCERTAIN_ERRORS, Notice, WriteAll, send_all
 from bot.per_tick import shared
 from bot.runtime import Runtime
 from handlers.slack.context import Ctx, job_ctx
@@ -88,10 +89,19 @@ class People:
             self._directory()
 
     def _directory(self) -> Mapping[str, SlackUser]:
-        """Everyone the directory lists, read at most once for the tick, each then known."""
+        """Everyone the directory lists, read at most once for the tick, each then known.
+
+        A read Slack refuses (after the client's own retries) is not tried again this tick:
+        each person then costs a call of their own, where retrying from the first page for
+        every person met would cost the whole directory each time.
+        """
         with self._listing:
             if self._listed is None:
-                self._listed = directory_if_stale(self.ctx)
+                try:
+                    self._listed = directory_if_stale(self.ctx)
+                except (SlackApiError, *UNCERTAIN_ERRORS) as error:
+                    log.warning("could not read the directory of %s: %s", self.ctx.team_id, error)
+                    self._listed = {}
                 self._known.update(self._listed)
             return self._listed
 
