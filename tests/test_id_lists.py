@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.core.database import Database
 from models.core.id_lists import among
@@ -33,3 +33,12 @@ def test_among_finds_what_an_in_list_finds_for_any_count_with_one_text_on_postgr
         assert sent == listed
         return
     assert len(set(sent)) == 1 and "ANY" in sent[0], sent  # one text whatever the count
+
+
+def test_among_names_its_columns_table_when_nothing_else_does(database: Database) -> None:
+    """As `column.in_()` does: a count of the rows it picks reads their table."""
+    database.ensure_workspace(TEAM)
+    add_projects(database, 0, 3, date(2026, 12, 7))
+    with database.session(TEAM, write=False) as db:
+        every = list(db.scalars(select(Project.id)))
+        assert db.scalar(select(func.count()).where(among(Project.id, every[:2]))) == 2

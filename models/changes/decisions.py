@@ -23,6 +23,7 @@ from models.core.audit import record
 from models.core.clock import utcnow
 from models.core.enums import ChangeStatus, Role, Verdict
 from models.core.errors import DomainError, ForbiddenError, InvalidError, People
+from models.core.id_lists import among
 from models.projects.tables import Project
 from models.schedule.baseline import snapshot
 from models.schedule.milestones import milestone_key
@@ -123,7 +124,7 @@ def decisions_by_change(db: Session, change_ids: list[int]) -> dict[int, list[Ch
     found: dict[int, list[ChangeDecision]] = {}
     rows = db.scalars(
         select(ChangeDecision)
-        .where(ChangeDecision.change_request_id.in_(change_ids))
+        .where(among(ChangeDecision.change_request_id, change_ids))
         .order_by(ChangeDecision.id)
     )
     for decision in rows:

@@ -16,8 +16,10 @@ from typing import Any
 
 from sqlalchemy import ARRAY, Boolean, Integer, any_, bindparam
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 
@@ -36,12 +38,18 @@ class Among(ColumnElement[bool]):
         ("array", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: ColumnElement[int], ids: Iterable[int]) -> None:
+    def __init__(self, column: Any, ids: Iterable[int]) -> None:
         values = list(ids)
-        self.column = column
+        self.column: ColumnElement[int] = coercions.expect(roles.ExpressionElementRole, column)
         self.listed: BindParameter[list[int]] = bindparam("ids", values, expanding=True, unique=True)
         self.array: BindParameter[Any] = bindparam("ids", values, type_=ARRAY(Integer), unique=True)
         self.type = Boolean()
+
+    @property
+    def _from_objects(self) -> list[FromClause]:
+        # The column's table, as `column.in_()` would name it: a statement selecting from
+        # another table still reads this one.
+        return self.column._from_objects
 
 
 def among(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:

@@ -190,5 +190,5 @@ def _by_id(db: Session, model: type[Item], ids: Iterable[int | None]) -> dict[in
     wanted = {row_id for row_id in ids if row_id is not None}
     found: dict[int | None, Item] = {}
     if wanted:
-        found.update((row.id, row) for row in db.scalars(select(model).where(model.id.in_(wanted))))
+        found.update((row.id, row) for row in db.scalars(select(model).where(among(model.id, wanted))))
     return found
