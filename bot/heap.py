@@ -5,7 +5,9 @@ Modules, the Bolt app, SQLAlchemy's mappers and compiled statements, the catalog
 of them, about 60 ms each time on this kind of machine, and it runs whenever enough new
 objects have survived, so a request or a digest batch that happens to trigger it waits that
 long. `gc.freeze` moves them into a generation no collection visits; what is built after
-start-up is collected as usual, and frozen objects are still freed by reference counting.
+start-up is collected as usual. Frozen objects are still freed by reference counting; only a
+cycle among them that becomes garbage stays until exit, which start-up's objects, living as
+long as the process, do not become.
 """
 
 from __future__ import annotations

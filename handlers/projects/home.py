@@ -48,6 +48,8 @@ REFRESH_PAUSE_S = 1.0
 
 
 def task_blocks(db: Session, user_id: str, dates: DateContext, t: Translator) -> list[Block]:
+    # The person's own list: "late" by their own day, where the projects' health above is
+    # judged on each project's day (as `/pmo status` judges it, the same for every viewer).
     today = dates.today()
     blocks: list[Block] = [section(t("home.tasks_title"))]
     mine = my_open_tasks(db, user_id, today, TASKS_SHOWN)
