@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -113,6 +113,8 @@ class Runtime:
     # Requests answered whose queued work has not been started yet (the answer is being written).
     _answering: int = 0
     _stopping: bool = False
+    # Lanes shut at exit: what is deferred to them is dropped, not refused with an error.
+    _closed: set[str] = field(default_factory=set)
 
     def add_job(self, name: str, job: Job) -> None:
         if name in self.jobs:
@@ -137,7 +139,9 @@ class Runtime:
     def defer(self, work: Callable[..., Any], *args: Any, lane: str = "slow") -> Future[Any]:
         """Run `work` after the request has been answered; failures are logged, never lost."""
         with self._idle:
-            if self._stopping and lane in DROPPED_AT_EXIT:
+            if lane in self._closed:
+                if lane not in DROPPED_AT_EXIT:
+                    log.warning("stopping: a notification queued after the grace is dropped")
                 return _skipped()
             if lane not in self._lanes:
                 self._lanes[lane] = ThreadPoolExecutor(WORKERS[lane], thread_name_prefix=f"pmo-{lane}")
@@ -253,19 +257,23 @@ class Runtime:
         the interpreter waits at exit for whatever its worker threads still hold.
         """
         with self._idle:
-            self._stopping = True  # what is paused and would queue a refresh now queues nothing
-            lanes = dict(self._lanes)
-        for name, lane in lanes.items():
-            if name in DROPPED_AT_EXIT:
-                lane.shutdown(wait=False, cancel_futures=True)
+            self._stopping = True
+        self._close(DROPPED_AT_EXIT)  # what is paused and would queue a refresh now queues nothing
         if self.settle(grace):
             return True
         with self._idle:
             waiting = sum(1 for future in self._pending if not future.running() and not future.done())
         log.warning("stopping: %d notifications not sent after %.0f s are dropped", waiting, grace)
-        for lane in lanes.values():
-            lane.shutdown(wait=False, cancel_futures=True)
+        self._close(WORKERS)
         return False
+
+    def _close(self, lanes: Iterable[str]) -> None:
+        """Drop what waits in these lanes and take nothing more into them."""
+        with self._idle:
+            self._closed.update(lanes)
+            closing = [lane for name, lane in self._lanes.items() if name in self._closed]
+        for lane in closing:
+            lane.shutdown(wait=False, cancel_futures=True)
 
     def _forget(self, future: Future[Any]) -> None:
         with self._idle:

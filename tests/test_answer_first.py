@@ -393,6 +393,7 @@ def test_stopping_drops_the_notifications_still_waiting_once_the_grace_is_over(
         runtime.defer(lambda n=n: (go.wait(SETTLE_S), ran.append(f"busy {n}")))
     runtime.defer(ran.append, "waiting")
     assert not runtime.stop(0.1)
+    runtime.defer(ran.append, "after the grace")  # dropped too, not refused with an error
     go.set()
     assert runtime.settle(SETTLE_S)
     assert sorted(ran) == [f"busy {n}" for n in range(WORKERS["slow"])]  # the one waiting never ran
