@@ -28,6 +28,7 @@ from models import (
     ProjectHoliday,
     StandupReport,
     Task,
+    TrendSnapshot,
 )
 from models.core.base import Base
 from models.core.claims import claim, claim_rows
@@ -148,12 +149,21 @@ def test_a_workspace_holiday_moves_every_project_of_the_workspace_and_no_other(r
     assert revisions.moved(before) == {revisions.mine, revisions.neighbour}
 
 
-def test_a_health_snapshot_moves_nothing(revisions: Revisions) -> None:
-    """The digest records the health it just read: that must not make the same status stale."""
+@pytest.mark.parametrize(
+    ("model", "conflict"),
+    [
+        (HealthSnapshot, ["project_id", "week"]),  # the week's health a digest records
+        (TrendSnapshot, ["project_id", "day"]),  # the day's figures the trends pass keeps
+    ],
+)
+def test_a_row_kept_from_a_status_moves_nothing(
+    revisions: Revisions, model: Any, conflict: list[str]
+) -> None:
+    """Both are written from the status just read: that must not make the same status stale."""
     before = revisions.now()
     with revisions.writing() as db:
-        values = row_values(TABLES["health_snapshots"], project_id=revisions.mine, parents={})
-        claim_rows(db, HealthSnapshot, [{**values, "team_id": TEAM}], conflict=["project_id", "week"])
+        values = row_values(TABLES[model.__tablename__], project_id=revisions.mine, parents={})
+        claim_rows(db, model, [{**values, "team_id": TEAM}], conflict=conflict)
     assert revisions.moved(before) == set()
 
 

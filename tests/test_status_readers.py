@@ -23,7 +23,7 @@ from tests.support.charter import project
 from tests.support.comms import REPORT, edit_line, reports
 from tests.support.digests import channel_posts, digests
 from tests.support.flows import PROJECT_TZ, field_errors, open_modal, submit
-from tests.support.passes import dms_to
+from tests.support.passes import dms_to, run_passes_now
 from tests.support.served import RunningBot
 from tests.support.status import running, say
 from tests.support.workspace import BOB, CAROL
@@ -102,3 +102,23 @@ def test_every_reader_shares_one_build_per_revision_on_the_projects_own_day(
     after = shown(bot, at)
     assert all(RED in line for line in after.values()), after
     assert builds.taken() == [Build(project(bot).id, revision(bot), apollo_day)]
+
+
+def test_the_status_the_days_trends_pass_builds_is_the_one_every_reader_then_shares(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tick keeps each project's figures at the first minute of its day (the trends pass),
+    hours before its digest: the status built for them is the one the day's readers get."""
+    running(bot)
+    edit_line(bot, "stakeholder_report", {"days": "tue", "time_zone_of": "member"})
+    at = coming_tuesday_evening()
+    apollo_day = at.astimezone(ZoneInfo(PROJECT_TZ)).date()
+    CLOCK.travel_to(at)
+    builds = StatusBuilds(monkeypatch)
+    built_at = revision(bot)
+
+    assert run_passes_now(bot, at.isoformat(), "trends").ok
+    assert revision(bot) == built_at  # keeping the figures made the status they came from no older
+    seen = shown(bot, at)
+    assert all(AMBER in line for line in seen.values()), seen
+    assert builds.taken() == [Build(project(bot).id, built_at, apollo_day)]

@@ -38,9 +38,12 @@ PROJECTS_KEY = "pmo_touched_projects"
 WORKSPACES_KEY = "pmo_touched_workspaces"
 EVERY_WORKSPACE = "*"  # a system session's write that could not be placed
 
-# Written from a status, not read by one: a digest recording last week's health must not make
-# the status it came from stale.
-DERIVED = frozenset({"health_snapshots"})
+# Written from a status, not read by one: the week's health a digest records, and the day's
+# figures the trends pass keeps at the first tick of each project's day. Either must leave the
+# status it came from current: when the trends pass's own write moved the revision, every
+# project's status built for the new day was thrown away at once, and built again by the
+# Monday digests or whoever read it first.
+DERIVED = frozenset({"health_snapshots", "trend_snapshots"})
 # Read by every project of the workspace: each project's calendar counts the shared holidays.
 WORKSPACE_WIDE = frozenset({"holidays"})
 
