@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from models import Delivery
 from models.core.base import utcnow
+from models.core.clock import CLOCK
 from models.core.enums import DeliveryState
 from tests.support.passes import run_passes_now
 from tests.support.processes import jobs_env, killed_while_held, pmo_bot, run_here
@@ -93,9 +94,16 @@ def test_a_failed_send_is_retried_with_back_off_and_an_uncertain_one_only_when_a
         "(1):" in attention and "uncertain quality_review:1" in attention and "risk_review" not in attention
     )
 
-    # The operator looks in Slack, finds the prompt missing, and has it sent again.
-    assert run_here(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path).returncode == 2
-    resent = run_here(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
+    # The operator looks in Slack, finds the prompt missing, and has it sent again, between the
+    # passes: on the clock they run on, not on today's (past that Monday, the release would come
+    # after the next pass's moment and it would rightly wait).
+    CLOCK.travel_to(datetime.fromisoformat(later(REVIEWS_DUE, minutes=2, seconds=30)))
+    try:
+        sent_already = run_here(["jobs", "resend", "risk_review:1:2026-12-07"], jobs_env(bot), tmp_path)
+        resent = run_here(["jobs", "resend", "quality_review:1"], jobs_env(bot), tmp_path)
+    finally:
+        CLOCK.reset()
+    assert sent_already.returncode == 2
     assert resent.stdout == "quality_review:1 will be sent by the next pass that finds it due\n"
     jobs(bot, later(REVIEWS_DUE, minutes=3))
     assert states(bot) == {"risk_review": DeliveryState.SENT, "quality_review": DeliveryState.SENT}
