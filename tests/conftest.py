@@ -12,6 +12,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from bot import slack_client
 from bot.app import Mode, create_app
+from models.core.clock import CLOCK
 from models.core.database import Database
 from models.core.migrate import upgrade
 from tests.support.dashboard import serving_dashboard
@@ -57,6 +59,21 @@ settings.load_profile("suite")
 
 POSTGRES_URL = os.environ.get("PMO_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("PMO_TEST_REQUIRE_POSTGRES") == "1"
+
+
+# The week the suite's fixed dates were written for: plans from Monday 7 December 2026, milestones
+# due on the 15th. A test whose words depend on today's date (late, overdue, health) asks for
+# `written_for` and runs on that Monday morning's clock (09:00 in Shanghai), not on the real
+# one, which moves past it.
+WRITTEN_FOR = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def written_for() -> Iterator[datetime]:
+    """The app's clock from WRITTEN_FOR (running on from there), for the length of the test."""
+    CLOCK.travel_to(WRITTEN_FOR)
+    yield WRITTEN_FOR
+    CLOCK.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.support.flows import local_today, say
 from tests.support.languages import chinese_project
 from tests.support.languages import say as say_chinese
 from tests.support.planning import planned
 from tests.support.served import RunningBot
+
+# Its plans are written in the dates of one December week: read on that week's clock.
+pytestmark = pytest.mark.usefixtures("written_for")
 
 
 def moved_plan(bot: RunningBot, say_as: Callable[[RunningBot, str], str] = say) -> None:

@@ -84,6 +84,7 @@ IN_THE_PDF = (
 )
 
 
+@pytest.mark.usefixtures("written_for")  # its plan is written in the dates of one December week
 def test_closing_a_project_with_open_work_end_to_end(
     bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

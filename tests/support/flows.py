@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from bot.slack_payloads import view_state
+from models.core.clock import utcnow
 from models.core.database import Database
 from tests.support.served import RunningBot
 from tests.support.slackdriver import Reply
@@ -24,8 +25,9 @@ def say(bot: RunningBot, text: str, user: str = ALICE) -> str:
 
 
 def local_today(tz: str = PROJECT_TZ) -> date:
-    """Today where the project is: the test machine's own date is a day behind in the evening UTC."""
-    return datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
+    """Today where the project is, on the app's clock (a test may have moved it): the test
+    machine's own date is a day behind in the evening UTC."""
+    return utcnow().astimezone(ZoneInfo(tz)).date()
 
 
 def open_modal(bot: RunningBot, text: str, *, user: str = ALICE, channel: str = CHANNEL) -> dict[str, Any]:
