@@ -23,9 +23,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
-
-from benchmarks.harness import Figure, QueryCounter, fake_slack, pmo_app, report, scratch_database, timed
+from benchmarks.harness import (
+    Figure,
+    QueryCounter,
+    delete_rows,
+    fake_slack,
+    pmo_app,
+    report,
+    scratch_database,
+    timed,
+)
 from benchmarks.scenario import Shape, build_workspace
 from bot.runtime import Runtime
 from handlers.digests.weekly import DigestPass
@@ -57,9 +64,7 @@ def first_minute(at: datetime, timezone: str) -> datetime:
 def forget_the_day(database: Database, team_id: str) -> None:
     """The workspace's sends, health and trend rows of the day gone, and no status kept: as on a
     Monday before its first tick. None of these rows moves a project's revision."""
-    with database.engine.begin() as conn:
-        for table in ("deliveries", "health_snapshots", "trend_snapshots"):
-            conn.execute(text(f"DELETE FROM {table} WHERE team_id = :team"), {"team": team_id})
+    delete_rows(database, ("deliveries", "health_snapshots", "trend_snapshots"), team_id)
     KEPT.clear()
 
 

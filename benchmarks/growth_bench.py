@@ -24,10 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from benchmarks.harness import (
     Figure,
+    delete_rows,
     fake_slack,
     median,
     milliseconds,
@@ -75,12 +74,6 @@ class Step:
     requests: int  # requests the load sent
 
 
-def forget_the_day(database: Database) -> None:
-    with database.engine.begin() as conn:
-        for table in FORGET:
-            conn.execute(text(f"DELETE FROM {table}"))
-
-
 def tick(runtime: Runtime, at: datetime) -> dict[str, float]:
     """Every registered pass as one tick runs them (sharing what they learn), each one timed."""
     took: dict[str, float] = {}
@@ -102,7 +95,7 @@ def measure(
     url: str, database: Database, fake: FakeSlack, built: list[BuiltProject], args: argparse.Namespace
 ) -> Step:
     at = monday_ten(date.today())
-    forget_the_day(database)
+    delete_rows(database, FORGET)
     runtime = pmo_app(database, fake).runtime  # a fresh process: nothing cached
     before = len(fake.calls_to("chat.postMessage", ok=True))
     passes = tick(runtime, at)

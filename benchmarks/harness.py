@@ -117,6 +117,14 @@ def _migrate(url: str) -> None:
     database.dispose()
 
 
+def delete_rows(database: Database, tables: Iterable[str], team_id: str | None = None) -> None:
+    """Empty `tables`, or only `team_id`'s rows of them: what a benchmark forgets between two runs."""
+    scope = " WHERE team_id = :team" if team_id else ""
+    with database.engine.begin() as conn:
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}{scope}"), {"team": team_id})
+
+
 class QueryCounter:
     """Counts the statements an engine sends while `counting` is on."""
 
